@@ -1,0 +1,11 @@
+DROP TABLE audit_log;
+DROP TABLE api_clients;
+DROP TABLE users;
+DROP TABLE answers;
+DROP TABLE responses;
+DROP TABLE invitations;
+DROP TABLE questionnaires;
+DROP TABLE dossiers;
+DROP TABLE procedures;
+DROP TABLE agency_successors;
+DROP TABLE agencies;

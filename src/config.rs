@@ -1,0 +1,262 @@
+//! Settings come from `HAILONG_*` environment variables, optionally from a `hailong.toml` first
+//! (environment wins). Every value is parsed here, once, so that a bad value stops start-up with
+//! a message naming the variable, instead of failing later somewhere far away.
+
+use std::collections::HashMap;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+
+use crate::secret::{SecretError, SecretKey};
+
+/// Where the data lives. The scheme picks the backend explicitly: we never guess, and never
+/// create a SQLite file from a string that was meant to be something else.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum DatabaseUrl {
+    Sqlite(PathBuf),
+    Postgres(String),
+}
+
+impl DatabaseUrl {
+    pub fn parse(raw: &str) -> Result<Self, String> {
+        let raw = raw.trim();
+        if let Some(path) = raw.strip_prefix("sqlite://") {
+            if path.is_empty() {
+                return Err("a sqlite:// URL needs a file path, e.g. sqlite://hailong.db".into());
+            }
+            return Ok(Self::Sqlite(PathBuf::from(path)));
+        }
+        if raw.starts_with("postgres://") || raw.starts_with("postgresql://") {
+            url::Url::parse(raw).map_err(|e| format!("not a valid PostgreSQL URL: {e}"))?;
+            return Ok(Self::Postgres(raw.to_owned()));
+        }
+        Err("must start with sqlite:// or postgres:// (e.g. sqlite://hailong.db)".into())
+    }
+
+    pub fn backend_name(&self) -> &'static str {
+        match self {
+            Self::Sqlite(_) => "sqlite",
+            Self::Postgres(_) => "postgres",
+        }
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct Settings {
+    pub database: DatabaseUrl,
+    pub bind: SocketAddr,
+    /// Base of the links we hand out (survey URLs, QR codes); no trailing slash.
+    pub public_url: String,
+    pub secret: SecretKey,
+    pub log_filter: String,
+    /// Connections kept by the pool.
+    pub pool_size: u32,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("{variable}: {message} (got {value:?})")]
+    Invalid {
+        variable: &'static str,
+        value: String,
+        message: String,
+    },
+    #[error("{path}: {message}")]
+    File { path: String, message: String },
+    #[error(transparent)]
+    Secret(#[from] SecretError),
+}
+
+/// The variables we read, with the key each has in `hailong.toml`.
+const VARIABLES: &[(&str, &str)] = &[
+    ("HAILONG_DATABASE_URL", "database_url"),
+    ("HAILONG_BIND", "bind"),
+    ("HAILONG_PUBLIC_URL", "public_url"),
+    ("HAILONG_SECRET_KEY", "secret_key"),
+    ("HAILONG_SECRET_FILE", "secret_file"),
+    ("HAILONG_LOG", "log"),
+    ("HAILONG_POOL_SIZE", "pool_size"),
+];
+
+impl Settings {
+    /// Reads `HAILONG_CONFIG` (or `./hailong.toml` when it exists), then the environment.
+    pub fn from_env() -> Result<Self, ConfigError> {
+        let mut values = HashMap::new();
+        let file = std::env::var("HAILONG_CONFIG")
+            .ok()
+            .map(PathBuf::from)
+            .or_else(|| Some(PathBuf::from("hailong.toml")).filter(|p| p.exists()));
+        if let Some(path) = file {
+            values.extend(read_toml(&path)?);
+        }
+        for (variable, _) in VARIABLES {
+            if let Ok(value) = std::env::var(variable) {
+                values.insert(*variable, value);
+            }
+        }
+        Self::from_values(&values)
+    }
+
+    /// Builds settings from variable name → value; what is absent takes its default.
+    pub fn from_values(values: &HashMap<&'static str, String>) -> Result<Self, ConfigError> {
+        let get = |name: &str| {
+            values
+                .get(name)
+                .map(String::as_str)
+                .filter(|v| !v.is_empty())
+        };
+        let invalid = |variable: &'static str, value: &str, message: String| ConfigError::Invalid {
+            variable,
+            value: value.to_owned(),
+            message,
+        };
+
+        let raw_db = get("HAILONG_DATABASE_URL").unwrap_or("sqlite://hailong.db");
+        let database = DatabaseUrl::parse(raw_db)
+            .map_err(|m| invalid("HAILONG_DATABASE_URL", &redact_password(raw_db), m))?;
+
+        let raw_bind = get("HAILONG_BIND").unwrap_or("127.0.0.1:8080");
+        let bind: SocketAddr = raw_bind.parse().map_err(|_| {
+            invalid(
+                "HAILONG_BIND",
+                raw_bind,
+                "expected an address and port such as 127.0.0.1:8080".into(),
+            )
+        })?;
+
+        let public_url = match get("HAILONG_PUBLIC_URL") {
+            Some(raw) => {
+                parse_public_url(raw).map_err(|m| invalid("HAILONG_PUBLIC_URL", raw, m))?
+            }
+            None => format!("http://{bind}"),
+        };
+
+        let log_filter = get("HAILONG_LOG").unwrap_or("info").to_owned();
+        tracing_subscriber::EnvFilter::try_new(&log_filter)
+            .map_err(|e| invalid("HAILONG_LOG", &log_filter, e.to_string()))?;
+
+        let raw_pool = get("HAILONG_POOL_SIZE").unwrap_or("8");
+        let pool_size = raw_pool
+            .parse::<u32>()
+            .ok()
+            .filter(|n| (1..=256).contains(n))
+            .ok_or_else(|| invalid("HAILONG_POOL_SIZE", raw_pool, "expected 1 to 256".into()))?;
+
+        // Last: a file may be created here, and only once everything else is known good.
+        let secret = match get("HAILONG_SECRET_KEY") {
+            Some(raw) => SecretKey::from_hex(raw)
+                .map_err(|m| invalid("HAILONG_SECRET_KEY", "<hidden>", m.to_string()))?,
+            None => {
+                let path = get("HAILONG_SECRET_FILE").unwrap_or("hailong.secret");
+                SecretKey::load_or_create(Path::new(path))?
+            }
+        };
+
+        Ok(Self {
+            database,
+            bind,
+            public_url,
+            secret,
+            log_filter,
+            pool_size,
+        })
+    }
+}
+
+fn parse_public_url(raw: &str) -> Result<String, String> {
+    let url = url::Url::parse(raw).map_err(|e| format!("not a URL: {e}"))?;
+    if !matches!(url.scheme(), "http" | "https") || url.host().is_none() {
+        return Err(
+            "expected an http:// or https:// URL such as https://hailong.angiang.gov.vn".into(),
+        );
+    }
+    if url.query().is_some() || url.fragment().is_some() {
+        return Err("must not have a query or fragment".into());
+    }
+    Ok(raw.trim_end_matches('/').to_owned())
+}
+
+/// So that an error message about the database URL never prints its password.
+fn redact_password(raw: &str) -> String {
+    match url::Url::parse(raw) {
+        Ok(mut url) if url.password().is_some() => {
+            let _ = url.set_password(Some("***"));
+            url.to_string()
+        }
+        _ => raw.to_owned(),
+    }
+}
+
+fn read_toml(path: &Path) -> Result<HashMap<&'static str, String>, ConfigError> {
+    let file_error = |message: String| ConfigError::File {
+        path: path.display().to_string(),
+        message,
+    };
+    let text = std::fs::read_to_string(path).map_err(|e| file_error(e.to_string()))?;
+    let table: toml::Table = text
+        .parse()
+        .map_err(|e: toml::de::Error| file_error(e.to_string()))?;
+    let mut values = HashMap::new();
+    for (key, value) in table {
+        let Some((variable, _)) = VARIABLES.iter().find(|(_, k)| *k == key) else {
+            let known: Vec<_> = VARIABLES.iter().map(|(_, k)| *k).collect();
+            return Err(file_error(format!(
+                "unknown key `{key}`; known keys: {}",
+                known.join(", ")
+            )));
+        };
+        let text = match value {
+            toml::Value::String(s) => s,
+            toml::Value::Integer(i) => i.to_string(),
+            other => {
+                return Err(file_error(format!(
+                    "`{key}` must be a string, not {}",
+                    other.type_str()
+                )))
+            }
+        };
+        values.insert(*variable, text);
+    }
+    Ok(values)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sqlite_and_postgres_urls_pick_their_backend() {
+        assert_eq!(
+            DatabaseUrl::parse("sqlite://data/h.db"),
+            Ok(DatabaseUrl::Sqlite(PathBuf::from("data/h.db")))
+        );
+        assert_eq!(
+            DatabaseUrl::parse("sqlite:///var/lib/h.db"),
+            Ok(DatabaseUrl::Sqlite(PathBuf::from("/var/lib/h.db")))
+        );
+        assert!(matches!(
+            DatabaseUrl::parse("postgres://u@127.0.0.1/h"),
+            Ok(DatabaseUrl::Postgres(_))
+        ));
+    }
+
+    #[test]
+    fn a_mistyped_url_is_refused_rather_than_opened_as_a_file() {
+        for raw in [
+            "hailong.db",
+            "sqlite:",
+            "sqllite://x.db",
+            "postgre://x",
+            "sqlite://",
+        ] {
+            assert!(DatabaseUrl::parse(raw).is_err(), "{raw} was accepted");
+        }
+    }
+
+    #[test]
+    fn passwords_never_reach_error_messages() {
+        assert_eq!(
+            redact_password("postgres://u:hunter2@h/db"),
+            "postgres://u:***@h/db"
+        );
+    }
+}

@@ -1,0 +1,95 @@
+use chrono::NaiveDate;
+use diesel::prelude::*;
+
+use super::schema::{agencies, agency_successors};
+use super::DbConnection;
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = agencies)]
+pub struct Agency {
+    pub id: i32,
+    pub code: String,
+    pub name_vi: String,
+    pub name_en: String,
+    pub level: String,
+    pub kind: String,
+    pub parent_id: Option<i32>,
+    pub valid_from: NaiveDate,
+    pub valid_to: Option<NaiveDate>,
+}
+
+#[derive(Debug, Clone, Insertable)]
+#[diesel(table_name = agencies)]
+pub struct NewAgency<'a> {
+    pub code: &'a str,
+    pub name_vi: &'a str,
+    pub name_en: &'a str,
+    pub level: &'a str,
+    pub kind: &'a str,
+    pub parent_id: Option<i32>,
+    pub valid_from: NaiveDate,
+    pub valid_to: Option<NaiveDate>,
+}
+
+pub fn insert(conn: &mut DbConnection, agency: &NewAgency<'_>) -> QueryResult<i32> {
+    diesel::insert_into(agencies::table)
+        .values(agency)
+        .returning(agencies::id)
+        .get_result(conn)
+}
+
+pub fn add_successor(
+    conn: &mut DbConnection,
+    predecessor_id: i32,
+    successor_id: i32,
+    effective_on: NaiveDate,
+) -> QueryResult<()> {
+    diesel::insert_into(agency_successors::table)
+        .values((
+            agency_successors::predecessor_id.eq(predecessor_id),
+            agency_successors::successor_id.eq(successor_id),
+            agency_successors::effective_on.eq(effective_on),
+        ))
+        .execute(conn)
+        .map(|_| ())
+}
+
+/// Every agency, current and historical, parents before children is not guaranteed: ordered by
+/// level then code.
+pub fn all(conn: &mut DbConnection) -> QueryResult<Vec<Agency>> {
+    agencies::table
+        .select(Agency::as_select())
+        .order((agencies::level, agencies::code))
+        .load(conn)
+}
+
+pub fn find_by_code(conn: &mut DbConnection, code: &str) -> QueryResult<Option<Agency>> {
+    agencies::table
+        .filter(agencies::code.eq(code))
+        .select(Agency::as_select())
+        .first(conn)
+        .optional()
+}
+
+pub fn count(conn: &mut DbConnection) -> QueryResult<i64> {
+    agencies::table.count().get_result(conn)
+}
+
+/// (predecessor code, successor code, effective date) for every recorded merger or split.
+pub fn successions(conn: &mut DbConnection) -> QueryResult<Vec<(String, String, NaiveDate)>> {
+    let (pred, succ) = diesel::alias!(agencies as pred, agencies as succ);
+    agency_successors::table
+        .inner_join(
+            pred.on(pred
+                .field(agencies::id)
+                .eq(agency_successors::predecessor_id)),
+        )
+        .inner_join(succ.on(succ.field(agencies::id).eq(agency_successors::successor_id)))
+        .select((
+            pred.field(agencies::code),
+            succ.field(agencies::code),
+            agency_successors::effective_on,
+        ))
+        .order((pred.field(agencies::code), succ.field(agencies::code)))
+        .load(conn)
+}

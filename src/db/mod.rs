@@ -1,0 +1,140 @@
+//! The database: one diesel code path over SQLite (embedded default) and PostgreSQL (scale-out).
+//! Only this module names diesel. Functions here take `&mut DbConnection`, never the pool, so a
+//! caller can run several of them in one transaction.
+
+use std::time::Duration;
+
+use diesel::connection::SimpleConnection;
+use diesel::r2d2::{self, ManageConnection};
+use diesel::{Connection, RunQueryDsl};
+use diesel_migrations::{embed_migrations, EmbeddedMigrations, MigrationHarness};
+
+use crate::config::DatabaseUrl;
+
+pub mod agencies;
+pub mod dossiers;
+pub mod procedures;
+pub mod schema;
+
+#[derive(diesel::MultiConnection)]
+pub enum DbConnection {
+    Postgres(diesel::PgConnection),
+    Sqlite(diesel::SqliteConnection),
+}
+
+pub type DbPool = r2d2::Pool<ConnectionManager>;
+pub type PooledConnection = r2d2::PooledConnection<ConnectionManager>;
+
+/// The escape hatch for what MultiBackend cannot express (upserts, multi-row inserts,
+/// dialect-specific SQL): the same body, compiled once per backend.
+#[macro_export]
+macro_rules! per_backend {
+    ($conn:expr, |$c:ident| $body:expr) => {
+        match $conn {
+            $crate::db::DbConnection::Postgres($c) => $body,
+            $crate::db::DbConnection::Sqlite($c) => $body,
+        }
+    };
+}
+
+const SQLITE_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/sqlite");
+const POSTGRES_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/postgres");
+
+/// Opens exactly the backend the URL names (`DbConnection::establish` would try each backend
+/// in turn and open any unknown string as a SQLite file).
+#[derive(Debug, Clone)]
+pub struct ConnectionManager {
+    url: DatabaseUrl,
+}
+
+impl ConnectionManager {
+    pub fn new(url: DatabaseUrl) -> Self {
+        Self { url }
+    }
+}
+
+impl ManageConnection for ConnectionManager {
+    type Connection = DbConnection;
+    type Error = r2d2::Error;
+
+    fn connect(&self) -> Result<DbConnection, r2d2::Error> {
+        match &self.url {
+            DatabaseUrl::Sqlite(path) => {
+                let path = path.to_string_lossy();
+                let mut conn = diesel::SqliteConnection::establish(&path)
+                    .map_err(r2d2::Error::ConnectionError)?;
+                // WAL lets readers run beside the writer; FULL makes a stored response survive
+                // a power cut; the busy timeout turns write contention into waiting, not errors.
+                conn.batch_execute(
+                    "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; \
+                     PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 10000;",
+                )
+                .map_err(r2d2::Error::QueryError)?;
+                Ok(DbConnection::Sqlite(conn))
+            }
+            DatabaseUrl::Postgres(url) => diesel::PgConnection::establish(url)
+                .map(DbConnection::Postgres)
+                .map_err(r2d2::Error::ConnectionError),
+        }
+    }
+
+    fn is_valid(&self, conn: &mut DbConnection) -> Result<(), r2d2::Error> {
+        ping(conn).map_err(r2d2::Error::QueryError)
+    }
+
+    fn has_broken(&self, _conn: &mut DbConnection) -> bool {
+        false
+    }
+}
+
+/// A pool that does not insist on connecting at build time, so the service can start (and
+/// answer `/healthz` with 503) while the database is away, and recover when it returns.
+pub fn build_pool(url: &DatabaseUrl, size: u32) -> DbPool {
+    r2d2::Pool::builder()
+        .max_size(size)
+        .min_idle(Some(0))
+        .connection_timeout(Duration::from_secs(5))
+        .test_on_check_out(true)
+        .build_unchecked(ConnectionManager::new(url.clone()))
+}
+
+pub fn ping(conn: &mut DbConnection) -> diesel::QueryResult<()> {
+    diesel::sql_query("SELECT 1").execute(conn).map(|_| ())
+}
+
+/// Applies the migrations of the connection's backend that have not run yet; returns their
+/// versions.
+pub fn run_migrations(conn: &mut DbConnection) -> anyhow::Result<Vec<String>> {
+    let applied = match conn {
+        DbConnection::Postgres(c) => c.run_pending_migrations(POSTGRES_MIGRATIONS),
+        DbConnection::Sqlite(c) => c.run_pending_migrations(SQLITE_MIGRATIONS),
+    }
+    .map_err(|e| anyhow::anyhow!("applying migrations: {e}"))?;
+    Ok(applied.into_iter().map(|v| v.to_string()).collect())
+}
+
+/// Versions of every migration applied so far, oldest first.
+pub fn applied_migrations(conn: &mut DbConnection) -> anyhow::Result<Vec<String>> {
+    let mut versions: Vec<String> = per_backend!(conn, |c| c.applied_migrations())
+        .map_err(|e| anyhow::anyhow!("reading applied migrations: {e}"))?
+        .into_iter()
+        .map(|v| v.to_string())
+        .collect();
+    versions.sort();
+    Ok(versions)
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+impl DbConnection {
+    pub fn backend(&self) -> Backend {
+        match self {
+            Self::Postgres(_) => Backend::Postgres,
+            Self::Sqlite(_) => Backend::Sqlite,
+        }
+    }
+}

@@ -1,0 +1,149 @@
+// Mirrors migrations/sqlite (the tests run every query on both backends). Portable SQL types only.
+
+diesel::table! {
+    agencies (id) {
+        id -> Integer,
+        code -> Text,
+        name_vi -> Text,
+        name_en -> Text,
+        level -> Text,
+        kind -> Text,
+        parent_id -> Nullable<Integer>,
+        valid_from -> Date,
+        valid_to -> Nullable<Date>,
+    }
+}
+
+diesel::table! {
+    agency_successors (predecessor_id, successor_id) {
+        predecessor_id -> Integer,
+        successor_id -> Integer,
+        effective_on -> Date,
+    }
+}
+
+diesel::table! {
+    procedures (id) {
+        id -> Integer,
+        code -> Text,
+        name_vi -> Text,
+        name_en -> Text,
+        field -> Text,
+    }
+}
+
+diesel::table! {
+    dossiers (id) {
+        id -> Integer,
+        external_id -> Text,
+        agency_id -> Integer,
+        procedure_id -> Integer,
+        applicant_kind -> Text,
+        channel -> Text,
+        received_at -> Timestamp,
+        due_at -> Timestamp,
+        completed_at -> Timestamp,
+        applicant_hash -> Binary,
+        contact_phone -> Nullable<Text>,
+        contact_email -> Nullable<Text>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    questionnaires (id) {
+        id -> Integer,
+        version -> Text,
+        definition -> Text,
+        published_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    invitations (id) {
+        id -> Integer,
+        dossier_id -> Integer,
+        token_hash -> Binary,
+        questionnaire_id -> Integer,
+        created_at -> Timestamp,
+        expires_at -> Timestamp,
+        answered -> Bool,
+    }
+}
+
+diesel::table! {
+    responses (id) {
+        id -> Text,
+        agency_id -> Integer,
+        procedure_id -> Integer,
+        applicant_kind -> Text,
+        channel -> Text,
+        quarter -> Text,
+        questionnaire_version -> Text,
+        comment -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    answers (response_id, item_code) {
+        response_id -> Text,
+        item_code -> Text,
+        value -> Integer,
+    }
+}
+
+diesel::table! {
+    users (id) {
+        id -> Integer,
+        email -> Text,
+        password_hash -> Text,
+        role -> Text,
+        agency_id -> Nullable<Integer>,
+        disabled -> Bool,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    api_clients (id) {
+        id -> Integer,
+        name -> Text,
+        key_hash -> Binary,
+        created_at -> Timestamp,
+        revoked_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    audit_log (id) {
+        id -> Integer,
+        at -> Timestamp,
+        actor -> Text,
+        action -> Text,
+        subject -> Text,
+        detail -> Text,
+    }
+}
+
+diesel::joinable!(answers -> responses (response_id));
+diesel::joinable!(dossiers -> agencies (agency_id));
+diesel::joinable!(dossiers -> procedures (procedure_id));
+diesel::joinable!(invitations -> dossiers (dossier_id));
+diesel::joinable!(invitations -> questionnaires (questionnaire_id));
+diesel::joinable!(responses -> agencies (agency_id));
+diesel::joinable!(responses -> procedures (procedure_id));
+diesel::joinable!(users -> agencies (agency_id));
+
+diesel::allow_tables_to_appear_in_same_query!(
+    agencies,
+    agency_successors,
+    procedures,
+    dossiers,
+    questionnaires,
+    invitations,
+    responses,
+    answers,
+    users,
+    api_clients,
+    audit_log,
+);

@@ -1,0 +1,264 @@
+//! `hailong demo`: a province to look at. Deterministic (a fixed seed), idempotent (a second
+//! run changes nothing), and in one transaction (a failed run leaves nothing behind).
+
+mod an_giang;
+mod dossiers;
+
+use std::collections::HashMap;
+use std::fmt;
+
+use chrono::NaiveDate;
+use diesel::Connection;
+
+use crate::db::agencies::{self, NewAgency};
+use crate::db::procedures::{self, NewProcedure};
+use crate::db::DbConnection;
+use crate::domain::agency::{AgencyKind, AgencyLevel};
+use crate::domain::text::ascii_fold;
+use crate::secret::SecretKey;
+
+pub use an_giang::{HandledBy, DEPARTMENTS, FORMER_DISTRICTS, PROCEDURES};
+
+/// The code of the demo province's People's Committee; its presence means the demo is loaded.
+pub const PROVINCE_CODE: &str = "AG";
+
+pub enum Outcome {
+    Loaded {
+        agencies: usize,
+        commune_level: usize,
+        procedures: usize,
+        dossiers: usize,
+    },
+    AlreadyPresent,
+}
+
+impl fmt::Display for Outcome {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Loaded {
+                agencies,
+                commune_level,
+                procedures,
+                dossiers,
+            } => write!(
+                f,
+                "demo province loaded: {agencies} agencies ({commune_level} commune-level units), \
+                 {procedures} procedures, {dossiers} completed dossiers"
+            ),
+            Self::AlreadyPresent => {
+                f.write_str("the demo province is already loaded; nothing changed")
+            }
+        }
+    }
+}
+
+/// The day the two-tier local government took effect.
+pub fn reform_day() -> NaiveDate {
+    NaiveDate::from_ymd_opt(2025, 7, 1).unwrap_or_default()
+}
+
+pub fn load(conn: &mut DbConnection, secret: &SecretKey) -> anyhow::Result<Outcome> {
+    conn.transaction(|conn| {
+        if agencies::find_by_code(conn, PROVINCE_CODE)?.is_some() {
+            return Ok(Outcome::AlreadyPresent);
+        }
+        let tree = insert_agencies(conn)?;
+        let procedure_ids = insert_procedures(conn)?;
+        let dossiers = dossiers::generate(conn, &tree, &procedure_ids, secret)?;
+        Ok(Outcome::Loaded {
+            agencies: tree.total,
+            commune_level: tree.commune_level.len(),
+            procedures: procedure_ids.len(),
+            dossiers,
+        })
+    })
+}
+
+/// Ids of the current units, as the dossier generator needs them.
+pub struct Tree {
+    pub total: usize,
+    pub departments: HashMap<&'static str, i32>,
+    pub commune_level: Vec<i32>,
+}
+
+fn unit_name(kind: AgencyKind, name: &str) -> (String, String) {
+    let ascii = ascii_fold(name);
+    match kind {
+        AgencyKind::Ward => (
+            format!("Ủy ban nhân dân phường {name}"),
+            format!("People's Committee of {ascii} Ward"),
+        ),
+        AgencyKind::Commune => (
+            format!("Ủy ban nhân dân xã {name}"),
+            format!("People's Committee of {ascii} Commune"),
+        ),
+        AgencyKind::SpecialZone => (
+            format!("Ủy ban nhân dân đặc khu {name}"),
+            format!("People's Committee of {ascii} Special Zone"),
+        ),
+        AgencyKind::City => (
+            format!("Ủy ban nhân dân thành phố {name}"),
+            format!("People's Committee of {ascii} City"),
+        ),
+        AgencyKind::Town => (
+            format!("Ủy ban nhân dân thị xã {name}"),
+            format!("People's Committee of {ascii} Town"),
+        ),
+        _ => (
+            format!("Ủy ban nhân dân huyện {name}"),
+            format!("People's Committee of {ascii} District"),
+        ),
+    }
+}
+
+/// "Vĩnh Thạnh Trung" → "VINHTHANHTRUNG"; "Châu Thành (Kiên Giang)" → "CHAUTHANHKIENGIANG".
+fn code_part(name: &str) -> String {
+    ascii_fold(name)
+        .chars()
+        .filter(char::is_ascii_alphanumeric)
+        .collect::<String>()
+        .to_uppercase()
+}
+
+fn insert_agencies(conn: &mut DbConnection) -> anyhow::Result<Tree> {
+    let reform = reform_day();
+    let day_before = reform.pred_opt().unwrap_or(reform);
+    let history_start = NaiveDate::from_ymd_opt(2020, 1, 1).unwrap_or(reform);
+    let mut total = 0;
+
+    let province = agencies::insert(
+        conn,
+        &NewAgency {
+            code: PROVINCE_CODE,
+            name_vi: "Ủy ban nhân dân tỉnh An Giang",
+            name_en: "An Giang Provincial People's Committee",
+            level: AgencyLevel::Province.as_str(),
+            kind: AgencyKind::PeopleCommittee.as_str(),
+            parent_id: None,
+            valid_from: reform,
+            valid_to: None,
+        },
+    )?;
+    total += 1;
+
+    let mut former_provinces = HashMap::new();
+    for (kien_giang, code, vi, en) in [
+        (
+            false,
+            "AG2020",
+            "Ủy ban nhân dân tỉnh An Giang (trước 01/7/2025)",
+            "An Giang Provincial People's Committee (before 1 July 2025)",
+        ),
+        (
+            true,
+            "KG2020",
+            "Ủy ban nhân dân tỉnh Kiên Giang",
+            "Kien Giang Provincial People's Committee",
+        ),
+    ] {
+        let id = agencies::insert(
+            conn,
+            &NewAgency {
+                code,
+                name_vi: vi,
+                name_en: en,
+                level: AgencyLevel::Province.as_str(),
+                kind: AgencyKind::PeopleCommittee.as_str(),
+                parent_id: None,
+                valid_from: history_start,
+                valid_to: Some(day_before),
+            },
+        )?;
+        agencies::add_successor(conn, id, province, reform)?;
+        former_provinces.insert(kien_giang, (id, code));
+        total += 1;
+    }
+
+    let mut departments = HashMap::new();
+    for (short, vi, en) in DEPARTMENTS {
+        let code = format!("{PROVINCE_CODE}-{short}");
+        let id = agencies::insert(
+            conn,
+            &NewAgency {
+                code: &code,
+                name_vi: vi,
+                name_en: en,
+                level: AgencyLevel::Department.as_str(),
+                kind: AgencyKind::Department.as_str(),
+                parent_id: Some(province),
+                valid_from: reform,
+                valid_to: None,
+            },
+        )?;
+        departments.insert(*short, id);
+        total += 1;
+    }
+
+    let mut commune_level = Vec::new();
+    for district in FORMER_DISTRICTS {
+        let (parent, parent_code) = former_provinces[&district.kien_giang];
+        let code = format!("{parent_code}-H-{}", code_part(district.name));
+        let (vi, en) = unit_name(district.kind, district.name);
+        let district_id = agencies::insert(
+            conn,
+            &NewAgency {
+                code: &code,
+                name_vi: &vi,
+                name_en: &en,
+                level: AgencyLevel::District.as_str(),
+                kind: district.kind.as_str(),
+                parent_id: Some(parent),
+                valid_from: history_start,
+                valid_to: Some(day_before),
+            },
+        )?;
+        total += 1;
+        for (kind, name) in district.successors {
+            let prefix = match kind {
+                AgencyKind::Ward => "P",
+                AgencyKind::SpecialZone => "DK",
+                _ => "X",
+            };
+            let code = format!("{PROVINCE_CODE}-{prefix}-{}", code_part(name));
+            let (vi, en) = unit_name(*kind, name);
+            let id = agencies::insert(
+                conn,
+                &NewAgency {
+                    code: &code,
+                    name_vi: &vi,
+                    name_en: &en,
+                    level: AgencyLevel::Commune.as_str(),
+                    kind: kind.as_str(),
+                    parent_id: Some(province),
+                    valid_from: reform,
+                    valid_to: None,
+                },
+            )?;
+            agencies::add_successor(conn, district_id, id, reform)?;
+            commune_level.push(id);
+            total += 1;
+        }
+    }
+    Ok(Tree {
+        total,
+        departments,
+        commune_level,
+    })
+}
+
+fn insert_procedures(conn: &mut DbConnection) -> anyhow::Result<Vec<i32>> {
+    PROCEDURES
+        .iter()
+        .map(|p| {
+            Ok(procedures::insert(
+                conn,
+                &NewProcedure {
+                    code: p.code,
+                    name_vi: p.name_vi,
+                    name_en: p.name_en,
+                    field: p.field,
+                },
+            )?)
+        })
+        .collect()
+}

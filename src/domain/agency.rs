@@ -1,0 +1,26 @@
+use super::text_enum;
+
+text_enum! {
+    /// Where a unit stands in the administrative tree. `district` exists only in history: the
+    /// July 2025 reform abolished districts, leaving province and commune-level units.
+    pub enum AgencyLevel {
+        Province => "province",
+        Department => "department",
+        District => "district",
+        Commune => "commune",
+    }
+}
+
+text_enum! {
+    /// What kind of unit it is within its level; the names citizens know it by.
+    pub enum AgencyKind {
+        PeopleCommittee => "people_committee",
+        Department => "department",
+        City => "city",
+        Town => "town",
+        District => "district",
+        Ward => "ward",
+        Commune => "commune",
+        SpecialZone => "special_zone",
+    }
+}

@@ -1,0 +1,10 @@
+pub mod cli;
+pub mod config;
+pub mod db;
+pub mod demo;
+pub mod domain;
+pub mod error;
+pub mod routes;
+pub mod secret;
+pub mod startup;
+pub mod telemetry;

@@ -1,0 +1,25 @@
+use clap::Parser;
+use hailong::cli::{self, Cli, Command};
+use hailong::config::Settings;
+use hailong::telemetry;
+
+#[tokio::main]
+async fn main() -> std::process::ExitCode {
+    let cli = Cli::parse();
+    let settings = match Settings::from_env() {
+        Ok(settings) => settings,
+        Err(e) => {
+            eprintln!("hailong: configuration error: {e}");
+            return std::process::ExitCode::from(2);
+        }
+    };
+    telemetry::init(&settings.log_filter);
+    let command = cli.command.unwrap_or(Command::Serve { demo: false });
+    match cli::run(command, settings).await {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("hailong: {e:#}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}

@@ -1,0 +1,11 @@
+//! The one integration-test binary: black-box HTTP against the real app and a real database
+//! (a SQLite temp file, or PostgreSQL when HAILONG_TEST_DATABASE_URL is set).
+// Test code panics on purpose: a failed unwrap is a failed test.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod config;
+mod demo;
+mod health;
+mod helpers;
+mod migrations;
+mod restart;
