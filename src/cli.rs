@@ -3,8 +3,11 @@
 use clap::{Parser, Subcommand};
 
 use crate::config::Settings;
-use crate::db;
+use crate::db::{self, api_clients, audit};
 use crate::demo;
+use crate::domain::token;
+use crate::import;
+use crate::ingest::{IngestContext, IssuedStatus};
 use crate::startup::Application;
 
 #[derive(Debug, Parser)]
@@ -30,6 +33,38 @@ pub enum Command {
     Migrate,
     /// Fill the database with the demo province (today's An Giang) and exit.
     Demo,
+    /// Manage the API keys of one-stop-shop integrators.
+    Apikey {
+        #[command(subcommand)]
+        action: ApikeyAction,
+    },
+    /// Import data from files.
+    Import {
+        #[command(subcommand)]
+        what: ImportWhat,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ApikeyAction {
+    /// Create a key; it is printed once and stored only as a hash.
+    Create {
+        #[arg(long)]
+        name: String,
+    },
+    /// Revoke the named client's key.
+    Revoke {
+        #[arg(long)]
+        name: String,
+    },
+    /// List clients (never their keys).
+    List,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ImportWhat {
+    /// Completed dossiers from a CSV file; prints each dossier's survey link.
+    Dossiers { file: std::path::PathBuf },
 }
 
 pub async fn run(command: Command, settings: Settings) -> anyhow::Result<()> {
@@ -60,8 +95,102 @@ pub async fn run(command: Command, settings: Settings) -> anyhow::Result<()> {
             }
         }
         Command::Demo => load_demo(&settings).await?,
+        Command::Apikey { action } => {
+            let out = tokio::task::spawn_blocking(move || apikey(&settings, action)).await??;
+            print!("{out}");
+        }
+        Command::Import {
+            what: ImportWhat::Dossiers { file },
+        } => {
+            let issued = tokio::task::spawn_blocking(move || -> anyhow::Result<_> {
+                let mut conn = open(&settings)?;
+                let ctx = IngestContext {
+                    secret: &settings.secret,
+                    public_url: &settings.public_url,
+                    survey_validity: chrono::Duration::days(i64::from(settings.survey_valid_days)),
+                    actor: &format!("import:{}", file.display()),
+                };
+                Ok(import::import_dossiers(&mut conn, &ctx, &file)?)
+            })
+            .await??;
+            let created = issued
+                .iter()
+                .filter(|i| i.status == IssuedStatus::Created)
+                .count();
+            println!("dossier_id,status,survey_url");
+            for i in &issued {
+                let status = if i.status == IssuedStatus::Created {
+                    "created"
+                } else {
+                    "existing"
+                };
+                println!("{},{},{}", i.dossier_id, status, i.survey_url);
+            }
+            eprintln!(
+                "{} dossier(s): {created} new, {} already imported",
+                issued.len(),
+                issued.len() - created
+            );
+        }
     }
     Ok(())
+}
+
+fn open(settings: &Settings) -> anyhow::Result<db::PooledConnection> {
+    let pool = db::build_pool(&settings.database, 1);
+    let mut conn = pool.get()?;
+    db::run_migrations(&mut conn)?;
+    crate::survey::ensure_default_questionnaire(&mut conn)?;
+    Ok(conn)
+}
+
+fn apikey(settings: &Settings, action: ApikeyAction) -> anyhow::Result<String> {
+    let mut conn = open(settings)?;
+    match action {
+        ApikeyAction::Create { name } => {
+            let name = name.trim().to_owned();
+            anyhow::ensure!(
+                !name.is_empty() && name.len() <= 100,
+                "--name: give a name of 1 to 100 characters"
+            );
+            let key = token::new_api_key();
+            api_clients::create(
+                &mut conn,
+                &name,
+                &token::api_key_hash(&settings.secret, &key),
+            )
+            .map_err(|e| match e {
+                diesel::result::Error::DatabaseError(
+                    diesel::result::DatabaseErrorKind::UniqueViolation,
+                    _,
+                ) => {
+                    anyhow::anyhow!("--name: a client named {name:?} exists already")
+                }
+                other => other.into(),
+            })?;
+            audit::record(&mut conn, "cli", "apikey.create", &name, "")?;
+            Ok(format!(
+                "API key for {name} (shown once; store it now):\n{key}\n"
+            ))
+        }
+        ApikeyAction::Revoke { name } => {
+            anyhow::ensure!(
+                api_clients::revoke(&mut conn, &name)?,
+                "--name: no active client named {name:?}"
+            );
+            audit::record(&mut conn, "cli", "apikey.revoke", &name, "")?;
+            Ok(format!("revoked the key of {name}\n"))
+        }
+        ApikeyAction::List => Ok(api_clients::all(&mut conn)?
+            .iter()
+            .map(|c| {
+                let state = c
+                    .revoked_at
+                    .map_or("active".to_owned(), |t| format!("revoked {t}"));
+                format!("{}\t{}\tcreated {}\n", c.name, state, c.created_at)
+            })
+            .collect()),
+    }
 }
 
 async fn load_demo(settings: &Settings) -> anyhow::Result<()> {

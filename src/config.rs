@@ -46,10 +46,18 @@ pub struct Settings {
     pub bind: SocketAddr,
     /// Base of the links we hand out (survey URLs, QR codes); no trailing slash.
     pub public_url: String,
+    /// Whether `public_url` was configured; if not, it follows the address actually bound.
+    pub public_url_given: bool,
     pub secret: SecretKey,
     pub log_filter: String,
     /// Connections kept by the pool.
     pub pool_size: u32,
+    /// How long a survey link stays open after it is issued.
+    pub survey_valid_days: u32,
+    /// Survey requests allowed per client address per minute; 0 turns the limit off.
+    pub survey_rate_per_minute: u32,
+    /// Where invitations are POSTed for delivery (an SMS / e-mail gateway); none: logged only.
+    pub invitation_webhook: Option<String>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -75,6 +83,9 @@ const VARIABLES: &[(&str, &str)] = &[
     ("HAILONG_SECRET_FILE", "secret_file"),
     ("HAILONG_LOG", "log"),
     ("HAILONG_POOL_SIZE", "pool_size"),
+    ("HAILONG_SURVEY_VALID_DAYS", "survey_valid_days"),
+    ("HAILONG_SURVEY_RATE_PER_MINUTE", "survey_rate_per_minute"),
+    ("HAILONG_INVITATION_WEBHOOK", "invitation_webhook"),
 ];
 
 impl Settings {
@@ -123,6 +134,7 @@ impl Settings {
             )
         })?;
 
+        let public_url_given = get("HAILONG_PUBLIC_URL").is_some();
         let public_url = match get("HAILONG_PUBLIC_URL") {
             Some(raw) => {
                 parse_public_url(raw).map_err(|m| invalid("HAILONG_PUBLIC_URL", raw, m))?
@@ -141,6 +153,33 @@ impl Settings {
             .filter(|n| (1..=256).contains(n))
             .ok_or_else(|| invalid("HAILONG_POOL_SIZE", raw_pool, "expected 1 to 256".into()))?;
 
+        let number =
+            |variable: &'static str, default: &str, range: std::ops::RangeInclusive<u32>| {
+                let raw = get(variable).unwrap_or(default);
+                raw.parse::<u32>()
+                    .ok()
+                    .filter(|n| range.contains(n))
+                    .ok_or_else(|| {
+                        invalid(
+                            variable,
+                            raw,
+                            format!(
+                                "expected a whole number from {} to {}",
+                                range.start(),
+                                range.end()
+                            ),
+                        )
+                    })
+            };
+        let survey_valid_days = number("HAILONG_SURVEY_VALID_DAYS", "30", 1..=365)?;
+        let survey_rate_per_minute = number("HAILONG_SURVEY_RATE_PER_MINUTE", "60", 0..=1_000_000)?;
+        let invitation_webhook = match get("HAILONG_INVITATION_WEBHOOK") {
+            Some(raw) => Some(
+                parse_public_url(raw).map_err(|m| invalid("HAILONG_INVITATION_WEBHOOK", raw, m))?,
+            ),
+            None => None,
+        };
+
         // Last: a file may be created here, and only once everything else is known good.
         let secret = match get("HAILONG_SECRET_KEY") {
             Some(raw) => SecretKey::from_hex(raw)
@@ -155,9 +194,13 @@ impl Settings {
             database,
             bind,
             public_url,
+            public_url_given,
             secret,
             log_filter,
             pool_size,
+            survey_valid_days,
+            survey_rate_per_minute,
+            invitation_webhook,
         })
     }
 }

@@ -1,10 +1,16 @@
 pub mod cli;
 pub mod config;
+pub mod csrf_guard;
 pub mod db;
+pub mod delivery;
 pub mod demo;
 pub mod domain;
 pub mod error;
+pub mod import;
+pub mod ingest;
 pub mod routes;
 pub mod secret;
 pub mod startup;
+pub mod survey;
 pub mod telemetry;
+pub mod views;

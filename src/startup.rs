@@ -3,13 +3,20 @@
 use std::net::TcpListener;
 
 use actix_web::dev::Server;
-use actix_web::middleware::from_fn;
+use std::sync::Arc;
+
+use actix_governor::{Governor, GovernorConfigBuilder};
+use actix_web::http::header;
+use actix_web::middleware::{from_fn, Compress, Condition, DefaultHeaders};
 use actix_web::{web, App, HttpServer};
 use anyhow::Context;
 
 use crate::config::Settings;
+use crate::csrf_guard::CsrfGuard;
 use crate::db::{self, DbPool};
+use crate::delivery::{self, InvitationSender, LogSender, WebhookSender};
 use crate::routes;
+use crate::survey;
 use crate::telemetry;
 
 /// What every handler may need, shared across workers.
@@ -17,7 +24,14 @@ use crate::telemetry;
 pub struct AppState {
     pub pool: DbPool,
     pub settings: Settings,
+    pub csrf: Arc<CsrfGuard>,
 }
+
+/// No script anywhere, styles only from our own origin, no framing, no referrer: a survey link
+/// carries a token, and it must never travel in a Referer header.
+const CONTENT_SECURITY_POLICY: &str =
+    "default-src 'none'; style-src 'self'; img-src 'self' data:; \
+     form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
 
 pub struct Application {
     port: u16,
@@ -26,7 +40,7 @@ pub struct Application {
 
 impl Application {
     /// Binds (port 0 picks a free one), applies pending migrations, and prepares the server.
-    pub fn build(settings: Settings) -> anyhow::Result<Self> {
+    pub fn build(mut settings: Settings) -> anyhow::Result<Self> {
         let pool = db::build_pool(&settings.database, settings.pool_size);
         {
             let mut conn = pool.get().with_context(|| {
@@ -39,20 +53,64 @@ impl Application {
             if !applied.is_empty() {
                 tracing::info!(count = applied.len(), "applied migrations");
             }
+            survey::ensure_default_questionnaire(&mut conn)?;
         }
         let listener = TcpListener::bind(settings.bind)
             .with_context(|| format!("binding HAILONG_BIND={}", settings.bind))?;
-        let port = listener.local_addr()?.port();
-        let state = web::Data::new(AppState { pool, settings });
+        let bound = listener.local_addr()?;
+        let port = bound.port();
+        if !settings.public_url_given {
+            settings.public_url = format!("http://{bound}");
+        }
+        let sender: Box<dyn InvitationSender> = match &settings.invitation_webhook {
+            Some(url) => Box::new(WebhookSender::new(url.clone()).map_err(anyhow::Error::msg)?),
+            None => Box::new(LogSender),
+        };
+        let worker = delivery::run(
+            pool.clone(),
+            settings.secret.clone(),
+            settings.public_url.clone(),
+            sender,
+        );
+        let rate = settings.survey_rate_per_minute;
+        // Keyed by the peer address only: X-Forwarded-For is not trusted, so it cannot be
+        // spoofed to escape the limit.
+        let governor = GovernorConfigBuilder::default()
+            .requests_per_minute(u64::from(rate.max(1)))
+            .burst_size(rate.clamp(1, 30))
+            .finish()
+            .context("rate limiter settings")?;
+        let csrf = Arc::new(CsrfGuard::new(&settings.secret));
+        let state = web::Data::new(AppState {
+            pool,
+            settings,
+            csrf,
+        });
         let server = HttpServer::new(move || {
             App::new()
+                .wrap(Compress::default())
+                .wrap(
+                    DefaultHeaders::new()
+                        .add((header::CONTENT_SECURITY_POLICY, CONTENT_SECURITY_POLICY))
+                        .add((header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
+                        .add((header::REFERRER_POLICY, "no-referrer"))
+                        .add((header::X_FRAME_OPTIONS, "DENY")),
+                )
                 .wrap(from_fn(telemetry::log_requests))
                 .app_data(state.clone())
+                .app_data(web::FormConfig::default().limit(64 * 1024))
+                .app_data(web::PayloadConfig::default().limit(4 * 1024 * 1024))
+                .service(
+                    web::scope("/s")
+                        .wrap(Condition::new(rate > 0, Governor::new(&governor)))
+                        .configure(routes::configure_survey),
+                )
                 .configure(routes::configure)
         })
         .listen(listener)?
         .shutdown_timeout(10)
         .run();
+        tokio::spawn(worker);
         Ok(Self { port, server })
     }
 

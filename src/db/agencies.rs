@@ -93,3 +93,10 @@ pub fn successions(conn: &mut DbConnection) -> QueryResult<Vec<(String, String, 
         .order((pred.field(agencies::code), succ.field(agencies::code)))
         .load(conn)
 }
+
+pub fn by_id(conn: &mut DbConnection, id: i32) -> QueryResult<Agency> {
+    agencies::table
+        .find(id)
+        .select(Agency::as_select())
+        .first(conn)
+}

@@ -12,8 +12,14 @@ use diesel_migrations::{embed_migrations, EmbeddedMigrations, MigrationHarness};
 use crate::config::DatabaseUrl;
 
 pub mod agencies;
+pub mod api_clients;
+pub mod audit;
 pub mod dossiers;
+pub mod invitations;
+pub mod outbox;
 pub mod procedures;
+pub mod questionnaires;
+pub mod responses;
 pub mod schema;
 
 #[derive(diesel::MultiConnection)]

@@ -39,3 +39,10 @@ pub fn all(conn: &mut DbConnection) -> QueryResult<Vec<Procedure>> {
 pub fn count(conn: &mut DbConnection) -> QueryResult<i64> {
     procedures::table.count().get_result(conn)
 }
+
+pub fn by_id(conn: &mut DbConnection, id: i32) -> QueryResult<Procedure> {
+    procedures::table
+        .find(id)
+        .select(Procedure::as_select())
+        .first(conn)
+}

@@ -63,6 +63,7 @@ diesel::table! {
     invitations (id) {
         id -> Integer,
         dossier_id -> Integer,
+        token_salt -> Binary,
         token_hash -> Binary,
         questionnaire_id -> Integer,
         created_at -> Timestamp,
@@ -125,6 +126,18 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    outbox (id) {
+        id -> Integer,
+        invitation_id -> Integer,
+        attempts -> Integer,
+        next_attempt_at -> Timestamp,
+        delivered_at -> Nullable<Timestamp>,
+        last_error -> Nullable<Text>,
+    }
+}
+
+diesel::joinable!(outbox -> invitations (invitation_id));
 diesel::joinable!(answers -> responses (response_id));
 diesel::joinable!(dossiers -> agencies (agency_id));
 diesel::joinable!(dossiers -> procedures (procedure_id));
@@ -146,4 +159,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     users,
     api_clients,
     audit_log,
+    outbox,
 );

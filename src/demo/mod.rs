@@ -3,6 +3,7 @@
 
 mod an_giang;
 mod dossiers;
+mod responses;
 
 use std::collections::HashMap;
 use std::fmt;
@@ -28,6 +29,8 @@ pub enum Outcome {
         commune_level: usize,
         procedures: usize,
         dossiers: usize,
+        invitations: usize,
+        responses: usize,
     },
     AlreadyPresent,
 }
@@ -40,10 +43,13 @@ impl fmt::Display for Outcome {
                 commune_level,
                 procedures,
                 dossiers,
+                invitations,
+                responses,
             } => write!(
                 f,
                 "demo province loaded: {agencies} agencies ({commune_level} commune-level units), \
-                 {procedures} procedures, {dossiers} completed dossiers"
+                 {procedures} procedures, {dossiers} completed dossiers, {invitations} survey \
+                 invitations, {responses} responses"
             ),
             Self::AlreadyPresent => {
                 f.write_str("the demo province is already loaded; nothing changed")
@@ -65,11 +71,15 @@ pub fn load(conn: &mut DbConnection, secret: &SecretKey) -> anyhow::Result<Outco
         let tree = insert_agencies(conn)?;
         let procedure_ids = insert_procedures(conn)?;
         let dossiers = dossiers::generate(conn, &tree, &procedure_ids, secret)?;
+        crate::survey::ensure_default_questionnaire(conn)?;
+        let surveyed = responses::generate(conn, secret)?;
         Ok(Outcome::Loaded {
             agencies: tree.total,
             commune_level: tree.commune_level.len(),
             procedures: procedure_ids.len(),
             dossiers,
+            invitations: surveyed.invitations,
+            responses: surveyed.responses,
         })
     })
 }

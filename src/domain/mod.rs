@@ -1,10 +1,13 @@
 //! Pure types and rules of the domain: no web framework, no database, no HTML.
 
 pub mod agency;
+pub mod answers;
 pub mod dossier;
 pub mod identity;
 pub mod period;
+pub mod submission;
 pub mod text;
+pub mod token;
 
 /// Implements `as_str`, `FromStr` and `Display` for an enum stored as text, so that the
 /// database, the API and the CSV files all spell a variant the same way.

@@ -1,18 +1,45 @@
 //! The whole URL map, in one place.
 
-use actix_web::web;
+use actix_web::http::header;
+use actix_web::{web, HttpResponse};
 
 use crate::error::AppError;
 
 mod agencies;
+mod api;
 mod health;
+mod survey;
+
+pub use api::ApiDoc;
+
+const STYLESHEET: &str = include_str!("../../static/hailong.css");
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.route("/healthz", web::get().to(health::get))
+        .route("/static/hailong.css", web::get().to(stylesheet))
         .route("/api/v1/agencies", web::get().to(agencies::list))
+        .route("/api/v1/openapi.json", web::get().to(api::openapi))
+        .route("/api/v1/dossiers", web::post().to(api::post_dossiers))
+        .route(
+            "/api/v1/dossiers/{dossier_id}/qr.svg",
+            web::get().to(api::dossier_qr),
+        )
         .default_service(web::to(not_found));
 }
 
-async fn not_found() -> Result<actix_web::HttpResponse, AppError> {
+/// The survey routes, rate-limited per client address by the caller (see startup).
+pub fn configure_survey(cfg: &mut web::ServiceConfig) {
+    cfg.route("/{token}", web::get().to(survey::get))
+        .route("/{token}", web::post().to(survey::post));
+}
+
+async fn stylesheet() -> HttpResponse {
+    HttpResponse::Ok()
+        .insert_header((header::CACHE_CONTROL, "public, max-age=86400"))
+        .content_type("text/css; charset=utf-8")
+        .body(STYLESHEET)
+}
+
+async fn not_found() -> Result<HttpResponse, AppError> {
     Err(AppError::NotFound)
 }

@@ -62,13 +62,23 @@ impl TestDb {
     }
 
     pub fn settings(&self) -> Settings {
-        let values = HashMap::from([
+        self.settings_with(&[])
+    }
+
+    /// Test settings, with some variables overridden. The survey rate limit is off unless a
+    /// test sets it: the suite sends many requests from one address.
+    pub fn settings_with(&self, overrides: &[(&'static str, &str)]) -> Settings {
+        let mut values = HashMap::from([
+            ("HAILONG_SURVEY_RATE_PER_MINUTE", "0".to_owned()),
             ("HAILONG_DATABASE_URL", self.url()),
             ("HAILONG_BIND", "127.0.0.1:0".to_owned()),
             ("HAILONG_SECRET_KEY", TEST_SECRET.to_owned()),
             ("HAILONG_LOG", "warn".to_owned()),
             ("HAILONG_POOL_SIZE", "4".to_owned()),
         ]);
+        for (name, value) in overrides {
+            values.insert(name, (*value).to_owned());
+        }
         Settings::from_values(&values).expect("test settings are valid")
     }
 
@@ -127,7 +137,12 @@ pub async fn spawn_app() -> TestApp {
 }
 
 pub async fn spawn_app_on(db: TestDb) -> TestApp {
-    let app = Application::build(db.settings()).expect("application builds");
+    let settings = db.settings();
+    spawn_app_with(db, settings).await
+}
+
+pub async fn spawn_app_with(db: TestDb, settings: Settings) -> TestApp {
+    let app = Application::build(settings).expect("application builds");
     let address = format!("http://127.0.0.1:{}", app.port());
     let handle = app.handle();
     tokio::spawn(app.run_until_stopped());
@@ -142,4 +157,147 @@ pub async fn spawn_app_on(db: TestDb) -> TestApp {
         handle,
         db,
     }
+}
+
+impl TestApp {
+    /// A connection to the app's database, for arranging and asserting what HTTP cannot show.
+    pub fn conn(&self) -> hailong::db::PooledConnection {
+        hailong::db::build_pool(&self.db.settings().database, 1)
+            .get()
+            .expect("db connection")
+    }
+
+    /// A small agency tree and procedure catalogue (the demo is too big to load per test).
+    pub fn seed(&self) {
+        use hailong::db::agencies::{self, NewAgency};
+        use hailong::db::procedures::{self, NewProcedure};
+        let mut conn = self.conn();
+        if agencies::find_by_code(&mut conn, "AG").unwrap().is_some() {
+            return;
+        }
+        let day = chrono::NaiveDate::from_ymd_opt(2025, 7, 1).unwrap();
+        let root = agencies::insert(
+            &mut conn,
+            &NewAgency {
+                code: "AG",
+                name_vi: "Ủy ban nhân dân tỉnh An Giang",
+                name_en: "An Giang Provincial People's Committee",
+                level: "province",
+                kind: "people_committee",
+                parent_id: None,
+                valid_from: day,
+                valid_to: None,
+            },
+        )
+        .unwrap();
+        for (code, vi, en) in [
+            (
+                "AG-X-OCEO",
+                "Ủy ban nhân dân xã Óc Eo",
+                "People's Committee of Oc Eo Commune",
+            ),
+            (
+                "AG-P-RACHGIA",
+                "Ủy ban nhân dân phường Rạch Giá",
+                "People's Committee of Rach Gia Ward",
+            ),
+        ] {
+            agencies::insert(
+                &mut conn,
+                &NewAgency {
+                    code,
+                    name_vi: vi,
+                    name_en: en,
+                    level: "commune",
+                    kind: "commune",
+                    parent_id: Some(root),
+                    valid_from: day,
+                    valid_to: None,
+                },
+            )
+            .unwrap();
+        }
+        procedures::insert(
+            &mut conn,
+            &NewProcedure {
+                code: "1.001193",
+                name_vi: "Đăng ký khai sinh",
+                name_en: "Birth registration",
+                field: "Hộ tịch",
+            },
+        )
+        .unwrap();
+    }
+
+    pub fn new_api_key(&self, name: &str) -> String {
+        let secret = self.db.settings().secret;
+        let key = hailong::domain::token::new_api_key();
+        let hash = hailong::domain::token::api_key_hash(&secret, &key);
+        hailong::db::api_clients::create(&mut self.conn(), name, &hash).unwrap();
+        key
+    }
+
+    pub async fn post_dossiers(&self, key: &str, body: &serde_json::Value) -> reqwest::Response {
+        self.client
+            .post(format!("{}/api/v1/dossiers", self.address))
+            .bearer_auth(key)
+            .json(body)
+            .send()
+            .await
+            .expect("request sent")
+    }
+
+    /// Seeds, posts one fresh dossier, and returns the path of its survey (`/s/{token}`).
+    pub async fn issue_survey(&self, dossier_id: &str) -> String {
+        self.seed();
+        let key = self.new_api_key(&format!("client for {dossier_id}"));
+        let response = self.post_dossiers(&key, &valid_dossier(dossier_id)).await;
+        assert_eq!(response.status(), 201);
+        let body: serde_json::Value = response.json().await.unwrap();
+        let url = body["dossiers"][0]["survey_url"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+        url.strip_prefix(&self.address)
+            .expect("link on this app")
+            .to_owned()
+    }
+
+    /// Opens the survey (which sets the CSRF cookie) and returns the page's CSRF token.
+    pub async fn open_survey(&self, path: &str) -> String {
+        let page = self.get(path).await.text().await.unwrap();
+        csrf_of(&page)
+    }
+
+    pub async fn submit(&self, path: &str, fields: &[(&str, &str)]) -> reqwest::Response {
+        self.client
+            .post(format!("{}{}", self.address, path))
+            .form(fields)
+            .send()
+            .await
+            .expect("request sent")
+    }
+}
+
+pub fn csrf_of(page: &str) -> String {
+    let start = page
+        .find("name=\"csrf\" value=\"")
+        .expect("form has a CSRF field")
+        + 19;
+    page[start..].split('"').next().unwrap().to_owned()
+}
+
+pub fn valid_dossier(id: &str) -> serde_json::Value {
+    serde_json::json!({
+        "dossier_id": id,
+        "agency_code": "AG-X-OCEO",
+        "procedure_code": "1.001193",
+        "applicant_kind": "citizen",
+        "channel": "counter",
+        "received_at": "2026-03-30T08:00:00+07:00",
+        "due_at": "2026-03-31T17:00:00+07:00",
+        "completed_at": "2026-03-31T17:30:00Z",
+        "applicant_id": "089 123 456 789",
+        "phone": "0912345678"
+    })
 }

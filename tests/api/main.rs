@@ -7,5 +7,8 @@ mod config;
 mod demo;
 mod health;
 mod helpers;
+mod ingest;
 mod migrations;
+mod privacy;
 mod restart;
+mod survey;

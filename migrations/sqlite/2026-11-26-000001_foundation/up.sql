@@ -66,7 +66,10 @@ CREATE TABLE questionnaires (
 CREATE TABLE invitations (
     id INTEGER PRIMARY KEY NOT NULL,
     dossier_id INTEGER NOT NULL UNIQUE REFERENCES dossiers (id),
-    -- HMAC of the survey token; the token itself exists only in the link we hand out
+    -- The token in the link is derived from this salt and the server secret, so that sending
+    -- the same dossier again yields the same link; the database alone cannot rebuild it.
+    token_salt BLOB NOT NULL,
+    -- keyed hash of the token, to find the invitation from a link
     token_hash BLOB NOT NULL UNIQUE,
     questionnaire_id INTEGER NOT NULL REFERENCES questionnaires (id),
     created_at TIMESTAMP NOT NULL,

@@ -1,0 +1,207 @@
+//! The questionnaire's JSON interchange form (METHODOLOGY §1): dimensions with weights, items
+//! with their kind and, for yes/no items, their direction. Other keys are ignored.
+
+use std::collections::HashSet;
+
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ItemKind {
+    Likert5,
+    YesNo,
+}
+
+/// For a yes/no item: whether "yes" (1) is the good answer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Direction {
+    Positive,
+    Negative,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Dimension {
+    pub code: String,
+    pub name_vi: String,
+    pub name_en: String,
+    pub weight: f64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Item {
+    pub code: String,
+    pub dimension: String,
+    pub kind: ItemKind,
+    pub direction: Option<Direction>,
+    pub text_vi: String,
+    pub text_en: String,
+}
+
+impl Item {
+    /// The answer values this item accepts.
+    pub fn accepts(&self, value: i64) -> bool {
+        match self.kind {
+            ItemKind::Likert5 => (1..=5).contains(&value),
+            ItemKind::YesNo => value == 0 || value == 1,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Questionnaire {
+    pub version: String,
+    #[serde(default)]
+    pub title_vi: Option<String>,
+    #[serde(default)]
+    pub title_en: Option<String>,
+    pub dimensions: Vec<Dimension>,
+    pub items: Vec<Item>,
+}
+
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum QuestionnaireError {
+    #[error("not a questionnaire: {0}")]
+    Json(String),
+    #[error("field `version`: must not be empty")]
+    NoVersion,
+    #[error("field `dimensions`: dimension weights sum to {0}, not 1")]
+    WeightsDoNotSumToOne(f64),
+    #[error("field `dimensions`: weight of `{0}` is negative or not a number")]
+    BadWeight(String),
+    #[error("field `{field}`: code `{code}` appears twice")]
+    DuplicateCode { field: &'static str, code: String },
+    #[error("field `items`: item `{item}` names an unknown dimension `{dimension}`")]
+    UnknownDimension { item: String, dimension: String },
+    #[error("field `items`: item `{0}` is yes_no and needs a direction (positive or negative)")]
+    MissingDirection(String),
+    #[error("field `items`: item `{0}` is likert5 and must have direction null")]
+    UnexpectedDirection(String),
+    #[error("field `items`: dimension `{0}` has no item")]
+    EmptyDimension(String),
+}
+
+impl Questionnaire {
+    pub fn from_json(text: &str) -> Result<Self, QuestionnaireError> {
+        let q: Self =
+            serde_json::from_str(text).map_err(|e| QuestionnaireError::Json(e.to_string()))?;
+        q.validate()?;
+        Ok(q)
+    }
+
+    pub fn validate(&self) -> Result<(), QuestionnaireError> {
+        if self.version.trim().is_empty() {
+            return Err(QuestionnaireError::NoVersion);
+        }
+        let mut dimension_codes = HashSet::new();
+        for d in &self.dimensions {
+            if !dimension_codes.insert(d.code.as_str()) {
+                return Err(QuestionnaireError::DuplicateCode {
+                    field: "dimensions",
+                    code: d.code.clone(),
+                });
+            }
+            if !(d.weight >= 0.0 && d.weight.is_finite()) {
+                return Err(QuestionnaireError::BadWeight(d.code.clone()));
+            }
+        }
+        let sum: f64 = self.dimensions.iter().map(|d| d.weight).sum();
+        if (sum - 1.0).abs() > 1e-9 {
+            return Err(QuestionnaireError::WeightsDoNotSumToOne(sum));
+        }
+        let mut item_codes = HashSet::new();
+        for item in &self.items {
+            if !item_codes.insert(item.code.as_str()) {
+                return Err(QuestionnaireError::DuplicateCode {
+                    field: "items",
+                    code: item.code.clone(),
+                });
+            }
+            if !dimension_codes.contains(item.dimension.as_str()) {
+                return Err(QuestionnaireError::UnknownDimension {
+                    item: item.code.clone(),
+                    dimension: item.dimension.clone(),
+                });
+            }
+            match (item.kind, item.direction) {
+                (ItemKind::YesNo, None) => {
+                    return Err(QuestionnaireError::MissingDirection(item.code.clone()))
+                }
+                (ItemKind::Likert5, Some(_)) => {
+                    return Err(QuestionnaireError::UnexpectedDirection(item.code.clone()))
+                }
+                _ => {}
+            }
+        }
+        for d in &self.dimensions {
+            if !self.items.iter().any(|i| i.dimension == d.code) {
+                return Err(QuestionnaireError::EmptyDimension(d.code.clone()));
+            }
+        }
+        Ok(())
+    }
+
+    pub fn item(&self, code: &str) -> Option<&Item> {
+        self.items.iter().find(|i| i.code == code)
+    }
+
+    pub fn items_of<'a>(&'a self, dimension: &'a str) -> impl Iterator<Item = &'a Item> + 'a {
+        self.items.iter().filter(move |i| i.dimension == dimension)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const DEFAULT: &str = include_str!("../../data/questionnaires/2026.1.json");
+
+    #[test]
+    fn the_shipped_questionnaire_is_valid_sipas_shaped_and_nfc() {
+        let q = Questionnaire::from_json(DEFAULT).unwrap();
+        assert_eq!(q.version, "2026.1");
+        let codes: Vec<_> = q.dimensions.iter().map(|d| d.code.as_str()).collect();
+        assert_eq!(
+            codes,
+            ["access", "procedure", "staff", "result", "feedback"]
+        );
+        assert!((18..=24).contains(&q.items.len()));
+        assert!(q.dimensions.iter().all(|d| (d.weight - 0.2).abs() < 1e-12));
+        use unicode_normalization::is_nfc;
+        assert!(is_nfc(DEFAULT));
+    }
+
+    fn tweak(f: impl FnOnce(&mut serde_json::Value)) -> Result<Questionnaire, QuestionnaireError> {
+        let mut v: serde_json::Value = serde_json::from_str(DEFAULT).unwrap();
+        f(&mut v);
+        Questionnaire::from_json(&v.to_string())
+    }
+
+    #[test]
+    fn each_rule_is_enforced() {
+        assert!(matches!(
+            tweak(|v| v["dimensions"][0]["weight"] = 0.3.into()),
+            Err(QuestionnaireError::WeightsDoNotSumToOne(_))
+        ));
+        assert!(matches!(
+            tweak(|v| v["items"][0]["dimension"] = "nope".into()),
+            Err(QuestionnaireError::UnknownDimension { .. })
+        ));
+        assert!(matches!(
+            tweak(|v| v["items"][1]["code"] = "A1".into()),
+            Err(QuestionnaireError::DuplicateCode { .. })
+        ));
+        assert!(matches!(
+            tweak(|v| v["items"][13]["direction"] = serde_json::Value::Null),
+            Err(QuestionnaireError::MissingDirection(_))
+        ));
+        assert!(matches!(
+            tweak(|v| v["items"][0]["direction"] = "positive".into()),
+            Err(QuestionnaireError::UnexpectedDirection(_))
+        ));
+        assert!(matches!(
+            tweak(|v| v["items"][0]["kind"] = "stars".into()),
+            Err(QuestionnaireError::Json(_))
+        ));
+    }
+}

@@ -1,0 +1,100 @@
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+use super::schema::{invitations, outbox};
+use super::DbConnection;
+use crate::per_backend;
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = invitations)]
+pub struct Invitation {
+    pub id: i32,
+    pub dossier_id: i32,
+    pub token_salt: Vec<u8>,
+    pub questionnaire_id: i32,
+    pub created_at: NaiveDateTime,
+    pub expires_at: NaiveDateTime,
+    pub answered: bool,
+}
+
+#[derive(Debug, Clone, Insertable)]
+#[diesel(table_name = invitations)]
+pub struct NewInvitation {
+    pub dossier_id: i32,
+    pub token_salt: Vec<u8>,
+    pub token_hash: Vec<u8>,
+    pub questionnaire_id: i32,
+    pub created_at: NaiveDateTime,
+    pub expires_at: NaiveDateTime,
+    pub answered: bool,
+}
+
+pub fn insert(conn: &mut DbConnection, row: &NewInvitation) -> QueryResult<i32> {
+    diesel::insert_into(invitations::table)
+        .values(row)
+        .returning(invitations::id)
+        .get_result(conn)
+}
+
+pub fn insert_many(conn: &mut DbConnection, rows: &[NewInvitation]) -> QueryResult<usize> {
+    let mut inserted = 0;
+    for chunk in rows.chunks(1_000) {
+        inserted += per_backend!(&mut *conn, |c| diesel::insert_into(invitations::table)
+            .values(chunk)
+            .execute(c))?;
+    }
+    Ok(inserted)
+}
+
+pub fn by_token_hash(
+    conn: &mut DbConnection,
+    token_hash: &[u8],
+) -> QueryResult<Option<Invitation>> {
+    invitations::table
+        .filter(invitations::token_hash.eq(token_hash))
+        .select(Invitation::as_select())
+        .first(conn)
+        .optional()
+}
+
+pub fn by_dossier(conn: &mut DbConnection, dossier_id: i32) -> QueryResult<Option<Invitation>> {
+    invitations::table
+        .filter(invitations::dossier_id.eq(dossier_id))
+        .select(Invitation::as_select())
+        .first(conn)
+        .optional()
+}
+
+pub fn by_id(conn: &mut DbConnection, id: i32) -> QueryResult<Invitation> {
+    invitations::table
+        .find(id)
+        .select(Invitation::as_select())
+        .first(conn)
+}
+
+/// Marks the invitation answered if it was not: the one write that makes a submission count.
+/// Returns false when another submission got there first. Run it as the first statement of the
+/// submission's transaction, so that on SQLite the transaction takes the write lock at once.
+pub fn claim(conn: &mut DbConnection, id: i32) -> QueryResult<bool> {
+    diesel::update(invitations::table)
+        .filter(invitations::id.eq(id))
+        .filter(invitations::answered.eq(false))
+        .set(invitations::answered.eq(true))
+        .execute(conn)
+        .map(|n| n == 1)
+}
+
+pub fn enqueue_delivery(
+    conn: &mut DbConnection,
+    invitation_id: i32,
+    at: NaiveDateTime,
+) -> QueryResult<()> {
+    diesel::insert_into(outbox::table)
+        .values((
+            outbox::invitation_id.eq(invitation_id),
+            outbox::attempts.eq(0),
+            outbox::next_attempt_at.eq(at),
+        ))
+        .execute(conn)
+        .map(|_| ())
+}

@@ -1,0 +1,62 @@
+use chrono::Utc;
+use diesel::prelude::*;
+
+use super::schema::questionnaires;
+use super::DbConnection;
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = questionnaires)]
+pub struct StoredQuestionnaire {
+    pub id: i32,
+    pub version: String,
+    pub definition: String,
+}
+
+/// The questionnaire new invitations use: the most recently published.
+pub fn current(conn: &mut DbConnection) -> QueryResult<Option<StoredQuestionnaire>> {
+    questionnaires::table
+        .select(StoredQuestionnaire::as_select())
+        .order((
+            questionnaires::published_at.desc(),
+            questionnaires::id.desc(),
+        ))
+        .first(conn)
+        .optional()
+}
+
+pub fn by_id(conn: &mut DbConnection, id: i32) -> QueryResult<StoredQuestionnaire> {
+    questionnaires::table
+        .find(id)
+        .select(StoredQuestionnaire::as_select())
+        .first(conn)
+}
+
+pub fn by_version(
+    conn: &mut DbConnection,
+    version: &str,
+) -> QueryResult<Option<StoredQuestionnaire>> {
+    questionnaires::table
+        .filter(questionnaires::version.eq(version))
+        .select(StoredQuestionnaire::as_select())
+        .first(conn)
+        .optional()
+}
+
+/// Publishes a version unless it exists; a stored version is never changed.
+pub fn publish_if_absent(
+    conn: &mut DbConnection,
+    version: &str,
+    definition: &str,
+) -> QueryResult<bool> {
+    if by_version(conn, version)?.is_some() {
+        return Ok(false);
+    }
+    diesel::insert_into(questionnaires::table)
+        .values((
+            questionnaires::version.eq(version),
+            questionnaires::definition.eq(definition),
+            questionnaires::published_at.eq(Utc::now().naive_utc()),
+        ))
+        .execute(conn)?;
+    Ok(true)
+}

@@ -1,0 +1,142 @@
+//! Invitations for most demo dossiers and answers for a share of them: agencies differ in how
+//! satisfied their users are, people skip what does not apply, some leave a comment.
+
+use chrono::Duration;
+use diesel::prelude::*;
+use hailong_analysis::questionnaire::{Direction, ItemKind, Questionnaire};
+use rand::rngs::StdRng;
+use rand::{Rng, SeedableRng};
+
+use crate::db::invitations::{self, NewInvitation};
+use crate::db::responses::{self, Answer, Response};
+use crate::db::schema::dossiers;
+use crate::db::{questionnaires, DbConnection};
+use crate::domain::period::Quarter;
+use crate::domain::token;
+use crate::secret::SecretKey;
+use crate::survey::DEFAULT_QUESTIONNAIRE;
+
+const INVITED_SHARE: f64 = 0.75;
+const RESPONSE_RATE: f64 = 0.35;
+
+const COMMENTS: &[&str] = &[
+    "Cán bộ hướng dẫn tận tình, chu đáo.",
+    "Thời gian chờ hơi lâu, nên bố trí thêm quầy tiếp nhận.",
+    "Thủ tục nhanh gọn, trả kết quả đúng hẹn.",
+    "Nên có thêm chỗ ngồi và nước uống cho người chờ.",
+    "Cổng dịch vụ công đôi khi bị lỗi khi tải hồ sơ lên.",
+    "Rất hài lòng với thái độ phục vụ của công chức.",
+    "Phải bổ sung hồ sơ nhiều lần, mong được hướng dẫn rõ ngay từ đầu.",
+    "Kết quả nhận qua bưu điện rất tiện.",
+];
+
+type DossierRow = (i32, i32, i32, String, String, chrono::NaiveDateTime);
+
+pub struct Created {
+    pub invitations: usize,
+    pub responses: usize,
+}
+
+pub fn generate(conn: &mut DbConnection, secret: &SecretKey) -> anyhow::Result<Created> {
+    let questionnaire = Questionnaire::from_json(DEFAULT_QUESTIONNAIRE)?;
+    let stored = questionnaires::by_version(conn, &questionnaire.version)?
+        .ok_or_else(|| anyhow::anyhow!("the default questionnaire is not published"))?;
+    let rows: Vec<DossierRow> = dossiers::table
+        .select((
+            dossiers::id,
+            dossiers::agency_id,
+            dossiers::procedure_id,
+            dossiers::applicant_kind,
+            dossiers::channel,
+            dossiers::completed_at,
+        ))
+        .order(dossiers::id)
+        .load(conn)?;
+
+    let mut rng = StdRng::seed_from_u64(4_900_000);
+    // Each agency's mood: the mean of its users' answers on a 1-5 scale.
+    let mut mood = std::collections::HashMap::new();
+    let mut invitations_rows = Vec::new();
+    let mut response_rows = Vec::new();
+    let mut answer_rows = Vec::new();
+    for (dossier_id, agency_id, procedure_id, kind, channel, completed_at) in rows {
+        if !rng.random_bool(INVITED_SHARE) {
+            continue;
+        }
+        let answered = rng.random_bool(RESPONSE_RATE);
+        let salt = token::new_salt();
+        let token = token::survey_token(secret, &salt);
+        invitations_rows.push(NewInvitation {
+            dossier_id,
+            token_hash: token::survey_token_hash(secret, &token),
+            token_salt: salt,
+            questionnaire_id: stored.id,
+            created_at: completed_at,
+            expires_at: completed_at + Duration::days(30),
+            answered,
+        });
+        if !answered {
+            continue;
+        }
+        let agency_mood = *mood
+            .entry(agency_id)
+            .or_insert_with(|| rng.random_range(3.2..4.6));
+        let response_id = token::new_response_id();
+        for item in &questionnaire.items {
+            if skipped(&mut rng, &item.code, &channel) {
+                continue;
+            }
+            let value = match (item.kind, item.direction) {
+                (ItemKind::Likert5, _) => likert(&mut rng, agency_mood),
+                // An unofficial payment is asked for more often where people are unhappy.
+                (ItemKind::YesNo, Some(Direction::Negative)) => {
+                    i32::from(rng.random_bool((4.8 - agency_mood).clamp(0.01, 0.3) / 3.0))
+                }
+                (ItemKind::YesNo, _) => {
+                    i32::from(rng.random_bool((agency_mood / 5.0).clamp(0.3, 0.95)))
+                }
+            };
+            answer_rows.push(Answer {
+                response_id: response_id.clone(),
+                item_code: item.code.clone(),
+                value,
+            });
+        }
+        let comment = rng
+            .random_bool(0.12)
+            .then(|| COMMENTS[rng.random_range(0..COMMENTS.len())].to_owned());
+        response_rows.push(Response {
+            id: response_id,
+            agency_id,
+            procedure_id,
+            applicant_kind: kind,
+            channel,
+            quarter: Quarter::of_instant(completed_at.and_utc()).to_string(),
+            questionnaire_version: questionnaire.version.clone(),
+            comment,
+        });
+    }
+    invitations::insert_many(conn, &invitations_rows)?;
+    responses::insert_many(conn, &response_rows, &answer_rows)?;
+    Ok(Created {
+        invitations: invitations_rows.len(),
+        responses: response_rows.len(),
+    })
+}
+
+/// What people leave out: the portal when they came to the counter, the waiting room when
+/// they filed online, and the feedback questions when they never gave feedback.
+fn skipped(rng: &mut StdRng, item: &str, channel: &str) -> bool {
+    match item {
+        "A4" => channel != "online" || rng.random_bool(0.1),
+        "A2" | "A3" => channel == "online" || rng.random_bool(0.05),
+        "F2" | "F3" | "F4" => rng.random_bool(0.55),
+        _ => rng.random_bool(0.04),
+    }
+}
+
+fn likert(rng: &mut StdRng, mean: f64) -> i32 {
+    // A rounded, clamped normal-ish draw around the agency's mood.
+    let noise: f64 = (0..3).map(|_| rng.random_range(-1.0..1.0)).sum::<f64>() * 0.6;
+    (mean + noise).round().clamp(1.0, 5.0) as i32
+}

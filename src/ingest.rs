@@ -1,0 +1,292 @@
+//! From completed dossiers to invitations: shared by `POST /api/v1/dossiers` and
+//! `hailong import dossiers`. A batch is stored whole or not at all.
+
+use std::collections::{HashMap, HashSet};
+
+use chrono::{DateTime, Duration, Utc};
+use diesel::Connection;
+
+use crate::db::{agencies, audit, dossiers, invitations, procedures, questionnaires, DbConnection};
+use crate::domain::submission::{DossierSubmission, FieldError};
+use crate::domain::token;
+use crate::secret::SecretKey;
+
+pub const MAX_BATCH: usize = 1_000;
+
+pub struct IngestContext<'a> {
+    pub secret: &'a SecretKey,
+    pub public_url: &'a str,
+    pub survey_validity: Duration,
+    /// Who sends the batch, for the audit log (an API client's name, or `import:FILE`).
+    pub actor: &'a str,
+}
+
+/// One bad field of one dossier of the batch (`index` counts from 0).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
+pub struct ItemError {
+    pub index: usize,
+    pub dossier_id: Option<String>,
+    pub field: String,
+    pub message: String,
+}
+
+/// A dossier id that was stored before with other content.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
+pub struct Conflict {
+    pub index: usize,
+    pub dossier_id: String,
+    /// The fields whose values differ from the stored dossier.
+    pub differing_fields: Vec<String>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum IngestError {
+    #[error("the batch is empty")]
+    Empty,
+    #[error("a batch holds at most {MAX_BATCH} dossiers; this one has {0}")]
+    TooLarge(usize),
+    #[error("{} invalid field(s); nothing was stored", .0.len())]
+    Invalid(Vec<ItemError>),
+    #[error("{} dossier(s) were sent before with different content; nothing was stored", .0.len())]
+    Conflict(Vec<Conflict>),
+    #[error("no questionnaire is published")]
+    NoQuestionnaire,
+    #[error(transparent)]
+    Database(#[from] diesel::result::Error),
+}
+
+/// The survey issued for one dossier.
+#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
+pub struct Issued {
+    pub dossier_id: String,
+    pub survey_url: String,
+    pub qr_url: String,
+    pub expires_at: DateTime<Utc>,
+    /// `created` for a new dossier, `existing` when it had been sent before with the same content.
+    pub status: IssuedStatus,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum IssuedStatus {
+    Created,
+    Existing,
+}
+
+pub type Parsed = Result<DossierSubmission, Vec<FieldError>>;
+
+pub fn survey_url(public_url: &str, token: &str) -> String {
+    format!("{public_url}/s/{token}")
+}
+
+fn qr_url(public_url: &str, dossier_id: &str) -> String {
+    format!("{public_url}/api/v1/dossiers/{dossier_id}/qr.svg")
+}
+
+pub fn ingest(
+    conn: &mut DbConnection,
+    ctx: &IngestContext<'_>,
+    batch: Vec<Parsed>,
+) -> Result<Vec<Issued>, IngestError> {
+    if batch.is_empty() {
+        return Err(IngestError::Empty);
+    }
+    if batch.len() > MAX_BATCH {
+        return Err(IngestError::TooLarge(batch.len()));
+    }
+    let agency_ids: HashMap<String, i32> = agencies::all(conn)?
+        .into_iter()
+        .map(|a| (a.code, a.id))
+        .collect();
+    let procedure_ids: HashMap<String, i32> = procedures::all(conn)?
+        .into_iter()
+        .map(|p| (p.code, p.id))
+        .collect();
+
+    let mut errors = Vec::new();
+    let mut valid = Vec::new();
+    let mut seen = HashSet::new();
+    for (index, parsed) in batch.into_iter().enumerate() {
+        match parsed {
+            Err(field_errors) => errors.extend(field_errors.into_iter().map(|e| ItemError {
+                index,
+                dossier_id: None,
+                field: e.field,
+                message: e.message,
+            })),
+            Ok(d) => {
+                let mut bad = |field: &str, message: String| {
+                    errors.push(ItemError {
+                        index,
+                        dossier_id: Some(d.dossier_id.clone()),
+                        field: field.to_owned(),
+                        message,
+                    })
+                };
+                if !agency_ids.contains_key(&d.agency_code) {
+                    bad(
+                        "agency_code",
+                        format!("no agency has the code {:?}", d.agency_code),
+                    );
+                }
+                if !procedure_ids.contains_key(&d.procedure_code) {
+                    bad(
+                        "procedure_code",
+                        format!(
+                            "no procedure in the catalogue has the code {:?}",
+                            d.procedure_code
+                        ),
+                    );
+                }
+                if !seen.insert(d.dossier_id.clone()) {
+                    bad("dossier_id", "appears more than once in this batch".into());
+                }
+                valid.push((index, d));
+            }
+        }
+    }
+    if !errors.is_empty() {
+        return Err(IngestError::Invalid(errors));
+    }
+
+    conn.transaction(|conn| {
+        // First statement a write: on SQLite the transaction holds the write lock from here on,
+        // so concurrent batches wait for each other instead of failing.
+        audit::record(
+            conn,
+            ctx.actor,
+            "ingest",
+            "dossiers",
+            &format!("batch of {}", valid.len()),
+        )?;
+        let questionnaire = questionnaires::current(conn)?.ok_or(IngestError::NoQuestionnaire)?;
+        let now = Utc::now();
+        let mut issued = Vec::with_capacity(valid.len());
+        let mut conflicts = Vec::new();
+        for (index, d) in &valid {
+            let agency_id = agency_ids[&d.agency_code];
+            let procedure_id = procedure_ids[&d.procedure_code];
+            if let Some(stored) = dossiers::find_by_external_id(conn, &d.dossier_id)? {
+                let differing = differences(&stored, d, agency_id, procedure_id);
+                if !differing.is_empty() {
+                    conflicts.push(Conflict {
+                        index: *index,
+                        dossier_id: d.dossier_id.clone(),
+                        differing_fields: differing,
+                    });
+                    continue;
+                }
+                let invitation = invitations::by_dossier(conn, stored.id)?
+                    .ok_or(diesel::result::Error::NotFound)?;
+                let token = token::survey_token(ctx.secret, &invitation.token_salt);
+                issued.push(Issued {
+                    dossier_id: d.dossier_id.clone(),
+                    survey_url: survey_url(ctx.public_url, &token),
+                    qr_url: qr_url(ctx.public_url, &d.dossier_id),
+                    expires_at: invitation.expires_at.and_utc(),
+                    status: IssuedStatus::Existing,
+                });
+                continue;
+            }
+            let dossier_id = dossiers::insert(
+                conn,
+                &dossiers::NewDossier {
+                    external_id: d.dossier_id.clone(),
+                    agency_id,
+                    procedure_id,
+                    applicant_kind: d.applicant_kind.as_str().to_owned(),
+                    channel: d.channel.as_str().to_owned(),
+                    received_at: d.received_at.naive_utc(),
+                    due_at: d.due_at.naive_utc(),
+                    completed_at: d.completed_at.naive_utc(),
+                    applicant_hash: d.applicant_hash.clone(),
+                    contact_phone: d.phone.clone(),
+                    contact_email: d.email.clone(),
+                    created_at: now.naive_utc(),
+                },
+            )?;
+            let salt = token::new_salt();
+            let token = token::survey_token(ctx.secret, &salt);
+            let expires_at = now + ctx.survey_validity;
+            let invitation_id = invitations::insert(
+                conn,
+                &invitations::NewInvitation {
+                    dossier_id,
+                    token_hash: token::survey_token_hash(ctx.secret, &token),
+                    token_salt: salt,
+                    questionnaire_id: questionnaire.id,
+                    created_at: now.naive_utc(),
+                    expires_at: expires_at.naive_utc(),
+                    answered: false,
+                },
+            )?;
+            if d.phone.is_some() || d.email.is_some() {
+                invitations::enqueue_delivery(conn, invitation_id, now.naive_utc())?;
+            }
+            issued.push(Issued {
+                dossier_id: d.dossier_id.clone(),
+                survey_url: survey_url(ctx.public_url, &token),
+                qr_url: qr_url(ctx.public_url, &d.dossier_id),
+                expires_at,
+                status: IssuedStatus::Created,
+            });
+        }
+        if !conflicts.is_empty() {
+            return Err(IngestError::Conflict(conflicts));
+        }
+        Ok(issued)
+    })
+}
+
+/// Which fields of a re-sent dossier differ from what is stored (contacts are not compared:
+/// they are erased after delivery).
+fn differences(
+    stored: &dossiers::Dossier,
+    d: &DossierSubmission,
+    agency_id: i32,
+    procedure_id: i32,
+) -> Vec<String> {
+    let checks = [
+        ("agency_code", stored.agency_id == agency_id),
+        ("procedure_code", stored.procedure_id == procedure_id),
+        (
+            "applicant_kind",
+            stored.applicant_kind == d.applicant_kind.as_str(),
+        ),
+        ("channel", stored.channel == d.channel.as_str()),
+        (
+            "received_at",
+            stored.received_at == d.received_at.naive_utc(),
+        ),
+        ("due_at", stored.due_at == d.due_at.naive_utc()),
+        (
+            "completed_at",
+            stored.completed_at == d.completed_at.naive_utc(),
+        ),
+        ("applicant_id", stored.applicant_hash == d.applicant_hash),
+    ];
+    checks
+        .iter()
+        .filter(|(_, same)| !same)
+        .map(|(f, _)| (*f).to_owned())
+        .collect()
+}
+
+/// The survey link of a stored dossier, for its QR code.
+pub fn link_of(
+    conn: &mut DbConnection,
+    secret: &SecretKey,
+    public_url: &str,
+    dossier_id: &str,
+) -> diesel::QueryResult<Option<String>> {
+    let Some(dossier) = dossiers::find_by_external_id(conn, dossier_id)? else {
+        return Ok(None);
+    };
+    let Some(invitation) = invitations::by_dossier(conn, dossier.id)? else {
+        return Ok(None);
+    };
+    Ok(Some(survey_url(
+        public_url,
+        &token::survey_token(secret, &invitation.token_salt),
+    )))
+}

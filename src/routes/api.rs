@@ -1,0 +1,323 @@
+//! The integrators' API: completed dossiers in, survey links and QR codes out.
+//! Every route here takes `Authorization: Bearer <API key>`.
+
+use actix_web::http::{header, StatusCode};
+use actix_web::{web, HttpRequest, HttpResponse};
+use serde_json::{json, Value};
+use utoipa::OpenApi;
+
+use crate::db::api_clients;
+use crate::domain::submission::DossierSubmission;
+use crate::domain::token;
+use crate::error::AppError;
+use crate::ingest::{self, Conflict, IngestContext, IngestError, Issued, ItemError};
+use crate::startup::AppState;
+
+/// A completed dossier as the one-stop-shop system sends it.
+#[derive(utoipa::ToSchema)]
+#[allow(
+    dead_code,
+    reason = "documents the JSON body; parsing is field by field in domain::submission"
+)]
+pub struct DossierIn {
+    /// The dossier's id in the one-stop-shop system (letters, digits and `. - _ / :`, at most 100).
+    dossier_id: String,
+    /// The agency that handled it, as in `GET /api/v1/agencies`.
+    agency_code: String,
+    /// The procedure's national catalogue code.
+    procedure_code: String,
+    /// `citizen` or `business`.
+    applicant_kind: String,
+    /// `online`, `counter` or `postal`.
+    channel: String,
+    /// RFC 3339 with offset.
+    received_at: String,
+    /// RFC 3339 with offset.
+    due_at: String,
+    /// RFC 3339 with offset; not before `received_at`.
+    completed_at: String,
+    /// Citizen ID number (12 digits) or tax code (10 or 13 digits); stored only as a keyed hash.
+    applicant_id: String,
+    /// Optional; kept only until the invitation is delivered.
+    phone: Option<String>,
+    /// Optional; kept only until the invitation is delivered.
+    email: Option<String>,
+}
+
+#[derive(serde::Serialize, utoipa::ToSchema)]
+pub struct IssuedList {
+    pub dossiers: Vec<Issued>,
+}
+
+#[derive(serde::Serialize, utoipa::ToSchema)]
+pub struct ErrorBody {
+    pub error: String,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub errors: Vec<ItemError>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub conflicts: Vec<Conflict>,
+}
+
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "hailong integrators' API", description = "Completed dossiers in; one-time survey links out."),
+    paths(post_dossiers, dossier_qr),
+    components(schemas(DossierIn, IssuedList, Issued, ErrorBody, ItemError, Conflict)),
+    modifiers(&BearerAuth)
+)]
+pub struct ApiDoc;
+
+struct BearerAuth;
+impl utoipa::Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "api_key",
+            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
+        );
+    }
+}
+
+pub async fn openapi() -> HttpResponse {
+    HttpResponse::Ok().json(ApiDoc::openapi())
+}
+
+fn error_json(status: StatusCode, error: impl Into<String>) -> HttpResponse {
+    HttpResponse::build(status).json(json!({ "error": error.into() }))
+}
+
+/// The name of the API client whose key the request carries.
+async fn authenticate(
+    req: &HttpRequest,
+    state: &web::Data<AppState>,
+) -> Result<String, HttpResponse> {
+    let unauthorized = || {
+        HttpResponse::Unauthorized()
+            .insert_header((header::WWW_AUTHENTICATE, "Bearer"))
+            .json(json!({ "error": "missing or invalid API key (Authorization: Bearer <key>)" }))
+    };
+    let key = req
+        .headers()
+        .get(header::AUTHORIZATION)
+        .and_then(|h| h.to_str().ok())
+        .and_then(|h| h.strip_prefix("Bearer "))
+        .map(str::trim)
+        .filter(|k| k.starts_with(token::API_KEY_PREFIX))
+        .ok_or_else(unauthorized)?;
+    let hash = token::api_key_hash(&state.settings.secret, key);
+    let pool = state.pool.clone();
+    let client = web::block(move || -> Result<_, AppError> {
+        let mut conn = pool.get()?;
+        Ok(api_clients::find_active(&mut conn, &hash)?)
+    })
+    .await
+    .map_err(|_| {
+        error_json(
+            StatusCode::SERVICE_UNAVAILABLE,
+            AppError::Unavailable.to_string(),
+        )
+    })?
+    .map_err(|e| actix_web::ResponseError::error_response(&e))?;
+    client.map(|c| c.name).ok_or_else(unauthorized)
+}
+
+#[utoipa::path(
+    post,
+    path = "/api/v1/dossiers",
+    request_body(content = Vec<DossierIn>, description = "One dossier (an object) or a batch (an array of at most 1,000); a batch is stored whole or not at all."),
+    responses(
+        (status = 201, description = "At least one dossier was new; each gets its survey link", body = IssuedList),
+        (status = 200, description = "Every dossier had been sent before with the same content: the same links", body = IssuedList),
+        (status = 400, description = "The body is not JSON", body = ErrorBody),
+        (status = 401, description = "Missing or invalid API key", body = ErrorBody),
+        (status = 409, description = "A dossier id was sent before with different content", body = ErrorBody),
+        (status = 422, description = "Invalid fields, each named", body = ErrorBody),
+    ),
+    security(("api_key" = []))
+)]
+pub async fn post_dossiers(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    body: web::Bytes,
+) -> HttpResponse {
+    let client = match authenticate(&req, &state).await {
+        Ok(name) => name,
+        Err(response) => return response,
+    };
+    let value: Value = match serde_json::from_slice(&body) {
+        Ok(v) => v,
+        Err(e) => {
+            return error_json(
+                StatusCode::BAD_REQUEST,
+                format!("the body is not valid JSON: {e}"),
+            )
+        }
+    };
+    let objects = match value {
+        Value::Object(map) => vec![map],
+        Value::Array(items) => {
+            let mut objects = Vec::with_capacity(items.len());
+            for (index, item) in items.into_iter().enumerate() {
+                match item {
+                    Value::Object(map) => objects.push(map),
+                    _ => {
+                        return error_json(
+                            StatusCode::UNPROCESSABLE_ENTITY,
+                            format!("item {index} of the batch is not an object"),
+                        )
+                    }
+                }
+            }
+            objects
+        }
+        _ => {
+            return error_json(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "expected a dossier object or an array of them",
+            )
+        }
+    };
+    if objects.len() > ingest::MAX_BATCH {
+        return error_json(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            IngestError::TooLarge(objects.len()).to_string(),
+        );
+    }
+    let state = state.into_inner();
+    let worker_state = state.clone();
+    let outcome = web::block(move || {
+        let secret = &worker_state.settings.secret;
+        let parsed = objects
+            .iter()
+            .map(|m| DossierSubmission::parse(m, secret))
+            .collect();
+        let mut conn = worker_state.pool.get().map_err(|_| None)?;
+        let ctx = IngestContext {
+            secret,
+            public_url: &worker_state.settings.public_url,
+            survey_validity: chrono::Duration::days(i64::from(
+                worker_state.settings.survey_valid_days,
+            )),
+            actor: &format!("api:{client}"),
+        };
+        ingest::ingest(&mut conn, &ctx, parsed).map_err(Some)
+    })
+    .await;
+    match outcome {
+        Ok(Ok(issued)) => {
+            let status = if issued
+                .iter()
+                .any(|i| i.status == ingest::IssuedStatus::Created)
+            {
+                StatusCode::CREATED
+            } else {
+                StatusCode::OK
+            };
+            HttpResponse::build(status).json(IssuedList { dossiers: issued })
+        }
+        Ok(Err(Some(e))) => ingest_error_response(e),
+        Ok(Err(None)) | Err(_) => error_json(
+            StatusCode::SERVICE_UNAVAILABLE,
+            AppError::Unavailable.to_string(),
+        ),
+    }
+}
+
+fn ingest_error_response(e: IngestError) -> HttpResponse {
+    let error = e.to_string();
+    let body = |errors, conflicts| ErrorBody {
+        error: error.clone(),
+        errors,
+        conflicts,
+    };
+    match e {
+        IngestError::Invalid(errors) => {
+            HttpResponse::UnprocessableEntity().json(body(errors, vec![]))
+        }
+        IngestError::Conflict(conflicts) => HttpResponse::Conflict().json(body(vec![], conflicts)),
+        IngestError::Empty | IngestError::TooLarge(_) => {
+            error_json(StatusCode::UNPROCESSABLE_ENTITY, error)
+        }
+        IngestError::NoQuestionnaire => error_json(StatusCode::SERVICE_UNAVAILABLE, error),
+        IngestError::Database(db) => actix_web::ResponseError::error_response(&AppError::from(db)),
+    }
+}
+
+#[utoipa::path(
+    get,
+    path = "/api/v1/dossiers/{dossier_id}/qr.svg",
+    params(("dossier_id" = String, Path, description = "The dossier's id in the one-stop-shop system")),
+    responses(
+        (status = 200, description = "A QR code of the survey link, to print on the receipt", content_type = "image/svg+xml"),
+        (status = 401, description = "Missing or invalid API key", body = ErrorBody),
+        (status = 404, description = "No such dossier", body = ErrorBody),
+    ),
+    security(("api_key" = []))
+)]
+pub async fn dossier_qr(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    dossier_id: web::Path<String>,
+) -> HttpResponse {
+    if let Err(response) = authenticate(&req, &state).await {
+        return response;
+    }
+    let pool = state.pool.clone();
+    let secret = state.settings.secret.clone();
+    let public_url = state.settings.public_url.clone();
+    let link = web::block(move || -> Result<_, AppError> {
+        let mut conn = pool.get()?;
+        Ok(ingest::link_of(
+            &mut conn,
+            &secret,
+            &public_url,
+            &dossier_id,
+        )?)
+    })
+    .await;
+    let link = match link {
+        Ok(Ok(Some(link))) => link,
+        Ok(Ok(None)) => return error_json(StatusCode::NOT_FOUND, "no dossier with that id"),
+        Ok(Err(e)) => return actix_web::ResponseError::error_response(&e),
+        Err(_) => {
+            return error_json(
+                StatusCode::SERVICE_UNAVAILABLE,
+                AppError::Unavailable.to_string(),
+            )
+        }
+    };
+    match qrcode::QrCode::with_error_correction_level(link.as_bytes(), qrcode::EcLevel::M) {
+        Ok(code) => {
+            let svg = code
+                .render::<qrcode::render::svg::Color<'_>>()
+                .min_dimensions(200, 200)
+                .build();
+            HttpResponse::Ok()
+                .insert_header((header::CACHE_CONTROL, "no-store"))
+                .content_type("image/svg+xml")
+                .body(svg)
+        }
+        Err(e) => actix_web::ResponseError::error_response(&AppError::Internal(anyhow::anyhow!(
+            "QR code: {e}"
+        ))),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_documented_fields_are_exactly_the_parsed_ones() {
+        let doc = serde_json::to_value(ApiDoc::openapi()).unwrap();
+        let props = doc["components"]["schemas"]["DossierIn"]["properties"]
+            .as_object()
+            .unwrap();
+        let mut documented: Vec<&str> = props.keys().map(String::as_str).collect();
+        let mut parsed = crate::domain::submission::FIELDS.to_vec();
+        documented.sort_unstable();
+        parsed.sort_unstable();
+        assert_eq!(documented, parsed);
+    }
+}

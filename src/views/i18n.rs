@@ -1,0 +1,192 @@
+//! The two languages of every page: Vietnamese first, English by a visible switch.
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Lang {
+    Vi,
+    En,
+}
+
+impl Lang {
+    pub fn code(self) -> &'static str {
+        match self {
+            Lang::Vi => "vi",
+            Lang::En => "en",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "vi" => Some(Lang::Vi),
+            "en" => Some(Lang::En),
+            _ => None,
+        }
+    }
+
+    /// The first of vi/en that an `Accept-Language` header prefers (highest q), else Vietnamese.
+    pub fn from_accept_language(header: &str) -> Self {
+        let mut best: Option<(f32, Lang)> = None;
+        for part in header.split(',') {
+            let mut pieces = part.trim().split(';');
+            let tag = pieces.next().unwrap_or("").trim().to_ascii_lowercase();
+            let q = pieces
+                .find_map(|p| {
+                    p.trim()
+                        .strip_prefix("q=")
+                        .and_then(|v| v.parse::<f32>().ok())
+                })
+                .unwrap_or(1.0);
+            let primary = tag.split('-').next().unwrap_or("");
+            if let Some(lang) = Lang::parse(primary) {
+                if best.is_none_or(|(bq, _)| q > bq) {
+                    best = Some((q, lang));
+                }
+            }
+        }
+        best.map_or(Lang::Vi, |(_, l)| l)
+    }
+
+    pub fn other(self) -> Self {
+        match self {
+            Lang::Vi => Lang::En,
+            Lang::En => Lang::Vi,
+        }
+    }
+
+    pub fn pick<'a>(self, vi: &'a str, en: &'a str) -> &'a str {
+        match self {
+            Lang::Vi => vi,
+            Lang::En => en,
+        }
+    }
+
+    pub fn t(self) -> &'static Texts {
+        match self {
+            Lang::Vi => &VI,
+            Lang::En => &EN,
+        }
+    }
+}
+
+pub struct Texts {
+    pub switch_to: &'static str,
+    pub site: &'static str,
+    pub survey_title: &'static str,
+    pub survey_intro: &'static str,
+    pub anonymous_note: &'static str,
+    pub agency: &'static str,
+    pub procedure: &'static str,
+    pub likert: [&'static str; 5],
+    pub not_applicable: &'static str,
+    pub yes: &'static str,
+    pub no: &'static str,
+    pub comment: &'static str,
+    pub comment_hint: &'static str,
+    pub submit: &'static str,
+    pub fix_errors: &'static str,
+    pub out_of_range: &'static str,
+    pub unknown_item: &'static str,
+    pub comment_too_long: &'static str,
+    pub nothing_answered: &'static str,
+    pub thanks_title: &'static str,
+    pub thanks_body: &'static str,
+    pub answered_title: &'static str,
+    pub answered_body: &'static str,
+    pub expired_title: &'static str,
+    pub expired_body: &'static str,
+    pub unknown_title: &'static str,
+    pub unknown_body: &'static str,
+    pub form_expired_title: &'static str,
+    pub form_expired_body: &'static str,
+    pub too_many_title: &'static str,
+    pub too_many_body: &'static str,
+    pub unavailable_title: &'static str,
+    pub unavailable_body: &'static str,
+}
+
+pub static VI: Texts = Texts {
+    switch_to: "English",
+    site: "Khảo sát hài lòng",
+    survey_title: "Khảo sát mức độ hài lòng",
+    survey_intro: "Xin Ông/Bà cho biết mức độ hài lòng với việc giải quyết thủ tục hành chính vừa qua. Chỉ mất khoảng một phút; có thể bỏ qua câu không phù hợp.",
+    anonymous_note: "Câu trả lời được lưu ẩn danh: không ai, kể cả cơ quan giải quyết, biết được ai đã trả lời.",
+    agency: "Cơ quan",
+    procedure: "Thủ tục",
+    likert: ["Rất không hài lòng", "Không hài lòng", "Bình thường", "Hài lòng", "Rất hài lòng"],
+    not_applicable: "Không áp dụng",
+    yes: "Có",
+    no: "Không",
+    comment: "Góp ý thêm (không bắt buộc)",
+    comment_hint: "Tối đa 2.000 ký tự. Xin đừng ghi họ tên, số điện thoại hay số giấy tờ.",
+    submit: "Gửi đánh giá",
+    fix_errors: "Vui lòng kiểm tra lại các câu được đánh dấu bên dưới.",
+    out_of_range: "Vui lòng chọn một trong các mức có sẵn.",
+    unknown_item: "Câu hỏi này không có trong phiếu khảo sát.",
+    comment_too_long: "Góp ý dài quá 2.000 ký tự; vui lòng rút gọn.",
+    nothing_answered: "Vui lòng trả lời ít nhất một câu hỏi hoặc ghi góp ý.",
+    thanks_title: "Cảm ơn Ông/Bà!",
+    thanks_body: "Đánh giá của Ông/Bà đã được ghi nhận. Ý kiến này giúp cơ quan nhà nước phục vụ tốt hơn.",
+    answered_title: "Phiếu đã được trả lời",
+    answered_body: "Phiếu khảo sát của hồ sơ này đã được trả lời. Mỗi hồ sơ chỉ được đánh giá một lần.",
+    expired_title: "Phiếu đã hết hạn",
+    expired_body: "Đường dẫn khảo sát này đã hết hạn. Mỗi phiếu chỉ có hiệu lực trong một thời gian sau khi nhận kết quả.",
+    unknown_title: "Không tìm thấy phiếu khảo sát",
+    unknown_body: "Đường dẫn không đúng hoặc không đầy đủ. Vui lòng quét lại mã QR trên phiếu hẹn trả kết quả.",
+    form_expired_title: "Biểu mẫu đã hết hiệu lực",
+    form_expired_body: "Vì lý do an toàn, biểu mẫu cần được tải lại. Vui lòng mở lại đường dẫn khảo sát và gửi lại (trình duyệt cần cho phép cookie).",
+    too_many_title: "Quá nhiều yêu cầu",
+    too_many_body: "Vui lòng đợi một lát rồi thử lại.",
+    unavailable_title: "Hệ thống tạm thời gián đoạn",
+    unavailable_body: "Vui lòng thử lại sau ít phút. Câu trả lời chưa được lưu.",
+};
+
+pub static EN: Texts = Texts {
+    switch_to: "Tiếng Việt",
+    site: "Satisfaction survey",
+    survey_title: "How satisfied were you?",
+    survey_intro: "Please tell us how satisfied you are with the handling of your administrative procedure. It takes about a minute; skip any question that does not apply.",
+    anonymous_note: "Your answers are stored anonymously: nobody, including the agency, can tell who answered.",
+    agency: "Agency",
+    procedure: "Procedure",
+    likert: ["Very dissatisfied", "Dissatisfied", "Neutral", "Satisfied", "Very satisfied"],
+    not_applicable: "Not applicable",
+    yes: "Yes",
+    no: "No",
+    comment: "Anything else? (optional)",
+    comment_hint: "At most 2,000 characters. Please do not write your name, phone or ID number.",
+    submit: "Send my answers",
+    fix_errors: "Please check the questions marked below.",
+    out_of_range: "Please choose one of the options offered.",
+    unknown_item: "This question is not part of the survey.",
+    comment_too_long: "The comment is longer than 2,000 characters; please shorten it.",
+    nothing_answered: "Please answer at least one question or write a comment.",
+    thanks_title: "Thank you!",
+    thanks_body: "Your answers have been recorded. They help the administration serve people better.",
+    answered_title: "Already answered",
+    answered_body: "The survey for this dossier has already been answered. Each dossier can be rated once.",
+    expired_title: "This survey has expired",
+    expired_body: "This survey link has expired. Each survey stays open for a limited time after the result is delivered.",
+    unknown_title: "Survey not found",
+    unknown_body: "The link is wrong or incomplete. Please scan the QR code on your receipt again.",
+    form_expired_title: "The form has expired",
+    form_expired_body: "For your security the form must be reloaded. Please open the survey link again and resend (your browser must allow cookies).",
+    too_many_title: "Too many requests",
+    too_many_body: "Please wait a moment and try again.",
+    unavailable_title: "Temporarily unavailable",
+    unavailable_body: "Please try again in a few minutes. Your answers have not been stored yet.",
+};
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn accept_language_picks_the_preferred_supported_language() {
+        assert_eq!(
+            Lang::from_accept_language("en-US,en;q=0.9,vi;q=0.8"),
+            Lang::En
+        );
+        assert_eq!(Lang::from_accept_language("fr,vi;q=0.5,en;q=0.4"), Lang::Vi);
+        assert_eq!(Lang::from_accept_language("de"), Lang::Vi);
+        assert_eq!(Lang::from_accept_language(""), Lang::Vi);
+    }
+}

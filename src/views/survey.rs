@@ -1,0 +1,101 @@
+use std::collections::BTreeMap;
+
+use hailong_analysis::questionnaire::{ItemKind, Questionnaire};
+use maud::{html, Markup};
+
+use super::i18n::Lang;
+use super::layout::page;
+use crate::domain::answers::{AnswerProblem, FormInput, NOT_APPLICABLE};
+
+/// What the survey form shows at the top.
+pub struct SurveyHeading<'a> {
+    pub agency: &'a str,
+    pub procedure: &'a str,
+}
+
+pub struct SurveyForm<'a> {
+    pub lang: Lang,
+    pub heading: SurveyHeading<'a>,
+    pub questionnaire: &'a Questionnaire,
+    pub csrf_token: &'a str,
+    pub switch_href: &'a str,
+    /// What was sent, when the form comes back with problems.
+    pub input: &'a FormInput,
+    pub problems: &'a BTreeMap<String, AnswerProblem>,
+}
+
+fn problem_text(lang: Lang, p: AnswerProblem) -> &'static str {
+    let t = lang.t();
+    match p {
+        AnswerProblem::OutOfRange | AnswerProblem::Repeated => t.out_of_range,
+        AnswerProblem::UnknownItem => t.unknown_item,
+        AnswerProblem::CommentTooLong => t.comment_too_long,
+        AnswerProblem::NothingAnswered => t.nothing_answered,
+    }
+}
+
+pub fn survey_page(form: &SurveyForm<'_>) -> Markup {
+    let lang = form.lang;
+    let t = lang.t();
+    let q = form.questionnaire;
+    let title = lang.pick(
+        q.title_vi.as_deref().unwrap_or(t.survey_title),
+        q.title_en.as_deref().unwrap_or(t.survey_title),
+    );
+    let body = html! {
+        h1 { (title) }
+        dl.meta {
+            dt { (t.agency) } dd { (form.heading.agency) }
+            dt { (t.procedure) } dd { (form.heading.procedure) }
+        }
+        @if !form.problems.is_empty() {
+            div.alert role="alert" {
+                p { (t.fix_errors) }
+                @if let Some(p) = form.problems.get("form") { p { (problem_text(lang, *p)) } }
+            }
+        } @else {
+            p { (t.survey_intro) }
+        }
+        form method="post" {
+            input type="hidden" name="csrf" value=(form.csrf_token);
+            input type="hidden" name="lang" value=(lang.code());
+            @for dimension in &q.dimensions {
+                section {
+                    h2 { (lang.pick(&dimension.name_vi, &dimension.name_en)) }
+                    @for item in q.items_of(&dimension.code) {
+                        @let name = format!("q_{}", item.code);
+                        @let chosen = form.input.values.get(&item.code).map(String::as_str);
+                        @let problem = form.problems.get(&item.code);
+                        @let error_id = format!("err-{}", item.code);
+                        fieldset.q.invalid[problem.is_some()] aria-describedby=[problem.map(|_| error_id.as_str())] {
+                            legend { (lang.pick(&item.text_vi, &item.text_en)) }
+                            @if let Some(p) = problem {
+                                p.err id=(error_id) { (problem_text(lang, *p)) }
+                            }
+                            div.opts {
+                                @let options: Vec<(String, &str)> = match item.kind {
+                                    ItemKind::Likert5 => (1..=5).map(|v| (v.to_string(), t.likert[v - 1])).collect(),
+                                    ItemKind::YesNo => vec![("1".to_owned(), t.yes), ("0".to_owned(), t.no)],
+                                };
+                                @for (value, label) in &options {
+                                    label { input type="radio" name=(name) value=(value) checked[chosen == Some(value.as_str())]; " " (label) }
+                                }
+                                label.na { input type="radio" name=(name) value=(NOT_APPLICABLE) checked[chosen == Some(NOT_APPLICABLE)]; " " (t.not_applicable) }
+                            }
+                        }
+                    }
+                }
+            }
+            @let comment_problem = form.problems.get("comment");
+            div.comment {
+                label for="comment" { (t.comment) }
+                @if let Some(p) = comment_problem { p.err id="err-comment" { (problem_text(lang, *p)) } }
+                textarea id="comment" name="comment" rows="4" maxlength="2000" aria-describedby="comment-hint" { (form.input.comment) }
+                p.hint id="comment-hint" { (t.comment_hint) }
+            }
+            button type="submit" { (t.submit) }
+        }
+        p.note { (t.anonymous_note) }
+    };
+    page(lang, title, form.switch_href, body)
+}
