@@ -92,6 +92,17 @@ impl<'a> Fields<'a> {
         }
     }
 
+    fn optional(
+        &mut self,
+        field: &str,
+        parse: impl FnOnce(&str) -> Result<String, String>,
+    ) -> Option<String> {
+        let raw = self.text(field, false)?;
+        parse(&raw)
+            .map_err(|message| self.errors.push(FieldError::new(field, message)))
+            .ok()
+    }
+
     fn parsed<T>(
         &mut self,
         field: &str,
@@ -190,20 +201,8 @@ impl DossierSubmission {
         let applicant = f.parsed("applicant_id", |s| {
             ApplicantId::parse(s).map_err(|e| e.to_string())
         });
-        let phone = f.text("phone", false).and_then(|raw| match phone(&raw) {
-            Ok(p) => Some(p),
-            Err(m) => {
-                f.errors.push(FieldError::new("phone", m));
-                None
-            }
-        });
-        let email = f.text("email", false).and_then(|raw| match email(&raw) {
-            Ok(e) => Some(e),
-            Err(m) => {
-                f.errors.push(FieldError::new("email", m));
-                None
-            }
-        });
+        let phone = f.optional("phone", phone);
+        let email = f.optional("email", email);
         if let (Some(received), Some(completed)) = (received_at, completed_at) {
             if completed < received {
                 f.errors.push(FieldError::new(

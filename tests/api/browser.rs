@@ -1,0 +1,84 @@
+//! The survey in a real browser: Debian's headless chromium, driven by playwright-core from
+//! tests/browser (npm), on a 360×640 viewport with JavaScript off, checked with axe.
+//! Skipped with a notice where chromium or the npm packages are missing, unless
+//! HAILONG_REQUIRE_BROWSER=1 (as in CI), where their absence fails the test.
+
+use std::path::Path;
+use std::process::Command;
+
+use serde_json::Value;
+
+use crate::helpers::spawn_app;
+
+fn browser_available() -> bool {
+    let chromium = std::env::var("CHROMIUM_PATH").unwrap_or_else(|_| "/usr/bin/chromium".into());
+    let ready = Path::new(&chromium).exists()
+        && Path::new("tests/browser/node_modules/playwright-core").exists();
+    if !ready && std::env::var("HAILONG_REQUIRE_BROWSER").is_ok_and(|v| v == "1") {
+        panic!("HAILONG_REQUIRE_BROWSER=1 but chromium or tests/browser/node_modules is missing (see .ci/run)");
+    }
+    ready
+}
+
+#[tokio::test]
+async fn a_phone_user_without_javascript_answers_the_survey_and_axe_finds_nothing() {
+    if !browser_available() {
+        eprintln!("SKIPPED: no chromium or tests/browser/node_modules (apt-get install chromium; npm ci --prefix tests/browser)");
+        return;
+    }
+    let app = spawn_app().await;
+    let path = app.issue_survey("BR.1").await;
+    let shots = std::env::var("HAILONG_SCREENSHOTS")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|_| std::env::temp_dir());
+    std::fs::create_dir_all(&shots).unwrap();
+
+    let url = format!("{}{}", app.address, path);
+    let output = tokio::task::spawn_blocking(move || {
+        Command::new("node")
+            .arg("tests/browser/survey.mjs")
+            .arg(url)
+            .arg(shots)
+            .output()
+            .unwrap()
+    })
+    .await
+    .unwrap();
+
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let result: Value = serde_json::from_str(stdout.trim()).unwrap_or_else(|_| {
+        panic!(
+            "no JSON from the browser script: {stdout}\n{}",
+            String::from_utf8_lossy(&output.stderr)
+        )
+    });
+    assert!(result["error"].is_null(), "{}", result["error"]);
+    assert_eq!(result["form_status"], 200);
+    assert_eq!(result["lang"], "vi");
+    assert_eq!(result["axe_form"], serde_json::json!([]), "axe on the form");
+    assert_eq!(
+        result["axe_answered"],
+        serde_json::json!([]),
+        "axe after answering"
+    );
+    assert!(
+        result["smallest_target_px"].as_f64().unwrap() >= 44.0,
+        "{}",
+        result["smallest_target_px"]
+    );
+    assert_eq!(
+        result["horizontal_overflow"], false,
+        "no sideways scrolling on a 360 px screen"
+    );
+    assert!(result["questions"].as_u64().unwrap() >= 18);
+    assert!(result["after_submit_heading"]
+        .as_str()
+        .unwrap()
+        .contains("Cảm ơn"));
+    assert_eq!(hailong::db::responses::count(&mut app.conn()).unwrap(), 1);
+    let stored = hailong::db::responses::all(&mut app.conn()).unwrap();
+    assert_eq!(
+        stored[0].comment.as_deref(),
+        Some("Cán bộ hướng dẫn rất tận tình.")
+    );
+}
