@@ -3,12 +3,14 @@
 use clap::{Parser, Subcommand};
 
 use crate::config::Settings;
+use crate::db::questionnaires::{self, Publication};
 use crate::db::{self, api_clients, audit};
 use crate::demo;
 use crate::domain::token;
 use crate::import;
 use crate::ingest::{IngestContext, IssuedStatus};
 use crate::startup::Application;
+use hailong_analysis::questionnaire::Questionnaire;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -43,6 +45,18 @@ pub enum Command {
         #[command(subcommand)]
         what: ImportWhat,
     },
+    /// Manage questionnaire versions.
+    Questionnaire {
+        #[command(subcommand)]
+        action: QuestionnaireAction,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum QuestionnaireAction {
+    /// Publish a new version from its JSON interchange form; new invitations use it, earlier
+    /// invitations and responses keep theirs. A published version is never changed.
+    Publish { file: std::path::PathBuf },
 }
 
 #[derive(Debug, Subcommand)]
@@ -99,6 +113,13 @@ pub async fn run(command: Command, settings: Settings) -> anyhow::Result<()> {
             let out = tokio::task::spawn_blocking(move || apikey(&settings, action)).await??;
             print!("{out}");
         }
+        Command::Questionnaire {
+            action: QuestionnaireAction::Publish { file },
+        } => {
+            let out = tokio::task::spawn_blocking(move || publish_questionnaire(&settings, &file))
+                .await??;
+            println!("{out}");
+        }
         Command::Import {
             what: ImportWhat::Dossiers { file },
         } => {
@@ -142,6 +163,24 @@ fn open(settings: &Settings) -> anyhow::Result<db::PooledConnection> {
     db::run_migrations(&mut conn)?;
     crate::survey::ensure_default_questionnaire(&mut conn)?;
     Ok(conn)
+}
+
+fn publish_questionnaire(settings: &Settings, file: &std::path::Path) -> anyhow::Result<String> {
+    let name = file.display();
+    let text = std::fs::read_to_string(file).map_err(|e| anyhow::anyhow!("{name}: {e}"))?;
+    let q = Questionnaire::from_json(&text).map_err(|e| anyhow::anyhow!("{name}: {e}"))?;
+    let mut conn = open(settings)?;
+    match questionnaires::publish(&mut conn, &q.version, &text)? {
+        Publication::Published => {
+            audit::record(&mut conn, "cli", "questionnaire.publish", &q.version, "")?;
+            Ok(format!("published questionnaire {}: {} dimensions, {} items", q.version, q.dimensions.len(), q.items.len()))
+        }
+        Publication::AlreadyPublished => Ok(format!("questionnaire {} is already published; nothing changed", q.version)),
+        Publication::VersionTaken => anyhow::bail!(
+            "{name}: field `version`: {} is already published with other content; a published version never changes, so give this one a new version",
+            q.version
+        ),
+    }
 }
 
 fn apikey(settings: &Settings, action: ApikeyAction) -> anyhow::Result<String> {

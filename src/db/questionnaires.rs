@@ -42,6 +42,30 @@ pub fn by_version(
         .optional()
 }
 
+#[derive(Debug, PartialEq, Eq)]
+pub enum Publication {
+    Published,
+    AlreadyPublished,
+    /// The version exists with other content; it is never overwritten.
+    VersionTaken,
+}
+
+/// Publishes a version; a stored version is never changed.
+pub fn publish(
+    conn: &mut DbConnection,
+    version: &str,
+    definition: &str,
+) -> QueryResult<Publication> {
+    match by_version(conn, version)? {
+        Some(stored) if stored.definition == definition => Ok(Publication::AlreadyPublished),
+        Some(_) => Ok(Publication::VersionTaken),
+        None => {
+            publish_if_absent(conn, version, definition)?;
+            Ok(Publication::Published)
+        }
+    }
+}
+
 /// Publishes a version unless it exists; a stored version is never changed.
 pub fn publish_if_absent(
     conn: &mut DbConnection,

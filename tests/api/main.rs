@@ -5,11 +5,13 @@
 
 mod browser;
 mod config;
+mod delivery;
 mod demo;
 mod health;
 mod helpers;
 mod ingest;
 mod migrations;
 mod privacy;
+mod questionnaires;
 mod restart;
 mod survey;
