@@ -45,11 +45,70 @@ pub enum Command {
         #[command(subcommand)]
         what: ImportWhat,
     },
+    /// Compute the indices of the method from the four CSV (or Parquet) files of a folder.
+    Analyze(AnalyzeArgs),
+    /// Write the database's data as the analysis files (agencies, dossiers, responses, answers
+    /// and the questionnaires), without anything personal.
+    Export {
+        #[arg(long)]
+        out: std::path::PathBuf,
+    },
     /// Manage questionnaire versions.
     Questionnaire {
         #[command(subcommand)]
         action: QuestionnaireAction,
     },
+}
+
+#[derive(Debug, clap::Args)]
+pub struct AnalyzeArgs {
+    /// Folder with agencies, dossiers, responses and answers (.csv, or .parquet).
+    #[arg(long)]
+    pub data: std::path::PathBuf,
+    /// The questionnaire's JSON interchange form.
+    #[arg(long)]
+    pub questionnaire: std::path::PathBuf,
+    /// quarter or year.
+    #[arg(long, default_value = "quarter")]
+    pub period: hailong_analysis::period::PeriodKind,
+    /// Only these quarters, e.g. 2025-Q1..2026-Q4.
+    #[arg(long)]
+    pub periods: Option<hailong_analysis::period::QuarterRange>,
+    #[arg(long, default_value_t = 5)]
+    pub min_cell: u32,
+    #[arg(long, default_value_t = 30.0)]
+    pub reliability: f64,
+    #[arg(long, default_value_t = 1000)]
+    pub bootstrap: u32,
+    #[arg(long, default_value_t = 42)]
+    pub seed: u64,
+    /// Where scores.csv, trends.csv and benchmarks.csv go.
+    #[arg(long)]
+    pub out: std::path::PathBuf,
+}
+
+/// `hailong analyze`: needs no database and no settings. Any input error names file, line and
+/// field, and nothing is written.
+pub fn analyze(args: &AnalyzeArgs) -> Result<String, hailong_analysis::error::AnalysisError> {
+    let questionnaire = hailong_analysis::read_questionnaire(&args.questionnaire)?;
+    let inputs = hailong_analysis::read_inputs(&args.data, questionnaire)?;
+    let options = hailong_analysis::Options {
+        period: args.period,
+        periods: args.periods,
+        min_cell: args.min_cell,
+        reliability: args.reliability,
+        bootstrap: args.bootstrap,
+        seed: args.seed,
+    };
+    let report = hailong_analysis::analyze(&inputs, &options)?;
+    report.write_csv(&args.out)?;
+    Ok(format!(
+        "{} score rows, {} trend rows, {} benchmark rows written to {}",
+        report.scores.len(),
+        report.trends.len(),
+        report.benchmarks.len(),
+        args.out.display()
+    ))
 }
 
 #[derive(Debug, Subcommand)]
@@ -109,6 +168,23 @@ pub async fn run(command: Command, settings: Settings) -> anyhow::Result<()> {
             }
         }
         Command::Demo => load_demo(&settings).await?,
+        Command::Analyze(args) => {
+            println!(
+                "{}",
+                tokio::task::spawn_blocking(move || analyze(&args)).await??
+            );
+        }
+        Command::Export { out } => {
+            let done = tokio::task::spawn_blocking(move || -> anyhow::Result<_> {
+                let mut conn = open(&settings)?;
+                crate::export::export(&mut conn, &out)
+            })
+            .await??;
+            println!(
+                "exported {} agencies, {} dossiers, {} responses, {} answers",
+                done.agencies, done.dossiers, done.responses, done.answers
+            );
+        }
         Command::Apikey { action } => {
             let out = tokio::task::spawn_blocking(move || apikey(&settings, action)).await??;
             print!("{out}");

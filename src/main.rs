@@ -6,6 +6,19 @@ use hailong::telemetry;
 #[tokio::main]
 async fn main() -> std::process::ExitCode {
     let cli = Cli::parse();
+    // The analysis reads files only: no settings, no database, and exit status 2 on bad input.
+    if let Some(Command::Analyze(args)) = &cli.command {
+        return match cli::analyze(args) {
+            Ok(summary) => {
+                println!("{summary}");
+                std::process::ExitCode::SUCCESS
+            }
+            Err(e) => {
+                eprintln!("hailong analyze: {e}");
+                std::process::ExitCode::from(2)
+            }
+        };
+    }
     let settings = match Settings::from_env() {
         Ok(settings) => settings,
         Err(e) => {

@@ -2,4 +2,20 @@
 //! files of the methodology: agencies, dossiers, responses and answers. This crate never depends
 //! on the web crate; the web crate calls it, so that every number has one implementation.
 
+pub mod bootstrap;
+pub mod compare;
+pub mod error;
+pub mod estimate;
+pub mod input;
+pub mod options;
+pub mod period;
 pub mod questionnaire;
+pub mod report;
+pub mod scores;
+pub mod stats;
+pub mod trends;
+
+pub use input::{read_inputs, read_questionnaire, Inputs};
+pub use options::Options;
+pub use report::{analyze, Report};
+pub mod index;

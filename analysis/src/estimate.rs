@@ -1,0 +1,490 @@
+//! The deterministic heart of the method, as polars lazy pipelines over the whole data:
+//! post-stratification weights per (period, agency, channel, applicant kind) cell (§3), then the
+//! weighted sums every estimate needs, per item (§4), per dimension (§8's counts) and per group,
+//! for every agency group and the `ALL` group of each period; and the census figures (§7).
+
+use std::collections::HashMap;
+
+use polars::prelude::*;
+
+use crate::error::Result;
+use crate::input::Inputs;
+use crate::period::{Period, PeriodKind, QuarterRange};
+use crate::questionnaire::{Direction, ItemKind};
+
+/// The agency index that stands for the `ALL` group.
+pub const ALL: u32 = u32::MAX;
+
+pub type GroupKey = (Period, u32);
+
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct Sums {
+    pub n: u32,
+    pub sum_w: f64,
+    pub sum_w2: f64,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct ItemSums {
+    pub n: u32,
+    pub sum_w: f64,
+    pub sum_w2: f64,
+    /// Σ w · favourable (the share's numerator)
+    pub sum_wf: f64,
+    /// Σ w · indicator score (the PAPI-style score's numerator)
+    pub sum_wx: f64,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct Census {
+    pub completed: u32,
+    pub on_time: u32,
+    pub invitations: u32,
+    pub processing_days: f64,
+}
+
+/// Everything the scores are computed from.
+#[derive(Debug, Clone, Default)]
+pub struct Estimates {
+    pub kind: Option<PeriodKind>,
+    /// Per group: its responses' counts and weights; `unweighted` groups have weight 1.
+    pub groups: HashMap<GroupKey, Sums>,
+    pub unweighted: HashMap<GroupKey, bool>,
+    pub items: HashMap<(GroupKey, u32), ItemSums>,
+    pub dimensions: HashMap<(GroupKey, u32), Sums>,
+    pub census: HashMap<GroupKey, Census>,
+    /// Per response (by position): its weight, or NaN when outside the run's periods.
+    pub weight: Vec<f64>,
+    /// Per response: its period, when inside the run's periods.
+    pub period: Vec<Option<Period>>,
+    /// The questionnaire versions used by each group's responses.
+    pub versions: HashMap<GroupKey, Vec<u32>>,
+}
+
+fn period_keys<T>(
+    quarters: &[crate::period::Quarter],
+    kind: PeriodKind,
+    range: Option<QuarterRange>,
+    _: &[T],
+) -> Vec<Option<Period>> {
+    quarters
+        .iter()
+        .map(|q| {
+            range
+                .is_none_or(|r| r.contains(*q))
+                .then(|| Period::of_quarter(kind, *q))
+        })
+        .collect()
+}
+
+/// Item kinds as numbers for the pipelines: 0 likert5, 1 yes/no positive, 2 yes/no negative.
+fn item_codes(inputs: &Inputs) -> (Vec<u32>, Vec<u32>, Vec<u32>) {
+    let dims: HashMap<&str, u32> = inputs
+        .questionnaire
+        .dimensions
+        .iter()
+        .enumerate()
+        .map(|(i, d)| (d.code.as_str(), i as u32))
+        .collect();
+    let mut ids = Vec::new();
+    let mut dim = Vec::new();
+    let mut kind = Vec::new();
+    for (i, item) in inputs.questionnaire.items.iter().enumerate() {
+        ids.push(i as u32);
+        dim.push(dims[item.dimension.as_str()]);
+        kind.push(match (item.kind, item.direction) {
+            (ItemKind::Likert5, _) => 0,
+            (ItemKind::YesNo, Some(Direction::Negative)) => 2,
+            (ItemKind::YesNo, _) => 1,
+        });
+    }
+    (ids, dim, kind)
+}
+
+fn frame(columns: Vec<Column>) -> Result<DataFrame> {
+    Ok(DataFrame::new_infer_height(columns)?)
+}
+
+/// The same rows once per agency group and once for the period's `ALL` group.
+fn with_all_group(lf: LazyFrame) -> Result<LazyFrame> {
+    let all = lf
+        .clone()
+        .with_column(lit(ALL).cast(DataType::UInt32).alias("agency"));
+    Ok(concat([lf, all], UnionArgs::default())?)
+}
+
+pub fn estimate(
+    inputs: &Inputs,
+    kind: PeriodKind,
+    range: Option<QuarterRange>,
+) -> Result<Estimates> {
+    let r = &inputs.responses;
+    let d = &inputs.dossiers;
+    let response_period = period_keys(&r.quarter, kind, range, &r.agency);
+    let dossier_period = period_keys(&d.quarter, kind, range, &d.agency);
+
+    // Rows outside the run's periods take no part (§1).
+    let kept_responses: Vec<usize> = (0..r.agency.len())
+        .filter(|i| response_period[*i].is_some())
+        .collect();
+    let kept_dossiers: Vec<usize> = (0..d.agency.len())
+        .filter(|i| dossier_period[*i].is_some())
+        .collect();
+    let pkey = |p: Option<Period>| p.map_or(0, |p| p.key);
+
+    let responses = frame(vec![
+        Column::new(
+            "rid".into(),
+            kept_responses.iter().map(|&i| i as u32).collect::<Vec<_>>(),
+        ),
+        Column::new(
+            "agency".into(),
+            kept_responses
+                .iter()
+                .map(|&i| r.agency[i])
+                .collect::<Vec<_>>(),
+        ),
+        Column::new(
+            "pkey".into(),
+            kept_responses
+                .iter()
+                .map(|&i| pkey(response_period[i]))
+                .collect::<Vec<_>>(),
+        ),
+        Column::new(
+            "cell".into(),
+            kept_responses
+                .iter()
+                .map(|&i| u32::from(r.cell[i]))
+                .collect::<Vec<_>>(),
+        ),
+    ])?;
+    let dossiers = frame(vec![
+        Column::new(
+            "agency".into(),
+            kept_dossiers
+                .iter()
+                .map(|&i| d.agency[i])
+                .collect::<Vec<_>>(),
+        ),
+        Column::new(
+            "pkey".into(),
+            kept_dossiers
+                .iter()
+                .map(|&i| pkey(dossier_period[i]))
+                .collect::<Vec<_>>(),
+        ),
+        Column::new(
+            "cell".into(),
+            kept_dossiers
+                .iter()
+                .map(|&i| u32::from(d.cell[i]))
+                .collect::<Vec<_>>(),
+        ),
+        Column::new(
+            "on_time".into(),
+            kept_dossiers
+                .iter()
+                .map(|&i| u32::from(d.on_time[i]))
+                .collect::<Vec<_>>(),
+        ),
+        Column::new(
+            "invited".into(),
+            kept_dossiers
+                .iter()
+                .map(|&i| u32::from(d.invited[i]))
+                .collect::<Vec<_>>(),
+        ),
+        Column::new(
+            "days".into(),
+            kept_dossiers
+                .iter()
+                .map(|&i| d.processing_days[i])
+                .collect::<Vec<_>>(),
+        ),
+    ])?;
+    let (item_ids, item_dims, item_kinds) = item_codes(inputs);
+    let items = frame(vec![
+        Column::new("item".into(), item_ids),
+        Column::new("dim".into(), item_dims),
+        Column::new("kind".into(), item_kinds),
+    ])?;
+    let answers = frame(vec![
+        Column::new("rid".into(), inputs.answers.response.clone()),
+        Column::new("item".into(), inputs.answers.item.clone()),
+        Column::new("value".into(), inputs.answers.value.clone()),
+    ])?;
+
+    let cell_keys = [col("agency"), col("pkey"), col("cell")];
+    let group_keys = [col("agency"), col("pkey")];
+
+    // §3: w = N_c / n_c; a group with any cell where N_c < n_c is unweighted (w = 1).
+    let population = dossiers
+        .clone()
+        .lazy()
+        .group_by(cell_keys.clone())
+        .agg([len().alias("big_n")]);
+    let sample = responses
+        .clone()
+        .lazy()
+        .group_by(cell_keys.clone())
+        .agg([len().alias("small_n")]);
+    let cells = sample
+        .join(
+            population,
+            cell_keys.clone(),
+            cell_keys.clone(),
+            JoinArgs::new(JoinType::Left),
+        )
+        .with_column(col("big_n").fill_null(lit(0u32)))
+        .with_column(
+            col("big_n")
+                .lt(col("small_n"))
+                .cast(DataType::UInt32)
+                .alias("inconsistent"),
+        );
+    let group_flags = cells
+        .clone()
+        .group_by(group_keys.clone())
+        .agg([col("inconsistent").sum().alias("inconsistent_cells")]);
+    let weights = cells
+        .join(
+            group_flags,
+            group_keys.clone(),
+            group_keys.clone(),
+            JoinArgs::new(JoinType::Left),
+        )
+        .with_column(
+            when(col("inconsistent_cells").gt(lit(0u32)))
+                .then(lit(1.0f64))
+                .otherwise(
+                    col("big_n").cast(DataType::Float64) / col("small_n").cast(DataType::Float64),
+                )
+                .alias("w"),
+        )
+        .select([
+            col("agency"),
+            col("pkey"),
+            col("cell"),
+            col("w"),
+            col("inconsistent_cells"),
+        ]);
+    let weighted = responses
+        .lazy()
+        .join(
+            weights,
+            cell_keys.clone(),
+            cell_keys.clone(),
+            JoinArgs::new(JoinType::Inner),
+        )
+        .collect()?;
+
+    // Per answer: favourable (0/1 toward p_i) and the indicator score (toward x_i), §4.
+    let value = col("value").cast(DataType::Float64);
+    let scored = answers
+        .lazy()
+        .join(
+            weighted
+                .clone()
+                .lazy()
+                .select([col("rid"), col("agency"), col("pkey"), col("w")]),
+            [col("rid")],
+            [col("rid")],
+            JoinArgs::new(JoinType::Inner),
+        )
+        .join(
+            items.lazy(),
+            [col("item")],
+            [col("item")],
+            JoinArgs::new(JoinType::Inner),
+        )
+        .with_columns([
+            when(col("kind").eq(lit(0u32)))
+                .then(col("value").gt_eq(lit(4i32)).cast(DataType::Float64))
+                .when(col("kind").eq(lit(1u32)))
+                .then(value.clone())
+                .otherwise(lit(1.0f64) - value.clone())
+                .alias("fav"),
+            when(col("kind").eq(lit(0u32)))
+                .then(lit(1.0f64) + lit(9.0f64) * (value.clone() - lit(1.0f64)) / lit(4.0f64))
+                .when(col("kind").eq(lit(1u32)))
+                .then(lit(1.0f64) + lit(9.0f64) * value.clone())
+                .otherwise(lit(10.0f64) - lit(9.0f64) * value)
+                .alias("x"),
+        ]);
+    let scored = with_all_group(scored)?;
+
+    let item_frame = scored
+        .clone()
+        .group_by([col("agency"), col("pkey"), col("item")])
+        .agg([
+            len().alias("n"),
+            col("w").sum().alias("sw"),
+            (col("w") * col("w")).sum().alias("sw2"),
+            (col("w") * col("fav")).sum().alias("swf"),
+            (col("w") * col("x")).sum().alias("swx"),
+        ])
+        .collect()?;
+    let dimension_frame = scored
+        .group_by([col("agency"), col("pkey"), col("dim"), col("rid")])
+        .agg([col("w").first().alias("w")])
+        .group_by([col("agency"), col("pkey"), col("dim")])
+        .agg([
+            len().alias("n"),
+            col("w").sum().alias("sw"),
+            (col("w") * col("w")).sum().alias("sw2"),
+        ])
+        .collect()?;
+    let group_frame = with_all_group(weighted.clone().lazy())?
+        .group_by(group_keys.clone())
+        .agg([
+            len().alias("n"),
+            col("w").sum().alias("sw"),
+            (col("w") * col("w")).sum().alias("sw2"),
+            col("inconsistent_cells").max().alias("inconsistent_cells"),
+        ])
+        .collect()?;
+    let census_frame = with_all_group(dossiers.lazy())?
+        .group_by(group_keys)
+        .agg([
+            len().alias("completed"),
+            col("on_time").sum().alias("on_time"),
+            col("invited").sum().alias("invitations"),
+            col("days").sum().alias("days"),
+        ])
+        .collect()?;
+
+    let period_of = |key: i32| Period {
+        kind_is_year: kind == PeriodKind::Year,
+        key,
+    };
+    let mut out = Estimates {
+        kind: Some(kind),
+        ..Estimates::default()
+    };
+
+    {
+        let (a, p) = (
+            group_frame.column("agency")?.u32()?,
+            group_frame.column("pkey")?.i32()?,
+        );
+        let (n, sw, sw2) = (
+            group_frame.column("n")?.u32()?,
+            group_frame.column("sw")?.f64()?,
+            group_frame.column("sw2")?.f64()?,
+        );
+        let bad = group_frame.column("inconsistent_cells")?.u32()?;
+        for i in 0..group_frame.height() {
+            let key = (period_of(p.get(i).unwrap_or(0)), a.get(i).unwrap_or(0));
+            out.groups.insert(
+                key,
+                Sums {
+                    n: n.get(i).unwrap_or(0),
+                    sum_w: sw.get(i).unwrap_or(0.0),
+                    sum_w2: sw2.get(i).unwrap_or(0.0),
+                },
+            );
+            // `ALL` is never unweighted (§2).
+            out.unweighted
+                .insert(key, key.1 != ALL && bad.get(i).unwrap_or(0) > 0);
+        }
+    }
+    {
+        let (a, p, it) = (
+            item_frame.column("agency")?.u32()?,
+            item_frame.column("pkey")?.i32()?,
+            item_frame.column("item")?.u32()?,
+        );
+        let (n, sw, sw2) = (
+            item_frame.column("n")?.u32()?,
+            item_frame.column("sw")?.f64()?,
+            item_frame.column("sw2")?.f64()?,
+        );
+        let (swf, swx) = (
+            item_frame.column("swf")?.f64()?,
+            item_frame.column("swx")?.f64()?,
+        );
+        for i in 0..item_frame.height() {
+            let key = (period_of(p.get(i).unwrap_or(0)), a.get(i).unwrap_or(0));
+            out.items.insert(
+                (key, it.get(i).unwrap_or(0)),
+                ItemSums {
+                    n: n.get(i).unwrap_or(0),
+                    sum_w: sw.get(i).unwrap_or(0.0),
+                    sum_w2: sw2.get(i).unwrap_or(0.0),
+                    sum_wf: swf.get(i).unwrap_or(0.0),
+                    sum_wx: swx.get(i).unwrap_or(0.0),
+                },
+            );
+        }
+    }
+    {
+        let (a, p, dm) = (
+            dimension_frame.column("agency")?.u32()?,
+            dimension_frame.column("pkey")?.i32()?,
+            dimension_frame.column("dim")?.u32()?,
+        );
+        let (n, sw, sw2) = (
+            dimension_frame.column("n")?.u32()?,
+            dimension_frame.column("sw")?.f64()?,
+            dimension_frame.column("sw2")?.f64()?,
+        );
+        for i in 0..dimension_frame.height() {
+            let key = (period_of(p.get(i).unwrap_or(0)), a.get(i).unwrap_or(0));
+            out.dimensions.insert(
+                (key, dm.get(i).unwrap_or(0)),
+                Sums {
+                    n: n.get(i).unwrap_or(0),
+                    sum_w: sw.get(i).unwrap_or(0.0),
+                    sum_w2: sw2.get(i).unwrap_or(0.0),
+                },
+            );
+        }
+    }
+    {
+        let (a, p) = (
+            census_frame.column("agency")?.u32()?,
+            census_frame.column("pkey")?.i32()?,
+        );
+        let (c, o, inv, days) = (
+            census_frame.column("completed")?.u32()?,
+            census_frame.column("on_time")?.u32()?,
+            census_frame.column("invitations")?.u32()?,
+            census_frame.column("days")?.f64()?,
+        );
+        for i in 0..census_frame.height() {
+            let key = (period_of(p.get(i).unwrap_or(0)), a.get(i).unwrap_or(0));
+            out.census.insert(
+                key,
+                Census {
+                    completed: c.get(i).unwrap_or(0),
+                    on_time: o.get(i).unwrap_or(0),
+                    invitations: inv.get(i).unwrap_or(0),
+                    processing_days: days.get(i).unwrap_or(0.0),
+                },
+            );
+        }
+    }
+
+    out.weight = vec![f64::NAN; r.agency.len()];
+    {
+        let (rid, w) = (weighted.column("rid")?.u32()?, weighted.column("w")?.f64()?);
+        for i in 0..weighted.height() {
+            if let (Some(rid), Some(w)) = (rid.get(i), w.get(i)) {
+                out.weight[rid as usize] = w;
+            }
+        }
+    }
+    for &i in &kept_responses {
+        if let Some(period) = response_period[i] {
+            for agency in [r.agency[i], ALL] {
+                let versions = out.versions.entry((period, agency)).or_default();
+                if !versions.contains(&r.version[i]) {
+                    versions.push(r.version[i]);
+                }
+            }
+        }
+    }
+    out.period = response_period;
+    Ok(out)
+}
