@@ -171,7 +171,7 @@ impl Scorer<'_> {
                     scores.push(s.sum_wx / s.sum_w);
                 }
             }
-            sat_dim.push(mean(&shares).map(|m| 100.0 * m));
+            sat_dim.push(dimension_satisfaction(&shares));
             papi_dim.push(mean(&scores));
             let ds = self
                 .estimates
@@ -183,12 +183,7 @@ impl Scorer<'_> {
             dim_n_eff.push(kish(ds.sum_w, ds.sum_w2));
         }
         let incomplete = sat_dim.iter().any(Option::is_none);
-        let (sat_index, papi_total) = if incomplete {
-            (None, None)
-        } else {
-            let sats: Vec<f64> = sat_dim.iter().flatten().copied().collect();
-            (mean(&sats), Some(papi_dim.iter().flatten().sum()))
-        };
+        let (sat_index, papi_total) = overall(&sat_dim, &papi_dim);
         Some(GroupScores {
             sat_dim,
             papi_dim,
@@ -349,6 +344,21 @@ impl Scorer<'_> {
     }
 }
 
+/// §5: `sat_index` is the mean of the dimensions' satisfaction, `papi_total` the sum of their
+/// performance scores; both absent when any dimension is.
+pub fn overall(sat_dim: &[Option<f64>], papi_dim: &[Option<f64>]) -> (Option<f64>, Option<f64>) {
+    if sat_dim.iter().chain(papi_dim).any(Option::is_none) {
+        return (None, None);
+    }
+    let sats: Vec<f64> = sat_dim.iter().flatten().copied().collect();
+    (mean(&sats), Some(papi_dim.iter().flatten().sum()))
+}
+
+/// §5: a dimension's satisfaction (0-100) from its present items' favourable shares.
+pub fn dimension_satisfaction(shares: &[f64]) -> Option<f64> {
+    mean(shares).map(|m| 100.0 * m)
+}
+
 /// Groups by period and level, for the comparison sets.
 pub fn by_period_and_level(
     scorer: &Scorer<'_>,
@@ -366,4 +376,39 @@ pub fn by_period_and_level(
         members.sort_unstable();
     }
     sets
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn worked_example_1_sipas_elements_and_index() {
+        let elements: [&[f64]; 5] = [
+            &[85.0, 80.0, 75.7576, 88.0],
+            &[90.0, 92.0, 86.4322, 95.0, 84.0],
+            &[91.0, 88.0, 89.0, 85.0, 83.0, 93.0],
+            &[94.0, 92.0, 93.0],
+            &[75.0, 70.0, 65.8228, 60.0],
+        ];
+        let sat: Vec<Option<f64>> = elements
+            .iter()
+            .map(|shares| {
+                dimension_satisfaction(&shares.iter().map(|s| s / 100.0).collect::<Vec<_>>())
+            })
+            .collect();
+        for (got, want) in sat.iter().zip([82.1894, 89.4864, 88.1667, 93.0, 67.7057]) {
+            assert!((got.unwrap() - want).abs() < 5e-5, "{got:?} vs {want}");
+        }
+        let papi = vec![Some(1.0); 5];
+        let (index, total) = overall(&sat, &papi);
+        assert!((index.unwrap() - 84.1096).abs() < 5e-5, "{index:?}");
+        assert_eq!(total, Some(5.0));
+        let (index, total) = overall(&[Some(80.0), None], &[Some(7.0), None]);
+        assert_eq!(
+            (index, total),
+            (None, None),
+            "a missing dimension makes the overall scores absent"
+        );
+    }
 }

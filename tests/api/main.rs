@@ -3,6 +3,7 @@
 // Test code panics on purpose: a failed unwrap is a failed test.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod analysis;
 mod browser;
 mod config;
 mod delivery;
