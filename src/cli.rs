@@ -53,6 +53,15 @@ pub enum Command {
         #[arg(long)]
         out: std::path::PathBuf,
     },
+    /// Time the analysis on synthetic data (run it with --release): load, the deterministic
+    /// part and the bootstrap, with peak memory.
+    BenchAnalysis {
+        /// Sizes in responses, comma-separated.
+        #[arg(long, value_delimiter = ',', default_values_t = [200_000usize, 2_000_000])]
+        responses: Vec<usize>,
+        #[arg(long, default_value_t = 200)]
+        replicates: u32,
+    },
     /// Manage questionnaire versions.
     Questionnaire {
         #[command(subcommand)]
@@ -174,6 +183,10 @@ pub async fn run(command: Command, settings: Settings) -> anyhow::Result<()> {
                 tokio::task::spawn_blocking(move || analyze(&args)).await??
             );
         }
+        Command::BenchAnalysis {
+            responses,
+            replicates,
+        } => bench_analysis(&responses, replicates)?,
         Command::Export { out } => {
             let done = tokio::task::spawn_blocking(move || -> anyhow::Result<_> {
                 let mut conn = open(&settings)?;
@@ -239,6 +252,52 @@ fn open(settings: &Settings) -> anyhow::Result<db::PooledConnection> {
     db::run_migrations(&mut conn)?;
     crate::survey::ensure_default_questionnaire(&mut conn)?;
     Ok(conn)
+}
+
+/// `hailong bench-analysis`: needs no settings or database.
+pub fn bench_analysis(sizes: &[usize], replicates: u32) -> anyhow::Result<()> {
+    let questionnaire = Questionnaire::from_json(crate::survey::DEFAULT_QUESTIONNAIRE)?;
+    println!(
+        "{:>10} {:>11} {:>10} | {:>7} {:>11} | {:>13} {:>11} | {:>12} {:>11} | {:>8}",
+        "responses",
+        "answers",
+        "dossiers",
+        "load s",
+        "resp/s",
+        "determin. s",
+        "resp/s",
+        "bootstrap s",
+        "resp/s",
+        "peak MiB"
+    );
+    for &size in sizes {
+        let dir = tempfile::tempdir()?;
+        let f = hailong_analysis::bench::run(dir.path(), &questionnaire, size, replicates)?;
+        let rate = |s: f64| {
+            if s > 0.0 {
+                size as f64 / s
+            } else {
+                f64::INFINITY
+            }
+        };
+        println!(
+            "{:>10} {:>11} {:>10} | {:>7.2} {:>11.0} | {:>13.2} {:>11.0} | {:>12.2} {:>11.0} | {:>8.0}",
+            f.generated.responses,
+            f.generated.answers,
+            f.generated.dossiers,
+            f.load_s,
+            rate(f.load_s),
+            f.deterministic_s,
+            rate(f.deterministic_s),
+            f.bootstrap_s,
+            rate(f.bootstrap_s),
+            f.peak_mib.unwrap_or(f64::NAN)
+        );
+    }
+    println!(
+        "(bootstrap: {replicates} replicates; peak memory measured from the start of loading)"
+    );
+    Ok(())
 }
 
 fn publish_questionnaire(settings: &Settings, file: &std::path::Path) -> anyhow::Result<String> {

@@ -7,6 +7,19 @@ use hailong::telemetry;
 async fn main() -> std::process::ExitCode {
     let cli = Cli::parse();
     // The analysis reads files only: no settings, no database, and exit status 2 on bad input.
+    if let Some(Command::BenchAnalysis {
+        responses,
+        replicates,
+    }) = &cli.command
+    {
+        return match cli::bench_analysis(responses, *replicates) {
+            Ok(()) => std::process::ExitCode::SUCCESS,
+            Err(e) => {
+                eprintln!("hailong bench-analysis: {e:#}");
+                std::process::ExitCode::FAILURE
+            }
+        };
+    }
     if let Some(Command::Analyze(args)) = &cli.command {
         return match cli::analyze(args) {
             Ok(summary) => {

@@ -460,3 +460,40 @@ pub fn read_inputs(dir: &Path, questionnaire: Questionnaire) -> Result<Inputs> {
         questionnaire,
     })
 }
+
+/// The four tables of §1 as polars frames (any column types; they are read as text).
+pub struct Frames {
+    pub agencies: DataFrame,
+    pub dossiers: DataFrame,
+    pub responses: DataFrame,
+    pub answers: DataFrame,
+}
+
+/// Checks frames already in memory (named `agencies`, … in errors, as if they were files).
+pub fn inputs_from_frames(frames: Frames, questionnaire: Questionnaire) -> Result<Inputs> {
+    let table = |name: &str, frame: DataFrame| -> Result<Table> {
+        let frame = frame
+            .lazy()
+            .select([all().as_expr().cast(DataType::String)])
+            .collect()?;
+        Ok(Table {
+            name: name.to_owned(),
+            frame,
+        })
+    };
+    let agencies = agencies(&table("agencies", frames.agencies)?)?;
+    let dossiers = dossiers(&table("dossiers", frames.dossiers)?, &agencies)?;
+    let (responses, response_ids) = responses(&table("responses", frames.responses)?, &agencies)?;
+    let answers = answers(
+        &table("answers", frames.answers)?,
+        &response_ids,
+        &questionnaire,
+    )?;
+    Ok(Inputs {
+        agencies,
+        dossiers,
+        responses,
+        answers,
+        questionnaire,
+    })
+}

@@ -15,7 +15,8 @@ pub mod scores;
 pub mod stats;
 pub mod trends;
 
-pub use input::{read_inputs, read_questionnaire, Inputs};
+pub use input::{inputs_from_frames, read_inputs, read_questionnaire, Frames, Inputs};
 pub use options::Options;
 pub use report::{analyze, Report};
+pub mod bench;
 pub mod index;

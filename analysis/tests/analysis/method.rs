@@ -601,3 +601,59 @@ fn every_input_error_names_the_file_the_line_and_the_field() {
         );
     }
 }
+
+#[test]
+fn parquet_files_and_in_memory_frames_give_the_same_scores_as_csv() {
+    use polars::prelude::*;
+    let f = four_agencies();
+    let dir = tempfile::tempdir().unwrap();
+    f.write(dir.path());
+    let q = hailong_analysis::read_questionnaire(&dir.path().join("q.json")).unwrap();
+    let read = |name: &str| {
+        let path = dir
+            .path()
+            .join(format!("{name}.csv"))
+            .to_string_lossy()
+            .into_owned();
+        LazyCsvReader::new(PlRefPath::new(path.as_str()))
+            .with_has_header(true)
+            .finish()
+            .unwrap()
+            .collect()
+            .unwrap()
+    };
+    let frames = hailong_analysis::Frames {
+        agencies: read("agencies"),
+        dossiers: read("dossiers"),
+        responses: read("responses"),
+        answers: read("answers"),
+    };
+    let parquet_dir = tempfile::tempdir().unwrap();
+    for (name, frame) in [
+        ("agencies", &frames.agencies),
+        ("dossiers", &frames.dossiers),
+        ("responses", &frames.responses),
+        ("answers", &frames.answers),
+    ] {
+        let mut frame = frame.clone();
+        let file =
+            std::fs::File::create(parquet_dir.path().join(format!("{name}.parquet"))).unwrap();
+        ParquetWriter::new(file).finish(&mut frame).unwrap();
+    }
+
+    let from_csv = f.run(&options(1)).unwrap();
+    let from_frames = hailong_analysis::analyze(
+        &hailong_analysis::inputs_from_frames(frames, q.clone()).unwrap(),
+        &options(1),
+    )
+    .unwrap();
+    let from_parquet = hailong_analysis::analyze(
+        &hailong_analysis::read_inputs(parquet_dir.path(), q).unwrap(),
+        &options(1),
+    )
+    .unwrap();
+
+    assert_eq!(from_csv.scores, from_frames.scores);
+    assert_eq!(from_csv.scores, from_parquet.scores);
+    assert!(from_parquet.scores.iter().any(|r| r.measure == Rank));
+}
