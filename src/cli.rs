@@ -35,6 +35,11 @@ pub enum Command {
     Migrate,
     /// Fill the database with the demo province (today's An Giang) and exit.
     Demo,
+    /// Manage staff accounts.
+    User {
+        #[command(subcommand)]
+        action: UserAction,
+    },
     /// Manage the API keys of one-stop-shop integrators.
     Apikey {
         #[command(subcommand)]
@@ -128,6 +133,24 @@ pub enum QuestionnaireAction {
 }
 
 #[derive(Debug, Subcommand)]
+pub enum UserAction {
+    /// Add a staff account (e.g. the first admin). The password is read from standard input
+    /// (one line) with --password-stdin; otherwise a strong one is generated and printed once.
+    Add {
+        #[arg(long)]
+        email: String,
+        /// agency, province or admin.
+        #[arg(long)]
+        role: crate::domain::agency::Role,
+        /// The agency of an agency user.
+        #[arg(long)]
+        agency: Option<String>,
+        #[arg(long)]
+        password_stdin: bool,
+    },
+}
+
+#[derive(Debug, Subcommand)]
 pub enum ApikeyAction {
     /// Create a key; it is printed once and stored only as a hash.
     Create {
@@ -197,6 +220,46 @@ pub async fn run(command: Command, settings: Settings) -> anyhow::Result<()> {
                 "exported {} agencies, {} dossiers, {} responses, {} answers",
                 done.agencies, done.dossiers, done.responses, done.answers
             );
+        }
+        Command::User {
+            action:
+                UserAction::Add {
+                    email,
+                    role,
+                    agency,
+                    password_stdin,
+                },
+        } => {
+            let (password, generated) = if password_stdin {
+                let mut line = String::new();
+                std::io::stdin().read_line(&mut line)?;
+                (line.trim_end_matches(['\r', '\n']).to_owned(), false)
+            } else {
+                (
+                    token::new_api_key()
+                        .trim_start_matches(token::API_KEY_PREFIX)
+                        .to_owned(),
+                    true,
+                )
+            };
+            let shown = password.clone();
+            tokio::task::spawn_blocking(move || -> anyhow::Result<()> {
+                let mut conn = open(&settings)?;
+                crate::accounts::add_user(
+                    &mut conn,
+                    "cli",
+                    &email,
+                    role,
+                    agency.as_deref(),
+                    &password,
+                )?;
+                Ok(())
+            })
+            .await??;
+            println!("account created");
+            if generated {
+                println!("password (shown once; store it now): {shown}");
+            }
         }
         Command::Apikey { action } => {
             let out = tokio::task::spawn_blocking(move || apikey(&settings, action)).await??;

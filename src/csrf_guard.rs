@@ -44,6 +44,25 @@ impl CsrfGuard {
     }
 }
 
+/// The cookie half of a pair: HttpOnly, SameSite=Strict, Secure behind HTTPS.
+pub fn cookie(
+    name: &'static str,
+    path: &'static str,
+    value: String,
+    secure: bool,
+) -> actix_web::cookie::Cookie<'static> {
+    actix_web::cookie::Cookie::build(name, value)
+        .path(path)
+        .http_only(true)
+        .secure(secure)
+        .same_site(actix_web::cookie::SameSite::Strict)
+        .max_age(actix_web::cookie::time::Duration::seconds(TTL_SECONDS))
+        .finish()
+}
+
+/// The cookie of staff pages' forms (the survey's lives under /s/).
+pub const STAFF_COOKIE: &str = "hl_staff_csrf";
+
 #[cfg(test)]
 mod tests {
     use super::*;

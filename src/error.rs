@@ -16,6 +16,9 @@ pub enum AppError {
     Invalid(String),
     #[error("please sign in")]
     Unauthorized,
+    /// 403: a form came back without its CSRF pair.
+    #[error("the form has expired; please reload the page and try again")]
+    Forbidden,
     #[error("{0}")]
     Conflict(String),
     /// The database is unreachable or overloaded: 503, try again later.
@@ -58,6 +61,7 @@ impl ResponseError for AppError {
             Self::NotFound => StatusCode::NOT_FOUND,
             Self::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
             Self::Unauthorized => StatusCode::UNAUTHORIZED,
+            Self::Forbidden => StatusCode::FORBIDDEN,
             Self::Conflict(_) => StatusCode::CONFLICT,
             Self::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
             Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,

@@ -1,5 +1,5 @@
-//! `hailong export --out DIR`: the database as the analysis method's four files plus the
-//! questionnaires, so that `hailong analyze` (or a researcher) runs on real data. Nothing
+//! The database as the analysis method's four tables (and the questionnaires): written as files
+//! by `hailong export --out DIR`, or handed to the analysis library by the dashboards. Nothing
 //! personal leaves: no identity hash, no contact, no token; responses carry no dossier id.
 
 use std::collections::{HashMap, HashSet};
@@ -7,30 +7,33 @@ use std::path::Path;
 
 use anyhow::Context;
 use diesel::prelude::*;
+use hailong_analysis::tables::{Table, Tables};
 
 use crate::db::schema::{
     agencies, answers, dossiers, invitations, procedures, questionnaires, responses,
 };
 use crate::db::DbConnection;
 
-pub struct Exported {
-    pub agencies: usize,
-    pub dossiers: usize,
-    pub responses: usize,
-    pub answers: usize,
-}
-
-fn writer(dir: &Path, name: &str) -> anyhow::Result<csv::Writer<std::fs::File>> {
-    csv::Writer::from_path(dir.join(name)).with_context(|| format!("creating {name}"))
-}
-
 fn rfc3339(t: chrono::NaiveDateTime) -> String {
     t.and_utc()
         .to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true)
 }
 
-pub fn export(conn: &mut DbConnection, dir: &Path) -> anyhow::Result<Exported> {
-    std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
+type DossierRow = (
+    i32,
+    String,
+    i32,
+    i32,
+    String,
+    String,
+    chrono::NaiveDateTime,
+    chrono::NaiveDateTime,
+    chrono::NaiveDateTime,
+);
+
+/// Reads the four tables from the database.
+pub fn tables(conn: &mut DbConnection) -> diesel::QueryResult<Tables> {
+    let mut out = Tables::default();
     let agency_rows: Vec<(i32, String, String, String, Option<i32>)> = agencies::table
         .select((
             agencies::id,
@@ -48,36 +51,20 @@ pub fn export(conn: &mut DbConnection, dir: &Path) -> anyhow::Result<Exported> {
         .into_iter()
         .collect();
     let lookup = |map: &HashMap<i32, String>, id: i32| map.get(&id).cloned().unwrap_or_default();
-
-    let mut w = writer(dir, "agencies.csv")?;
-    w.write_record(["agency_code", "name", "level", "parent_code"])?;
-    for (_, code, name, level, parent) in &agency_rows {
-        let parent = parent.map(|p| lookup(&code_of, p)).unwrap_or_default();
-        w.write_record([
-            code.as_str(),
-            name.as_str(),
-            level.as_str(),
-            parent.as_str(),
-        ])?;
+    for (_, code, name, level, parent) in agency_rows.iter().cloned() {
+        out.agencies.rows.push(vec![
+            code,
+            name,
+            level,
+            parent.map(|p| lookup(&code_of, p)).unwrap_or_default(),
+        ]);
     }
-    w.flush()?;
 
     let invited: HashSet<i32> = invitations::table
         .select(invitations::dossier_id)
         .load::<i32>(conn)?
         .into_iter()
         .collect();
-    type DossierRow = (
-        i32,
-        String,
-        i32,
-        i32,
-        String,
-        String,
-        chrono::NaiveDateTime,
-        chrono::NaiveDateTime,
-        chrono::NaiveDateTime,
-    );
     let dossier_rows: Vec<DossierRow> = dossiers::table
         .select((
             dossiers::id,
@@ -92,33 +79,19 @@ pub fn export(conn: &mut DbConnection, dir: &Path) -> anyhow::Result<Exported> {
         ))
         .order(dossiers::id)
         .load(conn)?;
-    let mut w = writer(dir, "dossiers.csv")?;
-    w.write_record([
-        "dossier_id",
-        "agency_code",
-        "procedure_code",
-        "applicant_kind",
-        "channel",
-        "received_at",
-        "due_at",
-        "completed_at",
-        "invited",
-    ])?;
-    for (id, external, agency, procedure, kind, channel, received, due, completed) in &dossier_rows
-    {
-        w.write_record([
-            external.clone(),
-            lookup(&code_of, *agency),
-            lookup(&procedure_of, *procedure),
-            kind.clone(),
-            channel.clone(),
-            rfc3339(*received),
-            rfc3339(*due),
-            rfc3339(*completed),
-            invited.contains(id).to_string(),
-        ])?;
+    for (id, external, agency, procedure, kind, channel, received, due, completed) in dossier_rows {
+        out.dossiers.rows.push(vec![
+            external,
+            lookup(&code_of, agency),
+            lookup(&procedure_of, procedure),
+            kind,
+            channel,
+            rfc3339(received),
+            rfc3339(due),
+            rfc3339(completed),
+            invited.contains(&id).to_string(),
+        ]);
     }
-    w.flush()?;
 
     let response_rows: Vec<(String, i32, i32, String, String, String, String)> = responses::table
         .select((
@@ -132,44 +105,65 @@ pub fn export(conn: &mut DbConnection, dir: &Path) -> anyhow::Result<Exported> {
         ))
         .order(responses::id)
         .load(conn)?;
-    let mut w = writer(dir, "responses.csv")?;
-    w.write_record([
-        "response_id",
-        "agency_code",
-        "procedure_code",
-        "applicant_kind",
-        "channel",
-        "quarter",
-        "questionnaire_version",
-    ])?;
-    for (id, agency, procedure, kind, channel, quarter, version) in &response_rows {
-        w.write_record([
-            id.clone(),
-            lookup(&code_of, *agency),
-            lookup(&procedure_of, *procedure),
-            kind.clone(),
-            channel.clone(),
-            quarter.clone(),
-            version.clone(),
-        ])?;
+    for (id, agency, procedure, kind, channel, quarter, version) in response_rows {
+        out.responses.rows.push(vec![
+            id,
+            lookup(&code_of, agency),
+            lookup(&procedure_of, procedure),
+            kind,
+            channel,
+            quarter,
+            version,
+        ]);
     }
-    w.flush()?;
-
     let answer_rows: Vec<(String, String, i32)> = answers::table
         .select((answers::response_id, answers::item_code, answers::value))
         .order((answers::response_id, answers::item_code))
         .load(conn)?;
-    let mut w = writer(dir, "answers.csv")?;
-    w.write_record(["response_id", "item_code", "value"])?;
-    for (response, item, value) in &answer_rows {
-        w.write_record([response.as_str(), item.as_str(), &value.to_string()])?;
+    for (response, item, value) in answer_rows {
+        out.answers
+            .rows
+            .push(vec![response, item, value.to_string()]);
     }
-    w.flush()?;
+    Ok(out)
+}
 
-    let versions: Vec<(String, String)> = questionnaires::table
+/// Every published questionnaire as (version, JSON), oldest first.
+pub fn questionnaire_versions(
+    conn: &mut DbConnection,
+) -> diesel::QueryResult<Vec<(String, String)>> {
+    questionnaires::table
         .select((questionnaires::version, questionnaires::definition))
         .order((questionnaires::published_at, questionnaires::id))
-        .load(conn)?;
+        .load(conn)
+}
+
+fn write_table(dir: &Path, name: &str, table: &Table) -> anyhow::Result<()> {
+    let mut w =
+        csv::Writer::from_path(dir.join(name)).with_context(|| format!("creating {name}"))?;
+    w.write_record(table.header)?;
+    for row in &table.rows {
+        w.write_record(row)?;
+    }
+    w.flush()?;
+    Ok(())
+}
+
+pub struct Exported {
+    pub agencies: usize,
+    pub dossiers: usize,
+    pub responses: usize,
+    pub answers: usize,
+}
+
+pub fn export(conn: &mut DbConnection, dir: &Path) -> anyhow::Result<Exported> {
+    std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
+    let t = tables(conn)?;
+    write_table(dir, "agencies.csv", &t.agencies)?;
+    write_table(dir, "dossiers.csv", &t.dossiers)?;
+    write_table(dir, "responses.csv", &t.responses)?;
+    write_table(dir, "answers.csv", &t.answers)?;
+    let versions = questionnaire_versions(conn)?;
     for (version, definition) in &versions {
         std::fs::write(
             dir.join(format!("questionnaire-{version}.json")),
@@ -180,9 +174,9 @@ pub fn export(conn: &mut DbConnection, dir: &Path) -> anyhow::Result<Exported> {
         std::fs::write(dir.join("questionnaire.json"), newest)?;
     }
     Ok(Exported {
-        agencies: agency_rows.len(),
-        dossiers: dossier_rows.len(),
-        responses: response_rows.len(),
-        answers: answer_rows.len(),
+        agencies: t.agencies.rows.len(),
+        dossiers: t.dossiers.rows.len(),
+        responses: t.responses.rows.len(),
+        answers: t.answers.rows.len(),
     })
 }

@@ -1,6 +1,9 @@
+pub mod accounts;
+pub mod auth;
 pub mod cli;
 pub mod config;
 pub mod csrf_guard;
+pub mod dashboard;
 pub mod db;
 pub mod delivery;
 pub mod demo;

@@ -6,11 +6,16 @@ use actix_web::dev::Server;
 use std::sync::Arc;
 
 use actix_governor::{Governor, GovernorConfigBuilder};
+use actix_session::config::{BrowserSession, TtlExtensionPolicy};
+use actix_session::SessionMiddleware;
+use actix_web::cookie::{Key, SameSite};
 use actix_web::http::header;
 use actix_web::middleware::{from_fn, Compress, Condition, DefaultHeaders};
 use actix_web::{web, App, HttpServer};
 use anyhow::Context;
 
+use crate::auth::session_store::DbSessionStore;
+use crate::auth::user::IDLE_SECONDS;
 use crate::config::Settings;
 use crate::csrf_guard::CsrfGuard;
 use crate::db::{self, DbPool};
@@ -25,6 +30,7 @@ pub struct AppState {
     pub pool: DbPool,
     pub settings: Settings,
     pub csrf: Arc<CsrfGuard>,
+    pub scores: Arc<crate::dashboard::ScoreCache>,
 }
 
 /// No script anywhere, styles only from our own origin, no framing, no referrer: a survey link
@@ -81,13 +87,33 @@ impl Application {
             .finish()
             .context("rate limiter settings")?;
         let csrf = Arc::new(CsrfGuard::new(&settings.secret));
+        let session_store = DbSessionStore::new(pool.clone(), settings.secret.clone());
+        let session_key = Key::derive_from(&settings.secret.keyed_hash("session-cookie", b""));
+        let secure_cookies = settings.public_url.starts_with("https://");
+        let scores = Arc::new(crate::dashboard::ScoreCache::default());
         let state = web::Data::new(AppState {
             pool,
             settings,
             csrf,
+            scores,
         });
         let server = HttpServer::new(move || {
             App::new()
+                .wrap(
+                    // Staff sessions: server-side, ended after 30 idle minutes (12 h at most,
+                    // checked in auth::user), new id at sign-in.
+                    SessionMiddleware::builder(session_store.clone(), session_key.clone())
+                        .cookie_name("hl_session".to_owned())
+                        .cookie_http_only(true)
+                        .cookie_secure(secure_cookies)
+                        .cookie_same_site(SameSite::Lax)
+                        .session_lifecycle(
+                            BrowserSession::default()
+                                .state_ttl(actix_web::cookie::time::Duration::seconds(IDLE_SECONDS))
+                                .state_ttl_extension_policy(TtlExtensionPolicy::OnEveryRequest),
+                        )
+                        .build(),
+                )
                 .wrap(Compress::default())
                 .wrap(
                     DefaultHeaders::new()

@@ -105,14 +105,6 @@ fn frame(columns: Vec<Column>) -> Result<DataFrame> {
     Ok(DataFrame::new_infer_height(columns)?)
 }
 
-/// The same rows once per agency group and once for the period's `ALL` group.
-fn with_all_group(lf: LazyFrame) -> Result<LazyFrame> {
-    let all = lf
-        .clone()
-        .with_column(lit(ALL).cast(DataType::UInt32).alias("agency"));
-    Ok(concat([lf, all], UnionArgs::default())?)
-}
-
 pub fn estimate(
     inputs: &Inputs,
     kind: PeriodKind,
@@ -312,7 +304,6 @@ pub fn estimate(
                 .otherwise(lit(10.0f64) - lit(9.0f64) * value)
                 .alias("x"),
         ]);
-    let scored = with_all_group(scored)?;
 
     let item_frame = scored
         .clone()
@@ -326,8 +317,8 @@ pub fn estimate(
         ])
         .collect()?;
     let dimension_frame = scored
-        .group_by([col("agency"), col("pkey"), col("dim"), col("rid")])
-        .agg([col("w").first().alias("w")])
+        .group_by([col("rid"), col("dim")])
+        .agg([col("agency").first(), col("pkey").first(), col("w").first()])
         .group_by([col("agency"), col("pkey"), col("dim")])
         .agg([
             len().alias("n"),
@@ -335,7 +326,9 @@ pub fn estimate(
             (col("w") * col("w")).sum().alias("sw2"),
         ])
         .collect()?;
-    let group_frame = with_all_group(weighted.clone().lazy())?
+    let group_frame = weighted
+        .clone()
+        .lazy()
         .group_by(group_keys.clone())
         .agg([
             len().alias("n"),
@@ -344,7 +337,8 @@ pub fn estimate(
             col("inconsistent_cells").max().alias("inconsistent_cells"),
         ])
         .collect()?;
-    let census_frame = with_all_group(dossiers.lazy())?
+    let census_frame = dossiers
+        .lazy()
         .group_by(group_keys)
         .agg([
             len().alias("completed"),
@@ -466,6 +460,8 @@ pub fn estimate(
         }
     }
 
+    add_all_groups(&mut out);
+
     out.weight = vec![f64::NAN; r.agency.len()];
     {
         let (rid, w) = (weighted.column("rid")?.u32()?, weighted.column("w")?.f64()?);
@@ -487,4 +483,48 @@ pub fn estimate(
     }
     out.period = response_period;
     Ok(out)
+}
+
+/// The `ALL` group of each period: every sum is additive over the agency groups, because each
+/// response keeps the weight it has in its own agency's group (§2).
+fn add_all_groups(out: &mut Estimates) {
+    let mut groups: HashMap<GroupKey, Sums> = HashMap::new();
+    for ((period, _), s) in &out.groups {
+        let all = groups.entry((*period, ALL)).or_default();
+        all.n += s.n;
+        all.sum_w += s.sum_w;
+        all.sum_w2 += s.sum_w2;
+    }
+    let mut items: HashMap<(GroupKey, u32), ItemSums> = HashMap::new();
+    for (((period, _), item), s) in &out.items {
+        let all = items.entry(((*period, ALL), *item)).or_default();
+        all.n += s.n;
+        all.sum_w += s.sum_w;
+        all.sum_w2 += s.sum_w2;
+        all.sum_wf += s.sum_wf;
+        all.sum_wx += s.sum_wx;
+    }
+    let mut dimensions: HashMap<(GroupKey, u32), Sums> = HashMap::new();
+    for (((period, _), dim), s) in &out.dimensions {
+        let all = dimensions.entry(((*period, ALL), *dim)).or_default();
+        all.n += s.n;
+        all.sum_w += s.sum_w;
+        all.sum_w2 += s.sum_w2;
+    }
+    let mut census: HashMap<GroupKey, Census> = HashMap::new();
+    for ((period, _), c) in &out.census {
+        let all = census.entry((*period, ALL)).or_default();
+        all.completed += c.completed;
+        all.on_time += c.on_time;
+        all.invitations += c.invitations;
+        all.processing_days += c.processing_days;
+    }
+    for key in groups.keys() {
+        // `ALL` is never unweighted (§2).
+        out.unweighted.insert(*key, false);
+    }
+    out.groups.extend(groups);
+    out.items.extend(items);
+    out.dimensions.extend(dimensions);
+    out.census.extend(census);
 }

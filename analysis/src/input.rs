@@ -376,7 +376,10 @@ fn answers(
         .enumerate()
         .map(|(i, item)| (item.code.as_str(), i))
         .collect();
-    let mut seen = HashSet::with_capacity(table.height());
+    // Which items each response has answered, as bits: a second answer is found without a
+    // set of every (response, item) pair.
+    let words = questionnaire.items.len().div_ceil(64);
+    let mut answered = vec![0u64; response_ids.len() * words];
     let mut out = Answers::default();
     for row in 0..table.height() {
         let line = table.line(row);
@@ -398,7 +401,8 @@ fn answers(
                 format!("unknown item {item_code:?}"),
             )
         })?;
-        if !seen.insert((response, item)) {
+        let (word, bit) = (response as usize * words + item / 64, 1u64 << (item % 64));
+        if answered[word] & bit != 0 {
             return Err(AnalysisError::input(
                 &table.name,
                 line,
@@ -406,6 +410,7 @@ fn answers(
                 format!("a second answer to item {item_code:?} of response {response_code:?}"),
             ));
         }
+        answered[word] |= bit;
         let raw = text(values, row);
         let spec = &questionnaire.items[item];
         let range = match spec.kind {

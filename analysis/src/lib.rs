@@ -20,3 +20,4 @@ pub use options::Options;
 pub use report::{analyze, Report};
 pub mod bench;
 pub mod index;
+pub mod tables;

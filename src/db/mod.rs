@@ -21,6 +21,8 @@ pub mod procedures;
 pub mod questionnaires;
 pub mod responses;
 pub mod schema;
+pub mod sessions;
+pub mod users;
 
 #[derive(diesel::MultiConnection)]
 pub enum DbConnection {

@@ -137,6 +137,25 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    sessions (key_hash) {
+        key_hash -> Binary,
+        user_id -> Nullable<Integer>,
+        state -> Text,
+        created_at -> Timestamp,
+        expires_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    login_failures (id) {
+        id -> Integer,
+        subject -> Binary,
+        at -> Timestamp,
+    }
+}
+
+diesel::joinable!(sessions -> users (user_id));
 diesel::joinable!(outbox -> invitations (invitation_id));
 diesel::joinable!(answers -> responses (response_id));
 diesel::joinable!(dossiers -> agencies (agency_id));
@@ -160,4 +179,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     api_clients,
     audit_log,
     outbox,
+    sessions,
+    login_failures,
 );

@@ -20,6 +20,28 @@ use crate::secret::SecretKey;
 
 pub use an_giang::{HandledBy, DEPARTMENTS, FORMER_DISTRICTS, PROCEDURES};
 
+/// Demo sign-ins, one per role (printed in the README; for the demo database only).
+pub const DEMO_ACCOUNTS: &[(&str, crate::domain::agency::Role, Option<&str>, &str)] = &[
+    (
+        "admin@angiang.demo",
+        crate::domain::agency::Role::Admin,
+        None,
+        "Demo-Admin-2026",
+    ),
+    (
+        "phantich@angiang.demo",
+        crate::domain::agency::Role::Province,
+        None,
+        "Demo-Province-2026",
+    ),
+    (
+        "xa.oceo@angiang.demo",
+        crate::domain::agency::Role::Agency,
+        Some("AG-X-OCEO"),
+        "Demo-Agency-2026",
+    ),
+];
+
 /// The code of the demo province's People's Committee; its presence means the demo is loaded.
 pub const PROVINCE_CODE: &str = "AG";
 
@@ -73,6 +95,9 @@ pub fn load(conn: &mut DbConnection, secret: &SecretKey) -> anyhow::Result<Outco
         let dossiers = dossiers::generate(conn, &tree, &procedure_ids, secret)?;
         crate::survey::ensure_default_questionnaire(conn)?;
         let surveyed = responses::generate(conn, secret)?;
+        for (email, role, agency, password) in DEMO_ACCOUNTS {
+            crate::accounts::add_user(conn, "demo", email, *role, *agency, password)?;
+        }
         Ok(Outcome::Loaded {
             agencies: tree.total,
             commune_level: tree.commune_level.len(),

@@ -24,3 +24,14 @@ text_enum! {
         SpecialZone => "special_zone",
     }
 }
+
+text_enum! {
+    /// What a staff account may see: `agency` its own agency and those below it; `province`
+    /// every agency; `admin` everything, and it manages users, agencies, API clients and
+    /// questionnaires.
+    pub enum Role {
+        Agency => "agency",
+        Province => "province",
+        Admin => "admin",
+    }
+}

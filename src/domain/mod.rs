@@ -4,6 +4,7 @@ pub mod agency;
 pub mod answers;
 pub mod dossier;
 pub mod identity;
+pub mod password;
 pub mod period;
 pub mod submission;
 pub mod text;

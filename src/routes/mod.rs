@@ -5,8 +5,11 @@ use actix_web::{web, HttpResponse};
 
 use crate::error::AppError;
 
+mod account;
 mod agencies;
 mod api;
+mod dashboard;
+mod exports;
 mod health;
 mod survey;
 
@@ -16,6 +19,14 @@ const STYLESHEET: &str = include_str!("../../static/hailong.css");
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.route("/healthz", web::get().to(health::get))
+        .route("/login", web::get().to(account::login_form))
+        .route("/login", web::post().to(account::login))
+        .route("/logout", web::post().to(account::logout))
+        .route("/dashboard", web::get().to(account::dashboard_home))
+        .route("/dashboard/province", web::get().to(dashboard::province))
+        .route("/dashboard/agency/{code}", web::get().to(dashboard::agency))
+        .route("/exports/scores.csv", web::get().to(exports::scores_csv))
+        .route("/exports/scores.xlsx", web::get().to(exports::scores_xlsx))
         .route("/static/hailong.css", web::get().to(stylesheet))
         .route("/api/v1/agencies", web::get().to(agencies::list))
         .route("/api/v1/openapi.json", web::get().to(api::openapi))

@@ -67,6 +67,52 @@ impl Lang {
     }
 }
 
+/// Texts of the staff pages (sign-in, dashboards).
+pub struct StaffTexts {
+    pub app: &'static str,
+    pub sign_in: &'static str,
+    pub email: &'static str,
+    pub password: &'static str,
+    pub sign_out: &'static str,
+    pub bad_credentials: &'static str,
+    pub throttled: &'static str,
+    pub form_expired: &'static str,
+    pub dashboard: &'static str,
+}
+
+pub static STAFF_VI: StaffTexts = StaffTexts {
+    app: "Hài lòng · Quản trị",
+    sign_in: "Đăng nhập",
+    email: "Thư điện tử",
+    password: "Mật khẩu",
+    sign_out: "Đăng xuất",
+    bad_credentials: "Thư điện tử hoặc mật khẩu không đúng.",
+    throttled: "Đăng nhập sai quá nhiều lần. Vui lòng thử lại sau 15 phút.",
+    form_expired: "Biểu mẫu đã hết hiệu lực; vui lòng thử lại.",
+    dashboard: "Bảng điều khiển",
+};
+
+pub static STAFF_EN: StaffTexts = StaffTexts {
+    app: "Hài lòng · Administration",
+    sign_in: "Sign in",
+    email: "E-mail",
+    password: "Password",
+    sign_out: "Sign out",
+    bad_credentials: "The e-mail or password is incorrect.",
+    throttled: "Too many failed sign-ins. Please try again in 15 minutes.",
+    form_expired: "The form has expired; please try again.",
+    dashboard: "Dashboard",
+};
+
+impl Lang {
+    pub fn staff(self) -> &'static StaffTexts {
+        match self {
+            Lang::Vi => &STAFF_VI,
+            Lang::En => &STAFF_EN,
+        }
+    }
+}
+
 pub struct Texts {
     pub switch_to: &'static str,
     pub site: &'static str,

@@ -2,9 +2,26 @@ use maud::{html, Markup, DOCTYPE};
 
 use super::i18n::Lang;
 
+/// How wide the main column may grow: narrow for reading on a phone, wide for tables.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Width {
+    Narrow,
+    Wide,
+}
+
 /// The frame of every page: one small stylesheet, no script, no web font.
 /// `switch_href` is the same page in the other language.
 pub fn page(lang: Lang, title: &str, switch_href: &str, body: Markup) -> Markup {
+    page_of_width(lang, title, switch_href, Width::Narrow, body)
+}
+
+pub fn page_of_width(
+    lang: Lang,
+    title: &str,
+    switch_href: &str,
+    width: Width,
+    body: Markup,
+) -> Markup {
     html! {
         (DOCTYPE)
         html lang=(lang.code()) {
@@ -19,7 +36,7 @@ pub fn page(lang: Lang, title: &str, switch_href: &str, body: Markup) -> Markup 
                     span.site { (lang.t().site) }
                     a.lang href=(switch_href) hreflang=(lang.other().code()) lang=(lang.other().code()) { (lang.t().switch_to) }
                 }
-                main { (body) }
+                main.wide[width == Width::Wide] { (body) }
             }
         }
     }

@@ -1,5 +1,9 @@
 //! HTML, server-rendered with maud. Plain functions from data to Markup; no database, no actix.
 
+pub mod charts;
+pub mod dashboard;
+pub mod format;
 pub mod i18n;
 pub mod layout;
+pub mod staff;
 pub mod survey;

@@ -82,3 +82,66 @@ async fn a_phone_user_without_javascript_answers_the_survey_and_axe_finds_nothin
         Some("Cán bộ hướng dẫn rất tận tình.")
     );
 }
+
+#[tokio::test]
+async fn each_dashboard_renders_on_desktop_and_phone_and_axe_finds_nothing() {
+    if !browser_available() {
+        eprintln!("SKIPPED: no chromium or tests/browser/node_modules");
+        return;
+    }
+    let app = spawn_app().await;
+    crate::dashboards::answer(&app, "AG-X-OCEO", 6, "4", "Tốt").await;
+    app.add_user(
+        "phantich@angiang.test",
+        hailong::domain::agency::Role::Province,
+        None,
+    );
+    let shots = std::env::var("HAILONG_SCREENSHOTS")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|_| std::env::temp_dir());
+    std::fs::create_dir_all(&shots).unwrap();
+
+    for (name, path) in [
+        ("province", "/dashboard/province?period=2026-Q2"),
+        ("agency", "/dashboard/agency/AG-X-OCEO?period=2026-Q2"),
+    ] {
+        let (address, shots) = (app.address.clone(), shots.clone());
+        let output = tokio::task::spawn_blocking(move || {
+            Command::new("node")
+                .args([
+                    "tests/browser/dashboards.mjs",
+                    &address,
+                    "phantich@angiang.test",
+                    crate::helpers::PASSWORD,
+                    path,
+                    name,
+                ])
+                .arg(shots)
+                .output()
+                .unwrap()
+        })
+        .await
+        .unwrap();
+        let stdout = String::from_utf8_lossy(&output.stdout);
+        let result: Value = serde_json::from_str(stdout.trim())
+            .unwrap_or_else(|_| panic!("{stdout}\n{}", String::from_utf8_lossy(&output.stderr)));
+        assert!(result["error"].is_null(), "{name}: {}", result["error"]);
+        for size in ["desktop", "phone"] {
+            assert_eq!(result[format!("{size}_status")], 200, "{name} {size}");
+            assert_eq!(
+                result[format!("{size}_overflow")],
+                false,
+                "{name} {size} scrolls sideways"
+            );
+            assert_eq!(
+                result[format!("{size}_axe")],
+                serde_json::json!([]),
+                "{name} {size}"
+            );
+            assert!(
+                result[format!("{size}_svg")].as_u64().unwrap() >= 1,
+                "{name} {size} has its charts"
+            );
+        }
+    }
+}

@@ -301,3 +301,43 @@ pub fn valid_dossier(id: &str) -> serde_json::Value {
         "phone": "0912345678"
     })
 }
+
+pub const PASSWORD: &str = "một mật khẩu đủ dài";
+
+impl TestApp {
+    /// Creates a staff account (the seed's agencies must exist for an agency user).
+    pub fn add_user(&self, email: &str, role: hailong::domain::agency::Role, agency: Option<&str>) {
+        hailong::accounts::add_user(&mut self.conn(), "test", email, role, agency, PASSWORD)
+            .unwrap();
+    }
+
+    /// Signs in through the form (the client keeps the cookies); returns the POST's response.
+    pub async fn login(&self, email: &str, password: &str) -> reqwest::Response {
+        let page = self.get("/login").await.text().await.unwrap();
+        let csrf = csrf_of(&page);
+        self.client
+            .post(format!("{}/login", self.address))
+            .form(&[
+                ("csrf", csrf.as_str()),
+                ("email", email),
+                ("password", password),
+            ])
+            .send()
+            .await
+            .unwrap()
+    }
+
+    /// A fresh client (no cookies) on the same app, for a second person.
+    pub fn another_client(&self) -> reqwest::Client {
+        reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .cookie_store(true)
+            .build()
+            .unwrap()
+    }
+}
+
+pub fn assert_redirect_to(response: &reqwest::Response, location: &str) {
+    assert_eq!(response.status(), 303, "expected a redirect to {location}");
+    assert_eq!(response.headers()["location"], location);
+}

@@ -3,9 +3,11 @@
 // Test code panics on purpose: a failed unwrap is a failed test.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod accounts;
 mod analysis;
 mod browser;
 mod config;
+mod dashboards;
 mod delivery;
 mod demo;
 mod health;

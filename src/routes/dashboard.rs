@@ -1,0 +1,328 @@
+//! Dashboards and exports for staff. Every handler signs the user in, then asks
+//! `auth::access::authorize` before reading anything.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use actix_session::Session;
+use actix_web::http::{header, StatusCode};
+use actix_web::{web, HttpRequest, HttpResponse};
+use diesel::prelude::*;
+use hailong_analysis::scores::Measure;
+
+use super::account::{lang_of, with_csrf};
+use crate::auth::access::{authorize, Need, Scope};
+use crate::auth::user::{current_user, CurrentUser};
+use crate::dashboard::{Indexed, Snapshot};
+use crate::db::agencies::{self, Agency};
+use crate::db::schema::responses;
+use crate::error::AppError;
+use crate::startup::AppState;
+use crate::views::charts::Point;
+use crate::views::dashboard::{
+    agency_page, province_page, AgencyDashboard, Child, DimensionScore, Figure, Frame,
+    ProvinceDashboard, Ranked,
+};
+use crate::views::i18n::Lang;
+
+/// Values from fewer responses than this are never shown (METHODOLOGY §8).
+pub const MIN_CELL: u32 = 5;
+
+type Query = web::Query<BTreeMap<String, String>>;
+
+/// The signed-in user and the agency tree, or a redirect to sign in.
+async fn signed_in(
+    session: &Session,
+    state: &web::Data<AppState>,
+) -> Result<Result<(CurrentUser, Vec<Agency>), HttpResponse>, AppError> {
+    let Some(user) = current_user(session, state).await? else {
+        return Ok(Err(HttpResponse::SeeOther()
+            .insert_header((header::LOCATION, "/login"))
+            .finish()));
+    };
+    let pool = state.pool.clone();
+    let all = web::block(move || -> Result<_, AppError> {
+        let mut conn = pool.get()?;
+        Ok(agencies::all(&mut conn)?)
+    })
+    .await??;
+    Ok(Ok((user, all)))
+}
+
+async fn snapshot(state: &web::Data<AppState>) -> Result<Arc<Snapshot>, AppError> {
+    state
+        .scores
+        .get(&state.pool, MIN_CELL)
+        .await
+        .map_err(AppError::Internal)
+}
+
+fn figure(index: &Indexed, period: &str, agency: &str, measure: Measure) -> Figure {
+    let row = index.row(period, agency, measure, "");
+    Figure {
+        value: row.and_then(|r| r.value),
+        interval: row.and_then(|r| r.ci),
+        status: row.map_or("suppressed".to_owned(), |r| r.status.as_str().to_owned()),
+    }
+}
+
+fn pick_period<'a>(index: &'a Indexed, query: &Query) -> Option<&'a str> {
+    let wanted = query.get("period");
+    index
+        .periods
+        .iter()
+        .find(|p| Some(*p) == wanted)
+        .or_else(|| index.periods.last())
+        .map(String::as_str)
+}
+
+fn lang_and_switch(req: &HttpRequest, query: &Query) -> (Lang, String) {
+    let lang = lang_of(req);
+    let mut params: Vec<String> = query
+        .iter()
+        .filter(|(k, _)| *k != "lang")
+        .map(|(k, v)| format!("{k}={v}"))
+        .collect();
+    params.push(format!("lang={}", lang.other().code()));
+    (lang, format!("?{}", params.join("&")))
+}
+
+pub async fn agency(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    session: Session,
+    code: web::Path<String>,
+    query: Query,
+) -> Result<HttpResponse, AppError> {
+    let (user, all) = match signed_in(&session, &state).await? {
+        Ok(found) => found,
+        Err(redirect) => return Ok(redirect),
+    };
+    let agency = all
+        .iter()
+        .find(|a| a.code == *code)
+        .ok_or(AppError::NotFound)?
+        .clone();
+    authorize(&user, Need::Agency(agency.id), &Scope::of(&user, &all))?;
+
+    let snap = snapshot(&state).await?;
+    let year_view = query.get("kind").is_some_and(|k| k == "year");
+    let index = if year_view { &snap.year } else { &snap.quarter };
+    let (lang, switch) = lang_and_switch(&req, &query);
+    let period = pick_period(index, &query).unwrap_or("").to_owned();
+    let q = &snap.questionnaire;
+    let level = agency.level.clone();
+    let dimensions = q
+        .dimensions
+        .iter()
+        .map(|d| {
+            let bench = index.benchmark(&period, &level, Measure::PapiDim, &d.code);
+            DimensionScore {
+                name: lang.pick(&d.name_vi, &d.name_en).to_owned(),
+                value: index.value(&period, &agency.code, Measure::PapiDim, &d.code),
+                median: bench.map(|b| b.median),
+                best: bench.map(|b| b.max),
+            }
+        })
+        .collect();
+    let recent: Vec<String> = index.periods.iter().rev().take(8).rev().cloned().collect();
+    let trend = recent
+        .iter()
+        .map(|p| {
+            let row = index.row(p, &agency.code, Measure::SatIndex, "");
+            Point {
+                label: p.clone(),
+                value: row.and_then(|r| r.value),
+                interval: row.and_then(|r| r.ci),
+            }
+        })
+        .collect();
+    let responses_n = index
+        .row(&period, &agency.code, Measure::Completed, "")
+        .map_or(0, |r| r.n);
+    let rank = index
+        .value(&period, &agency.code, Measure::Rank, "")
+        .map(|r| {
+            let of = index
+                .report
+                .scores
+                .iter()
+                .filter(|s| {
+                    s.measure == Measure::Rank
+                        && s.period.to_string() == period
+                        && index.report.agency_code(s.agency) != "ALL"
+                })
+                .filter(|s| {
+                    all.iter()
+                        .any(|a| a.code == index.report.agency_code(s.agency) && a.level == level)
+                })
+                .count();
+            (r, of)
+        });
+    let children = all
+        .iter()
+        .filter(|a| a.parent_id == Some(agency.id) && a.valid_to.is_none())
+        .map(|c| Child {
+            code: c.code.clone(),
+            name: lang.pick(&c.name_vi, &c.name_en).to_owned(),
+            sat_index: index.value(&period, &c.code, Measure::SatIndex, ""),
+            papi_total: index.value(&period, &c.code, Measure::PapiTotal, ""),
+            n: index
+                .row(&period, &c.code, Measure::Completed, "")
+                .map_or(0, |r| r.n),
+            status: index
+                .row(&period, &c.code, Measure::SatIndex, "")
+                .map_or("suppressed".to_owned(), |r| r.status.as_str().to_owned()),
+        })
+        .collect();
+    // Comments only when the group is shown (§8): never from fewer than MIN_CELL responses.
+    let comments = if responses_n >= MIN_CELL {
+        let quarters: Vec<String> = if year_view {
+            (1..=4).map(|q| format!("{period}-Q{q}")).collect()
+        } else {
+            vec![period.clone()]
+        };
+        let pool = state.pool.clone();
+        let agency_id = agency.id;
+        Some(
+            web::block(move || -> Result<Vec<String>, AppError> {
+                let mut conn = pool.get()?;
+                Ok(responses::table
+                    .filter(responses::agency_id.eq(agency_id))
+                    .filter(responses::quarter.eq_any(quarters))
+                    .filter(responses::comment.is_not_null())
+                    .select(responses::comment.assume_not_null())
+                    .order(responses::id)
+                    .limit(10)
+                    .load(&mut *conn)?)
+            })
+            .await??,
+        )
+    } else {
+        None
+    };
+    let dashboard = AgencyDashboard {
+        name: lang.pick(&agency.name_vi, &agency.name_en),
+        code: &agency.code,
+        period: &period,
+        periods: &index.periods,
+        year_view,
+        sat_index: figure(index, &period, &agency.code, Measure::SatIndex),
+        papi_total: figure(index, &period, &agency.code, Measure::PapiTotal),
+        responses: responses_n,
+        on_time_rate: index.value(&period, &agency.code, Measure::OnTimeRate, ""),
+        response_rate: index.value(&period, &agency.code, Measure::ResponseRate, ""),
+        rank,
+        dimensions,
+        trend,
+        comments,
+        children,
+    };
+    with_csrf(&state, StatusCode::OK, |csrf| {
+        agency_page(
+            &Frame {
+                lang,
+                email: &user.email,
+                csrf,
+                switch_href: &switch,
+            },
+            &dashboard,
+        )
+    })
+}
+
+pub async fn province(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    session: Session,
+    query: Query,
+) -> Result<HttpResponse, AppError> {
+    let (user, all) = match signed_in(&session, &state).await? {
+        Ok(found) => found,
+        Err(redirect) => return Ok(redirect),
+    };
+    authorize(&user, Need::Province, &Scope::of(&user, &all))?;
+    let snap = snapshot(&state).await?;
+    let index = &snap.quarter;
+    let (lang, switch) = lang_and_switch(&req, &query);
+    let period = pick_period(index, &query).unwrap_or("").to_owned();
+    let level = query
+        .get("level")
+        .filter(|l| ["commune", "department", "district"].contains(&l.as_str()))
+        .cloned()
+        .unwrap_or_else(|| "commune".to_owned());
+    let q = &snap.questionnaire;
+    let mut ranked = Vec::new();
+    let mut unranked = Vec::new();
+    for a in all.iter().filter(|a| a.level == level) {
+        let Some(completed) = index.row(&period, &a.code, Measure::Completed, "") else {
+            continue;
+        };
+        let row = Ranked {
+            code: a.code.clone(),
+            name: lang.pick(&a.name_vi, &a.name_en).to_owned(),
+            rank: index.value(&period, &a.code, Measure::Rank, ""),
+            tier: index.value(&period, &a.code, Measure::Tier, ""),
+            papi_total: index.value(&period, &a.code, Measure::PapiTotal, ""),
+            sat_index: index.value(&period, &a.code, Measure::SatIndex, ""),
+            n: completed.n,
+            status: index
+                .row(&period, &a.code, Measure::SatIndex, "")
+                .map_or("suppressed".to_owned(), |r| r.status.as_str().to_owned()),
+            dimensions: q
+                .dimensions
+                .iter()
+                .map(|d| index.value(&period, &a.code, Measure::PapiDim, &d.code))
+                .collect(),
+        };
+        if row.rank.is_some() {
+            ranked.push(row);
+        } else {
+            unranked.push(row);
+        }
+    }
+    ranked.sort_by(|a, b| {
+        a.rank
+            .unwrap_or(f64::MAX)
+            .total_cmp(&b.rank.unwrap_or(f64::MAX))
+            .then(a.name.cmp(&b.name))
+    });
+    unranked.sort_by(|a, b| a.name.cmp(&b.name));
+    let trend = index
+        .periods
+        .iter()
+        .map(|p| {
+            let row = index.row(p, "ALL", Measure::SatIndex, "");
+            Point {
+                label: p.clone(),
+                value: row.and_then(|r| r.value),
+                interval: row.and_then(|r| r.ci),
+            }
+        })
+        .collect();
+    let dashboard = ProvinceDashboard {
+        period: &period,
+        periods: &index.periods,
+        level: &level,
+        ranked,
+        unranked,
+        dimension_names: q
+            .dimensions
+            .iter()
+            .map(|d| lang.pick(&d.name_vi, &d.name_en).to_owned())
+            .collect(),
+        trend,
+        province_index: figure(index, &period, "ALL", Measure::SatIndex),
+    };
+    with_csrf(&state, StatusCode::OK, |csrf| {
+        province_page(
+            &Frame {
+                lang,
+                email: &user.email,
+                csrf,
+                switch_href: &switch,
+            },
+            &dashboard,
+        )
+    })
+}

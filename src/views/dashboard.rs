@@ -1,0 +1,286 @@
+//! The agency and province dashboards.
+
+use maud::{html, Markup};
+
+use super::charts::{bars, trend, Bar, Point};
+use super::format::{number, optional};
+use super::i18n::Lang;
+use super::layout::Width;
+use super::staff::staff_page;
+
+/// A status as the dashboards say it.
+pub fn status_words(lang: Lang, status: &str) -> &'static str {
+    match status {
+        "suppressed" => lang.pick("Ẩn: dưới ngưỡng số phản hồi", "Hidden: too few responses"),
+        "low_reliability" => lang.pick(
+            "Độ tin cậy thấp (ít phản hồi)",
+            "Low reliability (few responses)",
+        ),
+        "incomplete" => lang.pick(
+            "Thiếu nhóm tiêu chí",
+            "Incomplete: a dimension has no answers",
+        ),
+        "unweighted" => lang.pick(
+            "Không gia quyền (dữ liệu hồ sơ không khớp)",
+            "Unweighted (dossier counts inconsistent)",
+        ),
+        _ => "",
+    }
+}
+
+pub struct Frame<'a> {
+    pub lang: Lang,
+    pub email: &'a str,
+    pub csrf: &'a str,
+    pub switch_href: &'a str,
+}
+
+pub struct Figure {
+    pub value: Option<f64>,
+    pub interval: Option<(f64, f64)>,
+    pub status: String,
+}
+
+pub struct Child {
+    pub code: String,
+    pub name: String,
+    pub sat_index: Option<f64>,
+    pub papi_total: Option<f64>,
+    pub n: u32,
+    pub status: String,
+}
+
+/// A dimension's score with the province median and the best agency of the same level.
+pub struct DimensionScore {
+    pub name: String,
+    pub value: Option<f64>,
+    pub median: Option<f64>,
+    pub best: Option<f64>,
+}
+
+pub struct AgencyDashboard<'a> {
+    pub name: &'a str,
+    pub code: &'a str,
+    pub period: &'a str,
+    pub periods: &'a [String],
+    pub year_view: bool,
+    pub sat_index: Figure,
+    pub papi_total: Figure,
+    pub responses: u32,
+    pub on_time_rate: Option<f64>,
+    pub response_rate: Option<f64>,
+    pub rank: Option<(f64, usize)>,
+    pub dimensions: Vec<DimensionScore>,
+    pub trend: Vec<Point>,
+    /// `None` when the group is suppressed: its comments are not shown either.
+    pub comments: Option<Vec<String>>,
+    pub children: Vec<Child>,
+}
+
+fn period_picker(
+    lang: Lang,
+    action: &str,
+    period: &str,
+    periods: &[String],
+    extra: Markup,
+) -> Markup {
+    html! {
+        form.picker method="get" action=(action) {
+            label for="period" { (lang.pick("Kỳ", "Period")) }
+            select id="period" name="period" {
+                @for p in periods.iter().rev() {
+                    option value=(p) selected[p == period] { (p) }
+                }
+            }
+            (extra)
+            input type="hidden" name="lang" value=(lang.code());
+            button type="submit" { (lang.pick("Xem", "Show")) }
+        }
+    }
+}
+
+fn figure_card(lang: Lang, label: &str, f: &Figure, decimals: usize) -> Markup {
+    html! {
+        div.card {
+            div { (label) }
+            div.big { (optional(lang, f.value, decimals)) }
+            @if let Some((low, high)) = f.interval {
+                div.flag { (lang.pick("Khoảng tin cậy 95%: ", "95% interval: ")) (number(lang, low, decimals)) " – " (number(lang, high, decimals)) }
+            }
+            @let words = status_words(lang, &f.status);
+            @if !words.is_empty() { div.flag { (words) } }
+        }
+    }
+}
+
+pub fn agency_page(frame: &Frame<'_>, d: &AgencyDashboard<'_>) -> Markup {
+    let lang = frame.lang;
+    let title = format!("{} · {}", d.name, d.period);
+    let body = html! {
+        h1 { (d.name) }
+        (period_picker(lang, &format!("/dashboard/agency/{}", d.code), d.period, d.periods, html! {
+            label for="kind" { (lang.pick("Theo", "By")) }
+            select id="kind" name="kind" {
+                option value="quarter" selected[!d.year_view] { (lang.pick("Quý", "Quarter")) }
+                option value="year" selected[d.year_view] { (lang.pick("Năm", "Year")) }
+            }
+        }))
+        div.cards {
+            (figure_card(lang, lang.pick("Chỉ số hài lòng (0–100)", "Satisfaction index (0-100)"), &d.sat_index, 1))
+            (figure_card(lang, lang.pick("Điểm kiểu PAPI (5–50)", "PAPI-style total (5-50)"), &d.papi_total, 2))
+            div.card { div { (lang.pick("Số phản hồi", "Responses")) } div.big { (d.responses) } }
+            div.card { div { (lang.pick("Tỷ lệ đúng hạn", "On time")) } div.big { (optional(lang, d.on_time_rate, 1)) "%" } }
+            div.card { div { (lang.pick("Tỷ lệ phản hồi", "Response rate")) } div.big { (optional(lang, d.response_rate, 1)) "%" } }
+            @if let Some((rank, of)) = d.rank {
+                div.card { div { (lang.pick("Xếp hạng cùng cấp", "Rank among peers")) } div.big { (number(lang, rank, 0)) " / " (of) } }
+            }
+        }
+        h2 { (lang.pick("Các nhóm tiêu chí (1–10)", "Dimensions (1-10)")) }
+        p.flag { (lang.pick("Vạch đen: trung vị của tỉnh; vạch xanh: đơn vị tốt nhất.", "Black tick: province median; blue tick: best agency.")) }
+        (bars(lang, lang.pick("Điểm theo nhóm tiêu chí", "Scores by dimension"), &d.dimensions.iter().map(|x| Bar { label: &x.name, value: x.value, median: x.median, best: x.best }).collect::<Vec<_>>()))
+        h2 { (lang.pick("Xu hướng chỉ số hài lòng", "Satisfaction index over time")) }
+        (trend(lang, lang.pick("Chỉ số hài lòng theo kỳ", "Satisfaction index by period"), &d.trend, 0.0, 100.0))
+        h2 { (lang.pick("Góp ý gần đây", "Recent comments")) }
+        @match &d.comments {
+            None => p.flag { (lang.pick("Không hiển thị góp ý khi số phản hồi dưới ngưỡng.", "Comments are not shown when there are too few responses.")) },
+            Some(c) if c.is_empty() => p.flag { (lang.pick("Chưa có góp ý.", "No comments yet.")) },
+            Some(c) => ul { @for comment in c { li { (comment) } } },
+        }
+        @if !d.children.is_empty() {
+            h2 { (lang.pick("Đơn vị trực thuộc", "Subordinate agencies")) }
+            div.scroll tabindex="0" role="region" aria-label=(lang.pick("Bảng cuộn được", "Scrollable table")) { table {
+                thead { tr { th { (lang.pick("Đơn vị", "Agency")) } th.num { (lang.pick("Hài lòng", "Satisfaction")) } th.num { "PAPI" } th.num { "n" } th { } } }
+                tbody { @for c in &d.children { tr {
+                    td { a href=(format!("/dashboard/agency/{}?period={}&lang={}", c.code, d.period, lang.code())) { (c.name) } }
+                    td.num { (optional(lang, c.sat_index, 1)) }
+                    td.num { (optional(lang, c.papi_total, 2)) }
+                    td.num { (c.n) }
+                    td.flag { (status_words(lang, &c.status)) }
+                } } }
+            } }
+        }
+    };
+    staff_page(
+        lang,
+        &title,
+        frame.email,
+        frame.csrf,
+        frame.switch_href,
+        Width::Narrow,
+        body,
+    )
+}
+
+pub struct Ranked {
+    pub code: String,
+    pub name: String,
+    pub rank: Option<f64>,
+    pub tier: Option<f64>,
+    pub papi_total: Option<f64>,
+    pub sat_index: Option<f64>,
+    pub n: u32,
+    pub status: String,
+    pub dimensions: Vec<Option<f64>>,
+}
+
+pub struct ProvinceDashboard<'a> {
+    pub period: &'a str,
+    pub periods: &'a [String],
+    pub level: &'a str,
+    pub ranked: Vec<Ranked>,
+    pub unranked: Vec<Ranked>,
+    pub dimension_names: Vec<String>,
+    pub trend: Vec<Point>,
+    pub province_index: Figure,
+}
+
+fn tier_name(lang: Lang, tier: f64) -> &'static str {
+    match tier as u8 {
+        1 => lang.pick("Nhóm cao nhất", "Best"),
+        2 => lang.pick("Trung bình cao", "High average"),
+        3 => lang.pick("Trung bình thấp", "Low average"),
+        _ => lang.pick("Nhóm thấp nhất", "Poorest"),
+    }
+}
+
+/// Heat from 5 or less (red) to 10 (green), as one of six classes of the stylesheet (a style
+/// attribute would break the Content-Security-Policy).
+fn heat(value: Option<f64>) -> String {
+    match value {
+        None => "num".to_owned(),
+        Some(v) => format!("num heat{}", ((v - 5.0).clamp(0.0, 5.0)) as u8),
+    }
+}
+
+pub fn province_page(frame: &Frame<'_>, d: &ProvinceDashboard<'_>) -> Markup {
+    let lang = frame.lang;
+    let levels = [
+        ("commune", lang.pick("Cấp xã", "Commune level")),
+        ("department", lang.pick("Sở, ban, ngành", "Departments")),
+        (
+            "district",
+            lang.pick("Cấp huyện (trước 7/2025)", "Districts (before July 2025)"),
+        ),
+    ];
+    let body = html! {
+        h1 { (lang.pick("Toàn tỉnh", "Province")) " · " (d.period) }
+        (period_picker(lang, "/dashboard/province", d.period, d.periods, html! {
+            label for="level" { (lang.pick("Cấp", "Level")) }
+            select id="level" name="level" {
+                @for (code, name) in levels { option value=(code) selected[code == d.level] { (name) } }
+            }
+        }))
+        div.cards {
+            (figure_card(lang, lang.pick("Chỉ số hài lòng toàn tỉnh", "Province satisfaction index"), &d.province_index, 1))
+        }
+        p { a href=(format!("/exports/scores.csv?period={}", d.period)) { (lang.pick("Tải CSV", "Download CSV")) } " · " a href=(format!("/exports/scores.xlsx?period={}", d.period)) { (lang.pick("Tải Excel", "Download Excel")) } }
+        h2 { (lang.pick("Xếp hạng", "Ranking")) }
+        div.scroll tabindex="0" role="region" aria-label=(lang.pick("Bảng cuộn được", "Scrollable table")) { table {
+            thead { tr {
+                th.num { "#" } th { (lang.pick("Đơn vị", "Agency")) } th { (lang.pick("Nhóm", "Tier")) }
+                th.num { "PAPI" } th.num { (lang.pick("Hài lòng", "Satisfaction")) } th.num { "n" } th { }
+            } }
+            tbody {
+                @for r in &d.ranked {
+                    tr class=(r.tier.map_or(String::new(), |t| format!("tier{}", t as u8))) {
+                        td.num { (optional(lang, r.rank, 0)) }
+                        td { a href=(format!("/dashboard/agency/{}?period={}&lang={}", r.code, d.period, lang.code())) { (r.name) } }
+                        td { (r.tier.map_or("", |t| tier_name(lang, t))) }
+                        td.num { (optional(lang, r.papi_total, 2)) }
+                        td.num { (optional(lang, r.sat_index, 1)) }
+                        td.num { (r.n) }
+                        td.flag { (status_words(lang, &r.status)) }
+                    }
+                }
+                @for r in &d.unranked {
+                    tr {
+                        td.num { "—" }
+                        td { a href=(format!("/dashboard/agency/{}?period={}&lang={}", r.code, d.period, lang.code())) { (r.name) } }
+                        td { } td.num { "—" } td.num { "—" } td.num { (r.n) }
+                        td.flag { (status_words(lang, &r.status)) }
+                    }
+                }
+            }
+        } }
+        h2 { (lang.pick("Bản đồ nhiệt theo nhóm tiêu chí", "Heat map by dimension")) }
+        div.scroll tabindex="0" role="region" aria-label=(lang.pick("Bảng cuộn được", "Scrollable table")) { table {
+            thead { tr { th { (lang.pick("Đơn vị", "Agency")) } @for name in &d.dimension_names { th.num { (name) } } } }
+            tbody { @for r in &d.ranked { tr {
+                td { (r.name) }
+                @for v in &r.dimensions { td class=(heat(*v)) { (optional(lang, *v, 2)) } }
+            } } }
+        } }
+        h2 { (lang.pick("Xu hướng toàn tỉnh", "Province trend")) }
+        (trend(lang, lang.pick("Chỉ số hài lòng toàn tỉnh theo kỳ", "Province satisfaction index by period"), &d.trend, 0.0, 100.0))
+    };
+    // The province view is wide: tables of many agencies.
+    staff_page(
+        lang,
+        lang.pick("Toàn tỉnh", "Province"),
+        frame.email,
+        frame.csrf,
+        frame.switch_href,
+        Width::Wide,
+        body,
+    )
+}

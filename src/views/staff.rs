@@ -1,0 +1,64 @@
+//! Pages for staff: sign-in, and the frame of every signed-in page.
+
+use maud::{html, Markup};
+
+use super::i18n::Lang;
+use super::layout::{page, page_of_width, Width};
+
+pub fn login_page(lang: Lang, csrf_token: &str, email: &str, message: Option<&str>) -> Markup {
+    let t = lang.staff();
+    page(
+        lang,
+        t.sign_in,
+        &format!("?lang={}", lang.other().code()),
+        html! {
+            h1 { (t.sign_in) }
+            @if let Some(m) = message {
+                div.alert role="alert" { p { (m) } }
+            }
+            form method="post" action="/login" {
+                input type="hidden" name="csrf" value=(csrf_token);
+                input type="hidden" name="lang" value=(lang.code());
+                div.comment {
+                    label for="email" { (t.email) }
+                    input id="email" name="email" type="email" autocomplete="username" required value=(email);
+                }
+                div.comment {
+                    label for="password" { (t.password) }
+                    input id="password" name="password" type="password" autocomplete="current-password" required;
+                }
+                button type="submit" { (t.sign_in) }
+            }
+        },
+    )
+}
+
+/// The frame of a signed-in page: who is signed in, and a sign-out form.
+pub fn staff_page(
+    lang: Lang,
+    title: &str,
+    email: &str,
+    csrf_token: &str,
+    switch_href: &str,
+    width: Width,
+    body: Markup,
+) -> Markup {
+    let t = lang.staff();
+    page_of_width(
+        lang,
+        title,
+        switch_href,
+        width,
+        html! {
+            nav.staff {
+                a href="/dashboard" { (t.dashboard) }
+                span.who { (email) }
+                form method="post" action="/logout" {
+                    input type="hidden" name="csrf" value=(csrf_token);
+                    button.link type="submit" { (t.sign_out) }
+                }
+            }
+            (body)
+        },
+    )
+}

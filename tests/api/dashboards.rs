@@ -1,0 +1,215 @@
+//! Who sees what, and that the dashboards show the analysis library's numbers and nothing
+//! that rests on fewer than min_cell responses.
+
+use hailong::domain::agency::Role;
+use hailong::views::format::number;
+use hailong::views::i18n::Lang;
+use hailong_analysis::scores::Measure;
+
+use crate::helpers::{spawn_app, TestApp, PASSWORD};
+
+/// Answers `count` surveys of `agency` (quarter 2026-Q2), the first with `comment`.
+pub async fn answer(app: &TestApp, agency: &str, count: usize, value: &str, comment: &str) {
+    app.seed();
+    let key = app.new_api_key(&format!("gateway {agency} {value}"));
+    for i in 0..count {
+        let mut dossier = crate::helpers::valid_dossier(&format!("{agency}.{value}.{i}"));
+        dossier["agency_code"] = agency.into();
+        let body: serde_json::Value = app
+            .post_dossiers(&key, &dossier)
+            .await
+            .json()
+            .await
+            .unwrap();
+        let url = body["dossiers"][0]["survey_url"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+        let path = url.strip_prefix(&app.address).unwrap().to_owned();
+        let csrf = app.open_survey(&path).await;
+        let mut form: Vec<(String, String)> = ["A1", "P1", "S1", "R1", "F2"]
+            .iter()
+            .map(|i| (format!("q_{i}"), value.to_owned()))
+            .collect();
+        form.push(("csrf".into(), csrf));
+        if i == 0 {
+            form.push(("comment".into(), comment.to_owned()));
+        }
+        let response = app
+            .client
+            .post(format!("{}{}", app.address, path))
+            .form(&form)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 200);
+    }
+}
+
+#[tokio::test]
+async fn each_role_sees_what_it_may_and_nothing_more() {
+    let app = spawn_app().await;
+    app.seed();
+    app.add_user("xa@angiang.test", Role::Agency, Some("AG-X-OCEO"));
+    app.add_user("tinh@angiang.test", Role::Agency, Some("AG"));
+    app.add_user("phantich@angiang.test", Role::Province, None);
+    app.add_user("admin@angiang.test", Role::Admin, None);
+    let routes = [
+        "/dashboard/province",
+        "/dashboard/agency/AG-X-OCEO",
+        "/dashboard/agency/AG-P-RACHGIA",
+        "/dashboard/agency/NO-SUCH",
+        "/exports/scores.csv",
+        "/exports/scores.xlsx",
+    ];
+    // Expected status per route, per user; None: anonymous.
+    let matrix: [(Option<&str>, [u16; 6]); 5] = [
+        (None, [303, 303, 303, 303, 303, 303]),
+        (Some("xa@angiang.test"), [404, 200, 404, 404, 404, 404]),
+        // The province's own People's Committee sees the agencies below it.
+        (Some("tinh@angiang.test"), [404, 200, 200, 404, 404, 404]),
+        (
+            Some("phantich@angiang.test"),
+            [200, 200, 200, 404, 200, 200],
+        ),
+        (Some("admin@angiang.test"), [200, 200, 200, 404, 200, 200]),
+    ];
+    for (user, expected) in matrix {
+        let client = app.another_client();
+        if let Some(email) = user {
+            let page = client
+                .get(format!("{}/login", app.address))
+                .send()
+                .await
+                .unwrap()
+                .text()
+                .await
+                .unwrap();
+            let csrf = crate::helpers::csrf_of(&page);
+            let login = client
+                .post(format!("{}/login", app.address))
+                .form(&[
+                    ("csrf", csrf.as_str()),
+                    ("email", email),
+                    ("password", PASSWORD),
+                ])
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(login.status(), 303, "{email} signs in");
+        }
+        for (route, status) in routes.iter().zip(expected) {
+            let response = client
+                .get(format!("{}{}", app.address, route))
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(response.status().as_u16(), status, "{user:?} on {route}");
+            if status == 404 {
+                let body = response.text().await.unwrap();
+                assert!(
+                    !body.contains("Rạch Giá") && !body.contains("sat_index"),
+                    "a 404 shows no data"
+                );
+            }
+        }
+    }
+}
+
+#[tokio::test]
+async fn the_dashboards_show_the_library_s_numbers_and_hide_what_is_suppressed() {
+    let app = spawn_app().await;
+    answer(&app, "AG-X-OCEO", 6, "4", "Cán bộ rất tận tình").await;
+    answer(&app, "AG-P-RACHGIA", 2, "2", "Một góp ý riêng tư").await;
+    app.add_user("phantich@angiang.test", Role::Province, None);
+    app.login("phantich@angiang.test", PASSWORD).await;
+
+    // As in the server: polars runs on a blocking thread, not inside the async runtime.
+    let pool = hailong::db::build_pool(&app.db.settings().database, 1);
+    let (library, unsuppressed) = tokio::task::spawn_blocking(move || {
+        (
+            hailong::dashboard::compute(&pool, 5).unwrap(),
+            hailong::dashboard::compute(&pool, 1).unwrap(),
+        )
+    })
+    .await
+    .unwrap();
+    let shown = library
+        .quarter
+        .value("2026-Q2", "AG-X-OCEO", Measure::SatIndex, "")
+        .unwrap();
+    let hidden = unsuppressed
+        .quarter
+        .value("2026-Q2", "AG-P-RACHGIA", Measure::PapiTotal, "")
+        .unwrap();
+    assert!(library
+        .quarter
+        .value("2026-Q2", "AG-P-RACHGIA", Measure::PapiTotal, "")
+        .is_none());
+
+    let oceo = app
+        .get("/dashboard/agency/AG-X-OCEO?period=2026-Q2")
+        .await
+        .text()
+        .await
+        .unwrap();
+    let rach_gia = app
+        .get("/dashboard/agency/AG-P-RACHGIA?period=2026-Q2")
+        .await
+        .text()
+        .await
+        .unwrap();
+    let province = app
+        .get("/dashboard/province?period=2026-Q2")
+        .await
+        .text()
+        .await
+        .unwrap();
+    let english = app
+        .get("/dashboard/agency/AG-X-OCEO?period=2026-Q2&lang=en")
+        .await
+        .text()
+        .await
+        .unwrap();
+
+    assert!(
+        oceo.contains(&number(Lang::Vi, shown, 1)),
+        "{}",
+        number(Lang::Vi, shown, 1)
+    );
+    assert!(english.contains(&number(Lang::En, shown, 1)));
+    assert!(
+        oceo.contains("Cán bộ rất tận tình"),
+        "comments of a shown group"
+    );
+    assert!(
+        !rach_gia.contains(&number(Lang::Vi, hidden, 2)),
+        "a suppressed total never appears"
+    );
+    assert!(
+        !rach_gia.contains("Một góp ý riêng tư"),
+        "comments of a suppressed group stay hidden"
+    );
+    assert!(rach_gia.contains("Không hiển thị góp ý"));
+    assert!(!province.contains(&number(Lang::Vi, hidden, 2)));
+    assert!(province.contains("<svg"));
+
+    let csv = app
+        .get("/exports/scores.csv?period=2026-Q2")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(csv.starts_with("period,agency_code,measure,key,value,ci_low,ci_high,n,n_eff,status\n"));
+    assert!(
+        csv.contains("2026-Q2,AG-P-RACHGIA,papi_total,,,,,2,"),
+        "suppressed: counts kept, no value"
+    );
+    let xlsx = app
+        .get("/exports/scores.xlsx?period=2026-Q2")
+        .await
+        .bytes()
+        .await
+        .unwrap();
+    assert!(xlsx.starts_with(b"PK"), "an XLSX is a zip");
+}
