@@ -316,16 +316,6 @@ pub fn estimate(
             (col("w") * col("x")).sum().alias("swx"),
         ])
         .collect()?;
-    let dimension_frame = scored
-        .group_by([col("rid"), col("dim")])
-        .agg([col("agency").first(), col("pkey").first(), col("w").first()])
-        .group_by([col("agency"), col("pkey"), col("dim")])
-        .agg([
-            len().alias("n"),
-            col("w").sum().alias("sw"),
-            (col("w") * col("w")).sum().alias("sw2"),
-        ])
-        .collect()?;
     let group_frame = weighted
         .clone()
         .lazy()
@@ -413,29 +403,6 @@ pub fn estimate(
         }
     }
     {
-        let (a, p, dm) = (
-            dimension_frame.column("agency")?.u32()?,
-            dimension_frame.column("pkey")?.i32()?,
-            dimension_frame.column("dim")?.u32()?,
-        );
-        let (n, sw, sw2) = (
-            dimension_frame.column("n")?.u32()?,
-            dimension_frame.column("sw")?.f64()?,
-            dimension_frame.column("sw2")?.f64()?,
-        );
-        for i in 0..dimension_frame.height() {
-            let key = (period_of(p.get(i).unwrap_or(0)), a.get(i).unwrap_or(0));
-            out.dimensions.insert(
-                (key, dm.get(i).unwrap_or(0)),
-                Sums {
-                    n: n.get(i).unwrap_or(0),
-                    sum_w: sw.get(i).unwrap_or(0.0),
-                    sum_w2: sw2.get(i).unwrap_or(0.0),
-                },
-            );
-        }
-    }
-    {
         let (a, p) = (
             census_frame.column("agency")?.u32()?,
             census_frame.column("pkey")?.i32()?,
@@ -460,8 +427,6 @@ pub fn estimate(
         }
     }
 
-    add_all_groups(&mut out);
-
     out.weight = vec![f64::NAN; r.agency.len()];
     {
         let (rid, w) = (weighted.column("rid")?.u32()?, weighted.column("w")?.f64()?);
@@ -482,7 +447,46 @@ pub fn estimate(
         }
     }
     out.period = response_period;
+    dimension_sums(inputs, &mut out);
+    add_all_groups(&mut out);
     Ok(out)
+}
+
+/// Per group and dimension: the responses with at least one valid answer in the dimension,
+/// and their weights (§8's counts). One pass over the answers marks each response's
+/// dimensions as bits; a high-cardinality group-by would cost far more.
+fn dimension_sums(inputs: &Inputs, out: &mut Estimates) {
+    let q = &inputs.questionnaire;
+    let dims: HashMap<&str, u32> = q
+        .dimensions
+        .iter()
+        .enumerate()
+        .map(|(i, d)| (d.code.as_str(), i as u32))
+        .collect();
+    let item_dim: Vec<u32> = q.items.iter().map(|i| dims[i.dimension.as_str()]).collect();
+    let words = q.dimensions.len().div_ceil(64);
+    let mut answered = vec![0u64; inputs.responses.agency.len() * words];
+    for (r, item) in inputs.answers.response.iter().zip(&inputs.answers.item) {
+        let d = item_dim[*item as usize] as usize;
+        answered[*r as usize * words + d / 64] |= 1 << (d % 64);
+    }
+    for (r, period) in out.period.iter().enumerate() {
+        let (Some(period), w) = (period, out.weight[r]) else {
+            continue;
+        };
+        if w.is_nan() {
+            continue;
+        }
+        let key = (*period, inputs.responses.agency[r]);
+        for d in 0..q.dimensions.len() {
+            if answered[r * words + d / 64] & (1 << (d % 64)) != 0 {
+                let s = out.dimensions.entry((key, d as u32)).or_default();
+                s.n += 1;
+                s.sum_w += w;
+                s.sum_w2 += w * w;
+            }
+        }
+    }
 }
 
 /// The `ALL` group of each period: every sum is additive over the agency groups, because each
