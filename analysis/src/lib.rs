@@ -20,4 +20,5 @@ pub use options::Options;
 pub use report::{analyze, Report};
 pub mod bench;
 pub mod index;
+pub mod reference;
 pub mod tables;

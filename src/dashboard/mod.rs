@@ -99,10 +99,47 @@ impl Indexed {
     }
 }
 
-/// Computes a snapshot from the database (blocking; run it off the executor).
+/// Keeps only the dossiers and responses of procedures in `codes`, and those responses'
+/// answers: the data of one procedure field.
+fn only_procedures(
+    tables: &mut hailong_analysis::tables::Tables,
+    codes: &std::collections::HashSet<String>,
+) {
+    const PROCEDURE: usize = 2;
+    tables
+        .dossiers
+        .rows
+        .retain(|r| codes.contains(&r[PROCEDURE]));
+    tables
+        .responses
+        .rows
+        .retain(|r| codes.contains(&r[PROCEDURE]));
+    let kept: std::collections::HashSet<&String> =
+        tables.responses.rows.iter().map(|r| &r[0]).collect();
+    let answers = std::mem::take(&mut tables.answers.rows);
+    tables.answers.rows = answers
+        .into_iter()
+        .filter(|a| kept.contains(&a[0]))
+        .collect();
+}
+
+/// Computes a snapshot from the database, for every procedure or for one field's
+/// (blocking; run it off the executor).
 pub fn compute(pool: &DbPool, min_cell: u32) -> anyhow::Result<Snapshot> {
+    compute_for(pool, min_cell, None)
+}
+
+pub fn compute_for(pool: &DbPool, min_cell: u32, field: Option<&str>) -> anyhow::Result<Snapshot> {
     let mut conn = pool.get()?;
-    let tables = export::tables(&mut conn)?;
+    let mut tables = export::tables(&mut conn)?;
+    if let Some(field) = field {
+        let codes = crate::db::procedures::all(&mut conn)?
+            .into_iter()
+            .filter(|p| p.field == field)
+            .map(|p| p.code)
+            .collect();
+        only_procedures(&mut tables, &codes);
+    }
     let versions = export::questionnaire_versions(&mut conn)?;
     drop(conn);
     let (_, newest) = versions
@@ -126,21 +163,60 @@ pub fn compute(pool: &DbPool, min_cell: u32) -> anyhow::Result<Snapshot> {
     })
 }
 
-/// The latest snapshot, recomputed when older than a minute.
+/// The latest snapshot (of all procedures, or of one field's), recomputed when older than a
+/// minute.
 #[derive(Default)]
 pub struct ScoreCache {
-    slot: tokio::sync::Mutex<Option<Arc<Snapshot>>>,
+    slots: tokio::sync::Mutex<HashMap<Option<String>, Arc<Snapshot>>>,
 }
 
 impl ScoreCache {
     pub async fn get(&self, pool: &DbPool, min_cell: u32) -> anyhow::Result<Arc<Snapshot>> {
-        let mut slot = self.slot.lock().await;
-        if let Some(s) = slot.as_ref().filter(|s| s.computed.elapsed() < FRESH_FOR) {
+        self.get_for(pool, min_cell, None).await
+    }
+
+    pub async fn get_for(
+        &self,
+        pool: &DbPool,
+        min_cell: u32,
+        field: Option<String>,
+    ) -> anyhow::Result<Arc<Snapshot>> {
+        let mut slots = self.slots.lock().await;
+        if let Some(s) = slots
+            .get(&field)
+            .filter(|s| s.computed.elapsed() < FRESH_FOR)
+        {
             return Ok(s.clone());
         }
         let pool = pool.clone();
-        let fresh = Arc::new(actix_web::web::block(move || compute(&pool, min_cell)).await??);
-        *slot = Some(fresh.clone());
+        let wanted = field.clone();
+        let fresh = Arc::new(
+            actix_web::web::block(move || compute_for(&pool, min_cell, wanted.as_deref()))
+                .await??,
+        );
+        slots.insert(field, fresh.clone());
         Ok(fresh)
     }
 }
+
+/// The province's published PAPI and PCI standings (data/reference), computed once. Call it
+/// off the async runtime (polars blocks).
+pub fn reference_standings() -> &'static [hailong_analysis::reference::Standing] {
+    static STANDINGS: std::sync::OnceLock<Vec<hailong_analysis::reference::Standing>> =
+        std::sync::OnceLock::new();
+    STANDINGS.get_or_init(|| {
+        hailong_analysis::reference::standings(
+            include_str!("../../data/reference/papi_2011_2016_published.csv"),
+            include_str!("../../data/reference/pci_2006_2016_published.csv"),
+            include_str!("../../data/reference/province_names.csv"),
+        )
+        .unwrap_or_else(|e| {
+            tracing::error!(error = %e, "reading the reference tables");
+            Vec::new()
+        })
+    })
+}
+
+/// The plan's targets (2020): PAPI in the top 20, PCI in the top 15 of the provinces.
+pub const PAPI_TARGET_RANK: u32 = 20;
+pub const PCI_TARGET_RANK: u32 = 15;

@@ -20,7 +20,7 @@ use crate::error::AppError;
 use crate::startup::AppState;
 use crate::views::charts::Point;
 use crate::views::dashboard::{
-    agency_page, province_page, AgencyDashboard, Child, DimensionScore, Figure, Frame,
+    agency_page, province_page, AgencyDashboard, Child, DimensionScore, Figure, Frame, History,
     ProvinceDashboard, Ranked,
 };
 use crate::views::i18n::Lang;
@@ -223,6 +223,7 @@ pub async fn agency(
             &Frame {
                 lang,
                 email: &user.email,
+                admin: user.role == crate::domain::agency::Role::Admin,
                 csrf,
                 switch_href: &switch,
             },
@@ -242,7 +243,24 @@ pub async fn province(
         Err(redirect) => return Ok(redirect),
     };
     authorize(&user, Need::Province, &Scope::of(&user, &all))?;
-    let snap = snapshot(&state).await?;
+    let pool = state.pool.clone();
+    let fields: Vec<String> = web::block(move || -> Result<_, AppError> {
+        let mut conn = pool.get()?;
+        let mut fields: Vec<String> = crate::db::procedures::all(&mut conn)?
+            .into_iter()
+            .map(|p| p.field)
+            .collect();
+        fields.sort();
+        fields.dedup();
+        Ok(fields)
+    })
+    .await??;
+    let field = query.get("field").filter(|f| fields.contains(f)).cloned();
+    let snap = state
+        .scores
+        .get_for(&state.pool, MIN_CELL, field.clone())
+        .await
+        .map_err(AppError::Internal)?;
     let index = &snap.quarter;
     let (lang, switch) = lang_and_switch(&req, &query);
     let period = pick_period(index, &query).unwrap_or("").to_owned();
@@ -300,7 +318,28 @@ pub async fn province(
             }
         })
         .collect();
+    // polars runs on a blocking thread, never on an actix worker.
+    let standings = web::block(|| crate::dashboard::reference_standings().to_vec()).await?;
+    let history = standings
+        .iter()
+        .map(|h| History {
+            province: h.province.clone(),
+            index: h.index,
+            year: h.year,
+            score: h.score,
+            rank: h.rank,
+            of: h.of,
+            target: if h.index == "PAPI" {
+                crate::dashboard::PAPI_TARGET_RANK
+            } else {
+                crate::dashboard::PCI_TARGET_RANK
+            },
+        })
+        .collect();
     let dashboard = ProvinceDashboard {
+        history,
+        fields: &fields,
+        field: field.as_deref(),
         period: &period,
         periods: &index.periods,
         level: &level,
@@ -319,6 +358,7 @@ pub async fn province(
             &Frame {
                 lang,
                 email: &user.email,
+                admin: user.role == crate::domain::agency::Role::Admin,
                 csrf,
                 switch_href: &switch,
             },

@@ -175,6 +175,56 @@ pub async fn scores_xlsx(
         .body(body))
 }
 
+/// The raw data of the analysis (METHODOLOGY §1) as one of its four CSV files, for the
+/// province's analysts: nothing personal is in them (see `export`).
+pub async fn raw_table(
+    state: web::Data<AppState>,
+    session: Session,
+    name: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    let Some(user) = current_user(&session, &state).await? else {
+        return Ok(sign_in());
+    };
+    authorize(&user, Need::Province, &Scope::Everything)?;
+    let name = name.into_inner();
+    if !["agencies", "dossiers", "responses", "answers"].contains(&name.as_str()) {
+        return Err(AppError::NotFound);
+    }
+    let pool = state.pool.clone();
+    let wanted = name.clone();
+    let body = web::block(move || -> Result<Vec<u8>, AppError> {
+        let mut conn = pool.get()?;
+        let tables = crate::export::tables(&mut conn)?;
+        let table = match wanted.as_str() {
+            "agencies" => tables.agencies,
+            "dossiers" => tables.dossiers,
+            "responses" => tables.responses,
+            _ => tables.answers,
+        };
+        let mut writer = csv::Writer::from_writer(Vec::new());
+        writer
+            .write_record(table.header)
+            .map_err(|e| AppError::Internal(e.into()))?;
+        for row in &table.rows {
+            writer
+                .write_record(row.iter().map(|c| escape_cell(c)))
+                .map_err(|e| AppError::Internal(e.into()))?;
+        }
+        writer
+            .into_inner()
+            .map_err(|e| AppError::Internal(anyhow::anyhow!("{e}")))
+    })
+    .await??;
+    Ok(HttpResponse::Ok()
+        .insert_header((header::CACHE_CONTROL, "no-store"))
+        .insert_header((
+            header::CONTENT_DISPOSITION,
+            format!("attachment; filename=\"{name}.csv\""),
+        ))
+        .content_type("text/csv; charset=utf-8")
+        .body(body))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -6,6 +6,7 @@ use actix_web::{web, HttpResponse};
 use crate::error::AppError;
 
 mod account;
+mod admin;
 mod agencies;
 mod api;
 mod dashboard;
@@ -25,8 +26,16 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/dashboard", web::get().to(account::dashboard_home))
         .route("/dashboard/province", web::get().to(dashboard::province))
         .route("/dashboard/agency/{code}", web::get().to(dashboard::agency))
+        .route("/admin/users", web::get().to(admin::list))
+        .route("/admin/users", web::post().to(admin::create))
+        .route("/admin/users/{id}/disable", web::post().to(admin::disable))
+        .route("/admin/users/{id}/enable", web::post().to(admin::enable))
         .route("/exports/scores.csv", web::get().to(exports::scores_csv))
         .route("/exports/scores.xlsx", web::get().to(exports::scores_xlsx))
+        .route(
+            "/exports/raw/{table}.csv",
+            web::get().to(exports::raw_table),
+        )
         .route("/static/hailong.css", web::get().to(stylesheet))
         .route("/api/v1/agencies", web::get().to(agencies::list))
         .route("/api/v1/openapi.json", web::get().to(api::openapi))

@@ -7,6 +7,7 @@ use super::format::{number, optional};
 use super::i18n::Lang;
 use super::layout::Width;
 use super::staff::staff_page;
+pub use super::staff::Frame;
 
 /// A status as the dashboards say it.
 pub fn status_words(lang: Lang, status: &str) -> &'static str {
@@ -26,13 +27,6 @@ pub fn status_words(lang: Lang, status: &str) -> &'static str {
         ),
         _ => "",
     }
-}
-
-pub struct Frame<'a> {
-    pub lang: Lang,
-    pub email: &'a str,
-    pub csrf: &'a str,
-    pub switch_href: &'a str,
 }
 
 pub struct Figure {
@@ -160,15 +154,17 @@ pub fn agency_page(frame: &Frame<'_>, d: &AgencyDashboard<'_>) -> Markup {
             } }
         }
     };
-    staff_page(
-        lang,
-        &title,
-        frame.email,
-        frame.csrf,
-        frame.switch_href,
-        Width::Narrow,
-        body,
-    )
+    staff_page(frame, &title, Width::Narrow, body)
+}
+
+pub struct History {
+    pub province: String,
+    pub index: &'static str,
+    pub year: i64,
+    pub score: f64,
+    pub rank: u32,
+    pub of: usize,
+    pub target: u32,
 }
 
 pub struct Ranked {
@@ -184,6 +180,11 @@ pub struct Ranked {
 }
 
 pub struct ProvinceDashboard<'a> {
+    /// Procedure fields to filter by, and the one chosen (all when `None`).
+    pub fields: &'a [String],
+    pub field: Option<&'a str>,
+    /// (province, index, year, score, rank, of, target rank)
+    pub history: Vec<History>,
     pub period: &'a str,
     pub periods: &'a [String],
     pub level: &'a str,
@@ -223,17 +224,28 @@ pub fn province_page(frame: &Frame<'_>, d: &ProvinceDashboard<'_>) -> Markup {
         ),
     ];
     let body = html! {
-        h1 { (lang.pick("Toàn tỉnh", "Province")) " · " (d.period) }
+        h1 { (lang.pick("Toàn tỉnh", "Province")) " · " (d.period) @if let Some(f) = d.field { " · " (f) } }
         (period_picker(lang, "/dashboard/province", d.period, d.periods, html! {
             label for="level" { (lang.pick("Cấp", "Level")) }
             select id="level" name="level" {
                 @for (code, name) in levels { option value=(code) selected[code == d.level] { (name) } }
             }
+            label for="field" { (lang.pick("Lĩnh vực", "Field")) }
+            select id="field" name="field" {
+                option value="" selected[d.field.is_none()] { (lang.pick("Tất cả", "All")) }
+                @for f in d.fields { option value=(f) selected[Some(f.as_str()) == d.field] { (f) } }
+            }
         }))
         div.cards {
             (figure_card(lang, lang.pick("Chỉ số hài lòng toàn tỉnh", "Province satisfaction index"), &d.province_index, 1))
         }
-        p { a href=(format!("/exports/scores.csv?period={}", d.period)) { (lang.pick("Tải CSV", "Download CSV")) } " · " a href=(format!("/exports/scores.xlsx?period={}", d.period)) { (lang.pick("Tải Excel", "Download Excel")) } }
+        p { a href=(format!("/exports/scores.csv?period={}", d.period)) { (lang.pick("Tải CSV", "Download CSV")) } " · " a href=(format!("/exports/scores.xlsx?period={}", d.period)) { (lang.pick("Tải Excel", "Download Excel")) }
+            " · " (lang.pick("Dữ liệu gốc: ", "Raw data: "))
+            @for (i, t) in ["agencies", "dossiers", "responses", "answers"].iter().enumerate() {
+                @if i > 0 { ", " }
+                a href=(format!("/exports/raw/{t}.csv")) { (t) ".csv" }
+            }
+        }
         h2 { (lang.pick("Xếp hạng", "Ranking")) }
         div.scroll tabindex="0" role="region" aria-label=(lang.pick("Bảng cuộn được", "Scrollable table")) { table {
             thead { tr {
@@ -270,17 +282,21 @@ pub fn province_page(frame: &Frame<'_>, d: &ProvinceDashboard<'_>) -> Markup {
                 @for v in &r.dimensions { td class=(heat(*v)) { (optional(lang, *v, 2)) } }
             } } }
         } }
+        @if !d.history.is_empty() {
+            h2 { (lang.pick("Chỉ số PAPI và PCI đã công bố", "Published PAPI and PCI")) }
+            p.flag { (lang.pick("Thứ hạng toàn quốc theo bảng công bố; mục tiêu của kế hoạch CCHC 2020: PAPI trong 20, PCI trong 15 tỉnh đứng đầu. Các tỉnh trước khi sáp nhập năm 2025.", "National rank in the published tables; the 2020 reform plan's targets: PAPI in the top 20, PCI in the top 15. The provinces before the 2025 merger.")) }
+            div.scroll tabindex="0" role="region" aria-label=(lang.pick("Lịch sử PAPI và PCI", "PAPI and PCI history")) { table {
+                thead { tr { th { (lang.pick("Tỉnh", "Province")) } th { (lang.pick("Chỉ số", "Index")) } th.num { (lang.pick("Năm", "Year")) } th.num { (lang.pick("Điểm", "Score")) } th.num { (lang.pick("Hạng", "Rank")) } th { (lang.pick("Mục tiêu", "Target")) } } }
+                tbody { @for h in &d.history { tr {
+                    td { (h.province) } td { (h.index) } td.num { (h.year) } td.num { (number(lang, h.score, 2)) }
+                    td.num { (h.rank) " / " (h.of) }
+                    td { @if h.rank <= h.target { (lang.pick("Đạt", "Met")) } @else { (lang.pick("Chưa đạt", "Not met")) } " (≤ " (h.target) ")" }
+                } } }
+            } }
+        }
         h2 { (lang.pick("Xu hướng toàn tỉnh", "Province trend")) }
         (trend(lang, lang.pick("Chỉ số hài lòng toàn tỉnh theo kỳ", "Province satisfaction index by period"), &d.trend, 0.0, 100.0))
     };
     // The province view is wide: tables of many agencies.
-    staff_page(
-        lang,
-        lang.pick("Toàn tỉnh", "Province"),
-        frame.email,
-        frame.csrf,
-        frame.switch_href,
-        Width::Wide,
-        body,
-    )
+    staff_page(frame, lang.pick("Toàn tỉnh", "Province"), Width::Wide, body)
 }

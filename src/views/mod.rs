@@ -1,5 +1,6 @@
 //! HTML, server-rendered with maud. Plain functions from data to Markup; no database, no actix.
 
+pub mod admin;
 pub mod charts;
 pub mod dashboard;
 pub mod format;

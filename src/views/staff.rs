@@ -33,25 +33,29 @@ pub fn login_page(lang: Lang, csrf_token: &str, email: &str, message: Option<&st
     )
 }
 
+/// Who is looking at a signed-in page, and what its frame needs.
+pub struct Frame<'a> {
+    pub lang: Lang,
+    pub email: &'a str,
+    /// Shows the admin pages' link.
+    pub admin: bool,
+    pub csrf: &'a str,
+    pub switch_href: &'a str,
+}
+
 /// The frame of a signed-in page: who is signed in, and a sign-out form.
-pub fn staff_page(
-    lang: Lang,
-    title: &str,
-    email: &str,
-    csrf_token: &str,
-    switch_href: &str,
-    width: Width,
-    body: Markup,
-) -> Markup {
+pub fn staff_page(frame: &Frame<'_>, title: &str, width: Width, body: Markup) -> Markup {
+    let (lang, email, csrf_token) = (frame.lang, frame.email, frame.csrf);
     let t = lang.staff();
     page_of_width(
         lang,
         title,
-        switch_href,
+        frame.switch_href,
         width,
         html! {
             nav.staff {
                 a href="/dashboard" { (t.dashboard) }
+            @if frame.admin { a href="/admin/users" { (lang.pick("Tài khoản", "Accounts")) } }
                 span.who { (email) }
                 form method="post" action="/logout" {
                     input type="hidden" name="csrf" value=(csrf_token);

@@ -61,6 +61,8 @@ async fn each_role_sees_what_it_may_and_nothing_more() {
         "/dashboard/agency/NO-SUCH",
         "/exports/scores.csv",
         "/exports/scores.xlsx",
+        "/admin/users",
+        "/exports/raw/responses.csv",
     ];
     // Expected status per route, per user; None: anonymous.
     let matrix: [(Option<&str>, [u16; 6]); 5] = [
@@ -193,6 +195,31 @@ async fn the_dashboards_show_the_library_s_numbers_and_hide_what_is_suppressed()
     assert!(rach_gia.contains("Không hiển thị góp ý"));
     assert!(!province.contains(&number(Lang::Vi, hidden, 2)));
     assert!(province.contains("<svg"));
+    assert!(
+        province.contains("60,45"),
+        "An Giang's published PCI 2006 with its rank"
+    );
+    assert!(province.contains("Kiên Giang"));
+    let by_field = app
+        .get("/dashboard/province?period=2026-Q2&field=H%E1%BB%99%20t%E1%BB%8Bch")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        by_field.contains("Toàn tỉnh · 2026-Q2 · Hộ tịch"),
+        "the field filter applies"
+    );
+    let other_field = app
+        .get("/dashboard/province?period=2026-Q2&field=Kh%C3%B4ng%20c%C3%B3")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        !other_field.contains("· Không có"),
+        "an unknown field is ignored"
+    );
 
     let csv = app
         .get("/exports/scores.csv?period=2026-Q2")
@@ -212,4 +239,109 @@ async fn the_dashboards_show_the_library_s_numbers_and_hide_what_is_suppressed()
         .await
         .unwrap();
     assert!(xlsx.starts_with(b"PK"), "an XLSX is a zip");
+}
+
+#[tokio::test]
+async fn an_admin_adds_and_disables_accounts_in_the_web_interface() {
+    let app = spawn_app().await;
+    app.seed();
+    app.add_user("admin@angiang.test", Role::Admin, None);
+    app.login("admin@angiang.test", PASSWORD).await;
+    let page = app.get("/admin/users").await.text().await.unwrap();
+    let csrf = crate::helpers::csrf_of(&page);
+    let post = |path: &'static str, form: Vec<(&'static str, String)>| {
+        let client = app.client.clone();
+        let url = format!("{}{}", app.address, path);
+        async move { client.post(url).form(&form).send().await.unwrap() }
+    };
+
+    let short = post(
+        "/admin/users",
+        vec![
+            ("csrf", csrf.clone()),
+            ("email", "xa@angiang.test".into()),
+            ("role", "agency".into()),
+            ("agency", "AG-X-OCEO".into()),
+            ("password", "ngắn".into()),
+        ],
+    )
+    .await;
+    assert_eq!(short.status(), 422);
+    let again = short.text().await.unwrap();
+    assert!(again.contains("at least 12 characters"));
+    // The page that came back carries a fresh CSRF pair.
+    let csrf = crate::helpers::csrf_of(&again);
+    let forged = post(
+        "/admin/users",
+        vec![
+            ("csrf", "forged".into()),
+            ("email", "xa@angiang.test".into()),
+            ("role", "agency".into()),
+            ("agency", "AG-X-OCEO".into()),
+            ("password", PASSWORD.into()),
+        ],
+    )
+    .await;
+    assert_eq!(forged.status(), 403);
+    let created = post(
+        "/admin/users",
+        vec![
+            ("csrf", csrf.clone()),
+            ("email", "xa@angiang.test".into()),
+            ("role", "agency".into()),
+            ("agency", "AG-X-OCEO".into()),
+            ("password", PASSWORD.into()),
+        ],
+    )
+    .await;
+    assert_eq!(created.status(), 303);
+
+    let agency_user = app.another_client();
+    let login_page = agency_user
+        .get(format!("{}/login", app.address))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let their_csrf = crate::helpers::csrf_of(&login_page);
+    agency_user
+        .post(format!("{}/login", app.address))
+        .form(&[
+            ("csrf", their_csrf.as_str()),
+            ("email", "xa@angiang.test"),
+            ("password", PASSWORD),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        agency_user
+            .get(format!("{}/dashboard/agency/AG-X-OCEO", app.address))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        200
+    );
+
+    let id = hailong::db::users::by_email(&mut app.conn(), "xa@angiang.test")
+        .unwrap()
+        .unwrap()
+        .id;
+    let disable = app
+        .client
+        .post(format!("{}/admin/users/{id}/disable", app.address))
+        .form(&[("csrf", csrf.as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(disable.status(), 303);
+    let after = agency_user
+        .get(format!("{}/dashboard/agency/AG-X-OCEO", app.address))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(after.status(), 303, "the disabled user's session has ended");
 }

@@ -489,7 +489,8 @@ fn broken(edit: impl FnOnce(&mut Fixture)) -> String {
 
 #[test]
 fn every_input_error_names_the_file_the_line_and_the_field() {
-    let cases: Vec<(Box<dyn FnOnce(&mut Fixture)>, &str)> = vec![
+    type Edit = Box<dyn FnOnce(&mut Fixture)>;
+    let cases: Vec<(Edit, &str)> = vec![
         (
             Box::new(|f| f.agencies[1] = "A,Xã A,village,P".into()),
             "agencies.csv: line 3: field `level`",
