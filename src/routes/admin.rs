@@ -14,7 +14,9 @@ use crate::db::{agencies, audit, users};
 use crate::domain::agency::Role;
 use crate::error::AppError;
 use crate::startup::AppState;
-use crate::views::admin::{users_page, UserLine};
+use crate::views::admin::{
+    agencies_page, clients_page, questionnaires_page, users_page, AgencyLine, ClientLine, UserLine,
+};
 use crate::views::dashboard::Frame;
 
 async fn admin(
@@ -242,4 +244,415 @@ pub async fn enable(
         false,
     )
     .await
+}
+
+fn frame<'a>(
+    req: &HttpRequest,
+    user: &'a CurrentUser,
+    csrf: &'a str,
+    switch: &'a str,
+) -> Frame<'a> {
+    Frame {
+        lang: lang_of(req),
+        email: &user.email,
+        admin: true,
+        csrf,
+        switch_href: switch,
+    }
+}
+
+fn switch_of(req: &HttpRequest) -> String {
+    format!("?lang={}", lang_of(req).other().code())
+}
+
+async fn render_clients(
+    req: &HttpRequest,
+    state: &web::Data<AppState>,
+    user: &CurrentUser,
+    status: StatusCode,
+    new_key: Option<(String, String)>,
+    message: Option<String>,
+) -> Result<HttpResponse, AppError> {
+    let pool = state.pool.clone();
+    let clients = web::block(move || -> Result<_, AppError> {
+        Ok(crate::db::api_clients::all(&mut *pool.get()?)?)
+    })
+    .await??;
+    let lines: Vec<ClientLine> = clients
+        .into_iter()
+        .map(|c| ClientLine {
+            active: c.revoked_at.is_none(),
+            state: c
+                .revoked_at
+                .map_or("active".to_owned(), |t| format!("revoked {t}")),
+            name: c.name,
+        })
+        .collect();
+    let switch = switch_of(req);
+    with_csrf(state, status, |csrf| {
+        clients_page(
+            &frame(req, user, csrf, &switch),
+            &lines,
+            new_key.as_ref().map(|(n, k)| (n.as_str(), k.as_str())),
+            message.as_deref(),
+        )
+    })
+}
+
+pub async fn clients(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    session: Session,
+) -> Result<HttpResponse, AppError> {
+    let Some(user) = admin(&session, &state).await? else {
+        return Ok(sign_in());
+    };
+    render_clients(&req, &state, &user, StatusCode::OK, None, None).await
+}
+
+#[derive(serde::Deserialize)]
+pub struct NamedForm {
+    csrf: Option<String>,
+    name: String,
+}
+
+pub async fn create_client(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    session: Session,
+    form: web::Form<NamedForm>,
+) -> Result<HttpResponse, AppError> {
+    let Some(user) = admin(&session, &state).await? else {
+        return Ok(sign_in());
+    };
+    let form = form.into_inner();
+    if !csrf_ok(&req, &state, form.csrf.as_deref()) {
+        return Err(AppError::Forbidden);
+    }
+    let name = crate::domain::text::nfc(form.name.trim());
+    if name.is_empty() || name.chars().count() > 100 {
+        return render_clients(
+            &req,
+            &state,
+            &user,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            None,
+            Some("name: give 1 to 100 characters".into()),
+        )
+        .await;
+    }
+    let key = crate::domain::token::new_api_key();
+    let hash = crate::domain::token::api_key_hash(&state.settings.secret, &key);
+    let (pool, actor, stored) = (
+        state.pool.clone(),
+        format!("user:{}", user.id),
+        name.clone(),
+    );
+    let created = web::block(move || -> Result<Result<(), ()>, AppError> {
+        let mut conn = pool.get()?;
+        match crate::db::api_clients::create(&mut conn, &stored, &hash) {
+            Ok(_) => {
+                audit::record(&mut conn, &actor, "apikey.create", &stored, "")?;
+                Ok(Ok(()))
+            }
+            Err(diesel::result::Error::DatabaseError(
+                diesel::result::DatabaseErrorKind::UniqueViolation,
+                _,
+            )) => Ok(Err(())),
+            Err(e) => Err(e.into()),
+        }
+    })
+    .await??;
+    match created {
+        Ok(()) => {
+            render_clients(
+                &req,
+                &state,
+                &user,
+                StatusCode::CREATED,
+                Some((name, key)),
+                None,
+            )
+            .await
+        }
+        Err(()) => {
+            render_clients(
+                &req,
+                &state,
+                &user,
+                StatusCode::CONFLICT,
+                None,
+                Some(format!("name: a client named {name:?} exists already")),
+            )
+            .await
+        }
+    }
+}
+
+pub async fn revoke_client(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    session: Session,
+    form: web::Form<NamedForm>,
+) -> Result<HttpResponse, AppError> {
+    let Some(user) = admin(&session, &state).await? else {
+        return Ok(sign_in());
+    };
+    let form = form.into_inner();
+    if !csrf_ok(&req, &state, form.csrf.as_deref()) {
+        return Err(AppError::Forbidden);
+    }
+    let (pool, actor) = (state.pool.clone(), format!("user:{}", user.id));
+    web::block(move || -> Result<(), AppError> {
+        let mut conn = pool.get()?;
+        if crate::db::api_clients::revoke(&mut conn, &form.name)? {
+            audit::record(&mut conn, &actor, "apikey.revoke", &form.name, "")?;
+        }
+        Ok(())
+    })
+    .await??;
+    Ok(HttpResponse::SeeOther()
+        .insert_header((header::LOCATION, "/admin/api-clients"))
+        .finish())
+}
+
+async fn render_questionnaires(
+    req: &HttpRequest,
+    state: &web::Data<AppState>,
+    user: &CurrentUser,
+    status: StatusCode,
+    message: Option<String>,
+) -> Result<HttpResponse, AppError> {
+    let pool = state.pool.clone();
+    let versions = web::block(move || -> Result<_, AppError> {
+        Ok(crate::export::questionnaire_versions(&mut *pool.get()?)?)
+    })
+    .await??;
+    let lines: Vec<(String, usize)> = versions
+        .into_iter()
+        .map(|(v, json)| {
+            let items = hailong_analysis::questionnaire::Questionnaire::from_json(&json)
+                .map_or(0, |q| q.items.len());
+            (v, items)
+        })
+        .collect();
+    let switch = switch_of(req);
+    with_csrf(state, status, |csrf| {
+        questionnaires_page(&frame(req, user, csrf, &switch), &lines, message.as_deref())
+    })
+}
+
+pub async fn questionnaires(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    session: Session,
+) -> Result<HttpResponse, AppError> {
+    let Some(user) = admin(&session, &state).await? else {
+        return Ok(sign_in());
+    };
+    render_questionnaires(&req, &state, &user, StatusCode::OK, None).await
+}
+
+#[derive(serde::Deserialize)]
+pub struct QuestionnaireForm {
+    csrf: Option<String>,
+    definition: String,
+}
+
+pub async fn publish_questionnaire(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    session: Session,
+    form: web::Form<QuestionnaireForm>,
+) -> Result<HttpResponse, AppError> {
+    let Some(user) = admin(&session, &state).await? else {
+        return Ok(sign_in());
+    };
+    let form = form.into_inner();
+    if !csrf_ok(&req, &state, form.csrf.as_deref()) {
+        return Err(AppError::Forbidden);
+    }
+    let definition = crate::domain::text::nfc(&form.definition);
+    let q = match hailong_analysis::questionnaire::Questionnaire::from_json(&definition) {
+        Ok(q) => q,
+        Err(e) => {
+            return render_questionnaires(
+                &req,
+                &state,
+                &user,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                Some(e.to_string()),
+            )
+            .await
+        }
+    };
+    let (pool, actor, version) = (
+        state.pool.clone(),
+        format!("user:{}", user.id),
+        q.version.clone(),
+    );
+    let outcome = web::block(move || -> Result<_, AppError> {
+        let mut conn = pool.get()?;
+        let outcome = crate::db::questionnaires::publish(&mut conn, &version, &definition)?;
+        if outcome == crate::db::questionnaires::Publication::Published {
+            audit::record(&mut conn, &actor, "questionnaire.publish", &version, "")?;
+        }
+        Ok(outcome)
+    })
+    .await??;
+    match outcome {
+        crate::db::questionnaires::Publication::VersionTaken => {
+            let message = format!("version: {} is already published with other content; give the new one a new version", q.version);
+            render_questionnaires(&req, &state, &user, StatusCode::CONFLICT, Some(message)).await
+        }
+        _ => Ok(HttpResponse::SeeOther()
+            .insert_header((header::LOCATION, "/admin/questionnaires"))
+            .finish()),
+    }
+}
+
+async fn render_agencies(
+    req: &HttpRequest,
+    state: &web::Data<AppState>,
+    user: &CurrentUser,
+    status: StatusCode,
+    message: Option<String>,
+) -> Result<HttpResponse, AppError> {
+    let pool = state.pool.clone();
+    let all = web::block(move || -> Result<_, AppError> { Ok(agencies::all(&mut *pool.get()?)?) })
+        .await??;
+    let code_of: HashMap<i32, String> = all.iter().map(|a| (a.id, a.code.clone())).collect();
+    let lines: Vec<AgencyLine> = all
+        .iter()
+        .map(|a| AgencyLine {
+            code: a.code.clone(),
+            name: a.name_vi.clone(),
+            level: a.level.clone(),
+            parent: a
+                .parent_id
+                .and_then(|p| code_of.get(&p).cloned())
+                .unwrap_or_default(),
+            valid: match a.valid_to {
+                Some(to) => format!("{} – {to}", a.valid_from),
+                None => format!("{} –", a.valid_from),
+            },
+        })
+        .collect();
+    let switch = switch_of(req);
+    with_csrf(state, status, |csrf| {
+        agencies_page(&frame(req, user, csrf, &switch), &lines, message.as_deref())
+    })
+}
+
+pub async fn agencies_list(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    session: Session,
+) -> Result<HttpResponse, AppError> {
+    let Some(user) = admin(&session, &state).await? else {
+        return Ok(sign_in());
+    };
+    render_agencies(&req, &state, &user, StatusCode::OK, None).await
+}
+
+#[derive(serde::Deserialize)]
+pub struct AgencyForm {
+    csrf: Option<String>,
+    code: String,
+    name_vi: String,
+    name_en: String,
+    level: String,
+    kind: String,
+    parent: String,
+}
+
+pub async fn add_agency(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    session: Session,
+    form: web::Form<AgencyForm>,
+) -> Result<HttpResponse, AppError> {
+    use crate::domain::agency::{AgencyKind, AgencyLevel};
+    let Some(user) = admin(&session, &state).await? else {
+        return Ok(sign_in());
+    };
+    let form = form.into_inner();
+    if !csrf_ok(&req, &state, form.csrf.as_deref()) {
+        return Err(AppError::Forbidden);
+    }
+    let code = form.code.trim().to_owned();
+    let (name_vi, name_en) = (
+        crate::domain::text::nfc(form.name_vi.trim()),
+        crate::domain::text::nfc(form.name_en.trim()),
+    );
+    let problem = if code.is_empty() || code.len() > 64 || code.chars().any(char::is_whitespace) {
+        Some("code: 1 to 64 characters without spaces".to_owned())
+    } else if name_vi.is_empty() || name_en.is_empty() {
+        Some("name: both names are required".to_owned())
+    } else if form.level.parse::<AgencyLevel>().is_err() {
+        Some(format!("level: unknown level {:?}", form.level))
+    } else if form.kind.parse::<AgencyKind>().is_err() {
+        Some(format!("kind: unknown kind {:?}", form.kind))
+    } else {
+        None
+    };
+    if let Some(message) = problem {
+        return render_agencies(
+            &req,
+            &state,
+            &user,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            Some(message),
+        )
+        .await;
+    }
+    let (pool, actor) = (state.pool.clone(), format!("user:{}", user.id));
+    let (level, kind, parent_code, stored_code) = (
+        form.level.clone(),
+        form.kind.clone(),
+        form.parent.trim().to_owned(),
+        code.clone(),
+    );
+    let outcome = web::block(move || -> Result<Option<String>, AppError> {
+        let mut conn = pool.get()?;
+        let Some(parent) = agencies::find_by_code(&mut conn, &parent_code)? else {
+            return Ok(Some(format!(
+                "parent: no agency has the code {parent_code:?}"
+            )));
+        };
+        if agencies::find_by_code(&mut conn, &stored_code)?.is_some() {
+            return Ok(Some(format!("code: {stored_code:?} exists already")));
+        }
+        agencies::insert(
+            &mut conn,
+            &agencies::NewAgency {
+                code: &stored_code,
+                name_vi: &name_vi,
+                name_en: &name_en,
+                level: &level,
+                kind: &kind,
+                parent_id: Some(parent.id),
+                valid_from: chrono::Utc::now().date_naive(),
+                valid_to: None,
+            },
+        )?;
+        audit::record(&mut conn, &actor, "agency.add", &stored_code, "")?;
+        Ok(None)
+    })
+    .await??;
+    match outcome {
+        None => Ok(HttpResponse::SeeOther()
+            .insert_header((header::LOCATION, "/admin/agencies"))
+            .finish()),
+        Some(message) => {
+            render_agencies(
+                &req,
+                &state,
+                &user,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                Some(message),
+            )
+            .await
+        }
+    }
 }

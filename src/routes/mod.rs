@@ -30,6 +30,22 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/admin/users", web::post().to(admin::create))
         .route("/admin/users/{id}/disable", web::post().to(admin::disable))
         .route("/admin/users/{id}/enable", web::post().to(admin::enable))
+        .route("/admin/api-clients", web::get().to(admin::clients))
+        .route("/admin/api-clients", web::post().to(admin::create_client))
+        .route(
+            "/admin/api-clients/revoke",
+            web::post().to(admin::revoke_client),
+        )
+        .route(
+            "/admin/questionnaires",
+            web::get().to(admin::questionnaires),
+        )
+        .route(
+            "/admin/questionnaires",
+            web::post().to(admin::publish_questionnaire),
+        )
+        .route("/admin/agencies", web::get().to(admin::agencies_list))
+        .route("/admin/agencies", web::post().to(admin::add_agency))
         .route("/exports/scores.csv", web::get().to(exports::scores_csv))
         .route("/exports/scores.xlsx", web::get().to(exports::scores_xlsx))
         .route(

@@ -63,6 +63,9 @@ async fn each_role_sees_what_it_may_and_nothing_more() {
         "/exports/scores.xlsx",
         "/admin/users",
         "/exports/raw/responses.csv",
+        "/admin/api-clients",
+        "/admin/questionnaires",
+        "/admin/agencies",
     ];
     // Expected status per route, per user; None: anonymous.
     let matrix: [(Option<&str>, [u16; 6]); 5] = [
@@ -344,4 +347,144 @@ async fn an_admin_adds_and_disables_accounts_in_the_web_interface() {
         .await
         .unwrap();
     assert_eq!(after.status(), 303, "the disabled user's session has ended");
+}
+
+/// Posts a form from the page at `page_path`, with that page's CSRF token.
+async fn post_from(
+    app: &TestApp,
+    page_path: &str,
+    action: &str,
+    fields: &[(&str, &str)],
+) -> reqwest::Response {
+    let page = app.get(page_path).await.text().await.unwrap();
+    let csrf = crate::helpers::csrf_of(&page);
+    let mut form: Vec<(&str, &str)> = vec![("csrf", csrf.as_str())];
+    form.extend_from_slice(fields);
+    app.client
+        .post(format!("{}{}", app.address, action))
+        .form(&form)
+        .send()
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn an_admin_manages_api_keys_questionnaires_and_agencies_in_the_web_interface() {
+    let app = spawn_app().await;
+    app.seed();
+    app.add_user("admin@angiang.test", Role::Admin, None);
+    app.login("admin@angiang.test", PASSWORD).await;
+
+    // An API key, shown once, that works until revoked.
+    let created = post_from(
+        &app,
+        "/admin/api-clients",
+        "/admin/api-clients",
+        &[("name", "Một cửa điện tử")],
+    )
+    .await;
+    assert_eq!(created.status(), 201);
+    let page = created.text().await.unwrap();
+    let key = page
+        .split("<code>")
+        .nth(1)
+        .unwrap()
+        .split("</code>")
+        .next()
+        .unwrap()
+        .to_owned();
+    assert_eq!(
+        app.post_dossiers(&key, &crate::helpers::valid_dossier("ADM.1"))
+            .await
+            .status(),
+        201
+    );
+    assert!(
+        !app.get("/admin/api-clients")
+            .await
+            .text()
+            .await
+            .unwrap()
+            .contains(&key),
+        "shown once"
+    );
+    let revoked = post_from(
+        &app,
+        "/admin/api-clients",
+        "/admin/api-clients/revoke",
+        &[("name", "Một cửa điện tử")],
+    )
+    .await;
+    assert_eq!(revoked.status(), 303);
+    assert_eq!(
+        app.post_dossiers(&key, &crate::helpers::valid_dossier("ADM.2"))
+            .await
+            .status(),
+        401
+    );
+
+    // A questionnaire version: refused when invalid, published when valid.
+    let bad = post_from(
+        &app,
+        "/admin/questionnaires",
+        "/admin/questionnaires",
+        &[("definition", "{\"version\": \"x\"}")],
+    )
+    .await;
+    assert_eq!(bad.status(), 422);
+    let mut q: serde_json::Value =
+        serde_json::from_str(hailong::survey::DEFAULT_QUESTIONNAIRE).unwrap();
+    q["version"] = "2027.1".into();
+    let good = post_from(
+        &app,
+        "/admin/questionnaires",
+        "/admin/questionnaires",
+        &[("definition", &q.to_string())],
+    )
+    .await;
+    assert_eq!(good.status(), 303);
+    assert!(app
+        .get("/admin/questionnaires")
+        .await
+        .text()
+        .await
+        .unwrap()
+        .contains("2027.1"));
+
+    // An agency: a bad parent is named; a good one joins the tree.
+    let orphan = post_from(
+        &app,
+        "/admin/agencies",
+        "/admin/agencies",
+        &[
+            ("code", "AG-X-MOI"),
+            ("name_vi", "Ủy ban nhân dân xã Mới"),
+            ("name_en", "Moi Commune"),
+            ("level", "commune"),
+            ("kind", "commune"),
+            ("parent", "NOPE"),
+        ],
+    )
+    .await;
+    assert_eq!(orphan.status(), 422);
+    assert!(orphan.text().await.unwrap().contains("parent"));
+    let added = post_from(
+        &app,
+        "/admin/agencies",
+        "/admin/agencies",
+        &[
+            ("code", "AG-X-MOI"),
+            ("name_vi", "Ủy ban nhân dân xã Mới"),
+            ("name_en", "Moi Commune"),
+            ("level", "commune"),
+            ("kind", "commune"),
+            ("parent", "AG"),
+        ],
+    )
+    .await;
+    assert_eq!(added.status(), 303);
+    let tree: Vec<serde_json::Value> = app.get("/api/v1/agencies").await.json().await.unwrap();
+    assert!(tree
+        .iter()
+        .any(|a| a["code"] == "AG-X-MOI" && a["parent_code"] == "AG"));
 }
