@@ -77,28 +77,19 @@ fn period_keys<T>(
         .collect()
 }
 
-/// Item kinds as numbers for the pipelines: 0 likert5, 1 yes/no positive, 2 yes/no negative.
-fn item_codes(inputs: &Inputs) -> (Vec<u32>, Vec<u32>, Vec<u32>) {
-    let dims: HashMap<&str, u32> = inputs
+/// Each item's kind as a number for the pipelines: 0 likert5, 1 yes/no positive, 2 yes/no
+/// negative.
+fn item_kinds(inputs: &Inputs) -> Vec<u32> {
+    inputs
         .questionnaire
-        .dimensions
+        .items
         .iter()
-        .enumerate()
-        .map(|(i, d)| (d.code.as_str(), i as u32))
-        .collect();
-    let mut ids = Vec::new();
-    let mut dim = Vec::new();
-    let mut kind = Vec::new();
-    for (i, item) in inputs.questionnaire.items.iter().enumerate() {
-        ids.push(i as u32);
-        dim.push(dims[item.dimension.as_str()]);
-        kind.push(match (item.kind, item.direction) {
+        .map(|item| match (item.kind, item.direction) {
             (ItemKind::Likert5, _) => 0,
             (ItemKind::YesNo, Some(Direction::Negative)) => 2,
             (ItemKind::YesNo, _) => 1,
-        });
-    }
-    (ids, dim, kind)
+        })
+        .collect()
 }
 
 fn frame(columns: Vec<Column>) -> Result<DataFrame> {
@@ -195,16 +186,22 @@ pub fn estimate(
                 .collect::<Vec<_>>(),
         ),
     ])?;
-    let (item_ids, item_dims, item_kinds) = item_codes(inputs);
-    let items = frame(vec![
-        Column::new("item".into(), item_ids),
-        Column::new("dim".into(), item_dims),
-        Column::new("kind".into(), item_kinds),
-    ])?;
+    // Each answer's item kind, looked up here rather than joined in the pipeline: a join of
+    // every answer against the questionnaire costs more than the whole rest of it.
+    let kinds = item_kinds(inputs);
     let answers = frame(vec![
         Column::new("rid".into(), inputs.answers.response.clone()),
         Column::new("item".into(), inputs.answers.item.clone()),
         Column::new("value".into(), inputs.answers.value.clone()),
+        Column::new(
+            "kind".into(),
+            inputs
+                .answers
+                .item
+                .iter()
+                .map(|i| kinds[*i as usize])
+                .collect::<Vec<u32>>(),
+        ),
     ])?;
 
     let cell_keys = [col("agency"), col("pkey"), col("cell")];
@@ -282,12 +279,6 @@ pub fn estimate(
                 .select([col("rid"), col("agency"), col("pkey"), col("w")]),
             [col("rid")],
             [col("rid")],
-            JoinArgs::new(JoinType::Inner),
-        )
-        .join(
-            items.lazy(),
-            [col("item")],
-            [col("item")],
             JoinArgs::new(JoinType::Inner),
         )
         .with_columns([
