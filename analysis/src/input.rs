@@ -132,6 +132,12 @@ impl Table {
 
 /// Reads `DIR/NAME.csv`, or `DIR/NAME.parquet` when there is no CSV, with every column as text.
 fn read_table(dir: &Path, name: &str) -> Result<Table> {
+    read_table_as(dir, name, true)
+}
+
+/// As [`read_table`]; with `as_text` false, Parquet columns keep their stored types (the
+/// answers are read that way: 30 million integers need not become text).
+fn read_table_as(dir: &Path, name: &str, as_text: bool) -> Result<Table> {
     let csv = dir.join(format!("{name}.csv"));
     let parquet = dir.join(format!("{name}.parquet"));
     let (file, frame) = if csv.exists() {
@@ -147,7 +153,13 @@ fn read_table(dir: &Path, name: &str) -> Result<Table> {
         let path = parquet.to_string_lossy().into_owned();
         let frame =
             LazyFrame::scan_parquet(PlRefPath::new(path.as_str()), ScanArgsParquet::default())
-                .map(|lf| lf.select([all().as_expr().cast(DataType::String)]))
+                .map(|lf| {
+                    if as_text {
+                        lf.select([all().as_expr().cast(DataType::String)])
+                    } else {
+                        lf
+                    }
+                })
                 .and_then(LazyFrame::collect)
                 .map_err(|e| AnalysisError::file(&format!("{name}.parquet"), e.to_string()))?;
         (format!("{name}.parquet"), frame)
@@ -362,78 +374,150 @@ fn responses(table: &Table, agencies: &Agencies) -> Result<(Responses, HashMap<S
     Ok((out, index))
 }
 
+/// The answers, checked with polars joins on the whole column rather than row by row through
+/// a map of text ids: at tens of millions of rows this is what loading costs. Errors are the
+/// same as everywhere: the first bad row, by line, with the field and the reason.
 fn answers(
     table: &Table,
     response_ids: &HashMap<String, u32>,
     questionnaire: &Questionnaire,
 ) -> Result<Answers> {
-    let responses = table.column("response_id")?;
-    let items = table.column("item_code")?;
-    let values = table.column("value")?;
-    let item_index: HashMap<&str, usize> = questionnaire
-        .items
-        .iter()
-        .enumerate()
-        .map(|(i, item)| (item.code.as_str(), i))
-        .collect();
-    // Which items each response has answered, as bits: a second answer is found without a
-    // set of every (response, item) pair.
-    let words = questionnaire.items.len().div_ceil(64);
-    let mut answered = vec![0u64; response_ids.len() * words];
-    let mut out = Answers::default();
-    for row in 0..table.height() {
-        let line = table.line(row);
-        let response_code = text(responses, row);
-        let response = *response_ids.get(response_code).ok_or_else(|| {
-            AnalysisError::input(
-                &table.name,
-                line,
-                "response_id",
-                format!("unknown response {response_code:?}"),
-            )
-        })?;
-        let item_code = text(items, row);
-        let item = *item_index.get(item_code).ok_or_else(|| {
-            AnalysisError::input(
-                &table.name,
-                line,
-                "item_code",
-                format!("unknown item {item_code:?}"),
-            )
-        })?;
-        let (word, bit) = (response as usize * words + item / 64, 1u64 << (item % 64));
-        if answered[word] & bit != 0 {
+    for field in ["response_id", "item_code", "value"] {
+        if table.frame.column(field).is_err() {
             return Err(AnalysisError::input(
                 &table.name,
-                line,
-                "item_code",
-                format!("a second answer to item {item_code:?} of response {response_code:?}"),
+                1,
+                field,
+                "missing column",
             ));
         }
+    }
+    let (codes, ids): (Vec<&str>, Vec<u32>) =
+        response_ids.iter().map(|(k, v)| (k.as_str(), *v)).unzip();
+    let known_responses = DataFrame::new_infer_height(vec![
+        Column::new("response_id".into(), codes),
+        Column::new("rid".into(), ids),
+    ])?;
+    let known_items = DataFrame::new_infer_height(vec![
+        Column::new(
+            "item_code".into(),
+            questionnaire
+                .items
+                .iter()
+                .map(|i| i.code.as_str())
+                .collect::<Vec<_>>(),
+        ),
+        Column::new(
+            "item".into(),
+            (0..questionnaire.items.len() as u32).collect::<Vec<_>>(),
+        ),
+    ])?;
+    let value_is_integer = table.frame.column("value")?.dtype().is_integer();
+    let value = if value_is_integer {
+        col("value").cast(DataType::Int64)
+    } else {
+        col("value").cast(DataType::String).cast(DataType::Int64)
+    };
+    let mut left = JoinArgs::new(JoinType::Left);
+    left.maintain_order = MaintainOrderJoin::Left;
+    let checked = table
+        .frame
+        .clone()
+        .lazy()
+        .select([
+            col("response_id").cast(DataType::String),
+            col("item_code").cast(DataType::String),
+            value.alias("v"),
+        ])
+        .join(
+            known_responses.lazy(),
+            [col("response_id")],
+            [col("response_id")],
+            left.clone(),
+        )
+        .join(
+            known_items.lazy(),
+            [col("item_code")],
+            [col("item_code")],
+            left,
+        )
+        .select([col("rid"), col("item"), col("v")])
+        .collect()?;
+    let (rids, items, values) = (
+        checked.column("rid")?.u32()?,
+        checked.column("item")?.u32()?,
+        checked.column("v")?.i64()?,
+    );
+
+    let raw = |row: usize, field: &str| -> String {
+        table
+            .frame
+            .column(field)
+            .ok()
+            .and_then(|c| c.get(row).ok())
+            .map(|v| v.to_string().trim_matches('"').to_owned())
+            .unwrap_or_default()
+    };
+    let error = |row: usize, field: &str, message: String| {
+        AnalysisError::input(&table.name, table.line(row), field, message)
+    };
+    let words = questionnaire.items.len().div_ceil(64);
+    let mut answered = vec![0u64; response_ids.len() * words];
+    let mut out = Answers {
+        response: Vec::with_capacity(checked.height()),
+        item: Vec::with_capacity(checked.height()),
+        value: Vec::with_capacity(checked.height()),
+    };
+    for row in 0..checked.height() {
+        let Some(rid) = rids.get(row) else {
+            return Err(error(
+                row,
+                "response_id",
+                format!("unknown response {:?}", raw(row, "response_id")),
+            ));
+        };
+        let Some(item) = items.get(row) else {
+            return Err(error(
+                row,
+                "item_code",
+                format!("unknown item {:?}", raw(row, "item_code")),
+            ));
+        };
+        let item = item as usize;
+        let (word, bit) = (rid as usize * words + item / 64, 1u64 << (item % 64));
+        if answered[word] & bit != 0 {
+            let message = format!(
+                "a second answer to item {:?} of response {:?}",
+                questionnaire.items[item].code,
+                raw(row, "response_id")
+            );
+            return Err(error(row, "item_code", message));
+        }
         answered[word] |= bit;
-        let raw = text(values, row);
         let spec = &questionnaire.items[item];
         let range = match spec.kind {
             ItemKind::Likert5 => "an integer from 1 to 5",
             ItemKind::YesNo => "0 or 1",
         };
-        let value: i64 = raw.parse().map_err(|_| {
-            AnalysisError::input(
-                &table.name,
-                line,
+        let Some(value) = values.get(row) else {
+            return Err(error(
+                row,
                 "value",
-                format!("{raw:?} is not an integer; item {item_code} takes {range}"),
-            )
-        })?;
+                format!(
+                    "{:?} is not an integer; item {} takes {range}",
+                    raw(row, "value"),
+                    spec.code
+                ),
+            ));
+        };
         if !spec.accepts(value) {
-            return Err(AnalysisError::input(
-                &table.name,
-                line,
+            return Err(error(
+                row,
                 "value",
-                format!("{value} is out of range; item {item_code} takes {range}"),
+                format!("{value} is out of range; item {} takes {range}", spec.code),
             ));
         }
-        out.response.push(response);
+        out.response.push(rid);
         out.item.push(item as u32);
         out.value.push(value as i32);
     }
@@ -456,7 +540,11 @@ pub fn read_inputs(dir: &Path, questionnaire: Questionnaire) -> Result<Inputs> {
     let agencies = agencies(&read_table(dir, "agencies")?)?;
     let dossiers = dossiers(&read_table(dir, "dossiers")?, &agencies)?;
     let (responses, response_ids) = responses(&read_table(dir, "responses")?, &agencies)?;
-    let answers = answers(&read_table(dir, "answers")?, &response_ids, &questionnaire)?;
+    let answers = answers(
+        &read_table_as(dir, "answers", false)?,
+        &response_ids,
+        &questionnaire,
+    )?;
     Ok(Inputs {
         agencies,
         dossiers,
