@@ -186,23 +186,6 @@ pub fn estimate(
                 .collect::<Vec<_>>(),
         ),
     ])?;
-    // Each answer's item kind, looked up here rather than joined in the pipeline: a join of
-    // every answer against the questionnaire costs more than the whole rest of it.
-    let kinds = item_kinds(inputs);
-    let answers = frame(vec![
-        Column::new("rid".into(), inputs.answers.response.clone()),
-        Column::new("item".into(), inputs.answers.item.clone()),
-        Column::new("value".into(), inputs.answers.value.clone()),
-        Column::new(
-            "kind".into(),
-            inputs
-                .answers
-                .item
-                .iter()
-                .map(|i| kinds[*i as usize])
-                .collect::<Vec<u32>>(),
-        ),
-    ])?;
 
     let cell_keys = [col("agency"), col("pkey"), col("cell")];
     let group_keys = [col("agency"), col("pkey")];
@@ -268,37 +251,89 @@ pub fn estimate(
         )
         .collect()?;
 
+    // Each answer's group and weight, gathered through its response's position (one index
+    // per answer) instead of a join of every answer; its item kind likewise.
+    let mut groups: Vec<(u32, i32)> = Vec::new();
+    let mut group_of: HashMap<(u32, i32), u32> = HashMap::new();
+    let mut response_group = vec![u32::MAX; r.agency.len()];
+    let mut response_weight = vec![0.0f64; r.agency.len()];
+    {
+        let (rid, agency, pkey, w) = (
+            weighted.column("rid")?.u32()?,
+            weighted.column("agency")?.u32()?,
+            weighted.column("pkey")?.i32()?,
+            weighted.column("w")?.f64()?,
+        );
+        for i in 0..weighted.height() {
+            let (Some(rid), Some(agency), Some(pkey), Some(w)) =
+                (rid.get(i), agency.get(i), pkey.get(i), w.get(i))
+            else {
+                continue;
+            };
+            let next = groups.len() as u32;
+            let gid = *group_of.entry((agency, pkey)).or_insert_with(|| {
+                groups.push((agency, pkey));
+                next
+            });
+            response_group[rid as usize] = gid;
+            response_weight[rid as usize] = w;
+        }
+    }
+    let kinds = item_kinds(inputs);
+    let a = &inputs.answers;
+    let kept: Vec<usize> = (0..a.response.len())
+        .filter(|k| response_group[a.response[*k] as usize] != u32::MAX)
+        .collect();
+    let answers = frame(vec![
+        Column::new(
+            "gid".into(),
+            kept.iter()
+                .map(|k| response_group[a.response[*k] as usize])
+                .collect::<Vec<u32>>(),
+        ),
+        Column::new(
+            "item".into(),
+            kept.iter().map(|k| a.item[*k]).collect::<Vec<u32>>(),
+        ),
+        Column::new(
+            "value".into(),
+            kept.iter().map(|k| a.value[*k]).collect::<Vec<i32>>(),
+        ),
+        Column::new(
+            "kind".into(),
+            kept.iter()
+                .map(|k| kinds[a.item[*k] as usize])
+                .collect::<Vec<u32>>(),
+        ),
+        Column::new(
+            "w".into(),
+            kept.iter()
+                .map(|k| response_weight[a.response[*k] as usize])
+                .collect::<Vec<f64>>(),
+        ),
+    ])?;
+    drop(kept);
+
     // Per answer: favourable (0/1 toward p_i) and the indicator score (toward x_i), §4.
     let value = col("value").cast(DataType::Float64);
-    let scored = answers
-        .lazy()
-        .join(
-            weighted
-                .clone()
-                .lazy()
-                .select([col("rid"), col("agency"), col("pkey"), col("w")]),
-            [col("rid")],
-            [col("rid")],
-            JoinArgs::new(JoinType::Inner),
-        )
-        .with_columns([
-            when(col("kind").eq(lit(0u32)))
-                .then(col("value").gt_eq(lit(4i32)).cast(DataType::Float64))
-                .when(col("kind").eq(lit(1u32)))
-                .then(value.clone())
-                .otherwise(lit(1.0f64) - value.clone())
-                .alias("fav"),
-            when(col("kind").eq(lit(0u32)))
-                .then(lit(1.0f64) + lit(9.0f64) * (value.clone() - lit(1.0f64)) / lit(4.0f64))
-                .when(col("kind").eq(lit(1u32)))
-                .then(lit(1.0f64) + lit(9.0f64) * value.clone())
-                .otherwise(lit(10.0f64) - lit(9.0f64) * value)
-                .alias("x"),
-        ]);
+    let scored = answers.lazy().with_columns([
+        when(col("kind").eq(lit(0u32)))
+            .then(col("value").gt_eq(lit(4i32)).cast(DataType::Float64))
+            .when(col("kind").eq(lit(1u32)))
+            .then(value.clone())
+            .otherwise(lit(1.0f64) - value.clone())
+            .alias("fav"),
+        when(col("kind").eq(lit(0u32)))
+            .then(lit(1.0f64) + lit(9.0f64) * (value.clone() - lit(1.0f64)) / lit(4.0f64))
+            .when(col("kind").eq(lit(1u32)))
+            .then(lit(1.0f64) + lit(9.0f64) * value.clone())
+            .otherwise(lit(10.0f64) - lit(9.0f64) * value)
+            .alias("x"),
+    ]);
 
     let item_frame = scored
         .clone()
-        .group_by([col("agency"), col("pkey"), col("item")])
+        .group_by([col("gid"), col("item")])
         .agg([
             len().alias("n"),
             col("w").sum().alias("sw"),
@@ -365,9 +400,8 @@ pub fn estimate(
         }
     }
     {
-        let (a, p, it) = (
-            item_frame.column("agency")?.u32()?,
-            item_frame.column("pkey")?.i32()?,
+        let (gid, it) = (
+            item_frame.column("gid")?.u32()?,
             item_frame.column("item")?.u32()?,
         );
         let (n, sw, sw2) = (
@@ -380,7 +414,10 @@ pub fn estimate(
             item_frame.column("swx")?.f64()?,
         );
         for i in 0..item_frame.height() {
-            let key = (period_of(p.get(i).unwrap_or(0)), a.get(i).unwrap_or(0));
+            let Some(&(agency, pkey)) = gid.get(i).and_then(|g| groups.get(g as usize)) else {
+                continue;
+            };
+            let key = (period_of(pkey), agency);
             out.items.insert(
                 (key, it.get(i).unwrap_or(0)),
                 ItemSums {
