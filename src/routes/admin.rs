@@ -30,6 +30,22 @@ async fn admin(
     Ok(Some(user))
 }
 
+/// The signed-in admin behind a form that came back with its CSRF pair; `None`: not signed in.
+async fn admin_posting(
+    req: &HttpRequest,
+    session: &Session,
+    state: &web::Data<AppState>,
+    csrf: Option<&str>,
+) -> Result<Option<CurrentUser>, AppError> {
+    let Some(user) = admin(session, state).await? else {
+        return Ok(None);
+    };
+    if !csrf_ok(req, state, csrf) {
+        return Err(AppError::Forbidden);
+    }
+    Ok(Some(user))
+}
+
 fn sign_in() -> HttpResponse {
     HttpResponse::SeeOther()
         .insert_header((header::LOCATION, "/login"))
@@ -109,13 +125,10 @@ pub async fn create(
     session: Session,
     form: web::Form<NewUser>,
 ) -> Result<HttpResponse, AppError> {
-    let Some(user) = admin(&session, &state).await? else {
+    let form = form.into_inner();
+    let Some(user) = admin_posting(&req, &session, &state, form.csrf.as_deref()).await? else {
         return Ok(sign_in());
     };
-    let form = form.into_inner();
-    if !csrf_ok(&req, &state, form.csrf.as_deref()) {
-        return Err(AppError::Forbidden);
-    }
     let role: Role = form
         .role
         .parse()
@@ -169,12 +182,9 @@ async fn set_disabled(
     csrf: Option<String>,
     disabled: bool,
 ) -> Result<HttpResponse, AppError> {
-    let Some(user) = admin(&session, &state).await? else {
+    let Some(user) = admin_posting(&req, &session, &state, csrf.as_deref()).await? else {
         return Ok(sign_in());
     };
-    if !csrf_ok(&req, &state, csrf.as_deref()) {
-        return Err(AppError::Forbidden);
-    }
     if id == user.id && disabled {
         return render(
             &req,
@@ -322,13 +332,10 @@ pub async fn create_client(
     session: Session,
     form: web::Form<NamedForm>,
 ) -> Result<HttpResponse, AppError> {
-    let Some(user) = admin(&session, &state).await? else {
+    let form = form.into_inner();
+    let Some(user) = admin_posting(&req, &session, &state, form.csrf.as_deref()).await? else {
         return Ok(sign_in());
     };
-    let form = form.into_inner();
-    if !csrf_ok(&req, &state, form.csrf.as_deref()) {
-        return Err(AppError::Forbidden);
-    }
     let name = crate::domain::text::nfc(form.name.trim());
     if name.is_empty() || name.chars().count() > 100 {
         return render_clients(
@@ -395,13 +402,10 @@ pub async fn revoke_client(
     session: Session,
     form: web::Form<NamedForm>,
 ) -> Result<HttpResponse, AppError> {
-    let Some(user) = admin(&session, &state).await? else {
+    let form = form.into_inner();
+    let Some(user) = admin_posting(&req, &session, &state, form.csrf.as_deref()).await? else {
         return Ok(sign_in());
     };
-    let form = form.into_inner();
-    if !csrf_ok(&req, &state, form.csrf.as_deref()) {
-        return Err(AppError::Forbidden);
-    }
     let (pool, actor) = (state.pool.clone(), format!("user:{}", user.id));
     web::block(move || -> Result<(), AppError> {
         let mut conn = pool.get()?;
@@ -465,13 +469,10 @@ pub async fn publish_questionnaire(
     session: Session,
     form: web::Form<QuestionnaireForm>,
 ) -> Result<HttpResponse, AppError> {
-    let Some(user) = admin(&session, &state).await? else {
+    let form = form.into_inner();
+    let Some(user) = admin_posting(&req, &session, &state, form.csrf.as_deref()).await? else {
         return Ok(sign_in());
     };
-    let form = form.into_inner();
-    if !csrf_ok(&req, &state, form.csrf.as_deref()) {
-        return Err(AppError::Forbidden);
-    }
     let definition = crate::domain::text::nfc(&form.definition);
     let q = match hailong_analysis::questionnaire::Questionnaire::from_json(&definition) {
         Ok(q) => q,
@@ -573,13 +574,10 @@ pub async fn add_agency(
     form: web::Form<AgencyForm>,
 ) -> Result<HttpResponse, AppError> {
     use crate::domain::agency::{AgencyKind, AgencyLevel};
-    let Some(user) = admin(&session, &state).await? else {
+    let form = form.into_inner();
+    let Some(user) = admin_posting(&req, &session, &state, form.csrf.as_deref()).await? else {
         return Ok(sign_in());
     };
-    let form = form.into_inner();
-    if !csrf_ok(&req, &state, form.csrf.as_deref()) {
-        return Err(AppError::Forbidden);
-    }
     let code = form.code.trim().to_owned();
     let (name_vi, name_en) = (
         crate::domain::text::nfc(form.name_vi.trim()),
