@@ -321,7 +321,7 @@ fn open(settings: &Settings) -> anyhow::Result<db::PooledConnection> {
 pub fn bench_analysis(sizes: &[usize], replicates: u32) -> anyhow::Result<()> {
     let questionnaire = Questionnaire::from_json(crate::survey::DEFAULT_QUESTIONNAIRE)?;
     println!(
-        "{:>10} {:>11} {:>10} | {:>7} {:>11} | {:>13} {:>11} | {:>12} {:>11} | {:>8}",
+        "{:>10} {:>11} {:>10} | {:>7} {:>11} | {:>13} {:>11} | {:>12} {:>11} | {:>8} {:>8}",
         "responses",
         "answers",
         "dossiers",
@@ -331,6 +331,7 @@ pub fn bench_analysis(sizes: &[usize], replicates: u32) -> anyhow::Result<()> {
         "resp/s",
         "bootstrap s",
         "resp/s",
+        "load MiB",
         "peak MiB"
     );
     for &size in sizes {
@@ -344,7 +345,7 @@ pub fn bench_analysis(sizes: &[usize], replicates: u32) -> anyhow::Result<()> {
             }
         };
         println!(
-            "{:>10} {:>11} {:>10} | {:>7.2} {:>11.0} | {:>13.2} {:>11.0} | {:>12.2} {:>11.0} | {:>8.0}",
+            "{:>10} {:>11} {:>10} | {:>7.2} {:>11.0} | {:>13.2} {:>11.0} | {:>12.2} {:>11.0} | {:>8.0} {:>8.0}",
             f.generated.responses,
             f.generated.answers,
             f.generated.dossiers,
@@ -354,6 +355,7 @@ pub fn bench_analysis(sizes: &[usize], replicates: u32) -> anyhow::Result<()> {
             rate(f.deterministic_s),
             f.bootstrap_s,
             rate(f.bootstrap_s),
+            f.load_peak_mib.unwrap_or(f64::NAN),
             f.peak_mib.unwrap_or(f64::NAN)
         );
     }

@@ -241,6 +241,8 @@ pub struct Figures {
     pub bootstrap_s: f64,
     pub replicates: u32,
     pub score_rows: usize,
+    /// Peak while loading, and over the whole run.
+    pub load_peak_mib: Option<f64>,
     pub peak_mib: Option<f64>,
 }
 
@@ -256,6 +258,7 @@ pub fn run(
     let started = Instant::now();
     let inputs = read_inputs(dir, questionnaire.clone())?;
     let load_s = started.elapsed().as_secs_f64();
+    let load_peak_mib = peak_mib();
     let started = Instant::now();
     let deterministic = analyze(
         &inputs,
@@ -282,6 +285,7 @@ pub fn run(
         bootstrap_s,
         replicates,
         score_rows: with_bootstrap.scores.len(),
+        load_peak_mib,
         peak_mib: peak_mib(),
     })
 }

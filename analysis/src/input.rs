@@ -172,6 +172,16 @@ fn read_table_as(dir: &Path, name: &str, as_text: bool) -> Result<Table> {
     Ok(Table { name: file, frame })
 }
 
+/// One cell as text, for an error message.
+fn cell_text(frame: &DataFrame, row: usize, field: &str) -> String {
+    frame
+        .column(field)
+        .ok()
+        .and_then(|c| c.get(row).ok())
+        .map(|v| v.to_string().trim_matches('"').to_owned())
+        .unwrap_or_default()
+}
+
 fn text(column: &StringChunked, row: usize) -> &str {
     column.get(row).unwrap_or("")
 }
@@ -378,7 +388,8 @@ fn responses(table: &Table, agencies: &Agencies) -> Result<(Responses, HashMap<S
 /// a map of text ids: at tens of millions of rows this is what loading costs. Errors are the
 /// same as everywhere: the first bad row, by line, with the field and the reason.
 fn answers(
-    table: &Table,
+    table: Table,
+    reread_from: Option<&Path>,
     response_ids: &HashMap<String, u32>,
     questionnaire: &Questionnaire,
 ) -> Result<Answers> {
@@ -443,6 +454,18 @@ fn answers(
         )
         .select([col("rid"), col("item"), col("v")])
         .collect()?;
+    // The text of tens of millions of ids is not needed any more: when the table came from a
+    // file, free it now; an error message that quotes a raw value reads the file again.
+    let Table { name, frame } = table;
+    let kept = if reread_from.is_some() {
+        DataFrame::empty()
+    } else {
+        frame
+    };
+    let table = Table {
+        name,
+        frame: DataFrame::empty(),
+    };
     let (rids, items, values) = (
         checked.column("rid")?.u32()?,
         checked.column("item")?.u32()?,
@@ -450,13 +473,12 @@ fn answers(
     );
 
     let raw = |row: usize, field: &str| -> String {
-        table
-            .frame
-            .column(field)
-            .ok()
-            .and_then(|c| c.get(row).ok())
-            .map(|v| v.to_string().trim_matches('"').to_owned())
-            .unwrap_or_default()
+        match reread_from {
+            Some(dir) => read_table_as(dir, "answers", false)
+                .map(|t| cell_text(&t.frame, row, field))
+                .unwrap_or_default(),
+            None => cell_text(&kept, row, field),
+        }
     };
     let error = |row: usize, field: &str, message: String| {
         AnalysisError::input(&table.name, table.line(row), field, message)
@@ -541,7 +563,8 @@ pub fn read_inputs(dir: &Path, questionnaire: Questionnaire) -> Result<Inputs> {
     let dossiers = dossiers(&read_table(dir, "dossiers")?, &agencies)?;
     let (responses, response_ids) = responses(&read_table(dir, "responses")?, &agencies)?;
     let answers = answers(
-        &read_table_as(dir, "answers", false)?,
+        read_table_as(dir, "answers", false)?,
+        Some(dir),
         &response_ids,
         &questionnaire,
     )?;
@@ -578,7 +601,8 @@ pub fn inputs_from_frames(frames: Frames, questionnaire: Questionnaire) -> Resul
     let dossiers = dossiers(&table("dossiers", frames.dossiers)?, &agencies)?;
     let (responses, response_ids) = responses(&table("responses", frames.responses)?, &agencies)?;
     let answers = answers(
-        &table("answers", frames.answers)?,
+        table("answers", frames.answers)?,
+        None,
         &response_ids,
         &questionnaire,
     )?;
