@@ -205,6 +205,13 @@ impl Settings {
     }
 }
 
+impl Settings {
+    /// Whether the service is reached over HTTPS, so that its cookies must be `Secure`.
+    pub fn https(&self) -> bool {
+        self.public_url.starts_with("https://")
+    }
+}
+
 fn parse_public_url(raw: &str) -> Result<String, String> {
     let url = url::Url::parse(raw).map_err(|e| format!("not a URL: {e}"))?;
     if !matches!(url.scheme(), "http" | "https") || url.host().is_none() {

@@ -89,7 +89,7 @@ impl Application {
         let csrf = Arc::new(CsrfGuard::new(&settings.secret));
         let session_store = DbSessionStore::new(pool.clone(), settings.secret.clone());
         let session_key = Key::derive_from(&settings.secret.keyed_hash("session-cookie", b""));
-        let secure_cookies = settings.public_url.starts_with("https://");
+        let secure_cookies = settings.https();
         let scores = Arc::new(crate::dashboard::ScoreCache::default());
         let state = web::Data::new(AppState {
             pool,

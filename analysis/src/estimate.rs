@@ -256,7 +256,7 @@ pub fn estimate(
     let mut groups: Vec<(u32, i32)> = Vec::new();
     let mut group_of: HashMap<(u32, i32), u32> = HashMap::new();
     let mut response_group = vec![u32::MAX; r.agency.len()];
-    let mut response_weight = vec![0.0f64; r.agency.len()];
+    let mut response_weight = vec![f64::NAN; r.agency.len()];
     {
         let (rid, agency, pkey, w) = (
             weighted.column("rid")?.u32()?,
@@ -455,15 +455,7 @@ pub fn estimate(
         }
     }
 
-    out.weight = vec![f64::NAN; r.agency.len()];
-    {
-        let (rid, w) = (weighted.column("rid")?.u32()?, weighted.column("w")?.f64()?);
-        for i in 0..weighted.height() {
-            if let (Some(rid), Some(w)) = (rid.get(i), w.get(i)) {
-                out.weight[rid as usize] = w;
-            }
-        }
-    }
+    out.weight = response_weight;
     for &i in &kept_responses {
         if let Some(period) = response_period[i] {
             for agency in [r.agency[i], ALL] {

@@ -38,12 +38,10 @@ pub struct Indexed {
 impl Indexed {
     fn new(report: Report) -> Self {
         let mut rows = HashMap::new();
-        let mut periods = Vec::new();
+        let mut periods = std::collections::BTreeSet::new();
         for (i, r) in report.scores.iter().enumerate() {
             let period = r.period.to_string();
-            if periods.last() != Some(&period) && !periods.contains(&period) {
-                periods.push(period.clone());
-            }
+            periods.insert(period.clone());
             rows.insert(
                 (
                     period,
@@ -54,7 +52,7 @@ impl Indexed {
                 i,
             );
         }
-        periods.sort();
+        let periods = periods.into_iter().collect();
         Self {
             report,
             rows,

@@ -1,12 +1,11 @@
 //! Sign-in and sign-out for staff.
 
-use std::collections::BTreeMap;
-
 use actix_session::Session;
 use actix_web::http::{header, StatusCode};
 use actix_web::{web, HttpRequest, HttpResponse};
 use chrono::Utc;
 
+use super::language::lang_of;
 use crate::auth::session_store::USER_ID;
 use crate::auth::throttle::{self, Subjects};
 use crate::auth::user::{current_user, LOGIN_AT};
@@ -17,27 +16,6 @@ use crate::error::AppError;
 use crate::startup::AppState;
 use crate::views::i18n::Lang;
 use crate::views::staff::login_page;
-
-pub fn lang_of(req: &HttpRequest) -> Lang {
-    let query = web::Query::<BTreeMap<String, String>>::from_query(req.query_string()).ok();
-    query
-        .as_ref()
-        .and_then(|q| q.get("lang"))
-        .and_then(|l| Lang::parse(l))
-        .or_else(|| req.cookie("hl_lang").and_then(|c| Lang::parse(c.value())))
-        .unwrap_or_else(|| {
-            Lang::from_accept_language(
-                req.headers()
-                    .get(header::ACCEPT_LANGUAGE)
-                    .and_then(|h| h.to_str().ok())
-                    .unwrap_or(""),
-            )
-        })
-}
-
-fn secure(state: &AppState) -> bool {
-    state.settings.public_url.starts_with("https://")
-}
 
 /// A staff page with a fresh CSRF pair: the token for its forms, the cookie set here.
 pub fn with_csrf(
@@ -57,7 +35,7 @@ pub fn with_csrf(
         STAFF_COOKIE,
         "/",
         pair.cookie,
-        secure(state),
+        state.settings.https(),
     ));
     Ok(response)
 }

@@ -6,7 +6,8 @@ use actix_session::Session;
 use actix_web::http::{header, StatusCode};
 use actix_web::{web, HttpRequest, HttpResponse};
 
-use super::account::{csrf_ok, lang_of, with_csrf};
+use super::account::{csrf_ok, with_csrf};
+use super::language::lang_of;
 use crate::accounts;
 use crate::auth::access::{authorize, Need, Scope};
 use crate::auth::user::{current_user, CurrentUser};

@@ -10,7 +10,8 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use diesel::prelude::*;
 use hailong_analysis::scores::Measure;
 
-use super::account::{lang_of, with_csrf};
+use super::account::with_csrf;
+use super::language::lang_of;
 use crate::auth::access::{authorize, Need, Scope};
 use crate::auth::user::{current_user, CurrentUser};
 use crate::dashboard::{Indexed, Snapshot};
@@ -140,23 +141,13 @@ pub async fn agency(
     let responses_n = index
         .row(&period, &agency.code, Measure::Completed, "")
         .map_or(0, |r| r.n);
+    // The comparison set's size is its benchmark's n_agencies (§6).
     let rank = index
         .value(&period, &agency.code, Measure::Rank, "")
         .map(|r| {
             let of = index
-                .report
-                .scores
-                .iter()
-                .filter(|s| {
-                    s.measure == Measure::Rank
-                        && s.period.to_string() == period
-                        && index.report.agency_code(s.agency) != "ALL"
-                })
-                .filter(|s| {
-                    all.iter()
-                        .any(|a| a.code == index.report.agency_code(s.agency) && a.level == level)
-                })
-                .count();
+                .benchmark(&period, &level, Measure::PapiTotal, "")
+                .map_or(0, |b| b.n_agencies);
             (r, of)
         });
     let children = all

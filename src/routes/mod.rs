@@ -12,6 +12,7 @@ mod api;
 mod dashboard;
 mod exports;
 mod health;
+mod language;
 mod survey;
 
 pub use api::ApiDoc;

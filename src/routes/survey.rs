@@ -7,6 +7,7 @@ use actix_web::http::{header, StatusCode};
 use actix_web::{web, HttpRequest, HttpResponse};
 use maud::Markup;
 
+use super::language::{language, LANG_COOKIE};
 use crate::csrf_guard;
 use crate::domain::answers::{self, AnswerProblem, FormInput};
 use crate::startup::AppState;
@@ -15,35 +16,8 @@ use crate::views::i18n::Lang;
 use crate::views::layout::message_page;
 use crate::views::survey::{survey_page, SurveyForm, SurveyHeading};
 
-const LANG_COOKIE: &str = "hl_lang";
-
-/// `?lang=` wins (and is remembered), then the cookie, then `Accept-Language`.
-fn language(req: &HttpRequest) -> (Lang, bool) {
-    let query = web::Query::<BTreeMap<String, String>>::from_query(req.query_string()).ok();
-    if let Some(lang) = query
-        .as_ref()
-        .and_then(|q| q.get("lang"))
-        .and_then(|l| Lang::parse(l))
-    {
-        return (lang, true);
-    }
-    if let Some(lang) = req.cookie(LANG_COOKIE).and_then(|c| Lang::parse(c.value())) {
-        return (lang, false);
-    }
-    let header = req
-        .headers()
-        .get(header::ACCEPT_LANGUAGE)
-        .and_then(|h| h.to_str().ok())
-        .unwrap_or("");
-    (Lang::from_accept_language(header), false)
-}
-
 fn switch_href(lang: Lang) -> String {
     format!("?lang={}", lang.other().code())
-}
-
-fn secure(state: &AppState) -> bool {
-    state.settings.public_url.starts_with("https://")
 }
 
 fn html(status: StatusCode, markup: Markup) -> HttpResponse {
@@ -143,7 +117,7 @@ fn form_response(
     let csrf_cookie = Cookie::build(csrf_guard::COOKIE, pair.cookie)
         .path("/s/")
         .http_only(true)
-        .secure(secure(state))
+        .secure(state.settings.https())
         .same_site(SameSite::Strict)
         .max_age(actix_web::cookie::time::Duration::seconds(
             csrf_guard::TTL_SECONDS,
@@ -153,7 +127,7 @@ fn form_response(
     if remember_lang {
         let lang_cookie = Cookie::build(LANG_COOKIE, lang.code())
             .path("/")
-            .secure(secure(state))
+            .secure(state.settings.https())
             .same_site(SameSite::Lax)
             .max_age(actix_web::cookie::time::Duration::days(365))
             .finish();
