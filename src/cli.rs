@@ -1,5 +1,6 @@
 //! The `hailong` command line: one binary, one subcommand per job.
 
+use anyhow::Context;
 use clap::{Parser, Subcommand};
 
 use crate::config::Settings;
@@ -72,6 +73,112 @@ pub enum Command {
         #[command(subcommand)]
         action: QuestionnaireAction,
     },
+    /// Manage agencies.
+    Agency {
+        #[command(subcommand)]
+        action: AgencyAction,
+    },
+    /// Run a development OpenID Connect provider standing in for the national e-ID: signed ID
+    /// tokens, a login page listing demo citizens. For development and the demo only.
+    DevIdp(DevIdpArgs),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AgencyAction {
+    /// Set how an agency's surveys are opened: `link` (the link suffices) or `verified` (the
+    /// respondent must sign in with the national e-ID as the dossier's applicant).
+    Policy {
+        code: String,
+        policy: crate::domain::agency::SurveyPolicy,
+    },
+}
+
+#[derive(Debug, Clone, clap::Args)]
+pub struct DevIdpArgs {
+    #[arg(long, default_value = "127.0.0.1:8090")]
+    pub bind: std::net::SocketAddr,
+    /// The issuer URL the provider announces (default: http:// and the bind address).
+    #[arg(long)]
+    pub issuer: Option<String>,
+    #[arg(long, default_value = "hailong")]
+    pub client_id: String,
+    /// Require this client secret at the token endpoint (default: a public client, PKCE only).
+    #[arg(long)]
+    pub client_secret: Option<String>,
+    /// Redirect URIs the client may use (repeatable).
+    #[arg(long = "redirect-uri", default_values_t = [format!("http://127.0.0.1:8080{}", crate::eid::CALLBACK_PATH)])]
+    pub redirect_uris: Vec<String>,
+    /// The ID-token claim that carries the citizen ID number.
+    #[arg(long, default_value = "citizen_id")]
+    pub identity_claim: String,
+}
+
+/// `hailong dev-idp`: serves until stopped; needs no database.
+pub async fn dev_idp(args: &DevIdpArgs) -> anyhow::Result<()> {
+    let listener = std::net::TcpListener::bind(args.bind)
+        .with_context(|| format!("binding --bind {}", args.bind))?;
+    let issuer = args
+        .issuer
+        .clone()
+        .unwrap_or_else(|| format!("http://{}", args.bind));
+    let server = crate::dev_idp::start(
+        listener,
+        crate::dev_idp::DevIdpConfig {
+            issuer: issuer.clone(),
+            client_id: args.client_id.clone(),
+            client_secret: args.client_secret.clone(),
+            redirect_uris: args.redirect_uris.clone(),
+            identity_claim: args.identity_claim.clone(),
+            misbehaviour: crate::dev_idp::Misbehaviour::None,
+        },
+    )?;
+    println!("development e-ID provider at {issuer} (HAILONG_EID_ISSUER={issuer})");
+    server.await?;
+    Ok(())
+}
+
+/// For `serve --demo` without a configured provider: the development provider, in-process,
+/// next to the service (its port + 10), so that `verified` surveys work on one machine.
+fn start_demo_provider(settings: &mut Settings) -> anyhow::Result<()> {
+    if settings.eid.is_some() {
+        return Ok(());
+    }
+    let mut address = settings.bind;
+    address.set_port(if address.port() == 0 {
+        0
+    } else {
+        address.port() + 10
+    });
+    if address.ip().is_unspecified() {
+        address.set_ip(std::net::Ipv4Addr::LOCALHOST.into());
+    }
+    let listener = std::net::TcpListener::bind(address)
+        .with_context(|| format!("binding the demo e-ID provider on {address}"))?;
+    let issuer = format!("http://{}", listener.local_addr()?);
+    let server = crate::dev_idp::start(
+        listener,
+        crate::dev_idp::DevIdpConfig {
+            issuer: issuer.clone(),
+            client_id: "hailong".into(),
+            client_secret: None,
+            redirect_uris: vec![format!(
+                "{}{}",
+                settings.public_url,
+                crate::eid::CALLBACK_PATH
+            )],
+            identity_claim: "citizen_id".into(),
+            misbehaviour: crate::dev_idp::Misbehaviour::None,
+        },
+    )?;
+    tokio::spawn(server);
+    tracing::info!(issuer = %issuer, "demo e-ID provider (development only) is serving");
+    settings.eid = Some(crate::config::EidSettings {
+        issuer,
+        client_id: "hailong".into(),
+        client_secret: None,
+        identity_claim: "citizen_id".into(),
+    });
+    Ok(())
 }
 
 #[derive(Debug, clap::Args)]
@@ -175,8 +282,10 @@ pub enum ImportWhat {
 pub async fn run(command: Command, settings: Settings) -> anyhow::Result<()> {
     match command {
         Command::Serve { demo: with_demo } => {
+            let mut settings = settings;
             if with_demo {
                 load_demo(&settings).await?;
+                start_demo_provider(&mut settings)?;
             }
             let app = Application::build(settings.clone())?;
             tracing::info!(
@@ -200,6 +309,22 @@ pub async fn run(command: Command, settings: Settings) -> anyhow::Result<()> {
             }
         }
         Command::Demo => load_demo(&settings).await?,
+        Command::DevIdp(args) => dev_idp(&args).await?,
+        Command::Agency {
+            action: AgencyAction::Policy { code, policy },
+        } => {
+            let changed = tokio::task::spawn_blocking(move || -> anyhow::Result<bool> {
+                let mut conn = open(&settings)?;
+                Ok(crate::agency_settings::change_survey_policy(
+                    &mut conn, "cli", &code, policy,
+                )?)
+            })
+            .await??;
+            if !changed {
+                anyhow::bail!("no agency with this code");
+            }
+            println!("survey policy set to {policy}");
+        }
         Command::Analyze(args) => {
             println!(
                 "{}",

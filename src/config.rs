@@ -58,6 +58,23 @@ pub struct Settings {
     pub survey_rate_per_minute: u32,
     /// Where invitations are POSTed for delivery (an SMS / e-mail gateway); none: logged only.
     pub invitation_webhook: Option<String>,
+    /// The national e-ID provider, for agencies whose surveys need a verified respondent.
+    pub eid: Option<EidSettings>,
+    /// How many surveys one verified identity may answer per day (Vietnam time).
+    pub eid_daily_limit: u32,
+}
+
+/// An OpenID Connect provider (VNeID, the public-service portal's single sign-on, or
+/// `hailong dev-idp`) and how hailong is registered with it.
+#[derive(Clone, Debug)]
+pub struct EidSettings {
+    /// The issuer URL; discovery is read from `{issuer}/.well-known/openid-configuration`.
+    pub issuer: String,
+    pub client_id: String,
+    /// Absent for a public client (PKCE alone).
+    pub client_secret: Option<String>,
+    /// The ID-token claim that carries the citizen ID number.
+    pub identity_claim: String,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -86,6 +103,11 @@ const VARIABLES: &[(&str, &str)] = &[
     ("HAILONG_SURVEY_VALID_DAYS", "survey_valid_days"),
     ("HAILONG_SURVEY_RATE_PER_MINUTE", "survey_rate_per_minute"),
     ("HAILONG_INVITATION_WEBHOOK", "invitation_webhook"),
+    ("HAILONG_EID_ISSUER", "eid_issuer"),
+    ("HAILONG_EID_CLIENT_ID", "eid_client_id"),
+    ("HAILONG_EID_CLIENT_SECRET", "eid_client_secret"),
+    ("HAILONG_EID_IDENTITY_CLAIM", "eid_identity_claim"),
+    ("HAILONG_EID_DAILY_LIMIT", "eid_daily_limit"),
 ];
 
 impl Settings {
@@ -179,6 +201,18 @@ impl Settings {
             ),
             None => None,
         };
+        let eid = match get("HAILONG_EID_ISSUER") {
+            Some(raw) => Some(EidSettings {
+                issuer: parse_issuer(raw).map_err(|m| invalid("HAILONG_EID_ISSUER", raw, m))?,
+                client_id: get("HAILONG_EID_CLIENT_ID").unwrap_or("hailong").to_owned(),
+                client_secret: get("HAILONG_EID_CLIENT_SECRET").map(str::to_owned),
+                identity_claim: get("HAILONG_EID_IDENTITY_CLAIM")
+                    .unwrap_or("citizen_id")
+                    .to_owned(),
+            }),
+            None => None,
+        };
+        let eid_daily_limit = number("HAILONG_EID_DAILY_LIMIT", "5", 1..=10_000)?;
 
         // Last: a file may be created here, and only once everything else is known good.
         let secret = match get("HAILONG_SECRET_KEY") {
@@ -201,6 +235,8 @@ impl Settings {
             survey_valid_days,
             survey_rate_per_minute,
             invitation_webhook,
+            eid,
+            eid_daily_limit,
         })
     }
 }
@@ -223,6 +259,16 @@ fn parse_public_url(raw: &str) -> Result<String, String> {
         return Err("must not have a query or fragment".into());
     }
     Ok(raw.trim_end_matches('/').to_owned())
+}
+
+/// An OpenID issuer is compared character for character with the `iss` of every token, so it
+/// is kept exactly as given (a trailing slash included).
+fn parse_issuer(raw: &str) -> Result<String, String> {
+    let url = url::Url::parse(raw).map_err(|e| format!("not a URL: {e}"))?;
+    if !matches!(url.scheme(), "http" | "https") || url.host().is_none() {
+        return Err("expected the provider's https:// issuer URL".into());
+    }
+    Ok(raw.trim().to_owned())
 }
 
 /// So that an error message about the database URL never prints its password.
@@ -299,6 +345,39 @@ mod tests {
             "sqlite://",
         ] {
             assert!(DatabaseUrl::parse(raw).is_err(), "{raw} was accepted");
+        }
+    }
+
+    #[test]
+    fn the_e_id_provider_is_optional_and_checked_when_given() {
+        let base = |extra: &[(&'static str, &str)]| {
+            let mut values = HashMap::from([("HAILONG_SECRET_KEY", "ab".repeat(32))]);
+            for (k, v) in extra {
+                values.insert(*k, (*v).to_owned());
+            }
+            Settings::from_values(&values)
+        };
+        let none = base(&[]).unwrap();
+        assert!(none.eid.is_none());
+        assert_eq!(none.eid_daily_limit, 5);
+        let given = base(&[
+            ("HAILONG_EID_ISSUER", "https://sso.dichvucong.gov.vn/"),
+            ("HAILONG_EID_DAILY_LIMIT", "3"),
+        ])
+        .unwrap();
+        let eid = given.eid.unwrap();
+        assert_eq!(eid.issuer, "https://sso.dichvucong.gov.vn/", "kept exactly");
+        assert_eq!(
+            (eid.client_id.as_str(), eid.identity_claim.as_str()),
+            ("hailong", "citizen_id")
+        );
+        assert_eq!(given.eid_daily_limit, 3);
+        for (variable, value) in [
+            ("HAILONG_EID_ISSUER", "vneid"),
+            ("HAILONG_EID_DAILY_LIMIT", "0"),
+        ] {
+            let error = base(&[(variable, value)]).unwrap_err().to_string();
+            assert!(error.starts_with(variable), "{error}");
         }
     }
 

@@ -1,4 +1,5 @@
 pub mod accounts;
+pub mod agency_settings;
 pub mod auth;
 pub mod cli;
 pub mod config;
@@ -7,7 +8,9 @@ pub mod dashboard;
 pub mod db;
 pub mod delivery;
 pub mod demo;
+pub mod dev_idp;
 pub mod domain;
+pub mod eid;
 pub mod error;
 pub mod export;
 pub mod import;

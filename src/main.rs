@@ -32,6 +32,16 @@ async fn main() -> std::process::ExitCode {
             }
         };
     }
+    // The development e-ID provider needs no database either.
+    if let Some(Command::DevIdp(args)) = &cli.command {
+        return match cli::dev_idp(args).await {
+            Ok(()) => std::process::ExitCode::SUCCESS,
+            Err(e) => {
+                eprintln!("hailong dev-idp: {e:#}");
+                std::process::ExitCode::FAILURE
+            }
+        };
+    }
     let settings = match Settings::from_env() {
         Ok(settings) => settings,
         Err(e) => {

@@ -31,6 +31,8 @@ pub struct AppState {
     pub settings: Settings,
     pub csrf: Arc<CsrfGuard>,
     pub scores: Arc<crate::dashboard::ScoreCache>,
+    /// The national e-ID provider, when configured (agencies with the `verified` policy).
+    pub eid: Option<Arc<crate::eid::Provider>>,
 }
 
 /// No script anywhere, styles only from our own origin, no framing, no referrer: a survey link
@@ -91,11 +93,19 @@ impl Application {
         let session_key = Key::derive_from(&settings.secret.keyed_hash("session-cookie", b""));
         let secure_cookies = settings.https();
         let scores = Arc::new(crate::dashboard::ScoreCache::default());
+        let eid = match &settings.eid {
+            Some(eid) => Some(Arc::new(
+                crate::eid::Provider::new(eid.clone(), &settings.public_url)
+                    .context("HAILONG_EID_ISSUER")?,
+            )),
+            None => None,
+        };
         let state = web::Data::new(AppState {
             pool,
             settings,
             csrf,
             scores,
+            eid,
         });
         let server = HttpServer::new(move || {
             App::new()

@@ -8,9 +8,11 @@ use hailong_analysis::questionnaire::Questionnaire;
 use crate::db::{
     agencies, dossiers, invitations, procedures, questionnaires, responses, DbConnection,
 };
+use crate::domain::agency::SurveyPolicy;
 use crate::domain::answers::ValidAnswers;
 use crate::domain::period::Quarter;
 use crate::domain::token;
+use crate::eid::sign_in;
 use crate::secret::SecretKey;
 
 /// What a survey page needs to know; deliberately without the dossier id or identity.
@@ -27,6 +29,7 @@ pub struct OpenSurvey {
     pub channel: String,
     pub quarter: Quarter,
     pub questionnaire: Questionnaire,
+    pub policy: SurveyPolicy,
 }
 
 #[derive(Debug)]
@@ -43,6 +46,8 @@ pub enum SurveyError {
     Database(#[from] diesel::result::Error),
     #[error("stored questionnaire {0} is not valid: {1}")]
     BadQuestionnaire(String, String),
+    #[error("stored survey policy is not valid: {0}")]
+    BadPolicy(String),
 }
 
 pub fn open(
@@ -70,6 +75,10 @@ pub fn open(
     let stored = questionnaires::by_id(conn, invitation.questionnaire_id)?;
     let questionnaire = Questionnaire::from_json(&stored.definition)
         .map_err(|e| SurveyError::BadQuestionnaire(stored.version.clone(), e.to_string()))?;
+    let policy = agency
+        .survey_policy
+        .parse::<SurveyPolicy>()
+        .map_err(|e| SurveyError::BadPolicy(e.to_string()))?;
     Ok(TokenState::Open(Box::new(OpenSurvey {
         invitation_id: invitation.id,
         agency_id: agency.id,
@@ -82,17 +91,50 @@ pub fn open(
         channel: dossier.channel,
         quarter: Quarter::of_instant(dossier.completed_at.and_utc()),
         questionnaire,
+        policy,
     })))
 }
 
-/// Stores the response if the invitation is still unanswered; `false` when another submission
-/// got there first (a double click, a second device). One transaction: the claim and the
-/// response land together or not at all.
+/// What became of a submission.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SubmitOutcome {
+    Stored,
+    /// Another submission got there first (a double click, a second device).
+    AlreadyAnswered,
+    /// A `verified` survey without a valid e-ID sign-in for this invitation.
+    SignInNeeded,
+    /// The applicant has answered as many surveys today as allowed.
+    DailyLimitReached,
+}
+
+/// The e-ID sign-in a `verified` survey's submission presents: the browser's handle.
+pub struct SignInProof<'a> {
+    pub secret: &'a SecretKey,
+    pub handle: &'a str,
+    pub daily_limit: u32,
+}
+
+/// Why a submission's transaction was rolled back.
+enum Abort {
+    Outcome(SubmitOutcome),
+    Database(diesel::result::Error),
+}
+
+impl From<diesel::result::Error> for Abort {
+    fn from(e: diesel::result::Error) -> Self {
+        Abort::Database(e)
+    }
+}
+
+/// Stores the response if the invitation is still unanswered (and, for a `verified` survey,
+/// the browser has signed in as the applicant). One transaction: the claim, the end of the
+/// sign-in and the response land together or not at all.
 pub fn submit(
     conn: &mut DbConnection,
     survey: &OpenSurvey,
     answers: &ValidAnswers,
-) -> Result<bool, SurveyError> {
+    proof: Option<&SignInProof<'_>>,
+) -> Result<SubmitOutcome, SurveyError> {
     let response_id = token::new_response_id();
     let response = responses::Response {
         id: response_id.clone(),
@@ -113,14 +155,35 @@ pub fn submit(
             value: *value,
         })
         .collect();
-    let stored = conn.transaction(|conn| {
-        if !invitations::claim(conn, survey.invitation_id)? {
-            return Ok::<_, diesel::result::Error>(false);
+    let result = conn.transaction(|conn| {
+        let today = sign_in::today();
+        if !invitations::claim(conn, survey.invitation_id, today)? {
+            return Err(Abort::Outcome(SubmitOutcome::AlreadyAnswered));
+        }
+        if survey.policy == SurveyPolicy::Verified {
+            let Some(proof) = proof else {
+                return Err(Abort::Outcome(SubmitOutcome::SignInNeeded));
+            };
+            if !sign_in::consume(conn, proof.secret, proof.handle, survey.invitation_id)? {
+                return Err(Abort::Outcome(SubmitOutcome::SignInNeeded));
+            }
+            // The claim above already counts this survey.
+            let invitation = invitations::by_id(conn, survey.invitation_id)?;
+            let dossier = dossiers::by_id(conn, invitation.dossier_id)?;
+            let answered =
+                invitations::answered_by_applicant_on(conn, &dossier.applicant_hash, today)?;
+            if answered > i64::from(proof.daily_limit) {
+                return Err(Abort::Outcome(SubmitOutcome::DailyLimitReached));
+            }
         }
         responses::insert(conn, &response, &rows)?;
-        Ok(true)
-    })?;
-    Ok(stored)
+        Ok(())
+    });
+    match result {
+        Ok(()) => Ok(SubmitOutcome::Stored),
+        Err(Abort::Outcome(outcome)) => Ok(outcome),
+        Err(Abort::Database(e)) => Err(e.into()),
+    }
 }
 
 /// The questionnaire shipped with hailong, published on first start.

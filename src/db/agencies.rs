@@ -16,6 +16,7 @@ pub struct Agency {
     pub parent_id: Option<i32>,
     pub valid_from: NaiveDate,
     pub valid_to: Option<NaiveDate>,
+    pub survey_policy: String,
 }
 
 #[derive(Debug, Clone, Insertable)]
@@ -99,4 +100,12 @@ pub fn by_id(conn: &mut DbConnection, id: i32) -> QueryResult<Agency> {
         .find(id)
         .select(Agency::as_select())
         .first(conn)
+}
+
+/// Sets how the agency's surveys are opened (`link` or `verified`); false if no such agency.
+pub fn set_survey_policy(conn: &mut DbConnection, code: &str, policy: &str) -> QueryResult<bool> {
+    diesel::update(agencies::table.filter(agencies::code.eq(code)))
+        .set(agencies::survey_policy.eq(policy))
+        .execute(conn)
+        .map(|n| n == 1)
 }

@@ -1,7 +1,7 @@
-use chrono::NaiveDateTime;
+use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 
-use super::schema::{invitations, outbox};
+use super::schema::{dossiers, invitations, outbox};
 use super::DbConnection;
 use crate::per_backend;
 
@@ -15,6 +15,7 @@ pub struct Invitation {
     pub created_at: NaiveDateTime,
     pub expires_at: NaiveDateTime,
     pub answered: bool,
+    pub answered_on: Option<NaiveDate>,
 }
 
 #[derive(Debug, Clone, Insertable)]
@@ -72,16 +73,34 @@ pub fn by_id(conn: &mut DbConnection, id: i32) -> QueryResult<Invitation> {
         .first(conn)
 }
 
-/// Marks the invitation answered if it was not: the one write that makes a submission count.
-/// Returns false when another submission got there first. Run it as the first statement of the
-/// submission's transaction, so that on SQLite the transaction takes the write lock at once.
-pub fn claim(conn: &mut DbConnection, id: i32) -> QueryResult<bool> {
+/// Marks the invitation answered (on `day`, Vietnam time) if it was not: the one write that
+/// makes a submission count. Returns false when another submission got there first. Run it as
+/// the first statement of the submission's transaction, so that on SQLite the transaction takes
+/// the write lock at once.
+pub fn claim(conn: &mut DbConnection, id: i32, day: NaiveDate) -> QueryResult<bool> {
     diesel::update(invitations::table)
         .filter(invitations::id.eq(id))
         .filter(invitations::answered.eq(false))
-        .set(invitations::answered.eq(true))
+        .set((
+            invitations::answered.eq(true),
+            invitations::answered_on.eq(day),
+        ))
         .execute(conn)
         .map(|n| n == 1)
+}
+
+/// How many surveys of dossiers filed under this applicant were answered on `day`.
+pub fn answered_by_applicant_on(
+    conn: &mut DbConnection,
+    applicant_hash: &[u8],
+    day: NaiveDate,
+) -> QueryResult<i64> {
+    invitations::table
+        .inner_join(dossiers::table)
+        .filter(dossiers::applicant_hash.eq(applicant_hash))
+        .filter(invitations::answered_on.eq(day))
+        .count()
+        .get_result(conn)
 }
 
 pub fn enqueue_delivery(

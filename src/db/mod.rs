@@ -15,6 +15,7 @@ pub mod agencies;
 pub mod api_clients;
 pub mod audit;
 pub mod dossiers;
+pub mod eid_sign_ins;
 pub mod invitations;
 pub mod outbox;
 pub mod procedures;

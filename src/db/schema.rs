@@ -11,6 +11,7 @@ diesel::table! {
         parent_id -> Nullable<Integer>,
         valid_from -> Date,
         valid_to -> Nullable<Date>,
+        survey_policy -> Text,
     }
 }
 
@@ -69,6 +70,19 @@ diesel::table! {
         created_at -> Timestamp,
         expires_at -> Timestamp,
         answered -> Bool,
+        answered_on -> Nullable<Date>,
+    }
+}
+
+diesel::table! {
+    eid_sign_ins (key_hash) {
+        key_hash -> Binary,
+        invitation_id -> Integer,
+        state_hash -> Binary,
+        nonce -> Nullable<Text>,
+        pkce_verifier -> Nullable<Text>,
+        verified -> Bool,
+        expires_at -> Timestamp,
     }
 }
 
@@ -165,6 +179,7 @@ diesel::joinable!(invitations -> questionnaires (questionnaire_id));
 diesel::joinable!(responses -> agencies (agency_id));
 diesel::joinable!(responses -> procedures (procedure_id));
 diesel::joinable!(users -> agencies (agency_id));
+diesel::joinable!(eid_sign_ins -> invitations (invitation_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     agencies,
@@ -181,4 +196,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     outbox,
     sessions,
     login_failures,
+    eid_sign_ins,
 );

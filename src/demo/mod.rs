@@ -42,6 +42,10 @@ pub const DEMO_ACCOUNTS: &[(&str, crate::domain::agency::Role, Option<&str>, &st
     ),
 ];
 
+/// The demo agency whose surveys need an e-ID sign-in (`verified`): judicial record
+/// certificates are personal enough that the province wants the respondent verified.
+pub const VERIFIED_AGENCY: &str = "AG-STP";
+
 /// The code of the demo province's People's Committee; its presence means the demo is loaded.
 pub const PROVINCE_CODE: &str = "AG";
 
@@ -91,6 +95,11 @@ pub fn load(conn: &mut DbConnection, secret: &SecretKey) -> anyhow::Result<Outco
             return Ok(Outcome::AlreadyPresent);
         }
         let tree = insert_agencies(conn)?;
+        agencies::set_survey_policy(
+            conn,
+            VERIFIED_AGENCY,
+            crate::domain::agency::SurveyPolicy::Verified.as_str(),
+        )?;
         let procedure_ids = insert_procedures(conn)?;
         let dossiers = dossiers::generate(conn, &tree, &procedure_ids, secret)?;
         crate::survey::ensure_default_questionnaire(conn)?;

@@ -26,6 +26,16 @@ text_enum! {
 }
 
 text_enum! {
+    /// How an agency's surveys are opened: `link` — holding the survey link suffices;
+    /// `verified` — the respondent must also sign in with the national e-ID as the dossier's
+    /// applicant (the province's plan asks for electronically authenticated transactions).
+    pub enum SurveyPolicy {
+        Link => "link",
+        Verified => "verified",
+    }
+}
+
+text_enum! {
     /// What a staff account may see: `agency` its own agency and those below it; `province`
     /// every agency; `admin` everything, and it manages users, agencies, API clients and
     /// questionnaires.

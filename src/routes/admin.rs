@@ -538,6 +538,7 @@ async fn render_agencies(
                 Some(to) => format!("{} – {to}", a.valid_from),
                 None => format!("{} –", a.valid_from),
             },
+            survey_policy: a.valid_to.is_none().then(|| a.survey_policy.clone()),
         })
         .collect();
     let switch = switch_of(req);
@@ -654,4 +655,70 @@ pub async fn add_agency(
             .await
         }
     }
+}
+
+#[derive(serde::Deserialize)]
+pub struct PolicyForm {
+    csrf: Option<String>,
+    code: String,
+    policy: String,
+}
+
+/// `POST /admin/agencies/policy`: how an agency's surveys are opened (link or e-ID sign-in).
+pub async fn set_survey_policy(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    session: Session,
+    form: web::Form<PolicyForm>,
+) -> Result<HttpResponse, AppError> {
+    use crate::domain::agency::SurveyPolicy;
+    let form = form.into_inner();
+    let Some(user) = admin_posting(&req, &session, &state, form.csrf.as_deref()).await? else {
+        return Ok(sign_in());
+    };
+    let Ok(policy) = form.policy.parse::<SurveyPolicy>() else {
+        let message = format!(
+            "policy: unknown value {:?}; expected link or verified",
+            form.policy
+        );
+        return render_agencies(
+            &req,
+            &state,
+            &user,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            Some(message),
+        )
+        .await;
+    };
+    let (pool, actor, code) = (state.pool.clone(), format!("user:{}", user.id), form.code);
+    let changed = web::block(move || -> Result<bool, AppError> {
+        let mut conn = pool.get()?;
+        Ok(crate::agency_settings::change_survey_policy(
+            &mut conn, &actor, &code, policy,
+        )?)
+    })
+    .await??;
+    if !changed {
+        return render_agencies(
+            &req,
+            &state,
+            &user,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            Some("code: no such agency".to_owned()),
+        )
+        .await;
+    }
+    if policy == SurveyPolicy::Verified && state.eid.is_none() {
+        return render_agencies(
+            &req,
+            &state,
+            &user,
+            StatusCode::OK,
+            Some("Saved, but no e-ID provider is configured (HAILONG_EID_ISSUER): this agency's surveys cannot be answered until one is.".to_owned()),
+        )
+        .await;
+    }
+    Ok(HttpResponse::SeeOther()
+        .insert_header((header::LOCATION, "/admin/agencies"))
+        .finish())
 }

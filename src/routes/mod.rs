@@ -10,6 +10,7 @@ mod admin;
 mod agencies;
 mod api;
 mod dashboard;
+mod eid;
 mod exports;
 mod health;
 mod language;
@@ -47,6 +48,10 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         )
         .route("/admin/agencies", web::get().to(admin::agencies_list))
         .route("/admin/agencies", web::post().to(admin::add_agency))
+        .route(
+            "/admin/agencies/policy",
+            web::post().to(admin::set_survey_policy),
+        )
         .route("/exports/scores.csv", web::get().to(exports::scores_csv))
         .route("/exports/scores.xlsx", web::get().to(exports::scores_xlsx))
         .route(
@@ -66,7 +71,9 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
 
 /// The survey routes, rate-limited per client address by the caller (see startup).
 pub fn configure_survey(cfg: &mut web::ServiceConfig) {
-    cfg.route("/{token}", web::get().to(survey::get))
+    cfg.route("/eid/callback", web::get().to(eid::callback))
+        .route("/{token}/sign-in", web::get().to(eid::start))
+        .route("/{token}", web::get().to(survey::get))
         .route("/{token}", web::post().to(survey::post));
 }
 

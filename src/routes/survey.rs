@@ -7,31 +7,54 @@ use actix_web::http::{header, StatusCode};
 use actix_web::{web, HttpRequest, HttpResponse};
 use maud::Markup;
 
+use super::eid::{signed_in_handle, SignInCheck};
 use super::language::{language, LANG_COOKIE};
 use crate::csrf_guard;
+use crate::domain::agency::SurveyPolicy;
 use crate::domain::answers::{self, AnswerProblem, FormInput};
 use crate::startup::AppState;
-use crate::survey::{self, OpenSurvey, TokenState};
+use crate::survey::{self, OpenSurvey, SignInProof, SubmitOutcome, TokenState};
 use crate::views::i18n::Lang;
 use crate::views::layout::message_page;
-use crate::views::survey::{survey_page, SurveyForm, SurveyHeading};
+use crate::views::survey::{sign_in_page, survey_page, SurveyForm, SurveyHeading};
 
 fn switch_href(lang: Lang) -> String {
     format!("?lang={}", lang.other().code())
 }
 
-fn html(status: StatusCode, markup: Markup) -> HttpResponse {
+fn heading<'a>(lang: Lang, survey: &'a OpenSurvey) -> SurveyHeading<'a> {
+    SurveyHeading {
+        agency: lang.pick(&survey.agency_name_vi, &survey.agency_name_en),
+        procedure: lang.pick(&survey.procedure_name_vi, &survey.procedure_name_en),
+    }
+}
+
+/// A `verified` survey whose respondent has not signed in (yet, or any more).
+fn sign_in_response(
+    status: StatusCode,
+    lang: Lang,
+    survey: &OpenSurvey,
+    token: &str,
+) -> HttpResponse {
+    let href = format!("/s/{token}/sign-in?lang={}", lang.code());
+    html(
+        status,
+        sign_in_page(lang, &heading(lang, survey), &href, &switch_href(lang)),
+    )
+}
+
+pub(super) fn html(status: StatusCode, markup: Markup) -> HttpResponse {
     HttpResponse::build(status)
         .insert_header((header::CACHE_CONTROL, "no-store"))
         .content_type("text/html; charset=utf-8")
         .body(markup.into_string())
 }
 
-fn message(status: StatusCode, lang: Lang, title: &str, body: &str) -> HttpResponse {
+pub(super) fn message(status: StatusCode, lang: Lang, title: &str, body: &str) -> HttpResponse {
     html(status, message_page(lang, title, body, &switch_href(lang)))
 }
 
-fn unavailable(lang: Lang) -> HttpResponse {
+pub(super) fn unavailable(lang: Lang) -> HttpResponse {
     let t = lang.t();
     let mut response = message(
         StatusCode::SERVICE_UNAVAILABLE,
@@ -88,6 +111,23 @@ async fn load(state: &web::Data<AppState>, token: String) -> Result<TokenState, 
     .map_err(|_| ())?
 }
 
+/// The open survey behind a token, or the page to show instead (unknown, expired, answered,
+/// or the database away).
+pub(super) async fn open_or_page(
+    state: &web::Data<AppState>,
+    token: &str,
+    lang: Lang,
+    answered_status: StatusCode,
+) -> Result<Box<OpenSurvey>, HttpResponse> {
+    match load(state, token.to_owned()).await {
+        Ok(TokenState::Open(survey)) => Ok(survey),
+        Ok(closed) => {
+            Err(closed_page(&closed, lang, answered_status).unwrap_or_else(|| unavailable(lang)))
+        }
+        Err(()) => Err(unavailable(lang)),
+    }
+}
+
 /// Renders the form with a fresh CSRF pair (and remembers the language if it was just chosen).
 fn form_response(
     state: &AppState,
@@ -103,10 +143,7 @@ fn form_response(
     };
     let page = survey_page(&SurveyForm {
         lang,
-        heading: SurveyHeading {
-            agency: lang.pick(&survey.agency_name_vi, &survey.agency_name_en),
-            procedure: lang.pick(&survey.procedure_name_vi, &survey.procedure_name_en),
-        },
+        heading: heading(lang, survey),
         questionnaire: &survey.questionnaire,
         csrf_token: &pair.token,
         switch_href: &switch_href(lang),
@@ -142,15 +179,20 @@ pub async fn get(
     token: web::Path<String>,
 ) -> HttpResponse {
     let (lang, remember_lang) = language(&req);
-    let Ok(token_state) = load(&state, token.into_inner()).await else {
-        return unavailable(lang);
+    let token = token.into_inner();
+    let survey = match open_or_page(&state, &token, lang, StatusCode::OK).await {
+        Ok(survey) => survey,
+        Err(page) => return page,
     };
-    if let Some(page) = closed_page(&token_state, lang, StatusCode::OK) {
-        return page;
+    if survey.policy == SurveyPolicy::Verified {
+        match signed_in_handle(&state, &req, survey.invitation_id).await {
+            SignInCheck::SignedIn(_) => {}
+            SignInCheck::NotSignedIn => {
+                return sign_in_response(StatusCode::OK, lang, &survey, &token)
+            }
+            SignInCheck::Unavailable => return unavailable(lang),
+        }
     }
-    let TokenState::Open(survey) = token_state else {
-        return unavailable(lang);
-    };
     form_response(
         &state,
         StatusCode::OK,
@@ -193,14 +235,21 @@ pub async fn post(
         );
     }
 
-    let Ok(token_state) = load(&state, token.into_inner()).await else {
-        return unavailable(lang);
+    let token = token.into_inner();
+    let survey = match open_or_page(&state, &token, lang, StatusCode::CONFLICT).await {
+        Ok(survey) => survey,
+        Err(page) => return page,
     };
-    if let Some(page) = closed_page(&token_state, lang, StatusCode::CONFLICT) {
-        return page;
-    }
-    let TokenState::Open(survey) = token_state else {
-        return unavailable(lang);
+    let handle = if survey.policy == SurveyPolicy::Verified {
+        match signed_in_handle(&state, &req, survey.invitation_id).await {
+            SignInCheck::SignedIn(handle) => Some(handle),
+            SignInCheck::NotSignedIn => {
+                return sign_in_response(StatusCode::FORBIDDEN, lang, &survey, &token)
+            }
+            SignInCheck::Unavailable => return unavailable(lang),
+        }
+    } else {
+        None
     };
     let (input, checked) = answers::check(&survey.questionnaire, &fields);
     let valid = match checked {
@@ -218,21 +267,40 @@ pub async fn post(
         }
     };
     let pool = state.pool.clone();
+    let secret = state.settings.secret.clone();
+    let daily_limit = state.settings.eid_daily_limit;
+    let for_retry = survey.clone();
     let stored = web::block(move || {
         let mut conn = pool
             .get()
             .map_err(|e| tracing::warn!(error = %e, "no database connection"))?;
-        survey::submit(&mut conn, &survey, &valid)
+        let proof = handle.as_deref().map(|handle| SignInProof {
+            secret: &secret,
+            handle,
+            daily_limit,
+        });
+        survey::submit(&mut conn, &survey, &valid, proof.as_ref())
             .map_err(|e| tracing::error!(error = %e, "storing a response"))
     })
     .await;
     match stored {
-        Ok(Ok(true)) => message(StatusCode::OK, lang, t.thanks_title, t.thanks_body),
-        Ok(Ok(false)) => message(
+        Ok(Ok(SubmitOutcome::Stored)) => {
+            message(StatusCode::OK, lang, t.thanks_title, t.thanks_body)
+        }
+        Ok(Ok(SubmitOutcome::AlreadyAnswered)) => message(
             StatusCode::CONFLICT,
             lang,
             t.answered_title,
             t.answered_body,
+        ),
+        Ok(Ok(SubmitOutcome::SignInNeeded)) => {
+            sign_in_response(StatusCode::FORBIDDEN, lang, &for_retry, &token)
+        }
+        Ok(Ok(SubmitOutcome::DailyLimitReached)) => message(
+            StatusCode::TOO_MANY_REQUESTS,
+            lang,
+            t.eid_limit_title,
+            t.eid_limit_body,
         ),
         _ => unavailable(lang),
     }

@@ -145,6 +145,8 @@ pub struct AgencyLine {
     pub level: String,
     pub parent: String,
     pub valid: String,
+    /// `link` or `verified`; none for a unit that no longer exists.
+    pub survey_policy: Option<String>,
 }
 
 pub fn agencies_page(frame: &Frame<'_>, agencies: &[AgencyLine], message: Option<&str>) -> Markup {
@@ -180,8 +182,22 @@ pub fn agencies_page(frame: &Frame<'_>, agencies: &[AgencyLine], message: Option
         }
         h2 { (lang.pick("Danh sách", "All agencies")) }
         div.scroll tabindex="0" role="region" aria-label=(lang.pick("Danh sách cơ quan", "Agencies")) { table {
-            thead { tr { th { (lang.pick("Mã", "Code")) } th { (lang.pick("Tên", "Name")) } th { (lang.pick("Cấp", "Level")) } th { (lang.pick("Cấp trên", "Parent")) } th { (lang.pick("Hiệu lực", "Valid")) } } }
-            tbody { @for a in agencies { tr { td { (a.code) } td { (a.name) } td { (a.level) } td { (a.parent) } td { (a.valid) } } } }
+            thead { tr { th { (lang.pick("Mã", "Code")) } th { (lang.pick("Tên", "Name")) } th { (lang.pick("Cấp", "Level")) } th { (lang.pick("Cấp trên", "Parent")) } th { (lang.pick("Hiệu lực", "Valid")) } th { (lang.pick("Mở phiếu khảo sát", "Survey access")) } } }
+            tbody { @for a in agencies { tr {
+                td { (a.code) } td { (a.name) } td { (a.level) } td { (a.parent) } td { (a.valid) }
+                td { @if let Some(policy) = &a.survey_policy {
+                    form.picker method="post" action="/admin/agencies/policy" {
+                        input type="hidden" name="csrf" value=(frame.csrf);
+                        input type="hidden" name="code" value=(a.code);
+                        @let label = format!("{} {}", lang.pick("Cách mở phiếu của", "Survey access for"), a.code);
+                        select name="policy" aria-label=(label) {
+                            option value="link" selected[policy == "link"] { (lang.pick("Đường dẫn", "Link")) }
+                            option value="verified" selected[policy == "verified"] { (lang.pick("Định danh điện tử", "e-ID sign-in")) }
+                        }
+                        button type="submit" { (lang.pick("Lưu", "Save")) }
+                    }
+                } }
+            } } }
         } }
     };
     staff_page(frame, lang.pick("Cơ quan", "Agencies"), Width::Wide, body)

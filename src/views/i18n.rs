@@ -147,6 +147,18 @@ pub struct Texts {
     pub too_many_body: &'static str,
     pub unavailable_title: &'static str,
     pub unavailable_body: &'static str,
+    pub eid_title: &'static str,
+    pub eid_body: &'static str,
+    pub eid_privacy: &'static str,
+    pub eid_button: &'static str,
+    pub eid_mismatch_title: &'static str,
+    pub eid_mismatch_body: &'static str,
+    pub eid_failed_title: &'static str,
+    pub eid_failed_body: &'static str,
+    pub eid_expired_title: &'static str,
+    pub eid_expired_body: &'static str,
+    pub eid_limit_title: &'static str,
+    pub eid_limit_body: &'static str,
 }
 
 pub static VI: Texts = Texts {
@@ -183,6 +195,18 @@ pub static VI: Texts = Texts {
     too_many_body: "Vui lòng đợi một lát rồi thử lại.",
     unavailable_title: "Hệ thống tạm thời gián đoạn",
     unavailable_body: "Vui lòng thử lại sau ít phút. Câu trả lời chưa được lưu.",
+    eid_title: "Xác thực người nộp hồ sơ",
+    eid_body: "Phiếu khảo sát này chỉ dành cho người đã nộp hồ sơ. Vui lòng đăng nhập bằng tài khoản định danh điện tử (VNeID) để tiếp tục.",
+    eid_privacy: "Thông tin đăng nhập chỉ dùng để đối chiếu với hồ sơ rồi bị xóa ngay; câu trả lời vẫn được lưu ẩn danh.",
+    eid_button: "Đăng nhập bằng định danh điện tử",
+    eid_mismatch_title: "Phiếu khảo sát thuộc về người khác",
+    eid_mismatch_body: "Tài khoản vừa đăng nhập không phải là người nộp hồ sơ này, nên không thể trả lời phiếu. Nếu Ông/Bà là người nộp hồ sơ, vui lòng mở lại đường dẫn và đăng nhập bằng tài khoản của chính mình.",
+    eid_failed_title: "Không xác thực được đăng nhập",
+    eid_failed_body: "Hệ thống không xác nhận được kết quả đăng nhập định danh điện tử. Vui lòng mở lại đường dẫn khảo sát và đăng nhập lại.",
+    eid_expired_title: "Phiên đăng nhập đã hết hạn",
+    eid_expired_body: "Phiên đăng nhập đã hết hạn hoặc đã được sử dụng. Vui lòng mở lại đường dẫn khảo sát và đăng nhập lại (trình duyệt cần cho phép cookie).",
+    eid_limit_title: "Đã đạt giới hạn trong ngày",
+    eid_limit_body: "Ông/Bà đã trả lời số phiếu khảo sát tối đa cho phép trong hôm nay. Vui lòng quay lại vào ngày mai; đường dẫn vẫn còn hiệu lực.",
 };
 
 pub static EN: Texts = Texts {
@@ -219,6 +243,18 @@ pub static EN: Texts = Texts {
     too_many_body: "Please wait a moment and try again.",
     unavailable_title: "Temporarily unavailable",
     unavailable_body: "Please try again in a few minutes. Your answers have not been stored yet.",
+    eid_title: "Confirm you are the applicant",
+    eid_body: "This survey is only for the person who filed the dossier. Please sign in with your national electronic identity (VNeID) to continue.",
+    eid_privacy: "Your sign-in is only compared with the dossier and then deleted; your answers are still stored anonymously.",
+    eid_button: "Sign in with electronic identity",
+    eid_mismatch_title: "This survey belongs to someone else",
+    eid_mismatch_body: "The account that just signed in is not the applicant of this dossier, so it cannot answer this survey. If you filed the dossier, open the link again and sign in with your own account.",
+    eid_failed_title: "The sign-in could not be verified",
+    eid_failed_body: "We could not confirm the result of the electronic identity sign-in. Please open the survey link again and sign in once more.",
+    eid_expired_title: "The sign-in has expired",
+    eid_expired_body: "The sign-in has expired or was already used. Please open the survey link again and sign in once more (your browser must allow cookies).",
+    eid_limit_title: "Daily limit reached",
+    eid_limit_body: "You have answered as many surveys as allowed today. Please come back tomorrow; the link stays valid.",
 };
 
 #[cfg(test)]

@@ -99,3 +99,30 @@ pub fn survey_page(form: &SurveyForm<'_>) -> Markup {
     };
     page(lang, title, form.switch_href, body)
 }
+
+/// A `verified` survey before the respondent has signed in: who asks, and the way to sign in.
+/// A plain link, not a form: the sign-in leaves for the provider's site, and the page's
+/// `form-action 'self'` policy would stop a form from following that redirect.
+pub fn sign_in_page(
+    lang: Lang,
+    heading: &SurveyHeading<'_>,
+    sign_in_href: &str,
+    switch_href: &str,
+) -> Markup {
+    let t = lang.t();
+    page(
+        lang,
+        t.eid_title,
+        switch_href,
+        html! {
+            h1 { (t.eid_title) }
+            dl.meta {
+                dt { (t.agency) } dd { (heading.agency) }
+                dt { (t.procedure) } dd { (heading.procedure) }
+            }
+            p { (t.eid_body) }
+            p { a.button href=(sign_in_href) { (t.eid_button) } }
+            p.note { (t.eid_privacy) }
+        },
+    )
+}

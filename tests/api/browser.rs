@@ -145,3 +145,52 @@ async fn each_dashboard_renders_on_desktop_and_phone_and_axe_finds_nothing() {
         }
     }
 }
+
+#[tokio::test]
+async fn a_verified_survey_round_trips_through_the_provider_in_a_real_browser() {
+    use crate::eid::{issue, verified_app, APPLICANT};
+    use hailong::dev_idp::{Misbehaviour, DEMO_CITIZENS};
+    if !browser_available() {
+        eprintln!("SKIPPED: no chromium or tests/browser/node_modules");
+        return;
+    }
+    let v = verified_app(Misbehaviour::None, &[]).await;
+    let path = issue(&v.app, "BR.EID", APPLICANT).await;
+    let shots = std::env::var("HAILONG_SCREENSHOTS")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|_| std::env::temp_dir());
+    std::fs::create_dir_all(&shots).unwrap();
+    let url = format!("{}{}", v.app.address, path);
+    let output = tokio::task::spawn_blocking(move || {
+        Command::new("node")
+            .arg("tests/browser/eid.mjs")
+            .arg(url)
+            .arg(DEMO_CITIZENS[APPLICANT].name)
+            .arg(shots)
+            .output()
+            .unwrap()
+    })
+    .await
+    .unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let result: Value = serde_json::from_str(stdout.trim())
+        .unwrap_or_else(|_| panic!("{stdout}\n{}", String::from_utf8_lossy(&output.stderr)));
+    assert!(result["error"].is_null(), "{}", result["error"]);
+    assert_eq!(result["axe_sign_in"], serde_json::json!([]), "axe");
+    assert_eq!(result["form_before"], 0, "no answer form before signing in");
+    assert!(result["provider_url"]
+        .as_str()
+        .unwrap()
+        .contains("/authorize?"));
+    assert!(result["back_url"].as_str().unwrap().contains(&path));
+    assert!(
+        result["radios_after"].as_u64().unwrap() > 0,
+        "the form opened"
+    );
+    assert!(result["after_submit_heading"]
+        .as_str()
+        .unwrap()
+        .contains("Cảm ơn"));
+    assert_eq!(hailong::db::responses::count(&mut v.app.conn()).unwrap(), 1);
+    v.stop().await;
+}

@@ -487,4 +487,33 @@ async fn an_admin_manages_api_keys_questionnaires_and_agencies_in_the_web_interf
     assert!(tree
         .iter()
         .any(|a| a["code"] == "AG-X-MOI" && a["parent_code"] == "AG"));
+
+    // Its surveys can be made to need an e-ID sign-in; an unknown policy is refused.
+    let bad = post_from(
+        &app,
+        "/admin/agencies",
+        "/admin/agencies/policy",
+        &[("code", "AG-X-MOI"), ("policy", "maybe")],
+    )
+    .await;
+    assert_eq!(bad.status(), 422);
+    let verified = post_from(
+        &app,
+        "/admin/agencies",
+        "/admin/agencies/policy",
+        &[("code", "AG-X-MOI"), ("policy", "verified")],
+    )
+    .await;
+    assert_eq!(verified.status(), 200, "saved, with a warning");
+    assert!(verified
+        .text()
+        .await
+        .unwrap()
+        .contains("HAILONG_EID_ISSUER"));
+    let stored = hailong::db::agencies::find_by_code(&mut app.conn(), "AG-X-MOI")
+        .unwrap()
+        .unwrap();
+    assert_eq!(stored.survey_policy, "verified");
+    let page = app.get("/admin/agencies").await.text().await.unwrap();
+    assert!(page.contains("<option value=\"verified\" selected>"));
 }

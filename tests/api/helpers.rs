@@ -341,3 +341,72 @@ pub fn assert_redirect_to(response: &reqwest::Response, location: &str) {
     assert_eq!(response.status(), 303, "expected a redirect to {location}");
     assert_eq!(response.headers()["location"], location);
 }
+
+#[derive(diesel::QueryableByName)]
+struct TextRow {
+    #[diesel(sql_type = diesel::sql_types::Text)]
+    value: String,
+}
+
+/// Every row of every table as text, one row per line: for asserting that something is stored
+/// nowhere at all.
+pub fn dump_database(db: &TestDb) -> String {
+    let texts = |rows: Vec<TextRow>| rows.into_iter().map(|r| r.value).collect::<Vec<_>>();
+    let mut dump = String::new();
+    match db {
+        TestDb::Sqlite { .. } => {
+            let url = db.url();
+            let path = url.strip_prefix("sqlite://").unwrap();
+            let mut conn = diesel::SqliteConnection::establish(path).unwrap();
+            let tables = texts(
+                diesel::sql_query("SELECT name AS value FROM sqlite_master WHERE type = 'table'")
+                    .load(&mut conn)
+                    .unwrap(),
+            );
+            for table in tables {
+                let columns = texts(
+                    diesel::sql_query(format!(
+                        "SELECT name AS value FROM pragma_table_info('{table}')"
+                    ))
+                    .load(&mut conn)
+                    .unwrap(),
+                );
+                let row = columns
+                    .iter()
+                    .map(|c| format!("quote(\"{c}\")"))
+                    .collect::<Vec<_>>()
+                    .join(" || '|' || ");
+                let rows = texts(
+                    diesel::sql_query(format!(
+                        "SELECT coalesce(group_concat({row}, char(10)), '') AS value FROM \"{table}\""
+                    ))
+                    .load(&mut conn)
+                    .unwrap(),
+                );
+                dump.push_str(&format!("== {table}\n{}\n", rows.join("\n")));
+            }
+        }
+        TestDb::Postgres { url, .. } => {
+            let mut conn = PgConnection::establish(url).unwrap();
+            let tables = texts(
+                diesel::sql_query(
+                    "SELECT table_name::text AS value FROM information_schema.tables \
+                     WHERE table_schema = 'public'",
+                )
+                .load(&mut conn)
+                .unwrap(),
+            );
+            for table in tables {
+                let rows = texts(
+                    diesel::sql_query(format!(
+                        "SELECT coalesce(string_agg(t::text, E'\\n'), '') AS value FROM \"{table}\" t"
+                    ))
+                    .load(&mut conn)
+                    .unwrap(),
+                );
+                dump.push_str(&format!("== {table}\n{}\n", rows.join("\n")));
+            }
+        }
+    }
+    dump
+}

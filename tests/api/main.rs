@@ -10,6 +10,7 @@ mod config;
 mod dashboards;
 mod delivery;
 mod demo;
+mod eid;
 mod health;
 mod helpers;
 mod ingest;

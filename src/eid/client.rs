@@ -1,0 +1,165 @@
+//! The relying-party side of an e-ID sign-in: authorization code flow with PKCE against a
+//! provider found by discovery, and validation of its signed ID token (signature against the
+//! provider's JWKS, issuer, audience, expiry, nonce) by the `openidconnect` crate.
+
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+use openidconnect::core::{CoreAuthenticationFlow, CoreProviderMetadata};
+use openidconnect::{
+    AuthorizationCode, ClientId, ClientSecret, CsrfToken, IssuerUrl, Nonce, OAuth2TokenResponse,
+    PkceCodeChallenge, PkceCodeVerifier, RedirectUrl, Scope, TokenResponse,
+};
+
+use super::claims::EidClient;
+use crate::config::EidSettings;
+use crate::domain::identity::ApplicantId;
+
+/// Where the provider sends the browser back; registered with the provider.
+pub const CALLBACK_PATH: &str = "/s/eid/callback";
+
+/// Discovery (and the signing keys it brings) is re-read this often, so that a provider's key
+/// rotation is picked up without a restart.
+const DISCOVERY_FRESH_FOR: Duration = Duration::from_secs(600);
+
+#[derive(Debug, thiserror::Error)]
+pub enum EidError {
+    #[error("the identity provider could not be used: {0}")]
+    Provider(String),
+    #[error("the identity provider did not accept the sign-in: {0}")]
+    Refused(String),
+    #[error("the ID token is not valid: {0}")]
+    InvalidToken(String),
+    #[error("the ID token carries no usable `{0}` claim")]
+    NoIdentity(String),
+}
+
+/// What the browser is sent to, and what must be kept until it comes back.
+pub struct Authorization {
+    pub url: url::Url,
+    pub state: String,
+    pub nonce: String,
+    pub pkce_verifier: String,
+}
+
+pub struct Provider {
+    settings: EidSettings,
+    redirect_url: RedirectUrl,
+    http: reqwest::Client,
+    discovered: Mutex<Option<(Instant, EidClient)>>,
+}
+
+impl Provider {
+    pub fn new(settings: EidSettings, public_url: &str) -> Result<Self, EidError> {
+        let redirect_url = RedirectUrl::new(format!("{public_url}{CALLBACK_PATH}"))
+            .map_err(|e| EidError::Provider(format!("callback URL: {e}")))?;
+        // No redirects: the OpenID specification forbids following them on these requests
+        // (SSRF), and a short timeout keeps a slow provider from holding survey pages.
+        let http = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .timeout(Duration::from_secs(10))
+            .build()
+            .map_err(|e| EidError::Provider(e.to_string()))?;
+        Ok(Self {
+            settings,
+            redirect_url,
+            http,
+            discovered: Mutex::new(None),
+        })
+    }
+
+    async fn client(&self) -> Result<EidClient, EidError> {
+        if let Ok(guard) = self.discovered.lock() {
+            if let Some((at, client)) = guard.as_ref() {
+                if at.elapsed() < DISCOVERY_FRESH_FOR {
+                    return Ok(client.clone());
+                }
+            }
+        }
+        let issuer = IssuerUrl::new(self.settings.issuer.clone())
+            .map_err(|e| EidError::Provider(format!("issuer URL: {e}")))?;
+        let metadata = CoreProviderMetadata::discover_async(issuer, &self.http)
+            .await
+            .map_err(|e| EidError::Provider(format!("discovery: {e}")))?;
+        let client = EidClient::from_provider_metadata(
+            metadata,
+            ClientId::new(self.settings.client_id.clone()),
+            self.settings.client_secret.clone().map(ClientSecret::new),
+        )
+        .set_redirect_uri(self.redirect_url.clone());
+        if let Ok(mut guard) = self.discovered.lock() {
+            *guard = Some((Instant::now(), client.clone()));
+        }
+        Ok(client)
+    }
+
+    /// Starts a sign-in: fresh state, nonce and PKCE verifier.
+    pub async fn authorize(&self) -> Result<Authorization, EidError> {
+        let client = self.client().await?;
+        let (challenge, verifier) = PkceCodeChallenge::new_random_sha256();
+        let (url, state, nonce) = client
+            .authorize_url(
+                CoreAuthenticationFlow::AuthorizationCode,
+                CsrfToken::new_random,
+                Nonce::new_random,
+            )
+            .add_scope(Scope::new("openid".into()))
+            .set_pkce_challenge(challenge)
+            .url();
+        Ok(Authorization {
+            url,
+            state: state.secret().clone(),
+            nonce: nonce.secret().clone(),
+            pkce_verifier: verifier.secret().clone(),
+        })
+    }
+
+    /// Redeems the code, validates the ID token, and returns the identity it vouches for.
+    /// Nothing of the token is kept: only the normalised identity leaves this function.
+    pub async fn identify(
+        &self,
+        code: &str,
+        pkce_verifier: String,
+        nonce: &str,
+    ) -> Result<ApplicantId, EidError> {
+        let client = self.client().await?;
+        let response = client
+            .exchange_code(AuthorizationCode::new(code.to_owned()))
+            .map_err(|e| EidError::Provider(e.to_string()))?
+            .set_pkce_verifier(PkceCodeVerifier::new(pkce_verifier))
+            .request_async(&self.http)
+            .await
+            .map_err(|e| EidError::Refused(e.to_string()))?;
+        let id_token = response
+            .id_token()
+            .ok_or_else(|| EidError::Refused("no ID token in the token response".into()))?;
+        let verifier = client.id_token_verifier();
+        let claims = id_token
+            .claims(&verifier, &Nonce::new(nonce.to_owned()))
+            .map_err(|e| EidError::InvalidToken(e.to_string()))?;
+        // The access token is bound to the ID token (at_hash) when the provider says so.
+        if let Some(expected) = claims.access_token_hash() {
+            let signing_alg = id_token
+                .signing_alg()
+                .map_err(|e| EidError::InvalidToken(e.to_string()))?;
+            let key = id_token
+                .signing_key(&verifier)
+                .map_err(|e| EidError::InvalidToken(e.to_string()))?;
+            let actual = openidconnect::AccessTokenHash::from_token(
+                response.access_token(),
+                signing_alg,
+                key,
+            )
+            .map_err(|e| EidError::InvalidToken(e.to_string()))?;
+            if actual != *expected {
+                return Err(EidError::InvalidToken("access token hash mismatch".into()));
+            }
+        }
+        let claim = &self.settings.identity_claim;
+        let raw = claims
+            .additional_claims()
+            .text(claim)
+            .ok_or_else(|| EidError::NoIdentity(claim.clone()))?;
+        ApplicantId::parse(&raw).map_err(|_| EidError::NoIdentity(claim.clone()))
+    }
+}

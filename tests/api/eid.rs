@@ -1,0 +1,339 @@
+//! Identity-verified surveys against a real OpenID Connect provider over HTTP: the development
+//! provider, with discovery, a JWKS and RS256-signed ID tokens, started next to the app.
+
+use std::net::TcpListener;
+
+use hailong::dev_idp::{self, DevIdpConfig, Misbehaviour, DEMO_CITIZENS};
+
+use crate::helpers::{csrf_of, spawn_app_with, TestApp, TestDb};
+
+/// The applicant of the verified dossiers below, and someone else.
+pub const APPLICANT: usize = 0;
+const SOMEONE_ELSE: usize = 1;
+
+pub struct Verified {
+    pub app: TestApp,
+    issuer: String,
+    idp: actix_web::dev::ServerHandle,
+}
+
+impl Verified {
+    pub async fn stop(&self) {
+        self.idp.stop(false).await;
+        self.app.stop().await;
+    }
+}
+
+/// An app whose agency AG-X-OCEO is `verified`, and a provider that misbehaves as told.
+pub async fn verified_app(misbehaviour: Misbehaviour, extra: &[(&'static str, &str)]) -> Verified {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let issuer = format!("http://{}", listener.local_addr().unwrap());
+    let db = TestDb::new();
+    let mut overrides = vec![("HAILONG_EID_ISSUER", issuer.as_str())];
+    overrides.extend_from_slice(extra);
+    let settings = db.settings_with(&overrides);
+    let app = spawn_app_with(db, settings).await;
+    // The provider learns the app's callback only now that the app has its port; hailong
+    // reads discovery lazily, at the first sign-in.
+    let server = dev_idp::start(
+        listener,
+        DevIdpConfig {
+            issuer: issuer.clone(),
+            client_id: "hailong".into(),
+            client_secret: None,
+            redirect_uris: vec![format!("{}/s/eid/callback", app.address)],
+            identity_claim: "citizen_id".into(),
+            misbehaviour,
+        },
+    )
+    .unwrap();
+    let idp = server.handle();
+    tokio::spawn(server);
+    app.seed();
+    assert!(
+        hailong::db::agencies::set_survey_policy(&mut app.conn(), "AG-X-OCEO", "verified").unwrap()
+    );
+    Verified { app, issuer, idp }
+}
+
+/// Issues a survey for a dossier of the verified agency filed by `DEMO_CITIZENS[applicant]`.
+pub async fn issue(app: &TestApp, dossier_id: &str, applicant: usize) -> String {
+    let key = app.new_api_key(&format!("client for {dossier_id}"));
+    let mut dossier = crate::helpers::valid_dossier(dossier_id);
+    dossier["applicant_id"] = DEMO_CITIZENS[applicant].citizen_id.into();
+    let response = app.post_dossiers(&key, &dossier).await;
+    assert_eq!(response.status(), 201);
+    let body: serde_json::Value = response.json().await.unwrap();
+    let url = body["dossiers"][0]["survey_url"].as_str().unwrap();
+    url.strip_prefix(&app.address).unwrap().to_owned()
+}
+
+fn location(response: &reqwest::Response) -> String {
+    response.headers()["location"].to_str().unwrap().to_owned()
+}
+
+/// What a sign-in left to look at: the callback's response and the nonce that was sent.
+struct SignedIn {
+    callback: reqwest::Response,
+    callback_url: String,
+    nonce: String,
+}
+
+/// Clicks "sign in" on the survey, picks a citizen on the provider's page, follows the
+/// provider back to hailong's callback.
+async fn sign_in(v: &Verified, survey_path: &str, citizen: usize) -> SignedIn {
+    let app = &v.app;
+    let start = app.get(&format!("{survey_path}/sign-in")).await;
+    assert_eq!(start.status(), 303);
+    let authorize = location(&start);
+    assert!(authorize.starts_with(&format!("{}/authorize?", v.issuer)));
+    let url = url::Url::parse(&authorize).unwrap();
+    let params: Vec<(String, String)> = url.query_pairs().into_owned().collect();
+    let param = |name: &str| {
+        params
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.clone())
+            .unwrap_or_default()
+    };
+    assert_eq!(param("code_challenge_method"), "S256", "PKCE");
+    assert!(!param("nonce").is_empty());
+    assert!(
+        !authorize.contains(survey_path.trim_start_matches("/s/")),
+        "the survey token never leaves for the provider"
+    );
+
+    let login_page = app.client.get(&authorize).send().await.unwrap();
+    assert_eq!(login_page.status(), 200);
+    assert!(login_page
+        .text()
+        .await
+        .unwrap()
+        .contains(DEMO_CITIZENS[citizen].name));
+
+    let mut form = params.clone();
+    form.push(("citizen".into(), citizen.to_string()));
+    let approved = app
+        .client
+        .post(format!("{}/authorize", v.issuer))
+        .form(&form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(approved.status(), 303);
+    let callback_url = location(&approved);
+    assert!(callback_url.starts_with(&format!("{}/s/eid/callback?", app.address)));
+    let callback = app.client.get(&callback_url).send().await.unwrap();
+    SignedIn {
+        callback,
+        callback_url,
+        nonce: param("nonce"),
+    }
+}
+
+async fn answer(app: &TestApp, survey_path: &str) -> reqwest::Response {
+    let page = app.get(survey_path).await;
+    assert_eq!(page.status(), 200);
+    let csrf = csrf_of(&page.text().await.unwrap());
+    app.submit(
+        survey_path,
+        &[("csrf", csrf.as_str()), ("q_A1", "4"), ("q_A2", "5")],
+    )
+    .await
+}
+
+fn sign_ins_left(app: &TestApp) -> i64 {
+    hailong::db::eid_sign_ins::count(&mut app.conn()).unwrap()
+}
+
+#[tokio::test]
+async fn the_applicant_signs_in_answers_once_and_no_trace_of_the_sign_in_remains() {
+    let v = verified_app(Misbehaviour::None, &[]).await;
+    let app = &v.app;
+    let path = issue(app, "EID.1", APPLICANT).await;
+
+    // Before signing in: a page that asks for the e-ID, and no form to answer.
+    let page = app.get(&path).await;
+    assert_eq!(page.status(), 200);
+    let text = page.text().await.unwrap();
+    assert!(text.contains("Đăng nhập bằng định danh điện tử"));
+    assert!(!text.contains("name=\"csrf\""), "no answer form yet");
+    assert!(!text.contains("<script"));
+    // Answering without signing in is refused and stores nothing.
+    let refused = app.submit(&path, &[("q_A1", "4")]).await;
+    assert_eq!(refused.status(), 403);
+
+    let signed_in = sign_in(&v, &path, APPLICANT).await;
+    assert_eq!(signed_in.callback.status(), 303);
+    assert_eq!(
+        location(&signed_in.callback),
+        format!("{path}?lang=vi"),
+        "back to the survey"
+    );
+
+    let stored = answer(app, &path).await;
+    assert_eq!(stored.status(), 200);
+    assert!(stored.text().await.unwrap().contains("Cảm ơn"));
+    assert_eq!(
+        sign_ins_left(app),
+        0,
+        "the sign-in ends with the submission"
+    );
+    assert_eq!(answer_again(app, &path).await, 200, "answered page");
+
+    // Nothing of the ID token anywhere: not the citizen's number, name or subject, not the
+    // nonce that bound the token to this sign-in.
+    let dump = crate::helpers::dump_database(&app.db);
+    let citizen = &DEMO_CITIZENS[APPLICANT];
+    for needle in [
+        citizen.citizen_id,
+        citizen.name,
+        &dev_idp::subject(citizen.citizen_id),
+        &signed_in.nonce,
+    ] {
+        assert!(!dump.contains(needle), "the database holds {needle:?}");
+    }
+    assert!(dump.contains("EID.1"), "the dump does see the data");
+    v.stop().await;
+}
+
+/// The survey page once it has been answered (a second visit).
+async fn answer_again(app: &TestApp, path: &str) -> u16 {
+    let page = app.get(path).await;
+    let status = page.status().as_u16();
+    assert!(page.text().await.unwrap().contains("đã được trả lời"));
+    status
+}
+
+#[tokio::test]
+async fn someone_else_is_told_the_survey_belongs_to_another_person() {
+    let v = verified_app(Misbehaviour::None, &[]).await;
+    let app = &v.app;
+    let path = issue(app, "EID.2", APPLICANT).await;
+
+    let signed_in = sign_in(&v, &path, SOMEONE_ELSE).await;
+    assert_eq!(signed_in.callback.status(), 403);
+    assert!(signed_in
+        .callback
+        .text()
+        .await
+        .unwrap()
+        .contains("thuộc về người khác"));
+    assert_eq!(sign_ins_left(app), 0);
+
+    // Still no way to answer, and the real applicant can still sign in.
+    let page = app.get(&path).await.text().await.unwrap();
+    assert!(!page.contains("name=\"csrf\""));
+    let applicant = sign_in(&v, &path, APPLICANT).await;
+    assert_eq!(applicant.callback.status(), 303);
+    v.stop().await;
+}
+
+#[tokio::test]
+async fn tokens_that_are_expired_wrongly_signed_or_for_another_client_are_refused() {
+    for misbehaviour in [
+        Misbehaviour::ExpiredToken,
+        Misbehaviour::ForeignKey,
+        Misbehaviour::WrongAudience,
+    ] {
+        let v = verified_app(misbehaviour.clone(), &[]).await;
+        let app = &v.app;
+        let path = issue(app, "EID.3", APPLICANT).await;
+
+        let signed_in = sign_in(&v, &path, APPLICANT).await;
+        assert_eq!(
+            signed_in.callback.status(),
+            401,
+            "{misbehaviour:?} was accepted"
+        );
+        assert!(signed_in
+            .callback
+            .text()
+            .await
+            .unwrap()
+            .contains("Không xác thực được"));
+        let page = app.get(&path).await.text().await.unwrap();
+        assert!(!page.contains("name=\"csrf\""), "{misbehaviour:?}");
+        assert_eq!(sign_ins_left(app), 0);
+        v.stop().await;
+    }
+}
+
+#[tokio::test]
+async fn a_replayed_nonce_or_callback_is_refused() {
+    let v = verified_app(Misbehaviour::ReplayFirstNonce, &[]).await;
+    let app = &v.app;
+    let first = issue(app, "EID.4a", APPLICANT).await;
+    let second = issue(app, "EID.4b", APPLICANT).await;
+
+    // The first sign-in is genuine (its token carries its own nonce).
+    let signed_in = sign_in(&v, &first, APPLICANT).await;
+    assert_eq!(signed_in.callback.status(), 303);
+    // The same callback again (a replay of code and state): nothing left to redeem.
+    let replayed = app
+        .client
+        .get(&signed_in.callback_url)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(replayed.status(), 400);
+    // The replay changed nothing: the genuine sign-in still answers its survey.
+    assert_eq!(answer(app, &first).await.status(), 200);
+
+    // The provider now hands out a token bearing the first sign-in's nonce.
+    let replay = sign_in(&v, &second, APPLICANT).await;
+    assert_eq!(replay.callback.status(), 401);
+    v.stop().await;
+}
+
+#[tokio::test]
+async fn one_identity_answers_at_most_the_daily_limit() {
+    let v = verified_app(Misbehaviour::None, &[("HAILONG_EID_DAILY_LIMIT", "1")]).await;
+    let app = &v.app;
+    let first = issue(app, "EID.5a", APPLICANT).await;
+    let second = issue(app, "EID.5b", APPLICANT).await;
+
+    assert_eq!(sign_in(&v, &first, APPLICANT).await.callback.status(), 303);
+    assert_eq!(answer(app, &first).await.status(), 200);
+
+    let over = sign_in(&v, &second, APPLICANT).await;
+    assert_eq!(over.callback.status(), 429);
+    assert!(over
+        .callback
+        .text()
+        .await
+        .unwrap()
+        .contains("giới hạn trong ngày"));
+    let page = app.get(&second).await.text().await.unwrap();
+    assert!(!page.contains("name=\"csrf\""), "still closed today");
+    v.stop().await;
+}
+
+#[tokio::test]
+async fn a_sign_in_opens_only_its_own_survey() {
+    let v = verified_app(Misbehaviour::None, &[]).await;
+    let app = &v.app;
+    let mine = issue(app, "EID.6a", APPLICANT).await;
+    let also_mine = issue(app, "EID.6b", APPLICANT).await;
+
+    assert_eq!(sign_in(&v, &mine, APPLICANT).await.callback.status(), 303);
+    let other = app.get(&also_mine).await.text().await.unwrap();
+    assert!(
+        !other.contains("name=\"csrf\""),
+        "each survey needs its own sign-in"
+    );
+    v.stop().await;
+}
+
+#[tokio::test]
+async fn link_surveys_are_unchanged_and_a_missing_provider_is_a_clear_503() {
+    // No provider configured: a `verified` agency's survey says it is unavailable.
+    let app = crate::helpers::spawn_app().await;
+    let path = app.issue_survey("EID.7").await;
+    assert_eq!(app.get(&path).await.status(), 200, "link policy: open");
+    hailong::db::agencies::set_survey_policy(&mut app.conn(), "AG-X-OCEO", "verified").unwrap();
+    let page = app.get(&path).await;
+    assert_eq!(page.status(), 503);
+    assert!(page.text().await.unwrap().contains("tạm thời gián đoạn"));
+    app.stop().await;
+}
