@@ -67,6 +67,10 @@ pub enum Command {
         responses: Vec<usize>,
         #[arg(long, default_value_t = 200)]
         replicates: u32,
+        /// Internal: measure the files of this folder and print the figures as JSON (the
+        /// parent process generates the data, so that peak memory is the analysis's own).
+        #[arg(long, hide = true)]
+        measure: Option<std::path::PathBuf>,
     },
     /// Manage questionnaire versions.
     Questionnaire {
@@ -334,7 +338,13 @@ pub async fn run(command: Command, settings: Settings) -> anyhow::Result<()> {
         Command::BenchAnalysis {
             responses,
             replicates,
+            measure: None,
         } => bench_analysis(&responses, replicates)?,
+        Command::BenchAnalysis {
+            replicates,
+            measure: Some(dir),
+            ..
+        } => bench_measure(&dir, replicates)?,
         Command::Export { out } => {
             let done = tokio::task::spawn_blocking(move || -> anyhow::Result<_> {
                 let mut conn = open(&settings)?;
@@ -461,7 +471,17 @@ pub fn bench_analysis(sizes: &[usize], replicates: u32) -> anyhow::Result<()> {
     );
     for &size in sizes {
         let dir = tempfile::tempdir()?;
-        let f = hailong_analysis::bench::run(dir.path(), &questionnaire, size, replicates)?;
+        let generated = hailong_analysis::bench::generate(dir.path(), &questionnaire, size, 7)?;
+        let output = std::process::Command::new(std::env::current_exe()?)
+            .arg("bench-analysis")
+            .arg("--replicates")
+            .arg(replicates.to_string())
+            .arg("--measure")
+            .arg(dir.path())
+            .stderr(std::process::Stdio::inherit())
+            .output()?;
+        anyhow::ensure!(output.status.success(), "the measuring process failed");
+        let f: hailong_analysis::bench::Figures = serde_json::from_slice(&output.stdout)?;
         let rate = |s: f64| {
             if s > 0.0 {
                 size as f64 / s
@@ -471,9 +491,9 @@ pub fn bench_analysis(sizes: &[usize], replicates: u32) -> anyhow::Result<()> {
         };
         println!(
             "{:>10} {:>11} {:>10} | {:>7.2} {:>11.0} | {:>13.2} {:>11.0} | {:>12.2} {:>11.0} | {:>8.0} {:>8.0}",
-            f.generated.responses,
-            f.generated.answers,
-            f.generated.dossiers,
+            generated.responses,
+            generated.answers,
+            generated.dossiers,
             f.load_s,
             rate(f.load_s),
             f.deterministic_s,
@@ -487,6 +507,14 @@ pub fn bench_analysis(sizes: &[usize], replicates: u32) -> anyhow::Result<()> {
     println!(
         "(bootstrap: {replicates} replicates; peak memory measured from the start of loading)"
     );
+    Ok(())
+}
+
+/// The measuring half of `bench-analysis`, in its own process.
+pub fn bench_measure(dir: &std::path::Path, replicates: u32) -> anyhow::Result<()> {
+    let questionnaire = Questionnaire::from_json(crate::survey::DEFAULT_QUESTIONNAIRE)?;
+    let figures = hailong_analysis::bench::measure(dir, &questionnaire, replicates)?;
+    println!("{}", serde_json::to_string(&figures)?);
     Ok(())
 }
 

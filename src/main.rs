@@ -3,6 +3,11 @@ use hailong::cli::{self, Cli, Command};
 use hailong::config::Settings;
 use hailong::telemetry;
 
+/// mimalloc rather than the system allocator: the analysis allocates and frees large column
+/// buffers from many threads, where glibc's arenas keep freed memory resident (and are slower).
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[tokio::main]
 async fn main() -> std::process::ExitCode {
     let cli = Cli::parse();
@@ -10,9 +15,14 @@ async fn main() -> std::process::ExitCode {
     if let Some(Command::BenchAnalysis {
         responses,
         replicates,
+        measure,
     }) = &cli.command
     {
-        return match cli::bench_analysis(responses, *replicates) {
+        let outcome = match measure {
+            Some(dir) => cli::bench_measure(dir, *replicates),
+            None => cli::bench_analysis(responses, *replicates),
+        };
+        return match outcome {
             Ok(()) => std::process::ExitCode::SUCCESS,
             Err(e) => {
                 eprintln!("hailong bench-analysis: {e:#}");

@@ -234,8 +234,9 @@ fn reset_peak() {
     let _ = std::fs::write("/proc/self/clear_refs", "5");
 }
 
+/// What one measurement found. Serialised as JSON by the measuring process.
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Figures {
-    pub generated: Generated,
     pub load_s: f64,
     pub deterministic_s: f64,
     pub bootstrap_s: f64,
@@ -246,14 +247,9 @@ pub struct Figures {
     pub peak_mib: Option<f64>,
 }
 
-/// Generates `responses` responses into `dir`, then times the three stages.
-pub fn run(
-    dir: &Path,
-    questionnaire: &Questionnaire,
-    responses: usize,
-    replicates: u32,
-) -> Result<Figures> {
-    let generated = generate(dir, questionnaire, responses, 7)?;
+/// Times the three stages on the files of `dir`. Run it in a fresh process (as `hailong
+/// bench-analysis` does) so that the peak memory is the analysis's own, not the generator's.
+pub fn measure(dir: &Path, questionnaire: &Questionnaire, replicates: u32) -> Result<Figures> {
     reset_peak();
     let started = Instant::now();
     let inputs = read_inputs(dir, questionnaire.clone())?;
@@ -279,7 +275,6 @@ pub fn run(
     let bootstrap_s = (started.elapsed().as_secs_f64() - deterministic_s).max(0.0);
     debug_assert_eq!(deterministic.scores.len(), with_bootstrap.scores.len());
     Ok(Figures {
-        generated,
         load_s,
         deterministic_s,
         bootstrap_s,

@@ -11,6 +11,7 @@ mod dashboards;
 mod delivery;
 mod demo;
 mod eid;
+mod faults;
 mod health;
 mod helpers;
 mod ingest;
