@@ -12,6 +12,7 @@ mod delivery;
 mod demo;
 mod eid;
 mod faults;
+mod fuzz;
 mod health;
 mod helpers;
 mod ingest;
