@@ -384,166 +384,217 @@ fn responses(table: &Table, agencies: &Agencies) -> Result<(Responses, HashMap<S
     Ok((out, index))
 }
 
-/// The answers, checked with polars joins on the whole column rather than row by row through
-/// a map of text ids: at tens of millions of rows this is what loading costs. Errors are the
-/// same as everywhere: the first bad row, by line, with the field and the reason.
+/// Rows of the answers checked at a time when they come from Parquet: the file is read slice
+/// by slice, so that loading tens of millions of answers never holds all their text at once.
+const ANSWER_SLICE_ROWS: usize = 4_000_000;
+
+/// Where the answers come from: a frame already in memory (CSV, or frames handed over), or a
+/// Parquet file read slice by slice.
+enum AnswersSource<'a> {
+    Frame(Table),
+    Parquet { dir: &'a Path, slice_rows: usize },
+}
+
+/// The answers, checked with polars joins on whole columns rather than row by row through a
+/// map of text ids: at tens of millions of rows this is what loading costs. Errors are the same
+/// as everywhere: the first bad row, by line, with the field and the reason.
 fn answers(
-    table: Table,
-    reread_from: Option<&Path>,
+    source: AnswersSource<'_>,
     response_ids: &HashMap<String, u32>,
     questionnaire: &Questionnaire,
 ) -> Result<Answers> {
-    for field in ["response_id", "item_code", "value"] {
-        if table.frame.column(field).is_err() {
-            return Err(AnalysisError::input(
-                &table.name,
-                1,
-                field,
-                "missing column",
-            ));
+    let mut checker = AnswerChecker::new(response_ids, questionnaire)?;
+    match source {
+        AnswersSource::Frame(table) => {
+            let raw = |row: usize, field: &str| cell_text(&table.frame, row, field);
+            checker.check(&table.name, &table.frame, 0, &raw)?;
+        }
+        AnswersSource::Parquet { dir, slice_rows } => {
+            let path = dir.join("answers.parquet").to_string_lossy().into_owned();
+            let name = "answers.parquet";
+            // An error message quoting a raw value reads the file again (errors are rare).
+            let raw = |row: usize, field: &str| {
+                read_table_as(dir, "answers", false)
+                    .map(|t| cell_text(&t.frame, row, field))
+                    .unwrap_or_default()
+            };
+            let mut offset = 0usize;
+            loop {
+                let slice = LazyFrame::scan_parquet(
+                    PlRefPath::new(path.as_str()),
+                    ScanArgsParquet::default(),
+                )
+                .and_then(|lf| lf.slice(offset as i64, slice_rows as IdxSize).collect())
+                .map_err(|e| AnalysisError::file(name, e.to_string()))?;
+                if slice.height() == 0 && offset > 0 {
+                    break;
+                }
+                checker.check(name, &slice, offset, &raw)?;
+                offset += slice.height();
+                if slice.height() < slice_rows {
+                    break;
+                }
+            }
         }
     }
-    let (codes, ids): (Vec<&str>, Vec<u32>) =
-        response_ids.iter().map(|(k, v)| (k.as_str(), *v)).unzip();
-    let known_responses = DataFrame::new_infer_height(vec![
-        Column::new("response_id".into(), codes),
-        Column::new("rid".into(), ids),
-    ])?;
-    let known_items = DataFrame::new_infer_height(vec![
-        Column::new(
-            "item_code".into(),
-            questionnaire
-                .items
-                .iter()
-                .map(|i| i.code.as_str())
-                .collect::<Vec<_>>(),
-        ),
-        Column::new(
-            "item".into(),
-            (0..questionnaire.items.len() as u32).collect::<Vec<_>>(),
-        ),
-    ])?;
-    let value_is_integer = table.frame.column("value")?.dtype().is_integer();
-    let value = if value_is_integer {
-        col("value").cast(DataType::Int64)
-    } else {
-        col("value").cast(DataType::String).cast(DataType::Int64)
-    };
-    let mut left = JoinArgs::new(JoinType::Left);
-    left.maintain_order = MaintainOrderJoin::Left;
-    let checked = table
-        .frame
-        .clone()
-        .lazy()
-        .select([
-            col("response_id").cast(DataType::String),
-            col("item_code").cast(DataType::String),
-            value.alias("v"),
-        ])
-        .join(
-            known_responses.lazy(),
-            [col("response_id")],
-            [col("response_id")],
-            left.clone(),
-        )
-        .join(
-            known_items.lazy(),
-            [col("item_code")],
-            [col("item_code")],
-            left,
-        )
-        .select([col("rid"), col("item"), col("v")])
-        .collect()?;
-    // The text of tens of millions of ids is not needed any more: when the table came from a
-    // file, free it now; an error message that quotes a raw value reads the file again.
-    let Table { name, frame } = table;
-    let kept = if reread_from.is_some() {
-        DataFrame::empty()
-    } else {
-        frame
-    };
-    let table = Table {
-        name,
-        frame: DataFrame::empty(),
-    };
-    let (rids, items, values) = (
-        checked.column("rid")?.u32()?,
-        checked.column("item")?.u32()?,
-        checked.column("v")?.i64()?,
-    );
+    Ok(checker.out)
+}
 
-    let raw = |row: usize, field: &str| -> String {
-        match reread_from {
-            Some(dir) => read_table_as(dir, "answers", false)
-                .map(|t| cell_text(&t.frame, row, field))
-                .unwrap_or_default(),
-            None => cell_text(&kept, row, field),
-        }
-    };
-    let error = |row: usize, field: &str, message: String| {
-        AnalysisError::input(&table.name, table.line(row), field, message)
-    };
-    let words = questionnaire.items.len().div_ceil(64);
-    let mut answered = vec![0u64; response_ids.len() * words];
-    let mut out = Answers {
-        response: Vec::with_capacity(checked.height()),
-        item: Vec::with_capacity(checked.height()),
-        value: Vec::with_capacity(checked.height()),
-    };
-    for row in 0..checked.height() {
-        let Some(rid) = rids.get(row) else {
-            return Err(error(
-                row,
-                "response_id",
-                format!("unknown response {:?}", raw(row, "response_id")),
-            ));
-        };
-        let Some(item) = items.get(row) else {
-            return Err(error(
-                row,
-                "item_code",
-                format!("unknown item {:?}", raw(row, "item_code")),
-            ));
-        };
-        let item = item as usize;
-        let (word, bit) = (rid as usize * words + item / 64, 1u64 << (item % 64));
-        if answered[word] & bit != 0 {
-            let message = format!(
-                "a second answer to item {:?} of response {:?}",
-                questionnaire.items[item].code,
-                raw(row, "response_id")
-            );
-            return Err(error(row, "item_code", message));
-        }
-        answered[word] |= bit;
-        let spec = &questionnaire.items[item];
-        let range = match spec.kind {
-            ItemKind::Likert5 => "an integer from 1 to 5",
-            ItemKind::YesNo => "0 or 1",
-        };
-        let Some(value) = values.get(row) else {
-            return Err(error(
-                row,
-                "value",
-                format!(
-                    "{:?} is not an integer; item {} takes {range}",
-                    raw(row, "value"),
-                    spec.code
-                ),
-            ));
-        };
-        if !spec.accepts(value) {
-            return Err(error(
-                row,
-                "value",
-                format!("{value} is out of range; item {} takes {range}", spec.code),
-            ));
-        }
-        out.response.push(rid);
-        out.item.push(item as u32);
-        out.value.push(value as i32);
+/// Checks answers slice after slice against the responses and the questionnaire.
+struct AnswerChecker<'q> {
+    known_responses: DataFrame,
+    known_items: DataFrame,
+    questionnaire: &'q Questionnaire,
+    /// One bit per (response, item): a second answer to the same item is an error.
+    answered: Vec<u64>,
+    words: usize,
+    out: Answers,
+}
+
+impl<'q> AnswerChecker<'q> {
+    fn new(response_ids: &HashMap<String, u32>, questionnaire: &'q Questionnaire) -> Result<Self> {
+        let (codes, ids): (Vec<&str>, Vec<u32>) =
+            response_ids.iter().map(|(k, v)| (k.as_str(), *v)).unzip();
+        let known_responses = DataFrame::new_infer_height(vec![
+            Column::new("response_id".into(), codes),
+            Column::new("rid".into(), ids),
+        ])?;
+        let known_items = DataFrame::new_infer_height(vec![
+            Column::new(
+                "item_code".into(),
+                questionnaire
+                    .items
+                    .iter()
+                    .map(|i| i.code.as_str())
+                    .collect::<Vec<_>>(),
+            ),
+            Column::new(
+                "item".into(),
+                (0..questionnaire.items.len() as u32).collect::<Vec<_>>(),
+            ),
+        ])?;
+        let words = questionnaire.items.len().div_ceil(64);
+        Ok(Self {
+            known_responses,
+            known_items,
+            questionnaire,
+            answered: vec![0u64; response_ids.len() * words],
+            words,
+            out: Answers::default(),
+        })
     }
-    Ok(out)
+
+    /// Checks one slice whose first row is row `offset` of the table; `raw` gives a cell of
+    /// the table as written, for error messages.
+    fn check(
+        &mut self,
+        name: &str,
+        slice: &DataFrame,
+        offset: usize,
+        raw: &dyn Fn(usize, &str) -> String,
+    ) -> Result<()> {
+        for field in ["response_id", "item_code", "value"] {
+            if slice.column(field).is_err() {
+                return Err(AnalysisError::input(name, 1, field, "missing column"));
+            }
+        }
+        let value = if slice.column("value")?.dtype().is_integer() {
+            col("value").cast(DataType::Int64)
+        } else {
+            col("value").cast(DataType::String).cast(DataType::Int64)
+        };
+        let mut left = JoinArgs::new(JoinType::Left);
+        left.maintain_order = MaintainOrderJoin::Left;
+        let checked = slice
+            .clone()
+            .lazy()
+            .select([
+                col("response_id").cast(DataType::String),
+                col("item_code").cast(DataType::String),
+                value.alias("v"),
+            ])
+            .join(
+                self.known_responses.clone().lazy(),
+                [col("response_id")],
+                [col("response_id")],
+                left.clone(),
+            )
+            .join(
+                self.known_items.clone().lazy(),
+                [col("item_code")],
+                [col("item_code")],
+                left,
+            )
+            .select([col("rid"), col("item"), col("v")])
+            .collect()?;
+        let (rids, items, values) = (
+            checked.column("rid")?.u32()?,
+            checked.column("item")?.u32()?,
+            checked.column("v")?.i64()?,
+        );
+        // Rows are numbered in the whole table: the header is line 1.
+        let error = |row: usize, field: &str, message: String| {
+            AnalysisError::input(name, offset + row + 2, field, message)
+        };
+        let questionnaire = self.questionnaire;
+        self.out.response.reserve(checked.height());
+        self.out.item.reserve(checked.height());
+        self.out.value.reserve(checked.height());
+        for row in 0..checked.height() {
+            let Some(rid) = rids.get(row) else {
+                return Err(error(
+                    row,
+                    "response_id",
+                    format!("unknown response {:?}", raw(offset + row, "response_id")),
+                ));
+            };
+            let Some(item) = items.get(row) else {
+                return Err(error(
+                    row,
+                    "item_code",
+                    format!("unknown item {:?}", raw(offset + row, "item_code")),
+                ));
+            };
+            let item = item as usize;
+            let (word, bit) = (rid as usize * self.words + item / 64, 1u64 << (item % 64));
+            if self.answered[word] & bit != 0 {
+                let message = format!(
+                    "a second answer to item {:?} of response {:?}",
+                    questionnaire.items[item].code,
+                    raw(offset + row, "response_id")
+                );
+                return Err(error(row, "item_code", message));
+            }
+            self.answered[word] |= bit;
+            let spec = &questionnaire.items[item];
+            let range = match spec.kind {
+                ItemKind::Likert5 => "an integer from 1 to 5",
+                ItemKind::YesNo => "0 or 1",
+            };
+            let Some(value) = values.get(row) else {
+                return Err(error(
+                    row,
+                    "value",
+                    format!(
+                        "{:?} is not an integer; item {} takes {range}",
+                        raw(offset + row, "value"),
+                        spec.code
+                    ),
+                ));
+            };
+            if !spec.accepts(value) {
+                return Err(error(
+                    row,
+                    "value",
+                    format!("{value} is out of range; item {} takes {range}", spec.code),
+                ));
+            }
+            self.out.response.push(rid);
+            self.out.item.push(item as u32);
+            self.out.value.push(value as i32);
+        }
+        Ok(())
+    }
 }
 
 /// Reads the questionnaire's JSON interchange form.
@@ -562,12 +613,15 @@ pub fn read_inputs(dir: &Path, questionnaire: Questionnaire) -> Result<Inputs> {
     let agencies = agencies(&read_table(dir, "agencies")?)?;
     let dossiers = dossiers(&read_table(dir, "dossiers")?, &agencies)?;
     let (responses, response_ids) = responses(&read_table(dir, "responses")?, &agencies)?;
-    let answers = answers(
-        read_table_as(dir, "answers", false)?,
-        Some(dir),
-        &response_ids,
-        &questionnaire,
-    )?;
+    let source = if !dir.join("answers.csv").exists() && dir.join("answers.parquet").exists() {
+        AnswersSource::Parquet {
+            dir,
+            slice_rows: ANSWER_SLICE_ROWS,
+        }
+    } else {
+        AnswersSource::Frame(read_table_as(dir, "answers", false)?)
+    };
+    let answers = answers(source, &response_ids, &questionnaire)?;
     Ok(Inputs {
         agencies,
         dossiers,
@@ -601,8 +655,7 @@ pub fn inputs_from_frames(frames: Frames, questionnaire: Questionnaire) -> Resul
     let dossiers = dossiers(&table("dossiers", frames.dossiers)?, &agencies)?;
     let (responses, response_ids) = responses(&table("responses", frames.responses)?, &agencies)?;
     let answers = answers(
-        table("answers", frames.answers)?,
-        None,
+        AnswersSource::Frame(table("answers", frames.answers)?),
         &response_ids,
         &questionnaire,
     )?;
@@ -613,4 +666,117 @@ pub fn inputs_from_frames(frames: Frames, questionnaire: Questionnaire) -> Resul
         answers,
         questionnaire,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn questionnaire() -> Questionnaire {
+        Questionnaire::from_json(
+            r#"{"version":"t","dimensions":[{"code":"A","name_vi":"A","name_en":"A","weight":1.0}],
+               "items":[{"code":"A1","dimension":"A","kind":"likert5","text_vi":"x","text_en":"x"},
+                        {"code":"A2","dimension":"A","kind":"yes_no","direction":"positive","text_vi":"y","text_en":"y"}]}"#,
+        )
+        .unwrap()
+    }
+
+    fn write_answers(dir: &Path, rows: &[(&str, &str, i64)]) {
+        let mut frame = DataFrame::new_infer_height(vec![
+            Column::new(
+                "response_id".into(),
+                rows.iter().map(|r| r.0).collect::<Vec<_>>(),
+            ),
+            Column::new(
+                "item_code".into(),
+                rows.iter().map(|r| r.1).collect::<Vec<_>>(),
+            ),
+            Column::new("value".into(), rows.iter().map(|r| r.2).collect::<Vec<_>>()),
+        ])
+        .unwrap();
+        let file = std::fs::File::create(dir.join("answers.parquet")).unwrap();
+        ParquetWriter::new(file).finish(&mut frame).unwrap();
+    }
+
+    fn ids() -> HashMap<String, u32> {
+        HashMap::from([
+            ("R1".to_owned(), 0),
+            ("R2".to_owned(), 1),
+            ("R3".to_owned(), 2),
+        ])
+    }
+
+    #[test]
+    fn parquet_answers_read_in_slices_equal_one_read_and_errors_keep_their_line() {
+        let dir = tempfile::tempdir().unwrap();
+        let q = questionnaire();
+        let rows = [
+            ("R1", "A1", 4),
+            ("R1", "A2", 1),
+            ("R2", "A1", 5),
+            ("R3", "A1", 2),
+            ("R3", "A2", 0),
+        ];
+        write_answers(dir.path(), &rows);
+        let whole = answers(
+            AnswersSource::Parquet {
+                dir: dir.path(),
+                slice_rows: 100,
+            },
+            &ids(),
+            &q,
+        )
+        .unwrap();
+        let sliced = answers(
+            AnswersSource::Parquet {
+                dir: dir.path(),
+                slice_rows: 2,
+            },
+            &ids(),
+            &q,
+        )
+        .unwrap();
+        assert_eq!(whole.response, vec![0, 0, 1, 2, 2]);
+        assert_eq!(
+            (&whole.response, &whole.item, &whole.value),
+            (&sliced.response, &sliced.item, &sliced.value)
+        );
+
+        // A bad row in the third slice is still named by its line in the file.
+        let mut bad = rows.to_vec();
+        bad[4] = ("R9", "A2", 0);
+        write_answers(dir.path(), &bad);
+        let error = answers(
+            AnswersSource::Parquet {
+                dir: dir.path(),
+                slice_rows: 2,
+            },
+            &ids(),
+            &q,
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(error.contains("answers.parquet"), "{error}");
+        assert!(error.contains("line 6"), "{error}");
+        assert!(error.contains("R9"), "{error}");
+
+        // So is a second answer to an item, across slices.
+        let mut twice = rows.to_vec();
+        twice[2] = ("R1", "A1", 3);
+        write_answers(dir.path(), &twice);
+        let error = answers(
+            AnswersSource::Parquet {
+                dir: dir.path(),
+                slice_rows: 2,
+            },
+            &ids(),
+            &q,
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(
+            error.contains("line 4") && error.contains("second answer"),
+            "{error}"
+        );
+    }
 }
