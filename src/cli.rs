@@ -456,7 +456,7 @@ fn open(settings: &Settings) -> anyhow::Result<db::PooledConnection> {
 pub fn bench_analysis(sizes: &[usize], replicates: u32) -> anyhow::Result<()> {
     let questionnaire = Questionnaire::from_json(crate::survey::DEFAULT_QUESTIONNAIRE)?;
     println!(
-        "{:>10} {:>11} {:>10} | {:>7} {:>11} | {:>13} {:>11} | {:>12} {:>11} | {:>8} {:>8}",
+        "{:>10} {:>11} {:>10} | {:>7} {:>11} | {:>13} {:>11} | {:>12} {:>11} | {:>8} {:>9} {:>8}",
         "responses",
         "answers",
         "dossiers",
@@ -467,6 +467,7 @@ pub fn bench_analysis(sizes: &[usize], replicates: u32) -> anyhow::Result<()> {
         "bootstrap s",
         "resp/s",
         "load MiB",
+        "determ MiB",
         "peak MiB"
     );
     for &size in sizes {
@@ -490,7 +491,7 @@ pub fn bench_analysis(sizes: &[usize], replicates: u32) -> anyhow::Result<()> {
             }
         };
         println!(
-            "{:>10} {:>11} {:>10} | {:>7.2} {:>11.0} | {:>13.2} {:>11.0} | {:>12.2} {:>11.0} | {:>8.0} {:>8.0}",
+            "{:>10} {:>11} {:>10} | {:>7.2} {:>11.0} | {:>13.2} {:>11.0} | {:>12.2} {:>11.0} | {:>8.0} {:>9.0} {:>8.0}",
             generated.responses,
             generated.answers,
             generated.dossiers,
@@ -501,6 +502,7 @@ pub fn bench_analysis(sizes: &[usize], replicates: u32) -> anyhow::Result<()> {
             f.bootstrap_s,
             rate(f.bootstrap_s),
             f.load_peak_mib.unwrap_or(f64::NAN),
+            f.deterministic_peak_mib.unwrap_or(f64::NAN),
             f.peak_mib.unwrap_or(f64::NAN)
         );
     }

@@ -242,8 +242,9 @@ pub struct Figures {
     pub bootstrap_s: f64,
     pub replicates: u32,
     pub score_rows: usize,
-    /// Peak while loading, and over the whole run.
+    /// Peak while loading, after the deterministic part, and over the whole run.
     pub load_peak_mib: Option<f64>,
+    pub deterministic_peak_mib: Option<f64>,
     pub peak_mib: Option<f64>,
 }
 
@@ -264,6 +265,7 @@ pub fn measure(dir: &Path, questionnaire: &Questionnaire, replicates: u32) -> Re
         },
     )?;
     let deterministic_s = started.elapsed().as_secs_f64();
+    let deterministic_peak_mib = peak_mib();
     let started = Instant::now();
     let with_bootstrap = analyze(
         &inputs,
@@ -281,6 +283,7 @@ pub fn measure(dir: &Path, questionnaire: &Questionnaire, replicates: u32) -> Re
         replicates,
         score_rows: with_bootstrap.scores.len(),
         load_peak_mib,
+        deterministic_peak_mib,
         peak_mib: peak_mib(),
     })
 }

@@ -96,6 +96,109 @@ fn frame(columns: Vec<Column>) -> Result<DataFrame> {
     Ok(DataFrame::new_infer_height(columns)?)
 }
 
+/// Answers aggregated at a time: the per-answer frame of one slice is a few hundred MB at
+/// most, whatever the size of the data, and the sums of the slices simply add up.
+const ANSWER_SLICE: usize = 4_000_000;
+
+/// §4's weighted sums per (group, item), from every answer whose response is in a group:
+/// a polars group-by per slice of the answers, the slices' sums added together.
+fn item_sums(
+    inputs: &Inputs,
+    response_group: &[u32],
+    response_weight: &[f64],
+) -> Result<HashMap<(u32, u32), ItemSums>> {
+    let kinds = item_kinds(inputs);
+    let a = &inputs.answers;
+    let mut totals: HashMap<(u32, u32), ItemSums> = HashMap::new();
+    let mut start = 0;
+    while start < a.response.len() {
+        let end = (start + ANSWER_SLICE).min(a.response.len());
+        let kept: Vec<usize> = (start..end)
+            .filter(|k| response_group[a.response[*k] as usize] != u32::MAX)
+            .collect();
+        start = end;
+        if kept.is_empty() {
+            continue;
+        }
+        let answers = frame(vec![
+            Column::new(
+                "gid".into(),
+                kept.iter()
+                    .map(|k| response_group[a.response[*k] as usize])
+                    .collect::<Vec<u32>>(),
+            ),
+            Column::new(
+                "item".into(),
+                kept.iter().map(|k| a.item[*k]).collect::<Vec<u32>>(),
+            ),
+            Column::new(
+                "value".into(),
+                kept.iter().map(|k| a.value[*k]).collect::<Vec<i32>>(),
+            ),
+            Column::new(
+                "kind".into(),
+                kept.iter()
+                    .map(|k| kinds[a.item[*k] as usize])
+                    .collect::<Vec<u32>>(),
+            ),
+            Column::new(
+                "w".into(),
+                kept.iter()
+                    .map(|k| response_weight[a.response[*k] as usize])
+                    .collect::<Vec<f64>>(),
+            ),
+        ])?;
+        drop(kept);
+
+        // Per answer: favourable (0/1 toward p_i) and the indicator score (toward x_i), §4.
+        let value = col("value").cast(DataType::Float64);
+        let sums = answers
+            .lazy()
+            .with_columns([
+                when(col("kind").eq(lit(0u32)))
+                    .then(col("value").gt_eq(lit(4i32)).cast(DataType::Float64))
+                    .when(col("kind").eq(lit(1u32)))
+                    .then(value.clone())
+                    .otherwise(lit(1.0f64) - value.clone())
+                    .alias("fav"),
+                when(col("kind").eq(lit(0u32)))
+                    .then(lit(1.0f64) + lit(9.0f64) * (value.clone() - lit(1.0f64)) / lit(4.0f64))
+                    .when(col("kind").eq(lit(1u32)))
+                    .then(lit(1.0f64) + lit(9.0f64) * value.clone())
+                    .otherwise(lit(10.0f64) - lit(9.0f64) * value)
+                    .alias("x"),
+            ])
+            .group_by([col("gid"), col("item")])
+            .agg([
+                len().alias("n"),
+                col("w").sum().alias("sw"),
+                (col("w") * col("w")).sum().alias("sw2"),
+                (col("w") * col("fav")).sum().alias("swf"),
+                (col("w") * col("x")).sum().alias("swx"),
+            ])
+            .collect()?;
+        let (gid, it) = (sums.column("gid")?.u32()?, sums.column("item")?.u32()?);
+        let (n, sw, sw2) = (
+            sums.column("n")?.u32()?,
+            sums.column("sw")?.f64()?,
+            sums.column("sw2")?.f64()?,
+        );
+        let (swf, swx) = (sums.column("swf")?.f64()?, sums.column("swx")?.f64()?);
+        for i in 0..sums.height() {
+            let (Some(g), Some(item)) = (gid.get(i), it.get(i)) else {
+                continue;
+            };
+            let total = totals.entry((g, item)).or_default();
+            total.n += n.get(i).unwrap_or(0);
+            total.sum_w += sw.get(i).unwrap_or(0.0);
+            total.sum_w2 += sw2.get(i).unwrap_or(0.0);
+            total.sum_wf += swf.get(i).unwrap_or(0.0);
+            total.sum_wx += swx.get(i).unwrap_or(0.0);
+        }
+    }
+    Ok(totals)
+}
+
 pub fn estimate(
     inputs: &Inputs,
     kind: PeriodKind,
@@ -279,69 +382,7 @@ pub fn estimate(
             response_weight[rid as usize] = w;
         }
     }
-    let kinds = item_kinds(inputs);
-    let a = &inputs.answers;
-    let kept: Vec<usize> = (0..a.response.len())
-        .filter(|k| response_group[a.response[*k] as usize] != u32::MAX)
-        .collect();
-    let answers = frame(vec![
-        Column::new(
-            "gid".into(),
-            kept.iter()
-                .map(|k| response_group[a.response[*k] as usize])
-                .collect::<Vec<u32>>(),
-        ),
-        Column::new(
-            "item".into(),
-            kept.iter().map(|k| a.item[*k]).collect::<Vec<u32>>(),
-        ),
-        Column::new(
-            "value".into(),
-            kept.iter().map(|k| a.value[*k]).collect::<Vec<i32>>(),
-        ),
-        Column::new(
-            "kind".into(),
-            kept.iter()
-                .map(|k| kinds[a.item[*k] as usize])
-                .collect::<Vec<u32>>(),
-        ),
-        Column::new(
-            "w".into(),
-            kept.iter()
-                .map(|k| response_weight[a.response[*k] as usize])
-                .collect::<Vec<f64>>(),
-        ),
-    ])?;
-    drop(kept);
-
-    // Per answer: favourable (0/1 toward p_i) and the indicator score (toward x_i), §4.
-    let value = col("value").cast(DataType::Float64);
-    let scored = answers.lazy().with_columns([
-        when(col("kind").eq(lit(0u32)))
-            .then(col("value").gt_eq(lit(4i32)).cast(DataType::Float64))
-            .when(col("kind").eq(lit(1u32)))
-            .then(value.clone())
-            .otherwise(lit(1.0f64) - value.clone())
-            .alias("fav"),
-        when(col("kind").eq(lit(0u32)))
-            .then(lit(1.0f64) + lit(9.0f64) * (value.clone() - lit(1.0f64)) / lit(4.0f64))
-            .when(col("kind").eq(lit(1u32)))
-            .then(lit(1.0f64) + lit(9.0f64) * value.clone())
-            .otherwise(lit(10.0f64) - lit(9.0f64) * value)
-            .alias("x"),
-    ]);
-
-    let item_frame = scored
-        .clone()
-        .group_by([col("gid"), col("item")])
-        .agg([
-            len().alias("n"),
-            col("w").sum().alias("sw"),
-            (col("w") * col("w")).sum().alias("sw2"),
-            (col("w") * col("fav")).sum().alias("swf"),
-            (col("w") * col("x")).sum().alias("swx"),
-        ])
-        .collect()?;
+    let item_sums = item_sums(inputs, &response_group, &response_weight)?;
     let group_frame = weighted
         .clone()
         .lazy()
@@ -399,36 +440,11 @@ pub fn estimate(
                 .insert(key, key.1 != ALL && bad.get(i).unwrap_or(0) > 0);
         }
     }
-    {
-        let (gid, it) = (
-            item_frame.column("gid")?.u32()?,
-            item_frame.column("item")?.u32()?,
-        );
-        let (n, sw, sw2) = (
-            item_frame.column("n")?.u32()?,
-            item_frame.column("sw")?.f64()?,
-            item_frame.column("sw2")?.f64()?,
-        );
-        let (swf, swx) = (
-            item_frame.column("swf")?.f64()?,
-            item_frame.column("swx")?.f64()?,
-        );
-        for i in 0..item_frame.height() {
-            let Some(&(agency, pkey)) = gid.get(i).and_then(|g| groups.get(g as usize)) else {
-                continue;
-            };
-            let key = (period_of(pkey), agency);
-            out.items.insert(
-                (key, it.get(i).unwrap_or(0)),
-                ItemSums {
-                    n: n.get(i).unwrap_or(0),
-                    sum_w: sw.get(i).unwrap_or(0.0),
-                    sum_w2: sw2.get(i).unwrap_or(0.0),
-                    sum_wf: swf.get(i).unwrap_or(0.0),
-                    sum_wx: swx.get(i).unwrap_or(0.0),
-                },
-            );
-        }
+    for ((gid, item), sums) in item_sums {
+        let Some(&(agency, pkey)) = groups.get(gid as usize) else {
+            continue;
+        };
+        out.items.insert(((period_of(pkey), agency), item), sums);
     }
     {
         let (a, p) = (

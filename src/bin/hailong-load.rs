@@ -209,7 +209,6 @@ async fn submissions(args: &Args, links: Arc<Vec<String>>) -> anyhow::Result<Pha
     let mut tasks = tokio::task::JoinSet::new();
     for _ in 0..args.concurrency {
         let client = reqwest::Client::builder()
-            .cookie_store(true)
             .redirect(reqwest::redirect::Policy::none())
             .build()?;
         let (links, next) = (links.clone(), next.clone());
@@ -223,6 +222,16 @@ async fn submissions(args: &Args, links: Arc<Vec<String>>) -> anyhow::Result<Pha
                 phase.failures += 1;
                 return phase;
             };
+            // The CSRF cookie goes back as it came (name=value, before the attributes).
+            let cookie = page
+                .headers()
+                .get_all(reqwest::header::SET_COOKIE)
+                .iter()
+                .filter_map(|v| v.to_str().ok())
+                .find(|v| v.starts_with("hl_csrf="))
+                .and_then(|v| v.split(';').next())
+                .unwrap_or_default()
+                .to_owned();
             let page = page.text().await.unwrap_or_default();
             let Some(csrf) = page
                 .split("name=\"csrf\" value=\"")
@@ -248,7 +257,11 @@ async fn submissions(args: &Args, links: Arc<Vec<String>>) -> anyhow::Result<Pha
                     ("q_F1", "5"),
                 ];
                 let sent = Instant::now();
-                match client.post(link).form(&form).send().await {
+                let request = client
+                    .post(link)
+                    .header(reqwest::header::COOKIE, &cookie)
+                    .form(&form);
+                match request.send().await {
                     Ok(r) if r.status() == 200 => {
                         let _ = r.bytes().await;
                         phase.latencies_us.push(sent.elapsed().as_micros() as u64);

@@ -13,6 +13,7 @@ mod demo;
 mod eid;
 mod faults;
 mod fuzz;
+mod headers;
 mod health;
 mod helpers;
 mod ingest;
