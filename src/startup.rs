@@ -33,6 +33,7 @@ pub struct AppState {
     pub scores: Arc<crate::dashboard::ScoreCache>,
     /// The national e-ID provider, when configured (agencies with the `verified` policy).
     pub eid: Option<Arc<crate::eid::Provider>>,
+    pub questionnaires: Arc<crate::survey::Questionnaires>,
 }
 
 /// No script anywhere, styles only from our own origin, no framing, no referrer: a survey link
@@ -106,6 +107,7 @@ impl Application {
             csrf,
             scores,
             eid,
+            questionnaires: Arc::default(),
         });
         let server = HttpServer::new(move || {
             App::new()

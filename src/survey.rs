@@ -1,13 +1,14 @@
 //! A survey link's life: opened (the questionnaire of its invitation), answered exactly once,
 //! stored without anything that leads back to the dossier, the person or the link.
 
+use std::collections::HashMap;
+use std::sync::{Arc, RwLock};
+
 use chrono::Utc;
 use diesel::Connection;
 use hailong_analysis::questionnaire::Questionnaire;
 
-use crate::db::{
-    agencies, dossiers, invitations, procedures, questionnaires, responses, DbConnection,
-};
+use crate::db::{dossiers, invitations, questionnaires, responses, DbConnection};
 use crate::domain::agency::SurveyPolicy;
 use crate::domain::answers::ValidAnswers;
 use crate::domain::period::Quarter;
@@ -28,8 +29,30 @@ pub struct OpenSurvey {
     pub applicant_kind: String,
     pub channel: String,
     pub quarter: Quarter,
-    pub questionnaire: Questionnaire,
+    pub questionnaire: Arc<Questionnaire>,
     pub policy: SurveyPolicy,
+}
+
+/// Published questionnaires, parsed once: a published version never changes, and parsing one
+/// on every survey page would cost more than the rest of the page.
+#[derive(Default)]
+pub struct Questionnaires(RwLock<HashMap<i32, Arc<Questionnaire>>>);
+
+impl Questionnaires {
+    fn get(&self, conn: &mut DbConnection, id: i32) -> Result<Arc<Questionnaire>, SurveyError> {
+        if let Some(q) = self.0.read().ok().and_then(|m| m.get(&id).cloned()) {
+            return Ok(q);
+        }
+        let stored = questionnaires::by_id(conn, id)?;
+        let parsed =
+            Arc::new(Questionnaire::from_json(&stored.definition).map_err(|e| {
+                SurveyError::BadQuestionnaire(stored.version.clone(), e.to_string())
+            })?);
+        if let Ok(mut map) = self.0.write() {
+            map.insert(id, parsed.clone());
+        }
+        Ok(parsed)
+    }
 }
 
 #[derive(Debug)]
@@ -53,43 +76,39 @@ pub enum SurveyError {
 pub fn open(
     conn: &mut DbConnection,
     secret: &SecretKey,
+    questionnaires: &Questionnaires,
     raw_token: &str,
 ) -> Result<TokenState, SurveyError> {
     if !token::looks_like_token(raw_token) {
         return Ok(TokenState::Unknown);
     }
-    let Some(invitation) =
-        invitations::by_token_hash(conn, &token::survey_token_hash(secret, raw_token))?
+    let Some(found) =
+        invitations::survey_context(conn, &token::survey_token_hash(secret, raw_token))?
     else {
         return Ok(TokenState::Unknown);
     };
-    if invitation.answered {
+    if found.invitation.answered {
         return Ok(TokenState::Answered);
     }
-    if invitation.expires_at <= Utc::now().naive_utc() {
+    if found.invitation.expires_at <= Utc::now().naive_utc() {
         return Ok(TokenState::Expired);
     }
-    let dossier = dossiers::by_id(conn, invitation.dossier_id)?;
-    let agency = agencies::by_id(conn, dossier.agency_id)?;
-    let procedure = procedures::by_id(conn, dossier.procedure_id)?;
-    let stored = questionnaires::by_id(conn, invitation.questionnaire_id)?;
-    let questionnaire = Questionnaire::from_json(&stored.definition)
-        .map_err(|e| SurveyError::BadQuestionnaire(stored.version.clone(), e.to_string()))?;
-    let policy = agency
+    let questionnaire = questionnaires.get(conn, found.invitation.questionnaire_id)?;
+    let policy = found
         .survey_policy
         .parse::<SurveyPolicy>()
         .map_err(|e| SurveyError::BadPolicy(e.to_string()))?;
     Ok(TokenState::Open(Box::new(OpenSurvey {
-        invitation_id: invitation.id,
-        agency_id: agency.id,
-        agency_name_vi: agency.name_vi,
-        agency_name_en: agency.name_en,
-        procedure_id: procedure.id,
-        procedure_name_vi: procedure.name_vi,
-        procedure_name_en: procedure.name_en,
-        applicant_kind: dossier.applicant_kind,
-        channel: dossier.channel,
-        quarter: Quarter::of_instant(dossier.completed_at.and_utc()),
+        invitation_id: found.invitation.id,
+        agency_id: found.agency_id,
+        agency_name_vi: found.agency_name_vi,
+        agency_name_en: found.agency_name_en,
+        procedure_id: found.procedure_id,
+        procedure_name_vi: found.procedure_name_vi,
+        procedure_name_en: found.procedure_name_en,
+        applicant_kind: found.applicant_kind,
+        channel: found.channel,
+        quarter: Quarter::of_instant(found.completed_at.and_utc()),
         questionnaire,
         policy,
     })))

@@ -254,7 +254,7 @@ async fn submissions(args: &Args, links: Arc<Vec<String>>) -> anyhow::Result<Pha
                     ("q_P1", "4"),
                     ("q_S1", "3"),
                     ("q_R1", "4"),
-                    ("q_F1", "5"),
+                    ("q_F2", "5"),
                 ];
                 let sent = Instant::now();
                 let request = client

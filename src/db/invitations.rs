@@ -1,7 +1,7 @@
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 
-use super::schema::{dossiers, invitations, outbox};
+use super::schema::{agencies, dossiers, invitations, outbox, procedures};
 use super::DbConnection;
 use crate::per_backend;
 
@@ -116,4 +116,49 @@ pub fn enqueue_delivery(
         ))
         .execute(conn)
         .map(|_| ())
+}
+
+/// What a survey page needs about its invitation, in one query: the invitation, and of its
+/// dossier only what the page and the response carry (never the identity).
+#[derive(Debug, Clone, Queryable)]
+pub struct SurveyContext {
+    pub invitation: Invitation,
+    pub applicant_kind: String,
+    pub channel: String,
+    pub completed_at: NaiveDateTime,
+    pub agency_id: i32,
+    pub agency_name_vi: String,
+    pub agency_name_en: String,
+    pub survey_policy: String,
+    pub procedure_id: i32,
+    pub procedure_name_vi: String,
+    pub procedure_name_en: String,
+}
+
+pub fn survey_context(
+    conn: &mut DbConnection,
+    token_hash: &[u8],
+) -> QueryResult<Option<SurveyContext>> {
+    invitations::table
+        .inner_join(
+            dossiers::table
+                .inner_join(agencies::table)
+                .inner_join(procedures::table),
+        )
+        .filter(invitations::token_hash.eq(token_hash))
+        .select((
+            Invitation::as_select(),
+            dossiers::applicant_kind,
+            dossiers::channel,
+            dossiers::completed_at,
+            agencies::id,
+            agencies::name_vi,
+            agencies::name_en,
+            agencies::survey_policy,
+            procedures::id,
+            procedures::name_vi,
+            procedures::name_en,
+        ))
+        .first(conn)
+        .optional()
 }

@@ -100,11 +100,12 @@ fn closed_page(
 async fn load(state: &web::Data<AppState>, token: String) -> Result<TokenState, ()> {
     let pool = state.pool.clone();
     let secret = state.settings.secret.clone();
+    let questionnaires = state.questionnaires.clone();
     web::block(move || {
         let mut conn = pool
             .get()
             .map_err(|e| tracing::warn!(error = %e, "no database connection"))?;
-        survey::open(&mut conn, &secret, &token)
+        survey::open(&mut conn, &secret, &questionnaires, &token)
             .map_err(|e| tracing::error!(error = %e, "opening a survey"))
     })
     .await
