@@ -34,6 +34,8 @@ pub struct AppState {
     /// The national e-ID provider, when configured (agencies with the `verified` policy).
     pub eid: Option<Arc<crate::eid::Provider>>,
     pub questionnaires: Arc<crate::survey::Questionnaires>,
+    /// Queues writers on SQLite (see `db::write_gate`).
+    pub write_gate: Arc<crate::db::write_gate::WriteGate>,
 }
 
 /// No script anywhere, styles only from our own origin, no framing, no referrer: a survey link
@@ -101,6 +103,9 @@ impl Application {
             )),
             None => None,
         };
+        let write_gate = Arc::new(crate::db::write_gate::WriteGate::for_database(
+            &settings.database,
+        ));
         let state = web::Data::new(AppState {
             pool,
             settings,
@@ -108,6 +113,7 @@ impl Application {
             scores,
             eid,
             questionnaires: Arc::default(),
+            write_gate,
         });
         let server = HttpServer::new(move || {
             App::new()

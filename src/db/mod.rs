@@ -24,6 +24,7 @@ pub mod responses;
 pub mod schema;
 pub mod sessions;
 pub mod users;
+pub mod write_gate;
 
 #[derive(diesel::MultiConnection)]
 pub enum DbConnection {
@@ -103,7 +104,10 @@ pub fn build_pool(url: &DatabaseUrl, size: u32) -> DbPool {
         .max_size(size)
         .min_idle(Some(0))
         .connection_timeout(Duration::from_secs(5))
-        .test_on_check_out(true)
+        // A network connection may have died while idle (PostgreSQL restarted): check it
+        // before use. A SQLite connection is a file handle that cannot, and the check would
+        // double the queries of every page.
+        .test_on_check_out(matches!(url, DatabaseUrl::Postgres(_)))
         .build_unchecked(ConnectionManager::new(url.clone()))
 }
 

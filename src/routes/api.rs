@@ -44,6 +44,34 @@ pub struct DossierIn {
     email: Option<String>,
 }
 
+/// A batch: at least one dossier, at most 1,000 (the bounds are part of the contract, so
+/// that an API client generated from the document refuses an empty batch itself).
+pub struct DossierBatch;
+
+impl utoipa::PartialSchema for DossierBatch {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        utoipa::openapi::schema::ArrayBuilder::new()
+            .items(utoipa::openapi::Ref::from_schema_name("DossierIn"))
+            .min_items(Some(1))
+            .max_items(Some(1000))
+            .into()
+    }
+}
+
+impl utoipa::ToSchema for DossierBatch {
+    fn schemas(
+        schemas: &mut Vec<(
+            String,
+            utoipa::openapi::RefOr<utoipa::openapi::schema::Schema>,
+        )>,
+    ) {
+        schemas.push((
+            "DossierIn".into(),
+            <DossierIn as utoipa::PartialSchema>::schema(),
+        ));
+    }
+}
+
 #[derive(serde::Serialize, utoipa::ToSchema)]
 pub struct IssuedList {
     pub dossiers: Vec<Issued>,
@@ -125,7 +153,7 @@ async fn authenticate(
 #[utoipa::path(
     post,
     path = "/api/v1/dossiers",
-    request_body(content = Vec<DossierIn>, description = "One dossier (an object) or a batch (an array of at most 1,000); a batch is stored whole or not at all."),
+    request_body(content = DossierBatch, description = "One dossier (an object) or a batch (an array of at most 1,000); a batch is stored whole or not at all."),
     responses(
         (status = 201, description = "At least one dossier was new; each gets its survey link", body = IssuedList),
         (status = 200, description = "Every dossier had been sent before with the same content: the same links", body = IssuedList),
@@ -201,6 +229,7 @@ pub async fn post_dossiers(
             )),
             actor: &format!("api:{client}"),
         };
+        let _writing = worker_state.write_gate.enter();
         ingest::ingest(&mut conn, &ctx, parsed).map_err(Some)
     })
     .await;

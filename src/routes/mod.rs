@@ -59,12 +59,12 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             web::get().to(exports::raw_table),
         )
         .route("/static/hailong.css", web::get().to(stylesheet))
-        .route("/api/v1/agencies", web::get().to(agencies::list))
-        .route("/api/v1/openapi.json", web::get().to(api::openapi))
-        .route("/api/v1/dossiers", web::post().to(api::post_dossiers))
-        .route(
-            "/api/v1/dossiers/{dossier_id}/qr.svg",
-            web::get().to(api::dossier_qr),
+        .service(api_resource("/api/v1/agencies", "GET").route(web::get().to(agencies::list)))
+        .service(api_resource("/api/v1/openapi.json", "GET").route(web::get().to(api::openapi)))
+        .service(api_resource("/api/v1/dossiers", "POST").route(web::post().to(api::post_dossiers)))
+        .service(
+            api_resource("/api/v1/dossiers/{dossier_id}/qr.svg", "GET")
+                .route(web::get().to(api::dossier_qr)),
         )
         .default_service(web::to(not_found));
 }
@@ -75,6 +75,16 @@ pub fn configure_survey(cfg: &mut web::ServiceConfig) {
         .route("/{token}/sign-in", web::get().to(eid::start))
         .route("/{token}", web::get().to(survey::get))
         .route("/{token}", web::post().to(survey::post));
+}
+
+/// An API path: a method it does not offer is a 405 naming the ones it does (not a 404: the
+/// path exists).
+fn api_resource(path: &str, allow: &'static str) -> actix_web::Resource {
+    web::resource(path).default_service(web::to(move || async move {
+        HttpResponse::MethodNotAllowed()
+            .insert_header((header::ALLOW, allow))
+            .json(serde_json::json!({ "error": format!("method not allowed; use {allow}") }))
+    }))
 }
 
 async fn stylesheet() -> HttpResponse {

@@ -271,6 +271,7 @@ pub async fn post(
     let secret = state.settings.secret.clone();
     let daily_limit = state.settings.eid_daily_limit;
     let for_retry = survey.clone();
+    let gate = state.write_gate.clone();
     let stored = web::block(move || {
         let mut conn = pool
             .get()
@@ -280,6 +281,7 @@ pub async fn post(
             handle,
             daily_limit,
         });
+        let _writing = gate.enter();
         survey::submit(&mut conn, &survey, &valid, proof.as_ref())
             .map_err(|e| tracing::error!(error = %e, "storing a response"))
     })

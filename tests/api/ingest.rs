@@ -235,6 +235,35 @@ async fn the_openapi_document_describes_the_dossier_api() {
     assert!(doc["paths"]["/api/v1/dossiers"]["post"].is_object());
     assert!(doc["paths"]["/api/v1/dossiers/{dossier_id}/qr.svg"]["get"].is_object());
     assert!(doc["components"]["securitySchemes"]["api_key"].is_object());
+    // The batch's bounds are part of the contract (schemathesis sent `[]` when they were not).
+    let reference = doc["paths"]["/api/v1/dossiers"]["post"]["requestBody"]["content"]
+        ["application/json"]["schema"]["$ref"]
+        .as_str()
+        .unwrap();
+    let body = &doc["components"]["schemas"][reference.rsplit('/').next().unwrap()];
+    assert_eq!(body["minItems"], 1, "{body}");
+    assert_eq!(body["maxItems"], 1000);
+    assert!(doc["components"]["schemas"]["DossierIn"].is_object());
+}
+
+#[tokio::test]
+async fn an_api_path_answers_an_unsupported_method_with_405_and_allow() {
+    let app = spawn_app().await;
+    for (method, path, allow) in [
+        (reqwest::Method::GET, "/api/v1/dossiers", "POST"),
+        (reqwest::Method::TRACE, "/api/v1/dossiers", "POST"),
+        (reqwest::Method::DELETE, "/api/v1/agencies", "GET"),
+        (reqwest::Method::POST, "/api/v1/openapi.json", "GET"),
+    ] {
+        let response = app
+            .client
+            .request(method.clone(), format!("{}{path}", app.address))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 405, "{method} {path}");
+        assert_eq!(response.headers()["allow"], allow);
+    }
 }
 
 #[tokio::test]
