@@ -21,22 +21,31 @@ use crate::startup::AppState;
 )]
 pub struct DossierIn {
     /// The dossier's id in the one-stop-shop system (letters, digits and `. - _ / :`, at most 100).
+    #[schema(pattern = r"^[A-Za-z0-9._/:-]{1,100}$")]
     dossier_id: String,
     /// The agency that handled it, as in `GET /api/v1/agencies`.
+    #[schema(min_length = 1, max_length = 64)]
     agency_code: String,
     /// The procedure's national catalogue code.
+    #[schema(min_length = 1, max_length = 64)]
     procedure_code: String,
     /// `citizen` or `business`.
+    #[schema(pattern = "^(citizen|business)$")]
     applicant_kind: String,
     /// `online`, `counter` or `postal`.
+    #[schema(pattern = "^(online|counter|postal)$")]
     channel: String,
     /// RFC 3339 with offset.
+    #[schema(format = DateTime)]
     received_at: String,
     /// RFC 3339 with offset.
+    #[schema(format = DateTime)]
     due_at: String,
     /// RFC 3339 with offset; not before `received_at`.
+    #[schema(format = DateTime)]
     completed_at: String,
     /// Citizen ID number (12 digits) or tax code (10 or 13 digits); stored only as a keyed hash.
+    #[schema(pattern = r"^[0-9][0-9 .-]{8,20}[0-9]$")]
     applicant_id: String,
     /// Optional; kept only until the invitation is delivered.
     phone: Option<String>,
@@ -160,7 +169,8 @@ async fn authenticate(
         (status = 400, description = "The body is not JSON", body = ErrorBody),
         (status = 401, description = "Missing or invalid API key", body = ErrorBody),
         (status = 409, description = "A dossier id was sent before with different content", body = ErrorBody),
-        (status = 422, description = "Invalid fields, each named", body = ErrorBody),
+        (status = 413, description = "The body is larger than 4 MiB", body = ErrorBody),
+        (status = 422, description = "Invalid fields, each named; or more than 1,000 dossiers", body = ErrorBody),
     ),
     security(("api_key" = []))
 )]
@@ -207,8 +217,10 @@ pub async fn post_dossiers(
         }
     };
     if objects.len() > ingest::MAX_BATCH {
+        // A 422 like any other rule of the contract (the schema says at most 1,000); 413 is
+        // for bodies over the byte limit, refused before they are read.
         return error_json(
-            StatusCode::PAYLOAD_TOO_LARGE,
+            StatusCode::UNPROCESSABLE_ENTITY,
             IngestError::TooLarge(objects.len()).to_string(),
         );
     }

@@ -221,7 +221,13 @@ async fn a_batch_over_1000_is_refused() {
 
     let response = app.post_dossiers(&key, &json!(batch)).await;
 
-    assert_eq!(response.status(), 413);
+    assert_eq!(
+        response.status(),
+        422,
+        "a rule of the contract, like the others"
+    );
+    let body: Value = response.json().await.unwrap();
+    assert!(body["error"].as_str().unwrap().contains("at most 1000"));
     assert_eq!(hailong::db::dossiers::count(&mut app.conn()).unwrap(), 0);
 }
 
