@@ -8,8 +8,26 @@ use hailong::telemetry;
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
-#[tokio::main]
-async fn main() -> std::process::ExitCode {
+/// Blocking work (each database call runs there) needs no more threads than the pool has
+/// connections, and a few for the analysis: extra threads would only queue on the pool, and
+/// waking hundreds of them costs more than the queries (measured in BENCHMARKS.md).
+const BLOCKING_THREADS: usize = 32;
+
+fn main() -> std::process::ExitCode {
+    match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .max_blocking_threads(BLOCKING_THREADS)
+        .build()
+    {
+        Ok(runtime) => runtime.block_on(run()),
+        Err(e) => {
+            eprintln!("hailong: cannot start the runtime: {e}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run() -> std::process::ExitCode {
     let cli = Cli::parse();
     // The analysis reads files only: no settings, no database, and exit status 2 on bad input.
     if let Some(Command::BenchAnalysis {
