@@ -77,6 +77,7 @@ impl Application {
             Some(url) => Box::new(WebhookSender::new(url.clone()).map_err(anyhow::Error::msg)?),
             None => Box::new(LogSender),
         };
+        let purge_pool = pool.clone();
         let worker = delivery::run(
             pool.clone(),
             settings.secret.clone(),
@@ -155,6 +156,7 @@ impl Application {
         .shutdown_timeout(10)
         .run();
         tokio::spawn(worker);
+        tokio::spawn(crate::eid::sign_in::purge_periodically(purge_pool));
         Ok(Self { port, server })
     }
 

@@ -47,6 +47,32 @@ fn new_handle() -> String {
     URL_SAFE_NO_PAD.encode(bytes)
 }
 
+/// Deletes the sign-ins that expired: abandoned at the provider, or verified and never
+/// answered. Run at every new sign-in and every few minutes (see `purge_periodically`).
+pub fn purge_expired(conn: &mut DbConnection) -> diesel::QueryResult<usize> {
+    eid_sign_ins::delete_expired(conn, now())
+}
+
+/// How often expired sign-ins are purged even when nobody signs in.
+pub const PURGE_EVERY: std::time::Duration = std::time::Duration::from_secs(300);
+
+/// The purge, forever: spawned next to the service.
+pub async fn purge_periodically(pool: crate::db::DbPool) {
+    let mut tick = tokio::time::interval(PURGE_EVERY);
+    loop {
+        tick.tick().await;
+        let pool = pool.clone();
+        let purged = tokio::task::spawn_blocking(move || {
+            let mut conn = pool.get().map_err(|e| e.to_string())?;
+            purge_expired(&mut conn).map_err(|e| e.to_string())
+        })
+        .await;
+        if let Ok(Err(e)) = purged {
+            tracing::warn!(error = %e, "purging expired e-ID sign-ins");
+        }
+    }
+}
+
 /// Records a sign-in that has just been sent to the provider; returns the browser's handle.
 pub fn start(
     conn: &mut DbConnection,
@@ -54,7 +80,7 @@ pub fn start(
     invitation_id: i32,
     authorization: &Authorization,
 ) -> diesel::QueryResult<String> {
-    eid_sign_ins::delete_expired(conn, now())?;
+    purge_expired(conn)?;
     let handle = new_handle();
     eid_sign_ins::insert(
         conn,

@@ -337,3 +337,27 @@ async fn link_surveys_are_unchanged_and_a_missing_provider_is_a_clear_503() {
     assert!(page.text().await.unwrap().contains("tạm thời gián đoạn"));
     app.stop().await;
 }
+
+#[tokio::test]
+async fn an_abandoned_sign_in_is_purged_once_expired() {
+    let v = verified_app(Misbehaviour::None, &[]).await;
+    let app = &v.app;
+    let path = issue(app, "EID.8", APPLICANT).await;
+    // Sent to the provider, never back.
+    assert_eq!(app.get(&format!("{path}/sign-in")).await.status(), 303);
+    assert_eq!(sign_ins_left(app), 1);
+    let mut conn = app.conn();
+    assert_eq!(
+        hailong::eid::sign_in::purge_expired(&mut conn).unwrap(),
+        0,
+        "not yet"
+    );
+    let later = chrono::Utc::now().naive_utc()
+        + chrono::Duration::minutes(hailong::eid::sign_in::PENDING_MINUTES + 1);
+    assert_eq!(
+        hailong::db::eid_sign_ins::delete_expired(&mut conn, later).unwrap(),
+        1
+    );
+    assert_eq!(sign_ins_left(app), 0);
+    v.stop().await;
+}
