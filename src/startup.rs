@@ -36,6 +36,11 @@ pub struct AppState {
     pub questionnaires: Arc<crate::survey::Questionnaires>,
     /// Queues writers on SQLite (see `db::write_gate`).
     pub write_gate: Arc<crate::db::write_gate::WriteGate>,
+    /// SQLite only: connections for the survey page's read, which runs on the request's own
+    /// worker. A WAL reader never waits for a writer and the read takes microseconds, less than
+    /// handing it to a blocking thread and back; its own pool, because writers queued on the
+    /// write gate hold connections of the main one.
+    pub inline_reads: Option<DbPool>,
 }
 
 /// No script anywhere, styles only from our own origin, no framing, no referrer: a survey link
@@ -107,6 +112,10 @@ impl Application {
         let write_gate = Arc::new(crate::db::write_gate::WriteGate::for_database(
             &settings.database,
         ));
+        let inline_reads = match settings.database {
+            crate::config::DatabaseUrl::Sqlite(_) => Some(db::build_pool(&settings.database, 4)),
+            crate::config::DatabaseUrl::Postgres(_) => None,
+        };
         let state = web::Data::new(AppState {
             pool,
             settings,
@@ -115,6 +124,7 @@ impl Application {
             eid,
             questionnaires: Arc::default(),
             write_gate,
+            inline_reads,
         });
         let server = HttpServer::new(move || {
             App::new()

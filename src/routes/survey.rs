@@ -98,6 +98,18 @@ fn closed_page(
 }
 
 async fn load(state: &web::Data<AppState>, token: String) -> Result<TokenState, ()> {
+    if let Some(reads) = &state.inline_reads {
+        let mut conn = reads
+            .get()
+            .map_err(|e| tracing::warn!(error = %e, "no database connection"))?;
+        return survey::open(
+            &mut conn,
+            &state.settings.secret,
+            &state.questionnaires,
+            &token,
+        )
+        .map_err(|e| tracing::error!(error = %e, "opening a survey"));
+    }
     let pool = state.pool.clone();
     let secret = state.settings.secret.clone();
     let questionnaires = state.questionnaires.clone();
