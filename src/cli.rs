@@ -104,7 +104,7 @@ pub struct DevIdpArgs {
     /// The issuer URL the provider announces (default: http:// and the bind address).
     #[arg(long)]
     pub issuer: Option<String>,
-    #[arg(long, default_value = "hailong")]
+    #[arg(long, default_value = crate::config::DEFAULT_EID_CLIENT_ID)]
     pub client_id: String,
     /// Require this client secret at the token endpoint (default: a public client, PKCE only).
     #[arg(long)]
@@ -113,7 +113,7 @@ pub struct DevIdpArgs {
     #[arg(long = "redirect-uri", default_values_t = [format!("http://127.0.0.1:8080{}", crate::eid::CALLBACK_PATH)])]
     pub redirect_uris: Vec<String>,
     /// The ID-token claim that carries the citizen ID number.
-    #[arg(long, default_value = "citizen_id")]
+    #[arg(long, default_value = crate::config::DEFAULT_EID_IDENTITY_CLAIM)]
     pub identity_claim: String,
 }
 
@@ -158,30 +158,26 @@ fn start_demo_provider(settings: &mut Settings) -> anyhow::Result<()> {
     }
     let listener = std::net::TcpListener::bind(address)
         .with_context(|| format!("binding the demo e-ID provider on {address}"))?;
-    let issuer = format!("http://{}", listener.local_addr()?);
+    let eid =
+        crate::config::EidSettings::public_client(format!("http://{}", listener.local_addr()?));
     let server = crate::dev_idp::start(
         listener,
         crate::dev_idp::DevIdpConfig {
-            issuer: issuer.clone(),
-            client_id: "hailong".into(),
+            issuer: eid.issuer.clone(),
+            client_id: eid.client_id.clone(),
             client_secret: None,
             redirect_uris: vec![format!(
                 "{}{}",
                 settings.public_url,
                 crate::eid::CALLBACK_PATH
             )],
-            identity_claim: "citizen_id".into(),
+            identity_claim: eid.identity_claim.clone(),
             misbehaviour: crate::dev_idp::Misbehaviour::None,
         },
     )?;
     tokio::spawn(server);
-    tracing::info!(issuer = %issuer, "demo e-ID provider (development only) is serving");
-    settings.eid = Some(crate::config::EidSettings {
-        issuer,
-        client_id: "hailong".into(),
-        client_secret: None,
-        identity_claim: "citizen_id".into(),
-    });
+    tracing::info!(issuer = %eid.issuer, "demo e-ID provider (development only) is serving");
+    settings.eid = Some(eid);
     Ok(())
 }
 

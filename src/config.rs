@@ -64,6 +64,11 @@ pub struct Settings {
     pub eid_daily_limit: u32,
 }
 
+/// hailong's client id at the e-ID provider unless configured.
+pub const DEFAULT_EID_CLIENT_ID: &str = "hailong";
+/// The ID-token claim read for the citizen ID unless configured.
+pub const DEFAULT_EID_IDENTITY_CLAIM: &str = "citizen_id";
+
 /// An OpenID Connect provider (VNeID, the public-service portal's single sign-on, or
 /// `hailong dev-idp`) and how hailong is registered with it.
 #[derive(Clone, Debug)]
@@ -75,6 +80,18 @@ pub struct EidSettings {
     pub client_secret: Option<String>,
     /// The ID-token claim that carries the citizen ID number.
     pub identity_claim: String,
+}
+
+impl EidSettings {
+    /// A public client (PKCE alone) with the default client id and claim.
+    pub fn public_client(issuer: String) -> Self {
+        Self {
+            issuer,
+            client_id: DEFAULT_EID_CLIENT_ID.to_owned(),
+            client_secret: None,
+            identity_claim: DEFAULT_EID_IDENTITY_CLAIM.to_owned(),
+        }
+    }
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -204,10 +221,12 @@ impl Settings {
         let eid = match get("HAILONG_EID_ISSUER") {
             Some(raw) => Some(EidSettings {
                 issuer: parse_issuer(raw).map_err(|m| invalid("HAILONG_EID_ISSUER", raw, m))?,
-                client_id: get("HAILONG_EID_CLIENT_ID").unwrap_or("hailong").to_owned(),
+                client_id: get("HAILONG_EID_CLIENT_ID")
+                    .unwrap_or(DEFAULT_EID_CLIENT_ID)
+                    .to_owned(),
                 client_secret: get("HAILONG_EID_CLIENT_SECRET").map(str::to_owned),
                 identity_claim: get("HAILONG_EID_IDENTITY_CLAIM")
-                    .unwrap_or("citizen_id")
+                    .unwrap_or(DEFAULT_EID_IDENTITY_CLAIM)
                     .to_owned(),
             }),
             None => None,

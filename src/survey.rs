@@ -8,7 +8,7 @@ use chrono::Utc;
 use diesel::Connection;
 use hailong_analysis::questionnaire::Questionnaire;
 
-use crate::db::{dossiers, invitations, questionnaires, responses, DbConnection};
+use crate::db::{invitations, questionnaires, responses, DbConnection};
 use crate::domain::agency::SurveyPolicy;
 use crate::domain::answers::ValidAnswers;
 use crate::domain::period::Quarter;
@@ -175,7 +175,7 @@ pub fn submit(
         })
         .collect();
     let result = conn.transaction(|conn| {
-        let today = sign_in::today();
+        let today = crate::domain::period::today();
         if !invitations::claim(conn, survey.invitation_id, today)? {
             return Err(Abort::Outcome(SubmitOutcome::AlreadyAnswered));
         }
@@ -187,10 +187,8 @@ pub fn submit(
                 return Err(Abort::Outcome(SubmitOutcome::SignInNeeded));
             }
             // The claim above already counts this survey.
-            let invitation = invitations::by_id(conn, survey.invitation_id)?;
-            let dossier = dossiers::by_id(conn, invitation.dossier_id)?;
-            let answered =
-                invitations::answered_by_applicant_on(conn, &dossier.applicant_hash, today)?;
+            let (_, applicant_hash) = invitations::with_applicant(conn, survey.invitation_id)?;
+            let answered = invitations::answered_by_applicant_on(conn, &applicant_hash, today)?;
             if answered > i64::from(proof.daily_limit) {
                 return Err(Abort::Outcome(SubmitOutcome::DailyLimitReached));
             }

@@ -710,6 +710,16 @@ mod tests {
     fn parquet_answers_read_in_slices_equal_one_read_and_errors_keep_their_line() {
         let dir = tempfile::tempdir().unwrap();
         let q = questionnaire();
+        let read = |dir: &tempfile::TempDir, slice_rows: usize| {
+            answers(
+                AnswersSource::Parquet {
+                    dir: dir.path(),
+                    slice_rows,
+                },
+                &ids(),
+                &q,
+            )
+        };
         let rows = [
             ("R1", "A1", 4),
             ("R1", "A2", 1),
@@ -718,24 +728,8 @@ mod tests {
             ("R3", "A2", 0),
         ];
         write_answers(dir.path(), &rows);
-        let whole = answers(
-            AnswersSource::Parquet {
-                dir: dir.path(),
-                slice_rows: 100,
-            },
-            &ids(),
-            &q,
-        )
-        .unwrap();
-        let sliced = answers(
-            AnswersSource::Parquet {
-                dir: dir.path(),
-                slice_rows: 2,
-            },
-            &ids(),
-            &q,
-        )
-        .unwrap();
+        let whole = read(&dir, 100).unwrap();
+        let sliced = read(&dir, 2).unwrap();
         assert_eq!(whole.response, vec![0, 0, 1, 2, 2]);
         assert_eq!(
             (&whole.response, &whole.item, &whole.value),
@@ -746,16 +740,7 @@ mod tests {
         let mut bad = rows.to_vec();
         bad[4] = ("R9", "A2", 0);
         write_answers(dir.path(), &bad);
-        let error = answers(
-            AnswersSource::Parquet {
-                dir: dir.path(),
-                slice_rows: 2,
-            },
-            &ids(),
-            &q,
-        )
-        .unwrap_err()
-        .to_string();
+        let error = read(&dir, 2).unwrap_err().to_string();
         assert!(error.contains("answers.parquet"), "{error}");
         assert!(error.contains("line 6"), "{error}");
         assert!(error.contains("R9"), "{error}");
@@ -764,16 +749,7 @@ mod tests {
         let mut twice = rows.to_vec();
         twice[2] = ("R1", "A1", 3);
         write_answers(dir.path(), &twice);
-        let error = answers(
-            AnswersSource::Parquet {
-                dir: dir.path(),
-                slice_rows: 2,
-            },
-            &ids(),
-            &q,
-        )
-        .unwrap_err()
-        .to_string();
+        let error = read(&dir, 2).unwrap_err().to_string();
         assert!(
             error.contains("line 4") && error.contains("second answer"),
             "{error}"

@@ -89,6 +89,15 @@ pub fn claim(conn: &mut DbConnection, id: i32, day: NaiveDate) -> QueryResult<bo
         .map(|n| n == 1)
 }
 
+/// The invitation with its dossier's applicant (the keyed hash), in one query.
+pub fn with_applicant(conn: &mut DbConnection, id: i32) -> QueryResult<(Invitation, Vec<u8>)> {
+    invitations::table
+        .inner_join(dossiers::table)
+        .filter(invitations::id.eq(id))
+        .select((Invitation::as_select(), dossiers::applicant_hash))
+        .first(conn)
+}
+
 /// How many surveys of dossiers filed under this applicant were answered on `day`.
 pub fn answered_by_applicant_on(
     conn: &mut DbConnection,

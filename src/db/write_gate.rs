@@ -10,7 +10,6 @@ use std::sync::{Mutex, MutexGuard};
 
 use crate::config::DatabaseUrl;
 
-#[derive(Default)]
 pub struct WriteGate(Option<Mutex<()>>);
 
 impl WriteGate {

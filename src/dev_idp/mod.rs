@@ -33,6 +33,7 @@ use openidconnect::{
 use serde::Deserialize;
 use sha2::{Digest, Sha256};
 
+use crate::domain::token::new_secret_string;
 use crate::eid::claims::{
     EidIdToken, EidIdTokenClaims, EidIdTokenFields, EidTokenResponse, ExtraClaims,
 };
@@ -273,15 +274,6 @@ async fn login_page(
     }
 }
 
-fn random_string() -> String {
-    use rand::TryRngCore;
-    let mut bytes = [0u8; 32];
-    if rand::rngs::OsRng.try_fill_bytes(&mut bytes).is_err() {
-        panic!("the operating system's random number generator failed");
-    }
-    URL_SAFE_NO_PAD.encode(bytes)
-}
-
 async fn approve(
     provider: web::Data<Provider>,
     form: web::Form<AuthorizationRequest>,
@@ -301,7 +293,7 @@ async fn approve(
             pages::error("choose a citizen"),
         );
     };
-    let code = random_string();
+    let code = new_secret_string();
     if let Ok(mut codes) = provider.codes.lock() {
         codes.retain(|_, c| c.issued.elapsed() < CODE_LIFETIME);
         codes.insert(
@@ -460,7 +452,7 @@ fn issue_tokens(provider: &Provider, issued: &IssuedCode) -> Result<String, Stri
     )
     .set_nonce(Some(Nonce::new(nonce)))
     .set_auth_time(Some(issued_at));
-    let access_token = AccessToken::new(random_string());
+    let access_token = AccessToken::new(new_secret_string());
     let key = match (&config.misbehaviour, &provider.foreign) {
         (Misbehaviour::ForeignKey, Some(foreign)) => &foreign.key,
         _ => &provider.signing.key,

@@ -47,14 +47,17 @@ pub fn looks_like_token(s: &str) -> bool {
             .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
 }
 
+/// 256 random bits, base64url: for anything that must be unguessable and is kept only as a
+/// hash (API keys, e-ID sign-in handles, the dev provider's codes and tokens).
+pub fn new_secret_string() -> String {
+    URL_SAFE_NO_PAD.encode(random_bytes::<32>())
+}
+
 pub const API_KEY_PREFIX: &str = "hl_";
 
 /// A new API key for an integrator: shown once, stored only as its hash.
 pub fn new_api_key() -> String {
-    format!(
-        "{API_KEY_PREFIX}{}",
-        URL_SAFE_NO_PAD.encode(random_bytes::<32>())
-    )
+    format!("{API_KEY_PREFIX}{}", new_secret_string())
 }
 
 pub fn api_key_hash(secret: &SecretKey, key: &str) -> Vec<u8> {

@@ -4,15 +4,12 @@
 //! PKCE verifier. After a successful check only `verified` remains, and the submission deletes
 //! the row in its own transaction.
 
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use base64::Engine;
-use chrono::{Duration, NaiveDate, NaiveDateTime, Utc};
-use rand::TryRngCore;
+use chrono::{Duration, NaiveDateTime, Utc};
 
 use super::client::Authorization;
-use crate::db::{dossiers, eid_sign_ins, invitations, DbConnection};
+use crate::db::{eid_sign_ins, invitations, DbConnection};
 use crate::domain::identity::ApplicantId;
-use crate::domain::period::VIETNAM;
+use crate::domain::period::today;
 use crate::domain::token;
 use crate::secret::SecretKey;
 
@@ -32,19 +29,6 @@ fn state_hash(secret: &SecretKey, state: &str) -> Vec<u8> {
 
 fn now() -> NaiveDateTime {
     Utc::now().naive_utc()
-}
-
-/// Today in Vietnam: the day of the per-identity limit.
-pub fn today() -> NaiveDate {
-    Utc::now().with_timezone(&VIETNAM).date_naive()
-}
-
-fn new_handle() -> String {
-    let mut bytes = [0u8; 32];
-    if rand::rngs::OsRng.try_fill_bytes(&mut bytes).is_err() {
-        panic!("the operating system's random number generator failed");
-    }
-    URL_SAFE_NO_PAD.encode(bytes)
 }
 
 /// Deletes the sign-ins that expired: abandoned at the provider, or verified and never
@@ -81,7 +65,7 @@ pub fn start(
     authorization: &Authorization,
 ) -> diesel::QueryResult<String> {
     purge_expired(conn)?;
-    let handle = new_handle();
+    let handle = token::new_secret_string();
     eid_sign_ins::insert(
         conn,
         &eid_sign_ins::NewSignIn {
@@ -154,14 +138,12 @@ pub fn conclude(
     daily_limit: u32,
 ) -> diesel::QueryResult<Outcome> {
     let key = key_hash(secret, handle);
-    let invitation = invitations::by_id(conn, invitation_id)?;
-    let dossier = dossiers::by_id(conn, invitation.dossier_id)?;
-    if identity.keyed_hash(secret) != dossier.applicant_hash {
+    let (invitation, applicant_hash) = invitations::with_applicant(conn, invitation_id)?;
+    if identity.keyed_hash(secret) != applicant_hash {
         eid_sign_ins::delete(conn, &key)?;
         return Ok(Outcome::NotTheApplicant);
     }
-    let answered_today =
-        invitations::answered_by_applicant_on(conn, &dossier.applicant_hash, today())?;
+    let answered_today = invitations::answered_by_applicant_on(conn, &applicant_hash, today())?;
     if answered_today >= i64::from(daily_limit) {
         eid_sign_ins::delete(conn, &key)?;
         return Ok(Outcome::DailyLimitReached);

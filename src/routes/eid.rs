@@ -6,6 +6,7 @@ use actix_web::http::{header, StatusCode};
 use actix_web::{web, HttpRequest, HttpResponse};
 use serde::Deserialize;
 
+use super::db_call;
 use super::language::language;
 use super::survey::{message, open_or_page, unavailable};
 use crate::domain::agency::SurveyPolicy;
@@ -36,21 +37,16 @@ pub async fn signed_in_handle(
     let Some(handle) = req.cookie(COOKIE).map(|c| c.value().to_owned()) else {
         return SignInCheck::NotSignedIn;
     };
-    let pool = state.pool.clone();
     let secret = state.settings.secret.clone();
     let checked_handle = handle.clone();
-    let verified = web::block(move || {
-        let mut conn = pool
-            .get()
-            .map_err(|e| tracing::warn!(error = %e, "no database connection"))?;
-        sign_in::is_verified(&mut conn, &secret, &checked_handle, invitation_id)
-            .map_err(|e| tracing::error!(error = %e, "checking an e-ID sign-in"))
+    let verified = db_call::blocking(&state.pool, "checking an e-ID sign-in", move |conn| {
+        sign_in::is_verified(conn, &secret, &checked_handle, invitation_id)
     })
     .await;
     match verified {
-        Ok(Ok(true)) => SignInCheck::SignedIn(handle),
-        Ok(Ok(false)) => SignInCheck::NotSignedIn,
-        _ => SignInCheck::Unavailable,
+        Ok(true) => SignInCheck::SignedIn(handle),
+        Ok(false) => SignInCheck::NotSignedIn,
+        Err(()) => SignInCheck::Unavailable,
     }
 }
 
@@ -88,19 +84,14 @@ pub async fn start(
             return unavailable(lang);
         }
     };
-    let pool = state.pool.clone();
     let secret = state.settings.secret.clone();
     let target = authorization.url.to_string();
     let invitation_id = survey.invitation_id;
-    let started = web::block(move || {
-        let mut conn = pool
-            .get()
-            .map_err(|e| tracing::warn!(error = %e, "no database connection"))?;
-        sign_in::start(&mut conn, &secret, invitation_id, &authorization)
-            .map_err(|e| tracing::error!(error = %e, "recording an e-ID sign-in"))
+    let started = db_call::blocking(&state.pool, "recording an e-ID sign-in", move |conn| {
+        sign_in::start(conn, &secret, invitation_id, &authorization)
     })
     .await;
-    let Ok(Ok(handle)) = started else {
+    let Ok(handle) = started else {
         return unavailable(lang);
     };
     // Lax, not Strict: the browser comes back from the provider's site by a top-level
@@ -145,11 +136,10 @@ fn expired(lang: Lang) -> HttpResponse {
 }
 
 async fn abandon(state: &web::Data<AppState>, handle: String) {
-    let pool = state.pool.clone();
     let secret = state.settings.secret.clone();
-    let _ = web::block(move || {
-        let mut conn = pool.get().map_err(|e| e.to_string())?;
-        sign_in::abandon(&mut conn, &secret, &handle).map_err(|e| e.to_string())
+    // Best effort: an abandoned row also expires and is purged.
+    let _ = db_call::blocking(&state.pool, "dropping an e-ID sign-in", move |conn| {
+        sign_in::abandon(conn, &secret, &handle)
     })
     .await;
 }
@@ -177,21 +167,16 @@ pub async fn callback(
         return expired(lang);
     };
 
-    let pool = state.pool.clone();
     let secret = state.settings.secret.clone();
     let pending_handle = handle.clone();
-    let pending = web::block(move || {
-        let mut conn = pool
-            .get()
-            .map_err(|e| tracing::warn!(error = %e, "no database connection"))?;
-        sign_in::take_pending(&mut conn, &secret, &pending_handle, &returned_state)
-            .map_err(|e| tracing::error!(error = %e, "reading an e-ID sign-in"))
+    let pending = db_call::blocking(&state.pool, "reading an e-ID sign-in", move |conn| {
+        sign_in::take_pending(conn, &secret, &pending_handle, &returned_state)
     })
     .await;
     let pending = match pending {
-        Ok(Ok(Some(pending))) => pending,
-        Ok(Ok(None)) => return expired(lang),
-        _ => return unavailable(lang),
+        Ok(Some(pending)) => pending,
+        Ok(None) => return expired(lang),
+        Err(()) => return unavailable(lang),
     };
 
     let identity = match provider
@@ -206,41 +191,36 @@ pub async fn callback(
         }
     };
 
-    let pool = state.pool.clone();
     let secret = state.settings.secret.clone();
     let daily_limit = state.settings.eid_daily_limit;
     let invitation_id = pending.invitation_id;
-    let concluded = web::block(move || {
-        let mut conn = pool
-            .get()
-            .map_err(|e| tracing::warn!(error = %e, "no database connection"))?;
+    let concluded = db_call::blocking(&state.pool, "concluding an e-ID sign-in", move |conn| {
         sign_in::conclude(
-            &mut conn,
+            conn,
             &secret,
             &handle,
             invitation_id,
             &identity,
             daily_limit,
         )
-        .map_err(|e| tracing::error!(error = %e, "concluding an e-ID sign-in"))
     })
     .await;
     match concluded {
-        Ok(Ok(Outcome::Verified { survey_token })) => {
+        Ok(Outcome::Verified { survey_token }) => {
             see_other(&format!("/s/{survey_token}?lang={}", lang.code()))
         }
-        Ok(Ok(Outcome::NotTheApplicant)) => message(
+        Ok(Outcome::NotTheApplicant) => message(
             StatusCode::FORBIDDEN,
             lang,
             t.eid_mismatch_title,
             t.eid_mismatch_body,
         ),
-        Ok(Ok(Outcome::DailyLimitReached)) => message(
+        Ok(Outcome::DailyLimitReached) => message(
             StatusCode::TOO_MANY_REQUESTS,
             lang,
             t.eid_limit_title,
             t.eid_limit_body,
         ),
-        _ => unavailable(lang),
+        Err(()) => unavailable(lang),
     }
 }

@@ -10,6 +10,7 @@ mod admin;
 mod agencies;
 mod api;
 mod dashboard;
+mod db_call;
 mod eid;
 mod exports;
 mod health;

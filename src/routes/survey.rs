@@ -7,6 +7,7 @@ use actix_web::http::{header, StatusCode};
 use actix_web::{web, HttpRequest, HttpResponse};
 use maud::Markup;
 
+use super::db_call;
 use super::eid::{signed_in_handle, SignInCheck};
 use super::language::{language, LANG_COOKIE};
 use crate::csrf_guard;
@@ -26,6 +27,26 @@ fn heading<'a>(lang: Lang, survey: &'a OpenSurvey) -> SurveyHeading<'a> {
     SurveyHeading {
         agency: lang.pick(&survey.agency_name_vi, &survey.agency_name_en),
         procedure: lang.pick(&survey.procedure_name_vi, &survey.procedure_name_en),
+    }
+}
+
+/// For a `verified` survey, the browser's sign-in handle, or the page to show instead: the
+/// sign-in page (with `not_signed_in` as status) or "unavailable". `Ok(None)` for a link survey.
+async fn sign_in_of(
+    state: &web::Data<AppState>,
+    req: &HttpRequest,
+    survey: &OpenSurvey,
+    token: &str,
+    lang: Lang,
+    not_signed_in: StatusCode,
+) -> Result<Option<String>, HttpResponse> {
+    if survey.policy != SurveyPolicy::Verified {
+        return Ok(None);
+    }
+    match signed_in_handle(state, req, survey.invitation_id).await {
+        SignInCheck::SignedIn(handle) => Ok(Some(handle)),
+        SignInCheck::NotSignedIn => Err(sign_in_response(not_signed_in, lang, survey, token)),
+        SignInCheck::Unavailable => Err(unavailable(lang)),
     }
 }
 
@@ -98,30 +119,16 @@ fn closed_page(
 }
 
 async fn load(state: &web::Data<AppState>, token: String) -> Result<TokenState, ()> {
-    if let Some(reads) = &state.inline_reads {
-        let mut conn = reads
-            .get()
-            .map_err(|e| tracing::warn!(error = %e, "no database connection"))?;
-        return survey::open(
-            &mut conn,
-            &state.settings.secret,
-            &state.questionnaires,
-            &token,
-        )
-        .map_err(|e| tracing::error!(error = %e, "opening a survey"));
-    }
-    let pool = state.pool.clone();
+    const WHAT: &str = "opening a survey";
     let secret = state.settings.secret.clone();
     let questionnaires = state.questionnaires.clone();
-    web::block(move || {
-        let mut conn = pool
-            .get()
-            .map_err(|e| tracing::warn!(error = %e, "no database connection"))?;
-        survey::open(&mut conn, &secret, &questionnaires, &token)
-            .map_err(|e| tracing::error!(error = %e, "opening a survey"))
-    })
-    .await
-    .map_err(|_| ())?
+    let open = move |conn: &mut crate::db::DbConnection| {
+        survey::open(conn, &secret, &questionnaires, &token)
+    };
+    match &state.inline_reads {
+        Some(reads) => db_call::run(reads, WHAT, open),
+        None => db_call::blocking(&state.pool, WHAT, open).await,
+    }
 }
 
 /// The open survey behind a token, or the page to show instead (unknown, expired, answered,
@@ -197,14 +204,8 @@ pub async fn get(
         Ok(survey) => survey,
         Err(page) => return page,
     };
-    if survey.policy == SurveyPolicy::Verified {
-        match signed_in_handle(&state, &req, survey.invitation_id).await {
-            SignInCheck::SignedIn(_) => {}
-            SignInCheck::NotSignedIn => {
-                return sign_in_response(StatusCode::OK, lang, &survey, &token)
-            }
-            SignInCheck::Unavailable => return unavailable(lang),
-        }
+    if let Err(page) = sign_in_of(&state, &req, &survey, &token, lang, StatusCode::OK).await {
+        return page;
     }
     form_response(
         &state,
@@ -253,16 +254,10 @@ pub async fn post(
         Ok(survey) => survey,
         Err(page) => return page,
     };
-    let handle = if survey.policy == SurveyPolicy::Verified {
-        match signed_in_handle(&state, &req, survey.invitation_id).await {
-            SignInCheck::SignedIn(handle) => Some(handle),
-            SignInCheck::NotSignedIn => {
-                return sign_in_response(StatusCode::FORBIDDEN, lang, &survey, &token)
-            }
-            SignInCheck::Unavailable => return unavailable(lang),
-        }
-    } else {
-        None
+    let handle = match sign_in_of(&state, &req, &survey, &token, lang, StatusCode::FORBIDDEN).await
+    {
+        Ok(handle) => handle,
+        Err(page) => return page,
     };
     let (input, checked) = answers::check(&survey.questionnaire, &fields);
     let valid = match checked {
@@ -279,44 +274,39 @@ pub async fn post(
             )
         }
     };
-    let pool = state.pool.clone();
     let secret = state.settings.secret.clone();
     let daily_limit = state.settings.eid_daily_limit;
-    let for_retry = survey.clone();
     let gate = state.write_gate.clone();
-    let stored = web::block(move || {
-        let mut conn = pool
-            .get()
-            .map_err(|e| tracing::warn!(error = %e, "no database connection"))?;
+    // The survey comes back with the outcome: the sign-in page may need it again.
+    let stored = db_call::blocking(&state.pool, "storing a response", move |conn| {
         let proof = handle.as_deref().map(|handle| SignInProof {
             secret: &secret,
             handle,
             daily_limit,
         });
         let _writing = gate.enter();
-        survey::submit(&mut conn, &survey, &valid, proof.as_ref())
-            .map_err(|e| tracing::error!(error = %e, "storing a response"))
+        survey::submit(conn, &survey, &valid, proof.as_ref()).map(|outcome| (outcome, survey))
     })
     .await;
     match stored {
-        Ok(Ok(SubmitOutcome::Stored)) => {
+        Ok((SubmitOutcome::Stored, _)) => {
             message(StatusCode::OK, lang, t.thanks_title, t.thanks_body)
         }
-        Ok(Ok(SubmitOutcome::AlreadyAnswered)) => message(
+        Ok((SubmitOutcome::AlreadyAnswered, _)) => message(
             StatusCode::CONFLICT,
             lang,
             t.answered_title,
             t.answered_body,
         ),
-        Ok(Ok(SubmitOutcome::SignInNeeded)) => {
-            sign_in_response(StatusCode::FORBIDDEN, lang, &for_retry, &token)
+        Ok((SubmitOutcome::SignInNeeded, survey)) => {
+            sign_in_response(StatusCode::FORBIDDEN, lang, &survey, &token)
         }
-        Ok(Ok(SubmitOutcome::DailyLimitReached)) => message(
+        Ok((SubmitOutcome::DailyLimitReached, _)) => message(
             StatusCode::TOO_MANY_REQUESTS,
             lang,
             t.eid_limit_title,
             t.eid_limit_body,
         ),
-        _ => unavailable(lang),
+        Err(()) => unavailable(lang),
     }
 }
