@@ -68,7 +68,7 @@ pub fn find_by_code(conn: &mut DbConnection, code: &str) -> QueryResult<Option<A
     agencies::table
         .filter(agencies::code.eq(code))
         .select(Agency::as_select())
-        .first(conn)
+        .get_result(conn)
         .optional()
 }
 
@@ -99,7 +99,7 @@ pub fn by_id(conn: &mut DbConnection, id: i32) -> QueryResult<Agency> {
     agencies::table
         .find(id)
         .select(Agency::as_select())
-        .first(conn)
+        .get_result(conn)
 }
 
 /// Sets how the agency's surveys are opened (`link` or `verified`); false if no such agency.

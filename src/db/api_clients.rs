@@ -30,7 +30,7 @@ pub fn find_active(conn: &mut DbConnection, key_hash: &[u8]) -> QueryResult<Opti
         .filter(api_clients::key_hash.eq(key_hash))
         .filter(api_clients::revoked_at.is_null())
         .select(ApiClient::as_select())
-        .first(conn)
+        .get_result(conn)
         .optional()
 }
 

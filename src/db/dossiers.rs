@@ -67,7 +67,7 @@ pub fn find_by_external_id(
     dossiers::table
         .filter(dossiers::external_id.eq(external_id))
         .select(Dossier::as_select())
-        .first(conn)
+        .get_result(conn)
         .optional()
 }
 
@@ -75,7 +75,7 @@ pub fn by_id(conn: &mut DbConnection, id: i32) -> QueryResult<Dossier> {
     dossiers::table
         .find(id)
         .select(Dossier::as_select())
-        .first(conn)
+        .get_result(conn)
 }
 
 /// The contact to deliver an invitation to, if any is still kept.
@@ -83,7 +83,7 @@ pub fn contact(conn: &mut DbConnection, id: i32) -> QueryResult<(Option<String>,
     dossiers::table
         .find(id)
         .select((dossiers::contact_phone, dossiers::contact_email))
-        .first(conn)
+        .get_result(conn)
 }
 
 /// Forgets the phone and e-mail once the invitation has been delivered.

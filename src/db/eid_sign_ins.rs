@@ -42,7 +42,7 @@ pub fn find(conn: &mut DbConnection, key_hash: &[u8]) -> QueryResult<Option<Sign
     eid_sign_ins::table
         .find(key_hash)
         .select(SignIn::as_select())
-        .first(conn)
+        .get_result(conn)
         .optional()
 }
 

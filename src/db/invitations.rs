@@ -54,7 +54,7 @@ pub fn by_token_hash(
     invitations::table
         .filter(invitations::token_hash.eq(token_hash))
         .select(Invitation::as_select())
-        .first(conn)
+        .get_result(conn)
         .optional()
 }
 
@@ -62,7 +62,7 @@ pub fn by_dossier(conn: &mut DbConnection, dossier_id: i32) -> QueryResult<Optio
     invitations::table
         .filter(invitations::dossier_id.eq(dossier_id))
         .select(Invitation::as_select())
-        .first(conn)
+        .get_result(conn)
         .optional()
 }
 
@@ -70,7 +70,7 @@ pub fn by_id(conn: &mut DbConnection, id: i32) -> QueryResult<Invitation> {
     invitations::table
         .find(id)
         .select(Invitation::as_select())
-        .first(conn)
+        .get_result(conn)
 }
 
 /// Marks the invitation answered (on `day`, Vietnam time) if it was not: the one write that
@@ -95,7 +95,7 @@ pub fn with_applicant(conn: &mut DbConnection, id: i32) -> QueryResult<(Invitati
         .inner_join(dossiers::table)
         .filter(invitations::id.eq(id))
         .select((Invitation::as_select(), dossiers::applicant_hash))
-        .first(conn)
+        .get_result(conn)
 }
 
 /// How many surveys of dossiers filed under this applicant were answered on `day`.
@@ -168,6 +168,6 @@ pub fn survey_context(
             procedures::name_vi,
             procedures::name_en,
         ))
-        .first(conn)
+        .get_result(conn)
         .optional()
 }

@@ -44,5 +44,5 @@ pub fn by_id(conn: &mut DbConnection, id: i32) -> QueryResult<Procedure> {
     procedures::table
         .find(id)
         .select(Procedure::as_select())
-        .first(conn)
+        .get_result(conn)
 }

@@ -13,6 +13,8 @@ pub struct StoredQuestionnaire {
 }
 
 /// The questionnaire new invitations use: the most recently published.
+// Once per ingestion batch: the re-preparation `first` costs on SQLite does not matter here.
+#[allow(clippy::disallowed_methods)]
 pub fn current(conn: &mut DbConnection) -> QueryResult<Option<StoredQuestionnaire>> {
     questionnaires::table
         .select(StoredQuestionnaire::as_select())
@@ -28,7 +30,7 @@ pub fn by_id(conn: &mut DbConnection, id: i32) -> QueryResult<StoredQuestionnair
     questionnaires::table
         .find(id)
         .select(StoredQuestionnaire::as_select())
-        .first(conn)
+        .get_result(conn)
 }
 
 pub fn by_version(
@@ -38,7 +40,7 @@ pub fn by_version(
     questionnaires::table
         .filter(questionnaires::version.eq(version))
         .select(StoredQuestionnaire::as_select())
-        .first(conn)
+        .get_result(conn)
         .optional()
 }
 

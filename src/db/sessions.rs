@@ -13,7 +13,7 @@ pub fn load(
         .filter(sessions::key_hash.eq(key_hash))
         .filter(sessions::expires_at.gt(now))
         .select(sessions::state)
-        .first(conn)
+        .get_result(conn)
         .optional()
 }
 

@@ -39,7 +39,7 @@ pub fn by_email(conn: &mut DbConnection, email: &str) -> QueryResult<Option<User
     users::table
         .filter(users::email.eq(email))
         .select(User::as_select())
-        .first(conn)
+        .get_result(conn)
         .optional()
 }
 
@@ -47,7 +47,7 @@ pub fn by_id(conn: &mut DbConnection, id: i32) -> QueryResult<Option<User>> {
     users::table
         .find(id)
         .select(User::as_select())
-        .first(conn)
+        .get_result(conn)
         .optional()
 }
 

@@ -2,6 +2,8 @@
 //! (a SQLite temp file, or PostgreSQL when HAILONG_TEST_DATABASE_URL is set).
 // Test code panics on purpose: a failed unwrap is a failed test.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
+// Tests read single rows with `first`: the SQLite re-preparation it costs does not matter here.
+#![allow(clippy::disallowed_methods)]
 
 mod accounts;
 mod analysis;
