@@ -92,8 +92,11 @@ impl ManageConnection for ConnectionManager {
         ping(conn).map_err(r2d2::Error::QueryError)
     }
 
-    fn has_broken(&self, _conn: &mut DbConnection) -> bool {
-        false
+    /// A connection given back inside a transaction (its user panicked mid-way) or with its
+    /// transaction manager in error must not serve anyone else: it would run their statements
+    /// inside that transaction, which nobody will ever commit.
+    fn has_broken(&self, conn: &mut DbConnection) -> bool {
+        std::thread::panicking() || diesel::r2d2::R2D2Connection::is_broken(conn)
     }
 }
 
