@@ -41,6 +41,9 @@ pub struct AppState {
     /// handing it to a blocking thread and back; its own pool, because writers queued on the
     /// write gate hold connections of the main one.
     pub inline_reads: Option<DbPool>,
+    /// SQLite only: survey submissions are committed in groups, one disk flush for all the
+    /// submissions that arrived meanwhile (see `db::group_commit`).
+    pub group_commit: Option<crate::db::group_commit::GroupCommit>,
 }
 
 /// No script anywhere, styles only from our own origin, no framing, no referrer: a survey link
@@ -116,6 +119,13 @@ impl Application {
             crate::config::DatabaseUrl::Sqlite(_) => Some(db::build_pool(&settings.database, 4)),
             crate::config::DatabaseUrl::Postgres(_) => None,
         };
+        let group_commit = match settings.database {
+            crate::config::DatabaseUrl::Sqlite(_) => Some(
+                crate::db::group_commit::GroupCommit::start(pool.clone(), write_gate.clone())
+                    .context("starting the group-commit writer")?,
+            ),
+            crate::config::DatabaseUrl::Postgres(_) => None,
+        };
         let state = web::Data::new(AppState {
             pool,
             settings,
@@ -125,6 +135,7 @@ impl Application {
             questionnaires: Arc::default(),
             write_gate,
             inline_reads,
+            group_commit,
         });
         let server = HttpServer::new(move || {
             App::new()

@@ -16,6 +16,7 @@ pub mod api_clients;
 pub mod audit;
 pub mod dossiers;
 pub mod eid_sign_ins;
+pub mod group_commit;
 pub mod invitations;
 pub mod outbox;
 pub mod procedures;

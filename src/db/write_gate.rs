@@ -2,9 +2,11 @@
 //!
 //! SQLite allows one write transaction at a time; a second writer waits in SQLite's busy
 //! handler, which sleeps in growing steps (up to 100 ms) rather than waking when the lock is
-//! free. Under many concurrent submissions that sleeping, not the work, sets the tail latency.
-//! Queuing writers on a mutex first hands the lock over as soon as it is released. PostgreSQL
-//! needs no gate: its writers wait on row locks and wake at once.
+//! free. Under many concurrent writers that sleeping, not the work, sets the tail latency.
+//! Queuing writers on a mutex first hands the lock over as soon as it is released. The writers:
+//! the ingestion batches and the group-commit thread of survey submissions
+//! (`db::group_commit`). PostgreSQL needs no gate: its writers wait on row locks and wake at
+//! once.
 
 use std::sync::{Mutex, MutexGuard};
 

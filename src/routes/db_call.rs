@@ -6,6 +6,7 @@ use std::fmt::Display;
 
 use actix_web::web;
 
+use crate::db::group_commit::{GroupCommit, GroupError};
 use crate::db::{DbConnection, DbPool};
 
 /// Runs `work` on a connection of `pool`, on this thread; `what` names it in the log.
@@ -30,4 +31,21 @@ pub(super) async fn blocking<T: Send + 'static, E: Display>(
     web::block(move || run(&pool, what, work))
         .await
         .map_err(|_| ())?
+}
+
+/// As [`blocking`], in a savepoint of the next transaction of `group` (SQLite writes; see
+/// `db::group_commit`). A group that fails as a whole is logged by its writer.
+pub(super) async fn grouped<T, E>(
+    group: &GroupCommit,
+    what: &'static str,
+    work: impl FnOnce(&mut DbConnection) -> Result<T, E> + Send + 'static,
+) -> Result<T, ()>
+where
+    T: Send + 'static,
+    E: Display + From<diesel::result::Error> + Send + 'static,
+{
+    group.run(work).await.map_err(|e| match e {
+        GroupError::Job(e) => tracing::error!(error = %e, "{what}"),
+        GroupError::NotCommitted => {}
+    })
 }

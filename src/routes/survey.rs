@@ -274,20 +274,22 @@ pub async fn post(
             )
         }
     };
+    const WHAT: &str = "storing a response";
     let secret = state.settings.secret.clone();
     let daily_limit = state.settings.eid_daily_limit;
-    let gate = state.write_gate.clone();
     // The survey comes back with the outcome: the sign-in page may need it again.
-    let stored = db_call::blocking(&state.pool, "storing a response", move |conn| {
+    let store = move |conn: &mut crate::db::DbConnection| {
         let proof = handle.as_deref().map(|handle| SignInProof {
             secret: &secret,
             handle,
             daily_limit,
         });
-        let _writing = gate.enter();
         survey::submit(conn, &survey, &valid, proof.as_ref()).map(|outcome| (outcome, survey))
-    })
-    .await;
+    };
+    let stored = match &state.group_commit {
+        Some(group) => db_call::grouped(group, WHAT, store).await,
+        None => db_call::blocking(&state.pool, WHAT, store).await,
+    };
     match stored {
         Ok((SubmitOutcome::Stored, _)) => {
             message(StatusCode::OK, lang, t.thanks_title, t.thanks_body)
