@@ -4,7 +4,12 @@
 //! and prints throughput with p50/p99/max latency. It uses only the public HTTP interface.
 //!
 //!   hailong-load --url http://127.0.0.1:8080 --api-key hl_… [--dossiers 100000]
-//!                [--concurrency 32] [--seconds 10]
+//!                [--concurrency 32] [--seconds 10] [--phases ingest,pages,submissions]
+//!                [--links-out FILE] [--links-in FILE]
+//!
+//! `--links-out` keeps the issued links so that another tool (scripts/load runs wrk, whose
+//! client costs less CPU than this one) can load the pages, and a later run with `--links-in`
+//! can go on with the submissions without ingesting again.
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
@@ -39,6 +44,22 @@ struct Args {
     agency: String,
     #[arg(long, default_value = "1.001193")]
     procedure: String,
+    /// The phases to run, in this order.
+    #[arg(long, value_enum, value_delimiter = ',', default_values_t = [PhaseName::Ingest, PhaseName::Pages, PhaseName::Submissions])]
+    phases: Vec<PhaseName>,
+    /// Write the issued survey links to this file, one per line.
+    #[arg(long)]
+    links_out: Option<std::path::PathBuf>,
+    /// Take the survey links from this file (as `--links-out` wrote it) instead of ingesting.
+    #[arg(long, conflicts_with = "links_out")]
+    links_in: Option<std::path::PathBuf>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum PhaseName {
+    Ingest,
+    Pages,
+    Submissions,
 }
 
 /// Latencies of one phase, in microseconds, and what went wrong.
@@ -280,6 +301,16 @@ async fn submissions(args: &Args, links: Arc<Vec<String>>) -> anyhow::Result<Pha
     Ok(phase)
 }
 
+fn read_links(path: &std::path::Path) -> anyhow::Result<Vec<String>> {
+    let text = std::fs::read_to_string(path)
+        .with_context(|| format!("reading the links from {}", path.display()))?;
+    Ok(text
+        .lines()
+        .filter(|line| !line.is_empty())
+        .map(str::to_owned)
+        .collect())
+}
+
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     let args = Args::parse();
@@ -297,15 +328,27 @@ async fn main() -> anyhow::Result<()> {
         "target {}, {} in flight, {} s per phase",
         args.url, args.concurrency, args.seconds
     );
-    let links = Arc::new(ingest(&client, &args).await?);
+    let links = match &args.links_in {
+        Some(path) => read_links(path)?,
+        None if args.phases.contains(&PhaseName::Ingest) => ingest(&client, &args).await?,
+        None => anyhow::bail!("without the ingest phase, give the links with --links-in"),
+    };
     anyhow::ensure!(!links.is_empty(), "no survey links were issued");
+    if let Some(path) = &args.links_out {
+        std::fs::write(path, links.join("\n") + "\n")
+            .with_context(|| format!("writing the links to {}", path.display()))?;
+    }
+    let links = Arc::new(links);
 
-    let started = Instant::now();
-    let page_phase = pages(&client, &args, links.clone()).await;
-    page_phase.report("pages", started.elapsed(), "GET 200");
-
-    let started = Instant::now();
-    let submit_phase = submissions(&args, links).await?;
-    submit_phase.report("submissions", started.elapsed(), "stored");
+    if args.phases.contains(&PhaseName::Pages) {
+        let started = Instant::now();
+        let page_phase = pages(&client, &args, links.clone()).await;
+        page_phase.report("pages", started.elapsed(), "GET 200");
+    }
+    if args.phases.contains(&PhaseName::Submissions) {
+        let started = Instant::now();
+        let submit_phase = submissions(&args, links).await?;
+        submit_phase.report("submissions", started.elapsed(), "stored");
+    }
     Ok(())
 }
