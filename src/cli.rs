@@ -95,6 +95,17 @@ pub enum AgencyAction {
         code: String,
         policy: crate::domain::agency::SurveyPolicy,
     },
+    /// Close an agency in a merger or split: from --effective-on (YYYY-MM-DD, Vietnam time) it
+    /// takes no new dossiers, and its successors carry its lineage. Its scores stay readable.
+    Close {
+        code: String,
+        /// The first day the agency no longer exists (its last day is the day before).
+        #[arg(long)]
+        effective_on: chrono::NaiveDate,
+        /// An agency that takes over its work; repeat for a split.
+        #[arg(long = "successor", required = true)]
+        successors: Vec<String>,
+    },
 }
 
 #[derive(Debug, Clone, clap::Args)]
@@ -324,6 +335,26 @@ pub async fn run(command: Command, settings: Settings) -> anyhow::Result<()> {
                 anyhow::bail!("no agency with this code");
             }
             println!("survey policy set to {policy}");
+        }
+        Command::Agency {
+            action:
+                AgencyAction::Close {
+                    code,
+                    effective_on,
+                    successors,
+                },
+        } => {
+            let summary = format!(
+                "{code} closed from {effective_on}; successors: {}",
+                successors.join(", ")
+            );
+            tokio::task::spawn_blocking(move || -> anyhow::Result<()> {
+                let mut conn = open(&settings)?;
+                crate::agency_settings::close(&mut conn, "cli", &code, effective_on, &successors)?;
+                Ok(())
+            })
+            .await??;
+            println!("{summary}");
         }
         Command::Analyze(args) => {
             println!(

@@ -7,6 +7,7 @@ use chrono::{DateTime, Duration, Utc};
 use diesel::Connection;
 
 use crate::db::{agencies, audit, dossiers, invitations, procedures, questionnaires, DbConnection};
+use crate::domain::period::VIETNAM;
 use crate::domain::submission::{DossierSubmission, FieldError};
 use crate::domain::token;
 use crate::secret::SecretKey;
@@ -94,9 +95,20 @@ pub fn ingest(
     if batch.len() > MAX_BATCH {
         return Err(IngestError::TooLarge(batch.len()));
     }
-    let agency_ids: HashMap<String, i32> = agencies::all(conn)?
-        .into_iter()
-        .map(|a| (a.code, a.id))
+    let all_agencies = agencies::all(conn)?;
+    let last_days: HashMap<&str, chrono::NaiveDate> = all_agencies
+        .iter()
+        .filter_map(|a| Some((a.code.as_str(), a.valid_to?)))
+        .collect();
+    let mut successors: HashMap<String, Vec<String>> = HashMap::new();
+    if !last_days.is_empty() {
+        for (predecessor, successor, _) in agencies::successions(conn)? {
+            successors.entry(predecessor).or_default().push(successor);
+        }
+    }
+    let agency_ids: HashMap<&str, i32> = all_agencies
+        .iter()
+        .map(|a| (a.code.as_str(), a.id))
         .collect();
     let procedure_ids: HashMap<String, i32> = procedures::all(conn)?
         .into_iter()
@@ -123,11 +135,29 @@ pub fn ingest(
                         message,
                     })
                 };
-                if !agency_ids.contains_key(&d.agency_code) {
+                if !agency_ids.contains_key(d.agency_code.as_str()) {
                     bad(
                         "agency_code",
                         format!("no agency has the code {:?}", d.agency_code),
                     );
+                }
+                // A merged or split unit takes no dossier completed after its last day: that
+                // work belongs to a successor, and counting it here would mix populations.
+                if let Some(last_day) = last_days.get(d.agency_code.as_str()) {
+                    let completed_on = d.completed_at.with_timezone(&VIETNAM).date_naive();
+                    if completed_on > *last_day {
+                        let taken_over_by = successors
+                            .get(&d.agency_code)
+                            .map(|codes| format!("; its work passed to {}", codes.join(", ")))
+                            .unwrap_or_default();
+                        bad(
+                            "agency_code",
+                            format!(
+                                "{} closed after {last_day} and this dossier was completed on {completed_on}{taken_over_by}",
+                                d.agency_code
+                            ),
+                        );
+                    }
                 }
                 if !procedure_ids.contains_key(&d.procedure_code) {
                     bad(
@@ -164,7 +194,7 @@ pub fn ingest(
         let mut issued = Vec::with_capacity(valid.len());
         let mut conflicts = Vec::new();
         for (index, d) in &valid {
-            let agency_id = agency_ids[&d.agency_code];
+            let agency_id = agency_ids[d.agency_code.as_str()];
             let procedure_id = procedure_ids[&d.procedure_code];
             if let Some(stored) = dossiers::find_by_external_id(conn, &d.dossier_id)? {
                 let differing = differences(&stored, d, agency_id, procedure_id);

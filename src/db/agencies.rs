@@ -109,3 +109,15 @@ pub fn set_survey_policy(conn: &mut DbConnection, code: &str, policy: &str) -> Q
         .execute(conn)
         .map(|n| n == 1)
 }
+
+/// Ends the agency's validity on `last_day`; false if it was not open (or does not exist).
+pub fn close(conn: &mut DbConnection, id: i32, last_day: NaiveDate) -> QueryResult<bool> {
+    diesel::update(
+        agencies::table
+            .filter(agencies::id.eq(id))
+            .filter(agencies::valid_to.is_null()),
+    )
+    .set(agencies::valid_to.eq(last_day))
+    .execute(conn)
+    .map(|n| n == 1)
+}

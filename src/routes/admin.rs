@@ -521,9 +521,19 @@ async fn render_agencies(
     message: Option<String>,
 ) -> Result<HttpResponse, AppError> {
     let pool = state.pool.clone();
-    let all = web::block(move || -> Result<_, AppError> { Ok(agencies::all(&mut *pool.get()?)?) })
-        .await??;
+    let (all, successions) = web::block(move || -> Result<_, AppError> {
+        let mut conn = pool.get()?;
+        Ok((agencies::all(&mut conn)?, agencies::successions(&mut conn)?))
+    })
+    .await??;
     let code_of: HashMap<i32, String> = all.iter().map(|a| (a.id, a.code.clone())).collect();
+    let mut successors_of: HashMap<String, Vec<String>> = HashMap::new();
+    for (predecessor, successor, _) in successions {
+        successors_of
+            .entry(predecessor)
+            .or_default()
+            .push(successor);
+    }
     let lines: Vec<AgencyLine> = all
         .iter()
         .map(|a| AgencyLine {
@@ -538,6 +548,7 @@ async fn render_agencies(
                 Some(to) => format!("{} – {to}", a.valid_from),
                 None => format!("{} –", a.valid_from),
             },
+            successors: successors_of.remove(&a.code).unwrap_or_default().join(", "),
             survey_policy: a.valid_to.is_none().then(|| a.survey_policy.clone()),
         })
         .collect();
@@ -545,6 +556,23 @@ async fn render_agencies(
     with_csrf(state, status, |csrf| {
         agencies_page(&frame(req, user, csrf, &switch), &lines, message.as_deref())
     })
+}
+
+/// The agencies page again, with what was wrong in the form just posted.
+async fn refuse_on_agencies(
+    req: &HttpRequest,
+    state: &web::Data<AppState>,
+    user: &CurrentUser,
+    message: String,
+) -> Result<HttpResponse, AppError> {
+    render_agencies(
+        req,
+        state,
+        user,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        Some(message),
+    )
+    .await
 }
 
 pub async fn agencies_list(
@@ -597,14 +625,7 @@ pub async fn add_agency(
         None
     };
     if let Some(message) = problem {
-        return render_agencies(
-            &req,
-            &state,
-            &user,
-            StatusCode::UNPROCESSABLE_ENTITY,
-            Some(message),
-        )
-        .await;
+        return refuse_on_agencies(&req, &state, &user, message).await;
     }
     let (pool, actor) = (state.pool.clone(), format!("user:{}", user.id));
     let (level, kind, parent_code, stored_code) = (
@@ -644,16 +665,7 @@ pub async fn add_agency(
         None => Ok(HttpResponse::SeeOther()
             .insert_header((header::LOCATION, "/admin/agencies"))
             .finish()),
-        Some(message) => {
-            render_agencies(
-                &req,
-                &state,
-                &user,
-                StatusCode::UNPROCESSABLE_ENTITY,
-                Some(message),
-            )
-            .await
-        }
+        Some(message) => refuse_on_agencies(&req, &state, &user, message).await,
     }
 }
 
@@ -681,14 +693,7 @@ pub async fn set_survey_policy(
             "policy: unknown value {:?}; expected link or verified",
             form.policy
         );
-        return render_agencies(
-            &req,
-            &state,
-            &user,
-            StatusCode::UNPROCESSABLE_ENTITY,
-            Some(message),
-        )
-        .await;
+        return refuse_on_agencies(&req, &state, &user, message).await;
     };
     let (pool, actor, code) = (state.pool.clone(), format!("user:{}", user.id), form.code);
     let changed = web::block(move || -> Result<bool, AppError> {
@@ -699,14 +704,7 @@ pub async fn set_survey_policy(
     })
     .await??;
     if !changed {
-        return render_agencies(
-            &req,
-            &state,
-            &user,
-            StatusCode::UNPROCESSABLE_ENTITY,
-            Some("code: no such agency".to_owned()),
-        )
-        .await;
+        return refuse_on_agencies(&req, &state, &user, "code: no such agency".to_owned()).await;
     }
     if policy == SurveyPolicy::Verified && state.eid.is_none() {
         return render_agencies(
@@ -721,4 +719,53 @@ pub async fn set_survey_policy(
     Ok(HttpResponse::SeeOther()
         .insert_header((header::LOCATION, "/admin/agencies"))
         .finish())
+}
+
+#[derive(serde::Deserialize)]
+pub struct CloseForm {
+    csrf: Option<String>,
+    code: String,
+    effective_on: String,
+    successors: String,
+}
+
+/// `POST /admin/agencies/close`: a merger or split takes effect (see `agency_settings::close`).
+pub async fn close_agency(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    session: Session,
+    form: web::Form<CloseForm>,
+) -> Result<HttpResponse, AppError> {
+    let form = form.into_inner();
+    let Some(user) = admin_posting(&req, &session, &state, form.csrf.as_deref()).await? else {
+        return Ok(sign_in());
+    };
+    let Ok(effective_on) = form.effective_on.trim().parse::<chrono::NaiveDate>() else {
+        let message = format!(
+            "effective_on: {:?} is not a date (YYYY-MM-DD)",
+            form.effective_on
+        );
+        return refuse_on_agencies(&req, &state, &user, message).await;
+    };
+    let (pool, actor) = (state.pool.clone(), format!("user:{}", user.id));
+    let code = form.code.trim().to_owned();
+    let successors = crate::agency_settings::parse_codes(&form.successors);
+    let closed = web::block(move || -> Result<_, AppError> {
+        let mut conn = pool.get()?;
+        Ok(crate::agency_settings::close(
+            &mut conn,
+            &actor,
+            &code,
+            effective_on,
+            &successors,
+        ))
+    })
+    .await??;
+    match closed {
+        Ok(()) => Ok(HttpResponse::SeeOther()
+            .insert_header((header::LOCATION, "/admin/agencies"))
+            .finish()),
+        Err(crate::agency_settings::CloseError::Database(e)) => Err(e.into()),
+        Err(refused) => refuse_on_agencies(&req, &state, &user, refused.to_string()).await,
+    }
 }

@@ -145,6 +145,8 @@ pub struct AgencyLine {
     pub level: String,
     pub parent: String,
     pub valid: String,
+    /// The codes of the agencies that took over its work, if it was closed.
+    pub successors: String,
     /// `link` or `verified`; none for a unit that no longer exists.
     pub survey_policy: Option<String>,
 }
@@ -180,11 +182,25 @@ pub fn agencies_page(frame: &Frame<'_>, agencies: &[AgencyLine], message: Option
             div.comment { label for="parent" { (lang.pick("Mã cơ quan cấp trên", "Parent code")) } input id="parent" name="parent" type="text" required; }
             button type="submit" { (lang.pick("Thêm", "Add")) }
         }
+        h2 { (lang.pick("Sáp nhập, chia tách: đóng một cơ quan", "Merger or split: close an agency")) }
+        p { (lang.pick(
+            "Từ ngày có hiệu lực, cơ quan không nhận hồ sơ mới; các cơ quan kế thừa tiếp nối xu hướng của nó. Điểm số cũ vẫn xem được.",
+            "From the effective date the agency takes no new dossiers; its successors carry its trend on. Its past scores stay readable.")) }
+        form method="post" action="/admin/agencies/close" {
+            input type="hidden" name="csrf" value=(frame.csrf);
+            div.comment { label for="close_code" { (lang.pick("Mã cơ quan đóng", "Code of the agency to close")) } input id="close_code" name="code" type="text" required; }
+            div.comment { label for="effective_on" { (lang.pick("Ngày có hiệu lực", "Effective on")) } input id="effective_on" name="effective_on" type="date" required; }
+            div.comment {
+                label for="successors" { (lang.pick("Mã cơ quan kế thừa (cách nhau bằng dấu phẩy)", "Successor codes (separated by commas)")) }
+                input id="successors" name="successors" type="text" required;
+            }
+            button type="submit" { (lang.pick("Đóng cơ quan", "Close the agency")) }
+        }
         h2 { (lang.pick("Danh sách", "All agencies")) }
         div.scroll tabindex="0" role="region" aria-label=(lang.pick("Danh sách cơ quan", "Agencies")) { table {
-            thead { tr { th { (lang.pick("Mã", "Code")) } th { (lang.pick("Tên", "Name")) } th { (lang.pick("Cấp", "Level")) } th { (lang.pick("Cấp trên", "Parent")) } th { (lang.pick("Hiệu lực", "Valid")) } th { (lang.pick("Mở phiếu khảo sát", "Survey access")) } } }
+            thead { tr { th { (lang.pick("Mã", "Code")) } th { (lang.pick("Tên", "Name")) } th { (lang.pick("Cấp", "Level")) } th { (lang.pick("Cấp trên", "Parent")) } th { (lang.pick("Hiệu lực", "Valid")) } th { (lang.pick("Kế thừa bởi", "Succeeded by")) } th { (lang.pick("Mở phiếu khảo sát", "Survey access")) } } }
             tbody { @for a in agencies { tr {
-                td { (a.code) } td { (a.name) } td { (a.level) } td { (a.parent) } td { (a.valid) }
+                td { (a.code) } td { (a.name) } td { (a.level) } td { (a.parent) } td { (a.valid) } td { (a.successors) }
                 td { @if let Some(policy) = &a.survey_policy {
                     form.picker method="post" action="/admin/agencies/policy" {
                         input type="hidden" name="csrf" value=(frame.csrf);

@@ -6,7 +6,7 @@ use hailong::views::format::number;
 use hailong::views::i18n::Lang;
 use hailong_analysis::scores::Measure;
 
-use crate::helpers::{spawn_app, TestApp, PASSWORD};
+use crate::helpers::{post_from, spawn_app, TestApp, PASSWORD};
 
 /// Answers `count` surveys of `agency` (quarter 2026-Q2), the first with `comment`.
 pub async fn answer(app: &TestApp, agency: &str, count: usize, value: &str, comment: &str) {
@@ -347,25 +347,6 @@ async fn an_admin_adds_and_disables_accounts_in_the_web_interface() {
         .await
         .unwrap();
     assert_eq!(after.status(), 303, "the disabled user's session has ended");
-}
-
-/// Posts a form from the page at `page_path`, with that page's CSRF token.
-async fn post_from(
-    app: &TestApp,
-    page_path: &str,
-    action: &str,
-    fields: &[(&str, &str)],
-) -> reqwest::Response {
-    let page = app.get(page_path).await.text().await.unwrap();
-    let csrf = crate::helpers::csrf_of(&page);
-    let mut form: Vec<(&str, &str)> = vec![("csrf", csrf.as_str())];
-    form.extend_from_slice(fields);
-    app.client
-        .post(format!("{}{}", app.address, action))
-        .form(&form)
-        .send()
-        .await
-        .unwrap()
 }
 
 #[tokio::test]

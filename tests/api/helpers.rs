@@ -410,3 +410,22 @@ pub fn dump_database(db: &TestDb) -> String {
     }
     dump
 }
+
+/// Posts a form from the page at `page_path`, with that page's CSRF token.
+pub async fn post_from(
+    app: &TestApp,
+    page_path: &str,
+    action: &str,
+    fields: &[(&str, &str)],
+) -> reqwest::Response {
+    let page = app.get(page_path).await.text().await.unwrap();
+    let csrf = csrf_of(&page);
+    let mut form: Vec<(&str, &str)> = vec![("csrf", csrf.as_str())];
+    form.extend_from_slice(fields);
+    app.client
+        .post(format!("{}{}", app.address, action))
+        .form(&form)
+        .send()
+        .await
+        .unwrap()
+}

@@ -6,6 +6,7 @@
 #![allow(clippy::disallowed_methods)]
 
 mod accounts;
+mod agencies;
 mod analysis;
 mod browser;
 mod config;
