@@ -288,6 +288,9 @@ pub enum ApikeyAction {
 pub enum ImportWhat {
     /// Completed dossiers from a CSV file; prints each dossier's survey link.
     Dossiers { file: std::path::PathBuf },
+    /// A province's agency tree from a CSV file (code, name_vi, name_en, level, kind,
+    /// parent_code, optional valid_from); agencies already stored unchanged are skipped.
+    Agencies { file: std::path::PathBuf },
 }
 
 pub async fn run(command: Command, settings: Settings) -> anyhow::Result<()> {
@@ -433,6 +436,23 @@ pub async fn run(command: Command, settings: Settings) -> anyhow::Result<()> {
             let out = tokio::task::spawn_blocking(move || publish_questionnaire(&settings, &file))
                 .await??;
             println!("{out}");
+        }
+        Command::Import {
+            what: ImportWhat::Agencies { file },
+        } => {
+            let shown = file.display().to_string();
+            let imported = tokio::task::spawn_blocking(move || -> anyhow::Result<_> {
+                let mut conn = open(&settings)?;
+                let actor = format!("import:{}", file.display());
+                Ok(crate::agency_import::import_agencies(
+                    &mut conn, &actor, &file,
+                )?)
+            })
+            .await??;
+            println!(
+                "{shown}: {} new agency(ies), {} already stored",
+                imported.created, imported.unchanged
+            );
         }
         Command::Import {
             what: ImportWhat::Dossiers { file },

@@ -21,6 +21,23 @@ pub enum ImportError {
     Ingest(String),
 }
 
+/// Opens a CSV file (fields trimmed) and checks that its header has every `required` column.
+/// The error is the message to show after the file's name.
+pub(crate) fn open_csv(
+    path: &Path,
+    required: &[&str],
+) -> Result<(csv::Reader<std::fs::File>, csv::StringRecord), String> {
+    let mut reader = csv::ReaderBuilder::new()
+        .trim(csv::Trim::All)
+        .from_path(path)
+        .map_err(|e| e.to_string())?;
+    let headers = reader.headers().map_err(|e| e.to_string())?.clone();
+    if let Some(missing) = required.iter().find(|r| !headers.iter().any(|h| h == **r)) {
+        return Err(format!("line 1: missing column `{missing}`"));
+    }
+    Ok((reader, headers))
+}
+
 /// Reads and checks the whole file, then stores it in one transaction.
 pub fn import_dossiers(
     conn: &mut DbConnection,
@@ -32,19 +49,12 @@ pub fn import_dossiers(
         file: file.clone(),
         message,
     };
-    let mut reader = csv::ReaderBuilder::new()
-        .trim(csv::Trim::All)
-        .from_path(path)
-        .map_err(|e| file_error(e.to_string()))?;
-    let headers = reader
-        .headers()
-        .map_err(|e| file_error(e.to_string()))?
-        .clone();
-    for required in FIELDS.iter().filter(|f| !matches!(**f, "phone" | "email")) {
-        if !headers.iter().any(|h| h == *required) {
-            return Err(file_error(format!("line 1: missing column `{required}`")));
-        }
-    }
+    let required: Vec<&str> = FIELDS
+        .iter()
+        .copied()
+        .filter(|f| !matches!(*f, "phone" | "email"))
+        .collect();
+    let (mut reader, headers) = open_csv(path, &required).map_err(file_error)?;
     let mut parsed: Vec<Parsed> = Vec::new();
     let mut lines = Vec::new();
     let mut problems = Vec::new();

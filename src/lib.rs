@@ -1,4 +1,5 @@
 pub mod accounts;
+pub mod agency_import;
 pub mod agency_settings;
 pub mod auth;
 pub mod cli;

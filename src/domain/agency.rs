@@ -45,3 +45,12 @@ text_enum! {
         Admin => "admin",
     }
 }
+
+/// An agency code as catalogues write it: 1 to 64 characters, no whitespace.
+pub fn check_code(code: &str) -> Result<(), &'static str> {
+    if code.is_empty() || code.chars().count() > 64 || code.chars().any(char::is_whitespace) {
+        Err("1 to 64 characters without spaces")
+    } else {
+        Ok(())
+    }
+}

@@ -613,8 +613,8 @@ pub async fn add_agency(
         crate::domain::text::nfc(form.name_vi.trim()),
         crate::domain::text::nfc(form.name_en.trim()),
     );
-    let problem = if code.is_empty() || code.len() > 64 || code.chars().any(char::is_whitespace) {
-        Some("code: 1 to 64 characters without spaces".to_owned())
+    let problem = if let Err(rule) = crate::domain::agency::check_code(&code) {
+        Some(format!("code: {rule}"))
     } else if name_vi.is_empty() || name_en.is_empty() {
         Some("name: both names are required".to_owned())
     } else if form.level.parse::<AgencyLevel>().is_err() {

@@ -207,3 +207,112 @@ async fn the_agency_close_command_records_a_split_and_names_a_bad_field() {
         .collect();
     assert_eq!(successors, ["AG", "AG-P-RACHGIA"]);
 }
+
+fn agency_count(app: &TestApp) -> i64 {
+    agencies::count(&mut app.conn()).unwrap()
+}
+
+#[tokio::test]
+async fn an_agency_tree_is_imported_from_csv_parents_first_and_a_second_run_changes_nothing() {
+    let app = spawn_app().await;
+    app.seed();
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("agencies.csv");
+    // The child comes before its parent; the name is typed decomposed (NFD) and stored in NFC.
+    let decomposed: String =
+        unicode_normalization::UnicodeNormalization::nfd("Phòng Một cửa Sở Nội vụ").collect();
+    std::fs::write(
+        &file,
+        format!(
+            "code,name_vi,name_en,level,kind,parent_code,valid_from\n\
+             AG-S-NV-MC,{decomposed},Home Affairs one-stop desk,department,department,AG-S-NV,\n\
+             AG-S-NV,Sở Nội vụ,Department of Home Affairs,department,department,AG,2025-07-01\n\
+             AG-X-OCEO,Ủy ban nhân dân xã Óc Eo,People's Committee of Oc Eo Commune,commune,commune,AG,2025-07-01\n"
+        ),
+    )
+    .unwrap();
+    let path = file.to_str().unwrap();
+    let first = app.db.run_cli(dir.path(), &["import", "agencies", path]);
+    assert!(
+        first.status.success(),
+        "{}",
+        String::from_utf8_lossy(&first.stderr)
+    );
+    assert!(String::from_utf8_lossy(&first.stdout).contains("2 new agency(ies), 1 already stored"));
+    let desk = agencies::find_by_code(&mut app.conn(), "AG-S-NV-MC")
+        .unwrap()
+        .unwrap();
+    assert_eq!(desk.name_vi, "Phòng Một cửa Sở Nội vụ");
+    let parent = agencies::by_id(&mut app.conn(), desk.parent_id.unwrap()).unwrap();
+    assert_eq!(parent.code, "AG-S-NV");
+    assert_eq!(desk.valid_from, hailong::domain::period::today());
+
+    let again = app.db.run_cli(dir.path(), &["import", "agencies", path]);
+    assert!(again.status.success());
+    assert!(String::from_utf8_lossy(&again.stdout).contains("0 new agency(ies), 3 already stored"));
+}
+
+#[tokio::test]
+async fn a_bad_agency_file_names_file_line_and_field_and_stores_nothing() {
+    let app = spawn_app().await;
+    app.seed();
+    let before = agency_count(&app);
+    let dir = tempfile::tempdir().unwrap();
+    let import = |name: &str, text: &str| {
+        let file = dir.path().join(name);
+        std::fs::write(&file, text).unwrap();
+        let output = app
+            .db
+            .run_cli(dir.path(), &["import", "agencies", file.to_str().unwrap()]);
+        assert!(!output.status.success(), "{name} was accepted");
+        String::from_utf8_lossy(&output.stderr).into_owned()
+    };
+    let header = "code,name_vi,name_en,level,kind,parent_code\n";
+
+    let rows = import(
+        "rows.csv",
+        &format!(
+            "{header}\
+             AG-X-MOI,Xã Mới,Moi Commune,commune,commune,AG\n\
+             AG-X-HAI,Xã Hai,Hai Commune,hamlet,commune,AG\n\
+             AG-X-BA,Xã Ba,Ba Commune,commune,commune,NOPE\n\
+             AG-X-MOI,Xã Mới,Moi Commune,commune,commune,AG\n\
+             AG-X-BON,,Bon Commune,commune,commune,\n"
+        ),
+    );
+    for expected in [
+        "rows.csv: line 3: field `level`: unknown value \"hamlet\"",
+        "rows.csv: line 5: field `code`: AG-X-MOI is already on line 2",
+        "rows.csv: line 6: field `name_vi`: the Vietnamese name is required",
+        "rows.csv: line 6: field `parent_code`: a commune unit needs its parent's code",
+    ] {
+        assert!(rows.contains(expected), "{expected:?} not in {rows}");
+    }
+    let parent = import(
+        "parent.csv",
+        &format!("{header}AG-X-BA,Xã Ba,Ba Commune,commune,commune,NOPE\n"),
+    );
+    assert!(parent.contains("line 2: field `parent_code`: no agency has the code \"NOPE\""));
+    let changed = import(
+        "changed.csv",
+        &format!("{header}AG-X-OCEO,Xã Óc Eo mới,Oc Eo Commune,commune,commune,AG\n"),
+    );
+    assert!(changed.contains("line 2: field `name_vi`: AG-X-OCEO is stored with another name_vi"));
+    let looped = import(
+        "loop.csv",
+        &format!(
+            "{header}AG-A,Đơn vị A,Unit A,department,department,AG-B\n\
+             AG-B,Đơn vị B,Unit B,department,department,AG-A\n"
+        ),
+    );
+    assert!(looped.contains("line 2: field `parent_code`: AG-A is its own ancestor"));
+    let columns = import("columns.csv", "code,name,level\nX,Y,commune\n");
+    assert!(columns.contains("columns.csv: line 1: unknown column `name`"));
+    let date = import(
+        "date.csv",
+        "code,name_vi,name_en,level,kind,parent_code,valid_from\nAG-X-NAM,Xã Năm,Nam Commune,commune,commune,AG,1/7/2025\n",
+    );
+    assert!(date.contains("line 2: field `valid_from`: \"1/7/2025\" is not a date"));
+
+    assert_eq!(agency_count(&app), before);
+}
