@@ -62,6 +62,9 @@ pub struct Settings {
     pub eid: Option<EidSettings>,
     /// How many surveys one verified identity may answer per day (Vietnam time).
     pub eid_daily_limit: u32,
+    /// How long the dashboards' computed numbers are reused before a page view recomputes
+    /// them; 0 recomputes at every view.
+    pub dashboard_fresh_seconds: u32,
 }
 
 /// hailong's client id at the e-ID provider unless configured.
@@ -125,6 +128,7 @@ const VARIABLES: &[(&str, &str)] = &[
     ("HAILONG_EID_CLIENT_SECRET", "eid_client_secret"),
     ("HAILONG_EID_IDENTITY_CLAIM", "eid_identity_claim"),
     ("HAILONG_EID_DAILY_LIMIT", "eid_daily_limit"),
+    ("HAILONG_DASHBOARD_FRESH_SECONDS", "dashboard_fresh_seconds"),
 ];
 
 impl Settings {
@@ -232,6 +236,7 @@ impl Settings {
             None => None,
         };
         let eid_daily_limit = number("HAILONG_EID_DAILY_LIMIT", "5", 1..=10_000)?;
+        let dashboard_fresh_seconds = number("HAILONG_DASHBOARD_FRESH_SECONDS", "60", 0..=86_400)?;
 
         // Last: a file may be created here, and only once everything else is known good.
         let secret = match get("HAILONG_SECRET_KEY") {
@@ -256,6 +261,7 @@ impl Settings {
             invitation_webhook,
             eid,
             eid_daily_limit,
+            dashboard_fresh_seconds,
         })
     }
 }

@@ -104,7 +104,9 @@ impl Application {
         let session_store = DbSessionStore::new(pool.clone(), settings.secret.clone());
         let session_key = Key::derive_from(&settings.secret.keyed_hash("session-cookie", b""));
         let secure_cookies = settings.https();
-        let scores = Arc::new(crate::dashboard::ScoreCache::default());
+        let scores = Arc::new(crate::dashboard::ScoreCache::new(
+            std::time::Duration::from_secs(settings.dashboard_fresh_seconds.into()),
+        ));
         let eid = match &settings.eid {
             Some(eid) => Some(Arc::new(
                 crate::eid::Provider::new(eid.clone(), &settings.public_url)

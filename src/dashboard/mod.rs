@@ -1,6 +1,7 @@
 //! The numbers the dashboards show, computed by the analysis library (the same code as
-//! `hailong analyze`) from the database, kept for up to a minute so that a new response shows
-//! within a minute without recomputing on every page view.
+//! `hailong analyze`) from the database, kept for a while (a minute unless
+//! `HAILONG_DASHBOARD_FRESH_SECONDS` says otherwise) so that a new response shows soon without
+//! recomputing on every page view.
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -16,7 +17,6 @@ use hailong_analysis::{analyze, inputs_from_frames, Options};
 use crate::db::DbPool;
 use crate::export;
 
-pub const FRESH_FOR: Duration = Duration::from_secs(60);
 /// Bootstrap replicates for the dashboards' intervals.
 pub const REPLICATES: u32 = 200;
 
@@ -161,14 +161,22 @@ pub fn compute_for(pool: &DbPool, min_cell: u32, field: Option<&str>) -> anyhow:
     })
 }
 
-/// The latest snapshot (of all procedures, or of one field's), recomputed when older than a
-/// minute.
-#[derive(Default)]
+/// The latest snapshot (of all procedures, or of one field's), recomputed when older than
+/// `fresh_for`.
 pub struct ScoreCache {
     slots: tokio::sync::Mutex<HashMap<Option<String>, Arc<Snapshot>>>,
+    fresh_for: Duration,
 }
 
 impl ScoreCache {
+    /// Numbers computed less than `fresh_for` ago are reused.
+    pub fn new(fresh_for: Duration) -> Self {
+        Self {
+            slots: tokio::sync::Mutex::default(),
+            fresh_for,
+        }
+    }
+
     pub async fn get(&self, pool: &DbPool, min_cell: u32) -> anyhow::Result<Arc<Snapshot>> {
         self.get_for(pool, min_cell, None).await
     }
@@ -182,7 +190,7 @@ impl ScoreCache {
         let mut slots = self.slots.lock().await;
         if let Some(s) = slots
             .get(&field)
-            .filter(|s| s.computed.elapsed() < FRESH_FOR)
+            .filter(|s| s.computed.elapsed() < self.fresh_for)
         {
             return Ok(s.clone());
         }

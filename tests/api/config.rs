@@ -24,6 +24,8 @@ fn each_bad_value_is_refused_with_the_variable_named() {
         ("HAILONG_SECRET_KEY", "too-short"),
         ("HAILONG_POOL_SIZE", "0"),
         ("HAILONG_LOG", "[[["),
+        ("HAILONG_DASHBOARD_FRESH_SECONDS", "-1"),
+        ("HAILONG_DASHBOARD_FRESH_SECONDS", "a minute"),
     ];
     for (variable, value) in cases {
         let (output, dir) = hailong_with(&[(variable, value)]);

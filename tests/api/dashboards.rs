@@ -498,3 +498,32 @@ async fn an_admin_manages_api_keys_questionnaires_and_agencies_in_the_web_interf
     let page = app.get("/admin/agencies").await.text().await.unwrap();
     assert!(page.contains("<option value=\"verified\" selected>"));
 }
+
+/// The agency's dashboard before and after the group reaches `min_cell`, viewed in between.
+async fn comment_shown_after_the_group_grows(app: &TestApp) -> bool {
+    answer(app, "AG-X-OCEO", 4, "4", "Góp ý của nhóm còn nhỏ").await;
+    app.add_user("phantich@angiang.test", Role::Province, None);
+    app.login("phantich@angiang.test", PASSWORD).await;
+    let path = "/dashboard/agency/AG-X-OCEO?period=2026-Q2";
+    let small = app.get(path).await.text().await.unwrap();
+    assert!(!small.contains("Góp ý của nhóm còn nhỏ"), "4 < min_cell");
+    answer(app, "AG-X-OCEO", 2, "5", "").await;
+    let grown = app.get(path).await.text().await.unwrap();
+    grown.contains("Góp ý của nhóm còn nhỏ")
+}
+
+#[tokio::test]
+async fn dashboards_reuse_their_numbers_for_the_configured_time() {
+    let cached = spawn_app().await;
+    assert!(
+        !comment_shown_after_the_group_grows(&cached).await,
+        "within the default minute the numbers are reused"
+    );
+    let db = crate::helpers::TestDb::new();
+    let settings = db.settings_with(&[("HAILONG_DASHBOARD_FRESH_SECONDS", "0")]);
+    let uncached = crate::helpers::spawn_app_with(db, settings).await;
+    assert!(
+        comment_shown_after_the_group_grows(&uncached).await,
+        "with 0 every view recomputes"
+    );
+}
