@@ -5,6 +5,7 @@ use diesel::Connection;
 
 use crate::db::{agencies, audit, DbConnection};
 use crate::domain::agency::SurveyPolicy;
+use crate::domain::text::nfc;
 
 /// Sets how the agency's surveys open, and records who did it; false if no such agency.
 pub fn change_survey_policy(
@@ -125,4 +126,44 @@ pub fn parse_codes(raw: &str) -> Vec<String> {
         .filter(|code| !code.is_empty())
         .map(str::to_owned)
         .collect()
+}
+
+/// Why an agency could not be renamed; each names the field at fault.
+#[derive(Debug, thiserror::Error)]
+pub enum RenameError {
+    #[error("code: no agency has the code {0:?}")]
+    NoSuchAgency(String),
+    #[error("{0}: the name is required")]
+    EmptyName(&'static str),
+    #[error(transparent)]
+    Database(#[from] diesel::result::Error),
+}
+
+/// Corrects an agency's names (stored in NFC), and records the old and new names. Surveys
+/// and dashboards show the new names at once; the code, the tree and the history stay.
+pub fn rename(
+    conn: &mut DbConnection,
+    actor: &str,
+    code: &str,
+    name_vi: &str,
+    name_en: &str,
+) -> Result<(), RenameError> {
+    let (name_vi, name_en) = (nfc(name_vi.trim()), nfc(name_en.trim()));
+    if name_vi.is_empty() {
+        return Err(RenameError::EmptyName("name_vi"));
+    }
+    if name_en.is_empty() {
+        return Err(RenameError::EmptyName("name_en"));
+    }
+    conn.transaction(|conn| {
+        let agency = agencies::find_by_code(conn, code)?
+            .ok_or_else(|| RenameError::NoSuchAgency(code.to_owned()))?;
+        agencies::rename(conn, agency.id, &name_vi, &name_en)?;
+        let detail = format!(
+            "{} / {} -> {name_vi} / {name_en}",
+            agency.name_vi, agency.name_en
+        );
+        audit::record(conn, actor, "agency.rename", &agency.code, &detail)?;
+        Ok(())
+    })
 }

@@ -121,3 +121,10 @@ pub fn close(conn: &mut DbConnection, id: i32, last_day: NaiveDate) -> QueryResu
     .execute(conn)
     .map(|n| n == 1)
 }
+
+pub fn rename(conn: &mut DbConnection, id: i32, name_vi: &str, name_en: &str) -> QueryResult<()> {
+    diesel::update(agencies::table.find(id))
+        .set((agencies::name_vi.eq(name_vi), agencies::name_en.eq(name_en)))
+        .execute(conn)
+        .map(|_| ())
+}

@@ -769,3 +769,43 @@ pub async fn close_agency(
         Err(refused) => refuse_on_agencies(&req, &state, &user, refused.to_string()).await,
     }
 }
+
+#[derive(serde::Deserialize)]
+pub struct RenameForm {
+    csrf: Option<String>,
+    code: String,
+    name_vi: String,
+    name_en: String,
+}
+
+/// `POST /admin/agencies/rename`: corrects an agency's names (see `agency_settings::rename`).
+pub async fn rename_agency(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    session: Session,
+    form: web::Form<RenameForm>,
+) -> Result<HttpResponse, AppError> {
+    let form = form.into_inner();
+    let Some(user) = admin_posting(&req, &session, &state, form.csrf.as_deref()).await? else {
+        return Ok(sign_in());
+    };
+    let (pool, actor) = (state.pool.clone(), format!("user:{}", user.id));
+    let renamed = web::block(move || -> Result<_, AppError> {
+        let mut conn = pool.get()?;
+        Ok(crate::agency_settings::rename(
+            &mut conn,
+            &actor,
+            form.code.trim(),
+            &form.name_vi,
+            &form.name_en,
+        ))
+    })
+    .await??;
+    match renamed {
+        Ok(()) => Ok(HttpResponse::SeeOther()
+            .insert_header((header::LOCATION, "/admin/agencies"))
+            .finish()),
+        Err(crate::agency_settings::RenameError::Database(e)) => Err(e.into()),
+        Err(refused) => refuse_on_agencies(&req, &state, &user, refused.to_string()).await,
+    }
+}

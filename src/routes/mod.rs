@@ -54,6 +54,10 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             web::post().to(admin::set_survey_policy),
         )
         .route("/admin/agencies/close", web::post().to(admin::close_agency))
+        .route(
+            "/admin/agencies/rename",
+            web::post().to(admin::rename_agency),
+        )
         .route("/exports/scores.csv", web::get().to(exports::scores_csv))
         .route("/exports/scores.xlsx", web::get().to(exports::scores_xlsx))
         .route(

@@ -182,6 +182,14 @@ pub fn agencies_page(frame: &Frame<'_>, agencies: &[AgencyLine], message: Option
             div.comment { label for="parent" { (lang.pick("Mã cơ quan cấp trên", "Parent code")) } input id="parent" name="parent" type="text" required; }
             button type="submit" { (lang.pick("Thêm", "Add")) }
         }
+        h2 { (lang.pick("Sửa tên cơ quan", "Correct an agency's names")) }
+        form method="post" action="/admin/agencies/rename" {
+            input type="hidden" name="csrf" value=(frame.csrf);
+            div.comment { label for="rename_code" { (lang.pick("Mã", "Code")) } input id="rename_code" name="code" type="text" required; }
+            div.comment { label for="rename_vi" { (lang.pick("Tên mới (tiếng Việt)", "New name (Vietnamese)")) } input id="rename_vi" name="name_vi" type="text" required; }
+            div.comment { label for="rename_en" { (lang.pick("Tên mới (tiếng Anh)", "New name (English)")) } input id="rename_en" name="name_en" type="text" required; }
+            button type="submit" { (lang.pick("Lưu tên", "Save the names")) }
+        }
         h2 { (lang.pick("Sáp nhập, chia tách: đóng một cơ quan", "Merger or split: close an agency")) }
         p { (lang.pick(
             "Từ ngày có hiệu lực, cơ quan không nhận hồ sơ mới; các cơ quan kế thừa tiếp nối xu hướng của nó. Điểm số cũ vẫn xem được.",

@@ -316,3 +316,70 @@ async fn a_bad_agency_file_names_file_line_and_field_and_stores_nothing() {
 
     assert_eq!(agency_count(&app), before);
 }
+
+#[tokio::test]
+async fn an_admin_corrects_an_agency_s_names_and_the_survey_shows_them_at_once() {
+    let app = spawn_app().await;
+    let survey = app.issue_survey("RENAMED.1").await;
+    app.add_user("admin@angiang.test", Role::Admin, None);
+    app.login("admin@angiang.test", PASSWORD).await;
+    let rename = |code: &'static str, vi: String, en: &'static str| {
+        let app = &app;
+        async move {
+            post_from(
+                app,
+                "/admin/agencies",
+                "/admin/agencies/rename",
+                &[("code", code), ("name_vi", &vi), ("name_en", en)],
+            )
+            .await
+        }
+    };
+
+    let unknown = rename("NO-SUCH", "Xã Mới".into(), "New Commune").await;
+    assert_eq!(unknown.status(), 422);
+    assert!(unknown
+        .text()
+        .await
+        .unwrap()
+        .contains("code: no agency has the code"));
+    let empty = rename("AG-X-OCEO", "  ".into(), "Oc Eo").await;
+    assert_eq!(empty.status(), 422);
+    assert!(empty
+        .text()
+        .await
+        .unwrap()
+        .contains("name_vi: the name is required"));
+    let stored = agencies::find_by_code(&mut app.conn(), "AG-X-OCEO")
+        .unwrap()
+        .unwrap();
+    assert_eq!(stored.name_vi, "Ủy ban nhân dân xã Óc Eo");
+
+    // Typed decomposed (NFD), stored composed (NFC).
+    let decomposed: String =
+        unicode_normalization::UnicodeNormalization::nfd("Ủy ban nhân dân xã Óc Eo (mới)")
+            .collect();
+    let renamed = rename(
+        "AG-X-OCEO",
+        decomposed,
+        "People's Committee of Oc Eo Commune (new)",
+    )
+    .await;
+    assert_eq!(renamed.status(), 303);
+    let stored = agencies::find_by_code(&mut app.conn(), "AG-X-OCEO")
+        .unwrap()
+        .unwrap();
+    assert_eq!(stored.name_vi, "Ủy ban nhân dân xã Óc Eo (mới)");
+    assert_eq!(stored.code, "AG-X-OCEO");
+    let page = app
+        .another_client()
+        .get(format!("{}{survey}", app.address))
+        .send()
+        .await
+        .unwrap();
+    assert!(page
+        .text()
+        .await
+        .unwrap()
+        .contains("Ủy ban nhân dân xã Óc Eo (mới)"));
+}
