@@ -76,11 +76,20 @@ pub fn import_agencies(
             ));
         };
         if let Some(parent) = &row.parent_code {
-            if !stored.contains_key(parent) && !in_file.contains(parent.as_str()) {
-                problem(
+            match stored.get(parent) {
+                Some(agencies::Agency {
+                    valid_to: Some(last_day),
+                    ..
+                }) => problem(
+                    "parent_code",
+                    format!("{parent} is closed (its last day was {last_day})"),
+                ),
+                Some(_) => {}
+                None if in_file.contains(parent.as_str()) => {}
+                None => problem(
                     "parent_code",
                     format!("no agency has the code {parent:?}, stored or in this file"),
-                );
+                ),
             }
         }
         match stored.get(&row.code) {
@@ -120,7 +129,7 @@ pub fn import_agencies(
                 .iter()
                 .map(|row| {
                     format!(
-                        "{file}: line {}: field `parent_code`: {} is its own ancestor through this file's parents",
+                        "{file}: line {}: field `parent_code`: the parents of {} in this file run in a loop",
                         row.line, row.code
                     )
                 })

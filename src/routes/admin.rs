@@ -641,6 +641,11 @@ pub async fn add_agency(
                 "parent: no agency has the code {parent_code:?}"
             )));
         };
+        if let Some(last_day) = parent.valid_to {
+            return Ok(Some(format!(
+                "parent: {parent_code} is closed (its last day was {last_day})"
+            )));
+        }
         if agencies::find_by_code(&mut conn, &stored_code)?.is_some() {
             return Ok(Some(format!("code: {stored_code:?} exists already")));
         }

@@ -107,6 +107,26 @@ async fn an_admin_closes_a_merged_agency_and_later_dossiers_go_to_its_successor(
     let again = close(&app, "AG-X-OCEO", "2026-05-01", "AG-P-RACHGIA").await;
     assert_eq!(again.status(), 422);
     assert!(again.text().await.unwrap().contains("already closed"));
+    let under_closed = post_from(
+        &app,
+        "/admin/agencies",
+        "/admin/agencies",
+        &[
+            ("code", "AG-X-OCEO-1"),
+            ("name_vi", "Bộ phận Một cửa xã Óc Eo"),
+            ("name_en", "Oc Eo one-stop desk"),
+            ("level", "commune"),
+            ("kind", "commune"),
+            ("parent", "AG-X-OCEO"),
+        ],
+    )
+    .await;
+    assert_eq!(under_closed.status(), 422);
+    assert!(under_closed
+        .text()
+        .await
+        .unwrap()
+        .contains("parent: AG-X-OCEO is closed (its last day was 2026-03-31)"));
 
     // 00:30 on 1 April in Vietnam is after the last day; 23:30 on 31 March is not.
     let key = app.new_api_key("one-stop shop");
@@ -256,6 +276,22 @@ async fn an_agency_tree_is_imported_from_csv_parents_first_and_a_second_run_chan
 async fn a_bad_agency_file_names_file_line_and_field_and_stores_nothing() {
     let app = spawn_app().await;
     app.seed();
+    // The province before the 2025 merger: nothing new may hang below it.
+    let day = |y, m, d| chrono::NaiveDate::from_ymd_opt(y, m, d).unwrap();
+    agencies::insert(
+        &mut app.conn(),
+        &agencies::NewAgency {
+            code: "AG2020",
+            name_vi: "Ủy ban nhân dân tỉnh An Giang (trước 01/7/2025)",
+            name_en: "An Giang Provincial People's Committee (before 1 July 2025)",
+            level: "province",
+            kind: "people_committee",
+            parent_id: None,
+            valid_from: day(2020, 1, 1),
+            valid_to: Some(day(2025, 6, 30)),
+        },
+    )
+    .unwrap();
     let before = agency_count(&app);
     let dir = tempfile::tempdir().unwrap();
     let import = |name: &str, text: &str| {
@@ -305,7 +341,14 @@ async fn a_bad_agency_file_names_file_line_and_field_and_stores_nothing() {
              AG-B,Đơn vị B,Unit B,department,department,AG-A\n"
         ),
     );
-    assert!(looped.contains("line 2: field `parent_code`: AG-A is its own ancestor"));
+    assert!(looped
+        .contains("line 2: field `parent_code`: the parents of AG-A in this file run in a loop"));
+    let closed_parent = import(
+        "closed.csv",
+        &format!("{header}AG-X-NAM,Xã Năm,Nam Commune,commune,commune,AG2020\n"),
+    );
+    assert!(closed_parent
+        .contains("line 2: field `parent_code`: AG2020 is closed (its last day was 2025-06-30)"));
     let columns = import("columns.csv", "code,name,level\nX,Y,commune\n");
     assert!(columns.contains("columns.csv: line 1: unknown column `name`"));
     let date = import(
