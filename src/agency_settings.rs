@@ -107,7 +107,14 @@ pub fn close(
                 successor_ids.push(successor.id);
             }
         }
-        agencies::close(conn, agency.id, last_day)?;
+        if !agencies::close(conn, agency.id, last_day)? {
+            // Closed by someone else since it was read: report their closing, add nothing.
+            let closed = agencies::by_id(conn, agency.id)?;
+            return Err(CloseError::AlreadyClosed {
+                code: agency.code,
+                last_day: closed.valid_to.unwrap_or(last_day),
+            });
+        }
         for successor_id in successor_ids {
             agencies::add_successor(conn, agency.id, successor_id, effective_on)?;
         }

@@ -100,12 +100,8 @@ pub fn ingest(
         .iter()
         .filter_map(|a| Some((a.code.as_str(), a.valid_to?)))
         .collect();
-    let mut successors: HashMap<String, Vec<String>> = HashMap::new();
-    if !last_days.is_empty() {
-        for (predecessor, successor, _) in agencies::successions(conn)? {
-            successors.entry(predecessor).or_default().push(successor);
-        }
-    }
+    // Read only when a dossier of a closed agency needs its successors named.
+    let mut successors: Option<HashMap<String, Vec<String>>> = None;
     let agency_ids: HashMap<&str, i32> = all_agencies
         .iter()
         .map(|a| (a.code.as_str(), a.id))
@@ -146,6 +142,10 @@ pub fn ingest(
                 if let Some(last_day) = last_days.get(d.agency_code.as_str()) {
                     let completed_on = d.completed_at.with_timezone(&VIETNAM).date_naive();
                     if completed_on > *last_day {
+                        let successors = match &mut successors {
+                            Some(known) => known,
+                            None => successors.insert(agencies::successors_by_predecessor(conn)?),
+                        };
                         let taken_over_by = successors
                             .get(&d.agency_code)
                             .map(|codes| format!("; its work passed to {}", codes.join(", ")))

@@ -1,3 +1,5 @@
+use std::collections::HashMap;
+
 use chrono::NaiveDate;
 use diesel::prelude::*;
 
@@ -93,6 +95,17 @@ pub fn successions(conn: &mut DbConnection) -> QueryResult<Vec<(String, String, 
         ))
         .order((pred.field(agencies::code), succ.field(agencies::code)))
         .load(conn)
+}
+
+/// For each merged or split agency's code, the codes of its successors (in code order).
+pub fn successors_by_predecessor(
+    conn: &mut DbConnection,
+) -> QueryResult<HashMap<String, Vec<String>>> {
+    let mut successors: HashMap<String, Vec<String>> = HashMap::new();
+    for (predecessor, successor, _) in successions(conn)? {
+        successors.entry(predecessor).or_default().push(successor);
+    }
+    Ok(successors)
 }
 
 pub fn by_id(conn: &mut DbConnection, id: i32) -> QueryResult<Agency> {

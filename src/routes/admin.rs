@@ -521,19 +521,15 @@ async fn render_agencies(
     message: Option<String>,
 ) -> Result<HttpResponse, AppError> {
     let pool = state.pool.clone();
-    let (all, successions) = web::block(move || -> Result<_, AppError> {
+    let (all, mut successors_of) = web::block(move || -> Result<_, AppError> {
         let mut conn = pool.get()?;
-        Ok((agencies::all(&mut conn)?, agencies::successions(&mut conn)?))
+        Ok((
+            agencies::all(&mut conn)?,
+            agencies::successors_by_predecessor(&mut conn)?,
+        ))
     })
     .await??;
     let code_of: HashMap<i32, String> = all.iter().map(|a| (a.id, a.code.clone())).collect();
-    let mut successors_of: HashMap<String, Vec<String>> = HashMap::new();
-    for (predecessor, successor, _) in successions {
-        successors_of
-            .entry(predecessor)
-            .or_default()
-            .push(successor);
-    }
     let lines: Vec<AgencyLine> = all
         .iter()
         .map(|a| AgencyLine {
@@ -556,6 +552,13 @@ async fn render_agencies(
     with_csrf(state, status, |csrf| {
         agencies_page(&frame(req, user, csrf, &switch), &lines, message.as_deref())
     })
+}
+
+/// After a change that worked: the list again (a reload does not post twice).
+fn back_to_agencies() -> HttpResponse {
+    HttpResponse::SeeOther()
+        .insert_header((header::LOCATION, "/admin/agencies"))
+        .finish()
 }
 
 /// The agencies page again, with what was wrong in the form just posted.
@@ -667,9 +670,7 @@ pub async fn add_agency(
     })
     .await??;
     match outcome {
-        None => Ok(HttpResponse::SeeOther()
-            .insert_header((header::LOCATION, "/admin/agencies"))
-            .finish()),
+        None => Ok(back_to_agencies()),
         Some(message) => refuse_on_agencies(&req, &state, &user, message).await,
     }
 }
@@ -721,9 +722,7 @@ pub async fn set_survey_policy(
         )
         .await;
     }
-    Ok(HttpResponse::SeeOther()
-        .insert_header((header::LOCATION, "/admin/agencies"))
-        .finish())
+    Ok(back_to_agencies())
 }
 
 #[derive(serde::Deserialize)]
@@ -767,9 +766,7 @@ pub async fn close_agency(
     })
     .await??;
     match closed {
-        Ok(()) => Ok(HttpResponse::SeeOther()
-            .insert_header((header::LOCATION, "/admin/agencies"))
-            .finish()),
+        Ok(()) => Ok(back_to_agencies()),
         Err(crate::agency_settings::CloseError::Database(e)) => Err(e.into()),
         Err(refused) => refuse_on_agencies(&req, &state, &user, refused.to_string()).await,
     }
@@ -807,9 +804,7 @@ pub async fn rename_agency(
     })
     .await??;
     match renamed {
-        Ok(()) => Ok(HttpResponse::SeeOther()
-            .insert_header((header::LOCATION, "/admin/agencies"))
-            .finish()),
+        Ok(()) => Ok(back_to_agencies()),
         Err(crate::agency_settings::RenameError::Database(e)) => Err(e.into()),
         Err(refused) => refuse_on_agencies(&req, &state, &user, refused.to_string()).await,
     }

@@ -22,9 +22,12 @@ struct AgencyView {
 
 pub async fn list(state: web::Data<AppState>) -> Result<HttpResponse, AppError> {
     let pool = state.pool.clone();
-    let (all, successions) = web::block(move || -> Result<_, AppError> {
+    let (all, mut successors_of) = web::block(move || -> Result<_, AppError> {
         let mut conn = pool.get()?;
-        Ok((agencies::all(&mut conn)?, agencies::successions(&mut conn)?))
+        Ok((
+            agencies::all(&mut conn)?,
+            agencies::successors_by_predecessor(&mut conn)?,
+        ))
     })
     .await??;
     let code_of: std::collections::HashMap<i32, &str> =
@@ -43,11 +46,7 @@ pub async fn list(state: web::Data<AppState>) -> Result<HttpResponse, AppError> 
                 .map(|c| (*c).to_owned()),
             valid_from: a.valid_from,
             valid_to: a.valid_to,
-            successors: successions
-                .iter()
-                .filter(|(pred, _, _)| *pred == a.code)
-                .map(|(_, succ, _)| succ.clone())
-                .collect(),
+            successors: successors_of.remove(&a.code).unwrap_or_default(),
         })
         .collect();
     Ok(HttpResponse::Ok().json(views))
