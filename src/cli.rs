@@ -85,6 +85,23 @@ pub enum Command {
     /// Run a development OpenID Connect provider standing in for the national e-ID: signed ID
     /// tokens, a login page listing demo citizens. For development and the demo only.
     DevIdp(DevIdpArgs),
+    /// Check what the database keeps against the privacy promises (docs/PRIVACY.md).
+    Privacy {
+        #[command(subcommand)]
+        action: PrivacyAction,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum PrivacyAction {
+    /// For every stored response, count the invitations that fit what it says (agency,
+    /// procedure, applicant kind, channel, quarter); fails when any response is fitted by fewer
+    /// than k.
+    Audit {
+        /// The k to check (default: HAILONG_ANONYMITY_K).
+        #[arg(long)]
+        k: Option<u32>,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -314,7 +331,7 @@ pub async fn run(command: Command, settings: Settings) -> anyhow::Result<()> {
             let applied = tokio::task::spawn_blocking(move || {
                 let pool = db::build_pool(&settings.database, 1);
                 let mut conn = pool.get()?;
-                db::run_migrations(&mut conn)
+                crate::privacy::migrate(&mut conn, &settings.secret, settings.anonymity_k)
             })
             .await??;
             println!("{} migration(s) applied", applied.len());
@@ -375,6 +392,24 @@ pub async fn run(command: Command, settings: Settings) -> anyhow::Result<()> {
             measure: Some(dir),
             ..
         } => bench_measure(&dir, replicates)?,
+        Command::Privacy {
+            action: PrivacyAction::Audit { k },
+        } => {
+            let k = k.unwrap_or(settings.anonymity_k);
+            let audit = tokio::task::spawn_blocking(move || -> anyhow::Result<_> {
+                let mut conn = open(&settings)?;
+                Ok(crate::privacy::audit::audit(&mut conn, k)?)
+            })
+            .await??;
+            print!("{audit}");
+            if !audit.passes() {
+                anyhow::bail!(
+                    "{} response(s) ({:.2} %) are fitted by fewer than {k} invitations",
+                    audit.below_k,
+                    audit.share_below_k()
+                );
+            }
+        }
         Command::Export { out } => {
             let done = tokio::task::spawn_blocking(move || -> anyhow::Result<_> {
                 let mut conn = open(&settings)?;
@@ -464,6 +499,7 @@ pub async fn run(command: Command, settings: Settings) -> anyhow::Result<()> {
                     public_url: &settings.public_url,
                     survey_validity: chrono::Duration::days(i64::from(settings.survey_valid_days)),
                     actor: &format!("import:{}", file.display()),
+                    client_id: None,
                 };
                 Ok(import::import_dossiers(&mut conn, &ctx, &file)?)
             })
@@ -474,12 +510,12 @@ pub async fn run(command: Command, settings: Settings) -> anyhow::Result<()> {
                 .count();
             println!("dossier_id,status,survey_url");
             for i in &issued {
-                let status = if i.status == IssuedStatus::Created {
-                    "created"
-                } else {
-                    "existing"
-                };
-                println!("{},{},{}", i.dossier_id, status, i.survey_url);
+                println!(
+                    "{},{},{}",
+                    i.dossier_id,
+                    i.status.as_str(),
+                    i.survey_url.as_deref().unwrap_or_default()
+                );
             }
             eprintln!(
                 "{} dossier(s): {created} new, {} already imported",
@@ -494,7 +530,7 @@ pub async fn run(command: Command, settings: Settings) -> anyhow::Result<()> {
 fn open(settings: &Settings) -> anyhow::Result<db::PooledConnection> {
     let pool = db::build_pool(&settings.database, 1);
     let mut conn = pool.get()?;
-    db::run_migrations(&mut conn)?;
+    crate::privacy::migrate(&mut conn, &settings.secret, settings.anonymity_k)?;
     crate::survey::ensure_default_questionnaire(&mut conn)?;
     Ok(conn)
 }
@@ -639,8 +675,8 @@ async fn load_demo(settings: &Settings) -> anyhow::Result<()> {
     let outcome = tokio::task::spawn_blocking(move || {
         let pool = db::build_pool(&settings.database, 1);
         let mut conn = pool.get()?;
-        db::run_migrations(&mut conn)?;
-        demo::load(&mut conn, &settings.secret)
+        crate::privacy::migrate(&mut conn, &settings.secret, settings.anonymity_k)?;
+        demo::load(&mut conn, &settings.secret, settings.anonymity_k)
     })
     .await??;
     println!("{outcome}");

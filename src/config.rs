@@ -65,6 +65,12 @@ pub struct Settings {
     /// How long the dashboards' computed numbers are reused before a page view recomputes
     /// them; 0 recomputes at every view.
     pub dashboard_fresh_seconds: u32,
+    /// Held responses are released to staff once this many can be (or daily).
+    pub release_batch: u32,
+    /// At least this many invitations share what every stored response says.
+    pub anonymity_k: u32,
+    /// Days after an invitation expires before it (and what spent it) is purged.
+    pub retention_days: u32,
 }
 
 /// hailong's client id at the e-ID provider unless configured.
@@ -129,6 +135,9 @@ const VARIABLES: &[(&str, &str)] = &[
     ("HAILONG_EID_IDENTITY_CLAIM", "eid_identity_claim"),
     ("HAILONG_EID_DAILY_LIMIT", "eid_daily_limit"),
     ("HAILONG_DASHBOARD_FRESH_SECONDS", "dashboard_fresh_seconds"),
+    ("HAILONG_RELEASE_BATCH", "release_batch"),
+    ("HAILONG_ANONYMITY_K", "anonymity_k"),
+    ("HAILONG_RETENTION_DAYS", "retention_days"),
 ];
 
 impl Settings {
@@ -237,6 +246,9 @@ impl Settings {
         };
         let eid_daily_limit = number("HAILONG_EID_DAILY_LIMIT", "5", 1..=10_000)?;
         let dashboard_fresh_seconds = number("HAILONG_DASHBOARD_FRESH_SECONDS", "60", 0..=86_400)?;
+        let release_batch = number("HAILONG_RELEASE_BATCH", "20", 1..=100_000)?;
+        let anonymity_k = number("HAILONG_ANONYMITY_K", "5", 1..=1_000)?;
+        let retention_days = number("HAILONG_RETENTION_DAYS", "400", 1..=36_500)?;
 
         // Last: a file may be created here, and only once everything else is known good.
         let secret = match get("HAILONG_SECRET_KEY") {
@@ -262,11 +274,21 @@ impl Settings {
             eid,
             eid_daily_limit,
             dashboard_fresh_seconds,
+            release_batch,
+            anonymity_k,
+            retention_days,
         })
     }
 }
 
 impl Settings {
+    pub fn release_rules(&self) -> crate::privacy::release::ReleaseRules {
+        crate::privacy::release::ReleaseRules {
+            batch: self.release_batch,
+            k: self.anonymity_k,
+        }
+    }
+
     /// Whether the service is reached over HTTPS, so that its cookies must be `Secure`.
     pub fn https(&self) -> bool {
         self.public_url.starts_with("https://")

@@ -107,9 +107,13 @@ pub async fn deliver_due(
             let mut batch = Vec::new();
             for entry in outbox::due(&mut conn, Utc::now().naive_utc(), 100)? {
                 let invitation = invitations::by_id(&mut conn, entry.invitation_id)?;
+                // Expired meanwhile: its link is forgotten, and the retention rules drop the row.
+                let Some(salt) = invitation.token_salt else {
+                    continue;
+                };
                 let dossier = dossiers::by_id(&mut conn, invitation.dossier_id)?;
                 let (phone, email) = dossiers::contact(&mut conn, dossier.id)?;
-                let token = token::survey_token(&secret2, &invitation.token_salt);
+                let token = token::survey_token(&secret2, &salt);
                 batch.push((
                     entry,
                     dossier.id,

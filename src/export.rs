@@ -9,9 +9,7 @@ use anyhow::Context;
 use diesel::prelude::*;
 use hailong_analysis::tables::{Table, Tables};
 
-use crate::db::schema::{
-    agencies, answers, dossiers, invitations, procedures, questionnaires, responses,
-};
+use crate::db::schema::{agencies, answers, dossiers, procedures, questionnaires, responses};
 use crate::db::DbConnection;
 
 fn rfc3339(t: chrono::NaiveDateTime) -> String {
@@ -20,7 +18,6 @@ fn rfc3339(t: chrono::NaiveDateTime) -> String {
 }
 
 type DossierRow = (
-    i32,
     String,
     i32,
     i32,
@@ -29,10 +26,24 @@ type DossierRow = (
     chrono::NaiveDateTime,
     chrono::NaiveDateTime,
     chrono::NaiveDateTime,
+    bool,
 );
 
-/// Reads the four tables from the database.
+/// (id, agency, procedure when not generalised, applicant kind, channel, quarter, version)
+type ResponseRow = (String, i32, Option<i32>, String, String, String, String);
+
+/// Reads the four tables from the database (released responses only: held ones are nobody's to
+/// see yet).
 pub fn tables(conn: &mut DbConnection) -> diesel::QueryResult<Tables> {
+    tables_of_field(conn, None)
+}
+
+/// The four tables, with the dossiers and responses of one procedure field only when `field`
+/// is given (a response generalised beyond its field belongs to none).
+pub fn tables_of_field(
+    conn: &mut DbConnection,
+    field: Option<&str>,
+) -> diesel::QueryResult<Tables> {
     let mut out = Tables::default();
     let agency_rows: Vec<(i32, String, String, String, Option<i32>)> = agencies::table
         .select((
@@ -60,14 +71,9 @@ pub fn tables(conn: &mut DbConnection) -> diesel::QueryResult<Tables> {
         ]);
     }
 
-    let invited: HashSet<i32> = invitations::table
-        .select(invitations::dossier_id)
-        .load::<i32>(conn)?
-        .into_iter()
-        .collect();
-    let dossier_rows: Vec<DossierRow> = dossiers::table
+    let mut dossier_query = dossiers::table
+        .inner_join(procedures::table)
         .select((
-            dossiers::id,
             dossiers::external_id,
             dossiers::agency_id,
             dossiers::procedure_id,
@@ -76,10 +82,17 @@ pub fn tables(conn: &mut DbConnection) -> diesel::QueryResult<Tables> {
             dossiers::received_at,
             dossiers::due_at,
             dossiers::completed_at,
+            dossiers::invited,
         ))
         .order(dossiers::id)
-        .load(conn)?;
-    for (id, external, agency, procedure, kind, channel, received, due, completed) in dossier_rows {
+        .into_boxed();
+    if let Some(field) = field {
+        dossier_query = dossier_query.filter(procedures::field.eq(field));
+    }
+    let dossier_rows: Vec<DossierRow> = dossier_query.load(conn)?;
+    for (external, agency, procedure, kind, channel, received, due, completed, invited) in
+        dossier_rows
+    {
         out.dossiers.rows.push(vec![
             external,
             lookup(&code_of, agency),
@@ -89,11 +102,11 @@ pub fn tables(conn: &mut DbConnection) -> diesel::QueryResult<Tables> {
             rfc3339(received),
             rfc3339(due),
             rfc3339(completed),
-            invited.contains(&id).to_string(),
+            invited.to_string(),
         ]);
     }
 
-    let response_rows: Vec<(String, i32, i32, String, String, String, String)> = responses::table
+    let mut response_query = responses::table
         .select((
             responses::id,
             responses::agency_id,
@@ -104,12 +117,21 @@ pub fn tables(conn: &mut DbConnection) -> diesel::QueryResult<Tables> {
             responses::questionnaire_version,
         ))
         .order(responses::id)
-        .load(conn)?;
+        .into_boxed();
+    if let Some(field) = field {
+        response_query = response_query.filter(responses::procedure_field.eq(field));
+    }
+    let response_rows: Vec<ResponseRow> = response_query.load(conn)?;
+    let mut kept = HashSet::new();
     for (id, agency, procedure, kind, channel, quarter, version) in response_rows {
+        kept.insert(id.clone());
         out.responses.rows.push(vec![
             id,
             lookup(&code_of, agency),
-            lookup(&procedure_of, procedure),
+            // Empty when generalised (k-anonymity): the method does not read it.
+            procedure
+                .map(|p| lookup(&procedure_of, p))
+                .unwrap_or_default(),
             kind,
             channel,
             quarter,
@@ -121,6 +143,9 @@ pub fn tables(conn: &mut DbConnection) -> diesel::QueryResult<Tables> {
         .order((answers::response_id, answers::item_code))
         .load(conn)?;
     for (response, item, value) in answer_rows {
+        if field.is_some() && !kept.contains(&response) {
+            continue;
+        }
         out.answers
             .rows
             .push(vec![response, item, value.to_string()]);

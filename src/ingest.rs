@@ -20,6 +20,9 @@ pub struct IngestContext<'a> {
     pub survey_validity: Duration,
     /// Who sends the batch, for the audit log (an API client's name, or `import:FILE`).
     pub actor: &'a str,
+    /// The API client sending it (`None`: a file import). A dossier can be looked up again
+    /// (re-sent, its QR code) only by the client that sent it.
+    pub client_id: Option<i32>,
 }
 
 /// One bad field of one dossier of the batch (`index` counts from 0).
@@ -60,10 +63,12 @@ pub enum IngestError {
 #[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
 pub struct Issued {
     pub dossier_id: String,
-    pub survey_url: String,
+    /// Absent once the survey has expired: its link is then forgotten.
+    pub survey_url: Option<String>,
     pub qr_url: String,
     pub expires_at: DateTime<Utc>,
-    /// `created` for a new dossier, `existing` when it had been sent before with the same content.
+    /// `created` for a new dossier, `existing` when it had been sent before with the same
+    /// content, `expired` when that survey has expired (its link is no longer kept).
     pub status: IssuedStatus,
 }
 
@@ -72,6 +77,17 @@ pub struct Issued {
 pub enum IssuedStatus {
     Created,
     Existing,
+    Expired,
+}
+
+impl IssuedStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Created => "created",
+            Self::Existing => "existing",
+            Self::Expired => "expired",
+        }
+    }
 }
 
 pub type Parsed = Result<DossierSubmission, Vec<FieldError>>;
@@ -197,7 +213,12 @@ pub fn ingest(
             let agency_id = agency_ids[d.agency_code.as_str()];
             let procedure_id = procedure_ids[&d.procedure_code];
             if let Some(stored) = dossiers::find_by_external_id(conn, &d.dossier_id)? {
-                let differing = differences(&stored, d, agency_id, procedure_id);
+                // Another integrator's dossier: nothing of it (not even its link) is theirs.
+                let differing = if stored.submitted_by == ctx.client_id {
+                    differences(&stored, d, agency_id, procedure_id)
+                } else {
+                    vec!["dossier_id".to_owned()]
+                };
                 if !differing.is_empty() {
                     conflicts.push(Conflict {
                         index: *index,
@@ -206,15 +227,23 @@ pub fn ingest(
                     });
                     continue;
                 }
-                let invitation = invitations::by_dossier(conn, stored.id)?
-                    .ok_or(diesel::result::Error::NotFound)?;
-                let token = token::survey_token(ctx.secret, &invitation.token_salt);
+                let invitation = invitations::by_dossier(conn, stored.id)?;
+                let link = invitation
+                    .as_ref()
+                    .and_then(|i| i.token_salt.as_deref())
+                    .map(|salt| survey_url(ctx.public_url, &token::survey_token(ctx.secret, salt)));
                 issued.push(Issued {
                     dossier_id: d.dossier_id.clone(),
-                    survey_url: survey_url(ctx.public_url, &token),
+                    status: if link.is_some() {
+                        IssuedStatus::Existing
+                    } else {
+                        IssuedStatus::Expired
+                    },
+                    survey_url: link,
                     qr_url: qr_url(ctx.public_url, &d.dossier_id),
-                    expires_at: invitation.expires_at.and_utc(),
-                    status: IssuedStatus::Existing,
+                    expires_at: invitation
+                        .map_or(stored.completed_at, |i| i.expires_at)
+                        .and_utc(),
                 });
                 continue;
             }
@@ -229,10 +258,12 @@ pub fn ingest(
                     received_at: d.received_at.naive_utc(),
                     due_at: d.due_at.naive_utc(),
                     completed_at: d.completed_at.naive_utc(),
-                    applicant_hash: d.applicant_hash.clone(),
+                    applicant_hash: Some(d.applicant_hash.clone()),
                     contact_phone: d.phone.clone(),
                     contact_email: d.email.clone(),
                     created_at: now.naive_utc(),
+                    invited: true,
+                    submitted_by: ctx.client_id,
                 },
             )?;
             let salt = token::new_salt();
@@ -243,11 +274,10 @@ pub fn ingest(
                 &invitations::NewInvitation {
                     dossier_id,
                     token_hash: token::survey_token_hash(ctx.secret, &token),
-                    token_salt: salt,
+                    token_salt: Some(salt),
                     questionnaire_id: questionnaire.id,
                     created_at: now.naive_utc(),
                     expires_at: expires_at.naive_utc(),
-                    answered: false,
                 },
             )?;
             if d.phone.is_some() || d.email.is_some() {
@@ -255,7 +285,7 @@ pub fn ingest(
             }
             issued.push(Issued {
                 dossier_id: d.dossier_id.clone(),
-                survey_url: survey_url(ctx.public_url, &token),
+                survey_url: Some(survey_url(ctx.public_url, &token)),
                 qr_url: qr_url(ctx.public_url, &d.dossier_id),
                 expires_at,
                 status: IssuedStatus::Created,
@@ -269,7 +299,7 @@ pub fn ingest(
 }
 
 /// Which fields of a re-sent dossier differ from what is stored (contacts are not compared:
-/// they are erased after delivery).
+/// they are erased after delivery; nor is the applicant once erased at the survey's expiry).
 fn differences(
     stored: &dossiers::Dossier,
     d: &DossierSubmission,
@@ -293,7 +323,13 @@ fn differences(
             "completed_at",
             stored.completed_at == d.completed_at.naive_utc(),
         ),
-        ("applicant_id", stored.applicant_hash == d.applicant_hash),
+        (
+            "applicant_id",
+            stored
+                .applicant_hash
+                .as_ref()
+                .is_none_or(|h| *h == d.applicant_hash),
+        ),
     ];
     checks
         .iter()
@@ -302,21 +338,25 @@ fn differences(
         .collect()
 }
 
-/// The survey link of a stored dossier, for its QR code.
+/// The survey link of a stored dossier, for its QR code: only for the API client that sent
+/// it, and only while the survey is open (its link is forgotten when it expires).
 pub fn link_of(
     conn: &mut DbConnection,
     secret: &SecretKey,
     public_url: &str,
+    client_id: i32,
     dossier_id: &str,
 ) -> diesel::QueryResult<Option<String>> {
-    let Some(dossier) = dossiers::find_by_external_id(conn, dossier_id)? else {
+    let Some(dossier) = dossiers::find_by_external_id(conn, dossier_id)?
+        .filter(|d| d.submitted_by == Some(client_id))
+    else {
         return Ok(None);
     };
-    let Some(invitation) = invitations::by_dossier(conn, dossier.id)? else {
+    let Some(salt) = invitations::by_dossier(conn, dossier.id)?.and_then(|i| i.token_salt) else {
         return Ok(None);
     };
     Ok(Some(survey_url(
         public_url,
-        &token::survey_token(secret, &invitation.token_salt),
+        &token::survey_token(secret, &salt),
     )))
 }

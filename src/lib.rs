@@ -16,6 +16,7 @@ pub mod error;
 pub mod export;
 pub mod import;
 pub mod ingest;
+pub mod privacy;
 pub mod routes;
 pub mod secret;
 pub mod startup;

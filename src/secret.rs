@@ -82,6 +82,37 @@ impl SecretKey {
         mac.finalize().into_bytes().into()
     }
 
+    /// Encrypts `plaintext` with AES-256-GCM under a key derived for `purpose` and a random
+    /// 96-bit nonce (kept in front of the ciphertext). For what must be kept but stay unreadable
+    /// to whoever holds the database without the secret: held responses, sealed references.
+    pub fn seal(&self, purpose: &str, plaintext: &[u8]) -> Vec<u8> {
+        use aes_gcm::aead::{Aead, AeadCore, KeyInit, OsRng};
+        let cipher = aes_gcm::Aes256Gcm::new(&self.mac_once(purpose.as_bytes()).into());
+        let nonce = aes_gcm::Aes256Gcm::generate_nonce(&mut OsRng);
+        let mut out = nonce.to_vec();
+        // Encryption under a valid key and nonce fails only for plaintexts beyond 64 GiB.
+        match cipher.encrypt(&nonce, plaintext) {
+            Ok(ciphertext) => out.extend(ciphertext),
+            Err(_) => unreachable!("AES-GCM encrypts any plaintext under 64 GiB"),
+        }
+        out
+    }
+
+    /// The plaintext of what [`seal`](Self::seal) made for the same purpose under the same key;
+    /// `None` when it was sealed under another key or purpose, or altered.
+    pub fn unseal(&self, purpose: &str, sealed: &[u8]) -> Option<Vec<u8>> {
+        use aes_gcm::aead::{Aead, KeyInit};
+        const NONCE_BYTES: usize = 12;
+        if sealed.len() < NONCE_BYTES {
+            return None;
+        }
+        let (nonce, ciphertext) = sealed.split_at(NONCE_BYTES);
+        let cipher = aes_gcm::Aes256Gcm::new(&self.mac_once(purpose.as_bytes()).into());
+        cipher
+            .decrypt(aes_gcm::Nonce::from_slice(nonce), ciphertext)
+            .ok()
+    }
+
     fn mac_once(&self, data: &[u8]) -> [u8; 32] {
         let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(&self.0)
             .unwrap_or_else(|_| unreachable!("HMAC takes keys of any length"));
@@ -122,6 +153,25 @@ mod tests {
             a.keyed_hash("identity", b"x"),
             a.keyed_hash("identity", b"x")
         );
+    }
+
+    #[test]
+    fn sealed_data_opens_only_under_its_key_and_purpose() {
+        let a = SecretKey::from_hex(&"11".repeat(32)).unwrap();
+        let b = SecretKey::from_hex(&"22".repeat(32)).unwrap();
+        let sealed = a.seal("held-response", b"answers");
+        assert_eq!(a.unseal("held-response", &sealed).unwrap(), b"answers");
+        assert_ne!(
+            sealed,
+            a.seal("held-response", b"answers"),
+            "a fresh nonce each time"
+        );
+        assert!(a.unseal("other", &sealed).is_none());
+        assert!(b.unseal("held-response", &sealed).is_none());
+        let mut altered = sealed.clone();
+        altered[20] ^= 1;
+        assert!(a.unseal("held-response", &altered).is_none());
+        assert!(a.unseal("held-response", b"short").is_none());
     }
 
     #[test]

@@ -44,6 +44,8 @@ pub struct AppState {
     /// SQLite only: survey submissions are committed in groups, one disk flush for all the
     /// submissions that arrived meanwhile (see `db::group_commit`).
     pub group_commit: Option<crate::db::group_commit::GroupCommit>,
+    /// Wakes the releaser of held responses (`privacy::run`) after a response is stored.
+    pub release_wake: Arc<tokio::sync::Notify>,
 }
 
 /// No script anywhere, styles only from our own origin, no framing, no referrer: a survey link
@@ -68,7 +70,8 @@ impl Application {
                     settings.database.backend_name()
                 )
             })?;
-            let applied = db::run_migrations(&mut conn)?;
+            let applied =
+                crate::privacy::migrate(&mut conn, &settings.secret, settings.anonymity_k)?;
             if !applied.is_empty() {
                 tracing::info!(count = applied.len(), "applied migrations");
             }
@@ -85,7 +88,6 @@ impl Application {
             Some(url) => Box::new(WebhookSender::new(url.clone()).map_err(anyhow::Error::msg)?),
             None => Box::new(LogSender),
         };
-        let purge_pool = pool.clone();
         let worker = delivery::run(
             pool.clone(),
             settings.secret.clone(),
@@ -128,6 +130,15 @@ impl Application {
             ),
             crate::config::DatabaseUrl::Postgres(_) => None,
         };
+        let release_wake = Arc::new(tokio::sync::Notify::new());
+        let privacy_work = crate::privacy::run(
+            pool.clone(),
+            settings.secret.clone(),
+            settings.release_rules(),
+            settings.retention_days,
+            write_gate.clone(),
+            release_wake.clone(),
+        );
         let state = web::Data::new(AppState {
             pool,
             settings,
@@ -138,14 +149,18 @@ impl Application {
             write_gate,
             inline_reads,
             group_commit,
+            release_wake,
         });
+        // Behind HTTPS, browsers are told to come back only over HTTPS, subdomains included, for
+        // a year: a survey link typed or followed over plain http never travels in the clear.
+        let hsts = secure_cookies.then_some("max-age=31536000; includeSubDomains");
         let server = HttpServer::new(move || {
             App::new()
                 .wrap(
                     // Staff sessions: server-side, ended after 30 idle minutes (12 h at most,
                     // checked in auth::user), new id at sign-in.
                     SessionMiddleware::builder(session_store.clone(), session_key.clone())
-                        .cookie_name("hl_session".to_owned())
+                        .cookie_name(crate::csrf_guard::cookie_name("hl_session", secure_cookies))
                         .cookie_http_only(true)
                         .cookie_secure(secure_cookies)
                         .cookie_same_site(SameSite::Lax)
@@ -164,6 +179,11 @@ impl Application {
                         .add((header::REFERRER_POLICY, "no-referrer"))
                         .add((header::X_FRAME_OPTIONS, "DENY")),
                 )
+                .wrap(Condition::new(
+                    hsts.is_some(),
+                    DefaultHeaders::new()
+                        .add((header::STRICT_TRANSPORT_SECURITY, hsts.unwrap_or_default())),
+                ))
                 .wrap(from_fn(telemetry::log_requests))
                 .app_data(state.clone())
                 .app_data(web::FormConfig::default().limit(64 * 1024))
@@ -179,7 +199,7 @@ impl Application {
         .shutdown_timeout(10)
         .run();
         tokio::spawn(worker);
-        tokio::spawn(crate::eid::sign_in::purge_periodically(purge_pool));
+        tokio::spawn(privacy_work);
         Ok(Self { port, server })
     }
 

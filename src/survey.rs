@@ -1,5 +1,6 @@
 //! A survey link's life: opened (the questionnaire of its invitation), answered exactly once,
-//! stored without anything that leads back to the dossier, the person or the link.
+//! stored without anything that leads back to the dossier, the person or the link (see
+//! `privacy`).
 
 use std::collections::HashMap;
 use std::sync::{Arc, RwLock};
@@ -8,18 +9,21 @@ use chrono::Utc;
 use diesel::Connection;
 use hailong_analysis::questionnaire::Questionnaire;
 
-use crate::db::{invitations, questionnaires, responses, DbConnection};
+use crate::db::{invitations, questionnaires, spent_links, DbConnection};
 use crate::domain::agency::SurveyPolicy;
 use crate::domain::answers::ValidAnswers;
 use crate::domain::period::Quarter;
 use crate::domain::token;
 use crate::eid::sign_in;
+use crate::privacy::held::{self, HeldResponse};
 use crate::secret::SecretKey;
 
 /// What a survey page needs to know; deliberately without the dossier id or identity.
 #[derive(Debug, Clone)]
 pub struct OpenSurvey {
     pub invitation_id: i32,
+    /// The mark this link leaves once answered (`domain::token::spent_key`).
+    pub spent_key: Vec<u8>,
     pub agency_id: i32,
     pub agency_name_vi: String,
     pub agency_name_en: String,
@@ -87,7 +91,8 @@ pub fn open(
     else {
         return Ok(TokenState::Unknown);
     };
-    if found.invitation.answered {
+    let spent_key = token::spent_key(secret, raw_token);
+    if spent_links::is_spent(conn, &spent_key)? {
         return Ok(TokenState::Answered);
     }
     if found.invitation.expires_at <= Utc::now().naive_utc() {
@@ -100,6 +105,7 @@ pub fn open(
         .map_err(|e| SurveyError::BadPolicy(e.to_string()))?;
     Ok(TokenState::Open(Box::new(OpenSurvey {
         invitation_id: found.invitation.id,
+        spent_key,
         agency_id: found.agency_id,
         agency_name_vi: found.agency_name_vi,
         agency_name_en: found.agency_name_en,
@@ -128,7 +134,6 @@ pub enum SubmitOutcome {
 
 /// The e-ID sign-in a `verified` survey's submission presents: the browser's handle.
 pub struct SignInProof<'a> {
-    pub secret: &'a SecretKey,
     pub handle: &'a str,
     pub daily_limit: u32,
 }
@@ -145,55 +150,49 @@ impl From<diesel::result::Error> for Abort {
     }
 }
 
-/// Stores the response if the invitation is still unanswered (and, for a `verified` survey,
-/// the browser has signed in as the applicant). One transaction: the claim, the end of the
-/// sign-in and the response land together or not at all.
+/// Stores the response if the link is not spent yet (and, for a `verified` survey, the browser
+/// has signed in as the applicant). One transaction, and nothing in it names the invitation or
+/// the dossier: the link is spent under a key the database alone cannot join to the invitation,
+/// the response is held sealed until a release (`privacy::release`), and the sign-in row names
+/// its invitation only sealed.
 pub fn submit(
     conn: &mut DbConnection,
+    secret: &SecretKey,
     survey: &OpenSurvey,
     answers: &ValidAnswers,
     proof: Option<&SignInProof<'_>>,
 ) -> Result<SubmitOutcome, SurveyError> {
-    let response_id = token::new_response_id();
-    let response = responses::Response {
-        id: response_id.clone(),
+    let quarter = survey.quarter.to_string();
+    let response = HeldResponse {
         agency_id: survey.agency_id,
         procedure_id: survey.procedure_id,
         applicant_kind: survey.applicant_kind.clone(),
         channel: survey.channel.clone(),
-        quarter: survey.quarter.to_string(),
+        quarter: quarter.clone(),
         questionnaire_version: survey.questionnaire.version.clone(),
         comment: answers.comment.clone(),
+        answers: answers
+            .values
+            .iter()
+            .map(|(item, value)| (item.clone(), *value))
+            .collect(),
     };
-    let rows: Vec<responses::Answer> = answers
-        .values
-        .iter()
-        .map(|(item, value)| responses::Answer {
-            response_id: response_id.clone(),
-            item_code: item.clone(),
-            value: *value,
-        })
-        .collect();
     let result = conn.transaction(|conn| {
-        let today = crate::domain::period::today();
-        if !invitations::claim(conn, survey.invitation_id, today)? {
+        if !spent_links::spend(conn, &survey.spent_key, &quarter)? {
             return Err(Abort::Outcome(SubmitOutcome::AlreadyAnswered));
         }
         if survey.policy == SurveyPolicy::Verified {
             let Some(proof) = proof else {
                 return Err(Abort::Outcome(SubmitOutcome::SignInNeeded));
             };
-            if !sign_in::consume(conn, proof.secret, proof.handle, survey.invitation_id)? {
+            if !sign_in::consume(conn, secret, proof.handle, survey.invitation_id)? {
                 return Err(Abort::Outcome(SubmitOutcome::SignInNeeded));
             }
-            // The claim above already counts this survey.
-            let (_, applicant_hash) = invitations::with_applicant(conn, survey.invitation_id)?;
-            let answered = invitations::answered_by_applicant_on(conn, &applicant_hash, today)?;
-            if answered > i64::from(proof.daily_limit) {
+            if !sign_in::count_answer(conn, secret, survey.invitation_id, proof.daily_limit)? {
                 return Err(Abort::Outcome(SubmitOutcome::DailyLimitReached));
             }
         }
-        responses::insert(conn, &response, &rows)?;
+        held::hold(conn, secret, &response)?;
         Ok(())
     });
     match result {

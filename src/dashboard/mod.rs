@@ -97,30 +97,6 @@ impl Indexed {
     }
 }
 
-/// Keeps only the dossiers and responses of procedures in `codes`, and those responses'
-/// answers: the data of one procedure field.
-fn only_procedures(
-    tables: &mut hailong_analysis::tables::Tables,
-    codes: &std::collections::HashSet<String>,
-) {
-    const PROCEDURE: usize = 2;
-    tables
-        .dossiers
-        .rows
-        .retain(|r| codes.contains(&r[PROCEDURE]));
-    tables
-        .responses
-        .rows
-        .retain(|r| codes.contains(&r[PROCEDURE]));
-    let kept: std::collections::HashSet<&String> =
-        tables.responses.rows.iter().map(|r| &r[0]).collect();
-    let answers = std::mem::take(&mut tables.answers.rows);
-    tables.answers.rows = answers
-        .into_iter()
-        .filter(|a| kept.contains(&a[0]))
-        .collect();
-}
-
 /// Computes a snapshot from the database, for every procedure or for one field's
 /// (blocking; run it off the executor).
 pub fn compute(pool: &DbPool, min_cell: u32) -> anyhow::Result<Snapshot> {
@@ -129,15 +105,7 @@ pub fn compute(pool: &DbPool, min_cell: u32) -> anyhow::Result<Snapshot> {
 
 pub fn compute_for(pool: &DbPool, min_cell: u32, field: Option<&str>) -> anyhow::Result<Snapshot> {
     let mut conn = pool.get()?;
-    let mut tables = export::tables(&mut conn)?;
-    if let Some(field) = field {
-        let codes = crate::db::procedures::all(&mut conn)?
-            .into_iter()
-            .filter(|p| p.field == field)
-            .map(|p| p.code)
-            .collect();
-        only_procedures(&mut tables, &codes);
-    }
+    let tables = export::tables_of_field(&mut conn, field)?;
     let versions = export::questionnaire_versions(&mut conn)?;
     drop(conn);
     let (_, newest) = versions

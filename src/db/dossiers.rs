@@ -16,10 +16,13 @@ pub struct NewDossier {
     pub received_at: NaiveDateTime,
     pub due_at: NaiveDateTime,
     pub completed_at: NaiveDateTime,
-    pub applicant_hash: Vec<u8>,
+    pub applicant_hash: Option<Vec<u8>>,
     pub contact_phone: Option<String>,
     pub contact_email: Option<String>,
     pub created_at: NaiveDateTime,
+    pub invited: bool,
+    /// The API client that sent it (`None`: imported from a file, or the demo).
+    pub submitted_by: Option<i32>,
 }
 
 /// Inserts many dossiers in chunks (multi-row inserts do not go through MultiBackend, hence
@@ -50,7 +53,9 @@ pub struct Dossier {
     pub received_at: NaiveDateTime,
     pub due_at: NaiveDateTime,
     pub completed_at: NaiveDateTime,
-    pub applicant_hash: Vec<u8>,
+    /// Erased when the dossier's invitation expires.
+    pub applicant_hash: Option<Vec<u8>>,
+    pub submitted_by: Option<i32>,
 }
 
 pub fn insert(conn: &mut DbConnection, row: &NewDossier) -> QueryResult<i32> {
@@ -86,6 +91,28 @@ pub fn contact(conn: &mut DbConnection, id: i32) -> QueryResult<(Option<String>,
         .get_result(conn)
 }
 
+/// Records that these dossiers' surveys were issued (the census's `invited`).
+pub fn mark_invited(conn: &mut DbConnection, ids: &[i32]) -> QueryResult<usize> {
+    let mut marked = 0;
+    for chunk in ids.chunks(10_000) {
+        marked += diesel::update(dossiers::table.filter(dossiers::id.eq_any(chunk)))
+            .set(dossiers::invited.eq(true))
+            .execute(conn)?;
+    }
+    Ok(marked)
+}
+
+/// Forgets who applied and how to reach them (the invitation expired).
+pub fn erase_identity(conn: &mut DbConnection, ids: &[i32]) -> QueryResult<usize> {
+    diesel::update(dossiers::table.filter(dossiers::id.eq_any(ids)))
+        .set((
+            dossiers::applicant_hash.eq(None::<Vec<u8>>),
+            dossiers::contact_phone.eq(None::<String>),
+            dossiers::contact_email.eq(None::<String>),
+        ))
+        .execute(conn)
+}
+
 /// Forgets the phone and e-mail once the invitation has been delivered.
 pub fn erase_contact(conn: &mut DbConnection, id: i32) -> QueryResult<()> {
     diesel::update(dossiers::table.find(id))
@@ -95,4 +122,50 @@ pub fn erase_contact(conn: &mut DbConnection, id: i32) -> QueryResult<()> {
         ))
         .execute(conn)
         .map(|_| ())
+}
+
+/// What an invited dossier says that a response also says: (agency, procedure, field,
+/// applicant kind, channel, completed at).
+pub type InvitedRow = (i32, i32, String, String, String, NaiveDateTime);
+
+/// Which invited dossiers to describe.
+pub struct InvitedFilter<'a> {
+    pub agency_ids: Option<&'a [i32]>,
+    /// Completed in `[from, to)`; every dossier when `None`.
+    pub completed: Option<(NaiveDateTime, NaiveDateTime)>,
+}
+
+impl InvitedFilter<'_> {
+    pub const ALL: InvitedFilter<'static> = InvitedFilter {
+        agency_ids: None,
+        completed: None,
+    };
+}
+
+pub fn invited_descriptions(
+    conn: &mut DbConnection,
+    filter: &InvitedFilter<'_>,
+) -> QueryResult<Vec<InvitedRow>> {
+    use super::schema::procedures;
+    let mut query = dossiers::table
+        .inner_join(procedures::table)
+        .filter(dossiers::invited.eq(true))
+        .select((
+            dossiers::agency_id,
+            dossiers::procedure_id,
+            procedures::field,
+            dossiers::applicant_kind,
+            dossiers::channel,
+            dossiers::completed_at,
+        ))
+        .into_boxed();
+    if let Some(ids) = filter.agency_ids {
+        query = query.filter(dossiers::agency_id.eq_any(ids));
+    }
+    if let Some((from, to)) = filter.completed {
+        query = query
+            .filter(dossiers::completed_at.ge(from))
+            .filter(dossiers::completed_at.lt(to));
+    }
+    query.load(conn)
 }

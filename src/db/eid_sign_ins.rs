@@ -1,6 +1,6 @@
 //! E-ID sign-ins in progress (state, nonce, PKCE verifier) or done (`verified`), each for one
-//! invitation, until the response is stored. Rows are looked up by the keyed hash of the
-//! handle the browser holds.
+//! invitation (named only sealed under the server secret), until the response is stored. Rows
+//! are looked up by the keyed hash of the handle the browser holds.
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
@@ -12,7 +12,7 @@ use super::DbConnection;
 #[diesel(table_name = eid_sign_ins)]
 pub struct NewSignIn {
     pub key_hash: Vec<u8>,
-    pub invitation_id: i32,
+    pub invitation_sealed: Vec<u8>,
     pub state_hash: Vec<u8>,
     pub nonce: Option<String>,
     pub pkce_verifier: Option<String>,
@@ -23,7 +23,7 @@ pub struct NewSignIn {
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = eid_sign_ins)]
 pub struct SignIn {
-    pub invitation_id: i32,
+    pub invitation_sealed: Vec<u8>,
     pub state_hash: Vec<u8>,
     pub nonce: Option<String>,
     pub pkce_verifier: Option<String>,
@@ -78,25 +78,6 @@ pub fn mark_verified(
 
 pub fn delete(conn: &mut DbConnection, key_hash: &[u8]) -> QueryResult<usize> {
     diesel::delete(eid_sign_ins::table.find(key_hash)).execute(conn)
-}
-
-/// Deletes the verified sign-in of this invitation, if it is still valid: true when there was
-/// one. The submission does this in its own transaction.
-pub fn consume_verified(
-    conn: &mut DbConnection,
-    key_hash: &[u8],
-    invitation_id: i32,
-    now: NaiveDateTime,
-) -> QueryResult<bool> {
-    diesel::delete(
-        eid_sign_ins::table
-            .find(key_hash)
-            .filter(eid_sign_ins::invitation_id.eq(invitation_id))
-            .filter(eid_sign_ins::verified.eq(true))
-            .filter(eid_sign_ins::expires_at.gt(now)),
-    )
-    .execute(conn)
-    .map(|n| n == 1)
 }
 
 pub fn delete_expired(conn: &mut DbConnection, now: NaiveDateTime) -> QueryResult<usize> {

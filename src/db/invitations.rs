@@ -1,4 +1,4 @@
-use chrono::{NaiveDate, NaiveDateTime};
+use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use super::schema::{agencies, dossiers, invitations, outbox, procedures};
@@ -10,24 +10,22 @@ use crate::per_backend;
 pub struct Invitation {
     pub id: i32,
     pub dossier_id: i32,
-    pub token_salt: Vec<u8>,
+    /// Erased when the invitation expires: from then on nothing can rebuild the link.
+    pub token_salt: Option<Vec<u8>>,
     pub questionnaire_id: i32,
     pub created_at: NaiveDateTime,
     pub expires_at: NaiveDateTime,
-    pub answered: bool,
-    pub answered_on: Option<NaiveDate>,
 }
 
 #[derive(Debug, Clone, Insertable)]
 #[diesel(table_name = invitations)]
 pub struct NewInvitation {
     pub dossier_id: i32,
-    pub token_salt: Vec<u8>,
+    pub token_salt: Option<Vec<u8>>,
     pub token_hash: Vec<u8>,
     pub questionnaire_id: i32,
     pub created_at: NaiveDateTime,
     pub expires_at: NaiveDateTime,
-    pub answered: bool,
 }
 
 pub fn insert(conn: &mut DbConnection, row: &NewInvitation) -> QueryResult<i32> {
@@ -58,6 +56,14 @@ pub fn by_token_hash(
         .optional()
 }
 
+pub fn by_id_opt(conn: &mut DbConnection, id: i32) -> QueryResult<Option<Invitation>> {
+    invitations::table
+        .find(id)
+        .select(Invitation::as_select())
+        .get_result(conn)
+        .optional()
+}
+
 pub fn by_dossier(conn: &mut DbConnection, dossier_id: i32) -> QueryResult<Option<Invitation>> {
     invitations::table
         .filter(invitations::dossier_id.eq(dossier_id))
@@ -73,43 +79,93 @@ pub fn by_id(conn: &mut DbConnection, id: i32) -> QueryResult<Invitation> {
         .get_result(conn)
 }
 
-/// Marks the invitation answered (on `day`, Vietnam time) if it was not: the one write that
-/// makes a submission count. Returns false when another submission got there first. Run it as
-/// the first statement of the submission's transaction, so that on SQLite the transaction takes
-/// the write lock at once.
-pub fn claim(conn: &mut DbConnection, id: i32, day: NaiveDate) -> QueryResult<bool> {
-    diesel::update(invitations::table)
-        .filter(invitations::id.eq(id))
-        .filter(invitations::answered.eq(false))
-        .set((
-            invitations::answered.eq(true),
-            invitations::answered_on.eq(day),
-        ))
-        .execute(conn)
-        .map(|n| n == 1)
-}
-
-/// The invitation with its dossier's applicant (the keyed hash), in one query.
-pub fn with_applicant(conn: &mut DbConnection, id: i32) -> QueryResult<(Invitation, Vec<u8>)> {
+/// The keyed hash of the dossier's applicant (erased once the invitation expired).
+pub fn applicant_of(conn: &mut DbConnection, id: i32) -> QueryResult<Option<Vec<u8>>> {
     invitations::table
         .inner_join(dossiers::table)
         .filter(invitations::id.eq(id))
-        .select((Invitation::as_select(), dossiers::applicant_hash))
+        .select(dossiers::applicant_hash)
         .get_result(conn)
 }
 
-/// How many surveys of dossiers filed under this applicant were answered on `day`.
-pub fn answered_by_applicant_on(
+/// Invitations that expired before `now` and still keep what could rebuild their link or name
+/// their applicant: (invitation, dossier), at most `limit`.
+pub fn expired_unerased(
     conn: &mut DbConnection,
-    applicant_hash: &[u8],
-    day: NaiveDate,
-) -> QueryResult<i64> {
+    now: NaiveDateTime,
+    limit: i64,
+) -> QueryResult<Vec<(i32, i32)>> {
+    invitations::table
+        .filter(invitations::expires_at.le(now))
+        .filter(invitations::token_salt.is_not_null())
+        .select((invitations::id, invitations::dossier_id))
+        .limit(limit)
+        .load(conn)
+}
+
+pub fn erase_salts(conn: &mut DbConnection, ids: &[i32]) -> QueryResult<usize> {
+    diesel::update(invitations::table.filter(invitations::id.eq_any(ids)))
+        .set(invitations::token_salt.eq(None::<Vec<u8>>))
+        .execute(conn)
+}
+
+/// Invitations that expired before `before`: (invitation id), at most `limit`.
+pub fn expired_before(
+    conn: &mut DbConnection,
+    before: NaiveDateTime,
+    limit: i64,
+) -> QueryResult<Vec<i32>> {
+    invitations::table
+        .filter(invitations::expires_at.lt(before))
+        .select(invitations::id)
+        .limit(limit)
+        .load(conn)
+}
+
+/// Deletes invitations with their outbox rows (past the retention period).
+pub fn delete_with_outbox(conn: &mut DbConnection, ids: &[i32]) -> QueryResult<usize> {
+    diesel::delete(outbox::table.filter(outbox::invitation_id.eq_any(ids))).execute(conn)?;
+    diesel::delete(invitations::table.filter(invitations::id.eq_any(ids))).execute(conn)
+}
+
+/// Whether an invitation remains for a dossier completed in `[from, to)`.
+pub fn any_for_completed_between(
+    conn: &mut DbConnection,
+    from: NaiveDateTime,
+    to: NaiveDateTime,
+) -> QueryResult<bool> {
+    diesel::select(diesel::dsl::exists(
+        invitations::table
+            .inner_join(dossiers::table)
+            .filter(dossiers::completed_at.ge(from))
+            .filter(dossiers::completed_at.lt(to)),
+    ))
+    .get_result(conn)
+}
+
+/// The latest expiry among the invitations of an agency's dossiers completed in `[from, to)`
+/// with this applicant kind and channel (`None` when no invitation remains).
+pub fn latest_expiry(
+    conn: &mut DbConnection,
+    agency_id: i32,
+    applicant_kind: &str,
+    channel: &str,
+    from: NaiveDateTime,
+    to: NaiveDateTime,
+) -> QueryResult<Option<NaiveDateTime>> {
     invitations::table
         .inner_join(dossiers::table)
-        .filter(dossiers::applicant_hash.eq(applicant_hash))
-        .filter(invitations::answered_on.eq(day))
-        .count()
+        .filter(dossiers::agency_id.eq(agency_id))
+        .filter(dossiers::applicant_kind.eq(applicant_kind))
+        .filter(dossiers::channel.eq(channel))
+        .filter(dossiers::completed_at.ge(from))
+        .filter(dossiers::completed_at.lt(to))
+        .select(diesel::dsl::max(invitations::expires_at))
         .get_result(conn)
+}
+
+pub fn count(conn: &mut DbConnection) -> QueryResult<i64> {
+    invitations::table.count().get_result(conn)
 }
 
 pub fn enqueue_delivery(

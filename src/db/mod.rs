@@ -15,15 +15,20 @@ pub mod agencies;
 pub mod api_clients;
 pub mod audit;
 pub mod dossiers;
+pub mod eid_daily_counts;
 pub mod eid_sign_ins;
 pub mod group_commit;
+pub mod held_responses;
 pub mod invitations;
 pub mod outbox;
 pub mod procedures;
 pub mod questionnaires;
+pub mod releases;
 pub mod responses;
 pub mod schema;
 pub mod sessions;
+pub mod spent_links;
+pub mod sqlite_files;
 pub mod users;
 pub mod write_gate;
 
@@ -71,6 +76,11 @@ impl ManageConnection for ConnectionManager {
     fn connect(&self) -> Result<DbConnection, r2d2::Error> {
         match &self.url {
             DatabaseUrl::Sqlite(path) => {
+                sqlite_files::secure(path).map_err(|e| {
+                    r2d2::Error::ConnectionError(diesel::ConnectionError::BadConnection(
+                        e.to_string(),
+                    ))
+                })?;
                 let path = path.to_string_lossy();
                 let mut conn = diesel::SqliteConnection::establish(&path)
                     .map_err(r2d2::Error::ConnectionError)?;
@@ -119,15 +129,41 @@ pub fn ping(conn: &mut DbConnection) -> diesel::QueryResult<()> {
     diesel::sql_query("SELECT 1").execute(conn).map(|_| ())
 }
 
-/// Applies the migrations of the connection's backend that have not run yet; returns their
-/// versions.
-pub fn run_migrations(conn: &mut DbConnection) -> anyhow::Result<Vec<String>> {
-    let applied = match conn {
-        DbConnection::Postgres(c) => c.run_pending_migrations(POSTGRES_MIGRATIONS),
-        DbConnection::Sqlite(c) => c.run_pending_migrations(SQLITE_MIGRATIONS),
+/// Applies the migrations of the connection's backend that have not run yet, one at a time,
+/// calling `before` with each version first (for the steps only the application can do, such
+/// as those that need the server secret); returns their versions.
+pub fn run_migrations_with(
+    conn: &mut DbConnection,
+    mut before: impl FnMut(&mut DbConnection, &str) -> anyhow::Result<()>,
+) -> anyhow::Result<Vec<String>> {
+    let mut applied = Vec::new();
+    loop {
+        let next = match conn {
+            DbConnection::Postgres(c) => next_pending(c, POSTGRES_MIGRATIONS),
+            DbConnection::Sqlite(c) => next_pending(c, SQLITE_MIGRATIONS),
+        }
+        .map_err(|e| anyhow::anyhow!("reading pending migrations: {e}"))?;
+        let Some(version) = next else {
+            return Ok(applied);
+        };
+        before(conn, &version)?;
+        match conn {
+            DbConnection::Postgres(c) => c.run_next_migration(POSTGRES_MIGRATIONS).map(|_| ()),
+            DbConnection::Sqlite(c) => c.run_next_migration(SQLITE_MIGRATIONS).map(|_| ()),
+        }
+        .map_err(|e| anyhow::anyhow!("applying migration {version}: {e}"))?;
+        applied.push(version);
     }
-    .map_err(|e| anyhow::anyhow!("applying migrations: {e}"))?;
-    Ok(applied.into_iter().map(|v| v.to_string()).collect())
+}
+
+fn next_pending<DB: diesel::backend::Backend>(
+    conn: &mut impl MigrationHarness<DB>,
+    source: EmbeddedMigrations,
+) -> diesel::migration::Result<Option<String>> {
+    Ok(conn
+        .pending_migrations(source)?
+        .first()
+        .map(|m| m.name().version().to_string()))
 }
 
 /// Versions of every migration applied so far, oldest first.

@@ -60,3 +60,14 @@ pub fn pending_count(conn: &mut DbConnection) -> QueryResult<i64> {
         .count()
         .get_result(conn)
 }
+
+/// Drops the undelivered messages of these invitations (they expired: nothing to send).
+pub fn drop_undelivered(conn: &mut DbConnection, invitation_ids: &[i32]) -> QueryResult<()> {
+    diesel::delete(
+        outbox::table
+            .filter(outbox::invitation_id.eq_any(invitation_ids))
+            .filter(outbox::delivered_at.is_null()),
+    )
+    .execute(conn)
+    .map(|_| ())
+}

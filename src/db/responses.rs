@@ -11,12 +11,18 @@ use crate::per_backend;
 pub struct Response {
     pub id: String,
     pub agency_id: i32,
-    pub procedure_id: i32,
+    /// `None` when the procedure was generalised so that at least k invitations share what the
+    /// row says (see `privacy::anonymity`).
+    pub procedure_id: Option<i32>,
+    /// The procedure's field; `None` when generalised beyond it.
+    pub procedure_field: Option<String>,
     pub applicant_kind: String,
     pub channel: String,
     pub quarter: String,
     pub questionnaire_version: String,
     pub comment: Option<String>,
+    /// The release that made it visible to staff (0: before releases existed; the demo).
+    pub released_in: i32,
 }
 
 #[derive(Debug, Clone, Insertable, Queryable, Selectable)]
@@ -57,8 +63,26 @@ fn insert_answers(conn: &mut DbConnection, answers: &[Answer]) -> QueryResult<()
     Ok(())
 }
 
+/// Released responses (held ones are in `held_responses`).
 pub fn count(conn: &mut DbConnection) -> QueryResult<i64> {
     responses::table.count().get_result(conn)
+}
+
+/// Comments of released responses of these agencies and quarters, newest release first.
+pub fn comments(
+    conn: &mut DbConnection,
+    agency_ids: &[i32],
+    quarters: &[String],
+    limit: i64,
+) -> QueryResult<Vec<String>> {
+    responses::table
+        .filter(responses::agency_id.eq_any(agency_ids))
+        .filter(responses::quarter.eq_any(quarters))
+        .filter(responses::comment.is_not_null())
+        .order((responses::released_in.desc(), responses::id))
+        .select(responses::comment.assume_not_null())
+        .limit(limit)
+        .load(conn)
 }
 
 pub fn answers_of(conn: &mut DbConnection, response_id: &str) -> QueryResult<Vec<Answer>> {
@@ -74,4 +98,46 @@ pub fn all(conn: &mut DbConnection) -> QueryResult<Vec<Response>> {
         .select(Response::as_select())
         .order(responses::id)
         .load(conn)
+}
+
+/// What every stored response says that a dossier also says: (response id, agency, procedure,
+/// field, applicant kind, channel, quarter).
+pub type DescriptionRow = (
+    String,
+    i32,
+    Option<i32>,
+    Option<String>,
+    String,
+    String,
+    String,
+);
+
+pub fn descriptions(conn: &mut DbConnection) -> QueryResult<Vec<DescriptionRow>> {
+    responses::table
+        .select((
+            responses::id,
+            responses::agency_id,
+            responses::procedure_id,
+            responses::procedure_field,
+            responses::applicant_kind,
+            responses::channel,
+            responses::quarter,
+        ))
+        .load(conn)
+}
+
+/// Generalises a stored response's procedure (see `privacy::anonymity`).
+pub fn set_procedure(
+    conn: &mut DbConnection,
+    id: &str,
+    procedure_id: Option<i32>,
+    field: Option<&str>,
+) -> QueryResult<()> {
+    diesel::update(responses::table.find(id))
+        .set((
+            responses::procedure_id.eq(procedure_id),
+            responses::procedure_field.eq(field),
+        ))
+        .execute(conn)
+        .map(|_| ())
 }

@@ -44,10 +44,12 @@ diesel::table! {
         received_at -> Timestamp,
         due_at -> Timestamp,
         completed_at -> Timestamp,
-        applicant_hash -> Binary,
         contact_phone -> Nullable<Text>,
         contact_email -> Nullable<Text>,
         created_at -> Timestamp,
+        applicant_hash -> Nullable<Binary>,
+        invited -> Bool,
+        submitted_by -> Nullable<Integer>,
     }
 }
 
@@ -64,20 +66,18 @@ diesel::table! {
     invitations (id) {
         id -> Integer,
         dossier_id -> Integer,
-        token_salt -> Binary,
         token_hash -> Binary,
         questionnaire_id -> Integer,
         created_at -> Timestamp,
         expires_at -> Timestamp,
-        answered -> Bool,
-        answered_on -> Nullable<Date>,
+        token_salt -> Nullable<Binary>,
     }
 }
 
 diesel::table! {
     eid_sign_ins (key_hash) {
         key_hash -> Binary,
-        invitation_id -> Integer,
+        invitation_sealed -> Binary,
         state_hash -> Binary,
         nonce -> Nullable<Text>,
         pkce_verifier -> Nullable<Text>,
@@ -90,12 +90,14 @@ diesel::table! {
     responses (id) {
         id -> Text,
         agency_id -> Integer,
-        procedure_id -> Integer,
+        procedure_id -> Nullable<Integer>,
+        procedure_field -> Nullable<Text>,
         applicant_kind -> Text,
         channel -> Text,
         quarter -> Text,
         questionnaire_version -> Text,
         comment -> Nullable<Text>,
+        released_in -> Integer,
     }
 }
 
@@ -169,6 +171,44 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    spent_links (token_key) {
+        token_key -> Binary,
+        quarter -> Text,
+    }
+}
+
+diesel::table! {
+    held_responses (id) {
+        id -> Binary,
+        sealed -> Binary,
+    }
+}
+
+diesel::table! {
+    releases (id) {
+        id -> Integer,
+        released_at -> Timestamp,
+        responses -> Integer,
+    }
+}
+
+diesel::table! {
+    withheld_responses (agency_id, quarter) {
+        agency_id -> Integer,
+        quarter -> Text,
+        responses -> Integer,
+    }
+}
+
+diesel::table! {
+    eid_daily_counts (identity_key, day) {
+        identity_key -> Binary,
+        day -> Date,
+        answered -> Integer,
+    }
+}
+
 diesel::joinable!(sessions -> users (user_id));
 diesel::joinable!(outbox -> invitations (invitation_id));
 diesel::joinable!(answers -> responses (response_id));
@@ -179,7 +219,8 @@ diesel::joinable!(invitations -> questionnaires (questionnaire_id));
 diesel::joinable!(responses -> agencies (agency_id));
 diesel::joinable!(responses -> procedures (procedure_id));
 diesel::joinable!(users -> agencies (agency_id));
-diesel::joinable!(eid_sign_ins -> invitations (invitation_id));
+diesel::joinable!(withheld_responses -> agencies (agency_id));
+diesel::joinable!(dossiers -> api_clients (submitted_by));
 
 diesel::allow_tables_to_appear_in_same_query!(
     agencies,
@@ -197,4 +238,9 @@ diesel::allow_tables_to_appear_in_same_query!(
     sessions,
     login_failures,
     eid_sign_ins,
+    spent_links,
+    held_responses,
+    releases,
+    withheld_responses,
+    eid_daily_counts,
 );

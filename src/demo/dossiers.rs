@@ -96,10 +96,12 @@ pub fn generate(
                 received_at: received.naive_utc(),
                 due_at: due.naive_utc(),
                 completed_at: completed.naive_utc(),
-                applicant_hash: applicant.keyed_hash(secret),
+                applicant_hash: Some(applicant.keyed_hash(secret)),
                 contact_phone: None,
                 contact_email: None,
                 created_at: now,
+                invited: false,
+                submitted_by: None,
             });
         }
     }

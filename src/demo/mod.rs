@@ -57,6 +57,8 @@ pub enum Outcome {
         dossiers: usize,
         invitations: usize,
         responses: usize,
+        /// Answers left out: fewer than k invitations shared what they would have said.
+        withheld: usize,
     },
     AlreadyPresent,
 }
@@ -71,11 +73,13 @@ impl fmt::Display for Outcome {
                 dossiers,
                 invitations,
                 responses,
+                withheld,
             } => write!(
                 f,
                 "demo province loaded: {agencies} agencies ({commune_level} commune-level units), \
                  {procedures} procedures, {dossiers} completed dossiers, {invitations} survey \
-                 invitations, {responses} responses"
+                 invitations, {responses} responses ({withheld} more were left out: too few \
+                 invitations shared their agency, applicant kind, channel and quarter)"
             ),
             Self::AlreadyPresent => {
                 f.write_str("the demo province is already loaded; nothing changed")
@@ -89,7 +93,9 @@ pub fn reform_day() -> NaiveDate {
     NaiveDate::from_ymd_opt(2025, 7, 1).unwrap_or_default()
 }
 
-pub fn load(conn: &mut DbConnection, secret: &SecretKey) -> anyhow::Result<Outcome> {
+/// Loads the demo province; its responses are stored k-anonymous for `k` (see
+/// `privacy::anonymity`), as the service would have stored them.
+pub fn load(conn: &mut DbConnection, secret: &SecretKey, k: u32) -> anyhow::Result<Outcome> {
     conn.transaction(|conn| {
         if agencies::find_by_code(conn, PROVINCE_CODE)?.is_some() {
             return Ok(Outcome::AlreadyPresent);
@@ -103,7 +109,7 @@ pub fn load(conn: &mut DbConnection, secret: &SecretKey) -> anyhow::Result<Outco
         let procedure_ids = insert_procedures(conn)?;
         let dossiers = dossiers::generate(conn, &tree, &procedure_ids, secret)?;
         crate::survey::ensure_default_questionnaire(conn)?;
-        let surveyed = responses::generate(conn, secret)?;
+        let surveyed = responses::generate(conn, secret, k)?;
         for (email, role, agency, password) in DEMO_ACCOUNTS {
             crate::accounts::add_user(conn, "demo", email, *role, *agency, password)?;
         }
@@ -114,6 +120,7 @@ pub fn load(conn: &mut DbConnection, secret: &SecretKey) -> anyhow::Result<Outco
             dossiers,
             invitations: surveyed.invitations,
             responses: surveyed.responses,
+            withheld: surveyed.withheld,
         })
     })
 }

@@ -10,9 +10,10 @@ use rand::{Rng, SeedableRng};
 use crate::db::invitations::{self, NewInvitation};
 use crate::db::responses::{self, Answer, Response};
 use crate::db::schema::dossiers;
-use crate::db::{questionnaires, DbConnection};
+use crate::db::{procedures, questionnaires, spent_links, DbConnection};
 use crate::domain::period::Quarter;
 use crate::domain::token;
+use crate::privacy::anonymity::{AnonymitySets, Description, ProcedureShown};
 use crate::secret::SecretKey;
 use crate::survey::DEFAULT_QUESTIONNAIRE;
 
@@ -35,9 +36,10 @@ type DossierRow = (i32, i32, i32, String, String, chrono::NaiveDateTime);
 pub struct Created {
     pub invitations: usize,
     pub responses: usize,
+    pub withheld: usize,
 }
 
-pub fn generate(conn: &mut DbConnection, secret: &SecretKey) -> anyhow::Result<Created> {
+pub fn generate(conn: &mut DbConnection, secret: &SecretKey, k: u32) -> anyhow::Result<Created> {
     let questionnaire = Questionnaire::from_json(DEFAULT_QUESTIONNAIRE)?;
     let stored = questionnaires::by_version(conn, &questionnaire.version)?
         .ok_or_else(|| anyhow::anyhow!("the default questionnaire is not published"))?;
@@ -53,7 +55,14 @@ pub fn generate(conn: &mut DbConnection, secret: &SecretKey) -> anyhow::Result<C
         .order(dossiers::id)
         .load(conn)?;
 
+    let field_of: std::collections::HashMap<i32, String> = procedures::all(conn)?
+        .into_iter()
+        .map(|p| (p.id, p.field))
+        .collect();
     let mut rng = StdRng::seed_from_u64(4_900_000);
+    let mut sets = AnonymitySets::default();
+    let mut invited_ids = Vec::new();
+    let mut spent = Vec::new();
     // Each agency's mood: the mean of its users' answers on a 1-5 scale.
     let mut mood = std::collections::HashMap::new();
     let mut invitations_rows = Vec::new();
@@ -69,15 +78,26 @@ pub fn generate(conn: &mut DbConnection, secret: &SecretKey) -> anyhow::Result<C
         invitations_rows.push(NewInvitation {
             dossier_id,
             token_hash: token::survey_token_hash(secret, &token),
-            token_salt: salt,
+            token_salt: Some(salt),
             questionnaire_id: stored.id,
             created_at: completed_at,
             expires_at: completed_at + Duration::days(30),
-            answered,
         });
+        invited_ids.push(dossier_id);
+        let field = field_of.get(&procedure_id).cloned().unwrap_or_default();
+        sets.add_invited(
+            agency_id,
+            procedure_id,
+            &field,
+            &kind,
+            &channel,
+            completed_at,
+        );
         if !answered {
             continue;
         }
+        let quarter = Quarter::of_instant(completed_at.and_utc());
+        spent.push((token::spent_key(secret, &token), quarter.to_string()));
         let agency_mood = *mood
             .entry(agency_id)
             .or_insert_with(|| rng.random_range(3.2..4.6));
@@ -108,20 +128,67 @@ pub fn generate(conn: &mut DbConnection, secret: &SecretKey) -> anyhow::Result<C
         response_rows.push(Response {
             id: response_id,
             agency_id,
-            procedure_id,
+            procedure_id: Some(procedure_id),
+            procedure_field: Some(field),
             applicant_kind: kind,
             channel,
-            quarter: Quarter::of_instant(completed_at.and_utc()).to_string(),
+            quarter: quarter.to_string(),
             questionnaire_version: questionnaire.version.clone(),
             comment,
+            released_in: 0,
         });
     }
+    // Stored as the service stores them: generalised until k invitations fit each, and those
+    // that never could be are left out.
+    let answered = response_rows.len();
+    let mut withheld: std::collections::HashMap<(i32, String), i32> = Default::default();
+    response_rows.retain_mut(|r| {
+        let kept = generalise(&sets, r, k);
+        if !kept {
+            *withheld
+                .entry((r.agency_id, r.quarter.clone()))
+                .or_default() += 1;
+        }
+        kept
+    });
+    let kept: std::collections::HashSet<&String> = response_rows.iter().map(|r| &r.id).collect();
+    answer_rows.retain(|a| kept.contains(&a.response_id));
     invitations::insert_many(conn, &invitations_rows)?;
+    crate::db::dossiers::mark_invited(conn, &invited_ids)?;
+    spent_links::spend_many(conn, &spent)?;
     responses::insert_many(conn, &response_rows, &answer_rows)?;
+    for ((agency_id, quarter), count) in withheld {
+        crate::db::releases::add_withheld(conn, agency_id, &quarter, count)?;
+    }
     Ok(Created {
         invitations: invitations_rows.len(),
         responses: response_rows.len(),
+        withheld: answered - response_rows.len(),
     })
+}
+
+/// Generalises a demo response as a release would; false when it can never be stored.
+fn generalise(sets: &AnonymitySets, response: &mut Response, k: u32) -> bool {
+    let Ok(quarter) = response.quarter.parse() else {
+        return false;
+    };
+    let described = Description {
+        agency_id: response.agency_id,
+        procedure: ProcedureShown::from_columns(
+            response.procedure_id,
+            response.procedure_field.clone(),
+        ),
+        applicant_kind: response.applicant_kind.clone(),
+        channel: response.channel.clone(),
+        quarter,
+    };
+    match sets.generalise(&described, u64::from(k)) {
+        Some(shown) => {
+            (response.procedure_id, response.procedure_field) = shown.columns();
+            true
+        }
+        None => false,
+    }
 }
 
 /// What people leave out: the portal when they came to the counter, the waiting room when

@@ -39,6 +39,16 @@ pub fn survey_token_hash(secret: &SecretKey, token: &str) -> Vec<u8> {
         .to_vec()
 }
 
+/// The mark a spent link leaves: a keyed hash of the token under its own purpose. The database
+/// keeps `survey_token_hash` on the invitation and this one in `spent_links`; without the secret
+/// neither can be computed from the other, so the database alone cannot tell which invitation
+/// was answered.
+pub fn spent_key(secret: &SecretKey, token: &str) -> Vec<u8> {
+    secret
+        .keyed_hash("survey-token-spent", token.as_bytes())
+        .to_vec()
+}
+
 /// Whether a string has the shape of a survey token (so that garbage never reaches the
 /// database).
 pub fn looks_like_token(s: &str) -> bool {
@@ -67,6 +77,11 @@ pub fn api_key_hash(secret: &SecretKey, key: &str) -> Vec<u8> {
 /// A random id for a stored response: 128 bits, so that ids reveal nothing, not even order.
 pub fn new_response_id() -> String {
     hex::encode(random_bytes::<16>())
+}
+
+/// A random 128-bit id for a held (sealed) response.
+pub fn new_held_id() -> Vec<u8> {
+    random_bytes::<16>().to_vec()
 }
 
 #[cfg(test)]

@@ -9,7 +9,7 @@ use super::language::lang_of;
 use crate::auth::session_store::USER_ID;
 use crate::auth::throttle::{self, Subjects};
 use crate::auth::user::{current_user, LOGIN_AT};
-use crate::csrf_guard::{self, STAFF_COOKIE};
+use crate::csrf_guard::{self, cookie_name, CsrfGuard, SESSION_SEED, STAFF_COOKIE};
 use crate::db::users;
 use crate::domain::password;
 use crate::error::AppError;
@@ -17,22 +17,41 @@ use crate::startup::AppState;
 use crate::views::i18n::Lang;
 use crate::views::staff::login_page;
 
-/// A staff page with a fresh CSRF pair: the token for its forms, the cookie set here.
+/// The CSRF seed of a signed-in session (made on first use); `None` without a signed-in user.
+fn session_seed(session: &Session) -> Option<String> {
+    session.get::<i32>(USER_ID).ok().flatten()?;
+    if let Ok(Some(seed)) = session.get::<String>(SESSION_SEED) {
+        return Some(seed);
+    }
+    let seed = CsrfGuard::new_seed();
+    session.insert(SESSION_SEED, &seed).ok()?;
+    Some(seed)
+}
+
+/// A staff page with its CSRF token: bound to the session when someone is signed in, otherwise
+/// (the sign-in form) a fresh token/cookie pair, the cookie set here.
 pub fn with_csrf(
     state: &AppState,
+    session: &Session,
     status: StatusCode,
     render: impl FnOnce(&str) -> maud::Markup,
 ) -> Result<HttpResponse, AppError> {
+    let page = |token: &str| {
+        HttpResponse::build(status)
+            .insert_header((header::CACHE_CONTROL, "no-store"))
+            .content_type("text/html; charset=utf-8")
+            .body(render(token).into_string())
+    };
+    if let Some(seed) = session_seed(session) {
+        return Ok(page(&state.csrf.session_token(&seed)));
+    }
     let pair = state
         .csrf
         .issue()
         .ok_or_else(|| AppError::Internal(anyhow::anyhow!("no CSRF pair")))?;
-    let mut response = HttpResponse::build(status)
-        .insert_header((header::CACHE_CONTROL, "no-store"))
-        .content_type("text/html; charset=utf-8")
-        .body(render(&pair.token).into_string());
+    let mut response = page(&pair.token);
     let _ = response.add_cookie(&csrf_guard::cookie(
-        STAFF_COOKIE,
+        &cookie_name(STAFF_COOKIE, state.settings.https()),
         "/",
         pair.cookie,
         state.settings.https(),
@@ -40,20 +59,35 @@ pub fn with_csrf(
     Ok(response)
 }
 
-/// Whether a staff form came back with its CSRF pair.
-pub fn csrf_ok(req: &HttpRequest, state: &AppState, token: Option<&str>) -> bool {
-    match (token, req.cookie(STAFF_COOKIE)) {
-        (Some(token), Some(cookie)) => state.csrf.verify(token, cookie.value()),
-        _ => false,
+/// Whether a staff form came back with its CSRF token: the session's own when someone is
+/// signed in (a pair from the sign-in page does not do), else the pair.
+pub fn csrf_ok(
+    req: &HttpRequest,
+    state: &AppState,
+    session: &Session,
+    token: Option<&str>,
+) -> bool {
+    let Some(token) = token else {
+        return false;
+    };
+    if session.get::<i32>(USER_ID).ok().flatten().is_some() {
+        return session
+            .get::<String>(SESSION_SEED)
+            .ok()
+            .flatten()
+            .is_some_and(|seed| state.csrf.verify_session_token(&seed, token));
     }
+    req.cookie(&cookie_name(STAFF_COOKIE, state.settings.https()))
+        .is_some_and(|cookie| state.csrf.verify(token, cookie.value()))
 }
 
 pub async fn login_form(
     req: HttpRequest,
     state: web::Data<AppState>,
+    session: Session,
 ) -> Result<HttpResponse, AppError> {
     let lang = lang_of(&req);
-    with_csrf(&state, StatusCode::OK, |csrf| {
+    with_csrf(&state, &session, StatusCode::OK, |csrf| {
         login_page(lang, csrf, "", None)
     })
 }
@@ -80,8 +114,8 @@ pub async fn login(
         .unwrap_or_else(|| lang_of(&req));
     let t = lang.staff();
     let email = form.email.trim().to_lowercase();
-    if !csrf_ok(&req, &state, form.csrf.as_deref()) {
-        return with_csrf(&state, StatusCode::FORBIDDEN, |csrf| {
+    if !csrf_ok(&req, &state, &session, form.csrf.as_deref()) {
+        return with_csrf(&state, &session, StatusCode::FORBIDDEN, |csrf| {
             login_page(lang, csrf, &email, Some(t.form_expired))
         });
     }
@@ -138,7 +172,7 @@ pub async fn login(
             } else {
                 (StatusCode::UNAUTHORIZED, t.bad_credentials)
             };
-            with_csrf(&state, status, |csrf| {
+            with_csrf(&state, &session, status, |csrf| {
                 login_page(lang, csrf, &email, Some(message))
             })
         }
@@ -156,7 +190,7 @@ pub async fn logout(
     session: Session,
     form: web::Form<CsrfOnly>,
 ) -> Result<HttpResponse, AppError> {
-    if !csrf_ok(&req, &state, form.csrf.as_deref()) {
+    if !csrf_ok(&req, &state, &session, form.csrf.as_deref()) {
         return Err(AppError::Forbidden);
     }
     session.purge();

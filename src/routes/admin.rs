@@ -41,7 +41,7 @@ async fn admin_posting(
     let Some(user) = admin(session, state).await? else {
         return Ok(None);
     };
-    if !csrf_ok(req, state, csrf) {
+    if !csrf_ok(req, state, session, csrf) {
         return Err(AppError::Forbidden);
     }
     Ok(Some(user))
@@ -56,6 +56,7 @@ fn sign_in() -> HttpResponse {
 async fn render(
     req: &HttpRequest,
     state: &web::Data<AppState>,
+    session: &Session,
     user: &CurrentUser,
     status: StatusCode,
     message: Option<String>,
@@ -85,7 +86,7 @@ async fn render(
         .collect();
     let lang = lang_of(req);
     let switch = format!("?lang={}", lang.other().code());
-    with_csrf(state, status, |csrf| {
+    with_csrf(state, session, status, |csrf| {
         users_page(
             &Frame {
                 lang,
@@ -108,7 +109,7 @@ pub async fn list(
     let Some(user) = admin(&session, &state).await? else {
         return Ok(sign_in());
     };
-    render(&req, &state, &user, StatusCode::OK, None).await
+    render(&req, &state, &session, &user, StatusCode::OK, None).await
 }
 
 #[derive(serde::Deserialize)]
@@ -161,6 +162,7 @@ pub async fn create(
             render(
                 &req,
                 &state,
+                &session,
                 &user,
                 StatusCode::UNPROCESSABLE_ENTITY,
                 Some(e.to_string().trim_start_matches("--").to_owned()),
@@ -190,6 +192,7 @@ async fn set_disabled(
         return render(
             &req,
             &state,
+            &session,
             &user,
             StatusCode::UNPROCESSABLE_ENTITY,
             Some("you cannot disable your own account".into()),
@@ -279,6 +282,7 @@ fn switch_of(req: &HttpRequest) -> String {
 async fn render_clients(
     req: &HttpRequest,
     state: &web::Data<AppState>,
+    session: &Session,
     user: &CurrentUser,
     status: StatusCode,
     new_key: Option<(String, String)>,
@@ -300,7 +304,7 @@ async fn render_clients(
         })
         .collect();
     let switch = switch_of(req);
-    with_csrf(state, status, |csrf| {
+    with_csrf(state, session, status, |csrf| {
         clients_page(
             &frame(req, user, csrf, &switch),
             &lines,
@@ -318,7 +322,7 @@ pub async fn clients(
     let Some(user) = admin(&session, &state).await? else {
         return Ok(sign_in());
     };
-    render_clients(&req, &state, &user, StatusCode::OK, None, None).await
+    render_clients(&req, &state, &session, &user, StatusCode::OK, None, None).await
 }
 
 #[derive(serde::Deserialize)]
@@ -342,6 +346,7 @@ pub async fn create_client(
         return render_clients(
             &req,
             &state,
+            &session,
             &user,
             StatusCode::UNPROCESSABLE_ENTITY,
             None,
@@ -376,6 +381,7 @@ pub async fn create_client(
             render_clients(
                 &req,
                 &state,
+                &session,
                 &user,
                 StatusCode::CREATED,
                 Some((name, key)),
@@ -387,6 +393,7 @@ pub async fn create_client(
             render_clients(
                 &req,
                 &state,
+                &session,
                 &user,
                 StatusCode::CONFLICT,
                 None,
@@ -424,6 +431,7 @@ pub async fn revoke_client(
 async fn render_questionnaires(
     req: &HttpRequest,
     state: &web::Data<AppState>,
+    session: &Session,
     user: &CurrentUser,
     status: StatusCode,
     message: Option<String>,
@@ -442,7 +450,7 @@ async fn render_questionnaires(
         })
         .collect();
     let switch = switch_of(req);
-    with_csrf(state, status, |csrf| {
+    with_csrf(state, session, status, |csrf| {
         questionnaires_page(&frame(req, user, csrf, &switch), &lines, message.as_deref())
     })
 }
@@ -455,7 +463,7 @@ pub async fn questionnaires(
     let Some(user) = admin(&session, &state).await? else {
         return Ok(sign_in());
     };
-    render_questionnaires(&req, &state, &user, StatusCode::OK, None).await
+    render_questionnaires(&req, &state, &session, &user, StatusCode::OK, None).await
 }
 
 #[derive(serde::Deserialize)]
@@ -481,6 +489,7 @@ pub async fn publish_questionnaire(
             return render_questionnaires(
                 &req,
                 &state,
+                &session,
                 &user,
                 StatusCode::UNPROCESSABLE_ENTITY,
                 Some(e.to_string()),
@@ -505,7 +514,15 @@ pub async fn publish_questionnaire(
     match outcome {
         crate::db::questionnaires::Publication::VersionTaken => {
             let message = format!("version: {} is already published with other content; give the new one a new version", q.version);
-            render_questionnaires(&req, &state, &user, StatusCode::CONFLICT, Some(message)).await
+            render_questionnaires(
+                &req,
+                &state,
+                &session,
+                &user,
+                StatusCode::CONFLICT,
+                Some(message),
+            )
+            .await
         }
         _ => Ok(HttpResponse::SeeOther()
             .insert_header((header::LOCATION, "/admin/questionnaires"))
@@ -516,6 +533,7 @@ pub async fn publish_questionnaire(
 async fn render_agencies(
     req: &HttpRequest,
     state: &web::Data<AppState>,
+    session: &Session,
     user: &CurrentUser,
     status: StatusCode,
     message: Option<String>,
@@ -549,7 +567,7 @@ async fn render_agencies(
         })
         .collect();
     let switch = switch_of(req);
-    with_csrf(state, status, |csrf| {
+    with_csrf(state, session, status, |csrf| {
         agencies_page(&frame(req, user, csrf, &switch), &lines, message.as_deref())
     })
 }
@@ -565,12 +583,14 @@ fn back_to_agencies() -> HttpResponse {
 async fn refuse_on_agencies(
     req: &HttpRequest,
     state: &web::Data<AppState>,
+    session: &Session,
     user: &CurrentUser,
     message: String,
 ) -> Result<HttpResponse, AppError> {
     render_agencies(
         req,
         state,
+        session,
         user,
         StatusCode::UNPROCESSABLE_ENTITY,
         Some(message),
@@ -586,7 +606,7 @@ pub async fn agencies_list(
     let Some(user) = admin(&session, &state).await? else {
         return Ok(sign_in());
     };
-    render_agencies(&req, &state, &user, StatusCode::OK, None).await
+    render_agencies(&req, &state, &session, &user, StatusCode::OK, None).await
 }
 
 #[derive(serde::Deserialize)]
@@ -628,7 +648,7 @@ pub async fn add_agency(
         None
     };
     if let Some(message) = problem {
-        return refuse_on_agencies(&req, &state, &user, message).await;
+        return refuse_on_agencies(&req, &state, &session, &user, message).await;
     }
     let (pool, actor) = (state.pool.clone(), format!("user:{}", user.id));
     let (level, kind, parent_code, stored_code) = (
@@ -671,7 +691,7 @@ pub async fn add_agency(
     .await??;
     match outcome {
         None => Ok(back_to_agencies()),
-        Some(message) => refuse_on_agencies(&req, &state, &user, message).await,
+        Some(message) => refuse_on_agencies(&req, &state, &session, &user, message).await,
     }
 }
 
@@ -699,7 +719,7 @@ pub async fn set_survey_policy(
             "policy: unknown value {:?}; expected link or verified",
             form.policy
         );
-        return refuse_on_agencies(&req, &state, &user, message).await;
+        return refuse_on_agencies(&req, &state, &session, &user, message).await;
     };
     let (pool, actor, code) = (state.pool.clone(), format!("user:{}", user.id), form.code);
     let changed = web::block(move || -> Result<bool, AppError> {
@@ -710,12 +730,20 @@ pub async fn set_survey_policy(
     })
     .await??;
     if !changed {
-        return refuse_on_agencies(&req, &state, &user, "code: no such agency".to_owned()).await;
+        return refuse_on_agencies(
+            &req,
+            &state,
+            &session,
+            &user,
+            "code: no such agency".to_owned(),
+        )
+        .await;
     }
     if policy == SurveyPolicy::Verified && state.eid.is_none() {
         return render_agencies(
             &req,
             &state,
+            &session,
             &user,
             StatusCode::OK,
             Some("Saved, but no e-ID provider is configured (HAILONG_EID_ISSUER): this agency's surveys cannot be answered until one is.".to_owned()),
@@ -749,7 +777,7 @@ pub async fn close_agency(
             "effective_on: {:?} is not a date (YYYY-MM-DD)",
             form.effective_on
         );
-        return refuse_on_agencies(&req, &state, &user, message).await;
+        return refuse_on_agencies(&req, &state, &session, &user, message).await;
     };
     let (pool, actor) = (state.pool.clone(), format!("user:{}", user.id));
     let code = form.code.trim().to_owned();
@@ -768,7 +796,9 @@ pub async fn close_agency(
     match closed {
         Ok(()) => Ok(back_to_agencies()),
         Err(crate::agency_settings::CloseError::Database(e)) => Err(e.into()),
-        Err(refused) => refuse_on_agencies(&req, &state, &user, refused.to_string()).await,
+        Err(refused) => {
+            refuse_on_agencies(&req, &state, &session, &user, refused.to_string()).await
+        }
     }
 }
 
@@ -806,6 +836,8 @@ pub async fn rename_agency(
     match renamed {
         Ok(()) => Ok(back_to_agencies()),
         Err(crate::agency_settings::RenameError::Database(e)) => Err(e.into()),
-        Err(refused) => refuse_on_agencies(&req, &state, &user, refused.to_string()).await,
+        Err(refused) => {
+            refuse_on_agencies(&req, &state, &session, &user, refused.to_string()).await
+        }
     }
 }

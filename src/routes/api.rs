@@ -124,11 +124,11 @@ fn error_json(status: StatusCode, error: impl Into<String>) -> HttpResponse {
     HttpResponse::build(status).json(json!({ "error": error.into() }))
 }
 
-/// The name of the API client whose key the request carries.
+/// The API client whose key the request carries.
 async fn authenticate(
     req: &HttpRequest,
     state: &web::Data<AppState>,
-) -> Result<String, HttpResponse> {
+) -> Result<api_clients::ApiClient, HttpResponse> {
     let unauthorized = || {
         HttpResponse::Unauthorized()
             .insert_header((header::WWW_AUTHENTICATE, "Bearer"))
@@ -138,8 +138,7 @@ async fn authenticate(
         .headers()
         .get(header::AUTHORIZATION)
         .and_then(|h| h.to_str().ok())
-        .and_then(|h| h.strip_prefix("Bearer "))
-        .map(str::trim)
+        .and_then(bearer_credentials)
         .filter(|k| k.starts_with(token::API_KEY_PREFIX))
         .ok_or_else(unauthorized)?;
     let hash = token::api_key_hash(&state.settings.secret, key);
@@ -156,7 +155,16 @@ async fn authenticate(
         )
     })?
     .map_err(|e| actix_web::ResponseError::error_response(&e))?;
-    client.map(|c| c.name).ok_or_else(unauthorized)
+    client.ok_or_else(unauthorized)
+}
+
+/// The credentials of an `Authorization: Bearer …` header; the scheme is case-insensitive
+/// (RFC 7235).
+fn bearer_credentials(header: &str) -> Option<&str> {
+    let (scheme, credentials) = header.trim_start().split_once(' ')?;
+    scheme
+        .eq_ignore_ascii_case("bearer")
+        .then(|| credentials.trim())
 }
 
 #[utoipa::path(
@@ -168,7 +176,7 @@ async fn authenticate(
         (status = 200, description = "Every dossier had been sent before with the same content: the same links", body = IssuedList),
         (status = 400, description = "The body is not JSON", body = ErrorBody),
         (status = 401, description = "Missing or invalid API key", body = ErrorBody),
-        (status = 409, description = "A dossier id was sent before with different content", body = ErrorBody),
+        (status = 409, description = "A dossier id was sent before with different content, or by another API client", body = ErrorBody),
         (status = 413, description = "The body is larger than 4 MiB", body = ErrorBody),
         (status = 422, description = "Invalid fields, each named; or more than 1,000 dossiers", body = ErrorBody),
     ),
@@ -180,7 +188,7 @@ pub async fn post_dossiers(
     body: web::Bytes,
 ) -> HttpResponse {
     let client = match authenticate(&req, &state).await {
-        Ok(name) => name,
+        Ok(client) => client,
         Err(response) => return response,
     };
     let value: Value = match serde_json::from_slice(&body) {
@@ -239,7 +247,8 @@ pub async fn post_dossiers(
             survey_validity: chrono::Duration::days(i64::from(
                 worker_state.settings.survey_valid_days,
             )),
-            actor: &format!("api:{client}"),
+            actor: &format!("api:{}", client.name),
+            client_id: Some(client.id),
         };
         let _writing = worker_state.write_gate.enter();
         ingest::ingest(&mut conn, &ctx, parsed).map_err(Some)
@@ -292,7 +301,7 @@ fn ingest_error_response(e: IngestError) -> HttpResponse {
     responses(
         (status = 200, description = "A QR code of the survey link, to print on the receipt", content_type = "image/svg+xml"),
         (status = 401, description = "Missing or invalid API key", body = ErrorBody),
-        (status = 404, description = "No such dossier", body = ErrorBody),
+        (status = 404, description = "No such dossier sent by this API client, or its survey has expired", body = ErrorBody),
     ),
     security(("api_key" = []))
 )]
@@ -301,9 +310,10 @@ pub async fn dossier_qr(
     state: web::Data<AppState>,
     dossier_id: web::Path<String>,
 ) -> HttpResponse {
-    if let Err(response) = authenticate(&req, &state).await {
-        return response;
-    }
+    let client = match authenticate(&req, &state).await {
+        Ok(client) => client,
+        Err(response) => return response,
+    };
     let pool = state.pool.clone();
     let secret = state.settings.secret.clone();
     let public_url = state.settings.public_url.clone();
@@ -313,6 +323,7 @@ pub async fn dossier_qr(
             &mut conn,
             &secret,
             &public_url,
+            client.id,
             &dossier_id,
         )?)
     })
@@ -348,6 +359,15 @@ pub async fn dossier_qr(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_bearer_scheme_is_case_insensitive() {
+        assert_eq!(bearer_credentials("Bearer hl_x"), Some("hl_x"));
+        assert_eq!(bearer_credentials("bearer hl_x "), Some("hl_x"));
+        assert_eq!(bearer_credentials("BEARER  hl_x"), Some("hl_x"));
+        assert_eq!(bearer_credentials("Basic hl_x"), None);
+        assert_eq!(bearer_credentials("Bearerhl_x"), None);
+    }
 
     #[test]
     fn the_documented_fields_are_exactly_the_parsed_ones() {

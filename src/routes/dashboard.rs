@@ -7,7 +7,6 @@ use std::sync::Arc;
 use actix_session::Session;
 use actix_web::http::{header, StatusCode};
 use actix_web::{web, HttpRequest, HttpResponse};
-use diesel::prelude::*;
 use hailong_analysis::scores::Measure;
 
 use super::account::with_csrf;
@@ -16,13 +15,12 @@ use crate::auth::access::{authorize, Need, Scope};
 use crate::auth::user::{current_user, CurrentUser};
 use crate::dashboard::{Indexed, Snapshot};
 use crate::db::agencies::{self, Agency};
-use crate::db::schema::responses;
 use crate::error::AppError;
 use crate::startup::AppState;
 use crate::views::charts::Point;
 use crate::views::dashboard::{
-    agency_page, province_page, AgencyDashboard, Child, DimensionScore, Figure, Frame, History,
-    ProvinceDashboard, Ranked,
+    agency_page, province_page, AgencyDashboard, Child, DimensionScore, Figure, Frame, Held,
+    History, ProvinceDashboard, Ranked,
 };
 use crate::views::i18n::Lang;
 
@@ -56,6 +54,20 @@ async fn snapshot(state: &web::Data<AppState>) -> Result<Arc<Snapshot>, AppError
         .get(&state.pool, MIN_CELL)
         .await
         .map_err(AppError::Internal)
+}
+
+/// How many responses wait for release (a count of the province's, nothing more).
+async fn held(state: &web::Data<AppState>) -> Result<Held, AppError> {
+    let pool = state.pool.clone();
+    let waiting = web::block(move || -> Result<i64, AppError> {
+        let mut conn = pool.get()?;
+        Ok(crate::db::held_responses::count(&mut conn)?)
+    })
+    .await??;
+    Ok(Held {
+        waiting,
+        batch: state.settings.release_batch,
+    })
 }
 
 fn figure(index: &Indexed, period: &str, agency: &str, measure: Measure) -> Figure {
@@ -178,14 +190,12 @@ pub async fn agency(
         Some(
             web::block(move || -> Result<Vec<String>, AppError> {
                 let mut conn = pool.get()?;
-                Ok(responses::table
-                    .filter(responses::agency_id.eq(agency_id))
-                    .filter(responses::quarter.eq_any(quarters))
-                    .filter(responses::comment.is_not_null())
-                    .select(responses::comment.assume_not_null())
-                    .order(responses::id)
-                    .limit(10)
-                    .load(&mut *conn)?)
+                Ok(crate::db::responses::comments(
+                    &mut conn,
+                    &[agency_id],
+                    &quarters,
+                    10,
+                )?)
             })
             .await??,
         )
@@ -208,8 +218,9 @@ pub async fn agency(
         trend,
         comments,
         children,
+        held: held(&state).await?,
     };
-    with_csrf(&state, StatusCode::OK, |csrf| {
+    with_csrf(&state, &session, StatusCode::OK, |csrf| {
         agency_page(
             &Frame {
                 lang,
@@ -343,8 +354,9 @@ pub async fn province(
             .collect(),
         trend,
         province_index: figure(index, &period, "ALL", Measure::SatIndex),
+        held: held(&state).await?,
     };
-    with_csrf(&state, StatusCode::OK, |csrf| {
+    with_csrf(&state, &session, StatusCode::OK, |csrf| {
         province_page(
             &Frame {
                 lang,

@@ -9,6 +9,7 @@ use serde::Deserialize;
 use super::db_call;
 use super::language::language;
 use super::survey::{message, open_or_page, unavailable};
+use crate::csrf_guard::cookie_name;
 use crate::domain::agency::SurveyPolicy;
 use crate::eid::sign_in::{self, Outcome, COOKIE, VERIFIED_MINUTES};
 use crate::startup::AppState;
@@ -34,7 +35,10 @@ pub async fn signed_in_handle(
         );
         return SignInCheck::Unavailable;
     }
-    let Some(handle) = req.cookie(COOKIE).map(|c| c.value().to_owned()) else {
+    let Some(handle) = req
+        .cookie(&cookie_name(COOKIE, state.settings.https()))
+        .map(|c| c.value().to_owned())
+    else {
         return SignInCheck::NotSignedIn;
     };
     let secret = state.settings.secret.clone();
@@ -96,8 +100,8 @@ pub async fn start(
     };
     // Lax, not Strict: the browser comes back from the provider's site by a top-level
     // redirect, and must bring this cookie along.
-    let cookie = Cookie::build(COOKIE, handle)
-        .path("/s/")
+    let cookie = Cookie::build(cookie_name(COOKIE, state.settings.https()), handle)
+        .path("/")
         .http_only(true)
         .secure(state.settings.https())
         .same_site(SameSite::Lax)
@@ -154,7 +158,10 @@ pub async fn callback(
     let Some(provider) = state.eid.clone() else {
         return unavailable(lang);
     };
-    let Some(handle) = req.cookie(COOKIE).map(|c| c.value().to_owned()) else {
+    let Some(handle) = req
+        .cookie(&cookie_name(COOKIE, state.settings.https()))
+        .map(|c| c.value().to_owned())
+    else {
         return expired(lang);
     };
     if let Some(error) = &query.error {
@@ -221,6 +228,9 @@ pub async fn callback(
             t.eid_limit_title,
             t.eid_limit_body,
         ),
+        Ok(Outcome::SurveyClosed) => {
+            message(StatusCode::GONE, lang, t.expired_title, t.expired_body)
+        }
         Err(()) => unavailable(lang),
     }
 }

@@ -171,15 +171,18 @@ fn form_response(
         problems,
     });
     let mut response = html(status, page);
-    let csrf_cookie = Cookie::build(csrf_guard::COOKIE, pair.cookie)
-        .path("/s/")
-        .http_only(true)
-        .secure(state.settings.https())
-        .same_site(SameSite::Strict)
-        .max_age(actix_web::cookie::time::Duration::seconds(
-            csrf_guard::TTL_SECONDS,
-        ))
-        .finish();
+    let csrf_cookie = Cookie::build(
+        csrf_guard::cookie_name(csrf_guard::COOKIE, state.settings.https()),
+        pair.cookie,
+    )
+    .path("/")
+    .http_only(true)
+    .secure(state.settings.https())
+    .same_site(SameSite::Strict)
+    .max_age(actix_web::cookie::time::Duration::seconds(
+        csrf_guard::TTL_SECONDS,
+    ))
+    .finish();
     let _ = response.add_cookie(&csrf_cookie);
     if remember_lang {
         let lang_cookie = Cookie::build(LANG_COOKIE, lang.code())
@@ -236,7 +239,8 @@ pub async fn post(
         .unwrap_or_else(|| language(&req).0);
     let t = lang.t();
 
-    let csrf_ok = match (field("csrf"), req.cookie(csrf_guard::COOKIE)) {
+    let csrf_cookie = csrf_guard::cookie_name(csrf_guard::COOKIE, state.settings.https());
+    let csrf_ok = match (field("csrf"), req.cookie(&csrf_cookie)) {
         (Some(token), Some(cookie)) => state.csrf.verify(token, cookie.value()),
         _ => false,
     };
@@ -280,11 +284,11 @@ pub async fn post(
     // The survey comes back with the outcome: the sign-in page may need it again.
     let store = move |conn: &mut crate::db::DbConnection| {
         let proof = handle.as_deref().map(|handle| SignInProof {
-            secret: &secret,
             handle,
             daily_limit,
         });
-        survey::submit(conn, &survey, &valid, proof.as_ref()).map(|outcome| (outcome, survey))
+        survey::submit(conn, &secret, &survey, &valid, proof.as_ref())
+            .map(|outcome| (outcome, survey))
     };
     let stored = match &state.group_commit {
         Some(group) => db_call::grouped(group, WHAT, store).await,
@@ -292,6 +296,8 @@ pub async fn post(
     };
     match stored {
         Ok((SubmitOutcome::Stored, _)) => {
+            // The releaser looks at once whether a batch is now complete.
+            state.release_wake.notify_one();
             message(StatusCode::OK, lang, t.thanks_title, t.thanks_body)
         }
         Ok((SubmitOutcome::AlreadyAnswered, _)) => message(

@@ -69,6 +69,33 @@ pub struct AgencyDashboard<'a> {
     /// `None` when the group is suppressed: its comments are not shown either.
     pub comments: Option<Vec<String>>,
     pub children: Vec<Child>,
+    pub held: Held,
+}
+
+/// Responses stored but not yet shown: staff see them in batches (`privacy::release`).
+#[derive(Debug, Clone, Copy)]
+pub struct Held {
+    /// Held responses of the whole province.
+    pub waiting: i64,
+    /// Released once this many can be, or once a day.
+    pub batch: u32,
+}
+
+/// How many responses wait for the next release, and why there is a wait.
+fn held_note(lang: Lang, held: Held) -> Markup {
+    html! {
+        p.flag.held {
+            @if held.waiting > 0 {
+                (lang.pick("Đang chờ công bố: ", "Waiting to be released: "))
+                strong { (held.waiting) }
+                (lang.pick(" phiếu trả lời của toàn tỉnh. ", " responses of the province. "))
+            }
+            (lang.pick("Phiếu trả lời được công bố theo đợt, ít nhất ", "Responses are released in batches of at least "))
+            (held.batch)
+            (lang.pick(" phiếu của toàn tỉnh hoặc mỗi ngày một lần, để không ai đoán được ai vừa trả lời.",
+                " for the whole province, or once a day, so that nobody can tell who has just answered."))
+        }
+    }
 }
 
 fn period_picker(
@@ -134,7 +161,8 @@ pub fn agency_page(frame: &Frame<'_>, d: &AgencyDashboard<'_>) -> Markup {
         (bars(lang, lang.pick("Điểm theo nhóm tiêu chí", "Scores by dimension"), &d.dimensions.iter().map(|x| Bar { label: &x.name, value: x.value, median: x.median, best: x.best }).collect::<Vec<_>>()))
         h2 { (lang.pick("Xu hướng chỉ số hài lòng", "Satisfaction index over time")) }
         (trend(lang, lang.pick("Chỉ số hài lòng theo kỳ", "Satisfaction index by period"), &d.trend, 0.0, 100.0))
-        h2 { (lang.pick("Góp ý gần đây", "Recent comments")) }
+        (held_note(lang, d.held))
+        h2 { (lang.pick("Góp ý mới công bố", "Latest released comments")) }
         @match &d.comments {
             None => p.flag { (lang.pick("Không hiển thị góp ý khi số phản hồi dưới ngưỡng.", "Comments are not shown when there are too few responses.")) },
             Some(c) if c.is_empty() => p.flag { (lang.pick("Chưa có góp ý.", "No comments yet.")) },
@@ -193,6 +221,7 @@ pub struct ProvinceDashboard<'a> {
     pub dimension_names: Vec<String>,
     pub trend: Vec<Point>,
     pub province_index: Figure,
+    pub held: Held,
 }
 
 fn tier_name(lang: Lang, tier: f64) -> &'static str {
@@ -239,6 +268,7 @@ pub fn province_page(frame: &Frame<'_>, d: &ProvinceDashboard<'_>) -> Markup {
         div.cards {
             (figure_card(lang, lang.pick("Chỉ số hài lòng toàn tỉnh", "Province satisfaction index"), &d.province_index, 1))
         }
+        (held_note(lang, d.held))
         p { a href=(format!("/exports/scores.csv?period={}", d.period)) { (lang.pick("Tải CSV", "Download CSV")) } " · " a href=(format!("/exports/scores.xlsx?period={}", d.period)) { (lang.pick("Tải Excel", "Download Excel")) }
             " · " (lang.pick("Dữ liệu gốc: ", "Raw data: "))
             @for (i, t) in ["agencies", "dossiers", "responses", "answers"].iter().enumerate() {

@@ -75,8 +75,8 @@ async fn a_phone_user_without_javascript_answers_the_survey_and_axe_finds_nothin
         .as_str()
         .unwrap()
         .contains("Cảm ơn"));
-    assert_eq!(hailong::db::responses::count(&mut app.conn()).unwrap(), 1);
-    let stored = hailong::db::responses::all(&mut app.conn()).unwrap();
+    assert_eq!(crate::helpers::stored_count(&mut app.conn()), 1);
+    let stored = crate::helpers::stored_responses(&mut app.conn());
     assert_eq!(
         stored[0].comment.as_deref(),
         Some("Cán bộ hướng dẫn rất tận tình.")
@@ -191,6 +191,6 @@ async fn a_verified_survey_round_trips_through_the_provider_in_a_real_browser() 
         .as_str()
         .unwrap()
         .contains("Cảm ơn"));
-    assert_eq!(hailong::db::responses::count(&mut v.app.conn()).unwrap(), 1);
+    assert_eq!(crate::helpers::stored_count(&mut v.app.conn()), 1);
     v.stop().await;
 }

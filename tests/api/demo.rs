@@ -17,6 +17,14 @@ async fn the_demo_province_is_todays_an_giang_with_its_history() {
         String::from_utf8_lossy(&output.stderr)
     );
     let agencies: Vec<Value> = app.get("/api/v1/agencies").await.json().await.unwrap();
+    // Stored as the service stores responses: at least 5 invitations fit each.
+    let audit = app.db.run_cli(dir.path(), &["privacy", "audit"]);
+    let report = String::from_utf8_lossy(&audit.stdout);
+    assert!(audit.status.success(), "{report}");
+    assert!(
+        report.contains("responses that fit fewer than 5 invitations: 0 (0.00 %)"),
+        "{report}"
+    );
 
     let current = |a: &&Value| a["valid_to"].is_null();
     let count_kind = |kind: &str| {

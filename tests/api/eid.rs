@@ -171,9 +171,27 @@ async fn the_applicant_signs_in_answers_once_and_no_trace_of_the_sign_in_remains
         "back to the survey"
     );
 
-    let stored = answer(app, &path).await;
+    let page = app.get(&path).await;
+    let csrf = csrf_of(&page.text().await.unwrap());
+    let before = crate::helpers::snapshot(app);
+    let stored = app
+        .submit(
+            &path,
+            &[("csrf", csrf.as_str()), ("q_A1", "4"), ("q_A2", "5")],
+        )
+        .await;
     assert_eq!(stored.status(), 200);
     assert!(stored.text().await.unwrap().contains("Cảm ơn"));
+    // The submission of a verified survey names no invitation or dossier either.
+    let changed = crate::helpers::changes(&before, &crate::helpers::snapshot(app));
+    for table in changed.keys() {
+        assert!(
+            crate::helpers::SUBMISSION_WRITES.contains(&table.as_str())
+                || ["eid_sign_ins", "eid_daily_counts"].contains(&table.as_str()),
+            "the submission changed {table}: {changed:?}"
+        );
+    }
+    assert!(changed.contains_key("eid_daily_counts"));
     assert_eq!(
         sign_ins_left(app),
         0,

@@ -70,10 +70,7 @@ async fn two_instances_answering_one_survey_at_once_store_exactly_one_response()
         assert_eq!(statuses, [200, 409], "round {round}: one stored, one told");
     }
     let mut conn = app.conn();
-    assert_eq!(
-        hailong::db::responses::count(&mut conn).unwrap(),
-        ROUNDS as i64
-    );
+    assert_eq!(crate::helpers::stored_count(&mut conn), ROUNDS as i64);
     other_handle.stop(true).await;
 }
 
@@ -323,7 +320,7 @@ async fn killing_the_server_mid_submission_loses_no_acknowledged_answer_and_dupl
     let mut conn = hailong::db::build_pool(&issuer.db.settings().database, 1)
         .get()
         .unwrap();
-    let stored = hailong::db::responses::all(&mut conn).unwrap();
+    let stored = crate::helpers::stored_responses(&mut conn);
     assert_eq!(stored.len(), SURVEYS, "one response per survey");
     let mut comments: Vec<String> = stored.iter().filter_map(|r| r.comment.clone()).collect();
     comments.sort();
@@ -339,15 +336,12 @@ async fn killing_the_server_mid_submission_loses_no_acknowledged_answer_and_dupl
     assert!(attempted.iter().all(|a| *a));
 }
 
+/// (responses, spent links, answers), once every held response is released.
 fn stored_counts(conn: &mut hailong::db::PooledConnection) -> (i64, i64, i64) {
-    use hailong::db::schema::{answers, invitations, responses};
+    use hailong::db::schema::answers;
     (
-        responses::table.count().get_result(conn).unwrap(),
-        invitations::table
-            .filter(invitations::answered.eq(true))
-            .count()
-            .get_result(conn)
-            .unwrap(),
+        crate::helpers::stored_count(conn),
+        hailong::db::spent_links::count(conn).unwrap(),
         answers::table.count().get_result(conn).unwrap(),
     )
 }

@@ -210,6 +210,7 @@ fn the_csv_import_names_file_line_and_field_or_stores_everything() {
                 public_url: "http://127.0.0.1",
                 survey_validity: chrono::Duration::days(30),
                 actor: "fuzz",
+                client_id: None,
             };
             let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
                 hailong::import::import_dossiers(&mut conn, &ctx, &path)
@@ -299,14 +300,14 @@ fn the_survey_form_answers_any_body_without_a_5xx_and_stores_at_most_once() {
             if status == 200 {
                 stored.set(stored.get() + 1);
             }
-            let responses = hailong::db::responses::count(&mut app.conn()).unwrap();
+            let responses = crate::helpers::stored_count(&mut app.conn());
             prop_assert!(responses <= 1, "one dossier, at most one response");
             prop_assert_eq!(responses, i64::from(stored.get() > 0));
             Ok(())
         })
         .unwrap();
     // Whatever was stored is NFC, like everything we store.
-    for response in hailong::db::responses::all(&mut app.conn()).unwrap() {
+    for response in crate::helpers::stored_responses(&mut app.conn()) {
         if let Some(comment) = response.comment {
             assert_eq!(comment, comment.nfc().collect::<String>());
         }
@@ -328,7 +329,7 @@ async fn a_decomposed_vietnamese_comment_is_stored_composed() {
         )
         .await;
     assert_eq!(response.status(), 200);
-    let stored = hailong::db::responses::all(&mut app.conn()).unwrap();
+    let stored = crate::helpers::stored_responses(&mut app.conn());
     assert_eq!(
         stored[0].comment.as_deref(),
         Some("Cán bộ hướng dẫn tận tình")

@@ -1,4 +1,4 @@
-use std::collections::HashMap;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::Path;
 use std::process::Output;
 
@@ -75,6 +75,10 @@ impl TestDb {
             ("HAILONG_SECRET_KEY", TEST_SECRET.to_owned()),
             ("HAILONG_LOG", "warn".to_owned()),
             ("HAILONG_POOL_SIZE", "4".to_owned()),
+            // Each response is released as it comes, and kept exact: tests that look at what
+            // staff see need not wait for a batch. The privacy tests set their own.
+            ("HAILONG_RELEASE_BATCH", "1".to_owned()),
+            ("HAILONG_ANONYMITY_K", "1".to_owned()),
         ]);
         for (name, value) in overrides {
             values.insert(name, (*value).to_owned());
@@ -108,6 +112,34 @@ impl Drop for TestDb {
             }
         }
     }
+}
+
+/// Releases every held response at once (as `hailong release` does) and returns what staff
+/// can then see: the stored responses.
+pub fn stored_responses(
+    conn: &mut hailong::db::DbConnection,
+) -> Vec<hailong::db::responses::Response> {
+    release_held(conn);
+    hailong::db::responses::all(conn).expect("responses")
+}
+
+/// How many responses are stored, held ones released first.
+pub fn stored_count(conn: &mut hailong::db::DbConnection) -> i64 {
+    release_held(conn);
+    hailong::db::responses::count(conn).expect("count")
+}
+
+pub fn release_held(conn: &mut hailong::db::DbConnection) -> hailong::privacy::release::Pass {
+    let secret = hailong::secret::SecretKey::from_hex(TEST_SECRET).expect("test secret");
+    let rules = hailong::privacy::release::ReleaseRules { batch: 1, k: 1 };
+    hailong::privacy::release::release_due(
+        conn,
+        &secret,
+        rules,
+        chrono::Utc::now().naive_utc(),
+        true,
+    )
+    .expect("release")
 }
 
 pub struct TestApp {
@@ -410,6 +442,47 @@ pub fn dump_database(db: &TestDb) -> String {
     }
     dump
 }
+
+/// Every row of every table, by table (rows as text).
+pub fn snapshot(app: &TestApp) -> BTreeMap<String, BTreeSet<String>> {
+    let dump = dump_database(&app.db);
+    let mut tables = BTreeMap::new();
+    for section in dump.split("== ").filter(|s| !s.is_empty()) {
+        let mut lines = section.lines();
+        let name = lines.next().unwrap_or_default().to_owned();
+        let rows: BTreeSet<String> = lines.filter(|l| !l.is_empty()).map(str::to_owned).collect();
+        tables.insert(name, rows);
+    }
+    tables
+}
+
+/// The tables whose rows changed between two snapshots, with the rows added and removed.
+pub fn changes(
+    before: &BTreeMap<String, BTreeSet<String>>,
+    after: &BTreeMap<String, BTreeSet<String>>,
+) -> BTreeMap<String, (usize, usize)> {
+    let empty = BTreeSet::new();
+    after
+        .iter()
+        .filter_map(|(table, rows)| {
+            let old = before.get(table).unwrap_or(&empty);
+            let added = rows.difference(old).count();
+            let removed = old.difference(rows).count();
+            (added + removed > 0).then(|| (table.clone(), (added, removed)))
+        })
+        .collect()
+}
+
+/// Rows of these name an invitation, a dossier or an applicant in the clear.
+pub const NAMING: &[&str] = &["invitations", "dossiers", "outbox"];
+/// What a submission (and a release) may write.
+pub const SUBMISSION_WRITES: &[&str] = &[
+    "spent_links",
+    "held_responses",
+    "releases",
+    "responses",
+    "answers",
+];
 
 /// Posts a form from the page at `page_path`, with that page's CSRF token.
 pub async fn post_from(

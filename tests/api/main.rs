@@ -8,6 +8,7 @@
 mod accounts;
 mod agencies;
 mod analysis;
+mod anonymity;
 mod browser;
 mod config;
 mod dashboards;

@@ -73,11 +73,13 @@ async fn responses_and_answers_have_no_column_that_links_to_a_dossier_person_tok
         "id",
         "agency_id",
         "procedure_id",
+        "procedure_field",
         "applicant_kind",
         "channel",
         "quarter",
         "questionnaire_version",
         "comment",
+        "released_in",
     ]
     .into_iter()
     .map(String::from)
@@ -109,7 +111,7 @@ async fn a_stored_response_cannot_be_matched_to_its_invitation() {
     }
 
     let mut conn = app.conn();
-    let stored = hailong::db::responses::all(&mut conn).unwrap();
+    let stored = crate::helpers::stored_responses(&mut conn);
 
     assert_eq!(stored.len(), 2);
     for response in &stored {

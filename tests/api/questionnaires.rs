@@ -33,7 +33,7 @@ async fn a_new_version_applies_to_new_invitations_only() {
 
     assert!(new_page.contains("Câu hỏi mới về tiếp cận dịch vụ"));
     assert!(!old_page.contains("Câu hỏi mới về tiếp cận dịch vụ"));
-    let stored = hailong::db::responses::all(&mut app.conn()).unwrap();
+    let stored = crate::helpers::stored_responses(&mut app.conn());
     assert_eq!(stored[0].questionnaire_version, "2026.1");
 
     q["items"][0]["text_vi"] = "Sửa lại".into();

@@ -118,7 +118,7 @@ async fn answering_stores_one_response_with_its_answers_and_thanks() {
     assert_eq!(response.status(), 200);
     assert!(response.text().await.unwrap().contains("Cảm ơn"));
     let mut conn = app.conn();
-    let stored = hailong::db::responses::all(&mut conn).unwrap();
+    let stored = crate::helpers::stored_responses(&mut conn);
     assert_eq!(stored.len(), 1);
     let r = &stored[0];
     assert_eq!(
@@ -154,7 +154,7 @@ async fn a_second_submission_sees_already_answered_and_changes_nothing() {
     assert_eq!(reopened.status(), 200);
     assert!(reopened.text().await.unwrap().contains("đã được trả lời"));
     let mut conn = app.conn();
-    let stored = hailong::db::responses::all(&mut conn).unwrap();
+    let stored = crate::helpers::stored_responses(&mut conn);
     assert_eq!(stored.len(), 1);
     assert_eq!(
         hailong::db::responses::answers_of(&mut conn, &stored[0].id).unwrap()[0].value,
@@ -197,7 +197,7 @@ async fn fifty_concurrent_submissions_of_one_token_store_exactly_one_response() 
         49,
         "{statuses:?}"
     );
-    assert_eq!(hailong::db::responses::count(&mut app.conn()).unwrap(), 1);
+    assert_eq!(crate::helpers::stored_count(&mut app.conn()), 1);
 }
 
 #[tokio::test]
@@ -227,7 +227,7 @@ async fn invalid_answers_come_back_with_a_message_beside_the_field_and_the_form_
         "the valid answer is kept"
     );
     assert!(page.contains(">giữ lại</textarea>"));
-    assert_eq!(hailong::db::responses::count(&mut app.conn()).unwrap(), 0);
+    assert_eq!(crate::helpers::stored_count(&mut app.conn()), 0);
 
     let empty = app.submit(&path, &[("csrf", &csrf_of(&page))]).await;
     assert_eq!(empty.status(), 422);
@@ -252,7 +252,7 @@ async fn a_submission_without_the_csrf_pair_is_refused() {
 
     assert_eq!(forged.status(), 403);
     assert_eq!(cookieless.status(), 403);
-    assert_eq!(hailong::db::responses::count(&mut app.conn()).unwrap(), 0);
+    assert_eq!(crate::helpers::stored_count(&mut app.conn()), 0);
 }
 
 #[tokio::test]

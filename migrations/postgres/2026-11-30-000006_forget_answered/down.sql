@@ -1,0 +1,2 @@
+ALTER TABLE invitations ADD COLUMN answered BOOLEAN NOT NULL DEFAULT FALSE;
+ALTER TABLE invitations ADD COLUMN answered_on DATE;

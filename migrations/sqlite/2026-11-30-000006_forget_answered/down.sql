@@ -1,0 +1,2 @@
+ALTER TABLE invitations ADD COLUMN answered BOOLEAN NOT NULL DEFAULT 0;
+ALTER TABLE invitations ADD COLUMN answered_on DATE;

@@ -1,0 +1,67 @@
+//! Releases of held responses to staff, and the responses that could never be released.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+use super::schema::{releases, withheld_responses};
+use super::DbConnection;
+use crate::per_backend;
+
+/// Opens a release; the caller fills in its count, or rolls the transaction back when there is
+/// nothing to release. The first statement of the release's transaction: a write, so that
+/// SQLite takes the write lock at once.
+pub fn open(conn: &mut DbConnection, at: NaiveDateTime) -> QueryResult<i32> {
+    diesel::insert_into(releases::table)
+        .values((releases::released_at.eq(at), releases::responses.eq(0)))
+        .returning(releases::id)
+        .get_result(conn)
+}
+
+pub fn set_count(conn: &mut DbConnection, id: i32, responses: i32) -> QueryResult<()> {
+    diesel::update(releases::table.find(id))
+        .set(releases::responses.eq(responses))
+        .execute(conn)
+        .map(|_| ())
+}
+
+pub fn delete(conn: &mut DbConnection, id: i32) -> QueryResult<()> {
+    diesel::delete(releases::table.find(id))
+        .execute(conn)
+        .map(|_| ())
+}
+
+/// When responses were last released (or the daily clock started), if ever, besides `except`.
+pub fn last_at(conn: &mut DbConnection, except: i32) -> QueryResult<Option<NaiveDateTime>> {
+    releases::table
+        .filter(releases::id.ne(except))
+        .select(diesel::dsl::max(releases::released_at))
+        .get_result(conn)
+}
+
+/// Counts responses dropped because they could never be stored k-anonymously.
+pub fn add_withheld(
+    conn: &mut DbConnection,
+    agency_id: i32,
+    quarter: &str,
+    responses: i32,
+) -> QueryResult<()> {
+    let row = (
+        withheld_responses::agency_id.eq(agency_id),
+        withheld_responses::quarter.eq(quarter),
+        withheld_responses::responses.eq(responses),
+    );
+    per_backend!(conn, |c| diesel::insert_into(withheld_responses::table)
+        .values(row)
+        .on_conflict((withheld_responses::agency_id, withheld_responses::quarter))
+        .do_update()
+        .set(withheld_responses::responses.eq(withheld_responses::responses + responses))
+        .execute(c))
+    .map(|_| ())
+}
+
+pub fn withheld_total(conn: &mut DbConnection) -> QueryResult<i64> {
+    withheld_responses::table
+        .select(diesel::dsl::sum(withheld_responses::responses))
+        .get_result::<Option<i64>>(conn)
+        .map(Option::unwrap_or_default)
+}
