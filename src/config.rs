@@ -282,13 +282,6 @@ impl Settings {
 }
 
 impl Settings {
-    pub fn release_rules(&self) -> crate::privacy::release::ReleaseRules {
-        crate::privacy::release::ReleaseRules {
-            batch: self.release_batch,
-            k: self.anonymity_k,
-        }
-    }
-
     /// Whether the service is reached over HTTPS, so that its cookies must be `Secure`.
     pub fn https(&self) -> bool {
         self.public_url.starts_with("https://")

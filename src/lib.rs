@@ -1,25 +1,17 @@
-pub mod accounts;
-pub mod agency_import;
-pub mod agency_settings;
-pub mod auth;
+//! hailong: the layers, outside in. `cli` and `web` (thin: authorize, parse, call, render) call
+//! `services` (the use cases), which use `db` (the only module that names diesel) and `domain`
+//! (pure types and rules); `views` render pages from plain data. `startup` wires the service
+//! together; `config`, `secret` and `telemetry` serve every layer. The analysis is its own crate.
+
 pub mod cli;
 pub mod config;
-pub mod csrf_guard;
-pub mod dashboard;
 pub mod db;
-pub mod delivery;
 pub mod demo;
 pub mod dev_idp;
 pub mod domain;
-pub mod eid;
-pub mod error;
-pub mod export;
-pub mod import;
-pub mod ingest;
-pub mod privacy;
-pub mod routes;
 pub mod secret;
+pub mod services;
 pub mod startup;
-pub mod survey;
 pub mod telemetry;
 pub mod views;
+pub mod web;

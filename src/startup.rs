@@ -14,39 +14,14 @@ use actix_web::middleware::{from_fn, Compress, Condition, DefaultHeaders};
 use actix_web::{web, App, HttpServer};
 use anyhow::Context;
 
-use crate::auth::session_store::DbSessionStore;
-use crate::auth::user::IDLE_SECONDS;
 use crate::config::Settings;
-use crate::csrf_guard::CsrfGuard;
-use crate::db::{self, DbPool};
-use crate::delivery::{self, InvitationSender, LogSender, WebhookSender};
-use crate::routes;
-use crate::survey;
-use crate::telemetry;
-
-/// What every handler may need, shared across workers.
-#[derive(Clone)]
-pub struct AppState {
-    pub pool: DbPool,
-    pub settings: Settings,
-    pub csrf: Arc<CsrfGuard>,
-    pub scores: Arc<crate::dashboard::ScoreCache>,
-    /// The national e-ID provider, when configured (agencies with the `verified` policy).
-    pub eid: Option<Arc<crate::eid::Provider>>,
-    pub questionnaires: Arc<crate::survey::Questionnaires>,
-    /// Queues writers on SQLite (see `db::write_gate`).
-    pub write_gate: Arc<crate::db::write_gate::WriteGate>,
-    /// SQLite only: connections for the survey page's read, which runs on the request's own
-    /// worker. A WAL reader never waits for a writer and the read takes microseconds, less than
-    /// handing it to a blocking thread and back; its own pool, because writers queued on the
-    /// write gate hold connections of the main one.
-    pub inline_reads: Option<DbPool>,
-    /// SQLite only: survey submissions are committed in groups, one disk flush for all the
-    /// submissions that arrived meanwhile (see `db::group_commit`).
-    pub group_commit: Option<crate::db::group_commit::GroupCommit>,
-    /// Wakes the releaser of held responses (`privacy::run`) after a response is stored.
-    pub release_wake: Arc<tokio::sync::Notify>,
-}
+use crate::db;
+use crate::services::dossiers::delivery::{self, InvitationSender, LogSender, WebhookSender};
+use crate::web::auth::session_store::DbSessionStore;
+use crate::web::auth::user::IDLE_SECONDS;
+use crate::web::csrf::CsrfGuard;
+use crate::web::routes;
+use crate::web::state::AppState;
 
 /// No script anywhere, styles only from our own origin, no framing, no referrer: a survey link
 /// carries a token, and it must never travel in a Referer header.
@@ -70,12 +45,15 @@ impl Application {
                     settings.database.backend_name()
                 )
             })?;
-            let applied =
-                crate::privacy::migrate(&mut conn, &settings.secret, settings.anonymity_k)?;
+            let applied = crate::services::privacy::migrate(
+                &mut conn,
+                &settings.secret,
+                settings.anonymity_k,
+            )?;
             if !applied.is_empty() {
                 tracing::info!(count = applied.len(), "applied migrations");
             }
-            survey::ensure_default_questionnaire(&mut conn)?;
+            crate::services::questionnaires::ensure_default(&mut conn)?;
         }
         let listener = TcpListener::bind(settings.bind)
             .with_context(|| format!("binding HAILONG_BIND={}", settings.bind))?;
@@ -106,12 +84,12 @@ impl Application {
         let session_store = DbSessionStore::new(pool.clone(), settings.secret.clone());
         let session_key = Key::derive_from(&settings.secret.keyed_hash("session-cookie", b""));
         let secure_cookies = settings.https();
-        let scores = Arc::new(crate::dashboard::ScoreCache::new(
+        let scores = Arc::new(crate::services::reports::snapshot::ScoreCache::new(
             std::time::Duration::from_secs(settings.dashboard_fresh_seconds.into()),
         ));
         let eid = match &settings.eid {
             Some(eid) => Some(Arc::new(
-                crate::eid::Provider::new(eid.clone(), &settings.public_url)
+                crate::services::eid::Provider::new(eid.clone(), &settings.public_url)
                     .context("HAILONG_EID_ISSUER")?,
             )),
             None => None,
@@ -131,10 +109,10 @@ impl Application {
             crate::config::DatabaseUrl::Postgres(_) => None,
         };
         let release_wake = Arc::new(tokio::sync::Notify::new());
-        let privacy_work = crate::privacy::run(
+        let privacy_work = crate::services::privacy::run(
             pool.clone(),
             settings.secret.clone(),
-            settings.release_rules(),
+            crate::services::privacy::release::ReleaseRules::of(&settings),
             settings.retention_days,
             write_gate.clone(),
             release_wake.clone(),
@@ -156,11 +134,14 @@ impl Application {
         let hsts = secure_cookies.then_some("max-age=31536000; includeSubDomains");
         let server = HttpServer::new(move || {
             App::new()
+                // Innermost: an error a handler returned becomes a page in the reader's language
+                // (JSON under /api/) before the headers below are added.
+                .wrap(from_fn(crate::web::error::render))
                 .wrap(
                     // Staff sessions: server-side, ended after 30 idle minutes (12 h at most,
                     // checked in auth::user), new id at sign-in.
                     SessionMiddleware::builder(session_store.clone(), session_key.clone())
-                        .cookie_name(crate::csrf_guard::cookie_name("hl_session", secure_cookies))
+                        .cookie_name(crate::web::csrf::cookie_name("hl_session", secure_cookies))
                         .cookie_http_only(true)
                         .cookie_secure(secure_cookies)
                         .cookie_same_site(SameSite::Lax)
@@ -184,7 +165,7 @@ impl Application {
                     DefaultHeaders::new()
                         .add((header::STRICT_TRANSPORT_SECURITY, hsts.unwrap_or_default())),
                 ))
-                .wrap(from_fn(telemetry::log_requests))
+                .wrap(from_fn(crate::web::request_log::log_requests))
                 .app_data(state.clone())
                 .app_data(web::FormConfig::default().limit(64 * 1024))
                 .app_data(web::PayloadConfig::default().limit(4 * 1024 * 1024))

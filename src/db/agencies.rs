@@ -5,6 +5,7 @@ use diesel::prelude::*;
 
 use super::schema::{agencies, agency_successors};
 use super::DbConnection;
+use crate::domain::agency::{AgencyKind, AgencyLevel, SurveyPolicy};
 
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = agencies)]
@@ -13,12 +14,15 @@ pub struct Agency {
     pub code: String,
     pub name_vi: String,
     pub name_en: String,
-    pub level: String,
-    pub kind: String,
+    #[diesel(deserialize_as = String)]
+    pub level: AgencyLevel,
+    #[diesel(deserialize_as = String)]
+    pub kind: AgencyKind,
     pub parent_id: Option<i32>,
     pub valid_from: NaiveDate,
     pub valid_to: Option<NaiveDate>,
-    pub survey_policy: String,
+    #[diesel(deserialize_as = String)]
+    pub survey_policy: SurveyPolicy,
 }
 
 #[derive(Debug, Clone, Insertable)]
@@ -27,8 +31,10 @@ pub struct NewAgency<'a> {
     pub code: &'a str,
     pub name_vi: &'a str,
     pub name_en: &'a str,
-    pub level: &'a str,
-    pub kind: &'a str,
+    #[diesel(serialize_as = String)]
+    pub level: AgencyLevel,
+    #[diesel(serialize_as = String)]
+    pub kind: AgencyKind,
     pub parent_id: Option<i32>,
     pub valid_from: NaiveDate,
     pub valid_to: Option<NaiveDate>,
@@ -36,7 +42,7 @@ pub struct NewAgency<'a> {
 
 pub fn insert(conn: &mut DbConnection, agency: &NewAgency<'_>) -> QueryResult<i32> {
     diesel::insert_into(agencies::table)
-        .values(agency)
+        .values(agency.clone())
         .returning(agencies::id)
         .get_result(conn)
 }
@@ -116,9 +122,13 @@ pub fn by_id(conn: &mut DbConnection, id: i32) -> QueryResult<Agency> {
 }
 
 /// Sets how the agency's surveys are opened (`link` or `verified`); false if no such agency.
-pub fn set_survey_policy(conn: &mut DbConnection, code: &str, policy: &str) -> QueryResult<bool> {
+pub fn set_survey_policy(
+    conn: &mut DbConnection,
+    code: &str,
+    policy: SurveyPolicy,
+) -> QueryResult<bool> {
     diesel::update(agencies::table.filter(agencies::code.eq(code)))
-        .set(agencies::survey_policy.eq(policy))
+        .set(agencies::survey_policy.eq(policy.as_str()))
         .execute(conn)
         .map(|n| n == 1)
 }

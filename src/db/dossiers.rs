@@ -169,3 +169,21 @@ pub fn invited_descriptions(
     }
     query.load(conn)
 }
+
+/// A dossier, briefly: (id, agency, procedure, applicant kind, channel, completed at).
+pub type Brief = (i32, i32, i32, String, String, NaiveDateTime);
+
+/// Every dossier, briefly.
+pub fn briefly(conn: &mut DbConnection) -> QueryResult<Vec<Brief>> {
+    dossiers::table
+        .select((
+            dossiers::id,
+            dossiers::agency_id,
+            dossiers::procedure_id,
+            dossiers::applicant_kind,
+            dossiers::channel,
+            dossiers::completed_at,
+        ))
+        .order(dossiers::id)
+        .load(conn)
+}

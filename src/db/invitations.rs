@@ -227,3 +227,27 @@ pub fn survey_context(
         .get_result(conn)
         .optional()
 }
+
+#[derive(QueryableByName)]
+struct AnsweredLink {
+    #[diesel(sql_type = diesel::sql_types::Nullable<diesel::sql_types::Binary>)]
+    token_salt: Option<Vec<u8>>,
+    #[diesel(sql_type = diesel::sql_types::Timestamp)]
+    completed_at: NaiveDateTime,
+}
+
+/// Before migration 000006: the salt and completion time of every invitation marked answered
+/// (by a column the schema no longer names).
+pub fn answered_before_upgrade(
+    conn: &mut DbConnection,
+) -> QueryResult<Vec<(Option<Vec<u8>>, NaiveDateTime)>> {
+    let rows: Vec<AnsweredLink> = diesel::sql_query(
+        "SELECT i.token_salt, d.completed_at FROM invitations i \
+         JOIN dossiers d ON d.id = i.dossier_id WHERE i.answered",
+    )
+    .load(conn)?;
+    Ok(rows
+        .into_iter()
+        .map(|r| (r.token_salt, r.completed_at))
+        .collect())
+}

@@ -17,6 +17,7 @@ pub mod audit;
 pub mod dossiers;
 pub mod eid_daily_counts;
 pub mod eid_sign_ins;
+pub mod export;
 pub mod group_commit;
 pub mod held_responses;
 pub mod invitations;
@@ -40,6 +41,60 @@ pub enum DbConnection {
 
 pub type DbPool = r2d2::Pool<ConnectionManager>;
 pub type PooledConnection = r2d2::PooledConnection<ConnectionManager>;
+
+/// What a query can fail with; the rest of the program names it through here, so that this
+/// module stays the only one that names diesel.
+pub use diesel::result::Error as DbError;
+/// `.optional()` on a query result: `Ok(None)` for "no row".
+pub use diesel::OptionalExtension;
+pub type QueryResult<T> = Result<T, DbError>;
+/// No connection could be had from the pool.
+pub type PoolError = ::r2d2::Error;
+
+/// What a failed query means for its caller.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Failure {
+    /// The row asked for does not exist.
+    NotFound,
+    /// A unique key is taken.
+    Duplicate,
+    /// The database went away mid-way.
+    Unreachable,
+    Other,
+}
+
+pub fn classify(e: &DbError) -> Failure {
+    use diesel::result::DatabaseErrorKind;
+    match e {
+        DbError::NotFound => Failure::NotFound,
+        DbError::DatabaseError(DatabaseErrorKind::UniqueViolation, _) => Failure::Duplicate,
+        DbError::DatabaseError(DatabaseErrorKind::ClosedConnection, _) => Failure::Unreachable,
+        _ => Failure::Other,
+    }
+}
+
+/// Runs `work` in a transaction: committed when it returns `Ok`, rolled back on `Err` (which
+/// may be any error a query's error converts into: a use case's own).
+pub fn transaction<T, E: From<DbError>>(
+    conn: &mut DbConnection,
+    work: impl FnOnce(&mut DbConnection) -> Result<T, E>,
+) -> Result<T, E> {
+    conn.transaction(work)
+}
+
+/// A transaction that ends early with an outcome rather than a failure: `Because(outcome)`
+/// rolls back and hands the outcome to the caller.
+#[derive(Debug)]
+pub enum Rollback<T> {
+    Because(T),
+    Failed(DbError),
+}
+
+impl<T> From<DbError> for Rollback<T> {
+    fn from(e: DbError) -> Self {
+        Self::Failed(e)
+    }
+}
 
 /// The escape hatch for what MultiBackend cannot express (upserts, multi-row inserts,
 /// dialect-specific SQL): the same body, compiled once per backend.

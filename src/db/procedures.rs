@@ -46,3 +46,12 @@ pub fn by_id(conn: &mut DbConnection, id: i32) -> QueryResult<Procedure> {
         .select(Procedure::as_select())
         .get_result(conn)
 }
+
+/// The procedure fields of the catalogue, sorted, each once.
+pub fn fields(conn: &mut DbConnection) -> QueryResult<Vec<String>> {
+    procedures::table
+        .select(procedures::field)
+        .distinct()
+        .order(procedures::field)
+        .load(conn)
+}

@@ -13,8 +13,10 @@ pub struct StoredQuestionnaire {
 }
 
 /// The questionnaire new invitations use: the most recently published.
-// Once per ingestion batch: the re-preparation `first` costs on SQLite does not matter here.
-#[allow(clippy::disallowed_methods)]
+#[expect(
+    clippy::disallowed_methods,
+    reason = "once per ingestion batch: the re-preparation `first` costs on SQLite does not matter here"
+)]
 pub fn current(conn: &mut DbConnection) -> QueryResult<Option<StoredQuestionnaire>> {
     questionnaires::table
         .select(StoredQuestionnaire::as_select())

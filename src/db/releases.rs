@@ -7,6 +7,20 @@ use super::schema::{releases, withheld_responses};
 use super::DbConnection;
 use crate::per_backend;
 
+/// A lock number of our own for PostgreSQL's advisory locks: one release at a time across
+/// every instance.
+const RELEASE_LOCK: i64 = 0x6861_696c_6f6e_6701;
+
+/// Holds the release lock until the transaction ends: on PostgreSQL an advisory lock, so that
+/// two instances never release the same held responses; on SQLite the write lock, which the
+/// release's first write takes, is enough.
+pub fn lock(conn: &mut DbConnection) -> QueryResult<()> {
+    if let DbConnection::Postgres(c) = conn {
+        diesel::sql_query(format!("SELECT pg_advisory_xact_lock({RELEASE_LOCK})")).execute(c)?;
+    }
+    Ok(())
+}
+
 /// Opens a release; the caller fills in its count, or rolls the transaction back when there is
 /// nothing to release. The first statement of the release's transaction: a write, so that
 /// SQLite takes the write lock at once.

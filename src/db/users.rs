@@ -3,6 +3,7 @@ use diesel::prelude::*;
 
 use super::schema::{login_failures, sessions, users};
 use super::DbConnection;
+use crate::domain::agency::Role;
 
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = users)]
@@ -10,7 +11,8 @@ pub struct User {
     pub id: i32,
     pub email: String,
     pub password_hash: String,
-    pub role: String,
+    #[diesel(deserialize_as = String)]
+    pub role: Role,
     pub agency_id: Option<i32>,
     pub disabled: bool,
 }
@@ -19,14 +21,14 @@ pub fn insert(
     conn: &mut DbConnection,
     email: &str,
     password_hash: &str,
-    role: &str,
+    role: Role,
     agency_id: Option<i32>,
 ) -> QueryResult<i32> {
     diesel::insert_into(users::table)
         .values((
             users::email.eq(email),
             users::password_hash.eq(password_hash),
-            users::role.eq(role),
+            users::role.eq(role.as_str()),
             users::agency_id.eq(agency_id),
             users::disabled.eq(false),
             users::created_at.eq(Utc::now().naive_utc()),

@@ -6,13 +6,19 @@ use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 
 use super::an_giang::{HandledBy, PROCEDURES};
-use super::Tree;
 use crate::db::dossiers::{self, NewDossier};
 use crate::db::DbConnection;
 use crate::domain::dossier::{ApplicantKind, Channel};
 use crate::domain::identity::ApplicantId;
 use crate::domain::period::VIETNAM;
 use crate::secret::SecretKey;
+
+/// Ids of the current units, as the dossier generator needs them.
+pub struct Tree {
+    pub total: usize,
+    pub departments: std::collections::HashMap<&'static str, i32>,
+    pub commune_level: Vec<i32>,
+}
 
 /// First and last day (Vietnam time) on which demo dossiers are completed.
 fn demo_span() -> (NaiveDate, NaiveDate) {

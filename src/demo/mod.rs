@@ -9,7 +9,6 @@ use std::collections::HashMap;
 use std::fmt;
 
 use chrono::NaiveDate;
-use diesel::Connection;
 
 use crate::db::agencies::{self, NewAgency};
 use crate::db::procedures::{self, NewProcedure};
@@ -96,7 +95,7 @@ pub fn reform_day() -> NaiveDate {
 /// Loads the demo province; its responses are stored k-anonymous for `k` (see
 /// `privacy::anonymity`), as the service would have stored them.
 pub fn load(conn: &mut DbConnection, secret: &SecretKey, k: u32) -> anyhow::Result<Outcome> {
-    conn.transaction(|conn| {
+    crate::db::transaction(conn, |conn| {
         if agencies::find_by_code(conn, PROVINCE_CODE)?.is_some() {
             return Ok(Outcome::AlreadyPresent);
         }
@@ -104,14 +103,23 @@ pub fn load(conn: &mut DbConnection, secret: &SecretKey, k: u32) -> anyhow::Resu
         agencies::set_survey_policy(
             conn,
             VERIFIED_AGENCY,
-            crate::domain::agency::SurveyPolicy::Verified.as_str(),
+            crate::domain::agency::SurveyPolicy::Verified,
         )?;
         let procedure_ids = insert_procedures(conn)?;
         let dossiers = dossiers::generate(conn, &tree, &procedure_ids, secret)?;
-        crate::survey::ensure_default_questionnaire(conn)?;
+        crate::services::questionnaires::ensure_default(conn)?;
         let surveyed = responses::generate(conn, secret, k)?;
         for (email, role, agency, password) in DEMO_ACCOUNTS {
-            crate::accounts::add_user(conn, "demo", email, *role, *agency, password)?;
+            crate::services::accounts::add(
+                conn,
+                "demo",
+                &crate::services::accounts::NewAccount {
+                    email,
+                    role: *role,
+                    agency: *agency,
+                    password,
+                },
+            )?;
         }
         Ok(Outcome::Loaded {
             agencies: tree.total,
@@ -123,13 +131,6 @@ pub fn load(conn: &mut DbConnection, secret: &SecretKey, k: u32) -> anyhow::Resu
             withheld: surveyed.withheld,
         })
     })
-}
-
-/// Ids of the current units, as the dossier generator needs them.
-pub struct Tree {
-    pub total: usize,
-    pub departments: HashMap<&'static str, i32>,
-    pub commune_level: Vec<i32>,
 }
 
 fn unit_name(kind: AgencyKind, name: &str) -> (String, String) {
@@ -171,7 +172,7 @@ fn code_part(name: &str) -> String {
         .to_uppercase()
 }
 
-fn insert_agencies(conn: &mut DbConnection) -> anyhow::Result<Tree> {
+fn insert_agencies(conn: &mut DbConnection) -> anyhow::Result<dossiers::Tree> {
     let reform = reform_day();
     let day_before = reform.pred_opt().unwrap_or(reform);
     let history_start = NaiveDate::from_ymd_opt(2020, 1, 1).unwrap_or(reform);
@@ -183,8 +184,8 @@ fn insert_agencies(conn: &mut DbConnection) -> anyhow::Result<Tree> {
             code: PROVINCE_CODE,
             name_vi: "Ủy ban nhân dân tỉnh An Giang",
             name_en: "An Giang Provincial People's Committee",
-            level: AgencyLevel::Province.as_str(),
-            kind: AgencyKind::PeopleCommittee.as_str(),
+            level: AgencyLevel::Province,
+            kind: AgencyKind::PeopleCommittee,
             parent_id: None,
             valid_from: reform,
             valid_to: None,
@@ -213,8 +214,8 @@ fn insert_agencies(conn: &mut DbConnection) -> anyhow::Result<Tree> {
                 code,
                 name_vi: vi,
                 name_en: en,
-                level: AgencyLevel::Province.as_str(),
-                kind: AgencyKind::PeopleCommittee.as_str(),
+                level: AgencyLevel::Province,
+                kind: AgencyKind::PeopleCommittee,
                 parent_id: None,
                 valid_from: history_start,
                 valid_to: Some(day_before),
@@ -234,8 +235,8 @@ fn insert_agencies(conn: &mut DbConnection) -> anyhow::Result<Tree> {
                 code: &code,
                 name_vi: vi,
                 name_en: en,
-                level: AgencyLevel::Department.as_str(),
-                kind: AgencyKind::Department.as_str(),
+                level: AgencyLevel::Department,
+                kind: AgencyKind::Department,
                 parent_id: Some(province),
                 valid_from: reform,
                 valid_to: None,
@@ -256,8 +257,8 @@ fn insert_agencies(conn: &mut DbConnection) -> anyhow::Result<Tree> {
                 code: &code,
                 name_vi: &vi,
                 name_en: &en,
-                level: AgencyLevel::District.as_str(),
-                kind: district.kind.as_str(),
+                level: AgencyLevel::District,
+                kind: district.kind,
                 parent_id: Some(parent),
                 valid_from: history_start,
                 valid_to: Some(day_before),
@@ -278,8 +279,8 @@ fn insert_agencies(conn: &mut DbConnection) -> anyhow::Result<Tree> {
                     code: &code,
                     name_vi: &vi,
                     name_en: &en,
-                    level: AgencyLevel::Commune.as_str(),
-                    kind: kind.as_str(),
+                    level: AgencyLevel::Commune,
+                    kind: *kind,
                     parent_id: Some(province),
                     valid_from: reform,
                     valid_to: None,
@@ -290,7 +291,7 @@ fn insert_agencies(conn: &mut DbConnection) -> anyhow::Result<Tree> {
             total += 1;
         }
     }
-    Ok(Tree {
+    Ok(dossiers::Tree {
         total,
         departments,
         commune_level,

@@ -2,20 +2,19 @@
 //! satisfied their users are, people skip what does not apply, some leave a comment.
 
 use chrono::Duration;
-use diesel::prelude::*;
 use hailong_analysis::questionnaire::{Direction, ItemKind, Questionnaire};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 
+use crate::db::dossiers;
 use crate::db::invitations::{self, NewInvitation};
 use crate::db::responses::{self, Answer, Response};
-use crate::db::schema::dossiers;
 use crate::db::{procedures, questionnaires, spent_links, DbConnection};
 use crate::domain::period::Quarter;
 use crate::domain::token;
-use crate::privacy::anonymity::{AnonymitySets, Description, ProcedureShown};
 use crate::secret::SecretKey;
-use crate::survey::DEFAULT_QUESTIONNAIRE;
+use crate::services::privacy::anonymity::{AnonymitySets, Description, ProcedureShown};
+use crate::services::questionnaires::DEFAULT_QUESTIONNAIRE;
 
 const INVITED_SHARE: f64 = 0.75;
 const RESPONSE_RATE: f64 = 0.35;
@@ -31,8 +30,6 @@ const COMMENTS: &[&str] = &[
     "Kết quả nhận qua bưu điện rất tiện.",
 ];
 
-type DossierRow = (i32, i32, i32, String, String, chrono::NaiveDateTime);
-
 pub struct Created {
     pub invitations: usize,
     pub responses: usize,
@@ -43,17 +40,7 @@ pub fn generate(conn: &mut DbConnection, secret: &SecretKey, k: u32) -> anyhow::
     let questionnaire = Questionnaire::from_json(DEFAULT_QUESTIONNAIRE)?;
     let stored = questionnaires::by_version(conn, &questionnaire.version)?
         .ok_or_else(|| anyhow::anyhow!("the default questionnaire is not published"))?;
-    let rows: Vec<DossierRow> = dossiers::table
-        .select((
-            dossiers::id,
-            dossiers::agency_id,
-            dossiers::procedure_id,
-            dossiers::applicant_kind,
-            dossiers::channel,
-            dossiers::completed_at,
-        ))
-        .order(dossiers::id)
-        .load(conn)?;
+    let rows = dossiers::briefly(conn)?;
 
     let field_of: std::collections::HashMap<i32, String> = procedures::all(conn)?
         .into_iter()

@@ -34,7 +34,7 @@ use serde::Deserialize;
 use sha2::{Digest, Sha256};
 
 use crate::domain::token::new_secret_string;
-use crate::eid::claims::{
+use crate::services::eid::claims::{
     EidIdToken, EidIdTokenClaims, EidIdTokenFields, EidTokenResponse, ExtraClaims,
 };
 
@@ -123,9 +123,9 @@ pub enum DevIdpError {
 
 /// Starts the provider on `listener`; the returned server runs once awaited or spawned.
 pub fn start(listener: TcpListener, config: DevIdpConfig) -> Result<Server, DevIdpError> {
-    let signing = keys::SigningKey::generate()?;
+    let signing = keys::SigningKey::generate().map_err(DevIdpError::Key)?;
     let foreign = match config.misbehaviour {
-        Misbehaviour::ForeignKey => Some(keys::SigningKey::generate()?),
+        Misbehaviour::ForeignKey => Some(keys::SigningKey::generate().map_err(DevIdpError::Key)?),
         _ => None,
     };
     let provider = web::Data::new(Provider {

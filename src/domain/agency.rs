@@ -1,3 +1,4 @@
+use super::language::Lang;
 use super::text_enum;
 
 text_enum! {
@@ -47,10 +48,220 @@ text_enum! {
 }
 
 /// An agency code as catalogues write it: 1 to 64 characters, no whitespace.
-pub fn check_code(code: &str) -> Result<(), &'static str> {
-    if code.is_empty() || code.chars().count() > 64 || code.chars().any(char::is_whitespace) {
-        Err("1 to 64 characters without spaces")
-    } else {
-        Ok(())
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct AgencyCode(String);
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("an agency code has 1 to 64 characters without spaces")]
+pub struct BadAgencyCode;
+
+impl AgencyCode {
+    pub fn parse(raw: &str) -> Result<Self, BadAgencyCode> {
+        let code = raw.trim();
+        if code.is_empty() || code.chars().count() > 64 || code.chars().any(char::is_whitespace) {
+            Err(BadAgencyCode)
+        } else {
+            Ok(Self(code.to_owned()))
+        }
+    }
+}
+
+impl AsRef<str> for AgencyCode {
+    fn as_ref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Display for AgencyCode {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl AgencyLevel {
+    /// The kinds of unit a level holds.
+    pub fn kinds(self) -> &'static [AgencyKind] {
+        match self {
+            Self::Province => &[AgencyKind::PeopleCommittee],
+            Self::Department => &[AgencyKind::Department],
+            Self::District => &[AgencyKind::District, AgencyKind::Town, AgencyKind::City],
+            Self::Commune => &[
+                AgencyKind::Commune,
+                AgencyKind::Ward,
+                AgencyKind::SpecialZone,
+            ],
+        }
+    }
+
+    /// The levels a unit of this level may hang below: departments below the province (or,
+    /// for a department's own units such as a sub-department or a land registration office,
+    /// below a department); districts below the province; commune-level units below a
+    /// district (before 2025) or the province.
+    pub fn parents(self) -> &'static [AgencyLevel] {
+        match self {
+            Self::Province => &[],
+            Self::Department => &[Self::Province, Self::Department],
+            Self::District => &[Self::Province],
+            Self::Commune => &[Self::District, Self::Province],
+        }
+    }
+}
+
+impl AgencyLevel {
+    /// Its name in `lang`, as the admin pages say it.
+    pub fn name(self, lang: Lang) -> &'static str {
+        match self {
+            Self::Province => lang.pick("cấp tỉnh", "province"),
+            Self::Department => lang.pick("sở, ban, ngành", "department"),
+            Self::District => lang.pick("cấp huyện (trước 7/2025)", "district (before July 2025)"),
+            Self::Commune => lang.pick("cấp xã", "commune level"),
+        }
+    }
+}
+
+impl AgencyKind {
+    pub fn name(self, lang: Lang) -> &'static str {
+        match self {
+            Self::PeopleCommittee => lang.pick("Ủy ban nhân dân", "People's Committee"),
+            Self::Department => lang.pick("sở, ngành", "department"),
+            Self::City => lang.pick("thành phố", "city"),
+            Self::Town => lang.pick("thị xã", "town"),
+            Self::District => lang.pick("huyện", "district"),
+            Self::Ward => lang.pick("phường", "ward"),
+            Self::Commune => lang.pick("xã", "commune"),
+            Self::SpecialZone => lang.pick("đặc khu", "special zone"),
+        }
+    }
+}
+
+impl Role {
+    pub fn name(self, lang: Lang) -> &'static str {
+        match self {
+            Self::Agency => lang.pick("Cơ quan", "Agency"),
+            Self::Province => lang.pick("Phân tích cấp tỉnh", "Province analyst"),
+            Self::Admin => lang.pick("Quản trị", "Administrator"),
+        }
+    }
+}
+
+/// Where a unit may not stand in the tree.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum Misplaced {
+    #[error("a {kind} is not a unit of the {level} level")]
+    KindOfOtherLevel {
+        kind: AgencyKind,
+        level: AgencyLevel,
+    },
+    #[error("a unit of the {level} level cannot stand below one of the {parent} level")]
+    BelowWrongLevel {
+        level: AgencyLevel,
+        parent: AgencyLevel,
+    },
+    #[error("a unit of the {0} level needs a parent")]
+    NeedsParent(AgencyLevel),
+}
+
+impl Misplaced {
+    /// The form field at fault.
+    pub fn field(self) -> &'static str {
+        match self {
+            Self::KindOfOtherLevel { .. } => "kind",
+            Self::BelowWrongLevel { .. } | Self::NeedsParent(_) => "parent",
+        }
+    }
+
+    pub fn explain(self, lang: Lang) -> String {
+        match self {
+            Self::KindOfOtherLevel { kind, level } => match lang {
+                Lang::Vi => format!(
+                    "Loại “{}” không thuộc {}.",
+                    kind.name(lang),
+                    level.name(lang)
+                ),
+                Lang::En => format!(
+                    "A {} is not a unit of the {} level.",
+                    kind.name(lang),
+                    level.name(lang)
+                ),
+            },
+            Self::BelowWrongLevel { level, parent } => match lang {
+                Lang::Vi => format!(
+                    "Đơn vị {} không thể trực thuộc đơn vị {}.",
+                    level.name(lang),
+                    parent.name(lang)
+                ),
+                Lang::En => format!(
+                    "A {} unit cannot stand below a {} unit.",
+                    level.name(lang),
+                    parent.name(lang)
+                ),
+            },
+            Self::NeedsParent(level) => match lang {
+                Lang::Vi => format!("Đơn vị {} cần có cơ quan cấp trên.", level.name(lang)),
+                Lang::En => format!("A {} unit needs a parent.", level.name(lang)),
+            },
+        }
+    }
+}
+
+/// Whether a unit of this level and kind may stand below a parent of `parent` level (none: the
+/// root).
+pub fn check_placement(
+    level: AgencyLevel,
+    kind: AgencyKind,
+    parent: Option<AgencyLevel>,
+) -> Result<(), Misplaced> {
+    if !level.kinds().contains(&kind) {
+        return Err(Misplaced::KindOfOtherLevel { kind, level });
+    }
+    match parent {
+        None if level != AgencyLevel::Province => Err(Misplaced::NeedsParent(level)),
+        Some(parent) if !level.parents().contains(&parent) => {
+            Err(Misplaced::BelowWrongLevel { level, parent })
+        }
+        _ => Ok(()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_commune_stands_below_the_province_or_a_district_never_below_a_commune() {
+        use AgencyKind as K;
+        use AgencyLevel as L;
+        assert!(check_placement(L::Commune, K::Ward, Some(L::Province)).is_ok());
+        assert!(check_placement(L::Commune, K::Commune, Some(L::District)).is_ok());
+        assert_eq!(
+            check_placement(L::Commune, K::Commune, Some(L::Commune)),
+            Err(Misplaced::BelowWrongLevel {
+                level: L::Commune,
+                parent: L::Commune
+            })
+        );
+        assert!(check_placement(L::Department, K::Ward, Some(L::Province)).is_err());
+        assert!(check_placement(L::Province, K::PeopleCommittee, None).is_ok());
+        assert!(check_placement(L::Commune, K::Ward, None).is_err());
+    }
+
+    #[test]
+    fn every_kind_belongs_to_one_level_and_only_departments_hang_below_their_own_level() {
+        for kind in AgencyKind::ALL {
+            let levels = AgencyLevel::ALL
+                .iter()
+                .filter(|l| l.kinds().contains(kind))
+                .count();
+            assert_eq!(levels, 1, "{kind}");
+        }
+        for level in AgencyLevel::ALL {
+            assert_eq!(
+                level.parents().contains(level),
+                *level == AgencyLevel::Department,
+                "{level}"
+            );
+        }
+        assert!(AgencyCode::parse(" AG-X-OCEO ").is_ok());
+        assert!(AgencyCode::parse("AG X").is_err());
     }
 }

@@ -2,8 +2,11 @@
 
 pub mod agency;
 pub mod answers;
+pub mod client_name;
 pub mod dossier;
+pub mod email;
 pub mod identity;
+pub mod language;
 pub mod password;
 pub mod period;
 pub mod submission;
@@ -37,6 +40,19 @@ macro_rules! text_enum {
                         expected: &[$($text),+],
                     }),
                 }
+            }
+        }
+
+        impl TryFrom<String> for $name {
+            type Error = $crate::domain::UnknownValue;
+            fn try_from(s: String) -> Result<Self, Self::Error> {
+                s.parse()
+            }
+        }
+
+        impl From<$name> for String {
+            fn from(value: $name) -> String {
+                value.as_str().to_owned()
             }
         }
 

@@ -1,34 +1,82 @@
-//! Admin pages: staff accounts.
+//! Admin pages: staff accounts, integrators' API keys, questionnaire versions, agencies. Each
+//! shows the notice of the last change, keeps what was typed in a form that was refused with
+//! the problem beside its field, and offers agencies from a searchable list.
 
 use maud::{html, Markup};
 
-use super::dashboard::Frame;
+use super::forms::{agency_list, input, notice, select, stray, Input, Posted};
+use super::i18n::Lang;
 use super::layout::Width;
-use super::staff::staff_page;
+use super::staff::{staff_page, Frame};
+use crate::domain::agency::{AgencyKind, AgencyLevel, Role, SurveyPolicy};
+
+fn admin_nav(lang: Lang) -> Markup {
+    html! {
+        nav.admin aria-label=(lang.pick("Quản trị", "Administration")) {
+            p {
+                a href="/admin/users" { (lang.pick("Tài khoản", "Accounts")) } " · "
+                a href="/admin/api-clients" { (lang.pick("Khóa API", "API keys")) } " · "
+                a href="/admin/questionnaires" { (lang.pick("Phiếu khảo sát", "Questionnaires")) } " · "
+                a href="/admin/agencies" { (lang.pick("Cơ quan", "Agencies")) }
+            }
+        }
+    }
+}
+
+/// What every admin page shows around its own content.
+pub struct AdminPage<'a> {
+    pub frame: &'a Frame<'a>,
+    pub notice: Option<&'a str>,
+    pub posted: Option<&'a Posted>,
+}
+
+fn admin_page(p: &AdminPage<'_>, title: &str, body: Markup) -> Markup {
+    let lang = p.frame.lang;
+    staff_page(
+        p.frame,
+        title,
+        Width::Wide,
+        html! {
+            (admin_nav(lang))
+            h1 { (title) }
+            (notice(p.notice))
+            (body)
+        },
+    )
+}
 
 pub struct UserLine {
     pub id: i32,
     pub email: String,
-    pub role: String,
-    pub agency: String,
+    pub role: Role,
+    /// Code and name of an agency account's agency.
+    pub agency: Option<(String, String)>,
     pub disabled: bool,
 }
 
-pub fn users_page(frame: &Frame<'_>, users: &[UserLine], message: Option<&str>) -> Markup {
-    let lang = frame.lang;
+pub fn users_page(p: &AdminPage<'_>, users: &[UserLine], agencies: &[(String, String)]) -> Markup {
+    let (lang, csrf) = (p.frame.lang, p.frame.csrf);
+    let roles: Vec<(&str, &str)> = Role::ALL
+        .iter()
+        .map(|r| (r.as_str(), r.name(lang)))
+        .collect();
     let body = html! {
-        (admin_nav(lang))
-        h1 { (lang.pick("Tài khoản", "Accounts")) }
-        @if let Some(m) = message { div.alert role="alert" { p { (m) } } }
+        (stray(Posted::stray(p.posted, "account", &[])))
         div.scroll tabindex="0" role="region" aria-label=(lang.pick("Danh sách tài khoản", "Accounts")) { table {
-            thead { tr { th { (lang.pick("Thư điện tử", "E-mail")) } th { (lang.pick("Vai trò", "Role")) } th { (lang.pick("Cơ quan", "Agency")) } th { } } }
+            thead { tr {
+                th { (lang.pick("Thư điện tử", "E-mail")) } th { (lang.pick("Vai trò", "Role")) }
+                th { (lang.pick("Cơ quan", "Agency")) } th { (lang.pick("Trạng thái", "State")) } th { }
+            } }
             tbody { @for u in users { tr {
-                td { (u.email) } td { (u.role) } td { (u.agency) }
+                td { (u.email) } td { (u.role.name(lang)) }
+                td { @if let Some((code, name)) = &u.agency { (name) " (" (code) ")" } }
+                td { @if u.disabled { (lang.pick("Đã khóa", "Disabled")) } @else { (lang.pick("Đang hoạt động", "Active")) } }
                 td {
                     form method="post" action=(format!("/admin/users/{}/{}", u.id, if u.disabled { "enable" } else { "disable" })) {
-                        input type="hidden" name="csrf" value=(frame.csrf);
+                        input type="hidden" name="csrf" value=(csrf);
                         button.link type="submit" {
                             @if u.disabled { (lang.pick("Mở lại", "Enable")) } @else { (lang.pick("Khóa", "Disable")) }
+                            span.visually-hidden { " " (u.email) }
                         }
                     }
                 }
@@ -36,187 +84,204 @@ pub fn users_page(frame: &Frame<'_>, users: &[UserLine], message: Option<&str>) 
         } }
         h2 { (lang.pick("Thêm tài khoản", "Add an account")) }
         form method="post" action="/admin/users" {
-            input type="hidden" name="csrf" value=(frame.csrf);
-            div.comment { label for="email" { (lang.pick("Thư điện tử", "E-mail")) } input id="email" name="email" type="email" required; }
-            div.comment {
-                label for="role" { (lang.pick("Vai trò", "Role")) }
-                select id="role" name="role" {
-                    option value="agency" { (lang.pick("Cơ quan", "Agency")) }
-                    option value="province" { (lang.pick("Phân tích cấp tỉnh", "Province analyst")) }
-                    option value="admin" { (lang.pick("Quản trị", "Admin")) }
-                }
-            }
-            div.comment { label for="agency" { (lang.pick("Mã cơ quan (với vai trò cơ quan)", "Agency code (agency role)")) } input id="agency" name="agency" type="text"; }
-            div.comment { label for="password" { (lang.pick("Mật khẩu (ít nhất 12 ký tự)", "Password (at least 12 characters)")) } input id="password" name="password" type="password" autocomplete="new-password" required; }
-            button type="submit" { (lang.pick("Thêm", "Add")) }
+            input type="hidden" name="csrf" value=(csrf);
+            (input(p.posted, &Input { form: "add", name: "email", label: lang.pick("Thư điện tử", "E-mail"), kind: "email", required: true, list: None, hint: None }))
+            (select(p.posted, "add", "role", lang.pick("Vai trò", "Role"), &roles, "agency"))
+            (input(p.posted, &Input { form: "add", name: "agency", label: lang.pick("Cơ quan (với tài khoản cơ quan)", "Agency (for an agency account)"), kind: "text", required: false, list: Some("agencies"), hint: Some(lang.pick("Gõ vài chữ của tên hoặc mã để chọn.", "Type part of a name or code to pick.")) }))
+            (input(p.posted, &Input { form: "add", name: "password", label: lang.pick("Mật khẩu (ít nhất 12 ký tự)", "Password (at least 12 characters)"), kind: "password", required: true, list: None, hint: None }))
+            button type="submit" { (lang.pick("Thêm tài khoản", "Add the account")) }
         }
+        (agency_list("agencies", agencies))
     };
-    staff_page(frame, lang.pick("Tài khoản", "Accounts"), Width::Wide, body)
+    admin_page(p, lang.pick("Tài khoản", "Accounts"), body)
 }
 
 pub struct ClientLine {
     pub name: String,
-    pub state: String,
-    pub active: bool,
+    /// When it was revoked, if it was.
+    pub revoked: Option<String>,
 }
 
-fn admin_nav(lang: super::i18n::Lang) -> Markup {
-    html! {
-        p {
-            a href="/admin/users" { (lang.pick("Tài khoản", "Accounts")) } " · "
-            a href="/admin/api-clients" { (lang.pick("Khóa API", "API keys")) } " · "
-            a href="/admin/questionnaires" { (lang.pick("Phiếu khảo sát", "Questionnaires")) } " · "
-            a href="/admin/agencies" { (lang.pick("Cơ quan", "Agencies")) }
-        }
-    }
-}
-
-/// API clients; `new_key` is shown once, right after creation.
+/// API clients; `new_key` (name, key) is shown once, right after creation.
 pub fn clients_page(
-    frame: &Frame<'_>,
+    p: &AdminPage<'_>,
     clients: &[ClientLine],
     new_key: Option<(&str, &str)>,
-    message: Option<&str>,
 ) -> Markup {
-    let lang = frame.lang;
+    let (lang, csrf) = (p.frame.lang, p.frame.csrf);
     let body = html! {
-        (admin_nav(lang))
-        h1 { (lang.pick("Khóa API của hệ thống một cửa", "API keys of the one-stop-shop systems")) }
-        @if let Some(m) = message { div.alert role="alert" { p { (m) } } }
         @if let Some((name, key)) = new_key {
             div.card role="status" {
                 p { (lang.pick("Khóa mới cho ", "New key for ")) strong { (name) } (lang.pick(" — chỉ hiển thị một lần, hãy lưu ngay:", " — shown once, store it now:")) }
                 p { code { (key) } }
             }
         }
+        (stray(Posted::stray(p.posted, "revoke", &[])))
         div.scroll tabindex="0" role="region" aria-label=(lang.pick("Danh sách khóa", "Keys")) { table {
             thead { tr { th { (lang.pick("Tên", "Name")) } th { (lang.pick("Trạng thái", "State")) } th { } } }
             tbody { @for c in clients { tr {
-                td { (c.name) } td { (c.state) }
-                td { @if c.active {
+                td { (c.name) }
+                td { @match &c.revoked {
+                    Some(at) => { (lang.pick("Đã thu hồi ", "Revoked ")) (at) }
+                    None => (lang.pick("Đang dùng", "In use")),
+                } }
+                td { @if c.revoked.is_none() {
                     form method="post" action="/admin/api-clients/revoke" {
-                        input type="hidden" name="csrf" value=(frame.csrf);
+                        input type="hidden" name="csrf" value=(csrf);
                         input type="hidden" name="name" value=(c.name);
-                        button.link type="submit" { (lang.pick("Thu hồi", "Revoke")) }
+                        button.link type="submit" { (lang.pick("Thu hồi", "Revoke")) span.visually-hidden { " " (c.name) } }
                     }
                 } }
             } } }
         } }
         h2 { (lang.pick("Tạo khóa", "Create a key")) }
         form method="post" action="/admin/api-clients" {
-            input type="hidden" name="csrf" value=(frame.csrf);
-            div.comment { label for="name" { (lang.pick("Tên hệ thống", "System name")) } input id="name" name="name" type="text" required; }
-            button type="submit" { (lang.pick("Tạo", "Create")) }
+            input type="hidden" name="csrf" value=(csrf);
+            (input(p.posted, &Input { form: "create", name: "name", label: lang.pick("Tên hệ thống", "System name"), kind: "text", required: true, list: None, hint: None }))
+            button type="submit" { (lang.pick("Tạo khóa", "Create the key")) }
         }
     };
-    staff_page(frame, lang.pick("Khóa API", "API keys"), Width::Wide, body)
+    admin_page(
+        p,
+        lang.pick(
+            "Khóa API của hệ thống một cửa",
+            "API keys of the one-stop-shop systems",
+        ),
+        body,
+    )
 }
 
-pub fn questionnaires_page(
-    frame: &Frame<'_>,
-    versions: &[(String, usize)],
-    message: Option<&str>,
-) -> Markup {
-    let lang = frame.lang;
+pub fn questionnaires_page(p: &AdminPage<'_>, versions: &[(String, usize)]) -> Markup {
+    let (lang, csrf) = (p.frame.lang, p.frame.csrf);
+    let problem = Posted::problem(p.posted, "publish", "definition");
     let body = html! {
-        (admin_nav(lang))
-        h1 { (lang.pick("Phiếu khảo sát", "Questionnaires")) }
-        @if let Some(m) = message { div.alert role="alert" { p { (m) } } }
         p { (lang.pick("Phiên bản mới nhất áp dụng cho lời mời mới; phiên bản đã công bố không bao giờ thay đổi.", "The newest version applies to new invitations; a published version never changes.")) }
         ul { @for (version, items) in versions { li { (version) " — " (items) (lang.pick(" câu hỏi", " items")) } } }
         h2 { (lang.pick("Công bố phiên bản mới (JSON)", "Publish a new version (JSON)")) }
         form method="post" action="/admin/questionnaires" {
-            input type="hidden" name="csrf" value=(frame.csrf);
-            div.comment { label for="definition" { "JSON" } textarea id="definition" name="definition" rows="12" required {} }
+            input type="hidden" name="csrf" value=(csrf);
+            div.comment.field {
+                label for="publish-definition" { "JSON" }
+                textarea id="publish-definition" name="definition" rows="12" required
+                    aria-invalid=[problem.map(|_| "true")] aria-describedby=[problem.map(|_| "publish-definition-error")] {
+                    (Posted::value(p.posted, "publish", "definition"))
+                }
+                @if let Some(message) = problem {
+                    p.field-error id="publish-definition-error" role="alert" { (message) }
+                }
+            }
             button type="submit" { (lang.pick("Công bố", "Publish")) }
         }
     };
-    staff_page(
-        frame,
-        lang.pick("Phiếu khảo sát", "Questionnaires"),
-        Width::Wide,
-        body,
-    )
+    admin_page(p, lang.pick("Phiếu khảo sát", "Questionnaires"), body)
 }
 
 pub struct AgencyLine {
     pub code: String,
     pub name: String,
-    pub level: String,
+    pub level: AgencyLevel,
     pub parent: String,
     pub valid: String,
     /// The codes of the agencies that took over its work, if it was closed.
     pub successors: String,
-    /// `link` or `verified`; none for a unit that no longer exists.
-    pub survey_policy: Option<String>,
+    /// How its surveys open; none for a unit that no longer exists.
+    pub survey_policy: Option<SurveyPolicy>,
 }
 
-pub fn agencies_page(frame: &Frame<'_>, agencies: &[AgencyLine], message: Option<&str>) -> Markup {
-    let lang = frame.lang;
+/// The agencies page: a unit's lists to pick from are `current` (for parents and successors)
+/// and `every` (for names to correct).
+pub fn agencies_page(
+    p: &AdminPage<'_>,
+    agencies: &[AgencyLine],
+    current: &[(String, String)],
+    every: &[(String, String)],
+) -> Markup {
+    let (lang, csrf) = (p.frame.lang, p.frame.csrf);
+    let levels: Vec<(&str, &str)> = [AgencyLevel::Commune, AgencyLevel::Department]
+        .iter()
+        .map(|l| (l.as_str(), l.name(lang)))
+        .collect();
+    let kinds: Vec<(&str, &str)> = [
+        AgencyKind::Commune,
+        AgencyKind::Ward,
+        AgencyKind::SpecialZone,
+        AgencyKind::Department,
+    ]
+    .iter()
+    .map(|k| (k.as_str(), k.name(lang)))
+    .collect();
+    let pick = lang.pick(
+        "Gõ vài chữ của tên hoặc mã để chọn.",
+        "Type part of a name or code to pick.",
+    );
+    let field = |form: &'static str,
+                 name: &'static str,
+                 label: &'static str,
+                 kind: &'static str,
+                 list: Option<&'static str>,
+                 required: bool| {
+        input(
+            p.posted,
+            &Input {
+                form,
+                name,
+                label,
+                kind,
+                required,
+                list,
+                hint: list.map(|_| pick),
+            },
+        )
+    };
     let body = html! {
-        (admin_nav(lang))
-        h1 { (lang.pick("Cơ quan, đơn vị", "Agencies")) }
-        @if let Some(m) = message { div.alert role="alert" { p { (m) } } }
+        (stray(Posted::stray(p.posted, "policy", &[])))
         h2 { (lang.pick("Thêm cơ quan", "Add an agency")) }
         form method="post" action="/admin/agencies" {
-            input type="hidden" name="csrf" value=(frame.csrf);
-            div.comment { label for="code" { (lang.pick("Mã", "Code")) } input id="code" name="code" type="text" required; }
-            div.comment { label for="name_vi" { (lang.pick("Tên (tiếng Việt)", "Name (Vietnamese)")) } input id="name_vi" name="name_vi" type="text" required; }
-            div.comment { label for="name_en" { (lang.pick("Tên (tiếng Anh)", "Name (English)")) } input id="name_en" name="name_en" type="text" required; }
-            div.comment {
-                label for="level" { (lang.pick("Cấp", "Level")) }
-                select id="level" name="level" {
-                    option value="commune" { (lang.pick("Cấp xã", "Commune level")) }
-                    option value="department" { (lang.pick("Sở, ban, ngành", "Department")) }
-                }
-            }
-            div.comment {
-                label for="kind" { (lang.pick("Loại", "Kind")) }
-                select id="kind" name="kind" {
-                    option value="commune" { (lang.pick("Xã", "Commune")) }
-                    option value="ward" { (lang.pick("Phường", "Ward")) }
-                    option value="special_zone" { (lang.pick("Đặc khu", "Special zone")) }
-                    option value="department" { (lang.pick("Sở, ngành", "Department")) }
-                }
-            }
-            div.comment { label for="parent" { (lang.pick("Mã cơ quan cấp trên", "Parent code")) } input id="parent" name="parent" type="text" required; }
-            button type="submit" { (lang.pick("Thêm", "Add")) }
+            input type="hidden" name="csrf" value=(csrf);
+            (field("add", "code", lang.pick("Mã", "Code"), "text", None, true))
+            (field("add", "name_vi", lang.pick("Tên (tiếng Việt)", "Name (Vietnamese)"), "text", None, true))
+            (field("add", "name_en", lang.pick("Tên (tiếng Anh)", "Name (English)"), "text", None, true))
+            (select(p.posted, "add", "level", lang.pick("Cấp", "Level"), &levels, "commune"))
+            (select(p.posted, "add", "kind", lang.pick("Loại", "Kind"), &kinds, "commune"))
+            (field("add", "parent", lang.pick("Cơ quan cấp trên", "Parent agency"), "text", Some("current-agencies"), true))
+            button type="submit" { (lang.pick("Thêm cơ quan", "Add the agency")) }
         }
         h2 { (lang.pick("Sửa tên cơ quan", "Correct an agency's names")) }
         form method="post" action="/admin/agencies/rename" {
-            input type="hidden" name="csrf" value=(frame.csrf);
-            div.comment { label for="rename_code" { (lang.pick("Mã", "Code")) } input id="rename_code" name="code" type="text" required; }
-            div.comment { label for="rename_vi" { (lang.pick("Tên mới (tiếng Việt)", "New name (Vietnamese)")) } input id="rename_vi" name="name_vi" type="text" required; }
-            div.comment { label for="rename_en" { (lang.pick("Tên mới (tiếng Anh)", "New name (English)")) } input id="rename_en" name="name_en" type="text" required; }
+            input type="hidden" name="csrf" value=(csrf);
+            (field("rename", "code", lang.pick("Cơ quan", "Agency"), "text", Some("every-agency"), true))
+            (field("rename", "name_vi", lang.pick("Tên mới (tiếng Việt)", "New name (Vietnamese)"), "text", None, true))
+            (field("rename", "name_en", lang.pick("Tên mới (tiếng Anh)", "New name (English)"), "text", None, true))
             button type="submit" { (lang.pick("Lưu tên", "Save the names")) }
         }
         h2 { (lang.pick("Sáp nhập, chia tách: đóng một cơ quan", "Merger or split: close an agency")) }
         p { (lang.pick(
-            "Từ ngày có hiệu lực, cơ quan không nhận hồ sơ mới; các cơ quan kế thừa tiếp nối xu hướng của nó. Điểm số cũ vẫn xem được.",
-            "From the effective date the agency takes no new dossiers; its successors carry its trend on. Its past scores stay readable.")) }
+            "Từ ngày có hiệu lực, cơ quan không nhận hồ sơ mới; các cơ quan kế thừa tiếp nối xu hướng của nó. Điểm số cũ vẫn xem được. Trước khi đóng, trang sẽ hỏi lại để bạn xác nhận.",
+            "From the effective date the agency takes no new dossiers; its successors carry its trend on. Its past scores stay readable. You will be asked to confirm before it is closed.")) }
         form method="post" action="/admin/agencies/close" {
-            input type="hidden" name="csrf" value=(frame.csrf);
-            div.comment { label for="close_code" { (lang.pick("Mã cơ quan đóng", "Code of the agency to close")) } input id="close_code" name="code" type="text" required; }
-            div.comment { label for="effective_on" { (lang.pick("Ngày có hiệu lực", "Effective on")) } input id="effective_on" name="effective_on" type="date" required; }
-            div.comment {
-                label for="successors" { (lang.pick("Mã cơ quan kế thừa (cách nhau bằng dấu phẩy)", "Successor codes (separated by commas)")) }
-                input id="successors" name="successors" type="text" required;
-            }
-            button type="submit" { (lang.pick("Đóng cơ quan", "Close the agency")) }
+            input type="hidden" name="csrf" value=(csrf);
+            (field("close", "code", lang.pick("Cơ quan đóng", "Agency to close"), "text", Some("current-agencies"), true))
+            (field("close", "effective_on", lang.pick("Ngày có hiệu lực", "Effective on"), "date", None, true))
+            (field("close", "successor", lang.pick("Cơ quan kế thừa", "Successor"), "text", Some("current-agencies"), true))
+            (field("close", "successor_2", lang.pick("Cơ quan kế thừa thứ hai (khi chia tách)", "Second successor (in a split)"), "text", Some("current-agencies"), false))
+            (field("close", "successor_3", lang.pick("Cơ quan kế thừa thứ ba (khi chia tách)", "Third successor (in a split)"), "text", Some("current-agencies"), false))
+            button type="submit" { (lang.pick("Đóng cơ quan…", "Close the agency…")) }
         }
+        (agency_list("current-agencies", current))
+        (agency_list("every-agency", every))
         h2 { (lang.pick("Danh sách", "All agencies")) }
         div.scroll tabindex="0" role="region" aria-label=(lang.pick("Danh sách cơ quan", "Agencies")) { table {
             thead { tr { th { (lang.pick("Mã", "Code")) } th { (lang.pick("Tên", "Name")) } th { (lang.pick("Cấp", "Level")) } th { (lang.pick("Cấp trên", "Parent")) } th { (lang.pick("Hiệu lực", "Valid")) } th { (lang.pick("Kế thừa bởi", "Succeeded by")) } th { (lang.pick("Mở phiếu khảo sát", "Survey access")) } } }
             tbody { @for a in agencies { tr {
-                td { (a.code) } td { (a.name) } td { (a.level) } td { (a.parent) } td { (a.valid) } td { (a.successors) }
-                td { @if let Some(policy) = &a.survey_policy {
+                td { (a.code) } td { (a.name) } td { (a.level.name(lang)) } td { (a.parent) } td { (a.valid) } td { (a.successors) }
+                td { @if let Some(policy) = a.survey_policy {
                     form.picker method="post" action="/admin/agencies/policy" {
-                        input type="hidden" name="csrf" value=(frame.csrf);
+                        input type="hidden" name="csrf" value=(csrf);
                         input type="hidden" name="code" value=(a.code);
                         @let label = format!("{} {}", lang.pick("Cách mở phiếu của", "Survey access for"), a.code);
                         select name="policy" aria-label=(label) {
-                            option value="link" selected[policy == "link"] { (lang.pick("Đường dẫn", "Link")) }
-                            option value="verified" selected[policy == "verified"] { (lang.pick("Định danh điện tử", "e-ID sign-in")) }
+                            option value="link" selected[policy == SurveyPolicy::Link] { (lang.pick("Đường dẫn", "Link")) }
+                            option value="verified" selected[policy == SurveyPolicy::Verified] { (lang.pick("Định danh điện tử", "e-ID sign-in")) }
                         }
                         button type="submit" { (lang.pick("Lưu", "Save")) }
                     }
@@ -224,5 +289,5 @@ pub fn agencies_page(frame: &Frame<'_>, agencies: &[AgencyLine], message: Option
             } } }
         } }
     };
-    staff_page(frame, lang.pick("Cơ quan", "Agencies"), Width::Wide, body)
+    admin_page(p, lang.pick("Cơ quan, đơn vị", "Agencies"), body)
 }

@@ -4,6 +4,7 @@ pub mod admin;
 pub mod charts;
 pub mod dashboard;
 pub mod format;
+pub mod forms;
 pub mod i18n;
 pub mod layout;
 pub mod staff;

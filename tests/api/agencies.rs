@@ -4,7 +4,7 @@
 use hailong::db::agencies;
 use hailong::domain::agency::Role;
 
-use crate::helpers::{post_from, spawn_app, valid_dossier, TestApp, PASSWORD};
+use crate::helpers::{confirm, post_from, spawn_app, valid_dossier, TestApp, PASSWORD};
 
 fn last_day_of(app: &TestApp, code: &str) -> Option<chrono::NaiveDate> {
     agencies::find_by_code(&mut app.conn(), code)
@@ -39,63 +39,51 @@ async fn an_admin_closes_a_merged_agency_and_later_dossiers_go_to_its_successor(
     app.add_user("admin@angiang.test", Role::Admin, None);
     app.login("admin@angiang.test", PASSWORD).await;
 
-    // Each refusal names its field, and changes nothing.
+    // Each refusal is shown beside its field, in Vietnamese, and changes nothing.
     let refusals = [
-        (
-            "NO-SUCH",
-            "2026-04-01",
-            "AG-P-RACHGIA",
-            "code: no agency has the code",
-        ),
-        (
-            "AG-X-OCEO",
-            "2026-04-01",
-            "AG-X-OCEO",
-            "is the agency being closed",
-        ),
-        (
-            "AG-X-OCEO",
-            "2026-04-01",
-            "AG-P-RACHGIA, NOPE",
-            "successor: no agency has the code &quot;NOPE&quot;",
-        ),
+        ("NO-SUCH", "2026-04-01", "AG-P-RACHGIA", "code", "Không có cơ quan nào mang mã “NO-SUCH”"),
+        ("AG-X-OCEO", "2026-04-01", "AG-X-OCEO", "successor", "AG-X-OCEO là chính cơ quan đang đóng"),
+        ("AG-X-OCEO", "2026-04-01", "AG-P-RACHGIA, NOPE", "successor", "Không có cơ quan nào mang mã “NOPE”"),
         (
             "AG-X-OCEO",
             "2025-07-01",
             "AG-P-RACHGIA",
-            "effective_on: 2025-07-01 is before AG-X-OCEO started",
+            "effective_on",
+            "AG-X-OCEO bắt đầu hoạt động ngày 2025-07-01, nên việc đóng có hiệu lực sớm nhất từ ngày 2025-07-02",
         ),
-        (
-            "AG-X-OCEO",
-            "2099-01-01",
-            "AG-P-RACHGIA",
-            "effective_on: 2099-01-01 is in the future",
-        ),
-        (
-            "AG-X-OCEO",
-            "1 April",
-            "AG-P-RACHGIA",
-            "effective_on: &quot;1 April&quot; is not a date",
-        ),
-        (
-            "AG-X-OCEO",
-            "2026-04-01",
-            " , ",
-            "successor: name at least one agency",
-        ),
+        ("AG-X-OCEO", "2099-01-01", "AG-P-RACHGIA", "effective_on", "Ngày 2099-01-01 chưa đến"),
+        ("AG-X-OCEO", "1 April", "AG-P-RACHGIA", "effective_on", "Hãy nhập ngày có hiệu lực"),
+        ("AG-X-OCEO", "2026-04-01", " , ", "successor", "Hãy chọn ít nhất một cơ quan kế thừa"),
     ];
-    for (code, effective_on, successors, message) in refusals {
+    for (code, effective_on, successors, field, message) in refusals {
         let refused = close(&app, code, effective_on, successors).await;
         assert_eq!(refused.status(), 422, "{code} {effective_on} {successors}");
         let page = refused.text().await.unwrap();
-        assert!(page.contains(message), "{message:?} not in the page");
+        let beside = format!("id=\"close-{field}-error\" role=\"alert\">{message}");
+        assert!(page.contains(&beside), "{beside:?} not in the page");
+        assert!(
+            page.contains(&format!("value=\"{code}\"")),
+            "what was typed is kept"
+        );
         assert_eq!(last_day_of(&app, "AG-X-OCEO"), None);
         assert!(agencies::successions(&mut app.conn()).unwrap().is_empty());
     }
 
     // The merger: Óc Eo's last day is 31 March, Rạch Giá carries its lineage from 1 April.
-    let closed = close(&app, "AG-X-OCEO", "2026-04-01", "AG-P-RACHGIA").await;
+    // The first post asks; nothing changes until it is confirmed.
+    let asked = close(&app, "AG-X-OCEO", "2026-04-01", "AG-P-RACHGIA").await;
+    assert_eq!(asked.status(), 200);
+    let question = asked.text().await.unwrap();
+    assert!(
+        question.contains("Ngày hoạt động cuối cùng là 2026-03-31"),
+        "{question}"
+    );
+    assert!(question.contains("Không thể hoàn tác"));
+    assert_eq!(last_day_of(&app, "AG-X-OCEO"), None);
+    let closed = confirm(&app, &question).await;
     assert_eq!(closed.status(), 303);
+    let notice = app.get("/admin/agencies").await.text().await.unwrap();
+    assert!(notice.contains("Đã đóng AG-X-OCEO từ ngày 2026-04-01."));
     let april = chrono::NaiveDate::from_ymd_opt(2026, 4, 1).unwrap();
     assert_eq!(last_day_of(&app, "AG-X-OCEO"), april.pred_opt());
     assert_eq!(
@@ -106,7 +94,11 @@ async fn an_admin_closes_a_merged_agency_and_later_dossiers_go_to_its_successor(
     assert!(page.contains("2025-07-01 – 2026-03-31</td><td>AG-P-RACHGIA</td>"));
     let again = close(&app, "AG-X-OCEO", "2026-05-01", "AG-P-RACHGIA").await;
     assert_eq!(again.status(), 422);
-    assert!(again.text().await.unwrap().contains("already closed"));
+    assert!(again
+        .text()
+        .await
+        .unwrap()
+        .contains("AG-X-OCEO đã đóng (ngày cuối: 2026-03-31)"));
     let under_closed = post_from(
         &app,
         "/admin/agencies",
@@ -126,7 +118,7 @@ async fn an_admin_closes_a_merged_agency_and_later_dossiers_go_to_its_successor(
         .text()
         .await
         .unwrap()
-        .contains("parent: AG-X-OCEO is closed (its last day was 2026-03-31)"));
+        .contains("AG-X-OCEO đã ngừng hoạt động (ngày cuối: 2026-03-31)"));
 
     // 00:30 on 1 April in Vietnam is after the last day; 23:30 on 31 March is not.
     let key = app.new_api_key("one-stop shop");
@@ -284,8 +276,8 @@ async fn a_bad_agency_file_names_file_line_and_field_and_stores_nothing() {
             code: "AG2020",
             name_vi: "Ủy ban nhân dân tỉnh An Giang (trước 01/7/2025)",
             name_en: "An Giang Provincial People's Committee (before 1 July 2025)",
-            level: "province",
-            kind: "people_committee",
+            level: hailong::domain::agency::AgencyLevel::Province,
+            kind: hailong::domain::agency::AgencyKind::PeopleCommittee,
             parent_id: None,
             valid_from: day(2020, 1, 1),
             valid_to: Some(day(2025, 6, 30)),
@@ -385,14 +377,12 @@ async fn an_admin_corrects_an_agency_s_names_and_the_survey_shows_them_at_once()
         .text()
         .await
         .unwrap()
-        .contains("code: no agency has the code"));
+        .contains("Không có cơ quan nào mang mã “NO-SUCH”"));
     let empty = rename("AG-X-OCEO", "  ".into(), "Oc Eo").await;
     assert_eq!(empty.status(), 422);
-    assert!(empty
-        .text()
-        .await
-        .unwrap()
-        .contains("name_vi: the name is required"));
+    let empty = empty.text().await.unwrap();
+    assert!(empty.contains("id=\"rename-name_vi-error\" role=\"alert\">Cần có tên tiếng Việt."));
+    assert!(empty.contains("value=\"Oc Eo\""), "what was typed is kept");
     let stored = agencies::find_by_code(&mut app.conn(), "AG-X-OCEO")
         .unwrap()
         .unwrap();

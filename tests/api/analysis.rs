@@ -88,7 +88,7 @@ async fn bad_input_exits_2_names_file_line_and_field_and_writes_nothing() {
     .unwrap();
     std::fs::write(
         dir.path().join("q.json"),
-        hailong::survey::DEFAULT_QUESTIONNAIRE,
+        hailong::services::questionnaires::DEFAULT_QUESTIONNAIRE,
     )
     .unwrap();
 

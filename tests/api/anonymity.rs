@@ -86,12 +86,18 @@ async fn a_submission_writes_nothing_that_names_its_invitation_and_staff_see_bat
     )
     .await;
 
-    // The releaser's first pass starts the daily clock; after that, only submissions write.
-    wait_until("the daily clock starts", || {
-        hailong::db::releases::last_at(&mut app.conn(), 0)
-            .unwrap()
-            .is_some()
-    })
+    // The releaser's first pass starts the daily clock, and the outbox delivers the SMS
+    // invitations (erasing the phone numbers): after that, only submissions write.
+    wait_until(
+        "the daily clock starts and the invitations are sent",
+        || {
+            let mut conn = app.conn();
+            hailong::db::releases::last_at(&mut conn, 0)
+                .unwrap()
+                .is_some()
+                && hailong::db::outbox::pending_count(&mut conn).unwrap() == 0
+        },
+    )
     .await;
     for (i, path) in paths.iter().enumerate() {
         let before_open = snapshot(&app);
@@ -249,8 +255,8 @@ async fn a_rare_procedure_is_stored_as_its_field_or_not_at_all_and_the_audit_pas
     .execute(&mut *conn)
     .unwrap();
     let secret = app.db.settings().secret;
-    let rules = hailong::privacy::release::ReleaseRules { batch: 1, k: 3 };
-    let pass = hailong::privacy::release::release_due(
+    let rules = hailong::services::privacy::release::ReleaseRules { batch: 1, k: 3 };
+    let pass = hailong::services::privacy::release::release_due(
         &mut conn,
         &secret,
         rules,
@@ -298,16 +304,22 @@ async fn the_daily_release_shows_fewer_than_a_batch_after_a_day() {
     );
 
     let secret = app.db.settings().secret;
-    let rules = hailong::privacy::release::ReleaseRules { batch: 20, k: 1 };
+    let rules = hailong::services::privacy::release::ReleaseRules { batch: 20, k: 1 };
     let mut conn = app.conn();
     let now = chrono::Utc::now().naive_utc();
     let early =
-        hailong::privacy::release::release_due(&mut conn, &secret, rules, now, false).unwrap();
+        hailong::services::privacy::release::release_due(&mut conn, &secret, rules, now, false)
+            .unwrap();
     assert_eq!(early.released, 0, "2 of 20, less than a day: they wait");
     let a_day_later = now + chrono::Duration::hours(25);
-    let late =
-        hailong::privacy::release::release_due(&mut conn, &secret, rules, a_day_later, false)
-            .unwrap();
+    let late = hailong::services::privacy::release::release_due(
+        &mut conn,
+        &secret,
+        rules,
+        a_day_later,
+        false,
+    )
+    .unwrap();
     assert_eq!(late.released, 2, "once a day, however few");
 }
 
@@ -331,7 +343,7 @@ async fn what_names_a_person_is_erased_at_expiry_and_the_link_forgotten_after_re
         .unwrap();
 
     let now = chrono::Utc::now().naive_utc();
-    let forgotten = hailong::privacy::retention::forget_due(&mut conn, now, 400).unwrap();
+    let forgotten = hailong::services::privacy::retention::forget_due(&mut conn, now, 400).unwrap();
     assert_eq!(forgotten.erased, 2, "answered and unanswered alike");
     let dump = dump_database(&app.db);
     let applicant = hailong::domain::identity::ApplicantId::parse("089 123 456 789")
@@ -362,7 +374,7 @@ async fn what_names_a_person_is_erased_at_expiry_and_the_link_forgotten_after_re
 
     let past_retention = now + chrono::Duration::days(402);
     let forgotten =
-        hailong::privacy::retention::forget_due(&mut conn, past_retention, 400).unwrap();
+        hailong::services::privacy::retention::forget_due(&mut conn, past_retention, 400).unwrap();
     assert_eq!(forgotten.purged, 2);
     assert_eq!(
         forgotten.spent_marks, 1,
@@ -594,7 +606,7 @@ async fn an_upgraded_database_keeps_its_answered_links_answered() {
         diesel::sql_query(statement).execute(&mut *conn).unwrap();
     }
 
-    let applied = hailong::privacy::migrate(&mut conn, &secret, 1).unwrap();
+    let applied = hailong::services::privacy::migrate(&mut conn, &secret, 1).unwrap();
     assert_eq!(applied.len(), 2);
     assert_eq!(hailong::db::spent_links::count(&mut conn).unwrap(), 1);
     drop(conn);

@@ -133,8 +133,8 @@ async fn the_dashboards_show_the_library_s_numbers_and_hide_what_is_suppressed()
     let pool = hailong::db::build_pool(&app.db.settings().database, 1);
     let (library, unsuppressed) = tokio::task::spawn_blocking(move || {
         (
-            hailong::dashboard::compute(&pool, 5).unwrap(),
-            hailong::dashboard::compute(&pool, 1).unwrap(),
+            hailong::services::reports::snapshot::compute(&pool, 5).unwrap(),
+            hailong::services::reports::snapshot::compute(&pool, 1).unwrap(),
         )
     })
     .await
@@ -271,7 +271,14 @@ async fn an_admin_adds_and_disables_accounts_in_the_web_interface() {
     .await;
     assert_eq!(short.status(), 422);
     let again = short.text().await.unwrap();
-    assert!(again.contains("at least 12 characters"));
+    assert!(
+        again.contains("id=\"add-password-error\" role=\"alert\">Mật khẩu cần ít nhất 12 ký tự.")
+    );
+    assert!(
+        again.contains("value=\"xa@angiang.test\""),
+        "what was typed is kept"
+    );
+    assert!(!again.contains("ngắn"), "but never the password");
     // The page that came back carries a fresh CSRF pair.
     let csrf = crate::helpers::csrf_of(&again);
     let forged = post(
@@ -333,14 +340,40 @@ async fn an_admin_adds_and_disables_accounts_in_the_web_interface() {
         .unwrap()
         .unwrap()
         .id;
-    let disable = app
+    let asked = app
         .client
         .post(format!("{}/admin/users/{id}/disable", app.address))
         .form(&[("csrf", csrf.as_str())])
         .send()
         .await
         .unwrap();
+    assert_eq!(asked.status(), 200, "a confirmation first");
+    let question = asked.text().await.unwrap();
+    assert!(question.contains("Khóa tài khoản xa@angiang.test?"));
+    assert_eq!(
+        agency_user
+            .get(format!("{}/dashboard/agency/AG-X-OCEO", app.address))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        200,
+        "nothing changed before the confirmation"
+    );
+    let disable = crate::helpers::confirm(&app, &question).await;
     assert_eq!(disable.status(), 303);
+    let listed = app.get("/admin/users").await.text().await.unwrap();
+    assert!(
+        listed.contains("Đã khóa tài khoản xa@angiang.test"),
+        "a notice once"
+    );
+    assert!(!app
+        .get("/admin/users")
+        .await
+        .text()
+        .await
+        .unwrap()
+        .contains("Đã khóa tài khoản xa@"));
     let after = agency_user
         .get(format!("{}/dashboard/agency/AG-X-OCEO", app.address))
         .send()
@@ -389,13 +422,15 @@ async fn an_admin_manages_api_keys_questionnaires_and_agencies_in_the_web_interf
             .contains(&key),
         "shown once"
     );
-    let revoked = post_from(
+    let asked = post_from(
         &app,
         "/admin/api-clients",
         "/admin/api-clients/revoke",
         &[("name", "Một cửa điện tử")],
     )
     .await;
+    assert_eq!(asked.status(), 200, "a confirmation first");
+    let revoked = crate::helpers::confirm(&app, &asked.text().await.unwrap()).await;
     assert_eq!(revoked.status(), 303);
     assert_eq!(
         app.post_dossiers(&key, &crate::helpers::valid_dossier("ADM.2"))
@@ -414,7 +449,7 @@ async fn an_admin_manages_api_keys_questionnaires_and_agencies_in_the_web_interf
     .await;
     assert_eq!(bad.status(), 422);
     let mut q: serde_json::Value =
-        serde_json::from_str(hailong::survey::DEFAULT_QUESTIONNAIRE).unwrap();
+        serde_json::from_str(hailong::services::questionnaires::DEFAULT_QUESTIONNAIRE).unwrap();
     q["version"] = "2027.1".into();
     let good = post_from(
         &app,
@@ -448,7 +483,11 @@ async fn an_admin_manages_api_keys_questionnaires_and_agencies_in_the_web_interf
     )
     .await;
     assert_eq!(orphan.status(), 422);
-    assert!(orphan.text().await.unwrap().contains("parent"));
+    assert!(orphan
+        .text()
+        .await
+        .unwrap()
+        .contains("id=\"add-parent-error\" role=\"alert\">Không có cơ quan nào mang mã “NOPE”."));
     let added = post_from(
         &app,
         "/admin/agencies",
@@ -485,16 +524,23 @@ async fn an_admin_manages_api_keys_questionnaires_and_agencies_in_the_web_interf
         &[("code", "AG-X-MOI"), ("policy", "verified")],
     )
     .await;
-    assert_eq!(verified.status(), 200, "saved, with a warning");
-    assert!(verified
-        .text()
-        .await
-        .unwrap()
-        .contains("HAILONG_EID_ISSUER"));
+    assert_eq!(verified.status(), 303, "saved");
+    assert!(
+        app.get("/admin/agencies")
+            .await
+            .text()
+            .await
+            .unwrap()
+            .contains("HAILONG_EID_ISSUER"),
+        "with a warning"
+    );
     let stored = hailong::db::agencies::find_by_code(&mut app.conn(), "AG-X-MOI")
         .unwrap()
         .unwrap();
-    assert_eq!(stored.survey_policy, "verified");
+    assert_eq!(
+        stored.survey_policy,
+        hailong::domain::agency::SurveyPolicy::Verified
+    );
     let page = app.get("/admin/agencies").await.text().await.unwrap();
     assert!(page.contains("<option value=\"verified\" selected>"));
 }

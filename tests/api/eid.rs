@@ -50,9 +50,12 @@ pub async fn verified_app(misbehaviour: Misbehaviour, extra: &[(&'static str, &s
     let idp = server.handle();
     tokio::spawn(server);
     app.seed();
-    assert!(
-        hailong::db::agencies::set_survey_policy(&mut app.conn(), "AG-X-OCEO", "verified").unwrap()
-    );
+    assert!(hailong::db::agencies::set_survey_policy(
+        &mut app.conn(),
+        "AG-X-OCEO",
+        hailong::domain::agency::SurveyPolicy::Verified
+    )
+    .unwrap());
     Verified { app, issuer, idp }
 }
 
@@ -349,7 +352,12 @@ async fn link_surveys_are_unchanged_and_a_missing_provider_is_a_clear_503() {
     let app = crate::helpers::spawn_app().await;
     let path = app.issue_survey("EID.7").await;
     assert_eq!(app.get(&path).await.status(), 200, "link policy: open");
-    hailong::db::agencies::set_survey_policy(&mut app.conn(), "AG-X-OCEO", "verified").unwrap();
+    hailong::db::agencies::set_survey_policy(
+        &mut app.conn(),
+        "AG-X-OCEO",
+        hailong::domain::agency::SurveyPolicy::Verified,
+    )
+    .unwrap();
     let page = app.get(&path).await;
     assert_eq!(page.status(), 503);
     assert!(page.text().await.unwrap().contains("tạm thời gián đoạn"));
@@ -366,12 +374,12 @@ async fn an_abandoned_sign_in_is_purged_once_expired() {
     assert_eq!(sign_ins_left(app), 1);
     let mut conn = app.conn();
     assert_eq!(
-        hailong::eid::sign_in::purge_expired(&mut conn).unwrap(),
+        hailong::services::eid::sign_in::purge_expired(&mut conn).unwrap(),
         0,
         "not yet"
     );
     let later = chrono::Utc::now().naive_utc()
-        + chrono::Duration::minutes(hailong::eid::sign_in::PENDING_MINUTES + 1);
+        + chrono::Duration::minutes(hailong::services::eid::sign_in::PENDING_MINUTES + 1);
     assert_eq!(
         hailong::db::eid_sign_ins::delete_expired(&mut conn, later).unwrap(),
         1

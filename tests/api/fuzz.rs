@@ -205,7 +205,7 @@ fn the_csv_import_names_file_line_and_field_or_stores_everything() {
             std::fs::write(&path, &bytes).unwrap();
             let mut conn = app.conn();
             let before = hailong::db::dossiers::count(&mut conn).unwrap();
-            let ctx = hailong::ingest::IngestContext {
+            let ctx = hailong::services::dossiers::ingest::IngestContext {
                 secret: &settings.secret,
                 public_url: "http://127.0.0.1",
                 survey_validity: chrono::Duration::days(30),
@@ -213,7 +213,7 @@ fn the_csv_import_names_file_line_and_field_or_stores_everything() {
                 client_id: None,
             };
             let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                hailong::import::import_dossiers(&mut conn, &ctx, &path)
+                hailong::services::dossiers::import::import_dossiers(&mut conn, &ctx, &path)
             }));
             prop_assert!(outcome.is_ok(), "the import panicked");
             let after = hailong::db::dossiers::count(&mut conn).unwrap();

@@ -18,10 +18,21 @@ async fn health_reports_the_backend_and_a_database_that_answers() {
 async fn unknown_paths_get_a_404_with_a_message() {
     let app = spawn_app().await;
 
-    let response = app.get("/no/such/page").await;
+    let page = app.get("/no/such/page").await;
+    let api = app.get("/api/v1/no/such/thing").await;
 
-    assert_eq!(response.status(), 404);
-    let body: serde_json::Value = response.json().await.unwrap();
+    assert_eq!(page.status(), 404);
+    assert!(page.headers()["content-type"]
+        .to_str()
+        .unwrap()
+        .starts_with("text/html"));
+    let text = page.text().await.unwrap();
+    assert!(
+        text.contains("<html lang=\"vi\"") && text.contains("Không tìm thấy"),
+        "{text}"
+    );
+    assert_eq!(api.status(), 404);
+    let body: serde_json::Value = api.json().await.unwrap();
     assert!(body["error"].as_str().unwrap().contains("not found"));
 }
 

@@ -129,10 +129,12 @@ pub fn stored_count(conn: &mut hailong::db::DbConnection) -> i64 {
     hailong::db::responses::count(conn).expect("count")
 }
 
-pub fn release_held(conn: &mut hailong::db::DbConnection) -> hailong::privacy::release::Pass {
+pub fn release_held(
+    conn: &mut hailong::db::DbConnection,
+) -> hailong::services::privacy::release::Pass {
     let secret = hailong::secret::SecretKey::from_hex(TEST_SECRET).expect("test secret");
-    let rules = hailong::privacy::release::ReleaseRules { batch: 1, k: 1 };
-    hailong::privacy::release::release_due(
+    let rules = hailong::services::privacy::release::ReleaseRules { batch: 1, k: 1 };
+    hailong::services::privacy::release::release_due(
         conn,
         &secret,
         rules,
@@ -214,8 +216,8 @@ impl TestApp {
                 code: "AG",
                 name_vi: "Ủy ban nhân dân tỉnh An Giang",
                 name_en: "An Giang Provincial People's Committee",
-                level: "province",
-                kind: "people_committee",
+                level: hailong::domain::agency::AgencyLevel::Province,
+                kind: hailong::domain::agency::AgencyKind::PeopleCommittee,
                 parent_id: None,
                 valid_from: day,
                 valid_to: None,
@@ -240,8 +242,8 @@ impl TestApp {
                     code,
                     name_vi: vi,
                     name_en: en,
-                    level: "commune",
-                    kind: "commune",
+                    level: hailong::domain::agency::AgencyLevel::Commune,
+                    kind: hailong::domain::agency::AgencyKind::Commune,
                     parent_id: Some(root),
                     valid_from: day,
                     valid_to: None,
@@ -339,8 +341,17 @@ pub const PASSWORD: &str = "một mật khẩu đủ dài";
 impl TestApp {
     /// Creates a staff account (the seed's agencies must exist for an agency user).
     pub fn add_user(&self, email: &str, role: hailong::domain::agency::Role, agency: Option<&str>) {
-        hailong::accounts::add_user(&mut self.conn(), "test", email, role, agency, PASSWORD)
-            .unwrap();
+        hailong::services::accounts::add(
+            &mut self.conn(),
+            "test",
+            &hailong::services::accounts::NewAccount {
+                email,
+                role,
+                agency,
+                password: PASSWORD,
+            },
+        )
+        .unwrap();
     }
 
     /// Signs in through the form (the client keeps the cookies); returns the POST's response.
@@ -498,6 +509,35 @@ pub async fn post_from(
     app.client
         .post(format!("{}{}", app.address, action))
         .form(&form)
+        .send()
+        .await
+        .unwrap()
+}
+
+/// Posts the form of a confirmation page (its hidden fields: the CSRF token, `confirm=yes`, and
+/// what is to be done), as pressing its button would.
+pub async fn confirm(app: &TestApp, page: &str) -> reqwest::Response {
+    let at = page.find("name=\"confirm\"").expect("a confirmation form");
+    let before = &page[..at];
+    let form_start = before.rfind("<form").expect("a form");
+    let action_at = before.rfind("action=\"").expect("an action") + "action=\"".len();
+    let action = before[action_at..].split('"').next().unwrap();
+    let form = &page[form_start..];
+    let form = &form[..form.find("</form>").expect("a closed form")];
+    let fields: Vec<(String, String)> = form
+        .split("<input type=\"hidden\" ")
+        .skip(1)
+        .map(|hidden| {
+            let attr = |name: &str| {
+                let start = hidden.find(&format!("{name}=\"")).unwrap() + name.len() + 2;
+                hidden[start..].split('"').next().unwrap().to_owned()
+            };
+            (attr("name"), attr("value"))
+        })
+        .collect();
+    app.client
+        .post(format!("{}{action}", app.address))
+        .form(&fields)
         .send()
         .await
         .unwrap()

@@ -1,14 +1,20 @@
 //! The one integration-test binary: black-box HTTP against the real app and a real database
 //! (a SQLite temp file, or PostgreSQL when HAILONG_TEST_DATABASE_URL is set).
-// Test code panics on purpose: a failed unwrap is a failed test.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
-// Tests read single rows with `first`: the SQLite re-preparation it costs does not matter here.
-#![allow(clippy::disallowed_methods)]
+#![expect(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "test code panics on purpose: a failed unwrap is a failed test"
+)]
+#![expect(
+    clippy::disallowed_methods,
+    reason = "tests read single rows with `first`: the SQLite re-preparation it costs does not matter here"
+)]
 
 mod accounts;
 mod agencies;
 mod analysis;
 mod anonymity;
+mod architecture;
 mod browser;
 mod config;
 mod dashboards;

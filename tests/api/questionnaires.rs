@@ -14,7 +14,7 @@ async fn a_new_version_applies_to_new_invitations_only() {
 
     let dir = tempfile::tempdir().unwrap();
     let mut q: serde_json::Value =
-        serde_json::from_str(hailong::survey::DEFAULT_QUESTIONNAIRE).unwrap();
+        serde_json::from_str(hailong::services::questionnaires::DEFAULT_QUESTIONNAIRE).unwrap();
     q["version"] = "2026.2".into();
     q["items"][0]["text_vi"] = "Câu hỏi mới về tiếp cận dịch vụ".into();
     std::fs::write(dir.path().join("q.json"), q.to_string()).unwrap();

@@ -1,6 +1,8 @@
 //! The analysis crate's one integration-test binary.
-// Test code panics on purpose: a failed unwrap is a failed test.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
+#![expect(
+    clippy::unwrap_used,
+    reason = "test code panics on purpose: a failed unwrap is a failed test"
+)]
 
 mod fixture;
 mod method;

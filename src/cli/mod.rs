@@ -1,0 +1,666 @@
+//! The `hailong` command line: one binary, one subcommand per job.
+
+use anyhow::Context;
+use clap::{Parser, Subcommand};
+
+use crate::config::Settings;
+use crate::db;
+use crate::demo;
+use crate::domain::token;
+use crate::services::dossiers::import;
+use crate::services::dossiers::ingest::{IngestContext, IssuedStatus};
+use crate::services::ServiceError;
+use crate::startup::Application;
+use hailong_analysis::questionnaire::Questionnaire;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "hailong",
+    version,
+    about = "Satisfaction with public administration, agency by agency"
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run the web service (the default).
+    Serve {
+        /// Load the demo province first, if the database has no agencies yet.
+        #[arg(long)]
+        demo: bool,
+    },
+    /// Apply pending database migrations and exit.
+    Migrate,
+    /// Fill the database with the demo province (today's An Giang) and exit.
+    Demo,
+    /// Manage staff accounts.
+    User {
+        #[command(subcommand)]
+        action: UserAction,
+    },
+    /// Manage the API keys of one-stop-shop integrators.
+    Apikey {
+        #[command(subcommand)]
+        action: ApikeyAction,
+    },
+    /// Import data from files.
+    Import {
+        #[command(subcommand)]
+        what: ImportWhat,
+    },
+    /// Compute the indices of the method from the four CSV (or Parquet) files of a folder.
+    Analyze(AnalyzeArgs),
+    /// Write the database's data as the analysis files (agencies, dossiers, responses, answers
+    /// and the questionnaires), without anything personal.
+    Export {
+        #[arg(long)]
+        out: std::path::PathBuf,
+    },
+    /// Time the analysis on synthetic data (run it with --release): load, the deterministic
+    /// part and the bootstrap, with peak memory.
+    BenchAnalysis {
+        /// Sizes in responses, comma-separated.
+        #[arg(long, value_delimiter = ',', default_values_t = [200_000usize, 2_000_000])]
+        responses: Vec<usize>,
+        #[arg(long, default_value_t = 200)]
+        replicates: u32,
+        /// Internal: measure the files of this folder and print the figures as JSON (the
+        /// parent process generates the data, so that peak memory is the analysis's own).
+        #[arg(long, hide = true)]
+        measure: Option<std::path::PathBuf>,
+    },
+    /// Manage questionnaire versions.
+    Questionnaire {
+        #[command(subcommand)]
+        action: QuestionnaireAction,
+    },
+    /// Manage agencies.
+    Agency {
+        #[command(subcommand)]
+        action: AgencyAction,
+    },
+    /// Run a development OpenID Connect provider standing in for the national e-ID: signed ID
+    /// tokens, a login page listing demo citizens. For development and the demo only.
+    DevIdp(DevIdpArgs),
+    /// Check what the database keeps against the privacy promises (docs/PRIVACY.md).
+    Privacy {
+        #[command(subcommand)]
+        action: PrivacyAction,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum PrivacyAction {
+    /// For every stored response, count the invitations that fit what it says (agency,
+    /// procedure, applicant kind, channel, quarter); fails when any response is fitted by fewer
+    /// than k.
+    Audit {
+        /// The k to check (default: HAILONG_ANONYMITY_K).
+        #[arg(long)]
+        k: Option<u32>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AgencyAction {
+    /// Set how an agency's surveys are opened: `link` (the link suffices) or `verified` (the
+    /// respondent must sign in with the national e-ID as the dossier's applicant).
+    Policy {
+        code: String,
+        policy: crate::domain::agency::SurveyPolicy,
+    },
+    /// Close an agency in a merger or split: from --effective-on (YYYY-MM-DD, Vietnam time) it
+    /// takes no new dossiers, and its successors carry its lineage. Its scores stay readable.
+    Close {
+        code: String,
+        /// The first day the agency no longer exists (its last day is the day before).
+        #[arg(long)]
+        effective_on: chrono::NaiveDate,
+        /// An agency that takes over its work; repeat for a split.
+        #[arg(long = "successor", required = true)]
+        successors: Vec<String>,
+    },
+}
+
+#[derive(Debug, Clone, clap::Args)]
+pub struct DevIdpArgs {
+    #[arg(long, default_value = "127.0.0.1:8090")]
+    pub bind: std::net::SocketAddr,
+    /// The issuer URL the provider announces (default: http:// and the bind address).
+    #[arg(long)]
+    pub issuer: Option<String>,
+    #[arg(long, default_value = crate::config::DEFAULT_EID_CLIENT_ID)]
+    pub client_id: String,
+    /// Require this client secret at the token endpoint (default: a public client, PKCE only).
+    #[arg(long)]
+    pub client_secret: Option<String>,
+    /// Redirect URIs the client may use (repeatable).
+    #[arg(long = "redirect-uri", default_values_t = [format!("http://127.0.0.1:8080{}", crate::services::eid::CALLBACK_PATH)])]
+    pub redirect_uris: Vec<String>,
+    /// The ID-token claim that carries the citizen ID number.
+    #[arg(long, default_value = crate::config::DEFAULT_EID_IDENTITY_CLAIM)]
+    pub identity_claim: String,
+}
+
+/// `hailong dev-idp`: serves until stopped; needs no database.
+pub async fn dev_idp(args: &DevIdpArgs) -> anyhow::Result<()> {
+    let listener = std::net::TcpListener::bind(args.bind)
+        .with_context(|| format!("binding --bind {}", args.bind))?;
+    let issuer = args
+        .issuer
+        .clone()
+        .unwrap_or_else(|| format!("http://{}", args.bind));
+    let server = crate::dev_idp::start(
+        listener,
+        crate::dev_idp::DevIdpConfig {
+            issuer: issuer.clone(),
+            client_id: args.client_id.clone(),
+            client_secret: args.client_secret.clone(),
+            redirect_uris: args.redirect_uris.clone(),
+            identity_claim: args.identity_claim.clone(),
+            misbehaviour: crate::dev_idp::Misbehaviour::None,
+        },
+    )?;
+    println!("development e-ID provider at {issuer} (HAILONG_EID_ISSUER={issuer})");
+    server.await?;
+    Ok(())
+}
+
+/// For `serve --demo` without a configured provider: the development provider, in-process,
+/// next to the service (its port + 10), so that `verified` surveys work on one machine.
+fn start_demo_provider(settings: &mut Settings) -> anyhow::Result<()> {
+    if settings.eid.is_some() {
+        return Ok(());
+    }
+    let mut address = settings.bind;
+    address.set_port(if address.port() == 0 {
+        0
+    } else {
+        address.port() + 10
+    });
+    if address.ip().is_unspecified() {
+        address.set_ip(std::net::Ipv4Addr::LOCALHOST.into());
+    }
+    let listener = std::net::TcpListener::bind(address)
+        .with_context(|| format!("binding the demo e-ID provider on {address}"))?;
+    let eid =
+        crate::config::EidSettings::public_client(format!("http://{}", listener.local_addr()?));
+    let server = crate::dev_idp::start(
+        listener,
+        crate::dev_idp::DevIdpConfig {
+            issuer: eid.issuer.clone(),
+            client_id: eid.client_id.clone(),
+            client_secret: None,
+            redirect_uris: vec![format!(
+                "{}{}",
+                settings.public_url,
+                crate::services::eid::CALLBACK_PATH
+            )],
+            identity_claim: eid.identity_claim.clone(),
+            misbehaviour: crate::dev_idp::Misbehaviour::None,
+        },
+    )?;
+    tokio::spawn(server);
+    tracing::info!(issuer = %eid.issuer, "demo e-ID provider (development only) is serving");
+    settings.eid = Some(eid);
+    Ok(())
+}
+
+#[derive(Debug, clap::Args)]
+pub struct AnalyzeArgs {
+    /// Folder with agencies, dossiers, responses and answers (.csv, or .parquet).
+    #[arg(long)]
+    pub data: std::path::PathBuf,
+    /// The questionnaire's JSON interchange form.
+    #[arg(long)]
+    pub questionnaire: std::path::PathBuf,
+    /// quarter or year.
+    #[arg(long, default_value = "quarter")]
+    pub period: hailong_analysis::period::PeriodKind,
+    /// Only these quarters, e.g. 2025-Q1..2026-Q4.
+    #[arg(long)]
+    pub periods: Option<hailong_analysis::period::QuarterRange>,
+    #[arg(long, default_value_t = 5)]
+    pub min_cell: u32,
+    #[arg(long, default_value_t = 30.0)]
+    pub reliability: f64,
+    #[arg(long, default_value_t = 1000)]
+    pub bootstrap: u32,
+    #[arg(long, default_value_t = 42)]
+    pub seed: u64,
+    /// Where scores.csv, trends.csv and benchmarks.csv go.
+    #[arg(long)]
+    pub out: std::path::PathBuf,
+}
+
+/// `hailong analyze`: needs no database and no settings. Any input error names file, line and
+/// field, and nothing is written.
+pub fn analyze(args: &AnalyzeArgs) -> Result<String, hailong_analysis::error::AnalysisError> {
+    let questionnaire = hailong_analysis::read_questionnaire(&args.questionnaire)?;
+    let inputs = hailong_analysis::read_inputs(&args.data, questionnaire)?;
+    let options = hailong_analysis::Options {
+        period: args.period,
+        periods: args.periods,
+        min_cell: args.min_cell,
+        reliability: args.reliability,
+        bootstrap: args.bootstrap,
+        seed: args.seed,
+    };
+    let report = hailong_analysis::analyze(&inputs, &options)?;
+    report.write_csv(&args.out)?;
+    Ok(format!(
+        "{} score rows, {} trend rows, {} benchmark rows written to {}",
+        report.scores.len(),
+        report.trends.len(),
+        report.benchmarks.len(),
+        args.out.display()
+    ))
+}
+
+#[derive(Debug, Subcommand)]
+pub enum QuestionnaireAction {
+    /// Publish a new version from its JSON interchange form; new invitations use it, earlier
+    /// invitations and responses keep theirs. A published version is never changed.
+    Publish { file: std::path::PathBuf },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum UserAction {
+    /// Add a staff account (e.g. the first admin). The password is read from standard input
+    /// (one line) with --password-stdin; otherwise a strong one is generated and printed once.
+    Add {
+        #[arg(long)]
+        email: String,
+        /// agency, province or admin.
+        #[arg(long)]
+        role: crate::domain::agency::Role,
+        /// The agency of an agency user.
+        #[arg(long)]
+        agency: Option<String>,
+        #[arg(long)]
+        password_stdin: bool,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ApikeyAction {
+    /// Create a key; it is printed once and stored only as a hash.
+    Create {
+        #[arg(long)]
+        name: String,
+    },
+    /// Revoke the named client's key.
+    Revoke {
+        #[arg(long)]
+        name: String,
+    },
+    /// List clients (never their keys).
+    List,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ImportWhat {
+    /// Completed dossiers from a CSV file; prints each dossier's survey link.
+    Dossiers { file: std::path::PathBuf },
+    /// A province's agency tree from a CSV file (code, name_vi, name_en, level, kind,
+    /// parent_code, optional valid_from); agencies already stored unchanged are skipped.
+    Agencies { file: std::path::PathBuf },
+}
+
+pub async fn run(command: Command, settings: Settings) -> anyhow::Result<()> {
+    match command {
+        Command::Serve { demo: with_demo } => {
+            let mut settings = settings;
+            if with_demo {
+                load_demo(&settings).await?;
+                start_demo_provider(&mut settings)?;
+            }
+            let app = Application::build(settings.clone())?;
+            tracing::info!(
+                url = %settings.public_url,
+                backend = settings.database.backend_name(),
+                port = app.port(),
+                "hailong is serving"
+            );
+            app.run_until_stopped().await?;
+        }
+        Command::Migrate => {
+            let applied = tokio::task::spawn_blocking(move || {
+                let pool = db::build_pool(&settings.database, 1);
+                let mut conn = pool.get()?;
+                crate::services::privacy::migrate(&mut conn, &settings.secret, settings.anonymity_k)
+            })
+            .await??;
+            println!("{} migration(s) applied", applied.len());
+            for version in applied {
+                println!("  {version}");
+            }
+        }
+        Command::Demo => load_demo(&settings).await?,
+        Command::DevIdp(args) => dev_idp(&args).await?,
+        Command::Agency {
+            action: AgencyAction::Policy { code, policy },
+        } => {
+            tokio::task::spawn_blocking(move || -> anyhow::Result<()> {
+                let mut conn = open(&settings)?;
+                Ok(crate::services::agencies::change_survey_policy(
+                    &mut conn, "cli", &code, policy,
+                )?)
+            })
+            .await??;
+            println!("survey policy set to {policy}");
+        }
+        Command::Agency {
+            action:
+                AgencyAction::Close {
+                    code,
+                    effective_on,
+                    successors,
+                },
+        } => {
+            let summary = format!(
+                "{code} closed from {effective_on}; successors: {}",
+                successors.join(", ")
+            );
+            tokio::task::spawn_blocking(move || -> anyhow::Result<()> {
+                let mut conn = open(&settings)?;
+                crate::services::agencies::close(
+                    &mut conn,
+                    "cli",
+                    &code,
+                    effective_on,
+                    &successors,
+                )?;
+                Ok(())
+            })
+            .await??;
+            println!("{summary}");
+        }
+        Command::Analyze(args) => {
+            println!(
+                "{}",
+                tokio::task::spawn_blocking(move || analyze(&args)).await??
+            );
+        }
+        Command::BenchAnalysis {
+            responses,
+            replicates,
+            measure: None,
+        } => bench_analysis(&responses, replicates)?,
+        Command::BenchAnalysis {
+            replicates,
+            measure: Some(dir),
+            ..
+        } => bench_measure(&dir, replicates)?,
+        Command::Privacy {
+            action: PrivacyAction::Audit { k },
+        } => {
+            let k = k.unwrap_or(settings.anonymity_k);
+            let audit = tokio::task::spawn_blocking(move || -> anyhow::Result<_> {
+                let mut conn = open(&settings)?;
+                Ok(crate::services::privacy::audit::audit(&mut conn, k)?)
+            })
+            .await??;
+            print!("{audit}");
+            if !audit.passes() {
+                anyhow::bail!(
+                    "{} response(s) ({:.2} %) are fitted by fewer than {k} invitations",
+                    audit.below_k,
+                    audit.share_below_k()
+                );
+            }
+        }
+        Command::Export { out } => {
+            let done = tokio::task::spawn_blocking(move || -> anyhow::Result<_> {
+                let mut conn = open(&settings)?;
+                crate::services::reports::export::export(&mut conn, &out)
+            })
+            .await??;
+            println!(
+                "exported {} agencies, {} dossiers, {} responses, {} answers",
+                done.agencies, done.dossiers, done.responses, done.answers
+            );
+        }
+        Command::User {
+            action:
+                UserAction::Add {
+                    email,
+                    role,
+                    agency,
+                    password_stdin,
+                },
+        } => {
+            let (password, generated) = if password_stdin {
+                let mut line = String::new();
+                std::io::stdin().read_line(&mut line)?;
+                (line.trim_end_matches(['\r', '\n']).to_owned(), false)
+            } else {
+                (
+                    token::new_api_key()
+                        .trim_start_matches(token::API_KEY_PREFIX)
+                        .to_owned(),
+                    true,
+                )
+            };
+            let shown = password.clone();
+            tokio::task::spawn_blocking(move || -> anyhow::Result<()> {
+                let mut conn = open(&settings)?;
+                crate::services::accounts::add(
+                    &mut conn,
+                    "cli",
+                    &crate::services::accounts::NewAccount {
+                        email: &email,
+                        role,
+                        agency: agency.as_deref(),
+                        password: &password,
+                    },
+                )?;
+                Ok(())
+            })
+            .await??;
+            println!("account created");
+            if generated {
+                println!("password (shown once; store it now): {shown}");
+            }
+        }
+        Command::Apikey { action } => {
+            let out = tokio::task::spawn_blocking(move || apikey(&settings, action)).await??;
+            print!("{out}");
+        }
+        Command::Questionnaire {
+            action: QuestionnaireAction::Publish { file },
+        } => {
+            let out = tokio::task::spawn_blocking(move || publish_questionnaire(&settings, &file))
+                .await??;
+            println!("{out}");
+        }
+        Command::Import {
+            what: ImportWhat::Agencies { file },
+        } => {
+            let shown = file.display().to_string();
+            let imported = tokio::task::spawn_blocking(move || -> anyhow::Result<_> {
+                let mut conn = open(&settings)?;
+                let actor = format!("import:{}", file.display());
+                Ok(crate::services::agencies::import::import_agencies(
+                    &mut conn, &actor, &file,
+                )?)
+            })
+            .await??;
+            println!(
+                "{shown}: {} new agency(ies), {} already stored",
+                imported.created, imported.unchanged
+            );
+        }
+        Command::Import {
+            what: ImportWhat::Dossiers { file },
+        } => {
+            let issued = tokio::task::spawn_blocking(move || -> anyhow::Result<_> {
+                let mut conn = open(&settings)?;
+                let ctx = IngestContext {
+                    secret: &settings.secret,
+                    public_url: &settings.public_url,
+                    survey_validity: chrono::Duration::days(i64::from(settings.survey_valid_days)),
+                    actor: &format!("import:{}", file.display()),
+                    client_id: None,
+                };
+                Ok(import::import_dossiers(&mut conn, &ctx, &file)?)
+            })
+            .await??;
+            let created = issued
+                .iter()
+                .filter(|i| i.status == IssuedStatus::Created)
+                .count();
+            println!("dossier_id,status,survey_url");
+            for i in &issued {
+                println!(
+                    "{},{},{}",
+                    i.dossier_id,
+                    i.status.as_str(),
+                    i.survey_url.as_deref().unwrap_or_default()
+                );
+            }
+            eprintln!(
+                "{} dossier(s): {created} new, {} already imported",
+                issued.len(),
+                issued.len() - created
+            );
+        }
+    }
+    Ok(())
+}
+
+fn open(settings: &Settings) -> anyhow::Result<db::PooledConnection> {
+    let pool = db::build_pool(&settings.database, 1);
+    let mut conn = pool.get()?;
+    crate::services::privacy::migrate(&mut conn, &settings.secret, settings.anonymity_k)?;
+    crate::services::questionnaires::ensure_default(&mut conn)?;
+    Ok(conn)
+}
+
+/// `hailong bench-analysis`: needs no settings or database.
+pub fn bench_analysis(sizes: &[usize], replicates: u32) -> anyhow::Result<()> {
+    let questionnaire =
+        Questionnaire::from_json(crate::services::questionnaires::DEFAULT_QUESTIONNAIRE)?;
+    println!(
+        "{:>10} {:>11} {:>10} | {:>7} {:>11} | {:>13} {:>11} | {:>12} {:>11} | {:>8} {:>9} {:>8}",
+        "responses",
+        "answers",
+        "dossiers",
+        "load s",
+        "resp/s",
+        "determin. s",
+        "resp/s",
+        "bootstrap s",
+        "resp/s",
+        "load MiB",
+        "determ MiB",
+        "peak MiB"
+    );
+    for &size in sizes {
+        let dir = tempfile::tempdir()?;
+        let generated = hailong_analysis::bench::generate(dir.path(), &questionnaire, size, 7)?;
+        let output = std::process::Command::new(std::env::current_exe()?)
+            .arg("bench-analysis")
+            .arg("--replicates")
+            .arg(replicates.to_string())
+            .arg("--measure")
+            .arg(dir.path())
+            .stderr(std::process::Stdio::inherit())
+            .output()?;
+        anyhow::ensure!(output.status.success(), "the measuring process failed");
+        let f: hailong_analysis::bench::Figures = serde_json::from_slice(&output.stdout)?;
+        let rate = |s: f64| {
+            if s > 0.0 {
+                size as f64 / s
+            } else {
+                f64::INFINITY
+            }
+        };
+        println!(
+            "{:>10} {:>11} {:>10} | {:>7.2} {:>11.0} | {:>13.2} {:>11.0} | {:>12.2} {:>11.0} | {:>8.0} {:>9.0} {:>8.0}",
+            generated.responses,
+            generated.answers,
+            generated.dossiers,
+            f.load_s,
+            rate(f.load_s),
+            f.deterministic_s,
+            rate(f.deterministic_s),
+            f.bootstrap_s,
+            rate(f.bootstrap_s),
+            f.load_peak_mib.unwrap_or(f64::NAN),
+            f.deterministic_peak_mib.unwrap_or(f64::NAN),
+            f.peak_mib.unwrap_or(f64::NAN)
+        );
+    }
+    println!(
+        "(bootstrap: {replicates} replicates; peak memory measured from the start of loading)"
+    );
+    Ok(())
+}
+
+/// The measuring half of `bench-analysis`, in its own process.
+pub fn bench_measure(dir: &std::path::Path, replicates: u32) -> anyhow::Result<()> {
+    let questionnaire =
+        Questionnaire::from_json(crate::services::questionnaires::DEFAULT_QUESTIONNAIRE)?;
+    let figures = hailong_analysis::bench::measure(dir, &questionnaire, replicates)?;
+    println!("{}", serde_json::to_string(&figures)?);
+    Ok(())
+}
+
+fn publish_questionnaire(settings: &Settings, file: &std::path::Path) -> anyhow::Result<String> {
+    use crate::services::questionnaires::{self, Published};
+    let name = file.display();
+    let text = std::fs::read_to_string(file).map_err(|e| anyhow::anyhow!("{name}: {e}"))?;
+    let mut conn = open(settings)?;
+    match questionnaires::publish(&mut conn, "cli", &text) {
+        Ok(Published::New(version)) => Ok(format!("published questionnaire {version}")),
+        Ok(Published::Unchanged(version)) => Ok(format!(
+            "questionnaire {version} is already published; nothing changed"
+        )),
+        Err(ServiceError::Refused(refusal)) => anyhow::bail!("{name}: {}", refusal.en),
+        Err(e) => Err(e.into()),
+    }
+}
+
+fn apikey(settings: &Settings, action: ApikeyAction) -> anyhow::Result<String> {
+    use crate::services::api_clients;
+    let mut conn = open(settings)?;
+    match action {
+        ApikeyAction::Create { name } => {
+            let created = api_clients::create(&mut conn, &settings.secret, "cli", &name)?;
+            Ok(format!(
+                "API key for {} (shown once; store it now):\n{}\n",
+                created.name, created.key
+            ))
+        }
+        ApikeyAction::Revoke { name } => {
+            api_clients::revoke(&mut conn, "cli", &name)?;
+            Ok(format!("revoked the key of {}\n", name.trim()))
+        }
+        ApikeyAction::List => Ok(api_clients::list(&mut conn)?
+            .iter()
+            .map(|c| {
+                let state = c
+                    .revoked_at
+                    .map_or("active".to_owned(), |t| format!("revoked {t}"));
+                format!("{}\t{}\tcreated {}\n", c.name, state, c.created_at)
+            })
+            .collect()),
+    }
+}
+
+async fn load_demo(settings: &Settings) -> anyhow::Result<()> {
+    let settings = settings.clone();
+    let outcome = tokio::task::spawn_blocking(move || {
+        let pool = db::build_pool(&settings.database, 1);
+        let mut conn = pool.get()?;
+        crate::services::privacy::migrate(&mut conn, &settings.secret, settings.anonymity_k)?;
+        demo::load(&mut conn, &settings.secret, settings.anonymity_k)
+    })
+    .await??;
+    println!("{outcome}");
+    Ok(())
+}

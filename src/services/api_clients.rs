@@ -1,0 +1,74 @@
+//! Integrators' API clients: a key is shown once and kept only as its keyed hash. The admin
+//! pages and `hailong apikey` call the same functions.
+
+use crate::db::{api_clients, audit, DbConnection, Failure, QueryResult};
+use crate::domain::client_name::{ClientName, MAX_CHARS};
+use crate::domain::token;
+use crate::secret::SecretKey;
+
+use super::{refuse, Refusal, ServiceError};
+
+/// A client just created, with its key (shown once, never stored).
+pub struct Created {
+    pub name: ClientName,
+    pub key: String,
+}
+
+fn parse_name(raw: &str) -> Result<ClientName, ServiceError> {
+    ClientName::parse(raw).or_else(|_| {
+        refuse(
+            "name",
+            format!("Tên cần từ 1 đến {MAX_CHARS} ký tự, trên một dòng."),
+            format!("Give a name of 1 to {MAX_CHARS} characters, on one line."),
+        )
+    })
+}
+
+pub fn create(
+    conn: &mut DbConnection,
+    secret: &SecretKey,
+    actor: &str,
+    raw_name: &str,
+) -> Result<Created, ServiceError> {
+    let name = parse_name(raw_name)?;
+    let key = token::new_api_key();
+    let hash = token::api_key_hash(secret, &key);
+    crate::db::transaction(conn, |conn| {
+        if let Err(e) = api_clients::create(conn, name.as_ref(), &hash) {
+            if crate::db::classify(&e) == Failure::Duplicate {
+                return Err(Refusal::conflict(
+                    "name",
+                    format!("Đã có ứng dụng tên “{name}”; hãy chọn tên khác."),
+                    format!(
+                        "A client named {:?} exists already; choose another name.",
+                        name.as_ref()
+                    ),
+                )
+                .into());
+            }
+            return Err(e.into());
+        }
+        audit::record(conn, actor, "apikey.create", name.as_ref(), "")?;
+        Ok(Created { name, key })
+    })
+}
+
+/// Revokes the client's key: from now on it is refused.
+pub fn revoke(conn: &mut DbConnection, actor: &str, raw_name: &str) -> Result<(), ServiceError> {
+    let name = parse_name(raw_name)?;
+    crate::db::transaction(conn, |conn| {
+        if !api_clients::revoke(conn, name.as_ref())? {
+            return refuse(
+                "name",
+                format!("Không có khóa đang hoạt động nào tên “{name}”."),
+                format!("No active key is named {:?}.", name.as_ref()),
+            );
+        }
+        audit::record(conn, actor, "apikey.revoke", name.as_ref(), "")?;
+        Ok(())
+    })
+}
+
+pub fn list(conn: &mut DbConnection) -> QueryResult<Vec<api_clients::ApiClient>> {
+    api_clients::all(conn)
+}

@@ -1,0 +1,186 @@
+//! Invitation delivery through the outbox: ingestion writes an outbox row in the same
+//! transaction as the dossier; this worker sends it through a sender, retries with backoff, and
+//! erases the contact once delivered. Nothing here logs a token, phone or e-mail.
+
+use std::future::Future;
+use std::pin::Pin;
+use std::time::Duration;
+
+use chrono::Utc;
+
+use crate::db::{dossiers, invitations, outbox, DbPool};
+use crate::domain::token;
+use crate::secret::SecretKey;
+use crate::services::dossiers::ingest::survey_url;
+
+/// One invitation, ready to go out.
+#[derive(Clone, serde::Serialize)]
+pub struct Delivery {
+    pub dossier_id: String,
+    pub survey_url: String,
+    pub expires_at: chrono::DateTime<Utc>,
+    pub phone: Option<String>,
+    pub email: Option<String>,
+}
+
+pub type SendResult<'a> = Pin<Box<dyn Future<Output = Result<(), String>> + Send + 'a>>;
+
+/// Something that takes an invitation to the citizen (SMS gateway, e-mail, a log for development).
+pub trait InvitationSender: Send + Sync {
+    fn send<'a>(&'a self, delivery: &'a Delivery) -> SendResult<'a>;
+}
+
+/// For development: says that an invitation would go out, without its link or contact.
+pub struct LogSender;
+
+impl InvitationSender for LogSender {
+    fn send<'a>(&'a self, delivery: &'a Delivery) -> SendResult<'a> {
+        Box::pin(async move {
+            tracing::info!(
+                dossier = %delivery.dossier_id,
+                by_sms = delivery.phone.is_some(),
+                by_email = delivery.email.is_some(),
+                "invitation ready (log-only sender; set HAILONG_INVITATION_WEBHOOK to deliver)"
+            );
+            Ok(())
+        })
+    }
+}
+
+/// POSTs the invitation as JSON to a gateway; any 2xx is a delivery.
+pub struct WebhookSender {
+    url: String,
+    client: reqwest::Client,
+}
+
+impl WebhookSender {
+    pub fn new(url: String) -> Result<Self, String> {
+        let client = reqwest::Client::builder()
+            .timeout(Duration::from_secs(10))
+            .build()
+            .map_err(|e| e.to_string())?;
+        Ok(Self { url, client })
+    }
+}
+
+impl InvitationSender for WebhookSender {
+    fn send<'a>(&'a self, delivery: &'a Delivery) -> SendResult<'a> {
+        Box::pin(async move {
+            let response = self
+                .client
+                .post(&self.url)
+                .json(delivery)
+                .send()
+                .await
+                .map_err(|e| {
+                    // reqwest's message can hold the URL but never the body: no contact or token here.
+                    format!("webhook unreachable: {}", e.without_url())
+                })?;
+            if response.status().is_success() {
+                Ok(())
+            } else {
+                Err(format!("webhook answered {}", response.status()))
+            }
+        })
+    }
+}
+
+/// Wait before attempt `attempts + 1`: 30 s, 1 min, 2 min, … at most 6 h.
+pub fn backoff(attempts: i32) -> chrono::Duration {
+    let exponent = u32::try_from(attempts.clamp(0, 20)).unwrap_or(20);
+    let seconds = 30i64.saturating_mul(1i64 << exponent.min(20));
+    chrono::Duration::seconds(seconds.min(6 * 3600))
+}
+
+/// Sends what is due once; returns how many were delivered.
+pub async fn deliver_due(
+    pool: &DbPool,
+    secret: &SecretKey,
+    public_url: &str,
+    sender: &dyn InvitationSender,
+) -> anyhow::Result<usize> {
+    let (pool2, secret2, public_url2) = (pool.clone(), secret.clone(), public_url.to_owned());
+    let batch = tokio::task::spawn_blocking(
+        move || -> anyhow::Result<Vec<(outbox::OutboxEntry, i32, Delivery)>> {
+            let mut conn = pool2.get()?;
+            let mut batch = Vec::new();
+            for entry in outbox::due(&mut conn, Utc::now().naive_utc(), 100)? {
+                let invitation = invitations::by_id(&mut conn, entry.invitation_id)?;
+                // Expired meanwhile: its link is forgotten, and the retention rules drop the row.
+                let Some(salt) = invitation.token_salt else {
+                    continue;
+                };
+                let dossier = dossiers::by_id(&mut conn, invitation.dossier_id)?;
+                let (phone, email) = dossiers::contact(&mut conn, dossier.id)?;
+                let token = token::survey_token(&secret2, &salt);
+                batch.push((
+                    entry,
+                    dossier.id,
+                    Delivery {
+                        dossier_id: dossier.external_id,
+                        survey_url: survey_url(&public_url2, &token),
+                        expires_at: invitation.expires_at.and_utc(),
+                        phone,
+                        email,
+                    },
+                ));
+            }
+            Ok(batch)
+        },
+    )
+    .await??;
+
+    let mut delivered = 0;
+    for (entry, dossier_id, delivery) in batch {
+        let result = sender.send(&delivery).await;
+        let pool = pool.clone();
+        let ok = result.is_ok();
+        tokio::task::spawn_blocking(move || -> anyhow::Result<()> {
+            let mut conn = pool.get()?;
+            let now = Utc::now().naive_utc();
+            match result {
+                Ok(()) => crate::db::transaction(&mut conn, |conn| {
+                    outbox::mark_delivered(conn, entry.id, now)?;
+                    dossiers::erase_contact(conn, dossier_id)
+                })?,
+                Err(error) => {
+                    tracing::warn!(outbox = entry.id, attempts = entry.attempts + 1, %error, "invitation not delivered; will retry");
+                    outbox::mark_failed(&mut conn, entry.id, entry.attempts + 1, now + backoff(entry.attempts), &error)?
+                }
+            }
+            Ok(())
+        })
+        .await??;
+        delivered += usize::from(ok);
+    }
+    Ok(delivered)
+}
+
+/// Runs until the process ends, checking the outbox every few seconds.
+pub async fn run(
+    pool: DbPool,
+    secret: SecretKey,
+    public_url: String,
+    sender: Box<dyn InvitationSender>,
+) {
+    let mut tick = tokio::time::interval(Duration::from_secs(3));
+    loop {
+        tick.tick().await;
+        if let Err(e) = deliver_due(&pool, &secret, &public_url, sender.as_ref()).await {
+            tracing::warn!(error = %e, "outbox pass failed");
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn backoff_doubles_and_is_capped() {
+        assert_eq!(backoff(0).num_seconds(), 30);
+        assert_eq!(backoff(1).num_seconds(), 60);
+        assert_eq!(backoff(3).num_seconds(), 240);
+        assert_eq!(backoff(50).num_seconds(), 6 * 3600);
+    }
+}

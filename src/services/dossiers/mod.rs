@@ -1,0 +1,5 @@
+//! Completed dossiers in (the API and file imports), survey invitations out (delivery).
+
+pub mod delivery;
+pub mod import;
+pub mod ingest;

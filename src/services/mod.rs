@@ -1,0 +1,88 @@
+//! The use cases, grouped by subject: what the web handlers and the command line both call, so
+//! that both apply the same rules. Each use case owns its transaction and its audit record, and
+//! refuses bad input with a [`Refusal`] that names the field at fault and says what is wrong in
+//! both languages; none knows about HTTP or the terminal.
+
+pub mod accounts;
+pub mod agencies;
+pub mod api_clients;
+pub mod dossiers;
+pub mod eid;
+pub mod privacy;
+pub mod questionnaires;
+pub mod reports;
+pub mod sign_in_throttle;
+pub mod surveys;
+
+use std::fmt;
+
+use crate::db::DbError;
+use crate::domain::language::Lang;
+
+/// A use case refused its input: the field at fault and what is wrong with it, in Vietnamese
+/// and English. The web shows it beside the field; the command line names the option.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Refusal {
+    pub field: &'static str,
+    pub vi: String,
+    pub en: String,
+    /// The input is fine but clashes with what is stored (a name or version taken).
+    pub conflict: bool,
+}
+
+impl Refusal {
+    pub fn new(field: &'static str, vi: impl Into<String>, en: impl Into<String>) -> Self {
+        Self {
+            field,
+            vi: vi.into(),
+            en: en.into(),
+            conflict: false,
+        }
+    }
+
+    /// A refusal because the input clashes with what is stored.
+    pub fn conflict(field: &'static str, vi: impl Into<String>, en: impl Into<String>) -> Self {
+        Self {
+            conflict: true,
+            ..Self::new(field, vi, en)
+        }
+    }
+
+    /// What is wrong, in `lang`.
+    pub fn say(&self, lang: Lang) -> &str {
+        lang.pick(&self.vi, &self.en)
+    }
+}
+
+/// For the command line: the field as its option (`--effective-on`), then the English text.
+impl fmt::Display for Refusal {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "--{}: {}", self.field.replace('_', "-"), self.en)
+    }
+}
+
+impl std::error::Error for Refusal {}
+
+/// What a use case can fail with: its input refused, or the database.
+#[derive(Debug, thiserror::Error)]
+pub enum ServiceError {
+    #[error("{0}")]
+    Refused(Refusal),
+    #[error(transparent)]
+    Database(#[from] DbError),
+}
+
+impl From<Refusal> for ServiceError {
+    fn from(r: Refusal) -> Self {
+        Self::Refused(r)
+    }
+}
+
+/// Shorthand for a refusal as an `Err`.
+pub fn refuse<T>(
+    field: &'static str,
+    vi: impl Into<String>,
+    en: impl Into<String>,
+) -> Result<T, ServiceError> {
+    Err(ServiceError::Refused(Refusal::new(field, vi, en)))
+}

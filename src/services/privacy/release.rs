@@ -1,0 +1,235 @@
+//! Releasing held responses to staff: in batches of at least `batch` responses of the province,
+//! or once a day, whichever comes first. A batch is written in one transaction, in random order,
+//! so neither staff ("the comment that appeared right after I served that citizen") nor a copy
+//! of the database can tell which response arrived when. Each response is generalised at
+//! release (see `anonymity`) with the invitations known by then.
+
+use std::collections::{BTreeSet, HashMap};
+
+use chrono::{Duration, NaiveDateTime};
+use rand::seq::SliceRandom;
+
+use super::anonymity::{AnonymitySets, Description, ProcedureShown};
+use super::held::{self, HeldResponse};
+use crate::db::responses::{self, Answer, Response};
+use crate::db::{
+    dossiers, held_responses, invitations, procedures, releases, DbConnection, QueryResult,
+    Rollback,
+};
+use crate::domain::period::Quarter;
+use crate::domain::token;
+use crate::secret::SecretKey;
+
+/// How often responses are released at the least, however few.
+pub const AT_LEAST_EVERY: Duration = Duration::hours(24);
+
+#[derive(Debug, Clone, Copy)]
+pub struct ReleaseRules {
+    /// Release as soon as this many responses can be released.
+    pub batch: u32,
+    /// At least this many invitations share what every stored response says.
+    pub k: u32,
+}
+
+impl ReleaseRules {
+    pub fn of(settings: &crate::config::Settings) -> Self {
+        Self {
+            batch: settings.release_batch,
+            k: settings.anonymity_k,
+        }
+    }
+}
+
+/// What a pass did.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct Pass {
+    pub released: usize,
+    /// Dropped: their quarter ended without k invitations sharing their description.
+    pub withheld: usize,
+    /// Still held after the pass.
+    pub waiting: usize,
+}
+
+/// Looks at the held responses and releases them when a batch is due (or at once with
+/// `force`: `hailong release`, tests). On SQLite, call it holding the write gate.
+pub fn release_due(
+    conn: &mut DbConnection,
+    secret: &SecretKey,
+    rules: ReleaseRules,
+    now: NaiveDateTime,
+    force: bool,
+) -> QueryResult<Pass> {
+    let outcome = crate::db::transaction(conn, |conn| {
+        releases::lock(conn)?;
+        // A write first: SQLite takes the write lock now, not halfway through.
+        let release_id = releases::open(conn, now)?;
+        let held_rows = held_responses::all(conn)?;
+        let mut pass = Pass::default();
+        let mut opened = Vec::with_capacity(held_rows.len());
+        for row in &held_rows {
+            match held::open(secret, row) {
+                Some(response) => opened.push((row.id.clone(), response)),
+                None => {
+                    // Sealed under another secret: it stays, and waits for the right one.
+                    tracing::error!("a held response cannot be opened with this server secret");
+                    pass.waiting += 1;
+                }
+            }
+        }
+        let decisions = decide(conn, &opened, rules.k, now)?;
+        let mut release = Vec::new();
+        let mut withhold = Vec::new();
+        for ((id, response), decision) in opened.into_iter().zip(decisions) {
+            match decision {
+                Decision::Release(shown) => release.push((id, response, shown)),
+                Decision::Withhold => withhold.push((id, response)),
+                Decision::Wait => pass.waiting += 1,
+            }
+        }
+        let last = releases::last_at(conn, release_id)?;
+        let due = force
+            || release.len() >= rules.batch as usize
+            || last.is_some_and(|last| now - last >= AT_LEAST_EVERY);
+        if !due {
+            pass.waiting += release.len();
+            release.clear();
+        }
+        if release.is_empty() && last.is_some() {
+            if withhold.is_empty() {
+                return Err(Rollback::Because(pass));
+            }
+            // Dropping what can never be released is no release: the daily clock runs on.
+            releases::delete(conn, release_id)?;
+        }
+        // Otherwise the release row stays: a batch, or the first row starting the daily clock.
+        release.shuffle(&mut rand::rng());
+        let (mut rows, mut answers, mut ids) = (Vec::new(), Vec::new(), Vec::new());
+        for (id, response, shown) in release {
+            let response_id = token::new_response_id();
+            let (procedure_id, procedure_field) = shown.columns();
+            answers.extend(response.answers.iter().map(|(item, value)| Answer {
+                response_id: response_id.clone(),
+                item_code: item.clone(),
+                value: *value,
+            }));
+            rows.push(Response {
+                id: response_id,
+                agency_id: response.agency_id,
+                procedure_id,
+                procedure_field,
+                applicant_kind: response.applicant_kind,
+                channel: response.channel,
+                quarter: response.quarter,
+                questionnaire_version: response.questionnaire_version,
+                comment: response.comment,
+                released_in: release_id,
+            });
+            ids.push(id);
+        }
+        responses::insert_many(conn, &rows, &answers)?;
+        pass.released = rows.len();
+        releases::set_count(
+            conn,
+            release_id,
+            i32::try_from(rows.len()).unwrap_or(i32::MAX),
+        )?;
+        let mut withheld: HashMap<(i32, String), i32> = HashMap::new();
+        for (id, response) in withhold {
+            *withheld
+                .entry((response.agency_id, response.quarter))
+                .or_default() += 1;
+            ids.push(id);
+            pass.withheld += 1;
+        }
+        for ((agency_id, quarter), count) in withheld {
+            releases::add_withheld(conn, agency_id, &quarter, count)?;
+        }
+        held_responses::delete(conn, &ids)?;
+        Ok(pass)
+    });
+    match outcome {
+        Ok(pass) => Ok(pass),
+        Err(Rollback::Because(pass)) => Ok(pass),
+        Err(Rollback::Failed(e)) => Err(e),
+    }
+}
+
+enum Decision {
+    Release(ProcedureShown),
+    Withhold,
+    Wait,
+}
+
+/// For each held response: how it can be stored k-anonymously now, or whether it must wait for
+/// more invitations, or can never be (its quarter is over and every invitation that could still
+/// be answered in its cell has expired).
+fn decide(
+    conn: &mut DbConnection,
+    held: &[(Vec<u8>, HeldResponse)],
+    k: u32,
+    now: NaiveDateTime,
+) -> QueryResult<Vec<Decision>> {
+    if held.is_empty() {
+        return Ok(Vec::new());
+    }
+    let field_of: HashMap<i32, String> = procedures::all(conn)?
+        .into_iter()
+        .map(|p| (p.id, p.field))
+        .collect();
+    let quarters: Vec<Option<Quarter>> = held.iter().map(|(_, r)| r.quarter.parse().ok()).collect();
+    let agencies: BTreeSet<i32> = held.iter().map(|(_, r)| r.agency_id).collect();
+    let known: Vec<Quarter> = quarters.iter().flatten().copied().collect();
+    let (Some(first), Some(last)) = (known.iter().min(), known.iter().max()) else {
+        return Ok(held.iter().map(|_| Decision::Wait).collect());
+    };
+    let agencies: Vec<i32> = agencies.into_iter().collect();
+    let mut sets = AnonymitySets::default();
+    for (agency, procedure, field, kind, channel, completed) in dossiers::invited_descriptions(
+        conn,
+        &dossiers::InvitedFilter {
+            agency_ids: Some(&agencies),
+            completed: Some((first.start().naive_utc(), last.next().start().naive_utc())),
+        },
+    )? {
+        sets.add_invited(agency, procedure, &field, &kind, &channel, completed);
+    }
+    let mut decisions = Vec::with_capacity(held.len());
+    for ((_, response), quarter) in held.iter().zip(quarters) {
+        let Some(quarter) = quarter else {
+            decisions.push(Decision::Wait);
+            continue;
+        };
+        let described = Description {
+            agency_id: response.agency_id,
+            procedure: ProcedureShown::Exact {
+                procedure_id: response.procedure_id,
+                field: field_of
+                    .get(&response.procedure_id)
+                    .cloned()
+                    .unwrap_or_default(),
+            },
+            applicant_kind: response.applicant_kind.clone(),
+            channel: response.channel.clone(),
+            quarter,
+        };
+        let decision = match sets.generalise(&described, u64::from(k)) {
+            Some(shown) => Decision::Release(shown),
+            None if quarter.next().start().naive_utc() <= now
+                && invitations::latest_expiry(
+                    conn,
+                    response.agency_id,
+                    &response.applicant_kind,
+                    &response.channel,
+                    quarter.start().naive_utc(),
+                    quarter.next().start().naive_utc(),
+                )?
+                .is_none_or(|expiry| expiry <= now) =>
+            {
+                Decision::Withhold
+            }
+            None => Decision::Wait,
+        };
+        decisions.push(decision);
+    }
+    Ok(decisions)
+}

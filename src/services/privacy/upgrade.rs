@@ -1,0 +1,68 @@
+//! Bringing a database from before the anonymity rework (migrations 000005/000006) in line with
+//! it. Only the application can do it: it needs the server secret.
+//! - Invitations that recorded their answer get their link spent in `spent_links` (before
+//!   migration 000006 drops the record), so an answered link stays answered.
+//! - Responses stored before are generalised as new ones are at release.
+
+use super::anonymity::{AnonymitySets, Description, ProcedureShown};
+use crate::db::{dossiers, invitations, responses, spent_links, DbConnection, QueryResult};
+use crate::domain::period::Quarter;
+use crate::domain::token;
+use crate::secret::SecretKey;
+
+/// The migration that drops `invitations.answered`: [`spend_answered_links`] runs before it.
+pub const FORGET_ANSWERED: &str = "20261130000006";
+
+/// Spends the link of every invitation marked answered (idempotent).
+pub fn spend_answered_links(conn: &mut DbConnection, secret: &SecretKey) -> QueryResult<usize> {
+    let rows: Vec<(Vec<u8>, String)> = invitations::answered_before_upgrade(conn)?
+        .into_iter()
+        .filter_map(|(salt, completed_at)| {
+            let token = token::survey_token(secret, salt.as_deref()?);
+            Some((
+                token::spent_key(secret, &token),
+                Quarter::of_instant(completed_at.and_utc()).to_string(),
+            ))
+        })
+        .collect();
+    spent_links::spend_many(conn, &rows)
+}
+
+/// Generalises every stored response that fewer than `k` invitations fit; returns how many
+/// changed. A response that cannot be made k-anonymous loses its procedure altogether (its
+/// agency, kind, channel and quarter are what the method needs).
+pub fn generalise_stored(conn: &mut DbConnection, k: u32) -> QueryResult<usize> {
+    let mut sets = AnonymitySets::default();
+    for (agency, procedure, field, kind, channel, completed) in
+        dossiers::invited_descriptions(conn, &dossiers::InvitedFilter::ALL)?
+    {
+        sets.add_invited(agency, procedure, &field, &kind, &channel, completed);
+    }
+    let mut changed = 0;
+    for (id, agency_id, procedure_id, field, applicant_kind, channel, quarter) in
+        responses::descriptions(conn)?
+    {
+        let Ok(quarter) = quarter.parse() else {
+            continue;
+        };
+        let described = Description {
+            agency_id,
+            procedure: ProcedureShown::from_columns(procedure_id, field),
+            applicant_kind,
+            channel,
+            quarter,
+        };
+        if sets.size(&described) >= u64::from(k) {
+            continue;
+        }
+        let shown = sets
+            .generalise(&described, u64::from(k))
+            .unwrap_or(ProcedureShown::Hidden);
+        if shown != described.procedure {
+            let (procedure_id, field) = shown.columns();
+            responses::set_procedure(conn, &id, procedure_id, field.as_deref())?;
+            changed += 1;
+        }
+    }
+    Ok(changed)
+}

@@ -1,0 +1,129 @@
+//! The database as the analysis method's four tables (and the questionnaires): written as files
+//! by `hailong export --out DIR`, or handed to the analysis library by the dashboards. Nothing
+//! personal leaves: no identity hash, no contact, no token; responses carry no dossier id.
+
+use std::collections::{HashMap, HashSet};
+use std::path::Path;
+
+use anyhow::Context;
+use hailong_analysis::tables::{Table, Tables};
+
+use crate::db::export as rows;
+use crate::db::{DbConnection, QueryResult};
+
+fn rfc3339(t: chrono::NaiveDateTime) -> String {
+    t.and_utc()
+        .to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true)
+}
+
+/// Reads the four tables from the database (released responses only: held ones are nobody's to
+/// see yet).
+pub fn tables(conn: &mut DbConnection) -> QueryResult<Tables> {
+    tables_of_field(conn, None)
+}
+
+/// The four tables, with the dossiers and responses of one procedure field only when `field`
+/// is given (a response generalised beyond its field belongs to none).
+pub fn tables_of_field(conn: &mut DbConnection, field: Option<&str>) -> QueryResult<Tables> {
+    let mut out = Tables::default();
+    let agency_rows = rows::agencies(conn)?;
+    let code_of: HashMap<i32, String> = agency_rows.iter().map(|a| (a.0, a.1.clone())).collect();
+    let procedure_of: HashMap<i32, String> = rows::procedure_codes(conn)?.into_iter().collect();
+    let lookup = |map: &HashMap<i32, String>, id: i32| map.get(&id).cloned().unwrap_or_default();
+    for (_, code, name, level, parent) in agency_rows.iter().cloned() {
+        out.agencies.rows.push(vec![
+            code,
+            name,
+            level,
+            parent.map(|p| lookup(&code_of, p)).unwrap_or_default(),
+        ]);
+    }
+    for (external, agency, procedure, kind, channel, received, due, completed, invited) in
+        rows::dossiers(conn, field)?
+    {
+        out.dossiers.rows.push(vec![
+            external,
+            lookup(&code_of, agency),
+            lookup(&procedure_of, procedure),
+            kind,
+            channel,
+            rfc3339(received),
+            rfc3339(due),
+            rfc3339(completed),
+            invited.to_string(),
+        ]);
+    }
+    let mut kept = HashSet::new();
+    for (id, agency, procedure, kind, channel, quarter, version) in rows::responses(conn, field)? {
+        kept.insert(id.clone());
+        out.responses.rows.push(vec![
+            id,
+            lookup(&code_of, agency),
+            // Empty when generalised (k-anonymity): the method does not read it.
+            procedure
+                .map(|p| lookup(&procedure_of, p))
+                .unwrap_or_default(),
+            kind,
+            channel,
+            quarter,
+            version,
+        ]);
+    }
+    for (response, item, value) in rows::answers(conn)? {
+        if field.is_some() && !kept.contains(&response) {
+            continue;
+        }
+        out.answers
+            .rows
+            .push(vec![response, item, value.to_string()]);
+    }
+    Ok(out)
+}
+
+/// Every published questionnaire as (version, JSON), oldest first.
+pub fn questionnaire_versions(conn: &mut DbConnection) -> QueryResult<Vec<(String, String)>> {
+    rows::questionnaire_versions(conn)
+}
+
+fn write_table(dir: &Path, name: &str, table: &Table) -> anyhow::Result<()> {
+    let mut w =
+        csv::Writer::from_path(dir.join(name)).with_context(|| format!("creating {name}"))?;
+    w.write_record(table.header)?;
+    for row in &table.rows {
+        w.write_record(row)?;
+    }
+    w.flush()?;
+    Ok(())
+}
+
+pub struct Exported {
+    pub agencies: usize,
+    pub dossiers: usize,
+    pub responses: usize,
+    pub answers: usize,
+}
+
+pub fn export(conn: &mut DbConnection, dir: &Path) -> anyhow::Result<Exported> {
+    std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
+    let t = tables(conn)?;
+    write_table(dir, "agencies.csv", &t.agencies)?;
+    write_table(dir, "dossiers.csv", &t.dossiers)?;
+    write_table(dir, "responses.csv", &t.responses)?;
+    write_table(dir, "answers.csv", &t.answers)?;
+    let versions = questionnaire_versions(conn)?;
+    for (version, definition) in &versions {
+        std::fs::write(
+            dir.join(format!("questionnaire-{version}.json")),
+            definition,
+        )?;
+    }
+    if let Some((_, newest)) = versions.last() {
+        std::fs::write(dir.join("questionnaire.json"), newest)?;
+    }
+    Ok(Exported {
+        agencies: t.agencies.rows.len(),
+        dossiers: t.dossiers.rows.len(),
+        responses: t.responses.rows.len(),
+        answers: t.answers.rows.len(),
+    })
+}

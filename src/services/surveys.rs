@@ -1,0 +1,190 @@
+//! A survey link's life: opened (the questionnaire of its invitation), answered exactly once,
+//! stored without anything that leads back to the dossier, the person or the link (see
+//! `privacy`).
+
+use std::collections::HashMap;
+use std::sync::{Arc, RwLock};
+
+use chrono::Utc;
+use hailong_analysis::questionnaire::Questionnaire;
+
+use crate::db::{invitations, questionnaires, spent_links, DbConnection, Rollback};
+use crate::domain::agency::SurveyPolicy;
+use crate::domain::answers::ValidAnswers;
+use crate::domain::period::Quarter;
+use crate::domain::token;
+use crate::secret::SecretKey;
+use crate::services::eid::sign_in;
+use crate::services::privacy::held::{self, HeldResponse};
+
+/// What a survey page needs to know; deliberately without the dossier id or identity.
+#[derive(Debug, Clone)]
+pub struct OpenSurvey {
+    pub invitation_id: i32,
+    /// The mark this link leaves once answered (`domain::token::spent_key`).
+    pub spent_key: Vec<u8>,
+    pub agency_id: i32,
+    pub agency_name_vi: String,
+    pub agency_name_en: String,
+    pub procedure_id: i32,
+    pub procedure_name_vi: String,
+    pub procedure_name_en: String,
+    pub applicant_kind: String,
+    pub channel: String,
+    pub quarter: Quarter,
+    pub questionnaire: Arc<Questionnaire>,
+    pub policy: SurveyPolicy,
+}
+
+/// Published questionnaires, parsed once: a published version never changes, and parsing one
+/// on every survey page would cost more than the rest of the page.
+#[derive(Default)]
+pub struct Questionnaires(RwLock<HashMap<i32, Arc<Questionnaire>>>);
+
+impl Questionnaires {
+    fn get(&self, conn: &mut DbConnection, id: i32) -> Result<Arc<Questionnaire>, SurveyError> {
+        if let Some(q) = self.0.read().ok().and_then(|m| m.get(&id).cloned()) {
+            return Ok(q);
+        }
+        let stored = questionnaires::by_id(conn, id)?;
+        let parsed =
+            Arc::new(Questionnaire::from_json(&stored.definition).map_err(|e| {
+                SurveyError::BadQuestionnaire(stored.version.clone(), e.to_string())
+            })?);
+        if let Ok(mut map) = self.0.write() {
+            map.insert(id, parsed.clone());
+        }
+        Ok(parsed)
+    }
+}
+
+#[derive(Debug)]
+pub enum TokenState {
+    Open(Box<OpenSurvey>),
+    Answered,
+    Expired,
+    Unknown,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum SurveyError {
+    #[error(transparent)]
+    Database(#[from] crate::db::DbError),
+    #[error("stored questionnaire {0} is not valid: {1}")]
+    BadQuestionnaire(String, String),
+    #[error("stored survey policy is not valid: {0}")]
+    BadPolicy(String),
+}
+
+pub fn open(
+    conn: &mut DbConnection,
+    secret: &SecretKey,
+    questionnaires: &Questionnaires,
+    raw_token: &str,
+) -> Result<TokenState, SurveyError> {
+    if !token::looks_like_token(raw_token) {
+        return Ok(TokenState::Unknown);
+    }
+    let Some(found) =
+        invitations::survey_context(conn, &token::survey_token_hash(secret, raw_token))?
+    else {
+        return Ok(TokenState::Unknown);
+    };
+    let spent_key = token::spent_key(secret, raw_token);
+    if spent_links::is_spent(conn, &spent_key)? {
+        return Ok(TokenState::Answered);
+    }
+    if found.invitation.expires_at <= Utc::now().naive_utc() {
+        return Ok(TokenState::Expired);
+    }
+    let questionnaire = questionnaires.get(conn, found.invitation.questionnaire_id)?;
+    let policy = found
+        .survey_policy
+        .parse::<SurveyPolicy>()
+        .map_err(|e| SurveyError::BadPolicy(e.to_string()))?;
+    Ok(TokenState::Open(Box::new(OpenSurvey {
+        invitation_id: found.invitation.id,
+        spent_key,
+        agency_id: found.agency_id,
+        agency_name_vi: found.agency_name_vi,
+        agency_name_en: found.agency_name_en,
+        procedure_id: found.procedure_id,
+        procedure_name_vi: found.procedure_name_vi,
+        procedure_name_en: found.procedure_name_en,
+        applicant_kind: found.applicant_kind,
+        channel: found.channel,
+        quarter: Quarter::of_instant(found.completed_at.and_utc()),
+        questionnaire,
+        policy,
+    })))
+}
+
+/// What became of a submission.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SubmitOutcome {
+    Stored,
+    /// Another submission got there first (a double click, a second device).
+    AlreadyAnswered,
+    /// A `verified` survey without a valid e-ID sign-in for this invitation.
+    SignInNeeded,
+    /// The applicant has answered as many surveys today as allowed.
+    DailyLimitReached,
+}
+
+/// The e-ID sign-in a `verified` survey's submission presents: the browser's handle.
+pub struct SignInProof<'a> {
+    pub handle: &'a str,
+    pub daily_limit: u32,
+}
+
+/// Stores the response if the link is not spent yet (and, for a `verified` survey, the browser
+/// has signed in as the applicant). One transaction, and nothing in it names the invitation or
+/// the dossier: the link is spent under a key the database alone cannot join to the invitation,
+/// the response is held sealed until a release (`privacy::release`), and the sign-in row names
+/// its invitation only sealed.
+pub fn submit(
+    conn: &mut DbConnection,
+    secret: &SecretKey,
+    survey: &OpenSurvey,
+    answers: &ValidAnswers,
+    proof: Option<&SignInProof<'_>>,
+) -> Result<SubmitOutcome, SurveyError> {
+    let quarter = survey.quarter.to_string();
+    let response = HeldResponse {
+        agency_id: survey.agency_id,
+        procedure_id: survey.procedure_id,
+        applicant_kind: survey.applicant_kind.clone(),
+        channel: survey.channel.clone(),
+        quarter: quarter.clone(),
+        questionnaire_version: survey.questionnaire.version.clone(),
+        comment: answers.comment.clone(),
+        answers: answers
+            .values
+            .iter()
+            .map(|(item, value)| (item.clone(), *value))
+            .collect(),
+    };
+    let result = crate::db::transaction(conn, |conn| {
+        if !spent_links::spend(conn, &survey.spent_key, &quarter)? {
+            return Err(Rollback::Because(SubmitOutcome::AlreadyAnswered));
+        }
+        if survey.policy == SurveyPolicy::Verified {
+            let Some(proof) = proof else {
+                return Err(Rollback::Because(SubmitOutcome::SignInNeeded));
+            };
+            if !sign_in::consume(conn, secret, proof.handle, survey.invitation_id)? {
+                return Err(Rollback::Because(SubmitOutcome::SignInNeeded));
+            }
+            if !sign_in::count_answer(conn, secret, survey.invitation_id, proof.daily_limit)? {
+                return Err(Rollback::Because(SubmitOutcome::DailyLimitReached));
+            }
+        }
+        held::hold(conn, secret, &response)?;
+        Ok(())
+    });
+    match result {
+        Ok(()) => Ok(SubmitOutcome::Stored),
+        Err(Rollback::Because(outcome)) => Ok(outcome),
+        Err(Rollback::Failed(e)) => Err(e.into()),
+    }
+}

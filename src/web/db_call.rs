@@ -1,0 +1,44 @@
+//! A database call from a handler. diesel is synchronous, so the call runs on a blocking thread
+//! (or, for the survey page's read on SQLite, right here from its own small pool); whatever
+//! fails comes back as an `AppError`: no connection is "temporarily unavailable", a refused
+//! input a `Refused`, anything else internal (logged once, when the error is rendered).
+
+use actix_web::web;
+
+use super::error::AppError;
+use crate::db::group_commit::{GroupCommit, GroupError};
+use crate::db::{DbConnection, DbPool};
+
+/// Runs `work` on a connection of `pool`, on this thread.
+pub fn run<T, E: Into<AppError>>(
+    pool: &DbPool,
+    work: impl FnOnce(&mut DbConnection) -> Result<T, E>,
+) -> Result<T, AppError> {
+    let mut conn = pool.get()?;
+    work(&mut conn).map_err(Into::into)
+}
+
+/// As [`run`], on a blocking thread.
+pub async fn blocking<T: Send + 'static, E: Into<AppError>>(
+    pool: &DbPool,
+    work: impl FnOnce(&mut DbConnection) -> Result<T, E> + Send + 'static,
+) -> Result<T, AppError> {
+    let pool = pool.clone();
+    web::block(move || run(&pool, work)).await?
+}
+
+/// As [`blocking`], in a savepoint of the next transaction of `group` (SQLite writes; see
+/// `db::group_commit`). A group that fails as a whole is logged by its writer.
+pub async fn grouped<T, E>(
+    group: &GroupCommit,
+    work: impl FnOnce(&mut DbConnection) -> Result<T, E> + Send + 'static,
+) -> Result<T, AppError>
+where
+    T: Send + 'static,
+    E: Into<AppError> + From<crate::db::DbError> + Send + 'static,
+{
+    group.run(work).await.map_err(|e| match e {
+        GroupError::Job(e) => e.into(),
+        GroupError::NotCommitted => AppError::Unavailable,
+    })
+}

@@ -1,0 +1,287 @@
+//! One error story for the HTTP side. Which error type goes where:
+//! - domain parsing: a small `thiserror` enum per concept (`domain::`), whose message names the
+//!   field;
+//! - database functions: `db::QueryResult<T>`;
+//! - use cases (`services::`): an enum per use case whose variants name the field at fault and
+//!   say what is wrong in the reader's language (`Localized`);
+//! - HTTP handlers: `AppError`, below, and nothing else. A handler returns
+//!   `Result<HttpResponse, AppError>`; the [`render`] middleware turns the error into a page in
+//!   the request's language, or into JSON under `/api/`. `Internal` is logged with its cause
+//!   chain and never shown.
+//!
+//! A form whose input is wrong is not an error of this kind: its handler renders the form again,
+//! with the message beside the field and what was typed kept.
+
+use actix_web::body::{BoxBody, MessageBody};
+use actix_web::dev::{ServiceRequest, ServiceResponse};
+use actix_web::http::{header, StatusCode};
+use actix_web::middleware::Next;
+use actix_web::{HttpResponse, ResponseError};
+
+use crate::views::i18n::Lang;
+use crate::views::layout::message_page;
+
+/// How long a client is asked to wait when the database does not answer.
+const RETRY_AFTER_SECONDS: &str = "10";
+
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    #[error("not found")]
+    NotFound,
+    /// 422: the request cannot be carried out as sent; the text, in the reader's language, is
+    /// shown as it is.
+    #[error("{0}")]
+    Invalid(String),
+    /// 422: a use case refused the input; the page says why in the reader's language.
+    #[error("{0}")]
+    Refused(crate::services::Refusal),
+    #[error("please sign in")]
+    Unauthorized,
+    /// A staff page asked for without a session: 303 to the sign-in page.
+    #[error("please sign in")]
+    SignInFirst,
+    /// 401 on the API, with `WWW-Authenticate: Bearer`.
+    #[error("missing or invalid API key (Authorization: Bearer <key>)")]
+    BadApiKey,
+    /// A batch of dossiers refused as a whole: 422 naming each bad field, or 409 naming each
+    /// dossier sent before with other content.
+    #[error("{0}")]
+    Batch(crate::services::dossiers::ingest::IngestError),
+    /// 403: a form came back without its CSRF token, or one of another session.
+    #[error("the form has expired; please reload the page and try again")]
+    Forbidden,
+    /// 409; the text, in the reader's language, is shown as it is.
+    #[error("{0}")]
+    Conflict(String),
+    /// The database is unreachable or overloaded: 503, try again later.
+    #[error("the service is temporarily unavailable; please try again in a moment")]
+    Unavailable,
+    #[error(transparent)]
+    Internal(#[from] anyhow::Error),
+}
+
+impl From<crate::db::DbError> for AppError {
+    fn from(e: crate::db::DbError) -> Self {
+        match crate::db::classify(&e) {
+            crate::db::Failure::NotFound => Self::NotFound,
+            crate::db::Failure::Unreachable => Self::Unavailable,
+            crate::db::Failure::Duplicate | crate::db::Failure::Other => {
+                Self::Internal(anyhow::Error::new(e))
+            }
+        }
+    }
+}
+
+impl From<crate::services::ServiceError> for AppError {
+    fn from(e: crate::services::ServiceError) -> Self {
+        match e {
+            crate::services::ServiceError::Refused(refusal) => Self::Refused(refusal),
+            crate::services::ServiceError::Database(e) => e.into(),
+        }
+    }
+}
+
+impl From<crate::services::surveys::SurveyError> for AppError {
+    fn from(e: crate::services::surveys::SurveyError) -> Self {
+        match e {
+            crate::services::surveys::SurveyError::Database(e) => e.into(),
+            other => Self::Internal(anyhow::Error::new(other)),
+        }
+    }
+}
+
+impl From<crate::db::PoolError> for AppError {
+    fn from(e: crate::db::PoolError) -> Self {
+        tracing::warn!(error = %e, "no database connection");
+        Self::Unavailable
+    }
+}
+
+impl From<actix_web::error::BlockingError> for AppError {
+    fn from(e: actix_web::error::BlockingError) -> Self {
+        Self::Internal(anyhow::anyhow!("blocking task failed: {e}"))
+    }
+}
+
+impl AppError {
+    /// Title and explanation of the error page, in `lang`.
+    fn page_text(&self, lang: Lang) -> (&'static str, String) {
+        let pick = |vi: &str, en: &str| lang.pick(vi, en).to_owned();
+        match self {
+            Self::NotFound => (
+                lang.pick("Không tìm thấy", "Not found"),
+                pick(
+                    "Trang này không có, hoặc bạn không có quyền xem.",
+                    "This page does not exist, or you may not see it.",
+                ),
+            ),
+            Self::Invalid(message) => (
+                lang.pick("Không thực hiện được", "Cannot be done"),
+                message.clone(),
+            ),
+            Self::Refused(refusal) => (
+                lang.pick("Không thực hiện được", "Cannot be done"),
+                refusal.say(lang).to_owned(),
+            ),
+            Self::Conflict(message) => (
+                lang.pick("Xung đột dữ liệu", "Conflict"),
+                message.clone(),
+            ),
+            Self::Batch(e) => (
+                lang.pick("Không thực hiện được", "Cannot be done"),
+                e.to_string(),
+            ),
+            Self::Unauthorized | Self::BadApiKey | Self::SignInFirst => (
+                lang.pick("Vui lòng đăng nhập", "Please sign in"),
+                pick(
+                    "Phiên làm việc đã kết thúc. Vui lòng đăng nhập lại.",
+                    "Your session has ended. Please sign in again.",
+                ),
+            ),
+            Self::Forbidden => (
+                lang.pick("Biểu mẫu đã hết hiệu lực", "The form has expired"),
+                pick(
+                    "Biểu mẫu này đã hết hiệu lực hoặc thuộc về một phiên khác. Vui lòng mở lại trang và thử lại.",
+                    "This form has expired or belongs to another session. Please open the page again and retry.",
+                ),
+            ),
+            Self::Unavailable => (
+                lang.t().unavailable_title,
+                lang.t().unavailable_body.to_owned(),
+            ),
+            Self::Internal(_) => (
+                lang.pick("Đã có lỗi", "Something went wrong"),
+                pick(
+                    "Đã có lỗi phía hệ thống; lỗi đã được ghi lại. Vui lòng thử lại sau.",
+                    "Something went wrong on our side; it has been logged. Please try again later.",
+                ),
+            ),
+        }
+    }
+}
+
+impl ResponseError for AppError {
+    fn status_code(&self) -> StatusCode {
+        match self {
+            Self::NotFound => StatusCode::NOT_FOUND,
+            Self::Refused(refusal) if refusal.conflict => StatusCode::CONFLICT,
+            Self::Invalid(_) | Self::Refused(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            Self::Unauthorized | Self::BadApiKey => StatusCode::UNAUTHORIZED,
+            Self::SignInFirst => StatusCode::SEE_OTHER,
+            Self::Batch(e) => batch_status(e),
+            Self::Forbidden => StatusCode::FORBIDDEN,
+            Self::Conflict(_) => StatusCode::CONFLICT,
+            Self::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
+            Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    /// The JSON form, for the API; [`render`] replaces it with a page elsewhere.
+    fn error_response(&self) -> HttpResponse {
+        if matches!(self, Self::SignInFirst) {
+            return HttpResponse::SeeOther()
+                .insert_header((header::LOCATION, "/login"))
+                .insert_header((header::CACHE_CONTROL, "no-store"))
+                .finish();
+        }
+        let message = match self {
+            Self::Internal(cause) => {
+                tracing::error!(error = ?cause, "internal error");
+                "something went wrong on our side; it has been logged".to_owned()
+            }
+            Self::Refused(refusal) => format!("{}: {}", refusal.field, refusal.en),
+            other => other.to_string(),
+        };
+        let mut response = HttpResponse::build(self.status_code());
+        response.insert_header((header::CACHE_CONTROL, "no-store"));
+        match self {
+            Self::Unavailable => {
+                response.insert_header((header::RETRY_AFTER, RETRY_AFTER_SECONDS));
+            }
+            Self::BadApiKey => {
+                response.insert_header((header::WWW_AUTHENTICATE, "Bearer"));
+            }
+            _ => {}
+        }
+        match self {
+            Self::Batch(e) => response.json(batch_body(e)),
+            _ => response.json(serde_json::json!({ "error": message })),
+        }
+    }
+}
+
+fn batch_status(e: &crate::services::dossiers::ingest::IngestError) -> StatusCode {
+    use crate::services::dossiers::ingest::IngestError as E;
+    match e {
+        E::Conflict(_) => StatusCode::CONFLICT,
+        E::NoQuestionnaire => StatusCode::SERVICE_UNAVAILABLE,
+        E::Database(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        E::Empty | E::TooLarge(_) | E::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
+    }
+}
+
+/// The body of a refused batch: the error, and each bad field or conflicting dossier.
+fn batch_body(e: &crate::services::dossiers::ingest::IngestError) -> serde_json::Value {
+    use crate::services::dossiers::ingest::IngestError as E;
+    let mut body = serde_json::json!({ "error": e.to_string() });
+    match e {
+        E::Invalid(errors) => body["errors"] = serde_json::json!(errors),
+        E::Conflict(conflicts) => body["conflicts"] = serde_json::json!(conflicts),
+        _ => {}
+    }
+    body
+}
+
+impl From<crate::services::dossiers::ingest::IngestError> for AppError {
+    fn from(e: crate::services::dossiers::ingest::IngestError) -> Self {
+        match e {
+            crate::services::dossiers::ingest::IngestError::Database(e) => e.into(),
+            other => Self::Batch(other),
+        }
+    }
+}
+
+/// The page of an error, in `lang`.
+pub fn error_page(error: &AppError, lang: Lang) -> HttpResponse {
+    let (title, body) = error.page_text(lang);
+    let mut response = HttpResponse::build(error.status_code());
+    response
+        .insert_header((header::CACHE_CONTROL, "no-store"))
+        .content_type("text/html; charset=utf-8");
+    if matches!(error, AppError::Unavailable) {
+        response.insert_header((header::RETRY_AFTER, RETRY_AFTER_SECONDS));
+    }
+    response.body(
+        message_page(
+            lang,
+            title,
+            &body,
+            &format!("?lang={}", lang.other().code()),
+        )
+        .into_string(),
+    )
+}
+
+/// Middleware: an `AppError` that a page handler returned becomes a page in the request's
+/// language; under `/api/` it stays JSON.
+pub async fn render(
+    req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
+    let api = req.path().starts_with("/api/");
+    let lang = crate::web::language::lang_of(req.request());
+    let response = next.call(req).await?.map_into_boxed_body();
+    if api {
+        return Ok(response);
+    }
+    let page = response
+        .response()
+        .error()
+        .and_then(|e| e.as_error::<AppError>())
+        .filter(|e| !matches!(e, AppError::SignInFirst))
+        .map(|e| error_page(e, lang));
+    Ok(match page {
+        Some(page) => response.into_response(page),
+        None => response,
+    })
+}

@@ -1,0 +1,268 @@
+//! `/admin/agencies`: add a unit, set how its surveys open, correct its names, and close it in a
+//! merger or split (after a confirmation that says what will happen).
+
+use actix_web::http::StatusCode;
+use actix_web::HttpResponse;
+
+use super::{Admin, Resource};
+use crate::db::agencies as stored;
+use crate::domain::agency::{AgencyKind, AgencyLevel, SurveyPolicy};
+use crate::domain::language::Lang;
+use crate::services::agencies::{self, NewAgency};
+use crate::services::Refusal;
+use crate::views::admin::{agencies_page, AgencyLine};
+use crate::views::forms::{Confirmation, Posted};
+use crate::web::db_call;
+use crate::web::error::AppError;
+
+pub struct Agencies;
+
+impl Resource for Agencies {
+    const LIST: &'static str = "/admin/agencies";
+
+    async fn render(
+        admin: &Admin,
+        status: StatusCode,
+        posted: Option<&Posted>,
+    ) -> Result<HttpResponse, AppError> {
+        let (all, mut successors_of) = db_call::blocking(&admin.state.pool, |conn| {
+            Ok::<_, AppError>((stored::all(conn)?, stored::successors_by_predecessor(conn)?))
+        })
+        .await?;
+        let code_of: std::collections::HashMap<i32, String> =
+            all.iter().map(|a| (a.id, a.code.clone())).collect();
+        let lines: Vec<AgencyLine> = all
+            .iter()
+            .map(|a| AgencyLine {
+                code: a.code.clone(),
+                name: admin.lang.pick(&a.name_vi, &a.name_en).to_owned(),
+                level: a.level,
+                parent: a
+                    .parent_id
+                    .and_then(|p| code_of.get(&p).cloned())
+                    .unwrap_or_default(),
+                valid: match a.valid_to {
+                    Some(to) => format!("{} – {to}", a.valid_from),
+                    None => format!("{} –", a.valid_from),
+                },
+                successors: successors_of.remove(&a.code).unwrap_or_default().join(", "),
+                survey_policy: a.valid_to.is_none().then_some(a.survey_policy),
+            })
+            .collect();
+        let named = |a: &stored::Agency| {
+            (
+                a.code.clone(),
+                admin.lang.pick(&a.name_vi, &a.name_en).to_owned(),
+            )
+        };
+        let current: Vec<(String, String)> = all
+            .iter()
+            .filter(|a| a.valid_to.is_none())
+            .map(named)
+            .collect();
+        let every: Vec<(String, String)> = all.iter().map(named).collect();
+        admin.show(status, posted, |page| {
+            agencies_page(page, &lines, &current, &every)
+        })
+    }
+}
+
+/// A choice from one of the form's lists, or a refusal naming the field.
+fn choice<T: std::str::FromStr>(
+    raw: &str,
+    field: &'static str,
+    vi: &str,
+    en: &str,
+) -> Result<T, AppError> {
+    raw.parse::<T>()
+        .map_err(|_| AppError::Refused(Refusal::new(field, vi, en)))
+}
+
+pub async fn add(admin: Admin) -> Result<HttpResponse, AppError> {
+    let state = admin.state.clone();
+    let (actor, fields) = (admin.actor(), admin.form.clone());
+    let added = async {
+        let level: AgencyLevel = choice(
+            admin.field("level"),
+            "level",
+            "Hãy chọn một cấp trong danh sách.",
+            "Choose a level from the list.",
+        )?;
+        let kind: AgencyKind = choice(
+            admin.field("kind"),
+            "kind",
+            "Hãy chọn một loại trong danh sách.",
+            "Choose a kind from the list.",
+        )?;
+        db_call::blocking(&state.pool, move |conn| {
+            let field = |name| super::field(&fields, name);
+            agencies::add(
+                conn,
+                &actor,
+                &NewAgency {
+                    code: field("code"),
+                    name_vi: field("name_vi"),
+                    name_en: field("name_en"),
+                    level,
+                    kind,
+                    parent: field("parent"),
+                },
+            )
+        })
+        .await
+    }
+    .await;
+    let said = admin.say("Đã thêm cơ quan ", "Agency added: ");
+    admin
+        .then::<Agencies, _>("add", added, |code| format!("{said}{code}"))
+        .await
+}
+
+/// `POST /admin/agencies/policy`: how an agency's surveys are opened (link or e-ID sign-in).
+pub async fn set_survey_policy(admin: Admin) -> Result<HttpResponse, AppError> {
+    let state = admin.state.clone();
+    let (actor, code) = (admin.actor(), admin.field("code").to_owned());
+    let changed = async {
+        let policy: SurveyPolicy = choice(
+            admin.field("policy"),
+            "policy",
+            "Cách mở phiếu phải là “Đường dẫn” hoặc “Định danh điện tử”.",
+            "The survey access must be “Link” or “e-ID sign-in”.",
+        )?;
+        let stored_code = code.clone();
+        db_call::blocking(&state.pool, move |conn| {
+            agencies::change_survey_policy(conn, &actor, &stored_code, policy)
+        })
+        .await?;
+        Ok::<_, AppError>(policy)
+    }
+    .await;
+    let (lang, no_provider) = (admin.lang, state.eid.is_none());
+    admin
+        .then::<Agencies, _>("policy", changed, |policy| {
+            let mut said = match lang {
+                Lang::Vi => format!("Đã lưu cách mở phiếu của {code}."),
+                Lang::En => format!("Survey access of {code} saved."),
+            };
+            if policy == SurveyPolicy::Verified && no_provider {
+                said.push_str(lang.pick(
+                    " Lưu ý: chưa cấu hình nhà cung cấp định danh điện tử (HAILONG_EID_ISSUER), nên phiếu của cơ quan này chưa thể trả lời cho đến khi có.",
+                    " Note: no e-ID provider is configured (HAILONG_EID_ISSUER), so this agency's surveys cannot be answered until one is.",
+                ));
+            }
+            said
+        })
+        .await
+}
+
+/// The successors named in a close form: the three pickers, or (from the confirmation, and
+/// scripts) `successors` with codes separated by commas.
+fn successors(admin: &Admin) -> Vec<String> {
+    ["successors", "successor", "successor_2", "successor_3"]
+        .iter()
+        .flat_map(|name| agencies::parse_codes(admin.field(name)))
+        .collect()
+}
+
+/// `POST /admin/agencies/close`: a merger or split. The first post checks it and asks for a
+/// confirmation that says what will happen; the confirmed post records it.
+pub async fn close(admin: Admin) -> Result<HttpResponse, AppError> {
+    let state = admin.state.clone();
+    let (code, successors) = (admin.field("code").to_owned(), successors(&admin));
+    let Ok(effective_on) = admin.field("effective_on").parse::<chrono::NaiveDate>() else {
+        let refused: Result<(), AppError> = Err(AppError::Refused(Refusal::new(
+            "effective_on",
+            "Hãy nhập ngày có hiệu lực (năm-tháng-ngày).",
+            "Give the effective date (year-month-day).",
+        )));
+        return admin
+            .then::<Agencies, _>("close", refused, |()| String::new())
+            .await;
+    };
+    if !admin.confirmed() {
+        let (checked_code, checked) = (code.clone(), successors.clone());
+        let plan = db_call::blocking(&state.pool, move |conn| {
+            agencies::plan_close(conn, &checked_code, effective_on, &checked)
+        })
+        .await;
+        let plan = match plan {
+            Ok(plan) => plan,
+            Err(e) => {
+                return admin
+                    .then::<Agencies, ()>("close", Err(e), |()| String::new())
+                    .await
+            }
+        };
+        let names: Vec<String> = plan
+            .successors
+            .iter()
+            .map(|(c, n)| format!("{n} ({c})"))
+            .collect();
+        let (question, consequence) = match admin.lang {
+            Lang::Vi => (
+                format!("Đóng {} ({}) từ ngày {}?", plan.name_vi, plan.code, plan.effective_on),
+                format!(
+                    "Ngày hoạt động cuối cùng là {}. Từ ngày {}, hồ sơ của cơ quan này bị từ chối và công việc chuyển cho: {}. Điểm số cũ vẫn xem được. Không thể hoàn tác.",
+                    plan.last_day, plan.effective_on, names.join(", ")
+                ),
+            ),
+            Lang::En => (
+                format!("Close {} ({}) from {}?", plan.name_en, plan.code, plan.effective_on),
+                format!(
+                    "Its last day is {}. From {} its dossiers are refused and its work passes to: {}. Its past scores stay readable. This cannot be undone.",
+                    plan.last_day, plan.effective_on, names.join(", ")
+                ),
+            ),
+        };
+        let codes: Vec<&str> = plan.successors.iter().map(|(c, _)| c.as_str()).collect();
+        return admin.ask(&Confirmation {
+            title: admin.say("Đóng cơ quan", "Close an agency"),
+            question: &question,
+            consequence: &consequence,
+            action: "/admin/agencies/close",
+            fields: &[
+                ("code", plan.code.clone()),
+                ("effective_on", plan.effective_on.to_string()),
+                ("successors", codes.join(",")),
+            ],
+            confirm_label: admin.say("Đóng cơ quan", "Close the agency"),
+            back_href: Agencies::LIST,
+        });
+    }
+    let actor = admin.actor();
+    let closed = db_call::blocking(&state.pool, move |conn| {
+        agencies::close(conn, &actor, &code, effective_on, &successors)
+    })
+    .await;
+    let lang = admin.lang;
+    admin
+        .then::<Agencies, _>("close", closed, |plan| match lang {
+            Lang::Vi => format!("Đã đóng {} từ ngày {}.", plan.code, plan.effective_on),
+            Lang::En => format!("{} closed from {}.", plan.code, plan.effective_on),
+        })
+        .await
+}
+
+/// `POST /admin/agencies/rename`: corrects an agency's names.
+pub async fn rename(admin: Admin) -> Result<HttpResponse, AppError> {
+    let state = admin.state.clone();
+    let (actor, fields) = (admin.actor(), admin.form.clone());
+    let renamed = db_call::blocking(&state.pool, move |conn| {
+        let field = |name| super::field(&fields, name);
+        agencies::rename(
+            conn,
+            &actor,
+            field("code"),
+            field("name_vi"),
+            field("name_en"),
+        )
+    })
+    .await;
+    let (said, code) = (
+        admin.say("Đã sửa tên ", "Names corrected: "),
+        admin.field("code").to_owned(),
+    );
+    admin
+        .then::<Agencies, _>("rename", renamed, |()| format!("{said}{code}"))
+        .await
+}

@@ -1,0 +1,109 @@
+//! `/admin/api-clients`: integrators' API keys (create, shown once; revoke after a confirmation).
+
+use actix_web::http::StatusCode;
+use actix_web::HttpResponse;
+
+use super::{Admin, Resource};
+use crate::domain::language::Lang;
+use crate::services::api_clients;
+use crate::views::admin::{clients_page, ClientLine};
+use crate::views::forms::{Confirmation, Posted};
+use crate::web::db_call;
+use crate::web::error::AppError;
+
+pub struct ApiClients;
+
+async fn render_with_key(
+    admin: &Admin,
+    status: StatusCode,
+    posted: Option<&Posted>,
+    new_key: Option<(&str, &str)>,
+) -> Result<HttpResponse, AppError> {
+    let clients = db_call::blocking(&admin.state.pool, api_clients::list).await?;
+    let lines: Vec<ClientLine> = clients
+        .into_iter()
+        .map(|c| ClientLine {
+            revoked: c
+                .revoked_at
+                .map(|t| t.format("%Y-%m-%d %H:%M UTC").to_string()),
+            name: c.name,
+        })
+        .collect();
+    admin.show(status, posted, |page| clients_page(page, &lines, new_key))
+}
+
+impl Resource for ApiClients {
+    const LIST: &'static str = "/admin/api-clients";
+
+    async fn render(
+        admin: &Admin,
+        status: StatusCode,
+        posted: Option<&Posted>,
+    ) -> Result<HttpResponse, AppError> {
+        render_with_key(admin, status, posted, None).await
+    }
+}
+
+/// Creates a key and shows it on this response, once: it is never stored, so the page is not
+/// a redirect (a reload is refused, the name being taken).
+pub async fn create(admin: Admin) -> Result<HttpResponse, AppError> {
+    let state = admin.state.clone();
+    let (secret, actor, name) = (
+        state.settings.secret.clone(),
+        admin.actor(),
+        admin.field("name").to_owned(),
+    );
+    let created = db_call::blocking(&state.pool, move |conn| {
+        api_clients::create(conn, &secret, &actor, &name)
+    })
+    .await;
+    match created {
+        Ok(created) => {
+            let name = created.name.to_string();
+            render_with_key(
+                &admin,
+                StatusCode::CREATED,
+                None,
+                Some((&name, &created.key)),
+            )
+            .await
+        }
+        Err(e) => {
+            admin
+                .then::<ApiClients, ()>("create", Err(e), |()| String::new())
+                .await
+        }
+    }
+}
+
+pub async fn revoke(admin: Admin) -> Result<HttpResponse, AppError> {
+    let state = admin.state.clone();
+    let name = admin.field("name").to_owned();
+    if !admin.confirmed() {
+        let question = match admin.lang {
+            Lang::Vi => format!("Thu hồi khóa của “{name}”?"),
+            Lang::En => format!("Revoke the key of “{name}”?"),
+        };
+        return admin.ask(&Confirmation {
+            title: admin.say("Thu hồi khóa API", "Revoke an API key"),
+            question: &question,
+            consequence: admin.say(
+                "Hệ thống dùng khóa này bị từ chối ngay; muốn gửi tiếp phải tạo khóa mới. Không thể hoàn tác.",
+                "The system using this key is refused at once; it needs a new key to send again. This cannot be undone.",
+            ),
+            action: "/admin/api-clients/revoke",
+            fields: &[("name", name.clone())],
+            confirm_label: admin.say("Thu hồi khóa", "Revoke the key"),
+            back_href: ApiClients::LIST,
+        });
+    }
+    let (actor, revoked_name) = (admin.actor(), name.clone());
+    let revoked = db_call::blocking(&state.pool, move |conn| {
+        api_clients::revoke(conn, &actor, &revoked_name)
+    })
+    .await;
+    let said = admin.say("Đã thu hồi khóa của ", "Key revoked: ");
+    admin
+        .then::<ApiClients, _>("revoke", revoked, |()| format!("{said}{name}"))
+        .await
+}

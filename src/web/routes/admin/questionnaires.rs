@@ -1,0 +1,59 @@
+//! `/admin/questionnaires`: publish a questionnaire version (JSON), listed with its items.
+
+use actix_web::http::StatusCode;
+use actix_web::HttpResponse;
+
+use super::{Admin, Resource};
+use crate::domain::language::Lang;
+use crate::services::questionnaires::{self, Published};
+use crate::views::admin::questionnaires_page;
+use crate::views::forms::Posted;
+use crate::web::db_call;
+use crate::web::error::AppError;
+
+pub struct Questionnaires;
+
+impl Resource for Questionnaires {
+    const LIST: &'static str = "/admin/questionnaires";
+
+    async fn render(
+        admin: &Admin,
+        status: StatusCode,
+        posted: Option<&Posted>,
+    ) -> Result<HttpResponse, AppError> {
+        let versions = db_call::blocking(&admin.state.pool, questionnaires::list).await?;
+        admin.show(status, posted, |page| questionnaires_page(page, &versions))
+    }
+}
+
+pub async fn publish(admin: Admin) -> Result<HttpResponse, AppError> {
+    let state = admin.state.clone();
+    // Not trimmed: the text is normalised (line endings, NFC) by the use case.
+    let (actor, text) = (
+        admin.actor(),
+        admin.form.get("definition").cloned().unwrap_or_default(),
+    );
+    let published = db_call::blocking(&state.pool, move |conn| {
+        questionnaires::publish(conn, &actor, &text)
+    })
+    .await;
+    let lang = admin.lang;
+    admin
+        .then::<Questionnaires, _>("publish", published, |outcome| match (outcome, lang) {
+            (Published::New(v), Lang::Vi) => {
+                format!("Đã công bố phiên bản {v}; lời mời mới dùng phiên bản này.")
+            }
+            (Published::New(v), Lang::En) => {
+                format!("Version {v} published; new invitations use it.")
+            }
+            (Published::Unchanged(v), Lang::Vi) => {
+                format!(
+                    "Phiên bản {v} đã được công bố với đúng nội dung này; không có gì thay đổi."
+                )
+            }
+            (Published::Unchanged(v), Lang::En) => {
+                format!("Version {v} was already published with this content; nothing changed.")
+            }
+        })
+        .await
+}

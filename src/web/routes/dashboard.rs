@@ -1,0 +1,334 @@
+//! Dashboards and exports for staff. Every handler signs the user in, then asks
+//! `auth::access::authorize` before reading anything.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use actix_session::Session;
+use actix_web::http::StatusCode;
+use actix_web::{web, HttpRequest, HttpResponse};
+use hailong_analysis::scores::Measure;
+
+use crate::db::agencies::{self, Agency};
+use crate::services::reports::snapshot::{Indexed, Snapshot};
+use crate::views::charts::Point;
+use crate::views::dashboard::{
+    agency_page, province_page, AgencyDashboard, Child, DimensionScore, Figure, Frame, Held,
+    History, ProvinceDashboard, Ranked,
+};
+use crate::views::i18n::Lang;
+use crate::web::auth::access::{authorize, Need, Scope};
+use crate::web::auth::user::{current_user, CurrentUser};
+use crate::web::db_call;
+use crate::web::error::AppError;
+use crate::web::language::lang_of;
+use crate::web::page::{see_other, switch_href, with_csrf};
+use crate::web::state::AppState;
+
+/// Values from fewer responses than this are never shown (METHODOLOGY §8).
+pub const MIN_CELL: u32 = 5;
+
+type Query = web::Query<BTreeMap<String, String>>;
+
+/// Who is asking, with the agency tree to decide what they may see.
+enum Visitor {
+    Staff(CurrentUser, Vec<Agency>),
+    /// Not signed in: the sign-in page instead.
+    SignIn(HttpResponse),
+}
+
+async fn signed_in(session: &Session, state: &web::Data<AppState>) -> Result<Visitor, AppError> {
+    let Some(user) = current_user(session, &state.pool).await? else {
+        return Ok(Visitor::SignIn(see_other("/login")));
+    };
+    let all = db_call::blocking(&state.pool, agencies::all).await?;
+    Ok(Visitor::Staff(user, all))
+}
+
+async fn snapshot(state: &web::Data<AppState>) -> Result<Arc<Snapshot>, AppError> {
+    state
+        .scores
+        .get(&state.pool, MIN_CELL)
+        .await
+        .map_err(AppError::Internal)
+}
+
+/// How many responses wait for release (a count of the province's, nothing more).
+async fn held(state: &web::Data<AppState>) -> Result<Held, AppError> {
+    let waiting = db_call::blocking(&state.pool, crate::db::held_responses::count).await?;
+    Ok(Held {
+        waiting,
+        batch: state.settings.release_batch,
+    })
+}
+
+/// The frame of a dashboard page.
+fn frame<'a>(lang: Lang, user: &'a CurrentUser, csrf: &'a str, switch: &'a str) -> Frame<'a> {
+    Frame {
+        lang,
+        email: &user.email,
+        admin: user.role == crate::domain::agency::Role::Admin,
+        csrf,
+        switch_href: switch,
+    }
+}
+
+fn figure(index: &Indexed, period: &str, agency: &str, measure: Measure) -> Figure {
+    let row = index.row(period, agency, measure, "");
+    Figure {
+        value: row.and_then(|r| r.value),
+        interval: row.and_then(|r| r.ci),
+        status: row.map_or("suppressed".to_owned(), |r| r.status.as_str().to_owned()),
+    }
+}
+
+fn pick_period<'a>(index: &'a Indexed, query: &Query) -> Option<&'a str> {
+    let wanted = query.get("period");
+    index
+        .periods
+        .iter()
+        .find(|p| Some(*p) == wanted)
+        .or_else(|| index.periods.last())
+        .map(String::as_str)
+}
+
+fn lang_and_switch(req: &HttpRequest, query: &Query) -> (Lang, String) {
+    let lang = lang_of(req);
+    let pairs: Vec<(String, String)> = query.iter().map(|(k, v)| (k.clone(), v.clone())).collect();
+    (lang, switch_href(lang, &pairs))
+}
+
+pub async fn agency(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    session: Session,
+    code: web::Path<String>,
+    query: Query,
+) -> Result<HttpResponse, AppError> {
+    let (user, all) = match signed_in(&session, &state).await? {
+        Visitor::Staff(user, all) => (user, all),
+        Visitor::SignIn(page) => return Ok(page),
+    };
+    let agency = all
+        .iter()
+        .find(|a| a.code == *code)
+        .ok_or(AppError::NotFound)?
+        .clone();
+    authorize(&user, Need::Agency(agency.id), &Scope::of(&user, &all))?;
+
+    let snap = snapshot(&state).await?;
+    let year_view = query.get("kind").is_some_and(|k| k == "year");
+    let index = if year_view { &snap.year } else { &snap.quarter };
+    let (lang, switch) = lang_and_switch(&req, &query);
+    let period = pick_period(index, &query).unwrap_or("").to_owned();
+    let q = &snap.questionnaire;
+    let level = agency.level.as_str();
+    let dimensions = q
+        .dimensions
+        .iter()
+        .map(|d| {
+            let bench = index.benchmark(&period, level, Measure::PapiDim, &d.code);
+            DimensionScore {
+                name: lang.pick(&d.name_vi, &d.name_en).to_owned(),
+                value: index.value(&period, &agency.code, Measure::PapiDim, &d.code),
+                median: bench.map(|b| b.median),
+                best: bench.map(|b| b.max),
+            }
+        })
+        .collect();
+    let recent: Vec<String> = index.periods.iter().rev().take(8).rev().cloned().collect();
+    let trend = recent
+        .iter()
+        .map(|p| {
+            let row = index.row(p, &agency.code, Measure::SatIndex, "");
+            Point {
+                label: p.clone(),
+                value: row.and_then(|r| r.value),
+                interval: row.and_then(|r| r.ci),
+            }
+        })
+        .collect();
+    let responses_n = index
+        .row(&period, &agency.code, Measure::Completed, "")
+        .map_or(0, |r| r.n);
+    // The comparison set's size is its benchmark's n_agencies (§6).
+    let rank = index
+        .value(&period, &agency.code, Measure::Rank, "")
+        .map(|r| {
+            let of = index
+                .benchmark(&period, level, Measure::PapiTotal, "")
+                .map_or(0, |b| b.n_agencies);
+            (r, of)
+        });
+    let children = all
+        .iter()
+        .filter(|a| a.parent_id == Some(agency.id) && a.valid_to.is_none())
+        .map(|c| Child {
+            code: c.code.clone(),
+            name: lang.pick(&c.name_vi, &c.name_en).to_owned(),
+            sat_index: index.value(&period, &c.code, Measure::SatIndex, ""),
+            papi_total: index.value(&period, &c.code, Measure::PapiTotal, ""),
+            n: index
+                .row(&period, &c.code, Measure::Completed, "")
+                .map_or(0, |r| r.n),
+            status: index
+                .row(&period, &c.code, Measure::SatIndex, "")
+                .map_or("suppressed".to_owned(), |r| r.status.as_str().to_owned()),
+        })
+        .collect();
+    // Comments only when the group is shown (§8): never from fewer than MIN_CELL responses.
+    let comments = if responses_n >= MIN_CELL {
+        let quarters: Vec<String> = if year_view {
+            (1..=4).map(|q| format!("{period}-Q{q}")).collect()
+        } else {
+            vec![period.clone()]
+        };
+        let agency_id = agency.id;
+        Some(
+            db_call::blocking(&state.pool, move |conn| {
+                crate::db::responses::comments(conn, &[agency_id], &quarters, 10)
+            })
+            .await?,
+        )
+    } else {
+        None
+    };
+    let dashboard = AgencyDashboard {
+        name: lang.pick(&agency.name_vi, &agency.name_en),
+        code: &agency.code,
+        period: &period,
+        periods: &index.periods,
+        year_view,
+        sat_index: figure(index, &period, &agency.code, Measure::SatIndex),
+        papi_total: figure(index, &period, &agency.code, Measure::PapiTotal),
+        responses: responses_n,
+        on_time_rate: index.value(&period, &agency.code, Measure::OnTimeRate, ""),
+        response_rate: index.value(&period, &agency.code, Measure::ResponseRate, ""),
+        rank,
+        dimensions,
+        trend,
+        comments,
+        children,
+        held: held(&state).await?,
+    };
+    with_csrf(&state, &session, StatusCode::OK, |csrf| {
+        agency_page(&frame(lang, &user, csrf, &switch), &dashboard)
+    })
+}
+
+pub async fn province(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    session: Session,
+    query: Query,
+) -> Result<HttpResponse, AppError> {
+    let (user, all) = match signed_in(&session, &state).await? {
+        Visitor::Staff(user, all) => (user, all),
+        Visitor::SignIn(page) => return Ok(page),
+    };
+    authorize(&user, Need::Province, &Scope::of(&user, &all))?;
+    let fields = db_call::blocking(&state.pool, crate::db::procedures::fields).await?;
+    let field = query.get("field").filter(|f| fields.contains(f)).cloned();
+    let snap = state
+        .scores
+        .get_for(&state.pool, MIN_CELL, field.clone())
+        .await
+        .map_err(AppError::Internal)?;
+    let index = &snap.quarter;
+    let (lang, switch) = lang_and_switch(&req, &query);
+    let period = pick_period(index, &query).unwrap_or("").to_owned();
+    let level = query
+        .get("level")
+        .filter(|l| ["commune", "department", "district"].contains(&l.as_str()))
+        .cloned()
+        .unwrap_or_else(|| "commune".to_owned());
+    let q = &snap.questionnaire;
+    let mut ranked = Vec::new();
+    let mut unranked = Vec::new();
+    for a in all.iter().filter(|a| a.level.as_str() == level) {
+        let Some(completed) = index.row(&period, &a.code, Measure::Completed, "") else {
+            continue;
+        };
+        let row = Ranked {
+            code: a.code.clone(),
+            name: lang.pick(&a.name_vi, &a.name_en).to_owned(),
+            rank: index.value(&period, &a.code, Measure::Rank, ""),
+            tier: index.value(&period, &a.code, Measure::Tier, ""),
+            papi_total: index.value(&period, &a.code, Measure::PapiTotal, ""),
+            sat_index: index.value(&period, &a.code, Measure::SatIndex, ""),
+            n: completed.n,
+            status: index
+                .row(&period, &a.code, Measure::SatIndex, "")
+                .map_or("suppressed".to_owned(), |r| r.status.as_str().to_owned()),
+            dimensions: q
+                .dimensions
+                .iter()
+                .map(|d| index.value(&period, &a.code, Measure::PapiDim, &d.code))
+                .collect(),
+        };
+        if row.rank.is_some() {
+            ranked.push(row);
+        } else {
+            unranked.push(row);
+        }
+    }
+    ranked.sort_by(|a, b| {
+        a.rank
+            .unwrap_or(f64::MAX)
+            .total_cmp(&b.rank.unwrap_or(f64::MAX))
+            .then(a.name.cmp(&b.name))
+    });
+    unranked.sort_by(|a, b| a.name.cmp(&b.name));
+    let trend = index
+        .periods
+        .iter()
+        .map(|p| {
+            let row = index.row(p, "ALL", Measure::SatIndex, "");
+            Point {
+                label: p.clone(),
+                value: row.and_then(|r| r.value),
+                interval: row.and_then(|r| r.ci),
+            }
+        })
+        .collect();
+    // polars runs on a blocking thread, never on an actix worker.
+    let standings =
+        web::block(|| crate::services::reports::snapshot::reference_standings().to_vec()).await?;
+    let history = standings
+        .iter()
+        .map(|h| History {
+            province: h.province.clone(),
+            index: h.index,
+            year: h.year,
+            score: h.score,
+            rank: h.rank,
+            of: h.of,
+            target: if h.index == "PAPI" {
+                crate::services::reports::snapshot::PAPI_TARGET_RANK
+            } else {
+                crate::services::reports::snapshot::PCI_TARGET_RANK
+            },
+        })
+        .collect();
+    let dashboard = ProvinceDashboard {
+        history,
+        fields: &fields,
+        field: field.as_deref(),
+        period: &period,
+        periods: &index.periods,
+        level: &level,
+        ranked,
+        unranked,
+        dimension_names: q
+            .dimensions
+            .iter()
+            .map(|d| lang.pick(&d.name_vi, &d.name_en).to_owned())
+            .collect(),
+        trend,
+        province_index: figure(index, &period, "ALL", Measure::SatIndex),
+        held: held(&state).await?,
+    };
+    with_csrf(&state, &session, StatusCode::OK, |csrf| {
+        province_page(&frame(lang, &user, csrf, &switch), &dashboard)
+    })
+}

@@ -1,0 +1,225 @@
+//! Score exports for the province and admins: CSV and XLSX of the analysis library's rows.
+
+use std::collections::BTreeMap;
+
+use actix_session::Session;
+use actix_web::http::header;
+use actix_web::{web, HttpResponse};
+use hailong_analysis::scores::ScoreRow;
+
+use crate::db::agencies;
+use crate::web::auth::access::{authorize, Need, Scope};
+use crate::web::auth::user::current_user;
+use crate::web::error::AppError;
+use crate::web::state::AppState;
+
+const HEADER: [&str; 10] = [
+    "period",
+    "agency_code",
+    "measure",
+    "key",
+    "value",
+    "ci_low",
+    "ci_high",
+    "n",
+    "n_eff",
+    "status",
+];
+
+/// A cell that a spreadsheet would read as a formula (`=`, `+`, `-`, `@`) gets a leading
+/// apostrophe, so that opening an export can never run anything.
+pub fn escape_cell(cell: &str) -> String {
+    if cell.starts_with(['=', '+', '-', '@']) {
+        format!("'{cell}")
+    } else {
+        cell.to_owned()
+    }
+}
+
+fn number(v: Option<f64>) -> String {
+    v.map(|v| format!("{v}")).unwrap_or_default()
+}
+
+fn cells(report: &hailong_analysis::report::Report, r: &ScoreRow) -> [String; 10] {
+    let value = r
+        .value
+        .map(|v| {
+            if r.measure.is_integer() {
+                format!("{}", v.round() as i64)
+            } else {
+                format!("{v}")
+            }
+        })
+        .unwrap_or_default();
+    [
+        r.period.to_string(),
+        report.agency_code(r.agency).to_owned(),
+        r.measure.as_str().to_owned(),
+        r.key.clone(),
+        value,
+        number(r.ci.map(|c| c.0)),
+        number(r.ci.map(|c| c.1)),
+        r.n.to_string(),
+        number(r.n_eff),
+        r.status.as_str().to_owned(),
+    ]
+}
+
+/// The rows a province user asked for (a period, or all), after authorization.
+async fn rows(
+    state: &web::Data<AppState>,
+    session: &Session,
+    query: &BTreeMap<String, String>,
+) -> Result<Vec<[String; 10]>, AppError> {
+    let user = current_user(session, &state.pool)
+        .await?
+        .ok_or(AppError::SignInFirst)?;
+    let all = crate::web::db_call::blocking(&state.pool, agencies::all).await?;
+    authorize(&user, Need::Province, &Scope::of(&user, &all))?;
+    let snap = state
+        .scores
+        .get(&state.pool, super::dashboard::MIN_CELL)
+        .await
+        .map_err(AppError::Internal)?;
+    let index = if query.get("kind").is_some_and(|k| k == "year") {
+        &snap.year
+    } else {
+        &snap.quarter
+    };
+    let period = query.get("period");
+    Ok(index
+        .report
+        .scores
+        .iter()
+        .filter(|r| period.is_none_or(|p| r.period.to_string() == *p))
+        .map(|r| cells(&index.report, r))
+        .collect())
+}
+
+pub async fn scores_csv(
+    state: web::Data<AppState>,
+    session: Session,
+    query: web::Query<BTreeMap<String, String>>,
+) -> Result<HttpResponse, AppError> {
+    let rows = rows(&state, &session, &query).await?;
+    let mut writer = csv::Writer::from_writer(Vec::new());
+    writer
+        .write_record(HEADER)
+        .map_err(|e| AppError::Internal(e.into()))?;
+    for row in rows {
+        writer
+            .write_record(row.iter().map(|c| escape_cell(c)))
+            .map_err(|e| AppError::Internal(e.into()))?;
+    }
+    let body = writer
+        .into_inner()
+        .map_err(|e| AppError::Internal(anyhow::anyhow!("{e}")))?;
+    Ok(HttpResponse::Ok()
+        .insert_header((header::CACHE_CONTROL, "no-store"))
+        .insert_header((
+            header::CONTENT_DISPOSITION,
+            "attachment; filename=\"scores.csv\"",
+        ))
+        .content_type("text/csv; charset=utf-8")
+        .body(body))
+}
+
+pub async fn scores_xlsx(
+    state: web::Data<AppState>,
+    session: Session,
+    query: web::Query<BTreeMap<String, String>>,
+) -> Result<HttpResponse, AppError> {
+    let rows = rows(&state, &session, &query).await?;
+    let xlsx = || -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
+        let mut workbook = rust_xlsxwriter::Workbook::new();
+        let sheet = workbook.add_worksheet();
+        sheet.set_name("scores")?;
+        for (c, h) in HEADER.iter().enumerate() {
+            sheet.write_string(0, c as u16, *h)?;
+        }
+        for (r, row) in rows.iter().enumerate() {
+            for (c, cell) in row.iter().enumerate() {
+                // Numbers as numbers; text always as text, never as a formula.
+                match cell.parse::<f64>() {
+                    Ok(v) if (4..=8).contains(&c) => {
+                        sheet.write_number(r as u32 + 1, c as u16, v)?
+                    }
+                    _ => sheet.write_string(r as u32 + 1, c as u16, cell)?,
+                };
+            }
+        }
+        workbook.save_to_buffer()
+    };
+    let body = xlsx().map_err(|e| AppError::Internal(anyhow::anyhow!("xlsx: {e}")))?;
+    Ok(HttpResponse::Ok()
+        .insert_header((header::CACHE_CONTROL, "no-store"))
+        .insert_header((
+            header::CONTENT_DISPOSITION,
+            "attachment; filename=\"scores.xlsx\"",
+        ))
+        .content_type("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+        .body(body))
+}
+
+/// The raw data of the analysis (METHODOLOGY §1) as one of its four CSV files, for the
+/// province's analysts: nothing personal is in them (see `export`).
+pub async fn raw_table(
+    state: web::Data<AppState>,
+    session: Session,
+    name: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    let user = current_user(&session, &state.pool)
+        .await?
+        .ok_or(AppError::SignInFirst)?;
+    authorize(&user, Need::Province, &Scope::Everything)?;
+    let name = name.into_inner();
+    if !["agencies", "dossiers", "responses", "answers"].contains(&name.as_str()) {
+        return Err(AppError::NotFound);
+    }
+    let wanted = name.clone();
+    let body =
+        crate::web::db_call::blocking(&state.pool, move |conn| -> Result<Vec<u8>, AppError> {
+            let tables = crate::services::reports::export::tables(conn)?;
+            let table = match wanted.as_str() {
+                "agencies" => tables.agencies,
+                "dossiers" => tables.dossiers,
+                "responses" => tables.responses,
+                _ => tables.answers,
+            };
+            let mut writer = csv::Writer::from_writer(Vec::new());
+            writer
+                .write_record(table.header)
+                .map_err(|e| AppError::Internal(e.into()))?;
+            for row in &table.rows {
+                writer
+                    .write_record(row.iter().map(|c| escape_cell(c)))
+                    .map_err(|e| AppError::Internal(e.into()))?;
+            }
+            writer
+                .into_inner()
+                .map_err(|e| AppError::Internal(anyhow::anyhow!("{e}")))
+        })
+        .await?;
+    Ok(HttpResponse::Ok()
+        .insert_header((header::CACHE_CONTROL, "no-store"))
+        .insert_header((
+            header::CONTENT_DISPOSITION,
+            format!("attachment; filename=\"{name}.csv\""),
+        ))
+        .content_type("text/csv; charset=utf-8")
+        .body(body))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formula_like_cells_are_escaped() {
+        assert_eq!(escape_cell("=HYPERLINK(\"x\")"), "'=HYPERLINK(\"x\")");
+        assert_eq!(escape_cell("+1"), "'+1");
+        assert_eq!(escape_cell("-2"), "'-2");
+        assert_eq!(escape_cell("@SUM"), "'@SUM");
+        assert_eq!(escape_cell("84.1"), "84.1");
+    }
+}

@@ -1,0 +1,124 @@
+//! The whole URL map, in one place.
+
+use actix_web::http::header;
+use actix_web::{web, HttpResponse};
+
+use crate::web::error::AppError;
+
+mod account;
+mod admin;
+mod agencies;
+mod api;
+mod dashboard;
+mod eid;
+mod exports;
+mod health;
+mod survey;
+
+pub use api::ApiDoc;
+
+const STYLESHEET: &str = include_str!("../../../static/hailong.css");
+
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.route("/healthz", web::get().to(health::get))
+        .route("/login", web::get().to(account::login_form))
+        .route("/login", web::post().to(account::login))
+        .route("/logout", web::post().to(account::logout))
+        .route("/dashboard", web::get().to(account::dashboard_home))
+        .route("/dashboard/province", web::get().to(dashboard::province))
+        .route("/dashboard/agency/{code}", web::get().to(dashboard::agency))
+        .route(
+            "/admin/users",
+            web::get().to(admin::list::<admin::users::Users>),
+        )
+        .route("/admin/users", web::post().to(admin::users::create))
+        .route(
+            "/admin/users/{id}/disable",
+            web::post().to(admin::users::disable),
+        )
+        .route(
+            "/admin/users/{id}/enable",
+            web::post().to(admin::users::enable),
+        )
+        .route(
+            "/admin/api-clients",
+            web::get().to(admin::list::<admin::api_clients::ApiClients>),
+        )
+        .route(
+            "/admin/api-clients",
+            web::post().to(admin::api_clients::create),
+        )
+        .route(
+            "/admin/api-clients/revoke",
+            web::post().to(admin::api_clients::revoke),
+        )
+        .route(
+            "/admin/questionnaires",
+            web::get().to(admin::list::<admin::questionnaires::Questionnaires>),
+        )
+        .route(
+            "/admin/questionnaires",
+            web::post().to(admin::questionnaires::publish),
+        )
+        .route(
+            "/admin/agencies",
+            web::get().to(admin::list::<admin::agencies::Agencies>),
+        )
+        .route("/admin/agencies", web::post().to(admin::agencies::add))
+        .route(
+            "/admin/agencies/policy",
+            web::post().to(admin::agencies::set_survey_policy),
+        )
+        .route(
+            "/admin/agencies/close",
+            web::post().to(admin::agencies::close),
+        )
+        .route(
+            "/admin/agencies/rename",
+            web::post().to(admin::agencies::rename),
+        )
+        .route("/exports/scores.csv", web::get().to(exports::scores_csv))
+        .route("/exports/scores.xlsx", web::get().to(exports::scores_xlsx))
+        .route(
+            "/exports/raw/{table}.csv",
+            web::get().to(exports::raw_table),
+        )
+        .route("/static/hailong.css", web::get().to(stylesheet))
+        .service(api_resource("/api/v1/agencies", "GET").route(web::get().to(agencies::list)))
+        .service(api_resource("/api/v1/openapi.json", "GET").route(web::get().to(api::openapi)))
+        .service(api_resource("/api/v1/dossiers", "POST").route(web::post().to(api::post_dossiers)))
+        .service(
+            api_resource("/api/v1/dossiers/{dossier_id}/qr.svg", "GET")
+                .route(web::get().to(api::dossier_qr)),
+        )
+        .default_service(web::to(not_found));
+}
+
+/// The survey routes, rate-limited per client address by the caller (see startup).
+pub fn configure_survey(cfg: &mut web::ServiceConfig) {
+    cfg.route("/eid/callback", web::get().to(eid::callback))
+        .route("/{token}/sign-in", web::get().to(eid::start))
+        .route("/{token}", web::get().to(survey::get))
+        .route("/{token}", web::post().to(survey::post));
+}
+
+/// An API path: a method it does not offer is a 405 naming the ones it does (not a 404: the
+/// path exists).
+fn api_resource(path: &str, allow: &'static str) -> actix_web::Resource {
+    web::resource(path).default_service(web::to(move || async move {
+        HttpResponse::MethodNotAllowed()
+            .insert_header((header::ALLOW, allow))
+            .json(serde_json::json!({ "error": format!("method not allowed; use {allow}") }))
+    }))
+}
+
+async fn stylesheet() -> HttpResponse {
+    HttpResponse::Ok()
+        .insert_header((header::CACHE_CONTROL, "public, max-age=86400"))
+        .content_type("text/css; charset=utf-8")
+        .body(STYLESHEET)
+}
+
+async fn not_found() -> Result<HttpResponse, AppError> {
+    Err(AppError::NotFound)
+}

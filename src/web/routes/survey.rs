@@ -1,0 +1,244 @@
+//! `GET /s/{token}`: the survey; `POST /s/{token}`: the answers, stored once.
+
+use std::collections::BTreeMap;
+
+use actix_web::cookie::{Cookie, SameSite};
+use actix_web::http::StatusCode;
+use actix_web::{web, HttpRequest, HttpResponse};
+
+use crate::domain::agency::SurveyPolicy;
+use crate::domain::answers::{self, AnswerProblem, FormInput};
+use crate::services::surveys::{self, OpenSurvey, SignInProof, SubmitOutcome};
+use crate::views::i18n::Lang;
+use crate::views::survey::{sign_in_page, survey_page, SurveyForm, SurveyHeading};
+use crate::web::csrf;
+use crate::web::db_call;
+use crate::web::error::AppError;
+use crate::web::language::{language, LANG_COOKIE};
+use crate::web::page::{html, message, switch_href};
+use crate::web::state::AppState;
+use crate::web::survey_gate::{open_or_page, signed_in_handle, Gate};
+
+fn heading<'a>(lang: Lang, survey: &'a OpenSurvey) -> SurveyHeading<'a> {
+    SurveyHeading {
+        agency: lang.pick(&survey.agency_name_vi, &survey.agency_name_en),
+        procedure: lang.pick(&survey.procedure_name_vi, &survey.procedure_name_en),
+    }
+}
+
+/// For a `verified` survey, whether this browser may answer: `Ok(None)` for a link survey or a
+/// signed-in browser (with its handle), the sign-in page (with `not_signed_in` as status)
+/// otherwise.
+async fn sign_in_of(
+    state: &web::Data<AppState>,
+    req: &HttpRequest,
+    survey: &OpenSurvey,
+    token: &str,
+    lang: Lang,
+    not_signed_in: StatusCode,
+) -> Result<SignIn, AppError> {
+    if survey.policy != SurveyPolicy::Verified {
+        return Ok(SignIn::NotNeeded);
+    }
+    Ok(
+        match signed_in_handle(state, req, survey.invitation_id).await? {
+            Some(handle) => SignIn::Done(handle),
+            None => SignIn::Needed(sign_in_response(not_signed_in, lang, survey, token)),
+        },
+    )
+}
+
+enum SignIn {
+    NotNeeded,
+    /// The browser's handle, to present with the submission.
+    Done(String),
+    /// The sign-in page to show instead.
+    Needed(HttpResponse),
+}
+
+/// A `verified` survey whose respondent has not signed in (yet, or any more).
+fn sign_in_response(
+    status: StatusCode,
+    lang: Lang,
+    survey: &OpenSurvey,
+    token: &str,
+) -> HttpResponse {
+    let href = format!("/s/{token}/sign-in?lang={}", lang.code());
+    html(
+        status,
+        sign_in_page(lang, &heading(lang, survey), &href, &switch_href(lang, &[])),
+    )
+}
+
+/// Renders the form with a fresh CSRF pair (and remembers the language if it was just chosen).
+fn form_response(
+    state: &AppState,
+    status: StatusCode,
+    lang: Lang,
+    remember_lang: bool,
+    survey: &OpenSurvey,
+    input: &FormInput,
+    problems: &BTreeMap<String, AnswerProblem>,
+) -> Result<HttpResponse, AppError> {
+    let pair = state
+        .csrf
+        .issue()
+        .ok_or_else(|| AppError::Internal(anyhow::anyhow!("no CSRF pair")))?;
+    let page = survey_page(&SurveyForm {
+        lang,
+        heading: heading(lang, survey),
+        questionnaire: &survey.questionnaire,
+        csrf_token: &pair.token,
+        switch_href: &switch_href(lang, &[]),
+        input,
+        problems,
+    });
+    let mut response = html(status, page);
+    let csrf_cookie = Cookie::build(
+        csrf::cookie_name(csrf::COOKIE, state.settings.https()),
+        pair.cookie,
+    )
+    .path("/")
+    .http_only(true)
+    .secure(state.settings.https())
+    .same_site(SameSite::Strict)
+    .max_age(actix_web::cookie::time::Duration::seconds(
+        csrf::TTL_SECONDS,
+    ))
+    .finish();
+    let _ = response.add_cookie(&csrf_cookie);
+    if remember_lang {
+        let lang_cookie = Cookie::build(LANG_COOKIE, lang.code())
+            .path("/")
+            .secure(state.settings.https())
+            .same_site(SameSite::Lax)
+            .max_age(actix_web::cookie::time::Duration::days(365))
+            .finish();
+        let _ = response.add_cookie(&lang_cookie);
+    }
+    Ok(response)
+}
+
+pub async fn get(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    token: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    let (lang, remember_lang) = language(&req);
+    let token = token.into_inner();
+    let survey = match open_or_page(&state, &token, lang, StatusCode::OK).await? {
+        Gate::Open(survey) => survey,
+        Gate::Closed(page) => return Ok(page),
+    };
+    if let SignIn::Needed(page) =
+        sign_in_of(&state, &req, &survey, &token, lang, StatusCode::OK).await?
+    {
+        return Ok(page);
+    }
+    form_response(
+        &state,
+        StatusCode::OK,
+        lang,
+        remember_lang,
+        &survey,
+        &FormInput::default(),
+        &BTreeMap::new(),
+    )
+}
+
+pub async fn post(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    token: web::Path<String>,
+    form: web::Form<Vec<(String, String)>>,
+) -> Result<HttpResponse, AppError> {
+    let fields = form.into_inner();
+    let field = |name: &str| {
+        fields
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+    };
+    let lang = field("lang")
+        .and_then(Lang::parse)
+        .unwrap_or_else(|| language(&req).0);
+    let t = lang.t();
+
+    let csrf_cookie = csrf::cookie_name(csrf::COOKIE, state.settings.https());
+    let csrf_ok = match (field("csrf"), req.cookie(&csrf_cookie)) {
+        (Some(token), Some(cookie)) => state.csrf.verify(token, cookie.value()),
+        _ => false,
+    };
+    if !csrf_ok {
+        return Ok(message(
+            StatusCode::FORBIDDEN,
+            lang,
+            t.form_expired_title,
+            t.form_expired_body,
+        ));
+    }
+
+    let token = token.into_inner();
+    let survey = match open_or_page(&state, &token, lang, StatusCode::CONFLICT).await? {
+        Gate::Open(survey) => survey,
+        Gate::Closed(page) => return Ok(page),
+    };
+    let handle =
+        match sign_in_of(&state, &req, &survey, &token, lang, StatusCode::FORBIDDEN).await? {
+            SignIn::NotNeeded => None,
+            SignIn::Done(handle) => Some(handle),
+            SignIn::Needed(page) => return Ok(page),
+        };
+    let (input, checked) = answers::check(&survey.questionnaire, &fields);
+    let valid = match checked {
+        Ok(valid) => valid,
+        Err(problems) => {
+            return form_response(
+                &state,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                lang,
+                false,
+                &survey,
+                &input,
+                &problems,
+            )
+        }
+    };
+    let secret = state.settings.secret.clone();
+    let daily_limit = state.settings.eid_daily_limit;
+    // The survey comes back with the outcome: the sign-in page may need it again.
+    let store = move |conn: &mut crate::db::DbConnection| {
+        let proof = handle.as_deref().map(|handle| SignInProof {
+            handle,
+            daily_limit,
+        });
+        surveys::submit(conn, &secret, &survey, &valid, proof.as_ref())
+            .map(|outcome| (outcome, survey))
+    };
+    let (outcome, survey) = match &state.group_commit {
+        Some(group) => db_call::grouped(group, store).await?,
+        None => db_call::blocking(&state.pool, store).await?,
+    };
+    Ok(match outcome {
+        SubmitOutcome::Stored => {
+            // The releaser looks at once whether a batch is now complete.
+            state.release_wake.notify_one();
+            message(StatusCode::OK, lang, t.thanks_title, t.thanks_body)
+        }
+        SubmitOutcome::AlreadyAnswered => message(
+            StatusCode::CONFLICT,
+            lang,
+            t.answered_title,
+            t.answered_body,
+        ),
+        SubmitOutcome::SignInNeeded => {
+            sign_in_response(StatusCode::FORBIDDEN, lang, &survey, &token)
+        }
+        SubmitOutcome::DailyLimitReached => message(
+            StatusCode::TOO_MANY_REQUESTS,
+            lang,
+            t.eid_limit_title,
+            t.eid_limit_body,
+        ),
+    })
+}

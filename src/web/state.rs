@@ -1,0 +1,32 @@
+//! What every handler may need, built once by `startup` and shared across workers. Handlers
+//! reach it through `web::Data<AppState>`; nothing here depends on a handler.
+
+use std::sync::Arc;
+
+use crate::config::Settings;
+use crate::db::DbPool;
+use crate::web::csrf::CsrfGuard;
+
+/// What every handler may need, shared across workers.
+#[derive(Clone)]
+pub struct AppState {
+    pub pool: DbPool,
+    pub settings: Settings,
+    pub csrf: Arc<CsrfGuard>,
+    pub scores: Arc<crate::services::reports::snapshot::ScoreCache>,
+    /// The national e-ID provider, when configured (agencies with the `verified` policy).
+    pub eid: Option<Arc<crate::services::eid::Provider>>,
+    pub questionnaires: Arc<crate::services::surveys::Questionnaires>,
+    /// Queues writers on SQLite (see `db::write_gate`).
+    pub write_gate: Arc<crate::db::write_gate::WriteGate>,
+    /// SQLite only: connections for the survey page's read, which runs on the request's own
+    /// worker. A WAL reader never waits for a writer and the read takes microseconds, less than
+    /// handing it to a blocking thread and back; its own pool, because writers queued on the
+    /// write gate hold connections of the main one.
+    pub inline_reads: Option<DbPool>,
+    /// SQLite only: survey submissions are committed in groups, one disk flush for all the
+    /// submissions that arrived meanwhile (see `db::group_commit`).
+    pub group_commit: Option<crate::db::group_commit::GroupCommit>,
+    /// Wakes the releaser of held responses (`privacy::run`) after a response is stored.
+    pub release_wake: Arc<tokio::sync::Notify>,
+}

@@ -1,0 +1,91 @@
+//! The way into a survey, for the survey's own pages and the e-ID sign-in: the open survey
+//! behind a link (or the page to show instead), and whether this browser has signed in as the
+//! applicant of a `verified` survey.
+
+use actix_web::http::StatusCode;
+use actix_web::{web, HttpRequest, HttpResponse};
+
+use super::csrf::cookie_name;
+use super::db_call;
+use super::error::AppError;
+use super::page::message;
+use super::state::AppState;
+use crate::domain::language::Lang;
+use crate::services::eid::sign_in::{self, COOKIE};
+use crate::services::surveys::{self, OpenSurvey, TokenState};
+
+/// What is behind a survey link.
+pub enum Gate {
+    Open(Box<OpenSurvey>),
+    /// The page to show instead: unknown, expired or already answered.
+    Closed(HttpResponse),
+}
+
+/// The open survey behind a token, or the page to show instead (`answered_status` is 200 for a
+/// visit, 409 for a second submission).
+pub async fn open_or_page(
+    state: &web::Data<AppState>,
+    token: &str,
+    lang: Lang,
+    answered_status: StatusCode,
+) -> Result<Gate, AppError> {
+    let secret = state.settings.secret.clone();
+    let questionnaires = state.questionnaires.clone();
+    let token = token.to_owned();
+    let open = move |conn: &mut crate::db::DbConnection| {
+        surveys::open(conn, &secret, &questionnaires, &token)
+    };
+    let found = match &state.inline_reads {
+        Some(reads) => db_call::run(reads, open)?,
+        None => db_call::blocking(&state.pool, open).await?,
+    };
+    let t = lang.t();
+    Ok(match found {
+        TokenState::Open(survey) => Gate::Open(survey),
+        TokenState::Unknown => Gate::Closed(message(
+            StatusCode::NOT_FOUND,
+            lang,
+            t.unknown_title,
+            t.unknown_body,
+        )),
+        TokenState::Expired => Gate::Closed(message(
+            StatusCode::GONE,
+            lang,
+            t.expired_title,
+            t.expired_body,
+        )),
+        TokenState::Answered => Gate::Closed(message(
+            answered_status,
+            lang,
+            t.answered_title,
+            t.answered_body,
+        )),
+    })
+}
+
+/// The browser's e-ID sign-in handle, if it has signed in as the applicant of this invitation.
+pub async fn signed_in_handle(
+    state: &web::Data<AppState>,
+    req: &HttpRequest,
+    invitation_id: i32,
+) -> Result<Option<String>, AppError> {
+    if state.eid.is_none() {
+        tracing::error!(
+            "an agency's surveys need an e-ID sign-in, but HAILONG_EID_ISSUER is not set"
+        );
+        return Err(AppError::Unavailable);
+    }
+    let Some(handle) = req
+        .cookie(&cookie_name(COOKIE, state.settings.https()))
+        .map(|c| c.value().to_owned())
+    else {
+        return Ok(None);
+    };
+    let secret = state.settings.secret.clone();
+    let checked = handle.clone();
+    let verified = db_call::blocking(&state.pool, move |conn| {
+        sign_in::is_verified(conn, &secret, &checked, invitation_id)
+    })
+    .await?;
+    Ok(verified.then_some(handle))
+}
