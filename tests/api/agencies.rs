@@ -416,3 +416,61 @@ async fn an_admin_corrects_an_agency_s_names_and_the_survey_shows_them_at_once()
         .unwrap()
         .contains("Ủy ban nhân dân xã Óc Eo (mới)"));
 }
+
+#[tokio::test]
+async fn the_tree_s_rules_hold_on_the_web_and_an_agency_added_today_closes_from_tomorrow() {
+    let app = spawn_app().await;
+    app.seed();
+    app.add_user("admin@angiang.test", Role::Admin, None);
+    app.login("admin@angiang.test", PASSWORD).await;
+    let add =
+        |code: &'static str, level: &'static str, kind: &'static str, parent: &'static str| {
+            let app = &app;
+            async move {
+                post_from(
+                    app,
+                    "/admin/agencies",
+                    "/admin/agencies",
+                    &[
+                        ("code", code),
+                        ("name_vi", "Đơn vị mới"),
+                        ("name_en", "New unit"),
+                        ("level", level),
+                        ("kind", kind),
+                        ("parent", parent),
+                    ],
+                )
+                .await
+            }
+        };
+
+    let under_commune = add("AG-X-CON", "commune", "commune", "AG-X-OCEO").await;
+    assert_eq!(under_commune.status(), 422);
+    assert!(under_commune.text().await.unwrap().contains(
+        "id=\"add-parent-error\" role=\"alert\">Đơn vị cấp xã không thể trực thuộc đơn vị cấp xã."
+    ));
+    let ward_department = add("AG-S-PHUONG", "department", "ward", "AG").await;
+    assert_eq!(ward_department.status(), 422);
+    assert!(ward_department
+        .text()
+        .await
+        .unwrap()
+        .contains("Loại “phường” không thuộc sở, ban, ngành."));
+    assert!(agencies::find_by_code(&mut app.conn(), "AG-X-CON")
+        .unwrap()
+        .is_none());
+
+    assert_eq!(
+        add("AG-X-HOMNAY", "commune", "commune", "AG")
+            .await
+            .status(),
+        303
+    );
+    let today = hailong::domain::period::today();
+    let refused = close(&app, "AG-X-HOMNAY", &today.to_string(), "AG-X-OCEO").await;
+    assert_eq!(refused.status(), 422);
+    let tomorrow = today.succ_opt().unwrap();
+    assert!(refused.text().await.unwrap().contains(&format!(
+        "AG-X-HOMNAY bắt đầu hoạt động ngày {today}, nên việc đóng có hiệu lực sớm nhất từ ngày {tomorrow}."
+    )));
+}

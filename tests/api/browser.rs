@@ -194,3 +194,103 @@ async fn a_verified_survey_round_trips_through_the_provider_in_a_real_browser() 
     assert_eq!(crate::helpers::stored_count(&mut v.app.conn()), 1);
     v.stop().await;
 }
+
+#[tokio::test]
+async fn an_administrator_walks_every_admin_flow_in_vietnamese_without_an_english_message() {
+    if !browser_available() {
+        eprintln!("SKIPPED: no chromium or tests/browser/node_modules");
+        return;
+    }
+    let app = spawn_app().await;
+    app.seed();
+    app.add_user(
+        "admin@angiang.test",
+        hailong::domain::agency::Role::Admin,
+        None,
+    );
+    let shots = std::env::var("HAILONG_SCREENSHOTS")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|_| std::env::temp_dir());
+    std::fs::create_dir_all(&shots).unwrap();
+    let address = app.address.clone();
+    let output = tokio::task::spawn_blocking(move || {
+        Command::new("node")
+            .args([
+                "tests/browser/admin.mjs",
+                &address,
+                "admin@angiang.test",
+                crate::helpers::PASSWORD,
+            ])
+            .arg(shots)
+            .output()
+            .unwrap()
+    })
+    .await
+    .unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let result: Value = serde_json::from_str(stdout.trim())
+        .unwrap_or_else(|_| panic!("{stdout}\n{}", String::from_utf8_lossy(&output.stderr)));
+    assert!(result["error"].is_null(), "{}", result["error"]);
+    let steps = result["steps"].as_array().unwrap();
+    let step = |name: &str| {
+        steps
+            .iter()
+            .find(|s| s["name"] == name)
+            .unwrap_or_else(|| panic!("no step {name}"))
+    };
+    for s in steps {
+        assert_eq!(s["lang"], "vi", "{}", s["name"]);
+        assert_eq!(
+            s["english"],
+            serde_json::json!([]),
+            "{}: English on a Vietnamese page",
+            s["name"]
+        );
+        assert_eq!(s["axe"], serde_json::json!([]), "{}", s["name"]);
+    }
+    let refused = |name: &str, status: u64, words: &str| {
+        let s = step(name);
+        assert_eq!(s["status"], status, "{name}");
+        let errors = s["field_errors"].to_string();
+        assert!(errors.contains(words), "{name}: {errors}");
+    };
+    refused("users-refused", 422, "Mật khẩu cần ít nhất 12 ký tự");
+    refused("keys-refused", 422, "Tên cần từ 1 đến 100 ký tự");
+    refused(
+        "questionnaires-refused",
+        422,
+        "Tổng trọng số các nhóm tiêu chí là 1,3",
+    );
+    refused("agencies-refused", 422, "không thể trực thuộc");
+    assert_eq!(result["kept_email"], "xa.moi@angiang.test");
+    assert_eq!(result["kept_definition"], true);
+    for (name, notice) in [
+        ("users-added", "Đã thêm tài khoản xa.moi@angiang.test"),
+        ("users-disabled", "Đã khóa tài khoản"),
+        (
+            "keys-revoked",
+            "Đã thu hồi khóa của Hệ thống một cửa điện tử",
+        ),
+        ("agencies-added", "Đã thêm cơ quan AG-X-THUNGHIEM"),
+        ("agencies-closed", "Đã đóng AG-X-OCEO từ ngày 2026-04-01."),
+    ] {
+        let s = step(name);
+        assert_eq!(s["status"], 200, "{name}: the list after the redirect");
+        assert!(
+            s["notice"].to_string().contains(notice),
+            "{name}: {}",
+            s["notice"]
+        );
+    }
+    for name in [
+        "users-disable-asked",
+        "keys-revoke-asked",
+        "agencies-close-asked",
+    ] {
+        assert!(
+            step(name)["url"].as_str().unwrap().starts_with("/admin/"),
+            "{name}"
+        );
+    }
+    assert_eq!(step("keys-created")["status"], 201);
+}

@@ -448,6 +448,23 @@ async fn an_admin_manages_api_keys_questionnaires_and_agencies_in_the_web_interf
     )
     .await;
     assert_eq!(bad.status(), 422);
+    // The shipped file pasted as it is (a browser sends CRLF line endings): nothing changes.
+    let pasted = hailong::services::questionnaires::DEFAULT_QUESTIONNAIRE.replace('\n', "\r\n");
+    let same = post_from(
+        &app,
+        "/admin/questionnaires",
+        "/admin/questionnaires",
+        &[("definition", &pasted)],
+    )
+    .await;
+    assert_eq!(same.status(), 303);
+    assert!(app
+        .get("/admin/questionnaires")
+        .await
+        .text()
+        .await
+        .unwrap()
+        .contains("Phiên bản 2026.1 đã được công bố với đúng nội dung này; không có gì thay đổi."));
     let mut q: serde_json::Value =
         serde_json::from_str(hailong::services::questionnaires::DEFAULT_QUESTIONNAIRE).unwrap();
     q["version"] = "2027.1".into();
