@@ -34,11 +34,18 @@ async fn run() -> std::process::ExitCode {
         responses,
         replicates,
         measure,
+        write_csv,
+        dossiers_per_response,
     }) = &cli.command
     {
-        let outcome = match measure {
-            Some(dir) => cli::bench_measure(dir, *replicates),
-            None => cli::bench_analysis(responses, *replicates),
+        let outcome = match (measure, write_csv) {
+            (Some(dir), _) => cli::bench_measure(dir, *replicates),
+            (None, Some(dir)) => cli::bench_write_csv(
+                dir,
+                responses.first().copied().unwrap_or(200_000),
+                *dossiers_per_response,
+            ),
+            (None, None) => cli::bench_analysis(responses, *replicates),
         };
         return match outcome {
             Ok(()) => std::process::ExitCode::SUCCESS,

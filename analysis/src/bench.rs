@@ -19,7 +19,7 @@ pub const QUARTERS: [&str; 8] = [
 const COMMUNES: usize = 120;
 const DEPARTMENTS: usize = 14;
 /// Dossiers per response: a response rate of 40 %.
-const DOSSIERS_PER_RESPONSE: f64 = 2.5;
+pub const DOSSIERS_PER_RESPONSE: f64 = 2.5;
 
 pub struct Generated {
     pub responses: usize,
@@ -47,6 +47,41 @@ pub fn generate(
     dir: &Path,
     questionnaire: &Questionnaire,
     responses: usize,
+    seed: u64,
+) -> Result<Generated> {
+    generate_with(dir, questionnaire, responses, DOSSIERS_PER_RESPONSE, seed)
+}
+
+/// As [`generate`], then the four tables rewritten as CSV (the Parquet files removed).
+pub fn generate_csv(
+    dir: &Path,
+    questionnaire: &Questionnaire,
+    responses: usize,
+    dossiers_per_response: f64,
+    seed: u64,
+) -> Result<Generated> {
+    let generated = generate_with(dir, questionnaire, responses, dossiers_per_response, seed)?;
+    for name in ["agencies", "dossiers", "responses", "answers"] {
+        let parquet = dir.join(format!("{name}.parquet"));
+        let mut frame = LazyFrame::scan_parquet(
+            PlRefPath::new(parquet.to_string_lossy().as_ref()),
+            ScanArgsParquet::default(),
+        )?
+        .collect()?;
+        let file = std::fs::File::create(dir.join(format!("{name}.csv")))
+            .map_err(|e| crate::error::AnalysisError::file(name, e.to_string()))?;
+        CsvWriter::new(file).finish(&mut frame)?;
+        std::fs::remove_file(&parquet)
+            .map_err(|e| crate::error::AnalysisError::file(name, e.to_string()))?;
+    }
+    Ok(generated)
+}
+
+fn generate_with(
+    dir: &Path,
+    questionnaire: &Questionnaire,
+    responses: usize,
+    dossiers_per_response: f64,
     seed: u64,
 ) -> Result<Generated> {
     let mut rng = StdRng::seed_from_u64(seed);
@@ -155,7 +190,7 @@ pub fn generate(
     drop((a_response, a_item));
 
     // Dossiers: the responses' agencies, cells and quarters, with more of them than responses.
-    let dossiers = (responses as f64 * DOSSIERS_PER_RESPONSE) as usize;
+    let dossiers = (responses as f64 * dossiers_per_response) as usize;
     let mut d_agency = Vec::with_capacity(dossiers);
     let (mut d_channel, mut d_kind) = (Vec::with_capacity(dossiers), Vec::with_capacity(dossiers));
     let (mut received, mut due, mut completed, mut invited) =

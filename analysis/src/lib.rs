@@ -7,6 +7,7 @@ pub mod compare;
 pub mod error;
 pub mod estimate;
 pub mod input;
+pub mod instant;
 pub mod options;
 pub mod period;
 pub mod questionnaire;

@@ -71,6 +71,14 @@ pub enum Command {
         /// parent process generates the data, so that peak memory is the analysis's own).
         #[arg(long, hide = true)]
         measure: Option<std::path::PathBuf>,
+        /// Only write the synthetic data (of the first size) as the four CSV files of
+        /// METHODOLOGY §1 and the questionnaire into this folder, for `hailong analyze` and
+        /// other implementations (scripts/bench/analysis-vs-pandas).
+        #[arg(long)]
+        write_csv: Option<std::path::PathBuf>,
+        /// Dossiers generated per response.
+        #[arg(long, default_value_t = hailong_analysis::bench::DOSSIERS_PER_RESPONSE)]
+        dossiers_per_response: f64,
     },
     /// Manage questionnaire versions.
     Questionnaire {
@@ -239,8 +247,17 @@ pub struct AnalyzeArgs {
 /// `hailong analyze`: needs no database and no settings. Any input error names file, line and
 /// field, and nothing is written.
 pub fn analyze(args: &AnalyzeArgs) -> Result<String, hailong_analysis::error::AnalysisError> {
+    // HAILONG_TIMINGS=1 prints how long each stage took (for benchmarks), on standard error.
+    let timings = std::env::var("HAILONG_TIMINGS").is_ok_and(|v| v == "1");
+    let started = std::time::Instant::now();
+    let stage = |what: &str| {
+        if timings {
+            eprintln!("{what}: {:.3} s", started.elapsed().as_secs_f64());
+        }
+    };
     let questionnaire = hailong_analysis::read_questionnaire(&args.questionnaire)?;
     let inputs = hailong_analysis::read_inputs(&args.data, questionnaire)?;
+    stage("read and checked");
     let options = hailong_analysis::Options {
         period: args.period,
         periods: args.periods,
@@ -250,7 +267,9 @@ pub fn analyze(args: &AnalyzeArgs) -> Result<String, hailong_analysis::error::An
         seed: args.seed,
     };
     let report = hailong_analysis::analyze(&inputs, &options)?;
+    stage("analysed");
     report.write_csv(&args.out)?;
+    stage("written");
     Ok(format!(
         "{} score rows, {} trend rows, {} benchmark rows written to {}",
         report.scores.len(),
@@ -385,16 +404,9 @@ pub async fn run(command: Command, settings: Settings) -> anyhow::Result<()> {
                 tokio::task::spawn_blocking(move || analyze(&args)).await??
             );
         }
-        Command::BenchAnalysis {
-            responses,
-            replicates,
-            measure: None,
-        } => bench_analysis(&responses, replicates)?,
-        Command::BenchAnalysis {
-            replicates,
-            measure: Some(dir),
-            ..
-        } => bench_measure(&dir, replicates)?,
+        Command::BenchAnalysis { .. } => {
+            anyhow::bail!("bench-analysis runs without settings (see main)")
+        }
         Command::Privacy {
             action: PrivacyAction::Audit { k },
         } => {
@@ -538,6 +550,36 @@ fn open(settings: &Settings) -> anyhow::Result<db::PooledConnection> {
     crate::services::privacy::migrate(&mut conn, &settings.secret, settings.anonymity_k)?;
     crate::services::questionnaires::ensure_default(&mut conn)?;
     Ok(conn)
+}
+
+/// `hailong bench-analysis --write-csv DIR`: the synthetic data as CSV, and the questionnaire.
+pub fn bench_write_csv(
+    dir: &std::path::Path,
+    responses: usize,
+    dossiers_per_response: f64,
+) -> anyhow::Result<()> {
+    let questionnaire =
+        Questionnaire::from_json(crate::services::questionnaires::DEFAULT_QUESTIONNAIRE)?;
+    std::fs::create_dir_all(dir)?;
+    let generated = hailong_analysis::bench::generate_csv(
+        dir,
+        &questionnaire,
+        responses,
+        dossiers_per_response,
+        7,
+    )?;
+    std::fs::write(
+        dir.join("questionnaire.json"),
+        crate::services::questionnaires::DEFAULT_QUESTIONNAIRE,
+    )?;
+    println!(
+        "{}: {} responses, {} answers, {} dossiers (CSV)",
+        dir.display(),
+        generated.responses,
+        generated.answers,
+        generated.dossiers
+    );
+    Ok(())
 }
 
 /// `hailong bench-analysis`: needs no settings or database.
