@@ -3,12 +3,14 @@
 //! replicates in which the score is present.
 //!
 //! How it is made fast without changing a draw's distribution:
-//! - every response is precomputed once as a dense row of its per-item sums (answered,
-//!   favourable, indicator score), responses of one cell side by side, so a replicate is a sum
-//!   of rows drawn at random: no per-answer lookups;
+//! - every response is precomputed once as a dense row, one packed integer per item holding
+//!   three small counts (answered 0/1, favourable 0/1, value 0-5), responses of one cell side
+//!   by side, so a replicate is a sum of rows drawn at random: no per-answer lookups, and one
+//!   integer addition per item and draw carries all three sums (the fields are emptied into
+//!   wide totals before they could overflow);
 //! - all the responses of a cell share one weight (§3: w = N_c / n_c), so a cell's draws are
-//!   summed unweighted and multiplied by the weight once. The row values (0, 1 and multiples of
-//!   0.25 up to 10) and their sums stay exact in `f32`;
+//!   summed unweighted and multiplied by the weight once. The indicator score is linear in the
+//!   value for every item kind (§4), so its sum follows exactly from the counts;
 //! - the `ALL` group's cells are its agencies' cells (§9), drawn independently: one replicate of
 //!   `ALL` is the sum of the same replicate of every agency group of the period, so nothing is
 //!   drawn twice.
@@ -16,14 +18,14 @@
 //! Agency groups run in parallel, each with its own seeded generator: a run is reproducible
 //! whatever the scheduling.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use rayon::prelude::*;
 
 use crate::estimate::{Estimates, GroupKey, ALL};
-use crate::input::Inputs;
+use crate::input::{Inputs, CELLS};
 use crate::period::Period;
 use crate::questionnaire::{Direction, ItemKind};
 use crate::stats::quantile_sorted;
@@ -43,13 +45,60 @@ struct Layout {
     /// item → dimension
     item_dim: Vec<usize>,
     dims: usize,
-    /// Floats per response row: answered, favourable and score per item, padded to 8.
+    /// Each item's kind: how its score follows from the counts.
+    kinds: Vec<Score>,
+    /// Lanes per response row: one per item, padded to 8.
     stride: usize,
 }
 
-/// Every response of a bootstrapped group as a dense row, cells side by side.
+/// Every response of a bootstrapped group as a dense row of packed lanes, cells side by side.
 struct Rows {
-    values: Vec<f32>,
+    lanes: Vec<u32>,
+}
+
+/// A lane's fields: answered in bits 0-9, favourable in 10-19, value in 20-31. Draws summed
+/// into a lane before its fields are emptied: the value field holds 4095 ≥ 5 · 819.
+const FAVOURABLE_SHIFT: u32 = 10;
+const VALUE_SHIFT: u32 = 20;
+const FIELD_MASK: u32 = (1 << FAVOURABLE_SHIFT) - 1;
+const DRAWS_PER_FLUSH: usize = 819;
+
+/// How an item's indicator score (§4) follows from a value v: likert 1 + 9 (v − 1) / 4, yes/no
+/// 1 + 9 v, or 10 − 9 v when "yes" is the unfavourable answer.
+#[derive(Clone, Copy)]
+enum Score {
+    Likert,
+    YesPositive,
+    YesNegative,
+}
+
+impl Score {
+    fn of(kind: ItemKind, direction: Option<Direction>) -> Self {
+        match (kind, direction) {
+            (ItemKind::Likert5, _) => Self::Likert,
+            (ItemKind::YesNo, Some(Direction::Negative)) => Self::YesNegative,
+            (ItemKind::YesNo, _) => Self::YesPositive,
+        }
+    }
+
+    /// Favourable (0/1) for one value.
+    fn favourable(self, value: i32) -> u32 {
+        u32::from(match self {
+            Self::Likert => value >= 4,
+            Self::YesPositive => value == 1,
+            Self::YesNegative => value == 0,
+        })
+    }
+
+    /// The sum of the scores of `answered` answers whose values sum to `values`: exact, as
+    /// every term is a multiple of a quarter.
+    fn score_sum(self, answered: f64, values: f64) -> f64 {
+        match self {
+            Self::Likert => answered + 9.0 * (values - answered) / 4.0,
+            Self::YesPositive => answered + 9.0 * values,
+            Self::YesNegative => 10.0 * answered - 9.0 * values,
+        }
+    }
 }
 
 /// One agency group of a period: its cells as (first row, rows, weight).
@@ -75,74 +124,74 @@ fn group_seed(seed: u64, key: GroupKey) -> u64 {
         ^ u64::from(key.1).wrapping_mul(0xC2B2_AE3D_27D4_EB4F)
 }
 
-/// A response's contribution to one item: favourable (0/1) and indicator score (§4).
-fn contribution(kind: ItemKind, direction: Option<Direction>, value: i32) -> (f32, f32) {
-    let v = value as f32;
-    match (kind, direction) {
-        (ItemKind::Likert5, _) => (f32::from(u8::from(value >= 4)), 1.0 + 9.0 * (v - 1.0) / 4.0),
-        (ItemKind::YesNo, Some(Direction::Negative)) => (1.0 - v, 10.0 - 9.0 * v),
-        (ItemKind::YesNo, _) => (v, 1.0 + 9.0 * v),
-    }
-}
-
 /// The agency groups of each period that have weighted responses, with their cells laid out
-/// in `Rows`.
-fn layout_groups(
-    inputs: &Inputs,
-    estimates: &Estimates,
-    layout: &Layout,
-) -> (Rows, BTreeMap<Period, Vec<Group>>) {
+/// in `Rows`: groups by (period, agency), cells in cell order, responses in file order.
+fn layout_groups(inputs: &Inputs, estimates: &Estimates, layout: &Layout) -> (Rows, Vec<Group>) {
     let r = &inputs.responses;
-    // Responses of each (period, agency, cell), in response order.
-    let mut members: BTreeMap<(Period, u32, u8), Vec<u32>> = BTreeMap::new();
-    for (i, period) in estimates.period.iter().enumerate() {
-        let Some(period) = period else { continue };
+    let agencies = inputs.agencies.codes.len();
+    let mut periods: Vec<Period> = estimates.period.iter().flatten().copied().collect();
+    periods.sort();
+    periods.dedup();
+    // Each weighted response's cell as one number, (period, agency, cell) in order; then a
+    // counting sort gives every response its row.
+    let cell_of = |i: usize| -> Option<usize> {
+        let period = estimates.period[i]?;
         if estimates.weight[i].is_nan() {
-            continue;
+            return None;
         }
-        members
-            .entry((*period, r.agency[i], r.cell[i]))
-            .or_default()
-            .push(i as u32);
+        let p = periods.binary_search(&period).ok()?;
+        Some((p * agencies + r.agency[i] as usize) * CELLS + usize::from(r.cell[i]))
+    };
+    let cells_total = periods.len() * agencies * CELLS;
+    let response_cell: Vec<Option<usize>> = (0..r.agency.len()).map(cell_of).collect();
+    let mut starts = vec![0usize; cells_total + 1];
+    for cell in response_cell.iter().flatten() {
+        starts[cell + 1] += 1;
     }
-    let total: usize = members.values().map(Vec::len).sum();
+    for c in 0..cells_total {
+        starts[c + 1] += starts[c];
+    }
+    let total = starts[cells_total];
+    let mut next = starts.clone();
     let mut row_of = vec![u32::MAX; r.agency.len()];
-    let mut groups: BTreeMap<Period, Vec<Group>> = BTreeMap::new();
-    let mut next = 0usize;
-    for ((period, agency, _), responses) in &members {
-        let list = groups.entry(*period).or_default();
-        if list.last().is_none_or(|g| g.key != (*period, *agency)) {
-            list.push(Group {
-                key: (*period, *agency),
-                cells: Vec::new(),
-            });
-        }
-        let weight = estimates.weight[responses[0] as usize];
-        if let Some(group) = list.last_mut() {
-            group.cells.push((next, responses.len(), weight));
-        }
-        for &response in responses {
-            row_of[response as usize] = next as u32;
-            next += 1;
+    let mut weight_of_cell = vec![0.0; cells_total];
+    for (i, cell) in response_cell.iter().enumerate() {
+        if let Some(cell) = *cell {
+            row_of[i] = next[cell] as u32;
+            next[cell] += 1;
+            weight_of_cell[cell] = estimates.weight[i];
         }
     }
-    let mut values = vec![0f32; total * layout.stride];
+    let mut groups = Vec::new();
+    for (p, period) in periods.iter().enumerate() {
+        for agency in 0..agencies {
+            let first_cell = (p * agencies + agency) * CELLS;
+            let cells: Vec<(usize, usize, f64)> = (first_cell..first_cell + CELLS)
+                .filter(|c| starts[c + 1] > starts[*c])
+                .map(|c| (starts[c], starts[c + 1] - starts[c], weight_of_cell[c]))
+                .collect();
+            if !cells.is_empty() {
+                groups.push(Group {
+                    key: (*period, agency as u32),
+                    cells,
+                });
+            }
+        }
+    }
+    let mut lanes = vec![0u32; total * layout.stride];
     let a = &inputs.answers;
-    let q = &inputs.questionnaire;
     for k in 0..a.response.len() {
         let row = row_of[a.response[k] as usize];
         if row == u32::MAX {
             continue;
         }
         let item = a.item[k] as usize;
-        let spec = &q.items[item];
-        let (fav, x) = contribution(spec.kind, spec.direction, a.value[k]);
-        let base = row as usize * layout.stride;
-        values[base + item] = 1.0;
-        values[base + layout.items + item] = fav;
-        values[base + 2 * layout.items + item] = x;
+        let value = a.value[k];
+        lanes[row as usize * layout.stride + item] = 1
+            | layout.kinds[item].favourable(value) << FAVOURABLE_SHIFT
+            | (value as u32) << VALUE_SHIFT;
     }
-    (Rows { values }, groups)
+    (Rows { lanes }, groups)
 }
 
 /// `replicates` replicates of one agency group: per replicate, the weighted sums per item
@@ -154,22 +203,43 @@ fn replicate_sums(
     replicates: u32,
     seed: u64,
 ) -> Vec<f64> {
-    let (stride, width) = (layout.stride, 3 * layout.items);
+    let (stride, items) = (layout.stride, layout.items);
     let mut rng = StdRng::seed_from_u64(group_seed(seed, group.key));
-    let mut out = vec![0.0f64; replicates as usize * width];
-    let mut cell_sum = vec![0f32; stride];
-    for replicate in out.chunks_exact_mut(width) {
+    let mut out = vec![0.0f64; replicates as usize * 3 * items];
+    let mut lanes = vec![0u32; stride];
+    // Per item: answered, favourable, values, summed over a cell's draws.
+    let mut counts = vec![[0u64; 3]; items];
+    let flush = |lanes: &mut [u32], counts: &mut [[u64; 3]]| {
+        for (count, lane) in counts.iter_mut().zip(lanes.iter()) {
+            count[0] += u64::from(lane & FIELD_MASK);
+            count[1] += u64::from(lane >> FAVOURABLE_SHIFT & FIELD_MASK);
+            count[2] += u64::from(lane >> VALUE_SHIFT);
+        }
+        lanes.fill(0);
+    };
+    for replicate in out.chunks_exact_mut(3 * items) {
         for &(first, size, weight) in &group.cells {
-            cell_sum.fill(0.0);
+            counts.fill([0; 3]);
+            let mut pending = 0;
             for _ in 0..size {
                 let row = first + rng.random_range(0..size);
-                let values = &rows.values[row * stride..(row + 1) * stride];
-                for (sum, value) in cell_sum.iter_mut().zip(values) {
-                    *sum += *value;
+                for (sum, lane) in lanes.iter_mut().zip(&rows.lanes[row * stride..][..stride]) {
+                    *sum += lane;
+                }
+                pending += 1;
+                if pending == DRAWS_PER_FLUSH {
+                    flush(&mut lanes, &mut counts);
+                    pending = 0;
                 }
             }
-            for (total, sum) in replicate.iter_mut().zip(&cell_sum) {
-                *total += weight * f64::from(*sum);
+            flush(&mut lanes, &mut counts);
+            let (answered, rest) = replicate.split_at_mut(items);
+            let (favourable, score) = rest.split_at_mut(items);
+            for (i, [n, fav, values]) in counts.iter().enumerate() {
+                let n = *n as f64;
+                answered[i] += weight * n;
+                favourable[i] += weight * *fav as f64;
+                score[i] += weight * layout.kinds[i].score_sum(n, *values as f64);
             }
         }
     }
@@ -252,33 +322,44 @@ pub fn bootstrap(
             .map(|i| dim_index[i.dimension.as_str()])
             .collect(),
         dims: q.dimensions.len(),
-        stride: (3 * items).div_ceil(8) * 8,
+        kinds: q
+            .items
+            .iter()
+            .map(|i| Score::of(i.kind, i.direction))
+            .collect(),
+        stride: items.div_ceil(8) * 8,
     };
     let wanted: std::collections::HashSet<GroupKey> = groups.iter().copied().collect();
-    let (rows, by_period) = layout_groups(inputs, estimates, &layout);
-    let mut out = HashMap::new();
-    for (period, agency_groups) in by_period {
-        let want_all = wanted.contains(&(period, ALL));
-        // An agency group is drawn when its own interval is wanted, or for the period's ALL.
-        let drawn: Vec<(GroupKey, Vec<f64>)> = agency_groups
-            .par_iter()
-            .filter(|g| want_all || wanted.contains(&g.key))
-            .map(|g| (g.key, replicate_sums(g, &rows, &layout, replicates, seed)))
-            .collect();
-        let mut all = vec![0.0f64; replicates as usize * 3 * items];
-        for (key, sums) in &drawn {
-            if wanted.contains(key) {
-                out.insert(*key, intervals(sums, &layout, replicates));
-            }
-            if want_all {
-                for (total, value) in all.iter_mut().zip(sums) {
+    let (rows, agency_groups) = layout_groups(inputs, estimates, &layout);
+    // An agency group is drawn when its own interval is wanted, or for its period's ALL; every
+    // group of every period at once, on every core.
+    let drawn: Vec<(GroupKey, Vec<f64>)> = agency_groups
+        .par_iter()
+        .filter(|g| wanted.contains(&g.key) || wanted.contains(&(g.key.0, ALL)))
+        .map(|g| (g.key, replicate_sums(g, &rows, &layout, replicates, seed)))
+        .collect();
+    drop(rows);
+    // One replicate of a period's ALL is the sum of that replicate of its agency groups,
+    // added in agency order.
+    let width = replicates as usize * 3 * items;
+    let all: Vec<(GroupKey, Vec<f64>)> = drawn
+        .chunk_by(|a, b| a.0 .0 == b.0 .0)
+        .filter(|period| wanted.contains(&(period[0].0 .0, ALL)))
+        .par_bridge()
+        .map(|period| {
+            let mut sums = vec![0.0f64; width];
+            for (_, group) in period {
+                for (total, value) in sums.iter_mut().zip(group) {
                     *total += value;
                 }
             }
-        }
-        if want_all {
-            out.insert((period, ALL), intervals(&all, &layout, replicates));
-        }
-    }
-    out
+            ((period[0].0 .0, ALL), sums)
+        })
+        .collect();
+    drawn
+        .par_iter()
+        .filter(|(key, _)| wanted.contains(key))
+        .chain(all.par_iter())
+        .map(|(key, sums)| (*key, intervals(sums, &layout, replicates)))
+        .collect()
 }

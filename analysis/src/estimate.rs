@@ -11,7 +11,7 @@ use rayon::prelude::*;
 
 use crate::error::Result;
 use crate::input::{Inputs, CELLS};
-use crate::period::{Period, PeriodKind, QuarterRange};
+use crate::period::{Period, PeriodKind, Quarter, QuarterRange};
 use crate::questionnaire::{Direction, ItemKind};
 
 /// The agency index that stands for the `ALL` group.
@@ -61,22 +61,6 @@ pub struct Estimates {
     pub period: Vec<Option<Period>>,
     /// The questionnaire versions used by each group's responses.
     pub versions: HashMap<GroupKey, Vec<u32>>,
-}
-
-fn period_keys<T>(
-    quarters: &[crate::period::Quarter],
-    kind: PeriodKind,
-    range: Option<QuarterRange>,
-    _: &[T],
-) -> Vec<Option<Period>> {
-    quarters
-        .iter()
-        .map(|q| {
-            range
-                .is_none_or(|r| r.contains(*q))
-                .then(|| Period::of_quarter(kind, *q))
-        })
-        .collect()
 }
 
 /// Each item's kind as a number for the pipelines: 0 likert5, 1 yes/no positive, 2 yes/no
@@ -160,6 +144,67 @@ fn favourable_and_score(kind: u32, value: i32) -> (f64, f64) {
     }
 }
 
+/// No period: a row outside the run's periods.
+const NO_PERIOD: u32 = u32::MAX;
+
+/// The run's periods (sorted) and, for every quarter from the earliest to the latest any row
+/// has, the position of its period among them (or [`NO_PERIOD`]): a row's period is then an
+/// array lookup.
+struct PeriodSlots {
+    periods: Vec<Period>,
+    first_key: i32,
+    slot: Vec<u32>,
+}
+
+impl PeriodSlots {
+    fn new(quarters: &[&[Quarter]], kind: PeriodKind, range: Option<QuarterRange>) -> Self {
+        let keys = quarters.iter().flat_map(|q| q.iter()).map(|q| q.key());
+        let (first_key, last_key) =
+            keys.fold((i32::MAX, i32::MIN), |(lo, hi), k| (lo.min(k), hi.max(k)));
+        if first_key > last_key {
+            return Self {
+                periods: Vec::new(),
+                first_key: 0,
+                slot: Vec::new(),
+            };
+        }
+        let span = (last_key - first_key + 1) as usize;
+        let mut present = vec![false; span];
+        for quarter in quarters.iter().flat_map(|q| q.iter()) {
+            present[(quarter.key() - first_key) as usize] = true;
+        }
+        let period_of = |key: i32| {
+            let quarter = Quarter::from_key(key);
+            range
+                .is_none_or(|r| r.contains(quarter))
+                .then(|| Period::of_quarter(kind, quarter))
+        };
+        let mut periods: Vec<Period> = (0..span)
+            .filter(|i| present[*i])
+            .filter_map(|i| period_of(first_key + i as i32))
+            .collect();
+        periods.sort();
+        periods.dedup();
+        let slot = (0..span)
+            .map(|i| {
+                period_of(first_key + i as i32)
+                    .and_then(|p| periods.binary_search(&p).ok())
+                    .map_or(NO_PERIOD, |p| p as u32)
+            })
+            .collect();
+        Self {
+            periods,
+            first_key,
+            slot,
+        }
+    }
+
+    /// The position of a row's period, or [`NO_PERIOD`].
+    fn of(&self, quarter: Quarter) -> u32 {
+        self.slot[(quarter.key() - self.first_key) as usize]
+    }
+}
+
 pub fn estimate(
     inputs: &Inputs,
     kind: PeriodKind,
@@ -167,36 +212,27 @@ pub fn estimate(
 ) -> Result<Estimates> {
     let r = &inputs.responses;
     let d = &inputs.dossiers;
-    let response_period = period_keys(&r.quarter, kind, range, &r.agency);
-    let dossier_period = period_keys(&d.quarter, kind, range, &d.agency);
+    let slots = PeriodSlots::new(&[&r.quarter, &d.quarter], kind, range);
+    let periods = &slots.periods;
 
     // Groups are (period, agency): dense tables indexed by period position, agency and cell
     // (a few thousand entries), filled in one pass over the rows. Rows outside the run's
     // periods take no part (§1).
-    let periods: Vec<Period> = {
-        let mut keys: Vec<Period> = response_period
-            .iter()
-            .chain(&dossier_period)
-            .flatten()
-            .copied()
-            .collect();
-        keys.sort();
-        keys.dedup();
-        keys
-    };
-    let position: HashMap<Period, usize> =
-        periods.iter().enumerate().map(|(i, p)| (*p, i)).collect();
     let agencies = inputs.agencies.codes.len();
-    let group_index = |period: Period, agency: u32| position[&period] * agencies + agency as usize;
+    let group_of = |quarter: Quarter, agency: u32| {
+        let p = slots.of(quarter);
+        (p != NO_PERIOD).then(|| p as usize * agencies + agency as usize)
+    };
     let groups_total = periods.len() * agencies;
 
     // §3: N_c and n_c per cell; w = N_c / n_c, or 1 in a group where some N_c < n_c.
     let mut big_n = vec![0u32; groups_total * CELLS];
     let mut census = vec![Census::default(); groups_total];
     let mut has_dossiers = vec![false; groups_total];
-    for (i, period) in dossier_period.iter().enumerate() {
-        let Some(period) = period else { continue };
-        let g = group_index(*period, d.agency[i]);
+    for i in 0..d.agency.len() {
+        let Some(g) = group_of(d.quarter[i], d.agency[i]) else {
+            continue;
+        };
         big_n[g * CELLS + usize::from(d.cell[i])] += 1;
         let c = &mut census[g];
         c.completed += 1;
@@ -205,10 +241,13 @@ pub fn estimate(
         c.processing_days += d.processing_days[i];
         has_dossiers[g] = true;
     }
+    let response_groups: Vec<Option<usize>> = (0..r.agency.len())
+        .map(|i| group_of(r.quarter[i], r.agency[i]))
+        .collect();
     let mut small_n = vec![0u32; groups_total * CELLS];
-    for (i, period) in response_period.iter().enumerate() {
-        if let Some(period) = period {
-            small_n[group_index(*period, r.agency[i]) * CELLS + usize::from(r.cell[i])] += 1;
+    for (i, g) in response_groups.iter().enumerate() {
+        if let Some(g) = g {
+            small_n[g * CELLS + usize::from(r.cell[i])] += 1;
         }
     }
     let inconsistent: Vec<bool> = (0..groups_total)
@@ -226,9 +265,9 @@ pub fn estimate(
     let mut response_group = vec![u32::MAX; r.agency.len()];
     let mut response_weight = vec![f64::NAN; r.agency.len()];
     let mut group_sums = vec![Sums::default(); groups_total];
-    for (i, period) in response_period.iter().enumerate() {
-        let Some(period) = period else { continue };
-        let g = group_index(*period, r.agency[i]);
+    let mut versions: Vec<Vec<u32>> = vec![Vec::new(); groups_total];
+    for (i, g) in response_groups.iter().enumerate() {
+        let Some(g) = *g else { continue };
         let w = cell_weight(g, usize::from(r.cell[i]));
         response_group[i] = g as u32;
         response_weight[i] = w;
@@ -236,52 +275,125 @@ pub fn estimate(
         s.n += 1;
         s.sum_w += w;
         s.sum_w2 += w * w;
+        if !versions[g].contains(&r.version[i]) {
+            versions[g].push(r.version[i]);
+        }
     }
+    let items = inputs.questionnaire.items.len();
+    let dims = inputs.questionnaire.dimensions.len();
     let item_sums = item_sums(inputs, &response_group, &response_weight, groups_total);
+    let dimension_sums = dimension_sums(inputs, &response_group, &response_weight, groups_total);
 
-    let key_of = |g: usize| (periods[g / agencies], (g % agencies) as u32);
+    // The `ALL` group of each period: every sum is additive over the agency groups, because
+    // each response keeps the weight it has in its own agency's group (§2). Added in agency
+    // order, so that a run's digits never depend on the order of a hash map.
     let mut out = Estimates {
         kind: Some(kind),
         ..Estimates::default()
     };
-    for (g, sums) in group_sums.iter().enumerate() {
-        if sums.n > 0 {
-            out.groups.insert(key_of(g), *sums);
-            out.unweighted.insert(key_of(g), inconsistent[g]);
-        }
-        if has_dossiers[g] {
-            out.census.insert(key_of(g), census[g]);
-        }
-    }
-    let items = inputs.questionnaire.items.len();
-    for (index, sums) in item_sums.into_iter().enumerate() {
-        if sums.n > 0 {
-            out.items
-                .insert((key_of(index / items), (index % items) as u32), sums);
-        }
-    }
-
-    out.weight = response_weight;
-    for (i, period) in response_period.iter().enumerate() {
-        if let Some(period) = period {
-            for agency in [r.agency[i], ALL] {
-                let versions = out.versions.entry((*period, agency)).or_default();
-                if !versions.contains(&r.version[i]) {
-                    versions.push(r.version[i]);
+    for (p, period) in periods.iter().enumerate() {
+        let agency_groups = p * agencies..(p + 1) * agencies;
+        let all = (*period, ALL);
+        let mut all_sums = Sums::default();
+        let mut all_census = Census::default();
+        let mut all_items = vec![ItemSums::default(); items];
+        let mut all_dimensions = vec![Sums::default(); dims];
+        let mut all_versions: Vec<u32> = Vec::new();
+        for g in agency_groups {
+            let key = (*period, (g % agencies) as u32);
+            let sums = group_sums[g];
+            if sums.n > 0 {
+                out.groups.insert(key, sums);
+                out.unweighted.insert(key, inconsistent[g]);
+                all_sums.add(&sums);
+                for version in &versions[g] {
+                    if !all_versions.contains(version) {
+                        all_versions.push(*version);
+                    }
+                }
+                out.versions.insert(key, std::mem::take(&mut versions[g]));
+            }
+            if has_dossiers[g] {
+                out.census.insert(key, census[g]);
+                all_census.add(&census[g]);
+            }
+            for (item, s) in item_sums[g * items..(g + 1) * items].iter().enumerate() {
+                if s.n > 0 {
+                    out.items.insert((key, item as u32), *s);
+                    all_items[item].add(s);
+                }
+            }
+            for (dim, s) in dimension_sums[g * dims..(g + 1) * dims].iter().enumerate() {
+                if s.n > 0 {
+                    out.dimensions.insert((key, dim as u32), *s);
+                    all_dimensions[dim].add(s);
                 }
             }
         }
+        if all_sums.n > 0 {
+            out.groups.insert(all, all_sums);
+            // `ALL` is never unweighted (§2).
+            out.unweighted.insert(all, false);
+            out.versions.insert(all, all_versions);
+        }
+        if all_census.completed > 0 {
+            out.census.insert(all, all_census);
+        }
+        for (item, s) in all_items.into_iter().enumerate() {
+            if s.n > 0 {
+                out.items.insert((all, item as u32), s);
+            }
+        }
+        for (dim, s) in all_dimensions.into_iter().enumerate() {
+            if s.n > 0 {
+                out.dimensions.insert((all, dim as u32), s);
+            }
+        }
     }
-    out.period = response_period;
-    dimension_sums(inputs, &mut out);
-    add_all_groups(&mut out);
+    out.weight = response_weight;
+    out.period = response_group
+        .iter()
+        .map(|g| (*g != u32::MAX).then(|| periods[*g as usize / agencies]))
+        .collect();
     Ok(out)
+}
+
+impl Sums {
+    fn add(&mut self, other: &Sums) {
+        self.n += other.n;
+        self.sum_w += other.sum_w;
+        self.sum_w2 += other.sum_w2;
+    }
+}
+
+impl ItemSums {
+    fn add(&mut self, other: &ItemSums) {
+        self.n += other.n;
+        self.sum_w += other.sum_w;
+        self.sum_w2 += other.sum_w2;
+        self.sum_wf += other.sum_wf;
+        self.sum_wx += other.sum_wx;
+    }
+}
+
+impl Census {
+    fn add(&mut self, other: &Census) {
+        self.completed += other.completed;
+        self.on_time += other.on_time;
+        self.invitations += other.invitations;
+        self.processing_days += other.processing_days;
+    }
 }
 
 /// Per group and dimension: the responses with at least one valid answer in the dimension,
 /// and their weights (§8's counts). One pass over the answers marks each response's
 /// dimensions as bits; a high-cardinality group-by would cost far more.
-fn dimension_sums(inputs: &Inputs, out: &mut Estimates) {
+fn dimension_sums(
+    inputs: &Inputs,
+    response_group: &[u32],
+    response_weight: &[f64],
+    groups: usize,
+) -> Vec<Sums> {
     let q = &inputs.questionnaire;
     let dims: HashMap<&str, u32> = q
         .dimensions
@@ -290,71 +402,26 @@ fn dimension_sums(inputs: &Inputs, out: &mut Estimates) {
         .map(|(i, d)| (d.code.as_str(), i as u32))
         .collect();
     let item_dim: Vec<u32> = q.items.iter().map(|i| dims[i.dimension.as_str()]).collect();
-    let words = q.dimensions.len().div_ceil(64);
-    let mut answered = vec![0u64; inputs.responses.agency.len() * words];
+    let dims = q.dimensions.len();
+    let words = dims.div_ceil(64);
+    let mut answered = vec![0u64; response_group.len() * words];
     for (r, item) in inputs.answers.response.iter().zip(&inputs.answers.item) {
         let d = item_dim[*item as usize] as usize;
         answered[*r as usize * words + d / 64] |= 1 << (d % 64);
     }
-    for (r, period) in out.period.iter().enumerate() {
-        let (Some(period), w) = (period, out.weight[r]) else {
-            continue;
-        };
-        if w.is_nan() {
+    let mut sums = vec![Sums::default(); groups * dims];
+    for (r, (&g, &w)) in response_group.iter().zip(response_weight).enumerate() {
+        if g == u32::MAX {
             continue;
         }
-        let key = (*period, inputs.responses.agency[r]);
-        for d in 0..q.dimensions.len() {
+        for d in 0..dims {
             if answered[r * words + d / 64] & (1 << (d % 64)) != 0 {
-                let s = out.dimensions.entry((key, d as u32)).or_default();
+                let s = &mut sums[g as usize * dims + d];
                 s.n += 1;
                 s.sum_w += w;
                 s.sum_w2 += w * w;
             }
         }
     }
-}
-
-/// The `ALL` group of each period: every sum is additive over the agency groups, because each
-/// response keeps the weight it has in its own agency's group (§2).
-fn add_all_groups(out: &mut Estimates) {
-    let mut groups: HashMap<GroupKey, Sums> = HashMap::new();
-    for ((period, _), s) in &out.groups {
-        let all = groups.entry((*period, ALL)).or_default();
-        all.n += s.n;
-        all.sum_w += s.sum_w;
-        all.sum_w2 += s.sum_w2;
-    }
-    let mut items: HashMap<(GroupKey, u32), ItemSums> = HashMap::new();
-    for (((period, _), item), s) in &out.items {
-        let all = items.entry(((*period, ALL), *item)).or_default();
-        all.n += s.n;
-        all.sum_w += s.sum_w;
-        all.sum_w2 += s.sum_w2;
-        all.sum_wf += s.sum_wf;
-        all.sum_wx += s.sum_wx;
-    }
-    let mut dimensions: HashMap<(GroupKey, u32), Sums> = HashMap::new();
-    for (((period, _), dim), s) in &out.dimensions {
-        let all = dimensions.entry(((*period, ALL), *dim)).or_default();
-        all.n += s.n;
-        all.sum_w += s.sum_w;
-        all.sum_w2 += s.sum_w2;
-    }
-    let mut census: HashMap<GroupKey, Census> = HashMap::new();
-    for ((period, _), c) in &out.census {
-        let all = census.entry((*period, ALL)).or_default();
-        all.completed += c.completed;
-        all.on_time += c.on_time;
-        all.invitations += c.invitations;
-        all.processing_days += c.processing_days;
-    }
-    for key in groups.keys() {
-        // `ALL` is never unweighted (§2).
-        out.unweighted.insert(*key, false);
-    }
-    out.groups.extend(groups);
-    out.items.extend(items);
-    out.dimensions.extend(dimensions);
-    out.census.extend(census);
+    sums
 }

@@ -419,48 +419,95 @@ fn agencies(table: &Table) -> Result<Agencies> {
     Ok(out)
 }
 
-fn agency_of(table: &Table, row: usize, agencies: &Agencies, code: &str) -> Result<u32> {
-    agencies.index.get(code).copied().ok_or_else(|| {
-        AnalysisError::input(
-            &table.name,
-            table.line(row),
-            "agency_code",
-            format!("unknown agency {code:?}"),
+/// The index of the agency a row names.
+fn agency_at(
+    table: &Table,
+    row: usize,
+    agency_of: &PlHashMap<&str, u32>,
+    code: &str,
+) -> std::result::Result<u32, RowError> {
+    agency_of.get(code).copied().ok_or_else(|| {
+        (
+            row,
+            AnalysisError::input(
+                &table.name,
+                table.line(row),
+                "agency_code",
+                format!("unknown agency {code:?}"),
+            ),
         )
     })
 }
 
 /// The first row whose id an earlier row already has, found without a row-by-row hash set:
-/// every id's hash is computed on every core, the (hash, row) pairs sorted, and only ids whose
-/// hashes meet are compared.
+/// every id's hash is computed on every core, and (hash, row) pairs packed into one number are
+/// sorted; only ids whose hashes meet are compared.
 fn first_duplicate(ids: &StringChunked) -> Option<usize> {
-    let texts: Vec<&str> = ids.iter().map(|id| id.unwrap_or("")).collect();
+    // Rows up to 2^ROW_BITS fit beside the hash's high bits; larger tables sort pairs.
+    const ROW_BITS: u32 = 28;
+    let chunks: Vec<&TextArray> = ids.downcast_iter().collect();
+    let pieces = pieces(chunks.iter().map(|array| array.len()));
     let hasher = PlRandomState::default();
-    let mut keyed: Vec<(u64, u32)> = texts
-        .par_iter()
-        .enumerate()
-        .map(|(row, id)| (hasher.hash_one(id), row as u32))
-        .collect();
-    keyed.par_sort_unstable();
-    let mut first: Option<usize> = None;
-    for run in keyed
-        .chunk_by(|a, b| a.0 == b.0)
-        .filter(|run| run.len() > 1)
-    {
-        // Rows of a run are in order: a row repeats an id when an earlier row of the run
-        // has the same text (different ids may share a hash).
-        for (j, &(_, row)) in run.iter().enumerate().skip(1) {
-            let id = texts[row as usize];
-            if run[..j]
-                .iter()
-                .any(|&(_, earlier)| texts[earlier as usize] == id)
-            {
-                first = Some(first.map_or(row as usize, |f| f.min(row as usize)));
-                break;
+    let hashes = |piece: &Piece| {
+        let array = chunks[piece.chunk];
+        (piece.start..piece.start + piece.len)
+            .map(|i| hasher.hash_one(at(array, i)))
+            .collect::<Vec<u64>>()
+    };
+    let text = |row: u64| text(ids, row as usize);
+    let mut candidates: Vec<u64> = Vec::new();
+    if ids.len() < 1 << ROW_BITS {
+        let mut keyed: Vec<u64> = pieces
+            .par_iter()
+            .flat_map_iter(|piece| {
+                let first = piece.row as u64;
+                hashes(piece)
+                    .into_iter()
+                    .enumerate()
+                    .map(move |(i, h)| (h >> ROW_BITS << ROW_BITS) | (first + i as u64))
+            })
+            .collect();
+        keyed.par_sort_unstable();
+        let mask = (1u64 << ROW_BITS) - 1;
+        for run in keyed.chunk_by(|a, b| a >> ROW_BITS == b >> ROW_BITS) {
+            if run.len() > 1 {
+                candidates.extend(first_repeat(run.iter().map(|k| k & mask), text));
+            }
+        }
+    } else {
+        let mut keyed: Vec<(u64, u64)> = pieces
+            .par_iter()
+            .flat_map_iter(|piece| {
+                let first = piece.row as u64;
+                hashes(piece)
+                    .into_iter()
+                    .enumerate()
+                    .map(move |(i, h)| (h, first + i as u64))
+            })
+            .collect();
+        keyed.par_sort_unstable();
+        for run in keyed.chunk_by(|a, b| a.0 == b.0) {
+            if run.len() > 1 {
+                candidates.extend(first_repeat(run.iter().map(|k| k.1), text));
             }
         }
     }
-    first
+    candidates.into_iter().min().map(|row| row as usize)
+}
+
+/// Among rows (in order) whose ids share a hash, the first that repeats an earlier one's id
+/// (different ids may share a hash).
+fn first_repeat<'a>(rows: impl Iterator<Item = u64>, text: impl Fn(u64) -> &'a str) -> Option<u64> {
+    let rows: Vec<u64> = rows.collect();
+    rows.iter()
+        .enumerate()
+        .skip(1)
+        .find(|(j, row)| {
+            rows[..*j]
+                .iter()
+                .any(|earlier| text(*earlier) == text(**row))
+        })
+        .map(|(_, row)| *row)
 }
 
 /// From 1976 on, Vietnam's clocks have stayed at UTC+7: later instants need not ask the time
@@ -506,15 +553,7 @@ fn dossier_piece(
         let row = piece.row + (i - piece.start);
         let line = table.line(row);
         let fail = |e: AnalysisError| (row, e);
-        let code = at(agency, i);
-        let agency_index = agency_of.get(code).copied().ok_or_else(|| {
-            fail(AnalysisError::input(
-                &table.name,
-                line,
-                "agency_code",
-                format!("unknown agency {code:?}"),
-            ))
-        })?;
+        let agency_index = agency_at(table, row, agency_of, at(agency, i))?;
         let kind = pick(table, row, "applicant_kind", at(kinds, i), &KINDS).map_err(fail)?;
         let channel = pick(table, row, "channel", at(channels, i), &CHANNELS).map_err(fail)?;
         let received_at = nanos(table, row, "received_at", at(received, i)).map_err(fail)?;
@@ -552,6 +591,16 @@ fn dossier_piece(
     Ok(out)
 }
 
+/// The responses' columns the analysis reads.
+const RESPONSE_COLUMNS: [&str; 6] = [
+    "response_id",
+    "agency_code",
+    "applicant_kind",
+    "channel",
+    "quarter",
+    "questionnaire_version",
+];
+
 /// The dossiers' columns the analysis reads: the id (checked unique), then the fields each
 /// row is checked on, in the order [`dossier_piece`] takes them.
 const DOSSIER_COLUMNS: [&str; 8] = [
@@ -566,89 +615,137 @@ const DOSSIER_COLUMNS: [&str; 8] = [
 ];
 
 fn dossiers(table: &Table, agencies: &Agencies) -> Result<Dossiers> {
-    let ids = table.column("dossier_id")?;
     table.require("procedure_code")?;
     let columns = table.chunks(&DOSSIER_COLUMNS[1..])?;
-    let agency_of: PlHashMap<&str, u32> = agencies
-        .index
-        .iter()
-        .map(|(code, i)| (code.as_str(), *i))
-        .collect();
-    let pieces = pieces(columns[0].iter().map(|array| array.len()));
-    let (duplicate, checked) = rayon::join(
-        || first_duplicate(ids),
-        || {
-            in_row_order(
-                pieces
-                    .par_iter()
-                    .map(|piece| dossier_piece(table, &columns, *piece, &agency_of))
-                    .collect(),
-            )
-        },
-    );
-    // A duplicate id is checked first in its row.
-    let error = checked.as_ref().err().map(|(row, _)| *row);
-    if let Some(row) = duplicate.filter(|d| error.is_none_or(|e| *d <= e)) {
-        return Err(AnalysisError::input(
-            &table.name,
-            table.line(row),
-            "dossier_id",
-            format!("duplicate id {:?}", text(ids, row)),
-        ));
-    }
+    let agency_of = agency_lookup(agencies);
+    let parts = check_in_pieces(table, "dossier_id", &columns[0], |piece| {
+        dossier_piece(table, &columns, piece, &agency_of)
+    })?;
     let mut out = Dossiers::default();
-    for part in checked.map_err(|(_, e)| e)? {
+    for part in parts {
         out.append(part);
     }
     Ok(out)
 }
 
+/// Agency codes to their index, for lookups by text borrowed from a column.
+fn agency_lookup(agencies: &Agencies) -> PlHashMap<&str, u32> {
+    agencies
+        .index
+        .iter()
+        .map(|(code, i)| (code.as_str(), *i))
+        .collect()
+}
+
+/// Checks a table's rows in pieces on every core, while its ids are checked unique; the
+/// first bad row is the error, a repeated id being its row's first fault.
+fn check_in_pieces<T: Send>(
+    table: &Table,
+    id_field: &str,
+    chunks: &[&TextArray],
+    check: impl Fn(Piece) -> std::result::Result<T, RowError> + Sync,
+) -> Result<Vec<T>> {
+    let ids = table.column(id_field)?;
+    let pieces = pieces(chunks.iter().map(|array| array.len()));
+    let (duplicate, checked) = rayon::join(
+        || first_duplicate(ids),
+        || in_row_order(pieces.par_iter().map(|piece| check(*piece)).collect()),
+    );
+    let error = checked.as_ref().err().map(|(row, _)| *row);
+    if let Some(row) = duplicate.filter(|d| error.is_none_or(|e| *d <= e)) {
+        return Err(AnalysisError::input(
+            &table.name,
+            table.line(row),
+            id_field,
+            format!("duplicate id {:?}", text(ids, row)),
+        ));
+    }
+    checked.map_err(|(_, e)| e)
+}
+
+/// The rows of one piece of the responses, their versions numbered in order of first use
+/// within the piece.
+struct ResponsePiece<'a> {
+    out: Responses,
+    versions: Vec<&'a str>,
+}
+
+fn response_piece<'a>(
+    table: &Table,
+    columns: &[Vec<&'a TextArray>],
+    piece: Piece,
+    agency_of: &PlHashMap<&str, u32>,
+) -> std::result::Result<ResponsePiece<'a>, RowError> {
+    let column = |f: usize| columns[f][piece.chunk];
+    let (agency, kinds, channels, quarters, versions) =
+        (column(0), column(1), column(2), column(3), column(4));
+    let mut part = ResponsePiece {
+        out: Responses::default(),
+        versions: Vec::new(),
+    };
+    for i in piece.start..piece.start + piece.len {
+        let row = piece.row + (i - piece.start);
+        let line = table.line(row);
+        let fail = |e: AnalysisError| (row, e);
+        let agency_index = agency_at(table, row, agency_of, at(agency, i))?;
+        let kind = pick(table, row, "applicant_kind", at(kinds, i), &KINDS).map_err(fail)?;
+        let channel = pick(table, row, "channel", at(channels, i), &CHANNELS).map_err(fail)?;
+        let quarter: Quarter =
+            at(quarters, i)
+                .parse()
+                .map_err(|e: crate::period::BadQuarter| {
+                    fail(AnalysisError::input(
+                        &table.name,
+                        line,
+                        "quarter",
+                        e.to_string(),
+                    ))
+                })?;
+        let version = at(versions, i);
+        let local = match part.versions.iter().position(|v| *v == version) {
+            Some(local) => local,
+            None => {
+                part.versions.push(version);
+                part.versions.len() - 1
+            }
+        };
+        part.out.agency.push(agency_index);
+        part.out.quarter.push(quarter);
+        part.out.cell.push(cell_of(channel, kind));
+        part.out.version.push(local as u32);
+    }
+    Ok(part)
+}
+
 /// The responses, and their ids (row order) for the answers to refer to.
 fn responses(table: &Table, agencies: &Agencies) -> Result<(Responses, StringChunked)> {
-    let ids = table.column("response_id")?.clone();
-    let agency = table.column("agency_code")?;
     table.require("procedure_code")?;
-    let kinds = table.column("applicant_kind")?;
-    let channels = table.column("channel")?;
-    let quarters = table.column("quarter")?;
-    let versions = table.column("questionnaire_version")?;
-    let mut index = PlHashSet::with_capacity(table.height());
-    let mut version_index: PlHashMap<&str, u32> = PlHashMap::new();
+    let columns = table.chunks(&RESPONSE_COLUMNS[1..])?;
+    let agency_of = agency_lookup(agencies);
+    let parts = check_in_pieces(table, "response_id", &columns[0], |piece| {
+        response_piece(table, &columns, piece, &agency_of)
+    })?;
+    // Versions are numbered in order of first use in the file, piece after piece.
     let mut out = Responses::default();
-    for row in 0..table.height() {
-        let line = table.line(row);
-        let id = text(&ids, row);
-        if !index.insert(id) {
-            return Err(AnalysisError::input(
-                &table.name,
-                line,
-                "response_id",
-                format!("duplicate id {id:?}"),
-            ));
-        }
-        let agency_index = agency_of(table, row, agencies, text(agency, row))?;
-        let kind = pick(table, row, "applicant_kind", text(kinds, row), &KINDS)?;
-        let channel = pick(table, row, "channel", text(channels, row), &CHANNELS)?;
-        let raw_quarter = text(quarters, row);
-        let quarter: Quarter = raw_quarter
-            .parse()
-            .map_err(|e: crate::period::BadQuarter| {
-                AnalysisError::input(&table.name, line, "quarter", e.to_string())
-            })?;
-        let version = text(versions, row);
-        let next = version_index.len() as u32;
-        let version = *version_index.entry(version).or_insert_with(|| {
-            out.versions.push(version.to_owned());
-            next
-        });
-        out.agency.push(agency_index);
-        out.quarter.push(quarter);
-        out.cell.push(cell_of(channel, kind));
-        out.version.push(version);
+    for mut part in parts {
+        let global: Vec<u32> = part
+            .versions
+            .iter()
+            .map(|version| {
+                let index = out.versions.iter().position(|v| v == version);
+                index.unwrap_or_else(|| {
+                    out.versions.push((*version).to_owned());
+                    out.versions.len() - 1
+                }) as u32
+            })
+            .collect();
+        out.agency.append(&mut part.out.agency);
+        out.quarter.append(&mut part.out.quarter);
+        out.cell.append(&mut part.out.cell);
+        out.version
+            .extend(part.out.version.iter().map(|local| global[*local as usize]));
     }
-    drop(index);
-    drop(version_index);
-    Ok((out, ids))
+    Ok((out, table.column("response_id")?.clone()))
 }
 
 /// Rows of the answers checked at a time when they come from Parquet: the file is read slice
@@ -795,11 +892,22 @@ impl<'q> AnswerChecker<'q> {
         part.out.item.reserve(piece.len);
         part.out.value.reserve(piece.len);
         let (response_ids, item_codes) = (responses[piece.chunk], items[piece.chunk]);
+        // A response's answers usually follow one another: the previous row's response is
+        // tried before the hash map (millions of lookups in a map larger than the cache).
+        let mut previous: Option<(&str, u32)> = None;
         for i in piece.start..piece.start + piece.len {
             let row = piece.row + (i - piece.start);
-            let Some(&response) = self.response_index.get(at(response_ids, i)) else {
-                part.bad = Some((row, Bad::Response));
-                break;
+            let id = at(response_ids, i);
+            let response = match previous {
+                Some((text, response)) if text == id => response,
+                _ => {
+                    let Some(&response) = self.response_index.get(id) else {
+                        part.bad = Some((row, Bad::Response));
+                        break;
+                    };
+                    previous = Some((id, response));
+                    response
+                }
             };
             let Some(&item) = self.item_index.get(at(item_codes, i)) else {
                 part.bad = Some((row, Bad::Item));
@@ -991,38 +1099,36 @@ pub fn read_inputs(dir: &Path, questionnaire: Questionnaire) -> Result<Inputs> {
         }
     };
     let agencies = agencies(&read_table(dir, "agencies")?)?;
-    let dossier_table = read_table_as(dir, "dossiers", true, Some(&DOSSIER_COLUMNS))?;
-    stage("dossiers read");
-    let dossiers = dossiers(&dossier_table, &agencies)?;
-    drop(dossier_table);
-    stage("dossiers checked");
-    let response_table = read_table_as(
-        dir,
-        "responses",
-        true,
-        Some(&[
-            "response_id",
-            "agency_code",
-            "applicant_kind",
-            "channel",
-            "quarter",
-            "questionnaire_version",
-        ]),
-    )?;
-    let (responses, response_ids) = responses(&response_table, &agencies)?;
-    drop(response_table);
-    stage("responses read and checked");
-    let source = if !dir.join("answers.csv").exists() && dir.join("answers.parquet").exists() {
-        AnswersSource::Parquet {
-            dir,
-            slice_rows: ANSWER_SLICE_ROWS,
-        }
-    } else {
-        AnswersSource::Frame(read_table_as(dir, "answers", false, None)?)
+    let read_dossiers = || -> Result<Dossiers> {
+        let dossier_table = read_table_as(dir, "dossiers", true, Some(&DOSSIER_COLUMNS))?;
+        stage("dossiers read");
+        let dossiers = dossiers(&dossier_table, &agencies)?;
+        stage("dossiers checked");
+        Ok(dossiers)
     };
-    stage("answers read");
-    let answers = answers(source, &response_ids, &questionnaire)?;
-    stage("answers checked");
+    let read_survey = || -> Result<(Responses, Answers)> {
+        let response_table = read_table_as(dir, "responses", true, Some(&RESPONSE_COLUMNS))?;
+        let (responses, response_ids) = responses(&response_table, &agencies)?;
+        drop(response_table);
+        stage("responses read and checked");
+        let source = if !dir.join("answers.csv").exists() && dir.join("answers.parquet").exists() {
+            AnswersSource::Parquet {
+                dir,
+                slice_rows: ANSWER_SLICE_ROWS,
+            }
+        } else {
+            AnswersSource::Frame(read_table_as(dir, "answers", false, None)?)
+        };
+        stage("answers read");
+        let answers = answers(source, &response_ids, &questionnaire)?;
+        stage("answers checked");
+        Ok((responses, answers))
+    };
+    let dossiers = read_dossiers();
+    let survey = read_survey();
+    // A dossier error is reported first, as when the files are read one after the other.
+    let dossiers = dossiers?;
+    let (responses, answers) = survey?;
     Ok(Inputs {
         agencies,
         dossiers,

@@ -50,6 +50,30 @@ pub enum Measure {
 }
 
 impl Measure {
+    /// Every measure, in output order.
+    pub const ALL: [Measure; 15] = [
+        Self::SatItem,
+        Self::PapiItem,
+        Self::SatDim,
+        Self::PapiDim,
+        Self::PciDim,
+        Self::SatIndex,
+        Self::PapiTotal,
+        Self::PciComposite,
+        Self::Rank,
+        Self::Tier,
+        Self::Completed,
+        Self::OnTimeRate,
+        Self::Invitations,
+        Self::ResponseRate,
+        Self::MeanProcessingDays,
+    ];
+
+    /// The measure `scores.csv` names `name`.
+    pub fn of_str(name: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|m| m.as_str() == name)
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             Self::SatItem => "sat_item",

@@ -1,7 +1,7 @@
 //! Change from the previous period (§10), for groups whose value is shown in both periods and
 //! whose responses all use one and the same questionnaire version in both.
 
-use std::collections::HashMap;
+use polars::prelude::PlHashMap;
 
 use crate::estimate::{Estimates, GroupKey};
 use crate::period::Period;
@@ -42,7 +42,7 @@ pub fn trends(rows: &[ScoreRow], estimates: &Estimates) -> Vec<TrendRow> {
         Measure::PapiDim,
         Measure::PapiTotal,
     ];
-    let shown: HashMap<(Period, u32, Measure, &str), &ScoreRow> = rows
+    let shown: PlHashMap<(Period, u32, Measure, &str), &ScoreRow> = rows
         .iter()
         .filter(|r| tracked.contains(&r.measure) && r.value.is_some())
         .map(|r| ((r.period, r.agency, r.measure, r.key.as_str()), r))

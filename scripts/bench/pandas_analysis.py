@@ -12,6 +12,7 @@ import argparse
 import json
 import math
 import os
+import warnings
 
 import numpy as np
 import pandas as pd
@@ -269,49 +270,62 @@ def add_intervals(out, a, responses, scored, items, dims, replicates, seed):
     np.add.at(WF, (row, pos), a["wf"].to_numpy())
     np.add.at(WX, (row, pos), a["wx"].to_numpy())
     resp = responses.reset_index(drop=True)
+    period_of, agency_of = resp["period"].to_numpy(), resp["agency"].to_numpy()
+    by_group = resp.groupby(["period", "agency"]).indices
+    by_period = resp.groupby("period").indices
+    cell_of = (resp["agency"] + "/" + resp["channel"] + "/" + resp["kind"]).to_numpy()
+    in_dim = [item_dim == d for d in range(n_dims)]
     shown = [k for k, s in scored.items() if not s["suppressed"]]
     intervals = {}
     for period, agency in shown:
-        if agency == "ALL":
-            members = resp.index[resp["period"] == period]
-            cells = resp.loc[members].groupby(["agency", "channel", "kind"]).indices
-        else:
-            members = resp.index[(resp["period"] == period) & (resp["agency"] == agency)]
-            cells = resp.loc[members].groupby(["channel", "kind"]).indices
-        cells = [members[idx].to_numpy() for idx in cells.values()]
-        sat_d, papi_d, sat_i, papi_t = [], [], [], []
-        for _ in range(replicates):
-            drawn = np.concatenate([c[rng.integers(0, len(c), len(c))] for c in cells])
-            sw, swf, swx = W[drawn].sum(0), WF[drawn].sum(0), WX[drawn].sum(0)
-            present = sw > 0
-            p = np.where(present, swf / np.where(present, sw, 1), np.nan)
-            x = np.where(present, swx / np.where(present, sw, 1), np.nan)
-            sd = np.array([100 * np.nanmean(p[item_dim == d]) if present[item_dim == d].any() else np.nan
-                           for d in range(n_dims)])
-            pd_ = np.array([np.nanmean(x[item_dim == d]) if present[item_dim == d].any() else np.nan
-                            for d in range(n_dims)])
-            sat_d.append(sd)
-            papi_d.append(pd_)
-            if not np.isnan(sd).any():
-                sat_i.append(sd.mean())
-                papi_t.append(pd_.sum())
+        members = by_period[period] if agency == "ALL" else by_group[(period, agency)]
+        # Cells: (channel, kind) within an agency; (agency, channel, kind) for ALL.
+        _, cell_index = np.unique(cell_of[members], return_inverse=True)
+        order = np.argsort(cell_index, kind="stable")
+        members, cell_index = members[order], cell_index[order]
+        bounds_at = np.flatnonzero(np.diff(cell_index)) + 1
+        starts = np.concatenate(([0], bounds_at))
+        ends = np.concatenate((bounds_at, [len(members)]))
+        # All B replicates at once: how often each member is drawn in each replicate, then
+        # the replicates' sums as one matrix product per table.
+        counts = np.zeros((replicates, len(members)))
+        for start, end in zip(starts, ends):
+            size = end - start
+            drawn = rng.integers(0, size, (replicates, size))
+            flat = (np.arange(replicates)[:, None] * size + drawn).ravel()
+            counts[:, start:end] = np.bincount(flat, minlength=replicates * size).reshape(replicates, size)
+        sw, swf, swx = counts @ W[members], counts @ WF[members], counts @ WX[members]
+        present = sw > 0
+        safe = np.where(present, sw, 1.0)
+        p = np.where(present, swf / safe, np.nan)
+        x = np.where(present, swx / safe, np.nan)
+        with np.errstate(invalid="ignore"), warnings.catch_warnings():
+            warnings.simplefilter("ignore", category=RuntimeWarning)
+            sat_d = np.stack([100 * np.nanmean(p[:, m], axis=1) for m in in_dim], axis=1)
+            papi_d = np.stack([np.nanmean(x[:, m], axis=1) for m in in_dim], axis=1)
+        complete = ~np.isnan(sat_d).any(axis=1)
+        sat_i = sat_d[complete].mean(axis=1)
+        papi_t = papi_d[complete].sum(axis=1)
 
         def bounds(values):
-            values = [v for v in values if not np.isnan(v)]
-            return (quantile(values, 0.025), quantile(values, 0.975)) if values else (None, None)
+            values = values[~np.isnan(values)]
+            return (quantile(values, 0.025), quantile(values, 0.975)) if len(values) else (None, None)
 
-        sat_d, papi_d = np.array(sat_d), np.array(papi_d)
         found = {("sat_index", ""): bounds(sat_i), ("papi_total", ""): bounds(papi_t)}
         for d, code in enumerate(dims):
             found[("sat_dim", code)] = bounds(sat_d[:, d])
             found[("papi_dim", code)] = bounds(papi_d[:, d])
         intervals[(period, agency)] = found
-    for i, r in out.iterrows():
-        if r["value"] is None or r["status"] == "suppressed":
+    lows, highs = out["ci_low"].to_numpy(dtype=object), out["ci_high"].to_numpy(dtype=object)
+    for i, (period, agency, measure, key, value, status) in enumerate(zip(
+            out["period"], out["agency_code"], out["measure"], out["key"], out["value"],
+            out["status"])):
+        if value is None or status == "suppressed":
             continue
-        ci = intervals.get((r["period"], r["agency_code"]), {}).get((r["measure"], r["key"]))
+        ci = intervals.get((period, agency), {}).get((measure, key))
         if ci:
-            out.at[i, "ci_low"], out.at[i, "ci_high"] = ci
+            lows[i], highs[i] = ci
+    out["ci_low"], out["ci_high"] = lows, highs
 
 
 def main():

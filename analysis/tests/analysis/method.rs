@@ -658,3 +658,113 @@ fn parquet_files_and_in_memory_frames_give_the_same_scores_as_csv() {
     assert_eq!(from_csv.scores, from_parquet.scores);
     assert!(from_parquet.scores.iter().any(|r| r.measure == Rank));
 }
+
+/// Five communes over three quarters with answers that differ by agency, channel and quarter,
+/// and cells whose weights are not integers.
+fn three_quarters() -> Fixture {
+    let mut f = Fixture::new(&["A", "B", "C", "D", "E"]);
+    let quarters = [
+        ("2026-Q1", "2026-02-10T09:00:00+07:00"),
+        ("2026-Q2", "2026-05-10T09:00:00+07:00"),
+        ("2026-Q3", "2026-08-10T09:00:00+07:00"),
+    ];
+    for (i, agency) in ["A", "B", "C", "D", "E"].into_iter().enumerate() {
+        for (q, (quarter, completed)) in quarters.into_iter().enumerate() {
+            let spread = (i + q) % 5;
+            f.dossiers(agency, "counter", "citizen", completed, 13 + i)
+                .dossiers(agency, "online", "business", completed, 7 + q);
+            for n in 0..(6 + spread) {
+                let v = 1 + ((n + i) % 5) as i32;
+                f.respond(
+                    agency,
+                    "counter",
+                    "citizen",
+                    quarter,
+                    &[("L1", v), ("L2", 6 - v), ("Y1", (n % 2) as i32), ("N1", 0)],
+                );
+            }
+            for n in 0..(3 + q) {
+                f.respond(
+                    agency,
+                    "online",
+                    "business",
+                    quarter,
+                    &[
+                        ("L1", 5 - (n % 3) as i32),
+                        ("Y1", 1),
+                        ("N1", (n % 2) as i32),
+                    ],
+                );
+            }
+        }
+    }
+    f
+}
+
+#[test]
+fn two_runs_give_the_same_digits_province_wide_included() {
+    let f = three_quarters();
+    let options = Options {
+        bootstrap: 50,
+        ..options(3)
+    };
+
+    let first = f.run(&options).unwrap();
+    let second = f.run(&options).unwrap();
+
+    assert_eq!(first.scores, second.scores);
+    assert_eq!(first.benchmarks, second.benchmarks);
+    assert!(first
+        .scores
+        .iter()
+        .any(|r| first.agency_code(r.agency) == "ALL" && r.ci.is_some()));
+}
+
+/// The dashboards compute one period at a time, with the period before it for the trends: what
+/// they store must be what a run over every period gives for that period.
+#[test]
+fn a_period_computed_with_its_predecessor_only_equals_the_full_run() {
+    let f = three_quarters();
+    let options = Options {
+        bootstrap: 50,
+        ..options(3)
+    };
+    let full = f.run(&options).unwrap();
+
+    let alone = f
+        .run(&Options {
+            periods: Some("2026-Q2..2026-Q3".parse().unwrap()),
+            ..options.clone()
+        })
+        .unwrap();
+
+    let of_q3 = |r: &hailong_analysis::report::Report| {
+        let mut scores: Vec<_> = r
+            .scores
+            .iter()
+            .filter(|s| s.period.to_string() == "2026-Q3")
+            .map(|s| (r.agency_code(s.agency).to_owned(), s.clone()))
+            .collect();
+        scores.sort_by(|a, b| (&a.0, a.1.measure, &a.1.key).cmp(&(&b.0, b.1.measure, &b.1.key)));
+        let mut trends: Vec<_> = r
+            .trends
+            .iter()
+            .filter(|t| t.period.to_string() == "2026-Q3")
+            .map(|t| format!("{} {:?}", r.agency_code(t.agency), t))
+            .collect();
+        trends.sort();
+        let benchmarks: Vec<_> = r
+            .benchmarks
+            .iter()
+            .filter(|b| b.period.to_string() == "2026-Q3")
+            .cloned()
+            .collect();
+        (scores, trends, benchmarks)
+    };
+    let (full_scores, full_trends, full_benchmarks) = of_q3(&full);
+    let (alone_scores, alone_trends, alone_benchmarks) = of_q3(&alone);
+    assert!(!full_scores.is_empty() && !full_trends.is_empty());
+    assert_eq!(full_scores, alone_scores);
+    assert_eq!(full_trends, alone_trends);
+    assert_eq!(full_benchmarks, alone_benchmarks);
+}
