@@ -29,6 +29,15 @@ const CONTENT_SECURITY_POLICY: &str =
     "default-src 'none'; style-src 'self'; img-src 'self' data:; \
      form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
 
+/// Stops a running [`Application`], for callers that do not speak actix.
+pub struct Stopper(actix_web::dev::ServerHandle);
+
+impl Stopper {
+    pub async fn stop(&self) {
+        self.0.stop(true).await;
+    }
+}
+
 pub struct Application {
     port: u16,
     server: Server,
@@ -84,9 +93,6 @@ impl Application {
         let session_store = DbSessionStore::new(pool.clone(), settings.secret.clone());
         let session_key = Key::derive_from(&settings.secret.keyed_hash("session-cookie", b""));
         let secure_cookies = settings.https();
-        let scores = Arc::new(crate::services::reports::snapshot::ScoreCache::new(
-            std::time::Duration::from_secs(settings.dashboard_fresh_seconds.into()),
-        ));
         let eid = match &settings.eid {
             Some(eid) => Some(Arc::new(
                 crate::services::eid::Provider::new(eid.clone(), &settings.public_url)
@@ -108,6 +114,11 @@ impl Application {
             ),
             crate::config::DatabaseUrl::Postgres(_) => None,
         };
+        let dashboards = Arc::new(crate::services::reports::dashboards::Dashboards::new(
+            pool.clone(),
+            write_gate.clone(),
+            std::time::Duration::from_secs(settings.dashboard_fresh_seconds.into()),
+        ));
         let release_wake = Arc::new(tokio::sync::Notify::new());
         let privacy_work = crate::services::privacy::run(
             pool.clone(),
@@ -121,7 +132,7 @@ impl Application {
             pool,
             settings,
             csrf,
-            scores,
+            dashboards: dashboards.clone(),
             eid,
             questionnaires: Arc::default(),
             write_gate,
@@ -181,6 +192,7 @@ impl Application {
         .run();
         tokio::spawn(worker);
         tokio::spawn(privacy_work);
+        tokio::spawn(dashboards.run());
         Ok(Self { port, server })
     }
 
@@ -190,6 +202,11 @@ impl Application {
 
     pub fn handle(&self) -> actix_web::dev::ServerHandle {
         self.server.handle()
+    }
+
+    /// What stops the server from outside (gracefully: requests in flight are finished).
+    pub fn stopper(&self) -> Stopper {
+        Stopper(self.server.handle())
     }
 
     /// Serves until SIGTERM or Ctrl-C, then finishes the requests in flight.

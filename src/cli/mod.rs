@@ -3,6 +3,8 @@
 use anyhow::Context;
 use clap::{Parser, Subcommand};
 
+mod bench_dashboards;
+
 use crate::config::Settings;
 use crate::db;
 use crate::demo;
@@ -79,6 +81,20 @@ pub enum Command {
         /// Dossiers generated per response.
         #[arg(long, default_value_t = hailong_analysis::bench::DOSSIERS_PER_RESPONSE)]
         dossiers_per_response: f64,
+    },
+    /// Time the dashboards at province scale (run it with --release, on a database of its
+    /// own): loads the demo and bulk responses over three years into the configured database
+    /// unless it has them, then views the pages cold, warm and after a restart.
+    BenchDashboards {
+        /// Responses in the database.
+        #[arg(long, default_value_t = 2_000_000)]
+        responses: usize,
+        /// Completed dossiers per response.
+        #[arg(long, default_value_t = 2.0)]
+        dossiers_per_response: f64,
+        /// Warm views of each page.
+        #[arg(long, default_value_t = 300)]
+        views: usize,
     },
     /// Manage questionnaire versions.
     Questionnaire {
@@ -403,6 +419,21 @@ pub async fn run(command: Command, settings: Settings) -> anyhow::Result<()> {
                 "{}",
                 tokio::task::spawn_blocking(move || analyze(&args)).await??
             );
+        }
+        Command::BenchDashboards {
+            responses,
+            dossiers_per_response,
+            views,
+        } => {
+            bench_dashboards::run(
+                settings,
+                bench_dashboards::Plan {
+                    responses,
+                    dossiers_per_response,
+                    views,
+                },
+            )
+            .await?;
         }
         Command::BenchAnalysis { .. } => {
             anyhow::bail!("bench-analysis runs without settings (see main)")

@@ -44,8 +44,24 @@ pub fn procedure_codes(conn: &mut DbConnection) -> QueryResult<Vec<(i32, String)
         .load(conn)
 }
 
-/// Every dossier, or those of one procedure field.
-pub fn dossiers(conn: &mut DbConnection, field: Option<&str>) -> QueryResult<Vec<DossierRow>> {
+/// Which rows to read: every one, or those of one procedure field, of some quarters, or both.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Slice<'a> {
+    pub field: Option<&'a str>,
+    pub quarters: Option<&'a Quarters>,
+}
+
+/// Consecutive quarters: their names (responses carry their quarter) and the instants they
+/// span (dossiers carry their completion time, UTC).
+#[derive(Debug, Clone)]
+pub struct Quarters {
+    pub names: Vec<String>,
+    pub from: NaiveDateTime,
+    pub until: NaiveDateTime,
+}
+
+/// Every dossier of the slice.
+pub fn dossiers(conn: &mut DbConnection, slice: Slice) -> QueryResult<Vec<DossierRow>> {
     let mut query = dossiers::table
         .inner_join(procedures::table)
         .select((
@@ -61,14 +77,21 @@ pub fn dossiers(conn: &mut DbConnection, field: Option<&str>) -> QueryResult<Vec
         ))
         .order(dossiers::id)
         .into_boxed();
-    if let Some(field) = field {
+    if let Some(field) = slice.field {
         query = query.filter(procedures::field.eq(field));
+    }
+    if let Some(q) = slice.quarters {
+        query = query.filter(
+            dossiers::completed_at
+                .ge(q.from)
+                .and(dossiers::completed_at.lt(q.until)),
+        );
     }
     query.load(conn)
 }
 
-/// Every released response, or those of one procedure field.
-pub fn responses(conn: &mut DbConnection, field: Option<&str>) -> QueryResult<Vec<ResponseRow>> {
+/// Every released response of the slice.
+pub fn responses(conn: &mut DbConnection, slice: Slice) -> QueryResult<Vec<ResponseRow>> {
     let mut query = responses::table
         .select((
             responses::id,
@@ -81,18 +104,29 @@ pub fn responses(conn: &mut DbConnection, field: Option<&str>) -> QueryResult<Ve
         ))
         .order(responses::id)
         .into_boxed();
-    if let Some(field) = field {
+    if let Some(field) = slice.field {
         query = query.filter(responses::procedure_field.eq(field));
+    }
+    if let Some(q) = slice.quarters {
+        query = query.filter(responses::quarter.eq_any(&q.names));
     }
     query.load(conn)
 }
 
-/// Every answer: (response id, item code, value).
-pub fn answers(conn: &mut DbConnection) -> QueryResult<Vec<(String, String, i32)>> {
-    answers::table
+/// Every answer of the slice's responses: (response id, item code, value).
+pub fn answers(conn: &mut DbConnection, slice: Slice) -> QueryResult<Vec<(String, String, i32)>> {
+    let mut query = answers::table
+        .inner_join(responses::table)
         .select((answers::response_id, answers::item_code, answers::value))
         .order((answers::response_id, answers::item_code))
-        .load(conn)
+        .into_boxed();
+    if let Some(field) = slice.field {
+        query = query.filter(responses::procedure_field.eq(field));
+    }
+    if let Some(q) = slice.quarters {
+        query = query.filter(responses::quarter.eq_any(&q.names));
+    }
+    query.load(conn)
 }
 
 /// Every published questionnaire as (version, JSON), oldest first.

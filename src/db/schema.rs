@@ -209,6 +209,33 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    data_revisions (quarter, shard) {
+        quarter -> Text,
+        shard -> Integer,
+        revision -> BigInt,
+    }
+}
+
+diesel::table! {
+    dashboard_reports (scope, kind, period) {
+        scope -> Text,
+        kind -> Text,
+        period -> Text,
+        basis -> Text,
+        computed_at -> Timestamp,
+        body -> Text,
+    }
+}
+
+diesel::table! {
+    dashboard_leases (scope) {
+        scope -> Text,
+        holder -> Text,
+        until -> Timestamp,
+    }
+}
+
 diesel::joinable!(sessions -> users (user_id));
 diesel::joinable!(outbox -> invitations (invitation_id));
 diesel::joinable!(answers -> responses (response_id));

@@ -2,6 +2,7 @@
 //! run changes nothing), and in one transaction (a failed run leaves nothing behind).
 
 mod an_giang;
+pub mod bulk;
 mod dossiers;
 mod responses;
 

@@ -2,7 +2,7 @@
 //! satisfied their users are, people skip what does not apply, some leave a comment.
 
 use chrono::Duration;
-use hailong_analysis::questionnaire::{Direction, ItemKind, Questionnaire};
+use hailong_analysis::questionnaire::{Direction, Item, ItemKind, Questionnaire};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 
@@ -93,16 +93,7 @@ pub fn generate(conn: &mut DbConnection, secret: &SecretKey, k: u32) -> anyhow::
             if skipped(&mut rng, &item.code, &channel) {
                 continue;
             }
-            let value = match (item.kind, item.direction) {
-                (ItemKind::Likert5, _) => likert(&mut rng, agency_mood),
-                // An unofficial payment is asked for more often where people are unhappy.
-                (ItemKind::YesNo, Some(Direction::Negative)) => {
-                    i32::from(rng.random_bool((4.8 - agency_mood).clamp(0.01, 0.3) / 3.0))
-                }
-                (ItemKind::YesNo, _) => {
-                    i32::from(rng.random_bool((agency_mood / 5.0).clamp(0.3, 0.95)))
-                }
-            };
+            let value = answer_value(&mut rng, item, agency_mood);
             answer_rows.push(Answer {
                 response_id: response_id.clone(),
                 item_code: item.code.clone(),
@@ -180,12 +171,24 @@ fn generalise(sets: &AnonymitySets, response: &mut Response, k: u32) -> bool {
 
 /// What people leave out: the portal when they came to the counter, the waiting room when
 /// they filed online, and the feedback questions when they never gave feedback.
-fn skipped(rng: &mut StdRng, item: &str, channel: &str) -> bool {
+pub(super) fn skipped(rng: &mut StdRng, item: &str, channel: &str) -> bool {
     match item {
         "A4" => channel != "online" || rng.random_bool(0.1),
         "A2" | "A3" => channel == "online" || rng.random_bool(0.05),
         "F2" | "F3" | "F4" => rng.random_bool(0.55),
         _ => rng.random_bool(0.04),
+    }
+}
+
+/// One answer to `item` from someone served by an agency of this mood (1-5).
+pub(super) fn answer_value(rng: &mut StdRng, item: &Item, mood: f64) -> i32 {
+    match (item.kind, item.direction) {
+        (ItemKind::Likert5, _) => likert(rng, mood),
+        // An unofficial payment is asked for more often where people are unhappy.
+        (ItemKind::YesNo, Some(Direction::Negative)) => {
+            i32::from(rng.random_bool((4.8 - mood).clamp(0.01, 0.3) / 3.0))
+        }
+        (ItemKind::YesNo, _) => i32::from(rng.random_bool((mood / 5.0).clamp(0.3, 0.95))),
     }
 }
 

@@ -70,6 +70,7 @@ pub struct AgencyDashboard<'a> {
     pub comments: Option<Vec<String>>,
     pub children: Vec<Child>,
     pub held: Held,
+    pub as_of: AsOf,
 }
 
 /// Responses stored but not yet shown: staff see them in batches (`privacy::release`).
@@ -79,6 +80,42 @@ pub struct Held {
     pub waiting: i64,
     /// Released once this many can be, or once a day.
     pub batch: u32,
+}
+
+/// When the numbers shown were computed (in the background: a page never computes), and
+/// whether newer data is being computed.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct AsOf {
+    /// `None`: nothing is computed yet for what was asked.
+    pub computed_at: Option<chrono::NaiveDateTime>,
+    /// The numbers are those of the data as it is now.
+    pub current: bool,
+}
+
+/// "As of 10:42, 30/11/2026", and "updating" while newer numbers are computed. The
+/// `data-current` attribute says the same to tests and scripts.
+fn as_of_note(lang: Lang, as_of: AsOf) -> Markup {
+    let current = if as_of.current { "true" } else { "false" };
+    html! {
+        @match as_of.computed_at {
+            Some(at) => {
+                @let local = at.and_utc().with_timezone(&crate::domain::period::VIETNAM);
+                p.flag.as-of data-current=(current) {
+                    (lang.pick("Số liệu tính lúc ", "As of "))
+                    time datetime=(local.to_rfc3339()) { (local.format("%H:%M, %d/%m/%Y")) }
+                    @if !as_of.current {
+                        (lang.pick(" · đang cập nhật số liệu mới", " · newer numbers are being computed"))
+                    }
+                }
+            }
+            None => {
+                p.flag.as-of data-current="false" {
+                    (lang.pick("Số liệu của kỳ này đang được tính; tải lại trang sau ít phút.",
+                        "The numbers of this period are being computed; reload the page in a few minutes."))
+                }
+            }
+        }
+    }
 }
 
 /// How many responses wait for the next release, and why there is a wait.
@@ -161,6 +198,7 @@ pub fn agency_page(frame: &Frame<'_>, d: &AgencyDashboard<'_>) -> Markup {
         (bars(lang, lang.pick("Điểm theo nhóm tiêu chí", "Scores by dimension"), &d.dimensions.iter().map(|x| Bar { label: &x.name, value: x.value, median: x.median, best: x.best }).collect::<Vec<_>>()))
         h2 { (lang.pick("Xu hướng chỉ số hài lòng", "Satisfaction index over time")) }
         (trend(lang, lang.pick("Chỉ số hài lòng theo kỳ", "Satisfaction index by period"), &d.trend, 0.0, 100.0))
+        (as_of_note(lang, d.as_of))
         (held_note(lang, d.held))
         h2 { (lang.pick("Góp ý mới công bố", "Latest released comments")) }
         @match &d.comments {
@@ -222,6 +260,7 @@ pub struct ProvinceDashboard<'a> {
     pub trend: Vec<Point>,
     pub province_index: Figure,
     pub held: Held,
+    pub as_of: AsOf,
 }
 
 fn tier_name(lang: Lang, tier: f64) -> &'static str {
@@ -268,6 +307,7 @@ pub fn province_page(frame: &Frame<'_>, d: &ProvinceDashboard<'_>) -> Markup {
         div.cards {
             (figure_card(lang, lang.pick("Chỉ số hài lòng toàn tỉnh", "Province satisfaction index"), &d.province_index, 1))
         }
+        (as_of_note(lang, d.as_of))
         (held_note(lang, d.held))
         p { a href=(format!("/exports/scores.csv?period={}", d.period)) { (lang.pick("Tải CSV", "Download CSV")) } " · " a href=(format!("/exports/scores.xlsx?period={}", d.period)) { (lang.pick("Tải Excel", "Download Excel")) }
             " · " (lang.pick("Dữ liệu gốc: ", "Raw data: "))

@@ -13,7 +13,8 @@ pub struct AppState {
     pub pool: DbPool,
     pub settings: Settings,
     pub csrf: Arc<CsrfGuard>,
-    pub scores: Arc<crate::services::reports::snapshot::ScoreCache>,
+    /// The dashboards' stored numbers in memory (kept by their worker).
+    pub dashboards: Arc<crate::services::reports::dashboards::Dashboards>,
     /// The national e-ID provider, when configured (agencies with the `verified` policy).
     pub eid: Option<Arc<crate::services::eid::Provider>>,
     pub questionnaires: Arc<crate::services::surveys::Questionnaires>,

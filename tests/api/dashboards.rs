@@ -1,7 +1,10 @@
 //! Who sees what, and that the dashboards show the analysis library's numbers and nothing
 //! that rests on fewer than min_cell responses.
 
+use std::collections::{BTreeMap, HashMap};
+
 use hailong::domain::agency::Role;
+use hailong::services::reports::dashboards::{Kind, PeriodReport};
 use hailong::views::format::number;
 use hailong::views::i18n::Lang;
 use hailong_analysis::scores::Measure;
@@ -10,11 +13,39 @@ use crate::helpers::{post_from, spawn_app, TestApp, PASSWORD};
 
 /// Answers `count` surveys of `agency` (quarter 2026-Q2), the first with `comment`.
 pub async fn answer(app: &TestApp, agency: &str, count: usize, value: &str, comment: &str) {
+    answer_dossiers(app, agency, count, value, comment, None).await;
+}
+
+/// As [`answer`], for dossiers completed at `completed_at`, without a comment.
+async fn answer_in(app: &TestApp, agency: &str, count: usize, value: &str, completed_at: &str) {
+    answer_dossiers(app, agency, count, value, "", Some(completed_at)).await;
+}
+
+/// Dossiers of `agency` (completed at `completed_at`, or the test dossier's time), each
+/// answered with `value` on every question; the first with `comment` when there is one.
+async fn answer_dossiers(
+    app: &TestApp,
+    agency: &str,
+    count: usize,
+    value: &str,
+    comment: &str,
+    completed_at: Option<&str>,
+) {
     app.seed();
-    let key = app.new_api_key(&format!("gateway {agency} {value}"));
+    let stamp: String = completed_at
+        .unwrap_or_default()
+        .chars()
+        .filter(char::is_ascii_alphanumeric)
+        .collect();
+    let key = app.new_api_key(&format!("gateway {agency} {value} {stamp}"));
     for i in 0..count {
-        let mut dossier = crate::helpers::valid_dossier(&format!("{agency}.{value}.{i}"));
+        let mut dossier = crate::helpers::valid_dossier(&format!("{agency}.{value}.{stamp}.{i}"));
         dossier["agency_code"] = agency.into();
+        if let Some(completed_at) = completed_at {
+            dossier["received_at"] = "2026-01-05T08:00:00+07:00".into();
+            dossier["due_at"] = "2026-03-01T17:00:00+07:00".into();
+            dossier["completed_at"] = completed_at.into();
+        }
         let body: serde_json::Value = app
             .post_dossiers(&key, &dossier)
             .await
@@ -23,8 +54,7 @@ pub async fn answer(app: &TestApp, agency: &str, count: usize, value: &str, comm
             .unwrap();
         let url = body["dossiers"][0]["survey_url"]
             .as_str()
-            .unwrap()
-            .to_owned();
+            .unwrap_or_else(|| panic!("{body}"));
         let path = url.strip_prefix(&app.address).unwrap().to_owned();
         let csrf = app.open_survey(&path).await;
         let mut form: Vec<(String, String)> = ["A1", "P1", "S1", "R1", "F2"]
@@ -32,7 +62,7 @@ pub async fn answer(app: &TestApp, agency: &str, count: usize, value: &str, comm
             .map(|i| (format!("q_{i}"), value.to_owned()))
             .collect();
         form.push(("csrf".into(), csrf));
-        if i == 0 {
+        if i == 0 && !comment.is_empty() {
             form.push(("comment".into(), comment.to_owned()));
         }
         let response = app
@@ -129,53 +159,22 @@ async fn the_dashboards_show_the_library_s_numbers_and_hide_what_is_suppressed()
     app.add_user("phantich@angiang.test", Role::Province, None);
     app.login("phantich@angiang.test", PASSWORD).await;
 
-    // As in the server: polars runs on a blocking thread, not inside the async runtime.
-    let pool = hailong::db::build_pool(&app.db.settings().database, 1);
-    let (library, unsuppressed) = tokio::task::spawn_blocking(move || {
-        (
-            hailong::services::reports::snapshot::compute(&pool, 5).unwrap(),
-            hailong::services::reports::snapshot::compute(&pool, 1).unwrap(),
-        )
-    })
-    .await
-    .unwrap();
-    let shown = library
-        .quarter
-        .value("2026-Q2", "AG-X-OCEO", Measure::SatIndex, "")
-        .unwrap();
-    let hidden = unsuppressed
-        .quarter
-        .value("2026-Q2", "AG-P-RACHGIA", Measure::PapiTotal, "")
-        .unwrap();
-    assert!(library
-        .quarter
-        .value("2026-Q2", "AG-P-RACHGIA", Measure::PapiTotal, "")
-        .is_none());
+    let library = library_report(&app, Kind::Quarter, 5).await;
+    let unsuppressed = library_report(&app, Kind::Quarter, 1).await;
+    let shown = value_of(&library, "2026-Q2", "AG-X-OCEO", Measure::SatIndex).unwrap();
+    let hidden = value_of(&unsuppressed, "2026-Q2", "AG-P-RACHGIA", Measure::PapiTotal).unwrap();
+    assert!(value_of(&library, "2026-Q2", "AG-P-RACHGIA", Measure::PapiTotal).is_none());
 
     let oceo = app
-        .get("/dashboard/agency/AG-X-OCEO?period=2026-Q2")
-        .await
-        .text()
-        .await
-        .unwrap();
+        .current_page("/dashboard/agency/AG-X-OCEO?period=2026-Q2")
+        .await;
     let rach_gia = app
-        .get("/dashboard/agency/AG-P-RACHGIA?period=2026-Q2")
-        .await
-        .text()
-        .await
-        .unwrap();
-    let province = app
-        .get("/dashboard/province?period=2026-Q2")
-        .await
-        .text()
-        .await
-        .unwrap();
+        .current_page("/dashboard/agency/AG-P-RACHGIA?period=2026-Q2")
+        .await;
+    let province = app.current_page("/dashboard/province?period=2026-Q2").await;
     let english = app
-        .get("/dashboard/agency/AG-X-OCEO?period=2026-Q2&lang=en")
-        .await
-        .text()
-        .await
-        .unwrap();
+        .current_page("/dashboard/agency/AG-X-OCEO?period=2026-Q2&lang=en")
+        .await;
 
     assert!(
         oceo.contains(&number(Lang::Vi, shown, 1)),
@@ -204,11 +203,8 @@ async fn the_dashboards_show_the_library_s_numbers_and_hide_what_is_suppressed()
     );
     assert!(province.contains("Kiên Giang"));
     let by_field = app
-        .get("/dashboard/province?period=2026-Q2&field=H%E1%BB%99%20t%E1%BB%8Bch")
-        .await
-        .text()
-        .await
-        .unwrap();
+        .current_page("/dashboard/province?period=2026-Q2&field=H%E1%BB%99%20t%E1%BB%8Bch")
+        .await;
     assert!(
         by_field.contains("Toàn tỉnh · 2026-Q2 · Hộ tịch"),
         "the field filter applies"
@@ -562,31 +558,291 @@ async fn an_admin_manages_api_keys_questionnaires_and_agencies_in_the_web_interf
     assert!(page.contains("<option value=\"verified\" selected>"));
 }
 
-/// The agency's dashboard before and after the group reaches `min_cell`, viewed in between.
-async fn comment_shown_after_the_group_grows(app: &TestApp) -> bool {
-    answer(app, "AG-X-OCEO", 4, "4", "Góp ý của nhóm còn nhỏ").await;
-    app.add_user("phantich@angiang.test", Role::Province, None);
-    app.login("phantich@angiang.test", PASSWORD).await;
-    let path = "/dashboard/agency/AG-X-OCEO?period=2026-Q2";
-    let small = app.get(path).await.text().await.unwrap();
-    assert!(!small.contains("Góp ý của nhóm còn nhỏ"), "4 < min_cell");
-    answer(app, "AG-X-OCEO", 2, "5", "").await;
-    let grown = app.get(path).await.text().await.unwrap();
-    grown.contains("Góp ý của nhóm còn nhỏ")
+/// The analysis library's own report of the exported files (`hailong export`, then `hailong
+/// analyze` with the dashboards' options), as (period, agency, measure, key) → row.
+async fn library_report(
+    app: &TestApp,
+    kind: Kind,
+    min_cell: u32,
+) -> HashMap<(String, String, String, String), (Option<f64>, Option<(f64, f64)>, u32, String)> {
+    let settings = app.db.settings();
+    tokio::task::spawn_blocking(move || {
+        let dir = tempfile::tempdir().unwrap();
+        let mut conn = hailong::db::build_pool(&settings.database, 1)
+            .get()
+            .unwrap();
+        hailong::services::reports::export::export(&mut conn, dir.path()).unwrap();
+        let questionnaire =
+            hailong_analysis::read_questionnaire(&dir.path().join("questionnaire.json")).unwrap();
+        let inputs = hailong_analysis::read_inputs(dir.path(), questionnaire).unwrap();
+        let report = hailong_analysis::analyze(
+            &inputs,
+            &hailong_analysis::Options {
+                period: match kind {
+                    Kind::Quarter => hailong_analysis::period::PeriodKind::Quarter,
+                    Kind::Year => hailong_analysis::period::PeriodKind::Year,
+                },
+                min_cell,
+                bootstrap: hailong::services::reports::dashboards::REPLICATES,
+                ..hailong_analysis::Options::default()
+            },
+        )
+        .unwrap();
+        report
+            .scores
+            .iter()
+            .map(|r| {
+                (
+                    (
+                        r.period.to_string(),
+                        report.agency_code(r.agency).to_owned(),
+                        r.measure.as_str().to_owned(),
+                        r.key.clone(),
+                    ),
+                    (r.value, r.ci, r.n, r.status.as_str().to_owned()),
+                )
+            })
+            .collect()
+    })
+    .await
+    .unwrap()
+}
+
+type LibraryRows =
+    HashMap<(String, String, String, String), (Option<f64>, Option<(f64, f64)>, u32, String)>;
+
+fn value_of(rows: &LibraryRows, period: &str, agency: &str, measure: Measure) -> Option<f64> {
+    rows.get(&(
+        period.to_owned(),
+        agency.to_owned(),
+        measure.as_str().to_owned(),
+        String::new(),
+    ))
+    .and_then(|r| r.0)
+}
+
+/// The stored reports of the province scope: (kind, period) → (computed at, numbers).
+fn stored(app: &TestApp) -> BTreeMap<(String, String), (chrono::NaiveDateTime, PeriodReport)> {
+    let mut conn = app.conn();
+    hailong::db::dashboard_reports::bases(&mut conn)
+        .unwrap()
+        .into_iter()
+        .filter(|b| b.scope == "province")
+        .map(|b| {
+            let (_, at, body) =
+                hailong::db::dashboard_reports::report(&mut conn, &b.scope, &b.kind, &b.period)
+                    .unwrap()
+                    .unwrap();
+            (
+                (b.kind, b.period),
+                (at, serde_json::from_str(&body).unwrap()),
+            )
+        })
+        .collect()
+}
+
+/// Responses of two agencies in two quarters (2026-Q1 and 2026-Q2), some with a comment.
+async fn two_quarters(app: &TestApp) {
+    answer(app, "AG-X-OCEO", 6, "4", "Cán bộ rất tận tình").await;
+    answer(app, "AG-P-RACHGIA", 7, "3", "").await;
+    answer_in(app, "AG-X-OCEO", 5, "5", "2026-02-10T03:00:00Z").await;
+    answer_in(app, "AG-P-RACHGIA", 5, "2", "2026-02-11T03:00:00Z").await;
 }
 
 #[tokio::test]
-async fn dashboards_reuse_their_numbers_for_the_configured_time() {
-    let cached = spawn_app().await;
-    assert!(
-        !comment_shown_after_the_group_grows(&cached).await,
-        "within the default minute the numbers are reused"
-    );
+async fn the_stored_numbers_are_those_of_hailong_analyze_on_the_exported_files() {
+    let app = spawn_app().await;
+    two_quarters(&app).await;
+    app.add_user("phantich@angiang.test", Role::Province, None);
+    app.login("phantich@angiang.test", PASSWORD).await;
+    app.current_page("/dashboard/province?period=2026-Q2").await;
+    app.current_page("/dashboard/agency/AG-X-OCEO?period=2026&kind=year")
+        .await;
+    app.current_page("/dashboard/agency/AG-X-OCEO?period=2026-Q1")
+        .await;
+
+    for kind in [Kind::Quarter, Kind::Year] {
+        let library = library_report(&app, kind, 5).await;
+        let stored = stored(&app);
+        let mut compared = 0;
+        for ((stored_kind, period), (_, report)) in &stored {
+            if stored_kind != kind.as_str() {
+                continue;
+            }
+            for score in &report.scores {
+                let key = (
+                    period.clone(),
+                    score.agency.clone(),
+                    score.measure.clone(),
+                    score.key.clone(),
+                );
+                let expected = library
+                    .get(&key)
+                    .unwrap_or_else(|| panic!("{key:?} is not in the library's report"));
+                assert_eq!(
+                    (score.value, score.ci, score.n, &score.status),
+                    (expected.0, expected.1, expected.2, &expected.3),
+                    "{key:?}"
+                );
+                compared += 1;
+            }
+        }
+        assert_eq!(
+            compared,
+            library.len(),
+            "every row of the library's {kind:?} report is stored"
+        );
+        assert!(
+            library.values().any(|r| r.1.is_some()),
+            "intervals compared"
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_restart_loads_the_stored_numbers_and_a_late_response_recomputes_only_its_periods() {
     let db = crate::helpers::TestDb::new();
+    // The year 2026 is still open: without this its recomputation would wait for the minute.
     let settings = db.settings_with(&[("HAILONG_DASHBOARD_FRESH_SECONDS", "0")]);
-    let uncached = crate::helpers::spawn_app_with(db, settings).await;
-    assert!(
-        comment_shown_after_the_group_grows(&uncached).await,
-        "with 0 every view recomputes"
+    let app = crate::helpers::spawn_app_with(db, settings.clone()).await;
+    two_quarters(&app).await;
+    app.add_user("phantich@angiang.test", Role::Province, None);
+    app.login("phantich@angiang.test", PASSWORD).await;
+    app.current_page("/dashboard/province?period=2026-Q2").await;
+    app.current_page("/dashboard/agency/AG-X-OCEO?period=2026&kind=year")
+        .await;
+    let before = stored(&app);
+    assert_eq!(
+        before.keys().cloned().collect::<Vec<_>>(),
+        [
+            ("quarter".to_owned(), "2026-Q1".to_owned()),
+            ("quarter".to_owned(), "2026-Q2".to_owned()),
+            ("year".to_owned(), "2026".to_owned()),
+        ]
     );
+
+    // A second instance on the same database (as after a restart) shows the stored numbers
+    // as current without computing them again.
+    app.stop().await;
+    let TestApp { db, .. } = app;
+    let again = crate::helpers::spawn_app_with(db, settings).await;
+    again.add_user("phantich2@angiang.test", Role::Province, None);
+    again.login("phantich2@angiang.test", PASSWORD).await;
+    let page = again
+        .current_page("/dashboard/province?period=2026-Q1")
+        .await;
+    assert!(page.contains("Số liệu tính lúc"), "the page says when");
+    assert_eq!(stored(&again), before, "nothing was computed again");
+
+    // A late response for 2026-Q1 (closed): that quarter, the next one (its trend starts
+    // there) and the year are computed again; nothing else is.
+    answer_in(&again, "AG-X-OCEO", 1, "1", "2026-02-12T03:00:00Z").await;
+    again
+        .current_page("/dashboard/agency/AG-X-OCEO?period=2026-Q1")
+        .await;
+    again
+        .current_page("/dashboard/agency/AG-X-OCEO?period=2026-Q2")
+        .await;
+    again
+        .current_page("/dashboard/agency/AG-X-OCEO?period=2026&kind=year")
+        .await;
+    let after = stored(&again);
+    for key in before.keys() {
+        assert!(after[key].0 > before[key].0, "{key:?} recomputed");
+    }
+    assert_ne!(
+        after[&("quarter".to_owned(), "2026-Q1".to_owned())].1,
+        before[&("quarter".to_owned(), "2026-Q1".to_owned())].1
+    );
+
+    // A change the numbers do not rest on (contacts purged) recomputes nothing.
+    let revisions = hailong::db::dashboard_reports::revisions(&mut again.conn()).unwrap();
+    {
+        use diesel::RunQueryDsl;
+        let mut conn = again.conn();
+        diesel::sql_query("UPDATE dossiers SET contact_phone = NULL, contact_email = NULL")
+            .execute(&mut *conn)
+            .unwrap();
+    }
+    assert_eq!(
+        hailong::db::dashboard_reports::revisions(&mut again.conn()).unwrap(),
+        revisions
+    );
+    again
+        .current_page("/dashboard/province?period=2026-Q1")
+        .await;
+    assert_eq!(stored(&again), after);
+}
+
+#[tokio::test]
+async fn the_open_period_is_refreshed_no_more_often_than_configured() {
+    let db = crate::helpers::TestDb::new();
+    let settings = db.settings_with(&[("HAILONG_DASHBOARD_FRESH_SECONDS", "3600")]);
+    let app = crate::helpers::spawn_app_with(db, settings).await;
+    let now = chrono::Utc::now().to_rfc3339();
+    answer_in(&app, "AG-X-OCEO", 5, "4", &now).await;
+    app.add_user("phantich@angiang.test", Role::Province, None);
+    app.login("phantich@angiang.test", PASSWORD).await;
+    let path = "/dashboard/agency/AG-X-OCEO";
+    let five = "class=\"big\">5</div>";
+    let first = app.current_page(path).await;
+    assert!(first.contains(five), "five responses shown");
+
+    answer_in(&app, "AG-X-OCEO", 1, "2", &now).await;
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    let page = loop {
+        let page = app.get(path).await.text().await.unwrap();
+        if page.contains("data-current=\"false\"") {
+            break page;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the new response is released"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    };
+    assert!(
+        page.contains("đang cập nhật"),
+        "the page shows the numbers it has and says newer ones are coming"
+    );
+    assert!(page.contains(five), "the open quarter waits for its hour");
+
+    // A late response for a closed quarter is not held back.
+    answer(&app, "AG-X-OCEO", 5, "4", "").await;
+    app.current_page("/dashboard/agency/AG-X-OCEO?period=2026-Q2")
+        .await;
+}
+
+#[tokio::test]
+async fn one_instance_at_a_time_computes_a_scope() {
+    let app = spawn_app().await;
+    let mut conn = app.conn();
+    let now = chrono::Utc::now().naive_utc();
+    let later = now + chrono::Duration::minutes(15);
+    use hailong::db::dashboard_reports::{end_lease, take_lease};
+    assert!(take_lease(&mut conn, "province", "a", now, later).unwrap());
+    assert!(!take_lease(&mut conn, "province", "b", now, later).unwrap());
+    assert!(take_lease(&mut conn, "field:Hộ tịch", "b", now, later).unwrap());
+    assert!(
+        take_lease(&mut conn, "province", "a", now, later).unwrap(),
+        "the holder renews"
+    );
+    assert!(
+        take_lease(
+            &mut conn,
+            "province",
+            "b",
+            later + chrono::Duration::seconds(1),
+            later
+        )
+        .unwrap(),
+        "an expired lease is taken over"
+    );
+    end_lease(&mut conn, "province", "a").unwrap();
+    assert!(
+        !take_lease(&mut conn, "province", "a", now, later).unwrap(),
+        "only its holder ends it"
+    );
+    end_lease(&mut conn, "province", "b").unwrap();
+    assert!(take_lease(&mut conn, "province", "a", now, later).unwrap());
 }

@@ -161,6 +161,23 @@ impl TestApp {
             .expect("request sent")
     }
 
+    /// A dashboard page once it shows the numbers of the data as it is now: they are computed
+    /// in the background, and the page says whether they are current (`data-current`).
+    pub async fn current_page(&self, path: &str) -> String {
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(120);
+        loop {
+            let page = self.get(path).await.text().await.expect("page");
+            if page.contains("data-current=\"true\"") {
+                return page;
+            }
+            assert!(
+                std::time::Instant::now() < deadline,
+                "{path} never showed current numbers:\n{page}"
+            );
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
+    }
+
     pub async fn stop(&self) {
         self.handle.stop(true).await;
     }
@@ -493,6 +510,11 @@ pub const SUBMISSION_WRITES: &[&str] = &[
     "releases",
     "responses",
     "answers",
+    // A release counts a change of its responses' quarters; the dashboards' worker stores
+    // their numbers (aggregates of at least min_cell responses) in the background.
+    "data_revisions",
+    "dashboard_reports",
+    "dashboard_leases",
 ];
 
 /// Posts a form from the page at `page_path`, with that page's CSRF token.

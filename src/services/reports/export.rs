@@ -2,7 +2,7 @@
 //! by `hailong export --out DIR`, or handed to the analysis library by the dashboards. Nothing
 //! personal leaves: no identity hash, no contact, no token; responses carry no dossier id.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::path::Path;
 
 use anyhow::Context;
@@ -16,15 +16,18 @@ fn rfc3339(t: chrono::NaiveDateTime) -> String {
         .to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true)
 }
 
+pub use crate::db::export::{Quarters, Slice};
+
 /// Reads the four tables from the database (released responses only: held ones are nobody's to
 /// see yet).
 pub fn tables(conn: &mut DbConnection) -> QueryResult<Tables> {
-    tables_of_field(conn, None)
+    tables_of(conn, Slice::default())
 }
 
-/// The four tables, with the dossiers and responses of one procedure field only when `field`
-/// is given (a response generalised beyond its field belongs to none).
-pub fn tables_of_field(conn: &mut DbConnection, field: Option<&str>) -> QueryResult<Tables> {
+/// The four tables, with the dossiers, responses and answers of the slice only (every agency:
+/// the tree is the same whatever the slice). A response generalised beyond its procedure
+/// field belongs to no field.
+pub fn tables_of(conn: &mut DbConnection, slice: Slice) -> QueryResult<Tables> {
     let mut out = Tables::default();
     let agency_rows = rows::agencies(conn)?;
     let code_of: HashMap<i32, String> = agency_rows.iter().map(|a| (a.0, a.1.clone())).collect();
@@ -39,7 +42,7 @@ pub fn tables_of_field(conn: &mut DbConnection, field: Option<&str>) -> QueryRes
         ]);
     }
     for (external, agency, procedure, kind, channel, received, due, completed, invited) in
-        rows::dossiers(conn, field)?
+        rows::dossiers(conn, slice)?
     {
         out.dossiers.rows.push(vec![
             external,
@@ -53,9 +56,7 @@ pub fn tables_of_field(conn: &mut DbConnection, field: Option<&str>) -> QueryRes
             invited.to_string(),
         ]);
     }
-    let mut kept = HashSet::new();
-    for (id, agency, procedure, kind, channel, quarter, version) in rows::responses(conn, field)? {
-        kept.insert(id.clone());
+    for (id, agency, procedure, kind, channel, quarter, version) in rows::responses(conn, slice)? {
         out.responses.rows.push(vec![
             id,
             lookup(&code_of, agency),
@@ -69,10 +70,7 @@ pub fn tables_of_field(conn: &mut DbConnection, field: Option<&str>) -> QueryRes
             version,
         ]);
     }
-    for (response, item, value) in rows::answers(conn)? {
-        if field.is_some() && !kept.contains(&response) {
-            continue;
-        }
+    for (response, item, value) in rows::answers(conn, slice)? {
         out.answers
             .rows
             .push(vec![response, item, value.to_string()]);

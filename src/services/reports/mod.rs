@@ -1,5 +1,6 @@
-//! The numbers staff see: the database as the method's tables (exports), and the dashboards'
-//! computed snapshot.
+//! The numbers staff see: the database as the method's tables (exports), the dashboards'
+//! stored numbers, and the published standings beside them.
 
+pub mod dashboards;
 pub mod export;
-pub mod snapshot;
+pub mod standings;

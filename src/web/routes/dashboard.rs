@@ -2,7 +2,6 @@
 //! `auth::access::authorize` before reading anything.
 
 use std::collections::BTreeMap;
-use std::sync::Arc;
 
 use actix_session::Session;
 use actix_web::http::StatusCode;
@@ -10,10 +9,11 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use hailong_analysis::scores::Measure;
 
 use crate::db::agencies::{self, Agency};
-use crate::services::reports::snapshot::{Indexed, Snapshot};
+use crate::services::reports::dashboards::{self, Indexed, Kind, Revisions, MIN_CELL};
+use crate::services::reports::standings;
 use crate::views::charts::Point;
 use crate::views::dashboard::{
-    agency_page, province_page, AgencyDashboard, Child, DimensionScore, Figure, Frame, Held,
+    agency_page, province_page, AgencyDashboard, AsOf, Child, DimensionScore, Figure, Frame, Held,
     History, ProvinceDashboard, Ranked,
 };
 use crate::views::i18n::Lang;
@@ -24,9 +24,6 @@ use crate::web::error::AppError;
 use crate::web::language::lang_of;
 use crate::web::page::{see_other, switch_href, with_csrf};
 use crate::web::state::AppState;
-
-/// Values from fewer responses than this are never shown (METHODOLOGY §8).
-pub const MIN_CELL: u32 = 5;
 
 type Query = web::Query<BTreeMap<String, String>>;
 
@@ -45,12 +42,24 @@ async fn signed_in(session: &Session, state: &web::Data<AppState>) -> Result<Vis
     Ok(Visitor::Staff(user, all))
 }
 
-async fn snapshot(state: &web::Data<AppState>) -> Result<Arc<Snapshot>, AppError> {
-    state
-        .scores
-        .get(&state.pool, MIN_CELL)
-        .await
-        .map_err(AppError::Internal)
+/// When the shown numbers were computed, and whether they are those of the data as it is now
+/// (the database's change counters still match the ones they were computed from).
+async fn as_of(
+    state: &web::Data<AppState>,
+    index: &Indexed,
+    kind: Kind,
+    period: &str,
+    asked: Option<&String>,
+) -> Result<AsOf, AppError> {
+    let Some(loaded) = index.period(period) else {
+        state.dashboards.nudge();
+        return Ok(AsOf::default());
+    };
+    let revisions = db_call::blocking(&state.pool, Revisions::read).await?;
+    Ok(AsOf {
+        computed_at: Some(loaded.computed_at),
+        current: asked.is_none_or(|p| p == period) && loaded.basis == revisions.basis(kind, period),
+    })
 }
 
 /// How many responses wait for release (a count of the province's, nothing more).
@@ -78,7 +87,7 @@ fn figure(index: &Indexed, period: &str, agency: &str, measure: Measure) -> Figu
     Figure {
         value: row.and_then(|r| r.value),
         interval: row.and_then(|r| r.ci),
-        status: row.map_or("suppressed".to_owned(), |r| r.status.as_str().to_owned()),
+        status: row.map_or("suppressed".to_owned(), |r| r.status.clone()),
     }
 }
 
@@ -116,15 +125,18 @@ pub async fn agency(
         .clone();
     authorize(&user, Need::Agency(agency.id), &Scope::of(&user, &all))?;
 
-    let snap = snapshot(&state).await?;
     let year_view = query.get("kind").is_some_and(|k| k == "year");
-    let index = if year_view { &snap.year } else { &snap.quarter };
+    let kind = if year_view { Kind::Year } else { Kind::Quarter };
+    let board = state.dashboards.board(&dashboards::Scope::Province, kind);
+    let index = board.as_ref();
     let (lang, switch) = lang_and_switch(&req, &query);
     let period = pick_period(index, &query).unwrap_or("").to_owned();
-    let q = &snap.questionnaire;
+    let as_of = as_of(&state, index, kind, &period, query.get("period")).await?;
     let level = agency.level.as_str();
-    let dimensions = q
-        .dimensions
+    let dimensions = index
+        .period(&period)
+        .map(|l| l.report.dimensions.as_slice())
+        .unwrap_or_default()
         .iter()
         .map(|d| {
             let bench = index.benchmark(&period, level, Measure::PapiDim, &d.code);
@@ -173,7 +185,7 @@ pub async fn agency(
                 .map_or(0, |r| r.n),
             status: index
                 .row(&period, &c.code, Measure::SatIndex, "")
-                .map_or("suppressed".to_owned(), |r| r.status.as_str().to_owned()),
+                .map_or("suppressed".to_owned(), |r| r.status.clone()),
         })
         .collect();
     // Comments only when the group is shown (§8): never from fewer than MIN_CELL responses.
@@ -210,6 +222,7 @@ pub async fn agency(
         comments,
         children,
         held: held(&state).await?,
+        as_of,
     };
     with_csrf(&state, &session, StatusCode::OK, |csrf| {
         agency_page(&frame(lang, &user, csrf, &switch), &dashboard)
@@ -229,20 +242,23 @@ pub async fn province(
     authorize(&user, Need::Province, &Scope::of(&user, &all))?;
     let fields = db_call::blocking(&state.pool, crate::db::procedures::fields).await?;
     let field = query.get("field").filter(|f| fields.contains(f)).cloned();
-    let snap = state
-        .scores
-        .get_for(&state.pool, MIN_CELL, field.clone())
-        .await
-        .map_err(AppError::Internal)?;
-    let index = &snap.quarter;
+    let scope = field
+        .clone()
+        .map_or(dashboards::Scope::Province, dashboards::Scope::Field);
+    let board = state.dashboards.board(&scope, Kind::Quarter);
+    let index = board.as_ref();
     let (lang, switch) = lang_and_switch(&req, &query);
     let period = pick_period(index, &query).unwrap_or("").to_owned();
+    let as_of = as_of(&state, index, Kind::Quarter, &period, query.get("period")).await?;
     let level = query
         .get("level")
         .filter(|l| ["commune", "department", "district"].contains(&l.as_str()))
         .cloned()
         .unwrap_or_else(|| "commune".to_owned());
-    let q = &snap.questionnaire;
+    let dimensions = index
+        .period(&period)
+        .map(|l| l.report.dimensions.as_slice())
+        .unwrap_or_default();
     let mut ranked = Vec::new();
     let mut unranked = Vec::new();
     for a in all.iter().filter(|a| a.level.as_str() == level) {
@@ -259,9 +275,8 @@ pub async fn province(
             n: completed.n,
             status: index
                 .row(&period, &a.code, Measure::SatIndex, "")
-                .map_or("suppressed".to_owned(), |r| r.status.as_str().to_owned()),
-            dimensions: q
-                .dimensions
+                .map_or("suppressed".to_owned(), |r| r.status.clone()),
+            dimensions: dimensions
                 .iter()
                 .map(|d| index.value(&period, &a.code, Measure::PapiDim, &d.code))
                 .collect(),
@@ -292,8 +307,7 @@ pub async fn province(
         })
         .collect();
     // polars runs on a blocking thread, never on an actix worker.
-    let standings =
-        web::block(|| crate::services::reports::snapshot::reference_standings().to_vec()).await?;
+    let standings = web::block(|| standings::reference_standings().to_vec()).await?;
     let history = standings
         .iter()
         .map(|h| History {
@@ -304,9 +318,9 @@ pub async fn province(
             rank: h.rank,
             of: h.of,
             target: if h.index == "PAPI" {
-                crate::services::reports::snapshot::PAPI_TARGET_RANK
+                standings::PAPI_TARGET_RANK
             } else {
-                crate::services::reports::snapshot::PCI_TARGET_RANK
+                standings::PCI_TARGET_RANK
             },
         })
         .collect();
@@ -319,14 +333,14 @@ pub async fn province(
         level: &level,
         ranked,
         unranked,
-        dimension_names: q
-            .dimensions
+        dimension_names: dimensions
             .iter()
             .map(|d| lang.pick(&d.name_vi, &d.name_en).to_owned())
             .collect(),
         trend,
         province_index: figure(index, &period, "ALL", Measure::SatIndex),
         held: held(&state).await?,
+        as_of,
     };
     with_csrf(&state, &session, StatusCode::OK, |csrf| {
         province_page(&frame(lang, &user, csrf, &switch), &dashboard)

@@ -5,9 +5,10 @@ use std::collections::BTreeMap;
 use actix_session::Session;
 use actix_web::http::header;
 use actix_web::{web, HttpResponse};
-use hailong_analysis::scores::ScoreRow;
+use hailong_analysis::scores::Measure;
 
 use crate::db::agencies;
+use crate::services::reports::dashboards::{self, Kind, Score};
 use crate::web::auth::access::{authorize, Need, Scope};
 use crate::web::auth::user::current_user;
 use crate::web::error::AppError;
@@ -40,11 +41,11 @@ fn number(v: Option<f64>) -> String {
     v.map(|v| format!("{v}")).unwrap_or_default()
 }
 
-fn cells(report: &hailong_analysis::report::Report, r: &ScoreRow) -> [String; 10] {
+fn cells(period: &str, r: &Score) -> [String; 10] {
     let value = r
         .value
         .map(|v| {
-            if r.measure.is_integer() {
+            if Measure::of_str(&r.measure).is_some_and(Measure::is_integer) {
                 format!("{}", v.round() as i64)
             } else {
                 format!("{v}")
@@ -52,20 +53,21 @@ fn cells(report: &hailong_analysis::report::Report, r: &ScoreRow) -> [String; 10
         })
         .unwrap_or_default();
     [
-        r.period.to_string(),
-        report.agency_code(r.agency).to_owned(),
-        r.measure.as_str().to_owned(),
+        period.to_owned(),
+        r.agency.clone(),
+        r.measure.clone(),
         r.key.clone(),
         value,
         number(r.ci.map(|c| c.0)),
         number(r.ci.map(|c| c.1)),
         r.n.to_string(),
         number(r.n_eff),
-        r.status.as_str().to_owned(),
+        r.status.clone(),
     ]
 }
 
-/// The rows a province user asked for (a period, or all), after authorization.
+/// The rows a province user asked for (a period, or all), after authorization: the numbers
+/// the dashboards show, as last stored.
 async fn rows(
     state: &web::Data<AppState>,
     session: &Session,
@@ -76,23 +78,19 @@ async fn rows(
         .ok_or(AppError::SignInFirst)?;
     let all = crate::web::db_call::blocking(&state.pool, agencies::all).await?;
     authorize(&user, Need::Province, &Scope::of(&user, &all))?;
-    let snap = state
-        .scores
-        .get(&state.pool, super::dashboard::MIN_CELL)
-        .await
-        .map_err(AppError::Internal)?;
-    let index = if query.get("kind").is_some_and(|k| k == "year") {
-        &snap.year
+    let kind = if query.get("kind").is_some_and(|k| k == "year") {
+        Kind::Year
     } else {
-        &snap.quarter
+        Kind::Quarter
     };
-    let period = query.get("period");
-    Ok(index
-        .report
-        .scores
+    let board = state.dashboards.board(&dashboards::Scope::Province, kind);
+    let wanted = query.get("period");
+    Ok(board
+        .periods
         .iter()
-        .filter(|r| period.is_none_or(|p| r.period.to_string() == *p))
-        .map(|r| cells(&index.report, r))
+        .filter(|p| wanted.is_none_or(|w| w == *p))
+        .filter_map(|p| board.period(p).map(|l| (p, l)))
+        .flat_map(|(p, l)| l.report.scores.iter().map(move |r| cells(p, r)))
         .collect())
 }
 

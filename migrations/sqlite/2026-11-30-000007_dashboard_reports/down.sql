@@ -1,0 +1,16 @@
+DROP INDEX dossiers_completed_at;
+DROP INDEX responses_quarter;
+DROP TABLE dashboard_leases;
+DROP TABLE dashboard_reports;
+DROP TRIGGER questionnaires_revise_insert;
+DROP TRIGGER procedures_revise_update;
+DROP TRIGGER procedures_revise_insert;
+DROP TRIGGER agencies_revise_update;
+DROP TRIGGER agencies_revise_insert;
+DROP TRIGGER dossiers_revise_delete;
+DROP TRIGGER dossiers_revise_update;
+DROP TRIGGER dossiers_revise_insert;
+DROP TRIGGER responses_revise_delete;
+DROP TRIGGER responses_revise_update;
+DROP TRIGGER responses_revise_insert;
+DROP TABLE data_revisions;
