@@ -68,7 +68,7 @@ pub const DEMO_CITIZENS: &[DemoCitizen] = &[
 pub enum Misbehaviour {
     #[default]
     None,
-    /// ID tokens that expired a minute before they were issued.
+    /// ID tokens that expired ten minutes before they were issued (beyond any clock skew).
     ExpiredToken,
     /// ID tokens signed with a key that is not in the published JWKS (same key id).
     ForeignKey,
@@ -76,6 +76,8 @@ pub enum Misbehaviour {
     WrongAudience,
     /// Every ID token carries the nonce of the first sign-in (a replayed token).
     ReplayFirstNonce,
+    /// ID tokens whose `nbf` (not before) is an hour after they were issued.
+    NotYetValid,
 }
 
 #[derive(Clone, Debug)]
@@ -420,8 +422,8 @@ fn issue_tokens(provider: &Provider, issued: &IssuedCode) -> Result<String, Stri
     let now = Utc::now();
     let (issued_at, expires) = match config.misbehaviour {
         Misbehaviour::ExpiredToken => (
-            now - chrono::Duration::seconds(TOKEN_LIFETIME_SECONDS + 60),
-            now - chrono::Duration::seconds(60),
+            now - chrono::Duration::seconds(TOKEN_LIFETIME_SECONDS + 600),
+            now - chrono::Duration::seconds(600),
         ),
         _ => (now, now + chrono::Duration::seconds(TOKEN_LIFETIME_SECONDS)),
     };
@@ -441,6 +443,12 @@ fn issue_tokens(provider: &Provider, issued: &IssuedCode) -> Result<String, Stri
         config.identity_claim.clone(),
         serde_json::Value::String(citizen.citizen_id.to_owned()),
     );
+    if config.misbehaviour == Misbehaviour::NotYetValid {
+        extra.insert(
+            "nbf".to_owned(),
+            serde_json::Value::from((now + chrono::Duration::hours(1)).timestamp()),
+        );
+    }
     let claims = EidIdTokenClaims::new(
         IssuerUrl::new(config.issuer.clone()).map_err(|e| e.to_string())?,
         vec![Audience::new(audience)],

@@ -28,12 +28,6 @@ async fn a_phone_user_without_javascript_answers_the_survey_and_axe_finds_nothin
     }
     let app = spawn_app().await;
     let path = app.issue_survey("BR.1").await;
-    // The numbers are computed in the background: the pages are checked once they show them.
-    app.login("phantich@angiang.test", crate::helpers::PASSWORD)
-        .await;
-    app.current_page("/dashboard/province?period=2026-Q2").await;
-    app.current_page("/dashboard/agency/AG-X-OCEO?period=2026-Q2")
-        .await;
     let shots = std::env::var("HAILONG_SCREENSHOTS")
         .map(std::path::PathBuf::from)
         .unwrap_or_else(|_| std::env::temp_dir());
@@ -102,6 +96,12 @@ async fn each_dashboard_renders_on_desktop_and_phone_and_axe_finds_nothing() {
         hailong::domain::agency::Role::Province,
         None,
     );
+    // The numbers are computed in the background: the pages are checked once they show them.
+    app.login("phantich@angiang.test", crate::helpers::PASSWORD)
+        .await;
+    app.current_page("/dashboard/province?period=2026-Q2").await;
+    app.current_page("/dashboard/agency/AG-X-OCEO?period=2026-Q2")
+        .await;
     let shots = std::env::var("HAILONG_SCREENSHOTS")
         .map(std::path::PathBuf::from)
         .unwrap_or_else(|_| std::env::temp_dir());

@@ -89,6 +89,10 @@ async fn sign_in(v: &Verified, survey_path: &str, citizen: usize) -> SignedIn {
     let start = app.get(&format!("{survey_path}/sign-in")).await;
     assert_eq!(start.status(), 303);
     let authorize = location(&start);
+    assert!(
+        authorize.contains("scope=openid&"),
+        "the openid scope is asked for once: {authorize}"
+    );
     assert!(authorize.starts_with(&format!("{}/authorize?", v.issuer)));
     let url = url::Url::parse(&authorize).unwrap();
     let params: Vec<(String, String)> = url.query_pairs().into_owned().collect();
@@ -254,6 +258,7 @@ async fn someone_else_is_told_the_survey_belongs_to_another_person() {
 async fn tokens_that_are_expired_wrongly_signed_or_for_another_client_are_refused() {
     for misbehaviour in [
         Misbehaviour::ExpiredToken,
+        Misbehaviour::NotYetValid,
         Misbehaviour::ForeignKey,
         Misbehaviour::WrongAudience,
     ] {

@@ -31,6 +31,11 @@ impl ExtraClaims {
             _ => None,
         }
     }
+
+    /// The claim's value as a whole number (a NumericDate such as `nbf`).
+    pub fn number(&self, name: &str) -> Option<i64> {
+        self.0.get(name)?.as_i64()
+    }
 }
 
 pub type EidIdTokenFields = IdTokenFields<

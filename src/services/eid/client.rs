@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 use openidconnect::core::{CoreAuthenticationFlow, CoreProviderMetadata};
 use openidconnect::{
     AuthorizationCode, ClientId, ClientSecret, CsrfToken, IssuerUrl, Nonce, OAuth2TokenResponse,
-    PkceCodeChallenge, PkceCodeVerifier, RedirectUrl, Scope, TokenResponse,
+    PkceCodeChallenge, PkceCodeVerifier, RedirectUrl, TokenResponse,
 };
 
 use super::claims::EidClient;
@@ -93,7 +93,8 @@ impl Provider {
         Ok(client)
     }
 
-    /// Starts a sign-in: fresh state, nonce and PKCE verifier.
+    /// Starts a sign-in: fresh state, nonce and PKCE verifier (the library asks for the
+    /// `openid` scope itself).
     pub async fn authorize(&self) -> Result<Authorization, EidError> {
         let client = self.client().await?;
         let (challenge, verifier) = PkceCodeChallenge::new_random_sha256();
@@ -103,7 +104,6 @@ impl Provider {
                 CsrfToken::new_random,
                 Nonce::new_random,
             )
-            .add_scope(Scope::new("openid".into()))
             .set_pkce_challenge(challenge)
             .url();
         Ok(Authorization {
@@ -133,10 +133,23 @@ impl Provider {
         let id_token = response
             .id_token()
             .ok_or_else(|| EidError::Refused("no ID token in the token response".into()))?;
-        let verifier = client.id_token_verifier();
+        // Clocks differ a little: an ID token is accepted up to CLOCK_SKEW after its `exp`
+        // and up to CLOCK_SKEW before its `nbf`.
+        let verifier = client
+            .id_token_verifier()
+            .set_time_fn(|| chrono::Utc::now() - CLOCK_SKEW);
         let claims = id_token
             .claims(&verifier, &Nonce::new(nonce.to_owned()))
             .map_err(|e| EidError::InvalidToken(e.to_string()))?;
+        // `nbf` is not a claim the library checks: a token not valid yet is refused with the
+        // same tolerance for clock skew as an expired one.
+        if let Some(not_before) = claims.additional_claims().number("nbf") {
+            if not_before > (chrono::Utc::now() + CLOCK_SKEW).timestamp() {
+                return Err(EidError::InvalidToken(
+                    "the ID token is not valid yet".into(),
+                ));
+            }
+        }
         // The access token is bound to the ID token (at_hash) when the provider says so.
         if let Some(expected) = claims.access_token_hash() {
             let signing_alg = id_token
@@ -163,3 +176,6 @@ impl Provider {
         ApplicantId::parse(&raw).map_err(|_| EidError::NoIdentity(claim.clone()))
     }
 }
+
+/// How far the provider's clock may be from ours, for `exp` and `nbf`.
+const CLOCK_SKEW: chrono::TimeDelta = chrono::TimeDelta::seconds(60);
