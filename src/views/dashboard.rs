@@ -272,6 +272,40 @@ fn tier_name(lang: Lang, tier: f64) -> &'static str {
     }
 }
 
+/// A row's status in a table: low reliability, which most small agencies share, as a marker
+/// explained once under the table; the rarer statuses in words.
+fn status_cell(lang: Lang, status: &str) -> Markup {
+    html! {
+        @if status == "low_reliability" {
+            td.flag { abbr title=(status_words(lang, status)) { "*" } }
+        } @else {
+            td.flag { (status_words(lang, status)) }
+        }
+    }
+}
+
+/// Why a choice of level or field shows no agency.
+fn empty_choice(lang: Lang, level: &str, field: Option<&str>) -> String {
+    match (level, field) {
+        ("district", _) => lang
+            .pick(
+                "Không có số liệu cấp huyện cho kỳ này: cấp huyện đã bỏ từ ngày 01/07/2025, các xã, phường mới thay thế.",
+                "No district figures for this period: districts were abolished on 1 July 2025 and replaced by the new communes and wards.",
+            )
+            .to_owned(),
+        (_, Some(f)) => match lang {
+            Lang::Vi => format!("Chưa có phản hồi nào của lĩnh vực «{f}» ở cấp này trong kỳ này."),
+            _ => format!("No responses for the field “{f}” at this level in this period yet."),
+        },
+        _ => lang
+            .pick(
+                "Chưa có phản hồi nào ở cấp này trong kỳ này.",
+                "No responses at this level in this period yet.",
+            )
+            .to_owned(),
+    }
+}
+
 /// Heat from 5 or less (red) to 10 (green), as one of six classes of the stylesheet (a style
 /// attribute would break the Content-Security-Policy).
 fn heat(value: Option<f64>) -> String {
@@ -317,6 +351,9 @@ pub fn province_page(frame: &Frame<'_>, d: &ProvinceDashboard<'_>) -> Markup {
             }
         }
         h2 { (lang.pick("Xếp hạng", "Ranking")) }
+        @if d.ranked.is_empty() && d.unranked.is_empty() {
+            p.empty { (empty_choice(lang, d.level, d.field)) }
+        } @else {
         div.scroll tabindex="0" role="region" aria-label=(lang.pick("Bảng cuộn được", "Scrollable table")) { table {
             thead { tr {
                 th.num { "#" } th { (lang.pick("Đơn vị", "Agency")) } th { (lang.pick("Nhóm", "Tier")) }
@@ -331,7 +368,7 @@ pub fn province_page(frame: &Frame<'_>, d: &ProvinceDashboard<'_>) -> Markup {
                         td.num { (optional(lang, r.papi_total, 2)) }
                         td.num { (optional(lang, r.sat_index, 1)) }
                         td.num { (r.n) }
-                        td.flag { (status_words(lang, &r.status)) }
+                        (status_cell(lang, &r.status))
                     }
                 }
                 @for r in &d.unranked {
@@ -339,12 +376,26 @@ pub fn province_page(frame: &Frame<'_>, d: &ProvinceDashboard<'_>) -> Markup {
                         td.num { "—" }
                         td { a href=(format!("/dashboard/agency/{}?period={}&lang={}", r.code, d.period, lang.code())) { (r.name) } }
                         td { } td.num { "—" } td.num { "—" } td.num { (r.n) }
-                        td.flag { (status_words(lang, &r.status)) }
+                        (status_cell(lang, &r.status))
                     }
                 }
             }
         } }
+        @if d.ranked.iter().chain(&d.unranked).any(|r| r.status == "low_reliability") {
+            p.flag { sup { "*" } " " (lang.pick(
+                "Độ tin cậy thấp: cỡ mẫu hiệu dụng dưới 30, nên khoảng tin cậy rộng; so sánh thứ hạng gần nhau cần thận trọng.",
+                "Low reliability: an effective sample below 30, so the interval is wide; read close ranks with care.")) }
+        }
+        }
+        @if !d.ranked.is_empty() {
         h2 { (lang.pick("Bản đồ nhiệt theo nhóm tiêu chí", "Heat map by dimension")) }
+        p.legend-row aria-hidden="true" {
+            (lang.pick("Điểm (1–10): ", "Score (1-10): "))
+            @for (class, label) in [("heat0", "≤ 5"), ("heat1", "6"), ("heat2", "7"), ("heat3", "8"), ("heat4", "9"), ("heat5", "10")] {
+                span class=(format!("swatch {class}")) { (label) }
+            }
+        }
+        p.visually-hidden { (lang.pick("Màu ô: từ đỏ (5 điểm trở xuống) đến xanh (10 điểm).", "Cell colour: from red (5 or less) to green (10).")) }
         div.scroll tabindex="0" role="region" aria-label=(lang.pick("Bảng cuộn được", "Scrollable table")) { table {
             thead { tr { th { (lang.pick("Đơn vị", "Agency")) } @for name in &d.dimension_names { th.num { (name) } } } }
             tbody { @for r in &d.ranked { tr {
@@ -352,6 +403,7 @@ pub fn province_page(frame: &Frame<'_>, d: &ProvinceDashboard<'_>) -> Markup {
                 @for v in &r.dimensions { td class=(heat(*v)) { (optional(lang, *v, 2)) } }
             } } }
         } }
+        }
         @if !d.history.is_empty() {
             h2 { (lang.pick("Chỉ số PAPI và PCI đã công bố", "Published PAPI and PCI")) }
             p.flag { (lang.pick("Thứ hạng toàn quốc theo bảng công bố; mục tiêu của kế hoạch CCHC 2020: PAPI trong 20, PCI trong 15 tỉnh đứng đầu. Các tỉnh trước khi sáp nhập năm 2025.", "National rank in the published tables; the 2020 reform plan's targets: PAPI in the top 20, PCI in the top 15. The provinces before the 2025 merger.")) }

@@ -846,3 +846,30 @@ async fn one_instance_at_a_time_computes_a_scope() {
     end_lease(&mut conn, "province", "b").unwrap();
     assert!(take_lease(&mut conn, "province", "a", now, later).unwrap());
 }
+
+#[tokio::test]
+async fn the_province_page_explains_its_colours_marks_and_empty_choices() {
+    let app = spawn_app().await;
+    answer(&app, "AG-X-OCEO", 6, "4", "").await;
+    app.add_user("phantich@angiang.test", Role::Province, None);
+    app.login("phantich@angiang.test", PASSWORD).await;
+
+    let communes = app.current_page("/dashboard/province?period=2026-Q2").await;
+    assert!(
+        communes.contains("Điểm (1–10)"),
+        "the heat map has a legend"
+    );
+    assert!(
+        communes.contains("<abbr title=\"Độ tin cậy thấp (ít phản hồi)\">*</abbr>")
+            && communes.contains("cỡ mẫu hiệu dụng dưới 30"),
+        "low reliability is a marker explained once"
+    );
+    let districts = app
+        .current_page("/dashboard/province?period=2026-Q2&level=district")
+        .await;
+    assert!(districts.contains("cấp huyện đã bỏ từ ngày 01/07/2025"));
+    assert!(
+        !districts.contains("<th class=\"num\">#</th>"),
+        "no empty ranking"
+    );
+}
