@@ -293,9 +293,14 @@ impl Client {
     }
 }
 
-/// Views each path `rounds` times in turn; the latencies, whole body read.
-async fn views(client: &Client, paths: &[&String], rounds: usize) -> anyhow::Result<Vec<Duration>> {
+/// Views each path `rounds` times in turn; the latencies (whole body read) and the mean size.
+async fn views(
+    client: &Client,
+    paths: &[&String],
+    rounds: usize,
+) -> anyhow::Result<(Vec<Duration>, usize)> {
     let mut times = Vec::with_capacity(paths.len() * rounds);
+    let mut bytes = 0;
     for _ in 0..rounds {
         for path in paths {
             let started = Instant::now();
@@ -310,20 +315,22 @@ async fn views(client: &Client, paths: &[&String], rounds: usize) -> anyhow::Res
                 "{path}: {}",
                 response.status()
             );
-            response.bytes().await?;
+            bytes += response.bytes().await?.len();
             times.push(started.elapsed());
         }
     }
-    Ok(times)
+    let mean = bytes / times.len().max(1);
+    Ok((times, mean))
 }
 
-fn report(what: &str, times: &[Duration]) {
+fn report(what: &str, (times, mean_bytes): &(Vec<Duration>, usize)) {
     let mut ms: Vec<f64> = times.iter().map(|t| t.as_secs_f64() * 1000.0).collect();
     ms.sort_by(f64::total_cmp);
     let at = |q: f64| ms[((ms.len() as f64 - 1.0) * q).round() as usize];
     println!(
-        "{what}: {} views, p50 {:.1} ms, p95 {:.1} ms, max {:.1} ms",
+        "{what}: {} views of {:.0} kB, p50 {:.1} ms, p95 {:.1} ms, max {:.1} ms",
         ms.len(),
+        *mean_bytes as f64 / 1000.0,
         at(0.5),
         at(0.95),
         ms.last().copied().unwrap_or_default()

@@ -18,7 +18,7 @@ use crate::services::questionnaires::DEFAULT_QUESTIONNAIRE;
 
 /// Responses written per transaction.
 const CHUNK: usize = 20_000;
-const CHANNELS: [&str; 3] = ["counter", "online", "post"];
+const CHANNELS: [&str; 3] = ["counter", "online", "postal"];
 
 /// Adds `total` responses over the quarters `first..=last`, with `dossiers_per_response`
 /// completed dossiers each (two thirds invited); `progress` hears how many are written.
@@ -50,6 +50,8 @@ pub fn add_responses(
     let mut rng = StdRng::seed_from_u64(2_000_000);
     let moods: Vec<f64> = units.iter().map(|_| rng.random_range(3.0..4.7)).collect();
     let mut written = 0;
+    // Ids of their own for every call, so that a later call adds rather than collides.
+    let batch = format!("{:08x}", rand::random::<u32>());
     let mut dossier_serial = 0usize;
     while written < total {
         let n = CHUNK.min(total - written);
@@ -79,7 +81,7 @@ pub fn add_responses(
                 let completed_at = completed(&mut rng);
                 let received_at = completed_at - Duration::days(rng.random_range(1..20));
                 dossier_rows.push(NewDossier {
-                    external_id: format!("BULK.{dossier_serial}"),
+                    external_id: format!("BULK.{batch}.{dossier_serial}"),
                     agency_id: units[unit],
                     procedure_id: *procedure_id,
                     applicant_kind: kind.to_owned(),

@@ -43,6 +43,26 @@ pub fn page_of_width(
 }
 
 /// A page that only says one thing (thanks, expired, not found, …).
+/// A message with one way forward: a button-like link.
+pub fn message_with_action_page(
+    lang: Lang,
+    title: &str,
+    body: &str,
+    switch_href: &str,
+    (href, label): (&str, &str),
+) -> Markup {
+    page(
+        lang,
+        title,
+        switch_href,
+        html! {
+            h1 { (title) }
+            p { (body) }
+            a.button href=(href) { (label) }
+        },
+    )
+}
+
 pub fn message_page(lang: Lang, title: &str, body: &str, switch_href: &str) -> Markup {
     page(
         lang,

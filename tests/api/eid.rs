@@ -237,14 +237,31 @@ async fn someone_else_is_told_the_survey_belongs_to_another_person() {
     let path = issue(app, "EID.2", APPLICANT).await;
 
     let signed_in = sign_in(&v, &path, SOMEONE_ELSE).await;
-    assert_eq!(signed_in.callback.status(), 403);
-    assert!(signed_in
-        .callback
+    assert_eq!(signed_in.callback.status(), 303);
+    let landing = location(&signed_in.callback);
+    assert_eq!(landing, format!("{path}/not-the-applicant?lang=vi"));
+    let page = app.get(&landing).await;
+    assert_eq!(page.status(), 403);
+    let page = page.text().await.unwrap();
+    assert!(page.contains("thuộc về người khác"));
+    assert!(
+        page.contains(&format!("href=\"{path}/sign-in?again=1&amp;lang=vi\""))
+            && page.contains("Đăng nhập bằng tài khoản khác"),
+        "it offers to sign in again"
+    );
+    assert_eq!(sign_ins_left(app), 0);
+    // The language switch and a reload keep the page (the callback's code is spent).
+    let english = app.get(&format!("{path}/not-the-applicant?lang=en")).await;
+    assert_eq!(english.status(), 403);
+    assert!(english
         .text()
         .await
         .unwrap()
-        .contains("thuộc về người khác"));
-    assert_eq!(sign_ins_left(app), 0);
+        .contains("Sign in as someone else"));
+    // Signing in again asks the provider for a fresh sign-in, not its remembered one.
+    let again = app.get(&format!("{path}/sign-in?again=1")).await;
+    assert_eq!(again.status(), 303);
+    assert!(location(&again).contains("prompt=login"));
 
     // Still no way to answer, and the real applicant can still sign in.
     let page = app.get(&path).await.text().await.unwrap();

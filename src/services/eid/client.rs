@@ -94,18 +94,22 @@ impl Provider {
     }
 
     /// Starts a sign-in: fresh state, nonce and PKCE verifier (the library asks for the
-    /// `openid` scope itself).
-    pub async fn authorize(&self) -> Result<Authorization, EidError> {
+    /// `openid` scope itself). `again`: the provider is asked to sign the person in afresh
+    /// (`prompt=login`), not to reuse the account it remembers: someone else is signing in.
+    pub async fn authorize(&self, again: bool) -> Result<Authorization, EidError> {
         let client = self.client().await?;
         let (challenge, verifier) = PkceCodeChallenge::new_random_sha256();
-        let (url, state, nonce) = client
+        let mut request = client
             .authorize_url(
                 CoreAuthenticationFlow::AuthorizationCode,
                 CsrfToken::new_random,
                 Nonce::new_random,
             )
-            .set_pkce_challenge(challenge)
-            .url();
+            .set_pkce_challenge(challenge);
+        if again {
+            request = request.add_prompt(openidconnect::core::CoreAuthPrompt::Login);
+        }
+        let (url, state, nonce) = request.url();
         Ok(Authorization {
             url,
             state: state.secret().clone(),

@@ -126,8 +126,8 @@ pub fn take_pending(
 pub enum Outcome {
     /// The applicant: the survey opens; carries the survey token to return to.
     Verified { survey_token: String },
-    /// Someone else signed in.
-    NotTheApplicant,
+    /// Someone else signed in; carries the survey token, to offer signing in again.
+    NotTheApplicant { survey_token: String },
     /// The applicant has answered as many surveys today as allowed.
     DailyLimitReached,
     /// The survey expired meanwhile.
@@ -159,7 +159,9 @@ pub fn conclude(
     };
     if identity.keyed_hash(secret) != applicant_hash {
         eid_sign_ins::delete(conn, &key)?;
-        return Ok(Outcome::NotTheApplicant);
+        return Ok(Outcome::NotTheApplicant {
+            survey_token: token::survey_token(secret, &salt),
+        });
     }
     let answered_today =
         eid_daily_counts::answered_on(conn, &daily_key(secret, &applicant_hash), today())?;

@@ -17,10 +17,17 @@ use crate::web::page::{message, see_other};
 use crate::web::state::AppState;
 use crate::web::survey_gate::{open_or_page, Gate};
 
+#[derive(Debug, Deserialize)]
+pub struct StartQuery {
+    /// Set by "sign in as someone else": the provider must not reuse its session.
+    again: Option<String>,
+}
+
 pub async fn start(
     req: HttpRequest,
     state: web::Data<AppState>,
     token: web::Path<String>,
+    query: web::Query<StartQuery>,
 ) -> Result<HttpResponse, AppError> {
     let (lang, _) = language(&req);
     let token = token.into_inner();
@@ -37,7 +44,7 @@ pub async fn start(
         );
         return Err(AppError::Unavailable);
     };
-    let authorization = match provider.authorize().await {
+    let authorization = match provider.authorize(query.again.is_some()).await {
         Ok(a) => a,
         Err(e) => {
             tracing::warn!(error = %e, "starting an e-ID sign-in");
@@ -170,12 +177,12 @@ pub async fn callback(
         Outcome::Verified { survey_token } => {
             see_other(&format!("/s/{survey_token}?lang={}", lang.code()))
         }
-        Outcome::NotTheApplicant => message(
-            StatusCode::FORBIDDEN,
-            lang,
-            t.eid_mismatch_title,
-            t.eid_mismatch_body,
-        ),
+        // A page of its own (not this callback, whose code is spent): its language switch
+        // and a reload keep working, and it offers to sign in again.
+        Outcome::NotTheApplicant { survey_token } => see_other(&format!(
+            "/s/{survey_token}/not-the-applicant?lang={}",
+            lang.code()
+        )),
         Outcome::DailyLimitReached => message(
             StatusCode::TOO_MANY_REQUESTS,
             lang,
@@ -184,4 +191,30 @@ pub async fn callback(
         ),
         Outcome::SurveyClosed => message(StatusCode::GONE, lang, t.expired_title, t.expired_body),
     })
+}
+
+/// `GET /s/{token}/not-the-applicant`: where a sign-in as someone other than the applicant
+/// lands. It names nobody: it says the survey is someone else's and offers to sign in again.
+pub async fn not_the_applicant(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    token: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    let (lang, _) = language(&req);
+    let t = lang.t();
+    let token = token.into_inner();
+    if let Gate::Closed(page) = open_or_page(&state, &token, lang, StatusCode::OK).await? {
+        return Ok(page);
+    }
+    let again = format!("/s/{token}/sign-in?again=1&lang={}", lang.code());
+    Ok(crate::web::page::html(
+        StatusCode::FORBIDDEN,
+        crate::views::layout::message_with_action_page(
+            lang,
+            t.eid_mismatch_title,
+            t.eid_mismatch_body,
+            &crate::web::page::switch_href(lang, &[]),
+            (&again, t.eid_sign_in_again),
+        ),
+    ))
 }

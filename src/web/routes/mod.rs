@@ -98,6 +98,10 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
 pub fn configure_survey(cfg: &mut web::ServiceConfig) {
     cfg.route("/eid/callback", web::get().to(eid::callback))
         .route("/{token}/sign-in", web::get().to(eid::start))
+        .route(
+            "/{token}/not-the-applicant",
+            web::get().to(eid::not_the_applicant),
+        )
         .route("/{token}", web::get().to(survey::get))
         .route("/{token}", web::post().to(survey::post));
 }
