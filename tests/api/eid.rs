@@ -387,6 +387,33 @@ async fn link_surveys_are_unchanged_and_a_missing_provider_is_a_clear_503() {
 }
 
 #[tokio::test]
+async fn an_unreachable_provider_is_a_page_in_the_citizen_s_language_with_a_retry() {
+    let v = verified_app(Misbehaviour::None, &[]).await;
+    let app = &v.app;
+    let path = issue(app, "EID.9", APPLICANT).await;
+    v.idp.stop(false).await;
+
+    let start = app.get(&format!("{path}/sign-in")).await;
+    assert_eq!(start.status(), 503);
+    assert_eq!(start.headers()["retry-after"], "60");
+    let page = start.text().await.unwrap();
+    assert!(page.contains("Chưa kết nối được với hệ thống định danh điện tử"));
+    assert!(page.contains(&format!("href=\"{path}/sign-in?lang=vi\"")));
+    let english = app.get(&format!("{path}/sign-in?lang=en")).await;
+    assert!(english
+        .text()
+        .await
+        .unwrap()
+        .contains("The electronic identity service cannot be reached"));
+    assert_eq!(
+        sign_ins_left(app),
+        0,
+        "nothing is kept of a sign-in never started"
+    );
+    app.stop().await;
+}
+
+#[tokio::test]
 async fn an_abandoned_sign_in_is_purged_once_expired() {
     let v = verified_app(Misbehaviour::None, &[]).await;
     let app = &v.app;

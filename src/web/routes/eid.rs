@@ -48,7 +48,7 @@ pub async fn start(
         Ok(a) => a,
         Err(e) => {
             tracing::warn!(error = %e, "starting an e-ID sign-in");
-            return Err(AppError::Unavailable);
+            return Ok(provider_unreachable(lang, &token));
         }
     };
     let secret = state.settings.secret.clone();
@@ -77,6 +77,28 @@ pub struct CallbackQuery {
     code: Option<String>,
     state: Option<String>,
     error: Option<String>,
+}
+
+/// The provider did not answer: a 503 in the citizen's language with a way to try again (the
+/// survey link itself is untouched).
+fn provider_unreachable(lang: Lang, token: &str) -> HttpResponse {
+    let t = lang.t();
+    let retry = format!("/s/{token}/sign-in?lang={}", lang.code());
+    let mut response = crate::web::page::html(
+        StatusCode::SERVICE_UNAVAILABLE,
+        crate::views::layout::message_with_action_page(
+            lang,
+            t.eid_unreachable_title,
+            t.eid_unreachable_body,
+            &crate::web::page::switch_href(lang, &[]),
+            (&retry, t.eid_retry),
+        ),
+    );
+    response.headers_mut().insert(
+        actix_web::http::header::RETRY_AFTER,
+        actix_web::http::header::HeaderValue::from_static("60"),
+    );
+    response
 }
 
 fn failed(lang: Lang) -> HttpResponse {
