@@ -540,6 +540,8 @@ pub async fn run(command: Command, settings: Settings) -> anyhow::Result<()> {
         Command::Import {
             what: ImportWhat::Dossiers { file },
         } => {
+            let (base_url, public_url_given) =
+                (settings.public_url.clone(), settings.public_url_given);
             let issued = tokio::task::spawn_blocking(move || -> anyhow::Result<_> {
                 let mut conn = open(&settings)?;
                 let ctx = IngestContext {
@@ -570,9 +572,23 @@ pub async fn run(command: Command, settings: Settings) -> anyhow::Result<()> {
                 issued.len(),
                 issued.len() - created
             );
+            eprintln!("{}", links_base(&base_url, public_url_given));
         }
     }
     Ok(())
+}
+
+/// Which address the printed survey links use, and where it came from: the same settings as
+/// the server's (`hailong.toml`, then the environment).
+fn links_base(base_url: &str, given: bool) -> String {
+    if given {
+        format!("survey links use {base_url} (HAILONG_PUBLIC_URL)")
+    } else {
+        format!(
+            "survey links use {base_url} (the server's HAILONG_BIND; set HAILONG_PUBLIC_URL to \
+             the address citizens reach)"
+        )
+    }
 }
 
 fn open(settings: &Settings) -> anyhow::Result<db::PooledConnection> {

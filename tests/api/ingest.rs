@@ -309,4 +309,22 @@ async fn the_import_command_issues_links_and_names_the_line_of_a_bad_field() {
     let stdout = String::from_utf8_lossy(&imported.stdout);
     assert!(stdout.contains("I.1,created,"), "{stdout}");
     assert_eq!(hailong::db::dossiers::count(&mut app.conn()).unwrap(), 1);
+
+    // The links follow the server's own configuration file, and the command says which
+    // address it used.
+    std::fs::write(
+        dir.path().join("hailong.toml"),
+        "bind = \"127.0.0.1:9123\"\n",
+    )
+    .unwrap();
+    let again = app
+        .db
+        .run_cli(dir.path(), &["import", "dossiers", "good.csv"]);
+    assert!(again.status.success());
+    assert!(String::from_utf8_lossy(&again.stdout).contains("I.1,existing,"));
+    let said = String::from_utf8_lossy(&again.stderr);
+    assert!(
+        said.contains("survey links use http://127.0.0.1:9123 (the server's HAILONG_BIND"),
+        "{said}"
+    );
 }
