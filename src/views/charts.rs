@@ -19,7 +19,10 @@ pub fn bars(lang: Lang, title: &str, bars: &[Bar<'_>]) -> Markup {
     let height = row * bars.len() as f64 + 10.0;
     let x = |v: f64| left + (v - 1.0).clamp(0.0, 9.0) / 9.0 * (width - left - 50.0);
     html! {
-        svg viewBox=(format!("0 0 {width} {height}")) role="img" aria-label=(title) width="100%" {
+        // Never narrower than drawn: on a phone the chart scrolls in its box rather than
+        // shrinking its 12 px text.
+        div.scroll tabindex="0" role="region" aria-label=(title) {
+        svg.bars viewBox=(format!("0 0 {width} {height}")) role="img" aria-label=(title) width="100%" {
             title { (title) }
             @for (i, b) in bars.iter().enumerate() {
                 @let y = i as f64 * row + 6.0;
@@ -37,6 +40,7 @@ pub fn bars(lang: Lang, title: &str, bars: &[Bar<'_>]) -> Markup {
                 }
             }
         }
+    }
     }
 }
 
@@ -75,7 +79,8 @@ pub fn trend(lang: Lang, title: &str, points: &[Point], min: f64, max: f64) -> M
         .filter_map(|(i, p)| p.interval.map(|(l, _)| format!("{:.1},{:.1}", x(i), y(l))))
         .collect();
     html! {
-        svg viewBox=(format!("0 0 {width} {height}")) role="img" aria-label=(title) width="100%" {
+        div.scroll tabindex="0" role="region" aria-label=(title) {
+        svg.trend viewBox=(format!("0 0 {width} {height}")) role="img" aria-label=(title) width="100%" {
             title { (title) }
             line x1=(pad) y1=(height - pad) x2=(width - pad) y2=(height - pad) stroke="#767d87" {}
             text x="0" y=(y(max) + 4.0) { (number(lang, max, 0)) }
@@ -89,9 +94,11 @@ pub fn trend(lang: Lang, title: &str, points: &[Point], min: f64, max: f64) -> M
             @for (i, p) in points.iter().enumerate() {
                 @if let Some(v) = p.value {
                     circle cx=(x(i)) cy=(y(v)) r="3.5" fill="#9b1c1c" {}
+                    text x=(x(i) - 14.0) y=(y(v) - 10.0) { (number(lang, v, 1)) }
                 }
                 text x=(x(i) - 22.0) y=(height - 12.0) { (p.label) }
             }
+        }
         }
     }
 }

@@ -132,6 +132,11 @@ async fn each_dashboard_renders_on_desktop_and_phone_and_axe_finds_nothing() {
         let result: Value = serde_json::from_str(stdout.trim())
             .unwrap_or_else(|_| panic!("{stdout}\n{}", String::from_utf8_lossy(&output.stderr)));
         assert!(result["error"].is_null(), "{name}: {}", result["error"]);
+        let smallest = result["phone_chart_text_min_px"].as_f64();
+        assert!(
+            smallest.is_some_and(|px| px >= 12.0),
+            "{name}: chart text on a phone is {smallest:?} px"
+        );
         for size in ["desktop", "phone"] {
             assert_eq!(result[format!("{size}_status")], 200, "{name} {size}");
             assert_eq!(

@@ -30,6 +30,12 @@ try {
     out[`${size}_heading`] = await page.textContent('h1');
     out[`${size}_svg`] = await page.locator('svg').count();
     out[`${size}_overflow`] = await page.evaluate(() => document.body.scrollWidth > window.innerWidth + 1);
+    // The smallest text drawn in a chart, in CSS pixels as rendered (a chart scaled down to a
+    // phone's width would shrink its 12 px text).
+    out[`${size}_chart_text_min_px`] = await page.evaluate(() => {
+      const heights = [...document.querySelectorAll('svg text')].map((t) => t.getBoundingClientRect().height).filter((h) => h > 0);
+      return heights.length ? Math.min(...heights) : null;
+    });
     await page.screenshot({ path: path.join(shots, `${name}-${size}.png`), fullPage: false });
     await page.evaluate(axeSource);
     const result = await page.evaluate(() =>
