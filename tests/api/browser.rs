@@ -159,7 +159,7 @@ async fn each_dashboard_renders_on_desktop_and_phone_and_axe_finds_nothing() {
 
 #[tokio::test]
 async fn a_verified_survey_round_trips_through_the_provider_in_a_real_browser() {
-    use crate::eid::{issue, verified_app, APPLICANT};
+    use crate::eid::{issue, verified_app, APPLICANT, SOMEONE_ELSE};
     use hailong::dev_idp::{Misbehaviour, DEMO_CITIZENS};
     if !browser_available() {
         eprintln!("SKIPPED: no chromium or tests/browser/node_modules");
@@ -178,6 +178,7 @@ async fn a_verified_survey_round_trips_through_the_provider_in_a_real_browser() 
             .arg(url)
             .arg(DEMO_CITIZENS[APPLICANT].name)
             .arg(shots)
+            .arg(DEMO_CITIZENS[SOMEONE_ELSE].name)
             .output()
             .unwrap()
     })
@@ -188,6 +189,24 @@ async fn a_verified_survey_round_trips_through_the_provider_in_a_real_browser() 
         .unwrap_or_else(|_| panic!("{stdout}\n{}", String::from_utf8_lossy(&output.stderr)));
     assert!(result["error"].is_null(), "{}", result["error"]);
     assert_eq!(result["axe_sign_in"], serde_json::json!([]), "axe");
+    // Someone else first: a page of its own, on a phone, that survives the language switch
+    // and leads back to the provider for a fresh sign-in.
+    assert_eq!(result["wrong_status"], 403);
+    assert!(result["wrong_heading"]
+        .as_str()
+        .unwrap()
+        .contains("thuộc về người khác"));
+    assert_eq!(result["wrong_again"], "Đăng nhập bằng tài khoản khác");
+    assert_eq!(result["wrong_overflow"], false, "fits a 360 px phone");
+    assert_eq!(result["switched_status"], 403);
+    assert!(result["switched_heading"]
+        .as_str()
+        .unwrap()
+        .contains("belongs to someone else"));
+    assert!(result["again_url"]
+        .as_str()
+        .unwrap()
+        .contains("prompt=login"));
     assert_eq!(result["form_before"], 0, "no answer form before signing in");
     assert!(result["provider_url"]
         .as_str()

@@ -9,7 +9,7 @@ use crate::helpers::{csrf_of, spawn_app_with, TestApp, TestDb};
 
 /// The applicant of the verified dossiers below, and someone else.
 pub const APPLICANT: usize = 0;
-const SOMEONE_ELSE: usize = 1;
+pub const SOMEONE_ELSE: usize = 1;
 
 pub struct Verified {
     pub app: TestApp,

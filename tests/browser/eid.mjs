@@ -2,7 +2,9 @@
 // off to the (development) e-ID provider, back to the survey, answered. Checks that cookies and
 // the strict CSP survive the round trip through another site, and runs axe on the sign-in page.
 // Prints one JSON object; the Rust test judges it.
-//   node eid.mjs SURVEY_URL CITIZEN_NAME SCREENSHOT_DIR
+//   node eid.mjs SURVEY_URL CITIZEN_NAME SCREENSHOT_DIR [SOMEONE_ELSE_NAME]
+// With SOMEONE_ELSE_NAME, that citizen signs in first: the page that says the survey is someone
+// else's, its language switch, and its way back to signing in are checked on the phone.
 import fs from 'node:fs';
 import path from 'node:path';
 import { createRequire } from 'node:module';
@@ -10,7 +12,7 @@ import { chromium } from 'playwright-core';
 
 const require = createRequire(import.meta.url);
 const axeSource = fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
-const [url, citizen, shots] = process.argv.slice(2);
+const [url, citizen, shots, someoneElse] = process.argv.slice(2);
 const viewport = { width: 360, height: 640 };
 
 const browser = await chromium.launch({
@@ -30,6 +32,24 @@ try {
     axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } }));
   out.axe_sign_in = result.violations.map((v) => ({ id: v.id, nodes: v.nodes.length, help: v.help }));
 
+  if (someoneElse) {
+    const wrong = await browser.newContext({ viewport, locale: 'vi-VN', javaScriptEnabled: false, hasTouch: true, isMobile: true });
+    const page = await wrong.newPage();
+    await page.goto(url);
+    await Promise.all([page.waitForNavigation(), page.click('a.button')]);
+    const [landed] = await Promise.all([page.waitForNavigation(), page.click(`button:has-text("${someoneElse}")`)]);
+    out.wrong_status = landed ? landed.status() : null;
+    out.wrong_heading = await page.textContent('h1');
+    out.wrong_again = await page.locator('a.button').textContent();
+    out.wrong_overflow = await page.evaluate(() => document.body.scrollWidth > window.innerWidth + 1);
+    await page.screenshot({ path: path.join(shots, 'eid-not-the-applicant-360x640.png') });
+    const [switched] = await Promise.all([page.waitForNavigation(), page.click('a.lang')]);
+    out.switched_status = switched ? switched.status() : null;
+    out.switched_heading = await page.textContent('h1');
+    await Promise.all([page.waitForNavigation(), page.click('a.button')]);
+    out.again_url = page.url();
+    await wrong.close();
+  }
   const phone = await browser.newContext({ viewport, locale: 'vi-VN', javaScriptEnabled: false, hasTouch: true, isMobile: true });
   const page = await phone.newPage();
   await page.goto(url);
