@@ -215,9 +215,10 @@ pub fn agency_page(frame: &Frame<'_>, d: &AgencyDashboard<'_>) -> Markup {
                     td.num { (optional(lang, c.sat_index, 1)) }
                     td.num { (optional(lang, c.papi_total, 2)) }
                     td.num { (c.n) }
-                    td.flag { (status_words(lang, &c.status)) }
+                    (status_cell(lang, &c.status))
                 } } }
             } }
+            (reliability_note(lang, d.children.iter().map(|c| c.status.as_str())))
         }
     };
     staff_page(frame, &title, Width::Narrow, body)
@@ -280,6 +281,17 @@ fn status_cell(lang: Lang, status: &str) -> Markup {
             td.flag { abbr title=(status_words(lang, status)) { "*" } }
         } @else {
             td.flag { (status_words(lang, status)) }
+        }
+    }
+}
+
+/// The one explanation of the low-reliability marker, under a table that shows it.
+fn reliability_note<'a>(lang: Lang, mut statuses: impl Iterator<Item = &'a str>) -> Markup {
+    html! {
+        @if statuses.any(|s| s == "low_reliability") {
+            p.flag { "* " (lang.pick(
+                "Độ tin cậy thấp: cỡ mẫu hiệu dụng dưới 30, nên khoảng tin cậy rộng; so sánh các đơn vị gần nhau cần thận trọng.",
+                "Low reliability: an effective sample below 30, so the interval is wide; compare close agencies with care.")) }
         }
     }
 }
@@ -381,11 +393,7 @@ pub fn province_page(frame: &Frame<'_>, d: &ProvinceDashboard<'_>) -> Markup {
                 }
             }
         } }
-        @if d.ranked.iter().chain(&d.unranked).any(|r| r.status == "low_reliability") {
-            p.flag { sup { "*" } " " (lang.pick(
-                "Độ tin cậy thấp: cỡ mẫu hiệu dụng dưới 30, nên khoảng tin cậy rộng; so sánh thứ hạng gần nhau cần thận trọng.",
-                "Low reliability: an effective sample below 30, so the interval is wide; read close ranks with care.")) }
-        }
+        (reliability_note(lang, d.ranked.iter().chain(&d.unranked).map(|r| r.status.as_str())))
         }
         @if !d.ranked.is_empty() {
         h2 { (lang.pick("Bản đồ nhiệt theo nhóm tiêu chí", "Heat map by dimension")) }
