@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 
-use crate::secret::{SecretError, SecretKey};
+use crate::secret::{SecretError, SecretKey, SecretOrigin};
 
 /// Where the data lives. The scheme picks the backend explicitly: we never guess, and never
 /// create a SQLite file from a string that was meant to be something else.
@@ -49,6 +49,9 @@ pub struct Settings {
     /// Whether `public_url` was configured; if not, it follows the address actually bound.
     pub public_url_given: bool,
     pub secret: SecretKey,
+    /// Where the secret came from (a file created at this start is checked against the
+    /// database before anything is written; see `services::secret_guard`).
+    pub secret_origin: SecretOrigin,
     pub log_filter: String,
     /// Connections kept by the pool.
     pub pool_size: u32,
@@ -251,9 +254,12 @@ impl Settings {
         let retention_days = number("HAILONG_RETENTION_DAYS", "400", 1..=36_500)?;
 
         // Last: a file may be created here, and only once everything else is known good.
-        let secret = match get("HAILONG_SECRET_KEY") {
-            Some(raw) => SecretKey::from_hex(raw)
-                .map_err(|m| invalid("HAILONG_SECRET_KEY", "<hidden>", m.to_string()))?,
+        let (secret, secret_origin) = match get("HAILONG_SECRET_KEY") {
+            Some(raw) => (
+                SecretKey::from_hex(raw)
+                    .map_err(|m| invalid("HAILONG_SECRET_KEY", "<hidden>", m.to_string()))?,
+                SecretOrigin::Environment,
+            ),
             None => {
                 let path = get("HAILONG_SECRET_FILE").unwrap_or("hailong.secret");
                 SecretKey::load_or_create(Path::new(path))?
@@ -266,6 +272,7 @@ impl Settings {
             public_url,
             public_url_given,
             secret,
+            secret_origin,
             log_filter,
             pool_size,
             survey_valid_days,

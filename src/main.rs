@@ -90,7 +90,13 @@ async fn run() -> std::process::ExitCode {
         Ok(()) => std::process::ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("hailong: {e:#}");
-            std::process::ExitCode::FAILURE
+            // A wrong or missing secret is a configuration error, like a bad setting.
+            let secret = e.chain().any(|cause| {
+                cause
+                    .downcast_ref::<hailong::services::secret_guard::SecretMismatch>()
+                    .is_some()
+            });
+            std::process::ExitCode::from(if secret { 2 } else { 1 })
         }
     }
 }

@@ -30,7 +30,23 @@ pub enum SecretError {
     File { path: PathBuf, message: String },
 }
 
+/// Where the secret came from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SecretOrigin {
+    /// `HAILONG_SECRET_KEY`.
+    Environment,
+    /// An existing secret file.
+    File(PathBuf),
+    /// A file created just now, with a fresh key.
+    Created(PathBuf),
+}
+
 impl SecretKey {
+    /// Tells two secrets apart without revealing either: a keyed hash of a constant.
+    pub fn fingerprint(&self) -> [u8; 32] {
+        self.keyed_hash("secret-fingerprint", b"hailong")
+    }
+
     pub fn from_hex(raw: &str) -> Result<Self, SecretError> {
         let bytes = hex::decode(raw.trim()).map_err(|_| SecretError::BadHex)?;
         let bytes: [u8; SECRET_BYTES] = bytes.try_into().map_err(|_| SecretError::BadHex)?;
@@ -48,14 +64,16 @@ impl SecretKey {
         Ok(Self(bytes))
     }
 
-    /// Reads the key from `path`, or creates the file (mode 0600) with a fresh key.
-    pub fn load_or_create(path: &Path) -> Result<Self, SecretError> {
+    /// Reads the key from `path`, or creates the file (mode 0600) with a fresh key; says which.
+    pub fn load_or_create(path: &Path) -> Result<(Self, SecretOrigin), SecretError> {
         let file_error = |message: String| SecretError::File {
             path: path.to_owned(),
             message,
         };
         match std::fs::read_to_string(path) {
-            Ok(text) => Self::from_hex(&text).map_err(|e| file_error(e.to_string())),
+            Ok(text) => Self::from_hex(&text)
+                .map(|key| (key, SecretOrigin::File(path.to_owned())))
+                .map_err(|e| file_error(e.to_string())),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
                 let key = Self::generate()?;
                 let mut options = std::fs::OpenOptions::new();
@@ -66,7 +84,7 @@ impl SecretKey {
                 writeln!(file, "{}", hex::encode(key.0))
                     .and_then(|()| file.sync_all())
                     .map_err(|e| file_error(e.to_string()))?;
-                Ok(key)
+                Ok((key, SecretOrigin::Created(path.to_owned())))
             }
             Err(e) => Err(file_error(e.to_string())),
         }
@@ -129,9 +147,15 @@ mod tests {
     fn a_created_secret_file_is_private_and_reused() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("s");
-        let first = SecretKey::load_or_create(&path).unwrap();
-        let second = SecretKey::load_or_create(&path).unwrap();
+        let (first, created) = SecretKey::load_or_create(&path).unwrap();
+        let (second, read) = SecretKey::load_or_create(&path).unwrap();
         assert_eq!(first, second);
+        assert_eq!(created, SecretOrigin::Created(path.clone()));
+        assert_eq!(read, SecretOrigin::File(path.clone()));
+        assert_ne!(
+            first.fingerprint(),
+            SecretKey::generate().unwrap().fingerprint()
+        );
         #[cfg(unix)]
         {
             use std::os::unix::fs::PermissionsExt;

@@ -54,11 +54,7 @@ impl Application {
                     settings.database.backend_name()
                 )
             })?;
-            let applied = crate::services::privacy::migrate(
-                &mut conn,
-                &settings.secret,
-                settings.anonymity_k,
-            )?;
+            let applied = crate::services::secret_guard::open(&mut conn, &settings)?;
             if !applied.is_empty() {
                 tracing::info!(count = applied.len(), "applied migrations");
             }

@@ -109,7 +109,7 @@ async fn prepare(settings: &Settings, plan: &Plan) -> anyhow::Result<String> {
     let (responses, dossiers_per_response) = (plan.responses, plan.dossiers_per_response);
     tokio::task::spawn_blocking(move || -> anyhow::Result<String> {
         let mut conn = db::build_pool(&settings.database, 1).get()?;
-        crate::services::privacy::migrate(&mut conn, &settings.secret, settings.anonymity_k)?;
+        crate::services::secret_guard::open(&mut conn, &settings)?;
         crate::demo::load(&mut conn, &settings.secret, settings.anonymity_k)?;
         let have = db::responses::count(&mut conn)? as usize;
         if have < responses {

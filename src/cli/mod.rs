@@ -366,7 +366,7 @@ pub async fn run(command: Command, settings: Settings) -> anyhow::Result<()> {
             let applied = tokio::task::spawn_blocking(move || {
                 let pool = db::build_pool(&settings.database, 1);
                 let mut conn = pool.get()?;
-                crate::services::privacy::migrate(&mut conn, &settings.secret, settings.anonymity_k)
+                crate::services::secret_guard::open(&mut conn, &settings)
             })
             .await??;
             println!("{} migration(s) applied", applied.len());
@@ -594,7 +594,7 @@ fn links_base(base_url: &str, given: bool) -> String {
 fn open(settings: &Settings) -> anyhow::Result<db::PooledConnection> {
     let pool = db::build_pool(&settings.database, 1);
     let mut conn = pool.get()?;
-    crate::services::privacy::migrate(&mut conn, &settings.secret, settings.anonymity_k)?;
+    crate::services::secret_guard::open(&mut conn, settings)?;
     crate::services::questionnaires::ensure_default(&mut conn)?;
     Ok(conn)
 }
@@ -746,7 +746,7 @@ async fn load_demo(settings: &Settings) -> anyhow::Result<()> {
     let outcome = tokio::task::spawn_blocking(move || {
         let pool = db::build_pool(&settings.database, 1);
         let mut conn = pool.get()?;
-        crate::services::privacy::migrate(&mut conn, &settings.secret, settings.anonymity_k)?;
+        crate::services::secret_guard::open(&mut conn, &settings)?;
         demo::load(&mut conn, &settings.secret, settings.anonymity_k)
     })
     .await??;

@@ -28,6 +28,7 @@ pub mod questionnaires;
 pub mod releases;
 pub mod responses;
 pub mod schema;
+pub mod secret_fingerprint;
 pub mod sessions;
 pub mod spent_links;
 pub mod sqlite_files;

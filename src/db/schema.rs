@@ -236,6 +236,14 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    secret_fingerprint (id) {
+        id -> Integer,
+        fingerprint -> Binary,
+        recorded_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(sessions -> users (user_id));
 diesel::joinable!(outbox -> invitations (invitation_id));
 diesel::joinable!(answers -> responses (response_id));

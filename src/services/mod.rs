@@ -11,6 +11,7 @@ pub mod eid;
 pub mod privacy;
 pub mod questionnaires;
 pub mod reports;
+pub mod secret_guard;
 pub mod sign_in_throttle;
 pub mod surveys;
 

@@ -31,4 +31,5 @@ mod migrations;
 mod privacy;
 mod questionnaires;
 mod restart;
+mod secret;
 mod survey;
