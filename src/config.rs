@@ -40,6 +40,13 @@ impl DatabaseUrl {
     }
 }
 
+/// How log lines are written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LogFormat {
+    Text,
+    Json,
+}
+
 #[derive(Clone, Debug)]
 pub struct Settings {
     pub database: DatabaseUrl,
@@ -53,6 +60,8 @@ pub struct Settings {
     /// database before anything is written; see `services::secret_guard`).
     pub secret_origin: SecretOrigin,
     pub log_filter: String,
+    /// Log lines as text (default) or as JSON objects, one per line, for a log collector.
+    pub log_format: LogFormat,
     /// Connections kept by the pool.
     pub pool_size: u32,
     /// How long a survey link stays open after it is issued.
@@ -125,6 +134,7 @@ const VARIABLES: &[(&str, &str)] = &[
     ("HAILONG_DATABASE_URL", "database_url"),
     ("HAILONG_BIND", "bind"),
     ("HAILONG_PUBLIC_URL", "public_url"),
+    ("HAILONG_LOG_FORMAT", "log_format"),
     ("HAILONG_SECRET_KEY", "secret_key"),
     ("HAILONG_SECRET_FILE", "secret_file"),
     ("HAILONG_LOG", "log"),
@@ -197,6 +207,17 @@ impl Settings {
             None => format!("http://{bind}"),
         };
 
+        let log_format = match get("HAILONG_LOG_FORMAT").unwrap_or("text") {
+            "text" => LogFormat::Text,
+            "json" => LogFormat::Json,
+            other => {
+                return Err(invalid(
+                    "HAILONG_LOG_FORMAT",
+                    other,
+                    "expected text or json".into(),
+                ))
+            }
+        };
         let log_filter = get("HAILONG_LOG").unwrap_or("info").to_owned();
         tracing_subscriber::EnvFilter::try_new(&log_filter)
             .map_err(|e| invalid("HAILONG_LOG", &log_filter, e.to_string()))?;
@@ -274,6 +295,7 @@ impl Settings {
             secret,
             secret_origin,
             log_filter,
+            log_format,
             pool_size,
             survey_valid_days,
             survey_rate_per_minute,

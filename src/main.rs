@@ -84,7 +84,7 @@ async fn run() -> std::process::ExitCode {
             return std::process::ExitCode::from(2);
         }
     };
-    telemetry::init(&settings.log_filter);
+    telemetry::init(&settings.log_filter, settings.log_format);
     let command = cli.command.unwrap_or(Command::Serve { demo: false });
     match cli::run(command, settings).await {
         Ok(()) => std::process::ExitCode::SUCCESS,

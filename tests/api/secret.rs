@@ -114,3 +114,41 @@ async fn a_first_start_creates_a_secret_says_so_and_keeps_it() {
     assert!(second.status.success());
     assert!(!String::from_utf8_lossy(&second.stdout).contains("created a new server secret"));
 }
+
+#[tokio::test]
+async fn logs_are_json_lines_when_asked_and_a_bad_format_is_named() {
+    let db = TestDb::new();
+    let dir = tempfile::tempdir().unwrap();
+    let run = |format: &str| {
+        Command::new(env!("CARGO_BIN_EXE_hailong"))
+            .arg("migrate")
+            .current_dir(dir.path())
+            .env_clear()
+            .env("HAILONG_DATABASE_URL", db.url())
+            .env("HAILONG_LOG", "warn")
+            .env("HAILONG_LOG_FORMAT", format)
+            .output()
+            .unwrap()
+    };
+
+    let json = run("json");
+    assert!(json.status.success());
+    let stdout = String::from_utf8_lossy(&json.stdout);
+    let warning: serde_json::Value = stdout
+        .lines()
+        .filter_map(|l| serde_json::from_str(l).ok())
+        .find(|v: &serde_json::Value| v["level"] == "WARN")
+        .unwrap_or_else(|| panic!("no JSON warning in {stdout}"));
+    assert!(warning["message"]
+        .as_str()
+        .unwrap()
+        .contains("created a new server secret"));
+    assert!(warning["path"]
+        .as_str()
+        .unwrap()
+        .ends_with("hailong.secret"));
+
+    let bad = run("xml");
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("HAILONG_LOG_FORMAT"));
+}
