@@ -91,12 +91,27 @@ async fn run() -> std::process::ExitCode {
         Err(e) => {
             eprintln!("hailong: {e:#}");
             // A wrong or missing secret is a configuration error, like a bad setting.
-            let secret = e.chain().any(|cause| {
-                cause
-                    .downcast_ref::<hailong::services::secret_guard::SecretMismatch>()
-                    .is_some()
-            });
-            std::process::ExitCode::from(if secret { 2 } else { 1 })
+            std::process::ExitCode::from(if refused_as_configured(&e) { 2 } else { 1 })
         }
     }
+}
+
+/// Errors of configuration, not of the program: a wrong or missing secret, a backup that does
+/// not fit where it is restored. They exit with status 2, like a bad setting.
+fn refused_as_configured(e: &anyhow::Error) -> bool {
+    use hailong::services::backup::BackupError;
+    e.chain().any(|cause| {
+        cause
+            .downcast_ref::<hailong::services::secret_guard::SecretMismatch>()
+            .is_some()
+            || matches!(
+                cause.downcast_ref::<BackupError>(),
+                Some(
+                    BackupError::Exists(_)
+                        | BackupError::NoBackup(_)
+                        | BackupError::NotEmpty { .. }
+                        | BackupError::OtherSecret
+                )
+            )
+    })
 }

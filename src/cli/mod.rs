@@ -96,6 +96,15 @@ pub enum Command {
         #[arg(long, default_value_t = 300)]
         views: usize,
     },
+    /// Copy the database into FILE while the service runs (SQLite: VACUUM INTO; PostgreSQL:
+    /// pg_dump), with the secret's fingerprint beside it in FILE.secret-fingerprint.
+    Backup {
+        #[arg(long)]
+        out: std::path::PathBuf,
+    },
+    /// Bring a backup back into the configured database, which must be empty (stop the
+    /// service first); refused when the configured secret is not the backup's.
+    Restore { file: std::path::PathBuf },
     /// Manage questionnaire versions.
     Questionnaire {
         #[command(subcommand)]
@@ -434,6 +443,34 @@ pub async fn run(command: Command, settings: Settings) -> anyhow::Result<()> {
                 },
             )
             .await?;
+        }
+        Command::Backup { out } => {
+            let written = tokio::task::spawn_blocking(move || {
+                crate::services::backup::backup(&settings, &out)
+            })
+            .await??;
+            println!(
+                "{}: {} bytes; keep it with the secret whose fingerprint is {} (also in {}.secret-fingerprint)",
+                written.file.display(),
+                written.bytes,
+                written.fingerprint,
+                written.file.display()
+            );
+        }
+        Command::Restore { file } => {
+            let shown = file.display().to_string();
+            tokio::task::spawn_blocking(move || {
+                let restored = crate::services::backup::restore(&settings, &file);
+                if restored.is_err() {
+                    // A secret file made for this run belongs to nothing: do not leave it.
+                    if let crate::secret::SecretOrigin::Created(path) = &settings.secret_origin {
+                        let _ = std::fs::remove_file(path);
+                    }
+                }
+                restored
+            })
+            .await??;
+            println!("{shown} restored; start the service to apply any newer migrations");
         }
         Command::BenchAnalysis { .. } => {
             anyhow::bail!("bench-analysis runs without settings (see main)")

@@ -14,6 +14,7 @@ use crate::config::DatabaseUrl;
 pub mod agencies;
 pub mod api_clients;
 pub mod audit;
+pub mod backup;
 pub mod dashboard_reports;
 pub mod dossiers;
 pub mod eid_daily_counts;

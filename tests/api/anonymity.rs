@@ -8,36 +8,14 @@ use diesel::prelude::*;
 use serde_json::{json, Value};
 
 use crate::helpers::{
-    changes, csrf_of, dump_database, snapshot, spawn_app, spawn_app_with, valid_dossier, TestApp,
-    TestDb, NAMING, SUBMISSION_WRITES,
+    changes, csrf_of, dump_database, issue_all, snapshot, spawn_app, spawn_app_with, valid_dossier,
+    TestApp, TestDb, NAMING, SUBMISSION_WRITES,
 };
 
 async fn spawn_with(overrides: &[(&'static str, &str)]) -> TestApp {
     let db = TestDb::new();
     let settings = db.settings_with(overrides);
     spawn_app_with(db, settings).await
-}
-
-/// Posts these dossiers with one API key; returns their survey paths.
-async fn issue_all(app: &TestApp, dossiers: Vec<Value>) -> Vec<String> {
-    app.seed();
-    let key = app.new_api_key("one-stop shop");
-    let response = app.post_dossiers(&key, &Value::Array(dossiers)).await;
-    assert_eq!(response.status(), 201);
-    let body: Value = response.json().await.unwrap();
-    body["dossiers"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|d| {
-            d["survey_url"]
-                .as_str()
-                .unwrap()
-                .strip_prefix(&app.address)
-                .unwrap()
-                .to_owned()
-        })
-        .collect()
 }
 
 async fn wait_until(what: &str, mut done: impl FnMut() -> bool) {

@@ -564,3 +564,27 @@ pub async fn confirm(app: &TestApp, page: &str) -> reqwest::Response {
         .await
         .unwrap()
 }
+
+/// Posts these dossiers with one API key; returns their survey paths.
+pub async fn issue_all(app: &TestApp, dossiers: Vec<serde_json::Value>) -> Vec<String> {
+    app.seed();
+    let key = app.new_api_key("one-stop shop");
+    let response = app
+        .post_dossiers(&key, &serde_json::Value::Array(dossiers))
+        .await;
+    assert_eq!(response.status(), 201);
+    let body: serde_json::Value = response.json().await.unwrap();
+    body["dossiers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| {
+            d["survey_url"]
+                .as_str()
+                .unwrap()
+                .strip_prefix(&app.address)
+                .unwrap()
+                .to_owned()
+        })
+        .collect()
+}

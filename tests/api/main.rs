@@ -15,6 +15,7 @@ mod agencies;
 mod analysis;
 mod anonymity;
 mod architecture;
+mod backup;
 mod browser;
 mod config;
 mod dashboards;
