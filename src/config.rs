@@ -68,6 +68,8 @@ pub struct Settings {
     pub survey_valid_days: u32,
     /// Survey requests allowed per client address per minute; 0 turns the limit off.
     pub survey_rate_per_minute: u32,
+    /// Reverse proxies whose `X-Forwarded-For` is believed (none by default).
+    pub trusted_proxies: crate::domain::network::TrustedProxies,
     /// Where invitations are POSTed for delivery (an SMS / e-mail gateway); none: logged only.
     pub invitation_webhook: Option<String>,
     /// The national e-ID provider, for agencies whose surveys need a verified respondent.
@@ -141,6 +143,7 @@ const VARIABLES: &[(&str, &str)] = &[
     ("HAILONG_POOL_SIZE", "pool_size"),
     ("HAILONG_SURVEY_VALID_DAYS", "survey_valid_days"),
     ("HAILONG_SURVEY_RATE_PER_MINUTE", "survey_rate_per_minute"),
+    ("HAILONG_TRUSTED_PROXIES", "trusted_proxies"),
     ("HAILONG_INVITATION_WEBHOOK", "invitation_webhook"),
     ("HAILONG_EID_ISSUER", "eid_issuer"),
     ("HAILONG_EID_CLIENT_ID", "eid_client_id"),
@@ -249,6 +252,9 @@ impl Settings {
             };
         let survey_valid_days = number("HAILONG_SURVEY_VALID_DAYS", "30", 1..=365)?;
         let survey_rate_per_minute = number("HAILONG_SURVEY_RATE_PER_MINUTE", "60", 0..=1_000_000)?;
+        let raw_proxies = get("HAILONG_TRUSTED_PROXIES").unwrap_or("");
+        let trusted_proxies = crate::domain::network::TrustedProxies::parse(raw_proxies)
+            .map_err(|m| invalid("HAILONG_TRUSTED_PROXIES", raw_proxies, m))?;
         let invitation_webhook = match get("HAILONG_INVITATION_WEBHOOK") {
             Some(raw) => Some(
                 parse_public_url(raw).map_err(|m| invalid("HAILONG_INVITATION_WEBHOOK", raw, m))?,
@@ -299,6 +305,7 @@ impl Settings {
             pool_size,
             survey_valid_days,
             survey_rate_per_minute,
+            trusted_proxies,
             invitation_webhook,
             eid,
             eid_daily_limit,

@@ -78,9 +78,13 @@ impl Application {
             sender,
         );
         let rate = settings.survey_rate_per_minute;
-        // Keyed by the peer address only: X-Forwarded-For is not trusted, so it cannot be
-        // spoofed to escape the limit.
+        // Keyed by the client's address: the TCP peer, or what one of our own proxies
+        // (HAILONG_TRUSTED_PROXIES) says it saw; anyone else's X-Forwarded-For is ignored, so it
+        // cannot be spoofed to escape the limit.
         let governor = GovernorConfigBuilder::default()
+            .key_extractor(crate::web::client_address::ClientKey(Arc::new(
+                settings.trusted_proxies.clone(),
+            )))
             .requests_per_minute(u64::from(rate.max(1)))
             .burst_size(rate.clamp(1, 30))
             .finish()

@@ -7,6 +7,7 @@ pub mod dossier;
 pub mod email;
 pub mod identity;
 pub mod language;
+pub mod network;
 pub mod password;
 pub mod period;
 pub mod submission;

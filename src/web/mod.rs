@@ -3,6 +3,7 @@
 //! async workers. Handlers are thin: authorize, parse, call a service, render a view.
 
 pub mod auth;
+pub mod client_address;
 pub mod csrf;
 pub mod db_call;
 pub mod error;

@@ -282,6 +282,53 @@ async fn unknown_and_expired_tokens_get_their_own_pages() {
 }
 
 #[tokio::test]
+async fn behind_a_trusted_proxy_each_citizen_has_their_own_limit() {
+    let db = crate::helpers::TestDb::new();
+    let settings = db.settings_with(&[
+        ("HAILONG_SURVEY_RATE_PER_MINUTE", "5"),
+        ("HAILONG_TRUSTED_PROXIES", "127.0.0.0/8"),
+    ]);
+    let app = crate::helpers::spawn_app_with(db, settings).await;
+    let get = |forwarded: String| {
+        app.client
+            .get(format!(
+                "{}/s/AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA",
+                app.address
+            ))
+            .header("x-forwarded-for", forwarded)
+            .send()
+    };
+
+    let mut town = Vec::new();
+    for i in 0..8 {
+        town.push(
+            get(format!("198.51.100.{i}"))
+                .await
+                .unwrap()
+                .status()
+                .as_u16(),
+        );
+    }
+    assert_eq!(
+        town, [404; 8],
+        "eight citizens through one proxy: none is limited"
+    );
+    let mut one = Vec::new();
+    for _ in 0..8 {
+        // What the citizen wrote (6.6.6.6) is not believed; the proxy's hop is.
+        one.push(
+            get("6.6.6.6, 203.0.113.5".into())
+                .await
+                .unwrap()
+                .status()
+                .as_u16(),
+        );
+    }
+    assert_eq!(&one[..5], &[404; 5], "{one:?}");
+    assert!(one[5..].iter().all(|s| *s == 429), "{one:?}");
+}
+
+#[tokio::test]
 async fn survey_requests_are_rate_limited_per_address_and_forwarded_for_is_not_trusted() {
     let db = crate::helpers::TestDb::new();
     let settings = db.settings_with(&[("HAILONG_SURVEY_RATE_PER_MINUTE", "5")]);

@@ -54,10 +54,21 @@ pub async fn login(
             login_page(lang, csrf, &email, Some(t.form_expired))
         });
     }
-    // The TCP peer, not X-Forwarded-For: a header anyone can set must not unlock more tries.
+    // The TCP peer, or what our own proxies say they saw: a header anyone else can set must
+    // not unlock more tries.
     let address = req
         .peer_addr()
-        .map(|a| a.ip().to_string())
+        .map(|a| {
+            let forwarded = req
+                .headers()
+                .get_all("x-forwarded-for")
+                .filter_map(|v| v.to_str().ok());
+            state
+                .settings
+                .trusted_proxies
+                .client(a.ip(), forwarded)
+                .to_string()
+        })
         .unwrap_or_default();
     let (secret, typed_email) = (state.settings.secret.clone(), email.clone());
     let outcome = db_call::blocking(&state.pool, move |conn| {
