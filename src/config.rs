@@ -51,6 +51,8 @@ pub enum LogFormat {
 pub struct Settings {
     pub database: DatabaseUrl,
     pub bind: SocketAddr,
+    /// Where `/metrics` is served, apart from the service (off unless set).
+    pub metrics_bind: Option<SocketAddr>,
     /// Base of the links we hand out (survey URLs, QR codes); no trailing slash.
     pub public_url: String,
     /// Whether `public_url` was configured; if not, it follows the address actually bound.
@@ -135,6 +137,7 @@ pub enum ConfigError {
 const VARIABLES: &[(&str, &str)] = &[
     ("HAILONG_DATABASE_URL", "database_url"),
     ("HAILONG_BIND", "bind"),
+    ("HAILONG_METRICS_BIND", "metrics_bind"),
     ("HAILONG_PUBLIC_URL", "public_url"),
     ("HAILONG_LOG_FORMAT", "log_format"),
     ("HAILONG_SECRET_KEY", "secret_key"),
@@ -201,6 +204,18 @@ impl Settings {
                 "expected an address and port such as 127.0.0.1:8080".into(),
             )
         })?;
+
+        let metrics_bind = get("HAILONG_METRICS_BIND")
+            .map(|raw| {
+                raw.parse::<SocketAddr>().map_err(|_| {
+                    invalid(
+                        "HAILONG_METRICS_BIND",
+                        raw,
+                        "expected an address and port such as 127.0.0.1:9090".into(),
+                    )
+                })
+            })
+            .transpose()?;
 
         let public_url_given = get("HAILONG_PUBLIC_URL").is_some();
         let public_url = match get("HAILONG_PUBLIC_URL") {
@@ -296,6 +311,7 @@ impl Settings {
         Ok(Self {
             database,
             bind,
+            metrics_bind,
             public_url,
             public_url_given,
             secret,

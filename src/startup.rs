@@ -41,6 +41,8 @@ impl Stopper {
 pub struct Application {
     port: u16,
     server: Server,
+    /// The metrics server, when `HAILONG_METRICS_BIND` is set: its port and handle.
+    metrics: Option<(u16, Server)>,
 }
 
 impl Application {
@@ -128,6 +130,10 @@ impl Application {
             write_gate.clone(),
             release_wake.clone(),
         );
+        let metrics = match settings.metrics_bind {
+            Some(address) => Some(metrics_server(address, pool.clone())?),
+            None => None,
+        };
         let state = web::Data::new(AppState {
             pool,
             settings,
@@ -193,7 +199,11 @@ impl Application {
         tokio::spawn(worker);
         tokio::spawn(privacy_work);
         tokio::spawn(dashboards.run());
-        Ok(Self { port, server })
+        Ok(Self {
+            port,
+            server,
+            metrics,
+        })
     }
 
     pub fn port(&self) -> u16 {
@@ -209,8 +219,42 @@ impl Application {
         Stopper(self.server.handle())
     }
 
-    /// Serves until SIGTERM or Ctrl-C, then finishes the requests in flight.
-    pub async fn run_until_stopped(self) -> std::io::Result<()> {
-        self.server.await
+    /// The port `/metrics` is served on, when it is.
+    pub fn metrics_port(&self) -> Option<u16> {
+        self.metrics.as_ref().map(|(port, _)| *port)
     }
+
+    /// Serves until SIGTERM or Ctrl-C (or a stop through the handle), then finishes the
+    /// requests in flight; the metrics server stops with it.
+    pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        let Some((_, metrics)) = self.metrics else {
+            return self.server.await;
+        };
+        let metrics_handle = metrics.handle();
+        tokio::spawn(metrics);
+        let served = self.server.await;
+        metrics_handle.stop(true).await;
+        served
+    }
+}
+
+/// `/metrics` on an address of its own, one worker: never on the citizens' port.
+fn metrics_server(
+    address: std::net::SocketAddr,
+    pool: db::DbPool,
+) -> anyhow::Result<(u16, Server)> {
+    let listener = TcpListener::bind(address)
+        .with_context(|| format!("binding HAILONG_METRICS_BIND={address}"))?;
+    let port = listener.local_addr()?.port();
+    let pool = web::Data::new(pool);
+    let server = HttpServer::new(move || {
+        App::new()
+            .app_data(pool.clone())
+            .route("/metrics", web::get().to(routes::metrics::metrics_page))
+    })
+    .workers(1)
+    .listen(listener)?
+    .shutdown_timeout(5)
+    .run();
+    Ok((port, server))
 }

@@ -61,6 +61,15 @@ pub fn pending_count(conn: &mut DbConnection) -> QueryResult<i64> {
         .get_result(conn)
 }
 
+/// Undelivered messages that failed at least once.
+pub fn failing_count(conn: &mut DbConnection) -> QueryResult<i64> {
+    outbox::table
+        .filter(outbox::delivered_at.is_null())
+        .filter(outbox::attempts.gt(0))
+        .count()
+        .get_result(conn)
+}
+
 /// Drops the undelivered messages of these invitations (they expired: nothing to send).
 pub fn drop_undelivered(conn: &mut DbConnection, invitation_ids: &[i32]) -> QueryResult<()> {
     diesel::delete(

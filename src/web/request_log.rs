@@ -1,5 +1,6 @@
 //! One log line per request. It names the matched route pattern (`/s/{token}`), never the
-//! path itself, so that a survey token, an identity or a query string never reaches a log.
+//! path itself, so that a survey token, an identity or a query string never reaches a log;
+//! the same pattern labels the request metrics (`crate::telemetry::metrics`).
 
 use std::time::Instant;
 
@@ -29,11 +30,18 @@ pub async fn log_requests(
                 .request()
                 .match_pattern()
                 .unwrap_or_else(|| "<unmatched>".into());
+            let elapsed = started.elapsed();
             tracing::info!(
                 %route,
                 status = res.status().as_u16(),
-                ms = started.elapsed().as_millis() as u64,
+                ms = elapsed.as_millis() as u64,
                 "served"
+            );
+            crate::telemetry::metrics::metrics().observe_request(
+                &route,
+                method.as_str(),
+                res.status().as_u16(),
+                elapsed.as_secs_f64(),
             );
             if let Ok(value) = HeaderValue::from_str(&request_id) {
                 res.headers_mut().insert(REQUEST_ID, value);

@@ -28,6 +28,7 @@ mod headers;
 mod health;
 mod helpers;
 mod ingest;
+mod metrics;
 mod migrations;
 mod privacy;
 mod questionnaires;

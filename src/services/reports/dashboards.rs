@@ -569,6 +569,7 @@ impl Dashboards {
                 computed_at: Utc::now().naive_utc(),
             };
             self.write(conn, |c| store::store(c, &row, &body))?;
+            crate::telemetry::metrics::metrics().observe_dashboard(started.elapsed().as_secs_f64());
             tracing::info!(
                 scope = %row.scope,
                 kind = kind.as_str(),

@@ -13,6 +13,7 @@ mod dashboard;
 mod eid;
 mod exports;
 mod health;
+pub mod metrics;
 mod survey;
 
 pub use api::ApiDoc;

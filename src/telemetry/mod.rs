@@ -1,5 +1,7 @@
-//! Logging: the subscriber, set up once. Request lines are written by
-//! `web::request_log`.
+//! Logging (the subscriber, set up once; request lines are written by `web::request_log`)
+//! and metrics (`metrics`).
+
+pub mod metrics;
 
 use crate::config::LogFormat;
 

@@ -1,0 +1,144 @@
+//! Metrics in Prometheus' text format, served on their own address (`HAILONG_METRICS_BIND`,
+//! off by default) so that they never share a port with citizens. Labels carry route patterns
+//! (`/s/{token}`), methods and statuses only: never a token, an identity or a path.
+
+use std::sync::LazyLock;
+
+use prometheus::{
+    Encoder, Histogram, HistogramOpts, HistogramVec, IntCounterVec, IntGauge, Opts, Registry,
+    TextEncoder,
+};
+
+pub struct Metrics {
+    registry: Registry,
+    requests: IntCounterVec,
+    latency: HistogramVec,
+    dashboard_seconds: Histogram,
+    pool_connections: IntGauge,
+    pool_idle: IntGauge,
+    outbox_backlog: IntGauge,
+    outbox_failing: IntGauge,
+    responses_held: IntGauge,
+    responses_released: IntGauge,
+}
+
+/// What is read from the database and the pool when metrics are asked for.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct Levels {
+    pub pool_connections: u32,
+    pub pool_idle: u32,
+    pub outbox_backlog: i64,
+    pub outbox_failing: i64,
+    pub responses_held: i64,
+    pub responses_released: i64,
+}
+
+fn gauge(registry: &Registry, name: &str, help: &str) -> IntGauge {
+    let gauge = IntGauge::new(name, help).unwrap_or_else(|e| unreachable!("{name}: {e}"));
+    let _ = registry.register(Box::new(gauge.clone()));
+    gauge
+}
+
+impl Metrics {
+    fn new() -> Self {
+        let registry = Registry::new_custom(Some("hailong".into()), None)
+            .unwrap_or_else(|e| unreachable!("registry: {e}"));
+        let requests = IntCounterVec::new(
+            Opts::new(
+                "http_requests_total",
+                "HTTP requests by route pattern, method, status",
+            ),
+            &["route", "method", "status"],
+        )
+        .unwrap_or_else(|e| unreachable!("{e}"));
+        let latency = HistogramVec::new(
+            HistogramOpts::new(
+                "http_request_duration_seconds",
+                "Time to answer an HTTP request, by route pattern",
+            )
+            .buckets(vec![
+                0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0,
+            ]),
+            &["route"],
+        )
+        .unwrap_or_else(|e| unreachable!("{e}"));
+        let dashboard_seconds = Histogram::with_opts(
+            HistogramOpts::new(
+                "dashboard_computation_seconds",
+                "Time to compute one period's dashboard numbers in the background",
+            )
+            .buckets(vec![
+                0.1, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0, 60.0, 120.0, 300.0,
+            ]),
+        )
+        .unwrap_or_else(|e| unreachable!("{e}"));
+        let _ = registry.register(Box::new(requests.clone()));
+        let _ = registry.register(Box::new(latency.clone()));
+        let _ = registry.register(Box::new(dashboard_seconds.clone()));
+        Self {
+            pool_connections: gauge(
+                &registry,
+                "db_pool_connections",
+                "Open database connections",
+            ),
+            pool_idle: gauge(
+                &registry,
+                "db_pool_idle_connections",
+                "Idle database connections",
+            ),
+            outbox_backlog: gauge(
+                &registry,
+                "outbox_backlog",
+                "Invitations waiting to be sent",
+            ),
+            outbox_failing: gauge(
+                &registry,
+                "outbox_failing",
+                "Invitations waiting after at least one failed attempt",
+            ),
+            responses_held: gauge(&registry, "responses_held", "Responses held for release"),
+            responses_released: gauge(
+                &registry,
+                "responses_released",
+                "Responses released to staff",
+            ),
+            registry,
+            requests,
+            latency,
+            dashboard_seconds,
+        }
+    }
+
+    pub fn observe_request(&self, route: &str, method: &str, status: u16, seconds: f64) {
+        self.requests
+            .with_label_values(&[route, method, &status.to_string()])
+            .inc();
+        self.latency.with_label_values(&[route]).observe(seconds);
+    }
+
+    pub fn observe_dashboard(&self, seconds: f64) {
+        self.dashboard_seconds.observe(seconds);
+    }
+
+    /// The text exposition, with the levels read just now.
+    pub fn render(&self, levels: Levels) -> String {
+        self.pool_connections
+            .set(i64::from(levels.pool_connections));
+        self.pool_idle.set(i64::from(levels.pool_idle));
+        self.outbox_backlog.set(levels.outbox_backlog);
+        self.outbox_failing.set(levels.outbox_failing);
+        self.responses_held.set(levels.responses_held);
+        self.responses_released.set(levels.responses_released);
+        let mut out = Vec::new();
+        if let Err(e) = TextEncoder::new().encode(&self.registry.gather(), &mut out) {
+            tracing::error!(error = %e, "encoding metrics");
+        }
+        String::from_utf8_lossy(&out).into_owned()
+    }
+}
+
+/// The process's metrics (every server of the process adds to the same ones).
+pub fn metrics() -> &'static Metrics {
+    static METRICS: LazyLock<Metrics> = LazyLock::new(Metrics::new);
+    &METRICS
+}

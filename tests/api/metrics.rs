@@ -1,0 +1,54 @@
+//! `/metrics` on its own address: Prometheus text with route patterns, never a token.
+
+use crate::helpers::{TestApp, TestDb};
+
+#[tokio::test]
+async fn metrics_are_served_apart_and_name_routes_never_tokens() {
+    let db = TestDb::new();
+    let settings = db.settings_with(&[("HAILONG_METRICS_BIND", "127.0.0.1:0")]);
+    let built = hailong::startup::Application::build(settings).expect("builds");
+    let metrics_url = format!("http://127.0.0.1:{}/metrics", built.metrics_port().unwrap());
+    let app = TestApp {
+        address: format!("http://127.0.0.1:{}", built.port()),
+        client: reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .cookie_store(true)
+            .build()
+            .unwrap(),
+        handle: built.handle(),
+        db,
+    };
+    tokio::spawn(built.run_until_stopped());
+
+    let path = app.issue_survey("METRICS.1").await;
+    assert_eq!(app.get(&path).await.status(), 200);
+    assert_eq!(
+        app.get("/metrics").await.status(),
+        404,
+        "not on the citizens' port"
+    );
+
+    let scraped = reqwest::get(&metrics_url).await.unwrap();
+    assert_eq!(scraped.status(), 200);
+    let text = scraped.text().await.unwrap();
+    assert!(
+        text.contains(
+            "hailong_http_requests_total{method=\"GET\",route=\"/s/{token}\",status=\"200\"}"
+        ),
+        "{text}"
+    );
+    assert!(text.contains("hailong_http_request_duration_seconds_bucket"));
+    for gauge in [
+        "hailong_outbox_backlog",
+        "hailong_outbox_failing",
+        "hailong_responses_held",
+        "hailong_responses_released",
+        "hailong_db_pool_connections",
+        "hailong_dashboard_computation_seconds",
+    ] {
+        assert!(text.contains(gauge), "{gauge} in {text}");
+    }
+    let token = path.trim_start_matches("/s/");
+    assert!(!text.contains(token), "no token in any label");
+    app.stop().await;
+}
