@@ -80,6 +80,7 @@ impl Application {
             sender,
         );
         let rate = settings.survey_rate_per_minute;
+        let shared_rate = matches!(settings.database, crate::config::DatabaseUrl::Postgres(_));
         // Keyed by the client's address: the TCP peer, or what one of our own proxies
         // (HAILONG_TRUSTED_PROXIES) says it saw; anyone else's X-Forwarded-For is ignored, so it
         // cannot be spoofed to escape the limit.
@@ -188,7 +189,16 @@ impl Application {
                 .app_data(web::PayloadConfig::default().limit(4 * 1024 * 1024))
                 .service(
                     web::scope("/s")
-                        .wrap(Condition::new(rate > 0, Governor::new(&governor)))
+                        // One instance on SQLite: the limit in memory. PostgreSQL, where
+                        // instances share the database: counted there, shared by all.
+                        .wrap(Condition::new(
+                            rate > 0 && !shared_rate,
+                            Governor::new(&governor),
+                        ))
+                        .wrap(Condition::new(
+                            rate > 0 && shared_rate,
+                            from_fn(crate::web::survey_rate::shared_limit),
+                        ))
                         .configure(routes::configure_survey),
                 )
                 .configure(routes::configure)

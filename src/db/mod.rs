@@ -33,6 +33,7 @@ pub mod secret_fingerprint;
 pub mod sessions;
 pub mod spent_links;
 pub mod sqlite_files;
+pub mod survey_rate_windows;
 pub mod users;
 pub mod write_gate;
 

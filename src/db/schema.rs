@@ -244,6 +244,14 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    survey_rate_windows (client_key, window_start) {
+        client_key -> Binary,
+        window_start -> Timestamp,
+        requests -> Integer,
+    }
+}
+
 diesel::joinable!(sessions -> users (user_id));
 diesel::joinable!(outbox -> invitations (invitation_id));
 diesel::joinable!(answers -> responses (response_id));

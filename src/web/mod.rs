@@ -13,3 +13,4 @@ pub mod request_log;
 pub mod routes;
 pub mod state;
 pub mod survey_gate;
+pub mod survey_rate;

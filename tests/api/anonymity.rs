@@ -92,7 +92,8 @@ async fn a_submission_writes_nothing_that_names_its_invitation_and_staff_see_bat
                 "held_responses",
                 "data_revisions",
                 "dashboard_reports",
-                "dashboard_leases"
+                "dashboard_leases",
+                "survey_rate_windows"
             ]
             .contains(&t.as_str())),
             "opening a survey wrote {meanwhile:?}"

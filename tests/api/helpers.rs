@@ -515,6 +515,9 @@ pub const SUBMISSION_WRITES: &[&str] = &[
     "data_revisions",
     "dashboard_reports",
     "dashboard_leases",
+    // PostgreSQL counts survey requests per keyed client address and minute (the shared rate
+    // limit), forgotten within minutes.
+    "survey_rate_windows",
 ];
 
 /// Posts a form from the page at `page_path`, with that page's CSRF token.

@@ -281,6 +281,58 @@ async fn unknown_and_expired_tokens_get_their_own_pages() {
     assert_eq!(garbage.status(), 404);
 }
 
+/// On PostgreSQL the limit counts per clock minute: a test of it starts well inside one.
+async fn inside_one_rate_window() {
+    use chrono::Timelike;
+    let second = chrono::Utc::now().second();
+    if second >= 55 {
+        tokio::time::sleep(std::time::Duration::from_secs(u64::from(61 - second))).await;
+    }
+}
+
+#[tokio::test]
+async fn two_instances_on_postgres_share_one_survey_limit() {
+    let db = crate::helpers::TestDb::new();
+    if db.backend() != "postgres" {
+        // One instance on SQLite: the limit lives in its memory (README).
+        return;
+    }
+    let settings = db.settings_with(&[("HAILONG_SURVEY_RATE_PER_MINUTE", "5")]);
+    let second = hailong::startup::Application::build(settings.clone()).expect("builds");
+    let second_address = format!("http://127.0.0.1:{}", second.port());
+    let second_handle = second.handle();
+    tokio::spawn(second.run_until_stopped());
+    let app = crate::helpers::spawn_app_with(db, settings).await;
+    inside_one_rate_window().await;
+
+    let mut statuses = Vec::new();
+    for i in 0..8 {
+        let base = if i % 2 == 0 {
+            &app.address
+        } else {
+            &second_address
+        };
+        let response = app
+            .client
+            .get(format!(
+                "{base}/s/AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"
+            ))
+            .send()
+            .await
+            .unwrap();
+        if response.status() == 429 {
+            assert!(response.headers().contains_key("retry-after"));
+        }
+        statuses.push(response.status().as_u16());
+    }
+    assert_eq!(&statuses[..5], &[404; 5], "{statuses:?}");
+    assert!(
+        statuses[5..].iter().all(|s| *s == 429),
+        "five in all, whichever instance: {statuses:?}"
+    );
+    second_handle.stop(true).await;
+}
+
 #[tokio::test]
 async fn behind_a_trusted_proxy_each_citizen_has_their_own_limit() {
     let db = crate::helpers::TestDb::new();
@@ -289,6 +341,7 @@ async fn behind_a_trusted_proxy_each_citizen_has_their_own_limit() {
         ("HAILONG_TRUSTED_PROXIES", "127.0.0.0/8"),
     ]);
     let app = crate::helpers::spawn_app_with(db, settings).await;
+    inside_one_rate_window().await;
     let get = |forwarded: String| {
         app.client
             .get(format!(
@@ -333,6 +386,7 @@ async fn survey_requests_are_rate_limited_per_address_and_forwarded_for_is_not_t
     let db = crate::helpers::TestDb::new();
     let settings = db.settings_with(&[("HAILONG_SURVEY_RATE_PER_MINUTE", "5")]);
     let app = crate::helpers::spawn_app_with(db, settings).await;
+    inside_one_rate_window().await;
 
     let mut statuses = Vec::new();
     for i in 0..8 {

@@ -29,6 +29,8 @@ pub struct Forgotten {
     pub spent_marks: usize,
     pub daily_counts: usize,
     pub sign_ins: usize,
+    /// Survey rate-limit windows (PostgreSQL) that ended more than two minutes ago.
+    pub rate_windows: usize,
 }
 
 /// One pass of every rule above. On SQLite, call it holding the write gate.
@@ -71,5 +73,7 @@ pub fn forget_due(
     }
     done.daily_counts = eid_daily_counts::purge_before(conn, today())?;
     done.sign_ins = sign_in::purge_expired(conn)?;
+    done.rate_windows =
+        crate::db::survey_rate_windows::purge_before(conn, now - Duration::minutes(3))?;
     Ok(done)
 }

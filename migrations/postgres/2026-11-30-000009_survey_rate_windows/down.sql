@@ -1,0 +1,2 @@
+DROP INDEX survey_rate_windows_start;
+DROP TABLE survey_rate_windows;
