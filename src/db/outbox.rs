@@ -12,31 +12,85 @@ pub struct OutboxEntry {
     pub attempts: i32,
 }
 
-/// Undelivered entries whose next attempt is due, oldest first.
-pub fn due(
+/// Claims up to `limit` undelivered entries whose next attempt is due and that nobody holds
+/// (or whose holder's lease lapsed), for `holder` until `until`; returns them, oldest first.
+/// In one transaction: on PostgreSQL the candidates are locked and rows another instance is
+/// claiming at the same moment are skipped (`FOR UPDATE SKIP LOCKED`); on SQLite the write
+/// lock serialises claims. Either way a row is claimed by one sender at a time.
+pub fn claim_due(
     conn: &mut DbConnection,
+    holder: &str,
     now: NaiveDateTime,
+    until: NaiveDateTime,
     limit: i64,
 ) -> QueryResult<Vec<OutboxEntry>> {
-    outbox::table
-        .filter(outbox::delivered_at.is_null())
-        .filter(outbox::next_attempt_at.le(now))
-        .order(outbox::next_attempt_at)
-        .limit(limit)
-        .select(OutboxEntry::as_select())
-        .load(conn)
+    super::transaction(conn, |conn| {
+        let free = outbox::claimed_until
+            .is_null()
+            .or(outbox::claimed_until.lt(now));
+        let candidates: Vec<i32> = match conn {
+            DbConnection::Postgres(c) => outbox::table
+                .filter(outbox::delivered_at.is_null())
+                .filter(outbox::next_attempt_at.le(now))
+                .filter(free)
+                .order(outbox::next_attempt_at)
+                .limit(limit)
+                .select(outbox::id)
+                .for_update()
+                .skip_locked()
+                .load(c)?,
+            DbConnection::Sqlite(c) => outbox::table
+                .filter(outbox::delivered_at.is_null())
+                .filter(outbox::next_attempt_at.le(now))
+                .filter(free)
+                .order(outbox::next_attempt_at)
+                .limit(limit)
+                .select(outbox::id)
+                .load(c)?,
+        };
+        // The claim re-checks that the row is still free: a concurrent claim that got there
+        // first (SQLite, or a lapsed lease) leaves it out.
+        diesel::update(
+            outbox::table
+                .filter(outbox::id.eq_any(&candidates))
+                .filter(outbox::delivered_at.is_null())
+                .filter(free),
+        )
+        .set((
+            outbox::claimed_by.eq(Some(holder)),
+            outbox::claimed_until.eq(Some(until)),
+        ))
+        .execute(conn)?;
+        outbox::table
+            .filter(outbox::id.eq_any(&candidates))
+            .filter(outbox::claimed_by.eq(holder))
+            .filter(outbox::claimed_until.eq(until))
+            .order(outbox::next_attempt_at)
+            .select(OutboxEntry::as_select())
+            .load(conn)
+    })
 }
 
-pub fn mark_delivered(conn: &mut DbConnection, id: i32, at: NaiveDateTime) -> QueryResult<()> {
+/// Records a delivery (an attempt that succeeded) and ends the claim.
+pub fn mark_delivered(
+    conn: &mut DbConnection,
+    id: i32,
+    attempts: i32,
+    at: NaiveDateTime,
+) -> QueryResult<()> {
     diesel::update(outbox::table.find(id))
         .set((
+            outbox::attempts.eq(attempts),
             outbox::delivered_at.eq(Some(at)),
             outbox::last_error.eq(None::<String>),
+            outbox::claimed_by.eq(None::<String>),
+            outbox::claimed_until.eq(None::<NaiveDateTime>),
         ))
         .execute(conn)
         .map(|_| ())
 }
 
+/// Records a failed attempt, when to try again, and ends the claim.
 pub fn mark_failed(
     conn: &mut DbConnection,
     id: i32,
@@ -49,6 +103,8 @@ pub fn mark_failed(
             outbox::attempts.eq(attempts),
             outbox::next_attempt_at.eq(retry_at),
             outbox::last_error.eq(Some(error)),
+            outbox::claimed_by.eq(None::<String>),
+            outbox::claimed_until.eq(None::<NaiveDateTime>),
         ))
         .execute(conn)
         .map(|_| ())

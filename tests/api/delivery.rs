@@ -137,3 +137,57 @@ async fn a_failing_gateway_leaves_the_invitation_queued_for_a_retry_with_backoff
         "no retry before the backoff"
     );
 }
+
+#[tokio::test]
+async fn two_instances_send_each_invitation_exactly_once() {
+    let (hook, received) = gateway(200).await;
+    let db = TestDb::new();
+    let settings = db.settings_with(&[("HAILONG_INVITATION_WEBHOOK", &hook)]);
+    let second = hailong::startup::Application::build(settings.clone()).expect("builds");
+    let second_handle = second.handle();
+    tokio::spawn(second.run_until_stopped());
+    let app = spawn_app_with(db, settings).await;
+    app.seed();
+    let key = app.new_api_key("gateway test");
+    let batch: Vec<Value> = (0..300)
+        .map(|i| valid_dossier(&format!("ONCE.{i}")))
+        .collect();
+    assert_eq!(
+        app.post_dossiers(&key, &Value::Array(batch)).await.status(),
+        201
+    );
+
+    let all_sent =
+        eventually(|| hailong::db::outbox::pending_count(&mut app.conn()).unwrap() == 0).await;
+    assert!(all_sent, "the outbox emptied");
+    let received = received.lock().unwrap().clone();
+    let mut per_dossier = std::collections::HashMap::new();
+    for delivery in &received {
+        *per_dossier
+            .entry(delivery["dossier_id"].as_str().unwrap().to_owned())
+            .or_insert(0) += 1;
+        assert_eq!(
+            delivery["phone"], "0912345678",
+            "never sent without its contact"
+        );
+        assert!(delivery["idempotency_key"]
+            .as_str()
+            .unwrap()
+            .starts_with("hailong-invitation-"));
+    }
+    assert_eq!(per_dossier.len(), 300, "every invitation sent");
+    assert!(
+        per_dossier.values().all(|n| *n == 1),
+        "{} sent more than once",
+        per_dossier.values().filter(|n| **n > 1).count()
+    );
+    let attempts: Vec<i32> = outbox::table
+        .select(outbox::attempts)
+        .load(&mut *app.conn())
+        .unwrap();
+    assert!(
+        attempts.iter().all(|a| *a == 1),
+        "every attempt counted once"
+    );
+    second_handle.stop(true).await;
+}

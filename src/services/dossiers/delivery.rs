@@ -1,6 +1,7 @@
 //! Invitation delivery through the outbox: ingestion writes an outbox row in the same
-//! transaction as the dossier; this worker sends it through a sender, retries with backoff, and
-//! erases the contact once delivered. Nothing here logs a token, phone or e-mail.
+//! transaction as the dossier; this worker claims due rows (so that of several instances
+//! exactly one sends each), sends them through a sender, retries with backoff, and erases the
+//! contact once delivered. Nothing here logs a token, phone or e-mail.
 
 use std::future::Future;
 use std::pin::Pin;
@@ -16,6 +17,9 @@ use crate::services::dossiers::ingest::survey_url;
 /// One invitation, ready to go out.
 #[derive(Clone, serde::Serialize)]
 pub struct Delivery {
+    /// The same for every attempt at this invitation: a gateway that saw it already can drop
+    /// a repeat (after an instance died between sending and recording the send).
+    pub idempotency_key: String,
     pub dossier_id: String,
     pub survey_url: String,
     pub expires_at: chrono::DateTime<Utc>,
@@ -69,6 +73,7 @@ impl InvitationSender for WebhookSender {
             let response = self
                 .client
                 .post(&self.url)
+                .header("Idempotency-Key", &delivery.idempotency_key)
                 .json(delivery)
                 .send()
                 .await
@@ -92,19 +97,27 @@ pub fn backoff(attempts: i32) -> chrono::Duration {
     chrono::Duration::seconds(seconds.min(6 * 3600))
 }
 
-/// Sends what is due once; returns how many were delivered.
+/// How long a claim on an invitation lasts: if the instance dies before recording the
+/// outcome, another sends it after this (with the same idempotency key).
+const CLAIM: chrono::TimeDelta = chrono::TimeDelta::minutes(5);
+
+/// Claims and sends what is due once, as `holder` (this instance); returns how many were
+/// delivered.
 pub async fn deliver_due(
     pool: &DbPool,
     secret: &SecretKey,
     public_url: &str,
     sender: &dyn InvitationSender,
+    holder: &str,
 ) -> anyhow::Result<usize> {
     let (pool2, secret2, public_url2) = (pool.clone(), secret.clone(), public_url.to_owned());
+    let holder = holder.to_owned();
     let batch = tokio::task::spawn_blocking(
         move || -> anyhow::Result<Vec<(outbox::OutboxEntry, i32, Delivery)>> {
             let mut conn = pool2.get()?;
             let mut batch = Vec::new();
-            for entry in outbox::due(&mut conn, Utc::now().naive_utc(), 100)? {
+            let now = Utc::now().naive_utc();
+            for entry in outbox::claim_due(&mut conn, &holder, now, now + CLAIM, 100)? {
                 let invitation = invitations::by_id(&mut conn, entry.invitation_id)?;
                 // Expired meanwhile: its link is forgotten, and the retention rules drop the row.
                 let Some(salt) = invitation.token_salt else {
@@ -113,10 +126,12 @@ pub async fn deliver_due(
                 let dossier = dossiers::by_id(&mut conn, invitation.dossier_id)?;
                 let (phone, email) = dossiers::contact(&mut conn, dossier.id)?;
                 let token = token::survey_token(&secret2, &salt);
+                let idempotency_key = format!("hailong-invitation-{}", entry.invitation_id);
                 batch.push((
                     entry,
                     dossier.id,
                     Delivery {
+                        idempotency_key,
                         dossier_id: dossier.external_id,
                         survey_url: survey_url(&public_url2, &token),
                         expires_at: invitation.expires_at.and_utc(),
@@ -140,7 +155,7 @@ pub async fn deliver_due(
             let now = Utc::now().naive_utc();
             match result {
                 Ok(()) => crate::db::transaction(&mut conn, |conn| {
-                    outbox::mark_delivered(conn, entry.id, now)?;
+                    outbox::mark_delivered(conn, entry.id, entry.attempts + 1, now)?;
                     dossiers::erase_contact(conn, dossier_id)
                 })?,
                 Err(error) => {
@@ -163,10 +178,11 @@ pub async fn run(
     public_url: String,
     sender: Box<dyn InvitationSender>,
 ) {
+    let holder = format!("{:016x}", rand::random::<u64>());
     let mut tick = tokio::time::interval(Duration::from_secs(3));
     loop {
         tick.tick().await;
-        if let Err(e) = deliver_due(&pool, &secret, &public_url, sender.as_ref()).await {
+        if let Err(e) = deliver_due(&pool, &secret, &public_url, sender.as_ref(), &holder).await {
             tracing::warn!(error = %e, "outbox pass failed");
         }
     }
