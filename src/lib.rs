@@ -7,6 +7,7 @@ pub mod cli;
 pub mod config;
 pub mod db;
 pub mod demo;
+pub mod dev_gateway;
 pub mod dev_idp;
 pub mod domain;
 pub mod secret;

@@ -4,6 +4,7 @@ use anyhow::Context;
 use clap::{Parser, Subcommand};
 
 mod bench_dashboards;
+mod bench_delivery;
 
 use crate::config::Settings;
 use crate::db;
@@ -95,6 +96,12 @@ pub enum Command {
         /// Warm views of each page.
         #[arg(long, default_value_t = 300)]
         views: usize,
+    },
+    /// Time the delivery of invitations to a local gateway (run it with --release, on a
+    /// database of its own): ingests the demo and fresh dossiers with a phone, then sends.
+    BenchDelivery {
+        #[arg(long, default_value_t = 5_000)]
+        invitations: usize,
     },
     /// Copy the database into FILE while the service runs (SQLite: VACUUM INTO; PostgreSQL:
     /// pg_dump), with the secret's fingerprint beside it in FILE.secret-fingerprint.
@@ -443,6 +450,9 @@ pub async fn run(command: Command, settings: Settings) -> anyhow::Result<()> {
                 },
             )
             .await?;
+        }
+        Command::BenchDelivery { invitations } => {
+            bench_delivery::run(settings, invitations).await?;
         }
         Command::Backup { out } => {
             let written = tokio::task::spawn_blocking(move || {

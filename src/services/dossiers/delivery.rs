@@ -100,24 +100,43 @@ pub fn backoff(attempts: i32) -> chrono::Duration {
 /// How long a claim on an invitation lasts: if the instance dies before recording the
 /// outcome, another sends it after this (with the same idempotency key).
 const CLAIM: chrono::TimeDelta = chrono::TimeDelta::minutes(5);
+/// Invitations claimed per pass.
+pub const BATCH: i64 = 200;
+/// Sends in flight at once: a gateway answers in milliseconds to a second; one at a time
+/// would cap delivery at its latency.
+const IN_FLIGHT: usize = 32;
 
-/// Claims and sends what is due once, as `holder` (this instance); returns how many were
-/// delivered.
+/// A claimed outbox row, its dossier, and the message to send.
+type Claimed = (outbox::OutboxEntry, i32, Delivery);
+
+/// What one pass did.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct Pass {
+    pub claimed: usize,
+    pub delivered: usize,
+}
+
+/// Claims and sends what is due once, as `holder` (this instance), `IN_FLIGHT` at a time, and
+/// records the outcomes in one transaction.
 pub async fn deliver_due(
     pool: &DbPool,
     secret: &SecretKey,
     public_url: &str,
     sender: &dyn InvitationSender,
     holder: &str,
-) -> anyhow::Result<usize> {
+) -> anyhow::Result<Pass> {
+    use futures_util::StreamExt;
+
     let (pool2, secret2, public_url2) = (pool.clone(), secret.clone(), public_url.to_owned());
     let holder = holder.to_owned();
-    let batch = tokio::task::spawn_blocking(
-        move || -> anyhow::Result<Vec<(outbox::OutboxEntry, i32, Delivery)>> {
+    let (claimed, batch) = tokio::task::spawn_blocking(
+        move || -> anyhow::Result<(usize, Vec<Claimed>)> {
             let mut conn = pool2.get()?;
-            let mut batch = Vec::new();
             let now = Utc::now().naive_utc();
-            for entry in outbox::claim_due(&mut conn, &holder, now, now + CLAIM, 100)? {
+            let entries = outbox::claim_due(&mut conn, &holder, now, now + CLAIM, BATCH)?;
+            let claimed = entries.len();
+            let mut batch = Vec::new();
+            for entry in entries {
                 let invitation = invitations::by_id(&mut conn, entry.invitation_id)?;
                 // Expired meanwhile: its link is forgotten, and the retention rules drop the row.
                 let Some(salt) = invitation.token_salt else {
@@ -140,35 +159,50 @@ pub async fn deliver_due(
                     },
                 ));
             }
-            Ok(batch)
+            Ok((claimed, batch))
         },
     )
     .await??;
 
-    let mut delivered = 0;
-    for (entry, dossier_id, delivery) in batch {
-        let result = sender.send(&delivery).await;
-        let pool = pool.clone();
-        let ok = result.is_ok();
-        tokio::task::spawn_blocking(move || -> anyhow::Result<()> {
-            let mut conn = pool.get()?;
-            let now = Utc::now().naive_utc();
-            match result {
-                Ok(()) => crate::db::transaction(&mut conn, |conn| {
-                    outbox::mark_delivered(conn, entry.id, entry.attempts + 1, now)?;
-                    dossiers::erase_contact(conn, dossier_id)
-                })?,
-                Err(error) => {
-                    tracing::warn!(outbox = entry.id, attempts = entry.attempts + 1, %error, "invitation not delivered; will retry");
-                    outbox::mark_failed(&mut conn, entry.id, entry.attempts + 1, now + backoff(entry.attempts), &error)?
+    let outcomes: Vec<(outbox::OutboxEntry, i32, Result<(), String>)> =
+        futures_util::stream::iter(batch)
+            .map(|(entry, dossier_id, delivery)| async move {
+                let result = sender.send(&delivery).await;
+                (entry, dossier_id, result)
+            })
+            .buffer_unordered(IN_FLIGHT)
+            .collect()
+            .await;
+    let delivered = outcomes.iter().filter(|(_, _, r)| r.is_ok()).count();
+    let pool = pool.clone();
+    tokio::task::spawn_blocking(move || -> anyhow::Result<()> {
+        let mut conn = pool.get()?;
+        let now = Utc::now().naive_utc();
+        crate::db::transaction(&mut conn, |conn| -> crate::db::QueryResult<()> {
+            for (entry, dossier_id, result) in &outcomes {
+                match result {
+                    Ok(()) => {
+                        outbox::mark_delivered(conn, entry.id, entry.attempts + 1, now)?;
+                        dossiers::erase_contact(conn, *dossier_id)?;
+                    }
+                    Err(error) => {
+                        tracing::warn!(outbox = entry.id, attempts = entry.attempts + 1, %error, "invitation not delivered; will retry");
+                        outbox::mark_failed(
+                            conn,
+                            entry.id,
+                            entry.attempts + 1,
+                            now + backoff(entry.attempts),
+                            error,
+                        )?;
+                    }
                 }
             }
             Ok(())
-        })
-        .await??;
-        delivered += usize::from(ok);
-    }
-    Ok(delivered)
+        })?;
+        Ok(())
+    })
+    .await??;
+    Ok(Pass { claimed, delivered })
 }
 
 /// Runs until the process ends, checking the outbox every few seconds.
@@ -182,8 +216,16 @@ pub async fn run(
     let mut tick = tokio::time::interval(Duration::from_secs(3));
     loop {
         tick.tick().await;
-        if let Err(e) = deliver_due(&pool, &secret, &public_url, sender.as_ref(), &holder).await {
-            tracing::warn!(error = %e, "outbox pass failed");
+        // A full batch means more may be waiting: go on at once rather than at the next tick.
+        loop {
+            match deliver_due(&pool, &secret, &public_url, sender.as_ref(), &holder).await {
+                Ok(pass) if pass.claimed as i64 == BATCH => continue,
+                Ok(_) => break,
+                Err(e) => {
+                    tracing::warn!(error = %e, "outbox pass failed");
+                    break;
+                }
+            }
         }
     }
 }
