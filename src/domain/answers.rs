@@ -90,7 +90,10 @@ pub fn check(
     let result = if problems.is_empty() {
         Ok(ValidAnswers {
             values,
-            comment: Some(comment).filter(|c| !c.is_empty()),
+            // Screened before it is stored: nothing that could name or reach a person.
+            comment: Some(comment)
+                .filter(|c| !c.is_empty())
+                .map(|c| super::comment_screen::screen(&c)),
         })
     } else {
         Err(problems)

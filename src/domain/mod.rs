@@ -3,6 +3,7 @@
 pub mod agency;
 pub mod answers;
 pub mod client_name;
+pub mod comment_screen;
 pub mod dossier;
 pub mod email;
 pub mod identity;

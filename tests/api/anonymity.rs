@@ -19,7 +19,9 @@ async fn spawn_with(overrides: &[(&'static str, &str)]) -> TestApp {
 }
 
 async fn wait_until(what: &str, mut done: impl FnMut() -> bool) {
-    for _ in 0..200 {
+    // Up to 30 s: the background work (releases, the dashboards' numbers) shares two cores
+    // with every other test running at the same time.
+    for _ in 0..600 {
         if done() {
             return;
         }

@@ -411,3 +411,35 @@ async fn survey_requests_are_rate_limited_per_address_and_forwarded_for_is_not_t
         "only the survey routes are limited"
     );
 }
+
+#[tokio::test]
+async fn a_comment_is_stored_without_what_could_reach_a_person() {
+    let app = crate::helpers::spawn_app().await;
+    let path = app.issue_survey("SCREEN.1").await;
+    let page = app.get(&path).await.text().await.unwrap();
+    assert!(
+        page.contains("sẽ được che trước khi lưu"),
+        "the form says so"
+    );
+    let csrf = crate::helpers::csrf_of(&page);
+    let response = app
+        .submit(
+            &path,
+            &[
+                ("csrf", &csrf),
+                ("q_A1", "2"),
+                (
+                    "comment",
+                    "Chị Lan bắt chờ lâu, gọi 0912 345 678 hoặc nguyen.van.a@gmail.com; bị đòi 2.000.000 đồng",
+                ),
+            ],
+        )
+        .await;
+    assert_eq!(response.status(), 200);
+    let stored = crate::helpers::stored_responses(&mut app.conn());
+    let comment = stored[0].comment.clone().unwrap();
+    assert_eq!(
+        comment,
+        "Chị [đã ẩn] bắt chờ lâu, gọi [đã ẩn] hoặc [đã ẩn]; bị đòi 2.000.000 đồng"
+    );
+}

@@ -129,8 +129,8 @@ pub async fn deliver_due(
 
     let (pool2, secret2, public_url2) = (pool.clone(), secret.clone(), public_url.to_owned());
     let holder = holder.to_owned();
-    let (claimed, batch) = tokio::task::spawn_blocking(
-        move || -> anyhow::Result<(usize, Vec<Claimed>)> {
+    let (claimed, batch) =
+        tokio::task::spawn_blocking(move || -> anyhow::Result<(usize, Vec<Claimed>)> {
             let mut conn = pool2.get()?;
             let now = Utc::now().naive_utc();
             let entries = outbox::claim_due(&mut conn, &holder, now, now + CLAIM, BATCH)?;
@@ -160,9 +160,8 @@ pub async fn deliver_due(
                 ));
             }
             Ok((claimed, batch))
-        },
-    )
-    .await??;
+        })
+        .await??;
 
     let outcomes: Vec<(outbox::OutboxEntry, i32, Result<(), String>)> =
         futures_util::stream::iter(batch)
