@@ -185,8 +185,8 @@ fn layout_groups(inputs: &Inputs, estimates: &Estimates, layout: &Layout) -> (Ro
         if row == u32::MAX {
             continue;
         }
-        let item = a.item[k] as usize;
-        let value = a.value[k];
+        let item = usize::from(a.item[k]);
+        let value = i32::from(a.value[k]);
         lanes[row as usize * layout.stride + item] = 1
             | layout.kinds[item].favourable(value) << FAVOURABLE_SHIFT
             | (value as u32) << VALUE_SHIFT;

@@ -107,8 +107,8 @@ fn item_sums(
                 if group == u32::MAX {
                     continue;
                 }
-                let item = a.item[k] as usize;
-                let (fav, x) = favourable_and_score(kinds[item], a.value[k]);
+                let item = usize::from(a.item[k]);
+                let (fav, x) = favourable_and_score(kinds[item], i32::from(a.value[k]));
                 let w = response_weight[response];
                 let s = &mut sums[group as usize * items + item];
                 s.n += 1;
@@ -406,7 +406,7 @@ fn dimension_sums(
     let words = dims.div_ceil(64);
     let mut answered = vec![0u64; response_group.len() * words];
     for (r, item) in inputs.answers.response.iter().zip(&inputs.answers.item) {
-        let d = item_dim[*item as usize] as usize;
+        let d = item_dim[usize::from(*item)] as usize;
         answered[*r as usize * words + d / 64] |= 1 << (d % 64);
     }
     let mut sums = vec![Sums::default(); groups * dims];

@@ -98,9 +98,10 @@ pub struct Responses {
 #[derive(Debug, Clone, Default)]
 pub struct Answers {
     pub response: Vec<u32>,
-    /// Position of the item in the questionnaire.
-    pub item: Vec<u32>,
-    pub value: Vec<i32>,
+    /// Position of the item in the questionnaire (a questionnaire has fewer than 65,536).
+    pub item: Vec<u16>,
+    /// The answer, checked against its item's range (a few units either way).
+    pub value: Vec<i16>,
 }
 
 #[derive(Debug, Clone)]
@@ -929,8 +930,11 @@ impl<'q> AnswerChecker<'q> {
                 break;
             }
             part.out.response.push(response);
-            part.out.item.push(item);
-            part.out.value.push(value as i32);
+            // Both fit: the questionnaire is checked to have fewer than 65,536 items, and an
+            // accepted value lies in its item's small range. Narrow columns keep 340 M answers
+            // in 2.4 GB rather than 4.1.
+            part.out.item.push(item as u16);
+            part.out.value.push(value as i16);
         }
         part
     }
@@ -1021,8 +1025,8 @@ impl<'q> AnswerChecker<'q> {
         for (piece, part) in pieces.iter().zip(parts) {
             for (i, (&response, &item)) in part.out.response.iter().zip(&part.out.item).enumerate()
             {
-                if !self.first_answer(response, item) {
-                    return Err(second_answer(piece.row + i, item));
+                if !self.first_answer(response, u32::from(item)) {
+                    return Err(second_answer(piece.row + i, u32::from(item)));
                 }
             }
             if let Some((row, bad)) = part.bad {

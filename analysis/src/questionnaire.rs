@@ -79,6 +79,8 @@ pub enum QuestionnaireError {
     UnexpectedDirection(String),
     #[error("field `items`: dimension `{0}` has no item")]
     EmptyDimension(String),
+    #[error("field `items`: {0} items; a questionnaire has at most 65,535")]
+    TooManyItems(usize),
 }
 
 impl Questionnaire {
@@ -90,6 +92,10 @@ impl Questionnaire {
     }
 
     pub fn validate(&self) -> Result<(), QuestionnaireError> {
+        // Answers keep their item's position in 16 bits.
+        if self.items.len() > usize::from(u16::MAX) {
+            return Err(QuestionnaireError::TooManyItems(self.items.len()));
+        }
         if self.version.trim().is_empty() {
             return Err(QuestionnaireError::NoVersion);
         }

@@ -74,6 +74,10 @@ fn explain(e: &QuestionnaireError) -> Refusal {
             format!("Nhóm “{dimension}” không có câu hỏi nào."),
             format!("The dimension “{dimension}” has no item."),
         ),
+        E::TooManyItems(count) => (
+            format!("Bảng hỏi có {count} câu hỏi; tối đa là 65.535."),
+            format!("The questionnaire has {count} items; at most 65,535."),
+        ),
     };
     Refusal::new("definition", vi, en)
 }
