@@ -63,7 +63,8 @@ pub struct AgencyDashboard<'a> {
     pub responses: u32,
     pub on_time_rate: Option<f64>,
     pub response_rate: Option<f64>,
-    pub rank: Option<(f64, usize)>,
+    /// Rank among peers on the PAPI-style total, out of how many, and the quartile tier.
+    pub rank: Option<(f64, usize, Option<f64>)>,
     pub dimensions: Vec<DimensionScore>,
     pub trend: Vec<Point>,
     /// `None` when the group is suppressed: its comments are not shown either.
@@ -189,8 +190,12 @@ pub fn agency_page(frame: &Frame<'_>, d: &AgencyDashboard<'_>) -> Markup {
             div.card { div { (lang.pick("Số phản hồi", "Responses")) } div.big { (d.responses) } }
             div.card { div { (lang.pick("Tỷ lệ đúng hạn", "On time")) } div.big { (optional(lang, d.on_time_rate, 1)) "%" } }
             div.card { div { (lang.pick("Tỷ lệ phản hồi", "Response rate")) } div.big { (optional(lang, d.response_rate, 1)) "%" } }
-            @if let Some((rank, of)) = d.rank {
-                div.card { div { (lang.pick("Xếp hạng cùng cấp", "Rank among peers")) } div.big { (number(lang, rank, 0)) " / " (of) } }
+            @if let Some((rank, of, tier)) = d.rank {
+                div.card {
+                    div { (lang.pick("Xếp hạng cùng cấp (theo điểm PAPI)", "Rank among peers (on the PAPI-style total)")) }
+                    div.big { (number(lang, rank, 0)) " / " (of) }
+                    @if let Some(tier) = tier { div.flag { (tier_name(lang, tier)) } }
+                }
             }
         }
         h2 { (lang.pick("Các nhóm tiêu chí (1–10)", "Dimensions (1-10)")) }

@@ -873,3 +873,33 @@ async fn the_province_page_explains_its_colours_marks_and_empty_choices() {
         "no empty ranking"
     );
 }
+
+#[tokio::test]
+async fn an_agency_page_opens_on_its_latest_shown_period_and_names_its_ranking_score() {
+    let app = spawn_app().await;
+    answer_in(&app, "AG-X-OCEO", 6, "4", "2026-02-10T03:00:00Z").await;
+    answer_in(&app, "AG-P-RACHGIA", 6, "3", "2026-02-11T03:00:00Z").await;
+    answer(&app, "AG-X-OCEO", 2, "5", "").await;
+    app.add_user("phantich@angiang.test", Role::Province, None);
+    app.login("phantich@angiang.test", PASSWORD).await;
+    // Both quarters are computed, the newer with too few responses to show.
+    app.current_page("/dashboard/agency/AG-X-OCEO?period=2026-Q2")
+        .await;
+    app.current_page("/dashboard/agency/AG-X-OCEO?period=2026-Q1")
+        .await;
+
+    let page = app.current_page("/dashboard/agency/AG-X-OCEO").await;
+    assert!(
+        page.contains("<title>Ủy ban nhân dân xã Óc Eo · 2026-Q1 ·"),
+        "opens on 2026-Q1, the latest quarter whose index is shown: {}",
+        &page[..page.find("</title>").unwrap_or(0) + 8]
+    );
+    assert!(page.contains("Xếp hạng cùng cấp (theo điểm PAPI)"));
+    let asked = app
+        .current_page("/dashboard/agency/AG-X-OCEO?period=2026-Q2")
+        .await;
+    assert!(
+        asked.contains("<title>Ủy ban nhân dân xã Óc Eo · 2026-Q2 ·"),
+        "a period asked for is kept"
+    );
+}

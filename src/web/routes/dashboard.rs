@@ -130,7 +130,24 @@ pub async fn agency(
     let board = state.dashboards.board(&dashboards::Scope::Province, kind);
     let index = board.as_ref();
     let (lang, switch) = lang_and_switch(&req, &query);
-    let period = pick_period(index, &query).unwrap_or("").to_owned();
+    // Unless a period is asked for, the latest whose index is shown: a new quarter with three
+    // responses would open on a page of dashes.
+    let period = match query.get("period") {
+        Some(_) => pick_period(index, &query),
+        None => index
+            .periods
+            .iter()
+            .rev()
+            .find(|p| {
+                index
+                    .value(p, &agency.code, Measure::SatIndex, "")
+                    .is_some()
+            })
+            .map(String::as_str)
+            .or_else(|| index.periods.last().map(String::as_str)),
+    }
+    .unwrap_or("")
+    .to_owned();
     let as_of = as_of(&state, index, kind, &period, query.get("period")).await?;
     let level = agency.level.as_str();
     let dimensions = index
@@ -170,7 +187,7 @@ pub async fn agency(
             let of = index
                 .benchmark(&period, level, Measure::PapiTotal, "")
                 .map_or(0, |b| b.n_agencies);
-            (r, of)
+            (r, of, index.value(&period, &agency.code, Measure::Tier, ""))
         });
     let children = all
         .iter()
