@@ -62,21 +62,40 @@ pub fn trend(lang: Lang, title: &str, points: &[Point], min: f64, max: f64) -> M
     let y = |v: f64| {
         height - pad - (v - min).clamp(0.0, max - min) / (max - min) * (height - 2.0 * pad)
     };
-    let line: Vec<String> = points
+    // Consecutive periods with a shown value: the line and its band stop at a gap rather
+    // than join across a period with nothing to show.
+    let mut runs: Vec<Vec<usize>> = Vec::new();
+    for (i, p) in points.iter().enumerate() {
+        match (p.value, runs.last_mut()) {
+            (Some(_), Some(run)) if run.last() == Some(&(i.wrapping_sub(1))) => run.push(i),
+            (Some(_), _) => runs.push(vec![i]),
+            (None, _) => {}
+        }
+    }
+    let at = |i: usize, v: f64| format!("{:.1},{:.1}", x(i), y(v));
+    let lines: Vec<String> = runs
         .iter()
-        .enumerate()
-        .filter_map(|(i, p)| p.value.map(|v| format!("{:.1},{:.1}", x(i), y(v))))
+        .filter(|run| run.len() > 1)
+        .map(|run| {
+            run.iter()
+                .filter_map(|&i| points[i].value.map(|v| at(i, v)))
+                .collect::<Vec<_>>()
+                .join(" ")
+        })
         .collect();
-    let upper: Vec<String> = points
+    let bands: Vec<String> = runs
         .iter()
-        .enumerate()
-        .filter_map(|(i, p)| p.interval.map(|(_, h)| format!("{:.1},{:.1}", x(i), y(h))))
-        .collect();
-    let lower: Vec<String> = points
-        .iter()
-        .enumerate()
-        .rev()
-        .filter_map(|(i, p)| p.interval.map(|(l, _)| format!("{:.1},{:.1}", x(i), y(l))))
+        .filter(|run| run.len() > 1 && run.iter().all(|&i| points[i].interval.is_some()))
+        .map(|run| {
+            let upper = run
+                .iter()
+                .filter_map(|&i| points[i].interval.map(|(_, h)| at(i, h)));
+            let lower = run
+                .iter()
+                .rev()
+                .filter_map(|&i| points[i].interval.map(|(l, _)| at(i, l)));
+            upper.chain(lower).collect::<Vec<_>>().join(" ")
+        })
         .collect();
     html! {
         div.scroll tabindex="0" role="region" aria-label=(title) {
@@ -85,11 +104,11 @@ pub fn trend(lang: Lang, title: &str, points: &[Point], min: f64, max: f64) -> M
             line x1=(pad) y1=(height - pad) x2=(width - pad) y2=(height - pad) stroke="#767d87" {}
             text x="0" y=(y(max) + 4.0) { (number(lang, max, 0)) }
             text x="0" y=(y(min) + 4.0) { (number(lang, min, 0)) }
-            @if upper.len() > 1 {
-                polygon points=(format!("{} {}", upper.join(" "), lower.join(" "))) fill="#9b1c1c" fill-opacity="0.15" {}
+            @for band in &bands {
+                polygon points=(band) fill="#9b1c1c" fill-opacity="0.15" {}
             }
-            @if line.len() > 1 {
-                polyline points=(line.join(" ")) fill="none" stroke="#9b1c1c" stroke-width="2.5" {}
+            @for line in &lines {
+                polyline points=(line) fill="none" stroke="#9b1c1c" stroke-width="2.5" {}
             }
             @for (i, p) in points.iter().enumerate() {
                 @if let Some(v) = p.value {
@@ -100,5 +119,44 @@ pub fn trend(lang: Lang, title: &str, points: &[Point], min: f64, max: f64) -> M
             }
         }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn points(values: &[Option<f64>]) -> Vec<Point> {
+        values
+            .iter()
+            .enumerate()
+            .map(|(i, v)| Point {
+                label: format!("2026-Q{}", i + 1),
+                value: *v,
+                interval: v.map(|v| (v - 5.0, v + 5.0)),
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_trend_stops_at_a_gap_rather_than_join_across_it() {
+        let drawn = |values: &[Option<f64>]| {
+            let html = trend(Lang::Vi, "t", &points(values), 0.0, 100.0).into_string();
+            (
+                html.matches("<polyline").count(),
+                html.matches("<polygon").count(),
+            )
+        };
+        assert_eq!(
+            drawn(&[Some(50.0), Some(55.0), None, Some(60.0), Some(70.0)]),
+            (2, 2)
+        );
+        assert_eq!(drawn(&[Some(50.0), None, Some(60.0), Some(70.0)]), (1, 1));
+        assert_eq!(
+            drawn(&[Some(50.0), None, Some(60.0)]),
+            (0, 0),
+            "lone points stay dots"
+        );
+        assert_eq!(drawn(&[Some(50.0), Some(52.0), Some(60.0)]), (1, 1));
     }
 }
