@@ -15,7 +15,7 @@ use std::time::{Duration, Instant};
 use anyhow::Context;
 
 use crate::config::Settings;
-use crate::db::{self, dashboard_reports};
+use crate::db::{self, dashboard_reports, DbConnection, DbPool};
 use crate::domain::period::Quarter;
 use crate::services::reports::dashboards::{Kind, Revisions};
 use crate::startup::{Application, Stopper};
@@ -45,20 +45,22 @@ pub async fn run(settings: Settings, plan: Plan) -> anyhow::Result<()> {
     let province = "/dashboard/province".to_owned();
     let agency_page = format!("/dashboard/agency/{agency}");
 
+    let pool = db::build_pool(&settings.database, 1);
+
     // 1. Cold: nothing stored.
-    forget_stored(&settings).await?;
+    on_db(&pool, |conn| Ok(dashboard_reports::forget_all(conn)?)).await?;
     let started = Instant::now();
     let (server, client) = start(&settings, email, password).await?;
     let cold = views(&client, &[&province, &agency_page], 20).await?;
     report("cold start, nothing computed yet", &cold);
 
     // 2. The background computation of every period.
-    wait_until_current(&settings).await?;
+    wait_until_current(&pool).await?;
     println!(
         "every period computed in the background: {:.1} s after the start",
         started.elapsed().as_secs_f64()
     );
-    let stored_before = stored(&settings).await?;
+    let stored_before = stored(&pool).await?;
 
     // 3. Warm.
     let warm = views(&client, &[&province], plan.views).await?;
@@ -71,8 +73,8 @@ pub async fn run(settings: Settings, plan: Plan) -> anyhow::Result<()> {
     let (server, client) = start(&settings, email, password).await?;
     let restarted = views(&client, &[&province, &agency_page], 20).await?;
     report("first views after a restart", &restarted);
-    wait_until_current(&settings).await?;
-    let recomputed = stored(&settings)
+    wait_until_current(&pool).await?;
+    let recomputed = stored(&pool)
         .await?
         .iter()
         .zip(&stored_before)
@@ -82,8 +84,12 @@ pub async fn run(settings: Settings, plan: Plan) -> anyhow::Result<()> {
 
     // 5. A late response for the first quarter of the span (closed).
     let late = Instant::now();
-    late_response(&settings).await?;
-    wait_until_current(&settings).await?;
+    let (first, _) = span();
+    on_db(&pool, move |conn| {
+        crate::demo::bulk::add_responses(conn, 1, 1.0, (first, first), |_| {})
+    })
+    .await?;
+    wait_until_current(&pool).await?;
     println!(
         "a late response for a closed quarter shows after {:.1} s",
         late.elapsed().as_secs_f64()
@@ -149,33 +155,25 @@ async fn prepare(settings: &Settings, plan: &Plan) -> anyhow::Result<String> {
     .await?
 }
 
-async fn forget_stored(settings: &Settings) -> anyhow::Result<()> {
-    let settings = settings.clone();
-    tokio::task::spawn_blocking(move || -> anyhow::Result<()> {
-        let mut conn = db::build_pool(&settings.database, 1).get()?;
-        dashboard_reports::forget_all(&mut conn)?;
-        Ok(())
-    })
-    .await?
+/// Runs `work` on a connection of `pool`, off the async runtime.
+async fn on_db<T: Send + 'static>(
+    pool: &DbPool,
+    work: impl FnOnce(&mut DbConnection) -> anyhow::Result<T> + Send + 'static,
+) -> anyhow::Result<T> {
+    let pool = pool.clone();
+    tokio::task::spawn_blocking(move || work(&mut *pool.get()?)).await?
 }
 
-async fn stored(settings: &Settings) -> anyhow::Result<Vec<dashboard_reports::StoredBasis>> {
-    let settings = settings.clone();
-    tokio::task::spawn_blocking(move || -> anyhow::Result<_> {
-        let mut conn = db::build_pool(&settings.database, 1).get()?;
-        Ok(dashboard_reports::bases(&mut conn)?)
-    })
-    .await?
+async fn stored(pool: &DbPool) -> anyhow::Result<Vec<dashboard_reports::StoredBasis>> {
+    on_db(pool, |conn| Ok(dashboard_reports::bases(conn)?)).await
 }
 
 /// Waits until every period with data has province numbers stored from the data as it is.
-async fn wait_until_current(settings: &Settings) -> anyhow::Result<()> {
+async fn wait_until_current(pool: &DbPool) -> anyhow::Result<()> {
     loop {
-        let settings = settings.clone();
-        let done = tokio::task::spawn_blocking(move || -> anyhow::Result<bool> {
-            let mut conn = db::build_pool(&settings.database, 1).get()?;
-            let revisions = Revisions::read(&mut conn)?;
-            let stored = dashboard_reports::bases(&mut conn)?;
+        let done = on_db(pool, |conn| {
+            let revisions = Revisions::read(conn)?;
+            let stored = dashboard_reports::bases(conn)?;
             Ok(Kind::BOTH.into_iter().all(|kind| {
                 let periods = revisions.periods(kind);
                 periods.iter().all(|p| {
@@ -188,22 +186,12 @@ async fn wait_until_current(settings: &Settings) -> anyhow::Result<()> {
                 })
             }))
         })
-        .await??;
+        .await?;
         if done {
             return Ok(());
         }
         tokio::time::sleep(Duration::from_millis(200)).await;
     }
-}
-
-async fn late_response(settings: &Settings) -> anyhow::Result<()> {
-    let settings = settings.clone();
-    tokio::task::spawn_blocking(move || -> anyhow::Result<()> {
-        let mut conn = db::build_pool(&settings.database, 1).get()?;
-        let (first, _) = span();
-        crate::demo::bulk::add_responses(&mut conn, 1, 1.0, (first, first), |_| {})
-    })
-    .await?
 }
 
 /// Starts the application and signs the analyst in.

@@ -28,25 +28,16 @@ pub fn claim_due(
         let free = outbox::claimed_until
             .is_null()
             .or(outbox::claimed_until.lt(now));
+        let due = outbox::table
+            .filter(outbox::delivered_at.is_null())
+            .filter(outbox::next_attempt_at.le(now))
+            .filter(free)
+            .order(outbox::next_attempt_at)
+            .limit(limit)
+            .select(outbox::id);
         let candidates: Vec<i32> = match conn {
-            DbConnection::Postgres(c) => outbox::table
-                .filter(outbox::delivered_at.is_null())
-                .filter(outbox::next_attempt_at.le(now))
-                .filter(free)
-                .order(outbox::next_attempt_at)
-                .limit(limit)
-                .select(outbox::id)
-                .for_update()
-                .skip_locked()
-                .load(c)?,
-            DbConnection::Sqlite(c) => outbox::table
-                .filter(outbox::delivered_at.is_null())
-                .filter(outbox::next_attempt_at.le(now))
-                .filter(free)
-                .order(outbox::next_attempt_at)
-                .limit(limit)
-                .select(outbox::id)
-                .load(c)?,
+            DbConnection::Postgres(c) => due.for_update().skip_locked().load(c)?,
+            DbConnection::Sqlite(c) => due.load(c)?,
         };
         // The claim re-checks that the row is still free: a concurrent claim that got there
         // first (SQLite, or a lapsed lease) leaves it out.

@@ -43,13 +43,27 @@ pub fn page_of_width(
 }
 
 /// A page that only says one thing (thanks, expired, not found, …).
-/// A message with one way forward: a button-like link.
+pub fn message_page(lang: Lang, title: &str, body: &str, switch_href: &str) -> Markup {
+    message_page_with(lang, title, body, switch_href, None)
+}
+
+/// A message with one way forward: a button-like link (href, label).
 pub fn message_with_action_page(
     lang: Lang,
     title: &str,
     body: &str,
     switch_href: &str,
-    (href, label): (&str, &str),
+    action: (&str, &str),
+) -> Markup {
+    message_page_with(lang, title, body, switch_href, Some(action))
+}
+
+fn message_page_with(
+    lang: Lang,
+    title: &str,
+    body: &str,
+    switch_href: &str,
+    action: Option<(&str, &str)>,
 ) -> Markup {
     page(
         lang,
@@ -58,19 +72,9 @@ pub fn message_with_action_page(
         html! {
             h1 { (title) }
             p { (body) }
-            a.button href=(href) { (label) }
-        },
-    )
-}
-
-pub fn message_page(lang: Lang, title: &str, body: &str, switch_href: &str) -> Markup {
-    page(
-        lang,
-        title,
-        switch_href,
-        html! {
-            h1 { (title) }
-            p { (body) }
+            @if let Some((href, label)) = action {
+                a.button href=(href) { (label) }
+            }
         },
     )
 }

@@ -31,13 +31,11 @@ pub async fn shared_limit(
             .map(ServiceResponse::map_into_boxed_body);
     };
     let limit = i32::try_from(state.settings.survey_rate_per_minute).unwrap_or(i32::MAX);
-    let client = req.peer_addr().map(|peer| {
-        let forwarded = req
-            .headers()
-            .get_all("x-forwarded-for")
-            .filter_map(|v| v.to_str().ok());
-        state.settings.trusted_proxies.client(peer.ip(), forwarded)
-    });
+    let client = super::client_address::client_of(
+        &state.settings.trusted_proxies,
+        req.peer_addr(),
+        req.headers(),
+    );
     let Some(client) = client else {
         return next
             .call(req)

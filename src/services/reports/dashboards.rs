@@ -421,15 +421,6 @@ pub struct Dashboards {
     wake: tokio::sync::Notify,
 }
 
-/// What one pass of the worker did.
-#[derive(Debug, Default, Clone, PartialEq, Eq)]
-pub struct Pass {
-    /// (scope, kind, period) computed and stored by this instance.
-    pub computed: Vec<(String, String, String)>,
-    /// Reports stored by anyone, loaded into memory.
-    pub loaded: usize,
-}
-
 impl Dashboards {
     pub fn new(pool: DbPool, write_gate: Arc<WriteGate>, fresh_for: Duration) -> Self {
         Self {
@@ -474,7 +465,7 @@ impl Dashboards {
         loop {
             let me = self.clone();
             match tokio::task::spawn_blocking(move || me.pass()).await {
-                Ok(Ok(_)) => {}
+                Ok(Ok(())) => {}
                 Ok(Err(e)) => tracing::warn!(error = %e, "computing the dashboards"),
                 Err(e) => tracing::error!(error = %e, "the dashboards' worker stopped"),
             }
@@ -487,13 +478,12 @@ impl Dashboards {
 
     /// One pass (blocking): loads what others stored, computes what is stale and may be
     /// computed now, stores it and loads it.
-    pub fn pass(&self) -> Result<Pass, ComputeError> {
+    pub fn pass(&self) -> Result<(), ComputeError> {
         let mut conn = self.pool.get()?;
-        let mut pass = Pass::default();
         // Read before the data: a write in between makes the stored basis old, never new.
         let revisions = Revisions::read(&mut conn)?;
         let stored = store::bases(&mut conn)?;
-        pass.loaded += self.load(&mut conn, &stored)?;
+        self.load(&mut conn, &stored)?;
         let now = Utc::now();
         let this_quarter = Quarter::of_instant(now);
         let mut scopes: BTreeSet<Scope> = stored
@@ -542,12 +532,12 @@ impl Dashboards {
             }
             let computed = self.compute_due(&mut conn, &scope, due);
             let ended = self.write(&mut conn, |c| store::end_lease(c, &key, &self.holder));
-            pass.computed.extend(computed?);
+            computed?;
             ended?;
             let stored = store::bases(&mut conn)?;
-            pass.loaded += self.load(&mut conn, &stored)?;
+            self.load(&mut conn, &stored)?;
         }
-        Ok(pass)
+        Ok(())
     }
 
     fn compute_due(
@@ -555,8 +545,7 @@ impl Dashboards {
         conn: &mut DbConnection,
         scope: &Scope,
         due: Vec<(bool, Kind, String, String)>,
-    ) -> Result<Vec<(String, String, String)>, ComputeError> {
-        let mut done = Vec::new();
+    ) -> Result<(), ComputeError> {
         for (_, kind, period, basis) in due {
             let started = std::time::Instant::now();
             let report = compute_period(conn, scope, kind, &period)?;
@@ -577,9 +566,8 @@ impl Dashboards {
                 ms = started.elapsed().as_millis() as u64,
                 "dashboard numbers computed"
             );
-            done.push((row.scope, row.kind, period));
         }
-        Ok(done)
+        Ok(())
     }
 
     fn lease(&self, conn: &mut DbConnection, scope: &str) -> Result<bool, ComputeError> {
@@ -600,9 +588,8 @@ impl Dashboards {
         work(conn)
     }
 
-    /// Loads the stored reports that are not in memory as stored (new, or replaced by anyone);
-    /// returns how many.
-    fn load(&self, conn: &mut DbConnection, stored: &[StoredBasis]) -> Result<usize, ComputeError> {
+    /// Loads the stored reports that are not in memory as stored (new, or replaced by anyone).
+    fn load(&self, conn: &mut DbConnection, stored: &[StoredBasis]) -> Result<(), ComputeError> {
         let changed: Vec<&StoredBasis> = {
             let boards = self
                 .boards
@@ -623,7 +610,6 @@ impl Dashboards {
                 })
                 .collect()
         };
-        let mut loaded = 0;
         for s in changed {
             let Some((basis, computed_at, body)) =
                 store::report(conn, &s.scope, &s.kind, &s.period)?
@@ -641,8 +627,7 @@ impl Dashboards {
                 .unwrap_or_else(std::sync::PoisonError::into_inner);
             let board = boards.entry((scope, kind)).or_default();
             *board = Arc::new(board.with(&s.period, entry));
-            loaded += 1;
         }
-        Ok(loaded)
+        Ok(())
     }
 }

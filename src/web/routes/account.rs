@@ -56,20 +56,13 @@ pub async fn login(
     }
     // The TCP peer, or what our own proxies say they saw: a header anyone else can set must
     // not unlock more tries.
-    let address = req
-        .peer_addr()
-        .map(|a| {
-            let forwarded = req
-                .headers()
-                .get_all("x-forwarded-for")
-                .filter_map(|v| v.to_str().ok());
-            state
-                .settings
-                .trusted_proxies
-                .client(a.ip(), forwarded)
-                .to_string()
-        })
-        .unwrap_or_default();
+    let address = crate::web::client_address::client_of(
+        &state.settings.trusted_proxies,
+        req.peer_addr(),
+        req.headers(),
+    )
+    .map(|a| a.to_string())
+    .unwrap_or_default();
     let (secret, typed_email) = (state.settings.secret.clone(), email.clone());
     let outcome = db_call::blocking(&state.pool, move |conn| {
         accounts::sign_in(conn, &secret, &typed_email, &form.password, &address)
