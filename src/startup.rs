@@ -183,6 +183,7 @@ impl Application {
                     DefaultHeaders::new()
                         .add((header::STRICT_TRANSPORT_SECURITY, hsts.unwrap_or_default())),
                 ))
+                .wrap(from_fn(crate::web::plain_http::upgrade))
                 .wrap(from_fn(crate::web::request_log::log_requests))
                 .app_data(state.clone())
                 .app_data(web::FormConfig::default().limit(64 * 1024))

@@ -2,7 +2,8 @@
 //! (`HAILONG_TRUSTED_PROXIES`), in which case the address it saw, read from `X-Forwarded-For`.
 //! Only the hops our proxies appended are believed: the list is read from the right, and the
 //! first address that is not one of our proxies is the client (anything to its left was
-//! written by the client itself and could be anything).
+//! written by the client itself and could be anything). The same proxies' `X-Forwarded-Proto`
+//! says whether the client came over HTTPS; nobody else's is read.
 
 use std::net::IpAddr;
 
@@ -53,6 +54,26 @@ impl TrustedProxies {
         }
         client
     }
+
+    /// Whether the client reached our proxy over plain HTTP, as `X-Forwarded-Proto` from one
+    /// of our proxies says; `None` when the peer is not ours or the header says nothing we
+    /// know. The rightmost value is the one our proxy wrote (an earlier one may be the
+    /// client's).
+    pub fn came_over_plain_http<'a>(
+        &self,
+        peer: IpAddr,
+        forwarded_proto: impl Iterator<Item = &'a str>,
+    ) -> Option<bool> {
+        if !self.trusts(peer) {
+            return None;
+        }
+        let last = forwarded_proto.flat_map(|v| v.split(',')).last()?;
+        match last.trim().to_ascii_lowercase().as_str() {
+            "http" => Some(true),
+            "https" => Some(false),
+            _ => None,
+        }
+    }
 }
 
 #[cfg(test)]
@@ -61,6 +82,24 @@ mod tests {
 
     fn ip(s: &str) -> IpAddr {
         s.parse().unwrap()
+    }
+
+    #[test]
+    fn only_our_proxies_say_how_the_client_came() {
+        let proxies = TrustedProxies::parse("10.0.0.0/8").unwrap();
+        let plain = |peer: &str, lines: &[&str]| {
+            proxies.came_over_plain_http(ip(peer), lines.iter().copied())
+        };
+        assert_eq!(plain("203.0.113.9", &["http"]), None, "not from a proxy");
+        assert_eq!(plain("10.0.0.2", &["http"]), Some(true));
+        assert_eq!(plain("10.0.0.2", &["HTTPS"]), Some(false));
+        assert_eq!(
+            plain("10.0.0.2", &["https, http"]),
+            Some(true),
+            "the proxy's own value is the last"
+        );
+        assert_eq!(plain("10.0.0.2", &["gopher"]), None);
+        assert_eq!(plain("10.0.0.2", &[]), None);
     }
 
     #[test]

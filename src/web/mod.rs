@@ -9,6 +9,7 @@ pub mod db_call;
 pub mod error;
 pub mod language;
 pub mod page;
+pub mod plain_http;
 pub mod request_log;
 pub mod routes;
 pub mod state;

@@ -443,3 +443,45 @@ async fn a_comment_is_stored_without_what_could_reach_a_person() {
         "Chị [đã ẩn] bắt chờ lâu, gọi [đã ẩn] hoặc [đã ẩn]; bị đòi 2.000.000 đồng"
     );
 }
+
+#[tokio::test]
+async fn only_a_trusted_proxy_can_say_the_citizen_came_over_plain_http() {
+    let no_redirects = || {
+        reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .unwrap()
+    };
+    let path = "/s/AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA?lang=en";
+    let get = |address: String, proto: &'static str| {
+        no_redirects()
+            .get(format!("{address}{path}"))
+            .header("x-forwarded-proto", proto)
+            .send()
+    };
+
+    let db = crate::helpers::TestDb::new();
+    let settings = db.settings_with(&[
+        ("HAILONG_PUBLIC_URL", "https://khaosat.example.gov.vn"),
+        ("HAILONG_TRUSTED_PROXIES", "127.0.0.0/8"),
+    ]);
+    let behind_proxy = crate::helpers::spawn_app_with(db, settings).await;
+    let upgraded = get(behind_proxy.address.clone(), "http").await.unwrap();
+    assert_eq!(upgraded.status(), 308);
+    assert_eq!(
+        upgraded.headers()["location"],
+        format!("https://khaosat.example.gov.vn{path}").as_str()
+    );
+    let over_tls = get(behind_proxy.address.clone(), "https").await.unwrap();
+    assert_eq!(over_tls.status(), 404, "came over HTTPS: served");
+
+    let db = crate::helpers::TestDb::new();
+    let settings = db.settings_with(&[("HAILONG_PUBLIC_URL", "https://khaosat.example.gov.vn")]);
+    let no_proxy = crate::helpers::spawn_app_with(db, settings).await;
+    let spoofed = get(no_proxy.address.clone(), "http").await.unwrap();
+    assert_eq!(
+        spoofed.status(),
+        404,
+        "from a peer that is not a trusted proxy, the header is not read"
+    );
+}
