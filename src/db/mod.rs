@@ -249,4 +249,24 @@ impl DbConnection {
             Self::Sqlite(_) => Backend::Sqlite,
         }
     }
+
+    /// Runs several reads against one snapshot of the database, so that rows read by one query
+    /// agree with rows read by the next (answers with their responses) while other instances
+    /// write. PostgreSQL: a read-only REPEATABLE READ transaction (its default, READ COMMITTED,
+    /// takes a new snapshot per statement). SQLite: any transaction reads one snapshot.
+    pub fn snapshot<T, E>(&mut self, read: impl FnOnce(&mut Self) -> Result<T, E>) -> Result<T, E>
+    where
+        E: From<diesel::result::Error>,
+    {
+        use diesel::connection::Connection;
+        self.transaction(|conn| {
+            if conn.backend() == Backend::Postgres {
+                diesel::RunQueryDsl::execute(
+                    diesel::sql_query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY"),
+                    conn,
+                )?;
+            }
+            read(conn)
+        })
+    }
 }

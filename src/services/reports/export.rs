@@ -28,6 +28,12 @@ pub fn tables(conn: &mut DbConnection) -> QueryResult<Tables> {
 /// the tree is the same whatever the slice). A response generalised beyond its procedure
 /// field belongs to no field.
 pub fn tables_of(conn: &mut DbConnection, slice: Slice) -> QueryResult<Tables> {
+    // One snapshot: a response released between two reads would otherwise leave its answers
+    // without it (or it without its answers).
+    conn.snapshot(|conn| read_tables(conn, slice))
+}
+
+fn read_tables(conn: &mut DbConnection, slice: Slice) -> QueryResult<Tables> {
     let mut out = Tables::default();
     let agency_rows = rows::agencies(conn)?;
     let code_of: HashMap<i32, String> = agency_rows.iter().map(|a| (a.0, a.1.clone())).collect();
