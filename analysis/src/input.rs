@@ -119,6 +119,8 @@ struct Table {
     name: String,
     frame: DataFrame,
     header: Vec<String>,
+    /// The file's row of the frame's first row: a slice of a large file starts further in.
+    first_row: usize,
 }
 
 /// Rows checked by one task: a run of rows inside one chunk of the table's columns.
@@ -186,6 +188,7 @@ impl Table {
             name,
             frame,
             header,
+            first_row: 0,
         }
     }
 
@@ -208,7 +211,7 @@ impl Table {
 
     /// Line of row `i`: the header is line 1.
     fn line(&self, row: usize) -> usize {
-        row + 2
+        self.first_row + row + 2
     }
 
     fn column(&self, field: &str) -> Result<&StringChunked> {
@@ -647,11 +650,7 @@ fn check_in_pieces<T: Send>(
     check: impl Fn(Piece) -> std::result::Result<T, RowError> + Sync,
 ) -> Result<Vec<T>> {
     let ids = table.column(id_field)?;
-    let pieces = pieces(chunks.iter().map(|array| array.len()));
-    let (duplicate, checked) = rayon::join(
-        || first_duplicate(ids),
-        || in_row_order(pieces.par_iter().map(|piece| check(*piece)).collect()),
-    );
+    let (duplicate, checked) = rayon::join(|| first_duplicate(ids), || check_rows(chunks, &check));
     let error = checked.as_ref().err().map(|(row, _)| *row);
     if let Some(row) = duplicate.filter(|d| error.is_none_or(|e| *d <= e)) {
         return Err(AnalysisError::input(
@@ -662,6 +661,122 @@ fn check_in_pieces<T: Send>(
         ));
     }
     checked.map_err(|(_, e)| e)
+}
+
+/// Checks rows in pieces on every core; the first bad row (by row) is the error.
+fn check_rows<T: Send>(
+    chunks: &[&TextArray],
+    check: &(impl Fn(Piece) -> std::result::Result<T, RowError> + Sync),
+) -> std::result::Result<Vec<T>, RowError> {
+    let pieces = pieces(chunks.iter().map(|array| array.len()));
+    in_row_order(pieces.par_iter().map(|piece| check(*piece)).collect())
+}
+
+/// Rows of the dossiers checked at a time when they come from Parquet: a country's year has
+/// tens of millions, and their text held whole was most of a run's memory.
+const DOSSIER_SLICE_ROWS: usize = 4_000_000;
+
+/// The dossiers of `DIR/dossiers.parquet`, read and checked slice by slice. Ids are checked
+/// unique across slices by their 64-bit hashes alone; only when two hashes meet (about once
+/// in a million runs of fifty million rows) is the id column read again to compare the text.
+/// Errors are those of [`dossiers`]: the first bad row by line, a repeated id being its row's
+/// first fault.
+fn dossiers_from_parquet(dir: &Path, agencies: &Agencies, slice_rows: usize) -> Result<Dossiers> {
+    let name = "dossiers.parquet";
+    let path = dir.join(name).to_string_lossy().into_owned();
+    let file_error = |e: PolarsError| AnalysisError::file(name, e.to_string());
+    let scan = || {
+        LazyFrame::scan_parquet(PlRefPath::new(path.as_str()), ScanArgsParquet::default())
+            .map_err(file_error)
+    };
+    let header: Vec<String> = scan()?
+        .collect_schema()
+        .map_err(file_error)?
+        .iter_names()
+        .map(|n| n.to_string())
+        .collect();
+    let read: Vec<Expr> = DOSSIER_COLUMNS
+        .iter()
+        .filter(|f| header.iter().any(|h| h == *f))
+        .map(|f| col(*f).cast(DataType::String))
+        .collect();
+    let agency_of = agency_lookup(agencies);
+    let hasher = PlRandomState::default();
+    let mut keyed: Vec<(u64, u64)> = Vec::new();
+    let mut out = Dossiers::default();
+    let mut bad: Option<(usize, AnalysisError)> = None;
+    let mut first_row = 0usize;
+    loop {
+        let frame = scan()?
+            .select(read.clone())
+            .slice(first_row as i64, slice_rows as IdxSize)
+            .collect()
+            .map_err(file_error)?;
+        let height = frame.height();
+        let mut table = Table::new(name.to_owned(), frame);
+        table.header = header.clone();
+        table.first_row = first_row;
+        table.require("procedure_code")?;
+        let ids = table.column("dossier_id")?;
+        let columns = table.chunks(&DOSSIER_COLUMNS[1..])?;
+        let id_chunks: Vec<&TextArray> = ids.downcast_iter().collect();
+        keyed.par_extend(
+            pieces(id_chunks.iter().map(|array| array.len()))
+                .into_par_iter()
+                .flat_map_iter(|piece| {
+                    let array = id_chunks[piece.chunk];
+                    let hasher = &hasher;
+                    (0..piece.len).map(move |i| {
+                        let row = first_row + piece.row + i;
+                        (hasher.hash_one(at(array, piece.start + i)), row as u64)
+                    })
+                }),
+        );
+        match check_rows(&columns[0], &|piece| {
+            dossier_piece(&table, &columns, piece, &agency_of)
+        }) {
+            Ok(parts) => parts.into_iter().for_each(|part| out.append(part)),
+            Err((row, e)) => {
+                bad = Some((first_row + row, e));
+                break;
+            }
+        }
+        first_row += height;
+        if height < slice_rows {
+            break;
+        }
+    }
+    keyed.par_sort_unstable();
+    let mut candidates: Vec<Vec<u64>> = keyed
+        .chunk_by(|a, b| a.0 == b.0)
+        .filter(|run| run.len() > 1)
+        .map(|run| run.iter().map(|k| k.1).collect())
+        .collect();
+    drop(keyed);
+    let mut duplicate: Option<(usize, String)> = None;
+    if !candidates.is_empty() {
+        let ids = scan()?
+            .select([col("dossier_id").cast(DataType::String)])
+            .collect()
+            .map_err(file_error)?;
+        let ids = ids.column("dossier_id")?.str()?.clone();
+        let text = |row: u64| text(&ids, row as usize);
+        duplicate = candidates
+            .iter_mut()
+            .filter_map(|rows| {
+                rows.sort_unstable();
+                first_repeat(rows.iter().copied(), text)
+            })
+            .min()
+            .map(|row| (row as usize, text(row).to_owned()));
+    }
+    match (duplicate, bad) {
+        (Some((row, id)), bad) if bad.as_ref().is_none_or(|(b, _)| row <= *b) => Err(
+            AnalysisError::input(name, row + 2, "dossier_id", format!("duplicate id {id:?}")),
+        ),
+        (_, Some((_, e))) => Err(e),
+        (_, None) => Ok(out),
+    }
 }
 
 /// The rows of one piece of the responses, their versions numbered in order of first use
@@ -1104,6 +1219,11 @@ pub fn read_inputs(dir: &Path, questionnaire: Questionnaire) -> Result<Inputs> {
     };
     let agencies = agencies(&read_table(dir, "agencies")?)?;
     let read_dossiers = || -> Result<Dossiers> {
+        if !dir.join("dossiers.csv").exists() && dir.join("dossiers.parquet").exists() {
+            let dossiers = dossiers_from_parquet(dir, &agencies, DOSSIER_SLICE_ROWS)?;
+            stage("dossiers read and checked");
+            return Ok(dossiers);
+        }
         let dossier_table = read_table_as(dir, "dossiers", true, Some(&DOSSIER_COLUMNS))?;
         stage("dossiers read");
         let dossiers = dossiers(&dossier_table, &agencies)?;
@@ -1307,6 +1427,86 @@ mod tests {
             .to_string();
         assert!(
             error.contains(&format!("line {}", PIECE_ROWS + 4)) && error.contains("second answer"),
+            "{error}"
+        );
+    }
+
+    fn write_dossiers(dir: &Path, rows: usize, bad: &[(usize, &str, &str)]) {
+        let mut frame = dossier_table(rows, bad).frame;
+        let file = std::fs::File::create(dir.join("dossiers.parquet")).unwrap();
+        ParquetWriter::new(file).finish(&mut frame).unwrap();
+    }
+
+    #[test]
+    fn parquet_dossiers_read_in_slices_equal_one_read_and_errors_keep_their_line() {
+        let dir = tempfile::tempdir().unwrap();
+        let rows = 25;
+        let read = |slice_rows: usize| {
+            dossiers_from_parquet(dir.path(), &one_agency(), slice_rows).map_err(|e| e.to_string())
+        };
+        write_dossiers(
+            dir.path(),
+            rows,
+            &[(3, "completed_at", "2026-04-02T10:00:00+07:00")],
+        );
+        let whole = dossiers(
+            &dossier_table(rows, &[(3, "completed_at", "2026-04-02T10:00:00+07:00")]),
+            &one_agency(),
+        )
+        .unwrap();
+        for slice_rows in [4, 7, 100] {
+            let sliced = read(slice_rows).unwrap();
+            assert_eq!(sliced.agency, whole.agency);
+            assert_eq!(sliced.quarter, whole.quarter);
+            assert_eq!(sliced.on_time, whole.on_time);
+            assert_eq!(sliced.processing_days, whole.processing_days);
+            assert_eq!(sliced.cell, whole.cell);
+            assert_eq!(sliced.invited, whole.invited);
+        }
+
+        // A bad row in a later slice is named by its line in the file.
+        write_dossiers(dir.path(), rows, &[(17, "channel", "pigeon")]);
+        let error = read(4).unwrap_err();
+        assert!(
+            error.contains("dossiers.parquet")
+                && error.contains("line 19")
+                && error.contains("channel"),
+            "{error}"
+        );
+        // A repeated id across slices, before the bad row: the repeat is the error…
+        write_dossiers(
+            dir.path(),
+            rows,
+            &[(17, "channel", "pigeon"), (9, "dossier_id", "D2")],
+        );
+        let error = read(4).unwrap_err();
+        assert!(
+            error.contains("line 11") && error.contains("duplicate id \"D2\""),
+            "{error}"
+        );
+        // …after it, the bad row is; with no bad row, a late repeat is found in the last slice.
+        write_dossiers(
+            dir.path(),
+            rows,
+            &[(17, "channel", "pigeon"), (22, "dossier_id", "D2")],
+        );
+        assert!(read(4).unwrap_err().contains("line 19"));
+        write_dossiers(dir.path(), rows, &[(24, "dossier_id", "D0")]);
+        let error = read(4).unwrap_err();
+        assert!(
+            error.contains("line 26") && error.contains("duplicate"),
+            "{error}"
+        );
+        // The method's column the analysis does not read must still be there.
+        let mut frame = dossier_table(rows, &[])
+            .frame
+            .drop("procedure_code")
+            .unwrap();
+        let file = std::fs::File::create(dir.path().join("dossiers.parquet")).unwrap();
+        ParquetWriter::new(file).finish(&mut frame).unwrap();
+        let error = read(4).unwrap_err();
+        assert!(
+            error.contains("procedure_code") && error.contains("missing column"),
             "{error}"
         );
     }
