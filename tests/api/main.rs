@@ -17,6 +17,7 @@ mod anonymity;
 mod architecture;
 mod backup;
 mod browser;
+mod cluster;
 mod config;
 mod dashboards;
 mod delivery;
