@@ -74,6 +74,8 @@ pub struct Settings {
     pub trusted_proxies: crate::domain::network::TrustedProxies,
     /// Where invitations are POSTed for delivery (an SMS / e-mail gateway); none: logged only.
     pub invitation_webhook: Option<String>,
+    /// When reminders follow an invitation, and the hours in which nothing is sent.
+    pub reminders: crate::domain::reminders::Schedule,
     /// The national e-ID provider, for agencies whose surveys need a verified respondent.
     pub eid: Option<EidSettings>,
     /// How many surveys one verified identity may answer per day (Vietnam time).
@@ -148,6 +150,9 @@ const VARIABLES: &[(&str, &str)] = &[
     ("HAILONG_SURVEY_RATE_PER_MINUTE", "survey_rate_per_minute"),
     ("HAILONG_TRUSTED_PROXIES", "trusted_proxies"),
     ("HAILONG_INVITATION_WEBHOOK", "invitation_webhook"),
+    ("HAILONG_REMINDERS", "reminders"),
+    ("HAILONG_REMINDER_DAYS", "reminder_days"),
+    ("HAILONG_QUIET_HOURS", "quiet_hours"),
     ("HAILONG_EID_ISSUER", "eid_issuer"),
     ("HAILONG_EID_CLIENT_ID", "eid_client_id"),
     ("HAILONG_EID_CLIENT_SECRET", "eid_client_secret"),
@@ -276,6 +281,13 @@ impl Settings {
             ),
             None => None,
         };
+        let raw_quiet = get("HAILONG_QUIET_HOURS").unwrap_or("20-7");
+        let quiet = crate::domain::reminders::QuietHours::parse(raw_quiet)
+            .map_err(|m| invalid("HAILONG_QUIET_HOURS", raw_quiet, m))?;
+        let reminder_count = number("HAILONG_REMINDERS", "2", 0..=5)?;
+        let raw_days = get("HAILONG_REMINDER_DAYS").unwrap_or("3,7");
+        let reminders = crate::domain::reminders::Schedule::parse(reminder_count, raw_days, quiet)
+            .map_err(|m| invalid("HAILONG_REMINDER_DAYS", raw_days, m))?;
         let eid = match get("HAILONG_EID_ISSUER") {
             Some(raw) => Some(EidSettings {
                 issuer: parse_issuer(raw).map_err(|m| invalid("HAILONG_EID_ISSUER", raw, m))?,
@@ -323,6 +335,7 @@ impl Settings {
             survey_rate_per_minute,
             trusted_proxies,
             invitation_webhook,
+            reminders,
             eid,
             eid_daily_limit,
             dashboard_fresh_seconds,

@@ -77,6 +77,7 @@ impl Application {
             pool.clone(),
             settings.secret.clone(),
             settings.public_url.clone(),
+            settings.reminders.clone(),
             sender,
         );
         let rate = settings.survey_rate_per_minute;

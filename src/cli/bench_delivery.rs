@@ -15,7 +15,13 @@ use crate::domain::submission::DossierSubmission;
 use crate::services::dossiers::delivery::{self, WebhookSender};
 use crate::services::dossiers::ingest::{self, IngestContext};
 
-pub async fn run(settings: Settings, invitations: usize) -> anyhow::Result<()> {
+pub async fn run(mut settings: Settings, invitations: usize) -> anyhow::Result<()> {
+    // The sending rate is measured, not the schedule: every invitation is due at once (no
+    // quiet hours, whatever the hour of the run) and no reminder follows.
+    settings.reminders = crate::domain::reminders::Schedule {
+        reminder_days: Vec::new(),
+        quiet: None,
+    };
     let gateway = Gateway::start()?;
     let prepared = settings.clone();
     let started = Instant::now();
@@ -34,6 +40,7 @@ pub async fn run(settings: Settings, invitations: usize) -> anyhow::Result<()> {
             &pool,
             &settings.secret,
             &settings.public_url,
+            &settings.reminders,
             &sender,
             "bench",
         )
@@ -84,6 +91,7 @@ fn prepare(settings: &Settings, count: usize) -> anyhow::Result<()> {
         survey_validity: chrono::Duration::days(i64::from(settings.survey_valid_days)),
         actor: "bench-delivery",
         client_id: None,
+        schedule: &settings.reminders,
     };
     let mut made = 0;
     while made < count {

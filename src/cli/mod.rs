@@ -597,6 +597,7 @@ pub async fn run(command: Command, settings: Settings) -> anyhow::Result<()> {
                     survey_validity: chrono::Duration::days(i64::from(settings.survey_valid_days)),
                     actor: &format!("import:{}", file.display()),
                     client_id: None,
+                    schedule: &settings.reminders,
                 };
                 Ok(import::import_dossiers(&mut conn, &ctx, &file)?)
             })

@@ -17,8 +17,8 @@ pub struct NewDossier {
     pub due_at: NaiveDateTime,
     pub completed_at: NaiveDateTime,
     pub applicant_hash: Option<Vec<u8>>,
-    pub contact_phone: Option<String>,
-    pub contact_email: Option<String>,
+    /// The phone and e-mail, sealed (`services::dossiers::contact`); never in clear.
+    pub contact_sealed: Option<Vec<u8>>,
     pub created_at: NaiveDateTime,
     pub invited: bool,
     /// The API client that sent it (`None`: imported from a file, or the demo).
@@ -84,11 +84,42 @@ pub fn by_id(conn: &mut DbConnection, id: i32) -> QueryResult<Dossier> {
 }
 
 /// The contact to deliver an invitation to, if any is still kept.
-pub fn contact(conn: &mut DbConnection, id: i32) -> QueryResult<(Option<String>, Option<String>)> {
+pub fn contact(conn: &mut DbConnection, id: i32) -> QueryResult<Option<Vec<u8>>> {
     dossiers::table
         .find(id)
-        .select((dossiers::contact_phone, dossiers::contact_email))
+        .select(dossiers::contact_sealed)
         .get_result(conn)
+}
+
+/// A contact an earlier release kept in clear: (dossier, phone, e-mail).
+pub type ClearContact = (i32, Option<String>, Option<String>);
+
+/// Contacts an earlier release kept in clear.
+pub fn clear_contacts(conn: &mut DbConnection) -> QueryResult<Vec<ClearContact>> {
+    dossiers::table
+        .filter(
+            dossiers::contact_phone
+                .is_not_null()
+                .or(dossiers::contact_email.is_not_null()),
+        )
+        .select((
+            dossiers::id,
+            dossiers::contact_phone,
+            dossiers::contact_email,
+        ))
+        .load(conn)
+}
+
+/// Replaces a contact kept in clear by its sealed form.
+pub fn seal_clear_contact(conn: &mut DbConnection, id: i32, sealed: &[u8]) -> QueryResult<()> {
+    diesel::update(dossiers::table.find(id))
+        .set((
+            dossiers::contact_sealed.eq(Some(sealed)),
+            dossiers::contact_phone.eq(None::<String>),
+            dossiers::contact_email.eq(None::<String>),
+        ))
+        .execute(conn)
+        .map(|_| ())
 }
 
 /// Records that these dossiers' surveys were issued (the census's `invited`).
@@ -107,8 +138,7 @@ pub fn erase_identity(conn: &mut DbConnection, ids: &[i32]) -> QueryResult<usize
     diesel::update(dossiers::table.filter(dossiers::id.eq_any(ids)))
         .set((
             dossiers::applicant_hash.eq(None::<Vec<u8>>),
-            dossiers::contact_phone.eq(None::<String>),
-            dossiers::contact_email.eq(None::<String>),
+            dossiers::contact_sealed.eq(None::<Vec<u8>>),
         ))
         .execute(conn)
 }
@@ -116,10 +146,7 @@ pub fn erase_identity(conn: &mut DbConnection, ids: &[i32]) -> QueryResult<usize
 /// Forgets the phone and e-mail once the invitation has been delivered.
 pub fn erase_contact(conn: &mut DbConnection, id: i32) -> QueryResult<()> {
     diesel::update(dossiers::table.find(id))
-        .set((
-            dossiers::contact_phone.eq(None::<String>),
-            dossiers::contact_email.eq(None::<String>),
-        ))
+        .set(dossiers::contact_sealed.eq(None::<Vec<u8>>))
         .execute(conn)
         .map(|_| ())
 }

@@ -168,19 +168,42 @@ pub fn count(conn: &mut DbConnection) -> QueryResult<i64> {
     invitations::table.count().get_result(conn)
 }
 
+/// Queues message `message` of an invitation (0 the invitation, 1.. the reminders) for `at`.
 pub fn enqueue_delivery(
     conn: &mut DbConnection,
     invitation_id: i32,
+    message: i32,
     at: NaiveDateTime,
 ) -> QueryResult<()> {
     diesel::insert_into(outbox::table)
         .values((
             outbox::invitation_id.eq(invitation_id),
+            outbox::message.eq(message),
             outbox::attempts.eq(0),
             outbox::next_attempt_at.eq(at),
         ))
         .execute(conn)
         .map(|_| ())
+}
+
+/// Records that the citizen wants no more messages about this invitation; false when it had
+/// already been recorded.
+pub fn opt_out(conn: &mut DbConnection, id: i32, at: NaiveDateTime) -> QueryResult<bool> {
+    diesel::update(
+        invitations::table
+            .find(id)
+            .filter(invitations::opted_out_at.is_null()),
+    )
+    .set(invitations::opted_out_at.eq(Some(at)))
+    .execute(conn)
+    .map(|n| n > 0)
+}
+
+pub fn opted_out(conn: &mut DbConnection, id: i32) -> QueryResult<bool> {
+    invitations::table
+        .find(id)
+        .select(invitations::opted_out_at.is_not_null())
+        .get_result(conn)
 }
 
 /// What a survey page needs about its invitation, in one query: the invitation, and of its

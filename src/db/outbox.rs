@@ -10,6 +10,8 @@ pub struct OutboxEntry {
     pub id: i32,
     pub invitation_id: i32,
     pub attempts: i32,
+    /// 0 the invitation, 1.. the reminders.
+    pub message: i32,
 }
 
 /// Claims up to `limit` undelivered entries whose next attempt is due and that nobody holds

@@ -50,6 +50,7 @@ diesel::table! {
         applicant_hash -> Nullable<Binary>,
         invited -> Bool,
         submitted_by -> Nullable<Integer>,
+        contact_sealed -> Nullable<Binary>,
     }
 }
 
@@ -71,6 +72,7 @@ diesel::table! {
         created_at -> Timestamp,
         expires_at -> Timestamp,
         token_salt -> Nullable<Binary>,
+        opted_out_at -> Nullable<Timestamp>,
     }
 }
 
@@ -152,6 +154,7 @@ diesel::table! {
         last_error -> Nullable<Text>,
         claimed_by -> Nullable<Text>,
         claimed_until -> Nullable<Timestamp>,
+        message -> Integer,
     }
 }
 

@@ -11,6 +11,7 @@ pub mod language;
 pub mod network;
 pub mod password;
 pub mod period;
+pub mod reminders;
 pub mod submission;
 pub mod text;
 pub mod token;

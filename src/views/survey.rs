@@ -126,3 +126,23 @@ pub fn sign_in_page(
         },
     )
 }
+
+/// The opt-out link's page: what stopping means, and the button (a form: a link previewed by a
+/// messaging app must not stop anything by itself).
+pub fn stop_page(lang: Lang, csrf_token: &str, switch_href: &str) -> Markup {
+    let t = lang.t();
+    page(
+        lang,
+        t.stop_title,
+        switch_href,
+        html! {
+            h1 { (t.stop_title) }
+            p { (t.stop_body) }
+            form method="post" {
+                input type="hidden" name="csrf" value=(csrf_token);
+                input type="hidden" name="lang" value=(lang.code());
+                button type="submit" { (t.stop_button) }
+            }
+        },
+    )
+}

@@ -89,3 +89,38 @@ pub async fn signed_in_handle(
     .await?;
     Ok(verified.then_some(handle))
 }
+
+/// A form posted from a survey page (the answers, the opt-out): the language it was written in
+/// (its `lang` field, else the request's), or the page to show when its CSRF pair does not
+/// verify (the form is too old, or the browser refuses cookies).
+pub fn posted_form(
+    state: &AppState,
+    req: &HttpRequest,
+    fields: &[(String, String)],
+) -> Result<Lang, Box<HttpResponse>> {
+    let field = |name: &str| {
+        fields
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+    };
+    let lang = field("lang")
+        .and_then(Lang::parse)
+        .unwrap_or_else(|| super::language::language(req).0);
+    let csrf_cookie = cookie_name(super::csrf::COOKIE, state.settings.https());
+    let csrf_ok = match (field("csrf"), req.cookie(&csrf_cookie)) {
+        (Some(token), Some(cookie)) => state.csrf.verify(token, cookie.value()),
+        _ => false,
+    };
+    if csrf_ok {
+        Ok(lang)
+    } else {
+        let t = lang.t();
+        Err(Box::new(message(
+            StatusCode::FORBIDDEN,
+            lang,
+            t.form_expired_title,
+            t.form_expired_body,
+        )))
+    }
+}

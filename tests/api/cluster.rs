@@ -32,6 +32,7 @@ impl Cluster {
             .env("CLUSTER_DIR", dir.path())
             .env("HAILONG_SECRET_KEY", TEST_SECRET)
             .env("HAILONG_LOG", "warn")
+            .env("HAILONG_QUIET_HOURS", "off")
             .spawn()
             .expect("scripts/cluster starts");
         let mut cluster = Cluster {

@@ -26,6 +26,11 @@ fn each_bad_value_is_refused_with_the_variable_named() {
         ("HAILONG_LOG", "[[["),
         ("HAILONG_DASHBOARD_FRESH_SECONDS", "-1"),
         ("HAILONG_DASHBOARD_FRESH_SECONDS", "a minute"),
+        ("HAILONG_INVITATION_WEBHOOK", "gateway.local/hook"),
+        ("HAILONG_REMINDERS", "9"),
+        ("HAILONG_REMINDER_DAYS", "7,3"),
+        ("HAILONG_REMINDER_DAYS", "3"),
+        ("HAILONG_QUIET_HOURS", "night"),
     ];
     for (variable, value) in cases {
         let (output, dir) = hailong_with(&[(variable, value)]);

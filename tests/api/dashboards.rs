@@ -760,7 +760,7 @@ async fn a_restart_loads_the_stored_numbers_and_a_late_response_recomputes_only_
     {
         use diesel::RunQueryDsl;
         let mut conn = again.conn();
-        diesel::sql_query("UPDATE dossiers SET contact_phone = NULL, contact_email = NULL")
+        diesel::sql_query("UPDATE dossiers SET contact_sealed = NULL")
             .execute(&mut *conn)
             .unwrap();
     }

@@ -1,5 +1,6 @@
-//! Invitations reach a real HTTP gateway through the outbox; contacts are erased once
-//! delivered and kept for a retry when the gateway fails.
+//! Invitations reach a real HTTP gateway through the outbox, reminders follow while the survey
+//! is unanswered, an opt-out link stops them; contacts are kept sealed, and erased after the
+//! last message or at the opt-out.
 
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -47,11 +48,22 @@ async fn eventually(mut check: impl FnMut() -> bool) -> bool {
     false
 }
 
+/// The dossier's sealed contact, as stored.
+fn sealed_contact(app: &crate::helpers::TestApp) -> Option<Vec<u8>> {
+    dossiers::table
+        .select(dossiers::contact_sealed)
+        .first(&mut *app.conn())
+        .unwrap()
+}
+
 #[tokio::test]
 async fn an_invitation_is_posted_to_the_gateway_and_the_contact_then_forgotten() {
     let (hook, received) = gateway(200).await;
     let db = TestDb::new();
-    let settings = db.settings_with(&[("HAILONG_INVITATION_WEBHOOK", &hook)]);
+    let settings = db.settings_with(&[
+        ("HAILONG_INVITATION_WEBHOOK", &hook),
+        ("HAILONG_REMINDERS", "0"),
+    ]);
     let app = spawn_app_with(db, settings).await;
     app.seed();
     let key = app.new_api_key("gateway test");
@@ -70,16 +82,14 @@ async fn an_invitation_is_posted_to_the_gateway_and_the_contact_then_forgotten()
     let sent = received.lock().unwrap()[0].clone();
     assert_eq!(sent["dossier_id"], "W.1");
     assert_eq!(sent["phone"], "0912345678");
+    assert_eq!(sent["message"], 0);
     assert_eq!(sent["survey_url"], issued["dossiers"][0]["survey_url"]);
-    let erased = eventually(|| {
-        let phone: Option<String> = dossiers::table
-            .select(dossiers::contact_phone)
-            .first(&mut *app.conn())
-            .unwrap();
-        phone.is_none()
-    })
-    .await;
-    assert!(erased, "the phone number outlived the delivery");
+    assert_eq!(
+        sent["opt_out_url"],
+        format!("{}/stop", sent["survey_url"].as_str().unwrap())
+    );
+    let erased = eventually(|| sealed_contact(&app).is_none()).await;
+    assert!(erased, "the phone number outlived the last message");
     let delivered: Option<chrono::NaiveDateTime> = outbox::table
         .select(outbox::delivered_at)
         .first(&mut *app.conn())
@@ -126,11 +136,17 @@ async fn a_failing_gateway_leaves_the_invitation_queued_for_a_retry_with_backoff
         next > chrono::Utc::now().naive_utc() + chrono::Duration::seconds(20),
         "retried after a backoff"
     );
-    let phone: Option<String> = dossiers::table
-        .select(dossiers::contact_phone)
+    let (clear, sealed): (Option<String>, Option<Vec<u8>>) = dossiers::table
+        .select((dossiers::contact_phone, dossiers::contact_sealed))
         .first(&mut *app.conn())
         .unwrap();
-    assert_eq!(phone.as_deref(), Some("0912345678"), "kept until delivered");
+    assert_eq!(clear, None, "never kept in clear");
+    let sealed = sealed.expect("kept, sealed, until delivered");
+    assert!(!String::from_utf8_lossy(&sealed).contains("0912345678"));
+    assert!(
+        !crate::helpers::dump_database(&app.db).contains("0912345678"),
+        "no copy of the database shows the number"
+    );
     assert_eq!(
         received.lock().unwrap().len(),
         1,
@@ -142,7 +158,10 @@ async fn a_failing_gateway_leaves_the_invitation_queued_for_a_retry_with_backoff
 async fn two_instances_send_each_invitation_exactly_once() {
     let (hook, received) = gateway(200).await;
     let db = TestDb::new();
-    let settings = db.settings_with(&[("HAILONG_INVITATION_WEBHOOK", &hook)]);
+    let settings = db.settings_with(&[
+        ("HAILONG_INVITATION_WEBHOOK", &hook),
+        ("HAILONG_REMINDERS", "0"),
+    ]);
     let second = hailong::startup::Application::build(settings.clone()).expect("builds");
     let second_handle = second.handle();
     tokio::spawn(second.run_until_stopped());
@@ -190,4 +209,193 @@ async fn two_instances_send_each_invitation_exactly_once() {
         "every attempt counted once"
     );
     second_handle.stop(true).await;
+}
+
+/// The outbox as (message, delivered, due), in message order.
+fn outbox_rows(
+    app: &crate::helpers::TestApp,
+) -> Vec<(i32, Option<chrono::NaiveDateTime>, chrono::NaiveDateTime)> {
+    outbox::table
+        .select((
+            outbox::message,
+            outbox::delivered_at,
+            outbox::next_attempt_at,
+        ))
+        .order(outbox::message)
+        .load(&mut *app.conn())
+        .unwrap()
+}
+
+/// Brings message `message` forward to now, as if its day had come.
+fn make_due(app: &crate::helpers::TestApp, message: i32) {
+    diesel::update(outbox::table.filter(outbox::message.eq(message)))
+        .set(outbox::next_attempt_at.eq(chrono::Utc::now().naive_utc()))
+        .execute(&mut *app.conn())
+        .unwrap();
+}
+
+#[tokio::test]
+async fn reminders_follow_on_their_days_and_an_answered_survey_gets_none() {
+    let (hook, received) = gateway(200).await;
+    let db = TestDb::new();
+    let settings = db.settings_with(&[
+        ("HAILONG_INVITATION_WEBHOOK", &hook),
+        ("HAILONG_REMINDERS", "2"),
+        ("HAILONG_REMINDER_DAYS", "3,7"),
+    ]);
+    let app = spawn_app_with(db, settings).await;
+    let path = app.issue_survey("R.1").await;
+    assert!(eventually(|| received.lock().unwrap().len() == 1).await);
+    assert!(
+        eventually(|| outbox_rows(&app).len() == 2).await,
+        "the first reminder queued: {:?}",
+        outbox_rows(&app)
+    );
+    let rows = outbox_rows(&app);
+    let issued_at = rows[0].1.unwrap();
+    let in_three_days = rows[1].2 - issued_at;
+    assert!(
+        (in_three_days - chrono::Duration::days(3))
+            .num_seconds()
+            .abs()
+            < 60,
+        "due three days after the invitation: {in_three_days}"
+    );
+    assert!(sealed_contact(&app).is_some(), "kept for the reminders");
+
+    // Day three: the first reminder, with its own idempotency key.
+    make_due(&app, 1);
+    assert!(eventually(|| received.lock().unwrap().len() == 2).await);
+    let reminder = received.lock().unwrap()[1].clone();
+    assert_eq!(reminder["message"], 1);
+    assert_eq!(reminder["phone"], "0912345678");
+    let first_key = received.lock().unwrap()[0]["idempotency_key"].clone();
+    assert_ne!(reminder["idempotency_key"], first_key);
+    assert!(
+        eventually(|| outbox_rows(&app).len() == 3).await,
+        "the second queued"
+    );
+
+    // The citizen answers; on day seven nothing goes out, and the contact goes.
+    let csrf = app.open_survey(&path).await;
+    assert_eq!(
+        app.submit(&path, &[("csrf", &csrf), ("q_A1", "4")])
+            .await
+            .status(),
+        200
+    );
+    make_due(&app, 2);
+    assert!(
+        eventually(|| outbox_rows(&app).iter().all(|r| r.1.is_some())).await,
+        "the last message's day passed"
+    );
+    assert!(eventually(|| sealed_contact(&app).is_none()).await);
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    assert_eq!(
+        received.lock().unwrap().len(),
+        2,
+        "no reminder for an answered survey"
+    );
+}
+
+#[tokio::test]
+async fn the_opt_out_link_stops_every_message_and_forgets_the_contact() {
+    let (hook, received) = gateway(200).await;
+    let db = TestDb::new();
+    let settings = db.settings_with(&[("HAILONG_INVITATION_WEBHOOK", &hook)]);
+    let app = spawn_app_with(db, settings).await;
+    let path = app.issue_survey("STOP.1").await;
+    assert!(
+        eventually(|| outbox_rows(&app).len() == 2).await,
+        "a reminder queued"
+    );
+    let stop_url = received.lock().unwrap()[0]["opt_out_url"]
+        .as_str()
+        .unwrap()
+        .strip_prefix(&app.address)
+        .unwrap()
+        .to_owned();
+
+    let page = app.get(&stop_url).await.text().await.unwrap();
+    assert!(page.contains("Ngừng nhận tin nhắn"), "{page}");
+    assert!(
+        sealed_contact(&app).is_some(),
+        "opening the page (a link preview) stops nothing"
+    );
+    let csrf = crate::helpers::csrf_of(&page);
+    let stopped = app.submit(&stop_url, &[("csrf", &csrf)]).await;
+    assert_eq!(stopped.status(), 200);
+    assert!(stopped
+        .text()
+        .await
+        .unwrap()
+        .contains("Đã ngừng gửi tin nhắn"));
+    assert!(
+        sealed_contact(&app).is_none(),
+        "the contact is erased at once"
+    );
+    assert!(
+        outbox_rows(&app).iter().all(|r| r.1.is_some()),
+        "nothing left to send"
+    );
+    let again = app.submit(&stop_url, &[("csrf", &csrf)]).await;
+    assert_eq!(again.status(), 200, "a second tap says the same");
+    assert_eq!(
+        app.get(&path).await.status(),
+        200,
+        "the survey itself stays open"
+    );
+    assert_eq!(
+        app.get("/s/AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA/stop")
+            .await
+            .status(),
+        404
+    );
+}
+
+#[tokio::test]
+async fn contacts_an_earlier_release_kept_in_clear_are_sealed_at_start() {
+    let db = TestDb::new();
+    let settings = db.settings_with(&[("HAILONG_REMINDERS", "0")]);
+    let app = spawn_app_with(db, settings.clone()).await;
+    app.seed();
+    app.stop().await;
+    // As an earlier release wrote it: the number in clear, nothing sealed.
+    let mut conn = app.conn();
+    hailong::db::dossiers::insert(
+        &mut conn,
+        &hailong::db::dossiers::NewDossier {
+            external_id: "OLD.1".into(),
+            agency_id: 1,
+            procedure_id: 1,
+            applicant_kind: "citizen".into(),
+            channel: "counter".into(),
+            received_at: chrono::Utc::now().naive_utc(),
+            due_at: chrono::Utc::now().naive_utc(),
+            completed_at: chrono::Utc::now().naive_utc(),
+            applicant_hash: None,
+            contact_sealed: None,
+            created_at: chrono::Utc::now().naive_utc(),
+            invited: true,
+            submitted_by: None,
+        },
+    )
+    .unwrap();
+    diesel::sql_query("UPDATE dossiers SET contact_phone = '0987654321'")
+        .execute(&mut *conn)
+        .unwrap();
+
+    hailong::services::privacy::migrate(&mut conn, &settings.secret, 1).unwrap();
+
+    let (clear, sealed): (Option<String>, Option<Vec<u8>>) = dossiers::table
+        .select((dossiers::contact_phone, dossiers::contact_sealed))
+        .first(&mut *conn)
+        .unwrap();
+    assert_eq!(clear, None);
+    let contact = hailong::services::dossiers::contact::Contact::unseal(
+        &settings.secret,
+        &sealed.expect("sealed"),
+    )
+    .unwrap();
+    assert_eq!(contact.phone.as_deref(), Some("0987654321"));
 }

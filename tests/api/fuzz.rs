@@ -211,6 +211,7 @@ fn the_csv_import_names_file_line_and_field_or_stores_everything() {
                 survey_validity: chrono::Duration::days(30),
                 actor: "fuzz",
                 client_id: None,
+                schedule: &settings.reminders,
             };
             let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
                 hailong::services::dossiers::import::import_dossiers(&mut conn, &ctx, &path)

@@ -79,6 +79,9 @@ impl TestDb {
             // staff see need not wait for a batch. The privacy tests set their own.
             ("HAILONG_RELEASE_BATCH", "1".to_owned()),
             ("HAILONG_ANONYMITY_K", "1".to_owned()),
+            // Invitations go out at once whatever the hour the suite runs; the quiet hours
+            // have their own tests.
+            ("HAILONG_QUIET_HOURS", "off".to_owned()),
         ]);
         for (name, value) in overrides {
             values.insert(name, (*value).to_owned());

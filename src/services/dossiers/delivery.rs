@@ -1,7 +1,15 @@
 //! Invitation delivery through the outbox: ingestion writes an outbox row in the same
 //! transaction as the dossier; this worker claims due rows (so that of several instances
-//! exactly one sends each), sends them through a sender, retries with backoff, and erases the
-//! contact once delivered. Nothing here logs a token, phone or e-mail.
+//! exactly one sends each), sends them through a sender, retries with backoff, queues the next
+//! reminder (`domain::reminders`), and erases the contact after the last message. Nothing here
+//! logs a token, phone or e-mail.
+//!
+//! Whether a survey was answered is checked when a message is due, in memory (its link's
+//! spent-mark, derived from the secret), and an answered survey's message is recorded exactly
+//! as a sent one, its next reminder queued as for anyone: the outbox never tells a copy of the
+//! database which invitations were answered. The price: an answered survey's sealed contact is
+//! kept until its last reminder's day (at most `HAILONG_REMINDER_DAYS`' last day), not erased
+//! at the answer.
 
 use std::future::Future;
 use std::pin::Pin;
@@ -9,7 +17,9 @@ use std::time::Duration;
 
 use chrono::Utc;
 
-use crate::db::{dossiers, invitations, outbox, DbPool};
+use super::contact::Contact;
+use crate::db::{dossiers, invitations, outbox, spent_links, DbPool};
+use crate::domain::reminders::Schedule;
 use crate::domain::token;
 use crate::secret::SecretKey;
 use crate::services::dossiers::ingest::survey_url;
@@ -17,11 +27,15 @@ use crate::services::dossiers::ingest::survey_url;
 /// One invitation, ready to go out.
 #[derive(Clone, serde::Serialize)]
 pub struct Delivery {
-    /// The same for every attempt at this invitation: a gateway that saw it already can drop
-    /// a repeat (after an instance died between sending and recording the send).
+    /// The same for every attempt at this message of this invitation: a gateway that saw it
+    /// already can drop a repeat (after an instance died between sending and recording it).
     pub idempotency_key: String,
+    /// 0 the invitation, 1.. the reminders.
+    pub message: i32,
     pub dossier_id: String,
     pub survey_url: String,
+    /// Where the citizen stops all further messages about this dossier.
+    pub opt_out_url: String,
     pub expires_at: chrono::DateTime<Utc>,
     pub phone: Option<String>,
     pub email: Option<String>,
@@ -106,8 +120,16 @@ pub const BATCH: i64 = 200;
 /// would cap delivery at its latency.
 const IN_FLIGHT: usize = 32;
 
-/// A claimed outbox row, its dossier, and the message to send.
-type Claimed = (outbox::OutboxEntry, i32, Delivery);
+/// A claimed outbox row, its invitation, and what to do with it.
+type Claimed = (outbox::OutboxEntry, invitations::Invitation, Due);
+
+/// What a claimed message comes to.
+enum Due {
+    /// Send this.
+    Send(Delivery),
+    /// Nothing goes out (the survey was answered, or no contact is left), recorded as if sent.
+    Quiet,
+}
 
 /// What one pass did.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
@@ -117,11 +139,12 @@ pub struct Pass {
 }
 
 /// Claims and sends what is due once, as `holder` (this instance), `IN_FLIGHT` at a time, and
-/// records the outcomes in one transaction.
+/// records the outcomes (and the reminders that follow) in one transaction.
 pub async fn deliver_due(
     pool: &DbPool,
     secret: &SecretKey,
     public_url: &str,
+    schedule: &Schedule,
     sender: &dyn InvitationSender,
     holder: &str,
 ) -> anyhow::Result<Pass> {
@@ -139,50 +162,67 @@ pub async fn deliver_due(
             for entry in entries {
                 let invitation = invitations::by_id(&mut conn, entry.invitation_id)?;
                 // Expired meanwhile: its link is forgotten, and the retention rules drop the row.
-                let Some(salt) = invitation.token_salt else {
+                let Some(salt) = invitation.token_salt.clone() else {
                     continue;
                 };
-                let dossier = dossiers::by_id(&mut conn, invitation.dossier_id)?;
-                let (phone, email) = dossiers::contact(&mut conn, dossier.id)?;
                 let token = token::survey_token(&secret2, &salt);
-                let idempotency_key = format!("hailong-invitation-{}", entry.invitation_id);
-                batch.push((
-                    entry,
-                    dossier.id,
-                    Delivery {
-                        idempotency_key,
+                let answered =
+                    spent_links::is_spent(&mut conn, &token::spent_key(&secret2, &token))?;
+                let dossier = dossiers::by_id(&mut conn, invitation.dossier_id)?;
+                let contact = dossiers::contact(&mut conn, dossier.id)?
+                    .and_then(|sealed| Contact::unseal(&secret2, &sealed))
+                    .unwrap_or_default();
+                let due = if answered || contact.is_empty() {
+                    Due::Quiet
+                } else {
+                    let survey_url = survey_url(&public_url2, &token);
+                    Due::Send(Delivery {
+                        idempotency_key: format!(
+                            "hailong-invitation-{}-{}",
+                            entry.invitation_id, entry.message
+                        ),
+                        message: entry.message,
                         dossier_id: dossier.external_id,
-                        survey_url: survey_url(&public_url2, &token),
+                        opt_out_url: format!("{survey_url}/stop"),
+                        survey_url,
                         expires_at: invitation.expires_at.and_utc(),
-                        phone,
-                        email,
-                    },
-                ));
+                        phone: contact.phone,
+                        email: contact.email,
+                    })
+                };
+                batch.push((entry, invitation, due));
             }
             Ok((claimed, batch))
         })
         .await??;
 
-    let outcomes: Vec<(outbox::OutboxEntry, i32, Result<(), String>)> =
-        futures_util::stream::iter(batch)
-            .map(|(entry, dossier_id, delivery)| async move {
-                let result = sender.send(&delivery).await;
-                (entry, dossier_id, result)
-            })
-            .buffer_unordered(IN_FLIGHT)
-            .collect()
-            .await;
+    let outcomes: Vec<(
+        outbox::OutboxEntry,
+        invitations::Invitation,
+        Result<(), String>,
+    )> = futures_util::stream::iter(batch)
+        .map(|(entry, invitation, due)| async move {
+            let result = match &due {
+                Due::Send(delivery) => sender.send(delivery).await,
+                Due::Quiet => Ok(()),
+            };
+            (entry, invitation, result)
+        })
+        .buffer_unordered(IN_FLIGHT)
+        .collect()
+        .await;
     let delivered = outcomes.iter().filter(|(_, _, r)| r.is_ok()).count();
     let pool = pool.clone();
+    let schedule = schedule.clone();
     tokio::task::spawn_blocking(move || -> anyhow::Result<()> {
         let mut conn = pool.get()?;
         let now = Utc::now().naive_utc();
         crate::db::transaction(&mut conn, |conn| -> crate::db::QueryResult<()> {
-            for (entry, dossier_id, result) in &outcomes {
+            for (entry, invitation, result) in &outcomes {
                 match result {
                     Ok(()) => {
                         outbox::mark_delivered(conn, entry.id, entry.attempts + 1, now)?;
-                        dossiers::erase_contact(conn, *dossier_id)?;
+                        follow_up(conn, &schedule, entry, invitation)?;
                     }
                     Err(error) => {
                         tracing::warn!(outbox = entry.id, attempts = entry.attempts + 1, %error, "invitation not delivered; will retry");
@@ -204,11 +244,33 @@ pub async fn deliver_due(
     Ok(Pass { claimed, delivered })
 }
 
+/// After a message: the next reminder, when one is left and due while the survey is open and
+/// the citizen did not opt out; otherwise the contact is erased (nothing more will go out).
+fn follow_up(
+    conn: &mut crate::db::DbConnection,
+    schedule: &Schedule,
+    entry: &outbox::OutboxEntry,
+    invitation: &invitations::Invitation,
+) -> crate::db::QueryResult<()> {
+    let next = usize::try_from(entry.message + 1).unwrap_or(usize::MAX);
+    let next_at = schedule
+        .due(next, invitation.created_at.and_utc())
+        .map(|at| at.naive_utc())
+        .filter(|at| *at < invitation.expires_at);
+    match next_at {
+        Some(at) if !invitations::opted_out(conn, invitation.id)? => {
+            invitations::enqueue_delivery(conn, invitation.id, entry.message + 1, at)
+        }
+        _ => dossiers::erase_contact(conn, invitation.dossier_id),
+    }
+}
+
 /// Runs until the process ends, checking the outbox every few seconds.
 pub async fn run(
     pool: DbPool,
     secret: SecretKey,
     public_url: String,
+    schedule: Schedule,
     sender: Box<dyn InvitationSender>,
 ) {
     let holder = format!("{:016x}", rand::random::<u64>());
@@ -217,7 +279,16 @@ pub async fn run(
         tick.tick().await;
         // A full batch means more may be waiting: go on at once rather than at the next tick.
         loop {
-            match deliver_due(&pool, &secret, &public_url, sender.as_ref(), &holder).await {
+            match deliver_due(
+                &pool,
+                &secret,
+                &public_url,
+                &schedule,
+                sender.as_ref(),
+                &holder,
+            )
+            .await
+            {
                 Ok(pass) if pass.claimed as i64 == BATCH => continue,
                 Ok(_) => break,
                 Err(e) => {

@@ -22,6 +22,8 @@ pub struct IngestContext<'a> {
     /// The API client sending it (`None`: a file import). A dossier can be looked up again
     /// (re-sent, its QR code) only by the client that sent it.
     pub client_id: Option<i32>,
+    /// When the invitation (and its reminders) go out.
+    pub schedule: &'a crate::domain::reminders::Schedule,
 }
 
 /// One bad field of one dossier of the batch (`index` counts from 0).
@@ -258,8 +260,11 @@ pub fn ingest(
                     due_at: d.due_at.naive_utc(),
                     completed_at: d.completed_at.naive_utc(),
                     applicant_hash: Some(d.applicant_hash.clone()),
-                    contact_phone: d.phone.clone(),
-                    contact_email: d.email.clone(),
+                    contact_sealed: super::contact::Contact {
+                        phone: d.phone.clone(),
+                        email: d.email.clone(),
+                    }
+                    .seal(ctx.secret),
                     created_at: now.naive_utc(),
                     invited: true,
                     submitted_by: ctx.client_id,
@@ -280,7 +285,9 @@ pub fn ingest(
                 },
             )?;
             if d.phone.is_some() || d.email.is_some() {
-                invitations::enqueue_delivery(conn, invitation_id, now.naive_utc())?;
+                // The invitation goes out now, or in the morning when completed at night.
+                let at = ctx.schedule.due(0, now).unwrap_or(now);
+                invitations::enqueue_delivery(conn, invitation_id, 0, at.naive_utc())?;
             }
             issued.push(Issued {
                 dossier_id: d.dossier_id.clone(),

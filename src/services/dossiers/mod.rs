@@ -1,5 +1,7 @@
 //! Completed dossiers in (the API and file imports), survey invitations out (delivery).
 
+pub mod contact;
 pub mod delivery;
 pub mod import;
 pub mod ingest;
+pub mod opt_out;

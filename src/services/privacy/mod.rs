@@ -40,6 +40,13 @@ pub fn migrate(conn: &mut DbConnection, secret: &SecretKey, k: u32) -> anyhow::R
         let changed = upgrade::generalise_stored(conn, k)?;
         tracing::info!(changed, k, "stored responses generalised to k-anonymity");
     }
+    let sealed = upgrade::seal_clear_contacts(conn, secret)?;
+    if sealed > 0 {
+        tracing::info!(
+            sealed,
+            "contacts kept in clear by an earlier release sealed"
+        );
+    }
     Ok(applied)
 }
 

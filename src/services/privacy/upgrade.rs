@@ -3,6 +3,8 @@
 //! - Invitations that recorded their answer get their link spent in `spent_links` (before
 //!   migration 000006 drops the record), so an answered link stays answered.
 //! - Responses stored before are generalised as new ones are at release.
+//! - Contacts kept in clear before migration 000011 are sealed (at every start: idempotent,
+//!   and an instance of an earlier release still running during an upgrade may write more).
 
 use super::anonymity::{AnonymitySets, Description, ProcedureShown};
 use crate::db::{dossiers, invitations, responses, spent_links, DbConnection, QueryResult};
@@ -65,4 +67,22 @@ pub fn generalise_stored(conn: &mut DbConnection, k: u32) -> QueryResult<usize> 
         }
     }
     Ok(changed)
+}
+
+/// Seals every contact still kept in clear; returns how many.
+pub fn seal_clear_contacts(conn: &mut DbConnection, secret: &SecretKey) -> QueryResult<usize> {
+    let clear = dossiers::clear_contacts(conn)?;
+    crate::db::transaction(conn, |conn| {
+        for (id, phone, email) in &clear {
+            let contact = crate::services::dossiers::contact::Contact {
+                phone: phone.clone(),
+                email: email.clone(),
+            };
+            match contact.seal(secret) {
+                Some(sealed) => dossiers::seal_clear_contact(conn, *id, &sealed)?,
+                None => dossiers::erase_contact(conn, *id)?,
+            }
+        }
+        Ok(clear.len())
+    })
 }

@@ -230,6 +230,7 @@ pub async fn post_dossiers(
             )),
             actor: &format!("api:{}", client.name),
             client_id: Some(client.id),
+            schedule: &worker_state.settings.reminders,
         };
         let _writing = worker_state.write_gate.enter();
         ingest::ingest(conn, &ctx, parsed)

@@ -14,6 +14,7 @@ mod eid;
 mod exports;
 mod health;
 pub mod metrics;
+mod opt_out;
 mod survey;
 
 pub use api::ApiDoc;
@@ -103,6 +104,8 @@ pub fn configure_survey(cfg: &mut web::ServiceConfig) {
             "/{token}/not-the-applicant",
             web::get().to(eid::not_the_applicant),
         )
+        .route("/{token}/stop", web::get().to(opt_out::get))
+        .route("/{token}/stop", web::post().to(opt_out::post))
         .route("/{token}", web::get().to(survey::get))
         .route("/{token}", web::post().to(survey::post));
 }

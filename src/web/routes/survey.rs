@@ -17,7 +17,7 @@ use crate::web::error::AppError;
 use crate::web::language::{language, LANG_COOKIE};
 use crate::web::page::{html, message, switch_href};
 use crate::web::state::AppState;
-use crate::web::survey_gate::{open_or_page, signed_in_handle, Gate};
+use crate::web::survey_gate::{open_or_page, posted_form, signed_in_handle, Gate};
 
 fn heading<'a>(lang: Lang, survey: &'a OpenSurvey) -> SurveyHeading<'a> {
     SurveyHeading {
@@ -153,30 +153,11 @@ pub async fn post(
     form: web::Form<Vec<(String, String)>>,
 ) -> Result<HttpResponse, AppError> {
     let fields = form.into_inner();
-    let field = |name: &str| {
-        fields
-            .iter()
-            .find(|(k, _)| k == name)
-            .map(|(_, v)| v.as_str())
+    let lang = match posted_form(&state, &req, &fields) {
+        Ok(lang) => lang,
+        Err(page) => return Ok(*page),
     };
-    let lang = field("lang")
-        .and_then(Lang::parse)
-        .unwrap_or_else(|| language(&req).0);
     let t = lang.t();
-
-    let csrf_cookie = csrf::cookie_name(csrf::COOKIE, state.settings.https());
-    let csrf_ok = match (field("csrf"), req.cookie(&csrf_cookie)) {
-        (Some(token), Some(cookie)) => state.csrf.verify(token, cookie.value()),
-        _ => false,
-    };
-    if !csrf_ok {
-        return Ok(message(
-            StatusCode::FORBIDDEN,
-            lang,
-            t.form_expired_title,
-            t.form_expired_body,
-        ));
-    }
 
     let token = token.into_inner();
     let survey = match open_or_page(&state, &token, lang, StatusCode::CONFLICT).await? {
