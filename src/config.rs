@@ -76,6 +76,10 @@ pub struct Settings {
     pub invitation_webhook: Option<String>,
     /// When reminders follow an invitation, and the hours in which nothing is sent.
     pub reminders: crate::domain::reminders::Schedule,
+    /// How the SMS gateway encodes messages (the text it is given is sized for it).
+    pub sms_encoding: crate::domain::message_text::SmsEncoding,
+    /// How a phone number is reached: the SMS gateway, or Zalo's template messages.
+    pub phone_channel: PhoneChannel,
     /// The national e-ID provider, for agencies whose surveys need a verified respondent.
     pub eid: Option<EidSettings>,
     /// How many surveys one verified identity may answer per day (Vietnam time).
@@ -90,6 +94,22 @@ pub struct Settings {
     /// Days after an invitation expires before it (and what spent it) is purged.
     pub retention_days: u32,
 }
+
+/// Where messages to a phone number go.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum PhoneChannel {
+    /// The SMS gateway of `HAILONG_INVITATION_WEBHOOK` (logged only without one).
+    Sms,
+    /// Zalo's ZNS: an endpoint, the official account's access token, a registered template.
+    Zalo {
+        url: String,
+        access_token: String,
+        template_id: String,
+    },
+}
+
+/// Zalo's ZNS endpoint unless configured.
+pub const DEFAULT_ZALO_URL: &str = "https://business.openapi.zalo.me/message/template";
 
 /// hailong's client id at the e-ID provider unless configured.
 pub const DEFAULT_EID_CLIENT_ID: &str = "hailong";
@@ -153,6 +173,11 @@ const VARIABLES: &[(&str, &str)] = &[
     ("HAILONG_REMINDERS", "reminders"),
     ("HAILONG_REMINDER_DAYS", "reminder_days"),
     ("HAILONG_QUIET_HOURS", "quiet_hours"),
+    ("HAILONG_SMS_ENCODING", "sms_encoding"),
+    ("HAILONG_PHONE_CHANNEL", "phone_channel"),
+    ("HAILONG_ZALO_URL", "zalo_url"),
+    ("HAILONG_ZALO_ACCESS_TOKEN", "zalo_access_token"),
+    ("HAILONG_ZALO_TEMPLATE_ID", "zalo_template_id"),
     ("HAILONG_EID_ISSUER", "eid_issuer"),
     ("HAILONG_EID_CLIENT_ID", "eid_client_id"),
     ("HAILONG_EID_CLIENT_SECRET", "eid_client_secret"),
@@ -288,6 +313,37 @@ impl Settings {
         let raw_days = get("HAILONG_REMINDER_DAYS").unwrap_or("3,7");
         let reminders = crate::domain::reminders::Schedule::parse(reminder_count, raw_days, quiet)
             .map_err(|m| invalid("HAILONG_REMINDER_DAYS", raw_days, m))?;
+        let raw_encoding = get("HAILONG_SMS_ENCODING").unwrap_or("gsm7");
+        let sms_encoding = crate::domain::message_text::SmsEncoding::parse(raw_encoding)
+            .map_err(|m| invalid("HAILONG_SMS_ENCODING", raw_encoding, m))?;
+        let phone_channel = match get("HAILONG_PHONE_CHANNEL").unwrap_or("sms") {
+            "sms" => PhoneChannel::Sms,
+            "zalo" => {
+                let required = |variable: &'static str| {
+                    get(variable).map(str::to_owned).ok_or_else(|| {
+                        invalid(
+                            variable,
+                            "",
+                            "required with HAILONG_PHONE_CHANNEL=zalo".into(),
+                        )
+                    })
+                };
+                let raw_url = get("HAILONG_ZALO_URL").unwrap_or(DEFAULT_ZALO_URL);
+                PhoneChannel::Zalo {
+                    url: parse_public_url(raw_url)
+                        .map_err(|m| invalid("HAILONG_ZALO_URL", raw_url, m))?,
+                    access_token: required("HAILONG_ZALO_ACCESS_TOKEN")?,
+                    template_id: required("HAILONG_ZALO_TEMPLATE_ID")?,
+                }
+            }
+            other => {
+                return Err(invalid(
+                    "HAILONG_PHONE_CHANNEL",
+                    other,
+                    "expected sms or zalo".into(),
+                ))
+            }
+        };
         let eid = match get("HAILONG_EID_ISSUER") {
             Some(raw) => Some(EidSettings {
                 issuer: parse_issuer(raw).map_err(|m| invalid("HAILONG_EID_ISSUER", raw, m))?,
@@ -336,6 +392,8 @@ impl Settings {
             trusted_proxies,
             invitation_webhook,
             reminders,
+            sms_encoding,
+            phone_channel,
             eid,
             eid_daily_limit,
             dashboard_fresh_seconds,

@@ -16,7 +16,7 @@ use anyhow::Context;
 
 use crate::config::Settings;
 use crate::db;
-use crate::services::dossiers::delivery::{self, InvitationSender, LogSender, WebhookSender};
+use crate::services::dossiers::delivery;
 use crate::web::auth::session_store::DbSessionStore;
 use crate::web::auth::user::IDLE_SECONDS;
 use crate::web::csrf::CsrfGuard;
@@ -69,10 +69,8 @@ impl Application {
         if !settings.public_url_given {
             settings.public_url = format!("http://{bound}");
         }
-        let sender: Box<dyn InvitationSender> = match &settings.invitation_webhook {
-            Some(url) => Box::new(WebhookSender::new(url.clone()).map_err(anyhow::Error::msg)?),
-            None => Box::new(LogSender),
-        };
+        let sender = crate::services::dossiers::channels::for_settings(&settings)
+            .map_err(anyhow::Error::msg)?;
         let worker = delivery::run(
             pool.clone(),
             settings.secret.clone(),

@@ -31,7 +31,8 @@ pub async fn run(mut settings: Settings, invitations: usize) -> anyhow::Result<(
         started.elapsed().as_secs_f64()
     );
 
-    let sender = WebhookSender::new(gateway.url.clone()).map_err(anyhow::Error::msg)?;
+    let sender = WebhookSender::new(gateway.url.clone(), settings.sms_encoding)
+        .map_err(anyhow::Error::msg)?;
     let pool = db::build_pool(&settings.database, 2);
     let started = Instant::now();
     let mut delivered = 0;

@@ -8,6 +8,7 @@ pub mod dossier;
 pub mod email;
 pub mod identity;
 pub mod language;
+pub mod message_text;
 pub mod network;
 pub mod password;
 pub mod period;

@@ -31,6 +31,10 @@ fn each_bad_value_is_refused_with_the_variable_named() {
         ("HAILONG_REMINDER_DAYS", "7,3"),
         ("HAILONG_REMINDER_DAYS", "3"),
         ("HAILONG_QUIET_HOURS", "night"),
+        ("HAILONG_SMS_ENCODING", "utf8"),
+        ("HAILONG_PHONE_CHANNEL", "pigeon"),
+        // Zalo without its access token and template.
+        ("HAILONG_PHONE_CHANNEL", "zalo"),
     ];
     for (variable, value) in cases {
         let (output, dir) = hailong_with(&[(variable, value)]);

@@ -399,3 +399,117 @@ async fn contacts_an_earlier_release_kept_in_clear_are_sealed_at_start() {
     .unwrap();
     assert_eq!(contact.phone.as_deref(), Some("0987654321"));
 }
+
+/// A stand-in for Zalo's ZNS endpoint: records the access token and body of each request and
+/// answers with `answer` (Zalo's own shape: `{"error": 0, …}` when accepted).
+async fn zalo(answer: Value) -> (String, Arc<Mutex<Vec<(String, Value)>>>) {
+    let received = Arc::new(Mutex::new(Vec::new()));
+    let store = received.clone();
+    let server = HttpServer::new(move || {
+        let (store, answer) = (store.clone(), answer.clone());
+        App::new().route(
+            "/message/template",
+            web::post().to(move |req: actix_web::HttpRequest, body: web::Json<Value>| {
+                let (store, answer) = (store.clone(), answer.clone());
+                async move {
+                    let token = req
+                        .headers()
+                        .get("access_token")
+                        .and_then(|v| v.to_str().ok())
+                        .unwrap_or_default()
+                        .to_owned();
+                    store.lock().unwrap().push((token, body.into_inner()));
+                    HttpResponse::Ok().json(answer)
+                }
+            }),
+        )
+    })
+    .workers(1)
+    .bind("127.0.0.1:0")
+    .unwrap();
+    let port = server.addrs()[0].port();
+    tokio::spawn(server.run());
+    (
+        format!("http://127.0.0.1:{port}/message/template"),
+        received,
+    )
+}
+
+#[tokio::test]
+async fn a_phone_number_is_reached_by_a_zalo_template_message_when_so_configured() {
+    let (url, received) = zalo(serde_json::json!({"error": 0, "message": "Success"})).await;
+    let db = TestDb::new();
+    let settings = db.settings_with(&[
+        ("HAILONG_PHONE_CHANNEL", "zalo"),
+        ("HAILONG_ZALO_URL", &url),
+        ("HAILONG_ZALO_ACCESS_TOKEN", "oa-access-token"),
+        ("HAILONG_ZALO_TEMPLATE_ID", "231045"),
+        ("HAILONG_REMINDERS", "0"),
+    ]);
+    let app = spawn_app_with(db, settings).await;
+    let path = app.issue_survey("ZNS.1").await;
+    assert!(eventually(|| !received.lock().unwrap().is_empty()).await);
+    let (token, body) = received.lock().unwrap()[0].clone();
+    assert_eq!(token, "oa-access-token");
+    assert_eq!(body["phone"], "84912345678");
+    assert_eq!(body["template_id"], "231045");
+    assert_eq!(body["template_data"]["agency"], "Ủy ban nhân dân xã Óc Eo");
+    assert_eq!(body["template_data"]["procedure"], "Đăng ký khai sinh");
+    assert_eq!(
+        body["template_data"]["survey_url"],
+        format!("{}{path}", app.address)
+    );
+    assert!(body["tracking_id"]
+        .as_str()
+        .unwrap()
+        .starts_with("hailong-invitation-"));
+    assert!(
+        eventually(|| sealed_contact(&app).is_none()).await,
+        "sent: forgotten"
+    );
+}
+
+#[tokio::test]
+async fn a_zalo_refusal_is_a_failed_attempt_with_its_code() {
+    let (url, received) =
+        zalo(serde_json::json!({"error": -124, "message": "Access token invalid"})).await;
+    let db = TestDb::new();
+    let settings = db.settings_with(&[
+        ("HAILONG_PHONE_CHANNEL", "zalo"),
+        ("HAILONG_ZALO_URL", &url),
+        ("HAILONG_ZALO_ACCESS_TOKEN", "expired"),
+        ("HAILONG_ZALO_TEMPLATE_ID", "231045"),
+    ]);
+    let app = spawn_app_with(db, settings).await;
+    app.issue_survey("ZNS.2").await;
+    assert!(eventually(|| !received.lock().unwrap().is_empty()).await);
+    let failed = eventually(|| {
+        let error: Option<String> = outbox::table
+            .select(outbox::last_error)
+            .first(&mut *app.conn())
+            .unwrap();
+        error.is_some_and(|e| e.contains("-124"))
+    })
+    .await;
+    assert!(failed, "the refusal is recorded for a retry");
+    assert!(sealed_contact(&app).is_some(), "kept for the retry");
+}
+
+#[tokio::test]
+async fn the_sms_gateway_gets_text_that_fits_one_segment() {
+    let (hook, received) = gateway(200).await;
+    let db = TestDb::new();
+    let settings = db.settings_with(&[("HAILONG_INVITATION_WEBHOOK", &hook)]);
+    let app = spawn_app_with(db, settings).await;
+    let path = app.issue_survey("TEXT.1").await;
+    assert!(eventually(|| !received.lock().unwrap().is_empty()).await);
+    let sent = received.lock().unwrap()[0].clone();
+    let text = sent["text"].as_str().unwrap();
+    assert_eq!(sent["encoding"], "gsm7");
+    assert!(text.is_ascii() && text.chars().count() <= 160, "{text}");
+    assert!(
+        text.starts_with("Uy ban nhan dan xa Oc Eo moi Ong/Ba danh gia ho so"),
+        "{text}"
+    );
+    assert!(text.ends_with(&format!("{}{path}", app.address)), "{text}");
+}

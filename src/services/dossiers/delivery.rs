@@ -17,6 +17,8 @@ use std::time::Duration;
 
 use chrono::Utc;
 
+pub use super::channels::WebhookSender;
+
 use super::contact::Contact;
 use crate::db::{dossiers, invitations, outbox, spent_links, DbPool};
 use crate::domain::reminders::Schedule;
@@ -33,6 +35,9 @@ pub struct Delivery {
     /// 0 the invitation, 1.. the reminders.
     pub message: i32,
     pub dossier_id: String,
+    /// Who asks, and about what (Vietnamese names; messages are in Vietnamese).
+    pub agency: String,
+    pub procedure: String,
     pub survey_url: String,
     /// Where the citizen stops all further messages about this dossier.
     pub opt_out_url: String,
@@ -65,45 +70,6 @@ impl InvitationSender for LogSender {
     }
 }
 
-/// POSTs the invitation as JSON to a gateway; any 2xx is a delivery.
-pub struct WebhookSender {
-    url: String,
-    client: reqwest::Client,
-}
-
-impl WebhookSender {
-    pub fn new(url: String) -> Result<Self, String> {
-        let client = reqwest::Client::builder()
-            .timeout(Duration::from_secs(10))
-            .build()
-            .map_err(|e| e.to_string())?;
-        Ok(Self { url, client })
-    }
-}
-
-impl InvitationSender for WebhookSender {
-    fn send<'a>(&'a self, delivery: &'a Delivery) -> SendResult<'a> {
-        Box::pin(async move {
-            let response = self
-                .client
-                .post(&self.url)
-                .header("Idempotency-Key", &delivery.idempotency_key)
-                .json(delivery)
-                .send()
-                .await
-                .map_err(|e| {
-                    // reqwest's message can hold the URL but never the body: no contact or token here.
-                    format!("webhook unreachable: {}", e.without_url())
-                })?;
-            if response.status().is_success() {
-                Ok(())
-            } else {
-                Err(format!("webhook answered {}", response.status()))
-            }
-        })
-    }
-}
-
 /// Wait before attempt `attempts + 1`: 30 s, 1 min, 2 min, … at most 6 h.
 pub fn backoff(attempts: i32) -> chrono::Duration {
     let exponent = u32::try_from(attempts.clamp(0, 20)).unwrap_or(20);
@@ -126,7 +92,7 @@ type Claimed = (outbox::OutboxEntry, invitations::Invitation, Due);
 /// What a claimed message comes to.
 enum Due {
     /// Send this.
-    Send(Delivery),
+    Send(Box<Delivery>),
     /// Nothing goes out (the survey was answered, or no contact is left), recorded as if sent.
     Quiet,
 }
@@ -169,6 +135,8 @@ pub async fn deliver_due(
                 let answered =
                     spent_links::is_spent(&mut conn, &token::spent_key(&secret2, &token))?;
                 let dossier = dossiers::by_id(&mut conn, invitation.dossier_id)?;
+                let agency = crate::db::agencies::by_id(&mut conn, dossier.agency_id)?;
+                let procedure = crate::db::procedures::by_id(&mut conn, dossier.procedure_id)?;
                 let contact = dossiers::contact(&mut conn, dossier.id)?
                     .and_then(|sealed| Contact::unseal(&secret2, &sealed))
                     .unwrap_or_default();
@@ -176,19 +144,21 @@ pub async fn deliver_due(
                     Due::Quiet
                 } else {
                     let survey_url = survey_url(&public_url2, &token);
-                    Due::Send(Delivery {
+                    Due::Send(Box::new(Delivery {
                         idempotency_key: format!(
                             "hailong-invitation-{}-{}",
                             entry.invitation_id, entry.message
                         ),
                         message: entry.message,
                         dossier_id: dossier.external_id,
+                        agency: agency.name_vi,
+                        procedure: procedure.name_vi,
                         opt_out_url: format!("{survey_url}/stop"),
                         survey_url,
                         expires_at: invitation.expires_at.and_utc(),
                         phone: contact.phone,
                         email: contact.email,
-                    })
+                    }))
                 };
                 batch.push((entry, invitation, due));
             }

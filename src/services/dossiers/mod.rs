@@ -1,5 +1,6 @@
 //! Completed dossiers in (the API and file imports), survey invitations out (delivery).
 
+pub mod channels;
 pub mod contact;
 pub mod delivery;
 pub mod import;

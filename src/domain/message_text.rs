@@ -1,0 +1,254 @@
+//! The words of an invitation or reminder, per language and channel: who asks (the agency),
+//! about what (the procedure), and the link. An SMS must fit what the gateway sends: in GSM-7
+//! (Vietnamese without diacritics, 160 characters in one segment) or in UCS-2 (with diacritics,
+//! 70 characters a segment, 67 when concatenated). A survey link alone (a 43-character token
+//! after the address) is longer than one UCS-2 segment, so a UCS-2 message is held to two.
+//! Names are shortened, never the link; the budgets hold for public addresses of up to about 35
+//! characters (`https://khaosat.angiang.gov.vn` is 30).
+
+use super::language::Lang;
+use super::text::ascii_fold;
+
+/// How the SMS gateway encodes messages.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SmsEncoding {
+    /// Without diacritics, one 160-character segment.
+    Gsm7,
+    /// With diacritics, at most two segments of 67 characters.
+    Ucs2,
+}
+
+impl SmsEncoding {
+    pub fn parse(raw: &str) -> Result<Self, String> {
+        match raw.trim().to_ascii_lowercase().as_str() {
+            "gsm7" => Ok(Self::Gsm7),
+            "ucs2" => Ok(Self::Ucs2),
+            _ => Err("expected gsm7 (without diacritics) or ucs2 (with diacritics)".into()),
+        }
+    }
+
+    /// The most characters the message may have.
+    pub fn budget(self) -> usize {
+        match self {
+            Self::Gsm7 => 160,
+            Self::Ucs2 => 2 * 67,
+        }
+    }
+}
+
+/// What a message says.
+#[derive(Debug, Clone)]
+pub struct MessageFacts<'a> {
+    pub lang: Lang,
+    /// 0 the invitation, 1.. the reminders.
+    pub message: i32,
+    pub agency: &'a str,
+    pub procedure: &'a str,
+    pub survey_url: &'a str,
+    pub opt_out_url: &'a str,
+}
+
+/// The text of an SMS within the encoding's budget: the agency and procedure names shortened
+/// (the procedure first) as far as needed, the link whole.
+pub fn sms(facts: &MessageFacts<'_>, encoding: SmsEncoding) -> String {
+    let fold = |s: &str| match encoding {
+        SmsEncoding::Gsm7 => gsm7_safe(&ascii_fold(s)),
+        SmsEncoding::Ucs2 => s.to_owned(),
+    };
+    let (agency, procedure) = (fold(facts.agency), fold(facts.procedure));
+    let render = |agency: &str, procedure: &str| {
+        let text = match (facts.lang, facts.message) {
+            (Lang::Vi, 0) => format!(
+                "{agency} moi Ong/Ba danh gia ho so \"{procedure}\": {}",
+                facts.survey_url
+            ),
+            (Lang::Vi, _) => format!(
+                "Nhac lai: {agency} moi Ong/Ba danh gia ho so \"{procedure}\": {}",
+                facts.survey_url
+            ),
+            (Lang::En, 0) => format!(
+                "{agency} asks you to rate how your \"{procedure}\" application was handled: {}",
+                facts.survey_url
+            ),
+            (Lang::En, _) => format!(
+                "Reminder: {agency} would value your rating of \"{procedure}\": {}",
+                facts.survey_url
+            ),
+        };
+        match (encoding, facts.lang) {
+            (SmsEncoding::Ucs2, Lang::Vi) => with_diacritics(&text),
+            _ => text,
+        }
+    };
+    let budget = encoding.budget();
+    let length = |s: &str| s.chars().count();
+    let mut procedure_keep = length(&procedure);
+    let mut agency_keep = length(&agency);
+    loop {
+        let text = render(
+            &shortened(&agency, agency_keep),
+            &shortened(&procedure, procedure_keep),
+        );
+        let over = length(&text).saturating_sub(budget);
+        if over == 0 || (procedure_keep == 0 && agency_keep == 0) {
+            return text;
+        }
+        if procedure_keep > 0 {
+            procedure_keep = procedure_keep.saturating_sub(over.max(1));
+        } else {
+            agency_keep = agency_keep.saturating_sub(over.max(1));
+        }
+    }
+}
+
+/// The Vietnamese SMS wording with its diacritics back (the templates above are written
+/// folded, to count GSM-7 characters; these are the same words).
+fn with_diacritics(text: &str) -> String {
+    text.replace("Nhac lai: ", "Nhắc lại: ")
+        .replace(" moi Ong/Ba danh gia ho so ", " mời Ông/Bà đánh giá hồ sơ ")
+}
+
+/// The first `keep` characters, with "..." when anything was cut.
+fn shortened(s: &str, keep: usize) -> String {
+    let count = s.chars().count();
+    if keep >= count {
+        return s.to_owned();
+    }
+    let kept: String = s.chars().take(keep.saturating_sub(3)).collect();
+    format!("{}...", kept.trim_end())
+}
+
+/// Replaces what GSM-7's basic alphabet cannot carry in one septet.
+fn gsm7_safe(s: &str) -> String {
+    s.chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || " .,:;!?'\"()/-_&%+=<>@#*".contains(c) {
+                c
+            } else {
+                ' '
+            }
+        })
+        .collect()
+}
+
+/// An e-mail: the subject and the plain-text body (with the opt-out link).
+pub fn email(facts: &MessageFacts<'_>) -> (String, String) {
+    let (agency, procedure, url, stop) = (
+        facts.agency,
+        facts.procedure,
+        facts.survey_url,
+        facts.opt_out_url,
+    );
+    match facts.lang {
+        Lang::Vi => (
+            if facts.message == 0 {
+                format!("{agency} mời Ông/Bà đánh giá việc giải quyết hồ sơ")
+            } else {
+                format!("Nhắc lại: {agency} mong nhận đánh giá của Ông/Bà")
+            },
+            format!(
+                "Kính gửi Ông/Bà,\n\nHồ sơ \"{procedure}\" của Ông/Bà tại {agency} đã được giải quyết. \
+                 Xin Ông/Bà dành một phút cho biết mức độ hài lòng:\n\n{url}\n\n\
+                 Câu trả lời được lưu ẩn danh: không ai, kể cả cơ quan giải quyết, biết được ai đã trả lời.\n\n\
+                 Không muốn nhận thêm thư về hồ sơ này: {stop}\n"
+            ),
+        ),
+        Lang::En => (
+            if facts.message == 0 {
+                format!("{agency} asks for your rating")
+            } else {
+                format!("Reminder: {agency} would value your rating")
+            },
+            format!(
+                "Dear citizen,\n\nYour \"{procedure}\" application at {agency} has been completed. \
+                 Please take a minute to tell us how satisfied you are:\n\n{url}\n\n\
+                 Your answers are stored anonymously: nobody, the agency included, can tell who answered.\n\n\
+                 To receive no more messages about this application: {stop}\n"
+            ),
+        ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    const URL: &str =
+        "https://khaosat.angiang.gov.vn/s/AbCdEfGhIjKlMnOpQrStUvWxYz0123456789-_AbCdE";
+
+    fn facts<'a>(agency: &'a str, procedure: &'a str, message: i32) -> MessageFacts<'a> {
+        MessageFacts {
+            lang: Lang::Vi,
+            message,
+            agency,
+            procedure,
+            survey_url: URL,
+            opt_out_url: "https://khaosat.angiang.gov.vn/s/x/stop",
+        }
+    }
+
+    #[test]
+    fn a_gsm7_invitation_fits_one_segment_without_diacritics_and_keeps_its_link() {
+        let text = sms(
+            &facts("UBND xã Óc Eo", "Đăng ký khai sinh", 0),
+            SmsEncoding::Gsm7,
+        );
+        assert_eq!(
+            text,
+            format!("UBND xa Oc Eo moi Ong/Ba danh gia ho so \"Dang ky khai sinh\": {URL}")
+        );
+        let long = sms(
+            &facts(
+                "Ủy ban nhân dân xã Óc Eo",
+                "Cấp Giấy chứng nhận quyền sử dụng đất, quyền sở hữu nhà ở và tài sản khác gắn liền với đất",
+                1,
+            ),
+            SmsEncoding::Gsm7,
+        );
+        assert!(long.chars().count() <= 160, "{long}");
+        assert!(long.ends_with(URL), "{long}");
+        assert!(long.contains("..."), "the procedure shortened: {long}");
+        assert!(long.is_ascii());
+    }
+
+    #[test]
+    fn a_ucs2_message_keeps_its_diacritics_within_two_segments() {
+        let text = sms(&facts("UBND xã Óc Eo", "Khai sinh", 0), SmsEncoding::Ucs2);
+        assert!(
+            text.contains("mời Ông/Bà đánh giá hồ sơ \"Khai sinh\""),
+            "{text}"
+        );
+        assert!(text.contains("Óc Eo"), "{text}");
+        assert!(text.chars().count() <= 134, "{text}");
+        assert!(text.ends_with(URL));
+    }
+
+    #[test]
+    fn an_email_carries_the_link_and_the_way_out() {
+        let (subject, body) = email(&facts("UBND xã Óc Eo", "Đăng ký khai sinh", 0));
+        assert_eq!(
+            subject,
+            "UBND xã Óc Eo mời Ông/Bà đánh giá việc giải quyết hồ sơ"
+        );
+        assert!(body.contains(URL) && body.contains("/stop"));
+    }
+
+    proptest! {
+        #[test]
+        fn any_names_fit_the_budget_and_the_link_survives(
+            agency in "\\PC{0,120}",
+            procedure in "\\PC{0,300}",
+            message in 0i32..3,
+            ucs2 in any::<bool>(),
+        ) {
+            let encoding = if ucs2 { SmsEncoding::Ucs2 } else { SmsEncoding::Gsm7 };
+            let text = sms(&facts(&agency, &procedure, message), encoding);
+            prop_assert!(text.chars().count() <= encoding.budget(), "{}", text);
+            prop_assert!(text.ends_with(URL));
+            if encoding == SmsEncoding::Gsm7 {
+                prop_assert!(text.is_ascii());
+            }
+        }
+    }
+}
