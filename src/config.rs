@@ -80,6 +80,8 @@ pub struct Settings {
     pub sms_encoding: crate::domain::message_text::SmsEncoding,
     /// How a phone number is reached: the SMS gateway, or Zalo's template messages.
     pub phone_channel: PhoneChannel,
+    /// The SMTP server e-mail invitations go through (else the webhook, which gets both).
+    pub smtp: Option<SmtpSettings>,
     /// The national e-ID provider, for agencies whose surveys need a verified respondent.
     pub eid: Option<EidSettings>,
     /// How many surveys one verified identity may answer per day (Vietnam time).
@@ -106,6 +108,13 @@ pub enum PhoneChannel {
         access_token: String,
         template_id: String,
     },
+}
+
+/// An SMTP server: its lettre URL (`smtps://…`, `smtp://…?tls=required`) and the sender.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SmtpSettings {
+    pub url: String,
+    pub from: String,
 }
 
 /// Zalo's ZNS endpoint unless configured.
@@ -178,6 +187,8 @@ const VARIABLES: &[(&str, &str)] = &[
     ("HAILONG_ZALO_URL", "zalo_url"),
     ("HAILONG_ZALO_ACCESS_TOKEN", "zalo_access_token"),
     ("HAILONG_ZALO_TEMPLATE_ID", "zalo_template_id"),
+    ("HAILONG_SMTP_URL", "smtp_url"),
+    ("HAILONG_SMTP_FROM", "smtp_from"),
     ("HAILONG_EID_ISSUER", "eid_issuer"),
     ("HAILONG_EID_CLIENT_ID", "eid_client_id"),
     ("HAILONG_EID_CLIENT_SECRET", "eid_client_secret"),
@@ -344,6 +355,41 @@ impl Settings {
                 ))
             }
         };
+        let smtp = match get("HAILONG_SMTP_URL") {
+            Some(raw) => {
+                let url = url::Url::parse(raw)
+                    .ok()
+                    .filter(|u| matches!(u.scheme(), "smtp" | "smtps") && u.host().is_some())
+                    .ok_or_else(|| {
+                        invalid(
+                            "HAILONG_SMTP_URL",
+                            "<hidden>",
+                            "expected smtps://user:password@host:465 or \
+                             smtp://user:password@host:587?tls=required"
+                                .into(),
+                        )
+                    })?;
+                let from = get("HAILONG_SMTP_FROM").ok_or_else(|| {
+                    invalid(
+                        "HAILONG_SMTP_FROM",
+                        "",
+                        "required with HAILONG_SMTP_URL".into(),
+                    )
+                })?;
+                from.parse::<lettre::message::Mailbox>().map_err(|_| {
+                    invalid(
+                        "HAILONG_SMTP_FROM",
+                        from,
+                        "expected an address such as \"Khảo sát <khaosat@angiang.gov.vn>\"".into(),
+                    )
+                })?;
+                Some(SmtpSettings {
+                    url: url.to_string(),
+                    from: from.to_owned(),
+                })
+            }
+            None => None,
+        };
         let eid = match get("HAILONG_EID_ISSUER") {
             Some(raw) => Some(EidSettings {
                 issuer: parse_issuer(raw).map_err(|m| invalid("HAILONG_EID_ISSUER", raw, m))?,
@@ -394,6 +440,7 @@ impl Settings {
             reminders,
             sms_encoding,
             phone_channel,
+            smtp,
             eid,
             eid_daily_limit,
             dashboard_fresh_seconds,

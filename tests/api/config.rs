@@ -35,6 +35,9 @@ fn each_bad_value_is_refused_with_the_variable_named() {
         ("HAILONG_PHONE_CHANNEL", "pigeon"),
         // Zalo without its access token and template.
         ("HAILONG_PHONE_CHANNEL", "zalo"),
+        ("HAILONG_SMTP_URL", "mailserver:25"),
+        // An SMTP server without a sender.
+        ("HAILONG_SMTP_URL", "smtp://127.0.0.1:2525"),
     ];
     for (variable, value) in cases {
         let (output, dir) = hailong_with(&[(variable, value)]);

@@ -513,3 +513,129 @@ async fn the_sms_gateway_gets_text_that_fits_one_segment() {
     );
     assert!(text.ends_with(&format!("{}{path}", app.address)), "{text}");
 }
+
+/// Debian's aiosmtpd, started as a real SMTP server on a free port, writing what it accepts to
+/// a file (tests/smtp/capture.py); killed when dropped. `None` when it is not installed, unless
+/// HAILONG_REQUIRE_SMTP is set (CI), where that is a failure.
+struct SmtpServer {
+    child: std::process::Child,
+    port: u16,
+    out: std::path::PathBuf,
+    _dir: tempfile::TempDir,
+}
+
+impl SmtpServer {
+    fn start() -> Option<Self> {
+        let installed = std::process::Command::new("/usr/bin/python3")
+            .args(["-c", "import aiosmtpd"])
+            .status()
+            .is_ok_and(|s| s.success());
+        if !installed {
+            assert!(
+                std::env::var("HAILONG_REQUIRE_SMTP").is_err(),
+                "HAILONG_REQUIRE_SMTP is set but aiosmtpd is not installed (apt-get install python3-aiosmtpd)"
+            );
+            eprintln!("skipped: no aiosmtpd (apt-get install python3-aiosmtpd)");
+            return None;
+        }
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("mail.jsonl");
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let mut child = std::process::Command::new("/usr/bin/python3")
+            .arg(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/smtp/capture.py"))
+            .arg(port.to_string())
+            .arg(&out)
+            .stdout(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut ready = String::new();
+        std::io::BufRead::read_line(
+            &mut std::io::BufReader::new(child.stdout.take().unwrap()),
+            &mut ready,
+        )
+        .unwrap();
+        assert_eq!(ready.trim(), "ready");
+        Some(Self {
+            child,
+            port,
+            out,
+            _dir: dir,
+        })
+    }
+
+    fn received(&self) -> Vec<Value> {
+        std::fs::read_to_string(&self.out)
+            .unwrap_or_default()
+            .lines()
+            .map(|l| serde_json::from_str(l).unwrap())
+            .collect()
+    }
+}
+
+impl Drop for SmtpServer {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+#[tokio::test]
+async fn an_e_mail_address_is_reached_over_smtp() {
+    let Some(smtp) = SmtpServer::start() else {
+        return;
+    };
+    let db = TestDb::new();
+    let url = format!("smtp://127.0.0.1:{}", smtp.port);
+    let settings = db.settings_with(&[
+        ("HAILONG_SMTP_URL", &url),
+        (
+            "HAILONG_SMTP_FROM",
+            "Khảo sát hài lòng <khaosat@angiang.example.vn>",
+        ),
+        ("HAILONG_REMINDERS", "0"),
+    ]);
+    let app = spawn_app_with(db, settings).await;
+    app.seed();
+    let key = app.new_api_key("mail test");
+    let mut dossier = valid_dossier("MAIL.1");
+    dossier["phone"] = Value::Null;
+    dossier["email"] = Value::String("dan.nguyen@example.vn".into());
+    let issued: Value = app
+        .post_dossiers(&key, &dossier)
+        .await
+        .json()
+        .await
+        .unwrap();
+    let link = issued["dossiers"][0]["survey_url"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+
+    assert!(
+        eventually(|| !smtp.received().is_empty()).await,
+        "nothing reached the mail server"
+    );
+    let mail = smtp.received()[0].clone();
+    assert_eq!(mail["rcpt_tos"][0], "dan.nguyen@example.vn");
+    assert_eq!(mail["mail_from"], "khaosat@angiang.example.vn");
+    assert_eq!(
+        mail["subject"],
+        "Ủy ban nhân dân xã Óc Eo mời Ông/Bà đánh giá việc giải quyết hồ sơ"
+    );
+    let body = mail["body"].as_str().unwrap();
+    assert!(body.contains(&link), "{body}");
+    assert!(body.contains(&format!("{link}/stop")), "{body}");
+    assert!(body.contains("Đăng ký khai sinh"), "{body}");
+    assert!(mail["message_id"]
+        .as_str()
+        .unwrap()
+        .contains("hailong-invitation-"));
+    assert!(
+        eventually(|| sealed_contact(&app).is_none()).await,
+        "sent: forgotten"
+    );
+}

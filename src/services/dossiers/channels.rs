@@ -184,8 +184,8 @@ impl InvitationSender for ByContact {
     }
 }
 
-/// The senders the settings name: the phone channel, and e-mail through the SMS gateway's
-/// webhook (which receives both), or logged only when there is no gateway.
+/// The senders the settings name: the phone channel, and e-mail over SMTP or else through the
+/// SMS gateway's webhook (which receives both), or logged only when there is no gateway.
 pub fn for_settings(
     settings: &crate::config::Settings,
 ) -> Result<Box<dyn InvitationSender>, String> {
@@ -208,10 +208,13 @@ pub fn for_settings(
             template_id.clone(),
         )?),
     };
-    Ok(Box::new(ByContact {
-        phone,
-        email: gateway()?,
-    }))
+    let email: Box<dyn InvitationSender> = match &settings.smtp {
+        Some(smtp) => Box::new(
+            super::smtp::SmtpSender::new(&smtp.url, &smtp.from).map_err(|e| e.to_string())?,
+        ),
+        None => gateway()?,
+    };
+    Ok(Box::new(ByContact { phone, email }))
 }
 
 #[cfg(test)]

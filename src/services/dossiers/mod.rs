@@ -6,3 +6,4 @@ pub mod delivery;
 pub mod import;
 pub mod ingest;
 pub mod opt_out;
+pub mod smtp;

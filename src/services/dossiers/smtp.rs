@@ -1,0 +1,88 @@
+//! E-mail invitations over SMTP with lettre: `HAILONG_SMTP_URL` names the server and how to
+//! talk to it (`smtps://` for TLS from the first byte, `smtp://…?tls=required` for STARTTLS,
+//! plain `smtp://` only for a relay on the same host), `HAILONG_SMTP_FROM` the sender. The
+//! message is plain text in the citizen's words (`domain::message_text::email`), with the
+//! survey link and the opt-out link.
+
+use lettre::message::header::ContentType;
+use lettre::message::Mailbox;
+use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
+
+use super::delivery::{Delivery, InvitationSender, SendResult};
+use crate::domain::language::Lang;
+use crate::domain::message_text::{self, MessageFacts};
+
+pub struct SmtpSender {
+    transport: AsyncSmtpTransport<Tokio1Executor>,
+    from: Mailbox,
+}
+
+impl SmtpSender {
+    /// Checks the URL and the sender's address (nothing is connected until a message goes).
+    pub fn new(url: &str, from: &str) -> Result<Self, SmtpSettingsError> {
+        let transport = AsyncSmtpTransport::<Tokio1Executor>::from_url(url)
+            .map_err(|e| SmtpSettingsError::Url(e.to_string()))?
+            .timeout(Some(std::time::Duration::from_secs(20)))
+            .build();
+        let from = from
+            .parse::<Mailbox>()
+            .map_err(|e| SmtpSettingsError::From(e.to_string()))?;
+        Ok(Self { transport, from })
+    }
+
+    fn message(&self, delivery: &Delivery, to: &str) -> Result<Message, String> {
+        let (subject, body) = message_text::email(&MessageFacts {
+            lang: Lang::Vi,
+            message: delivery.message,
+            agency: &delivery.agency,
+            procedure: &delivery.procedure,
+            survey_url: &delivery.survey_url,
+            opt_out_url: &delivery.opt_out_url,
+        });
+        let to = to
+            .parse::<Mailbox>()
+            .map_err(|_| "the e-mail address is not one a server accepts".to_owned())?;
+        Message::builder()
+            .from(self.from.clone())
+            .to(to)
+            .subject(subject)
+            // One id per invitation and message: a server or reader can tell a repeat.
+            .message_id(Some(format!(
+                "<{}@{}>",
+                delivery.idempotency_key,
+                self.from.email.domain()
+            )))
+            .header(ContentType::TEXT_PLAIN)
+            .body(body)
+            .map_err(|e| format!("the message could not be built: {e}"))
+    }
+}
+
+/// Why the SMTP settings were refused (the variable is named by the caller).
+#[derive(Debug, thiserror::Error)]
+pub enum SmtpSettingsError {
+    #[error("{0}; expected smtps://user:password@host:465 or smtp://user:password@host:587?tls=required")]
+    Url(String),
+    #[error("{0}; expected an address such as \"Khảo sát hài lòng <khaosat@angiang.gov.vn>\"")]
+    From(String),
+}
+
+impl InvitationSender for SmtpSender {
+    fn send<'a>(&'a self, delivery: &'a Delivery) -> SendResult<'a> {
+        Box::pin(async move {
+            let to = delivery.email.as_deref().ok_or("no e-mail address")?;
+            let message = self.message(delivery, to)?;
+            self.transport
+                .send(message)
+                .await
+                // Only the server's code is kept: its words may quote the recipient's address,
+                // and the error is logged and stored.
+                .map_err(|e| match e.status() {
+                    Some(code) => format!("the mail server answered {code}"),
+                    None if e.is_timeout() => "the mail server did not answer in time".to_owned(),
+                    None => "the mail server was unreachable or the connection failed".to_owned(),
+                })?;
+            Ok(())
+        })
+    }
+}
