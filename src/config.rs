@@ -115,6 +115,8 @@ pub enum PhoneChannel {
 pub struct SmtpSettings {
     pub url: String,
     pub from: String,
+    /// A root certificate (PEM) to trust besides the system's: a province's own CA.
+    pub ca_pem: Option<Vec<u8>>,
 }
 
 /// Zalo's ZNS endpoint unless configured.
@@ -189,6 +191,7 @@ const VARIABLES: &[(&str, &str)] = &[
     ("HAILONG_ZALO_TEMPLATE_ID", "zalo_template_id"),
     ("HAILONG_SMTP_URL", "smtp_url"),
     ("HAILONG_SMTP_FROM", "smtp_from"),
+    ("HAILONG_SMTP_CA_FILE", "smtp_ca_file"),
     ("HAILONG_EID_ISSUER", "eid_issuer"),
     ("HAILONG_EID_CLIENT_ID", "eid_client_id"),
     ("HAILONG_EID_CLIENT_SECRET", "eid_client_secret"),
@@ -383,9 +386,25 @@ impl Settings {
                         "expected an address such as \"Khảo sát <khaosat@angiang.gov.vn>\"".into(),
                     )
                 })?;
+                let ca_pem = match get("HAILONG_SMTP_CA_FILE") {
+                    Some(path) => Some(
+                        std::fs::read(path)
+                            .ok()
+                            .filter(|pem| pem.starts_with(b"-----BEGIN"))
+                            .ok_or_else(|| {
+                                invalid(
+                                    "HAILONG_SMTP_CA_FILE",
+                                    path,
+                                    "expected a readable PEM certificate file".into(),
+                                )
+                            })?,
+                    ),
+                    None => None,
+                };
                 Some(SmtpSettings {
                     url: url.to_string(),
                     from: from.to_owned(),
+                    ca_pem,
                 })
             }
             None => None,

@@ -12,7 +12,8 @@ use crate::config::Settings;
 use crate::db;
 use crate::dev_gateway::Gateway;
 use crate::domain::submission::DossierSubmission;
-use crate::services::dossiers::delivery::{self, WebhookSender};
+use crate::services::dossiers::channels::WebhookSender;
+use crate::services::dossiers::delivery;
 use crate::services::dossiers::ingest::{self, IngestContext};
 
 pub async fn run(mut settings: Settings, invitations: usize) -> anyhow::Result<()> {

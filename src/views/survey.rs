@@ -19,6 +19,9 @@ pub struct SurveyForm<'a> {
     pub questionnaire: &'a Questionnaire,
     pub csrf_token: &'a str,
     pub switch_href: &'a str,
+    /// The survey's opt-out page: no more reminders about this dossier (an SMS has no room for
+    /// the link itself).
+    pub stop_href: &'a str,
     /// What was sent, when the form comes back with problems.
     pub input: &'a FormInput,
     pub problems: &'a BTreeMap<String, AnswerProblem>,
@@ -96,6 +99,7 @@ pub fn survey_page(form: &SurveyForm<'_>) -> Markup {
             button type="submit" { (t.submit) }
         }
         p.note { (t.anonymous_note) }
+        p.note { a href=(form.stop_href) { (t.stop_link) } }
     };
     page(lang, title, form.switch_href, body)
 }

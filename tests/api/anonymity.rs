@@ -67,15 +67,28 @@ async fn a_submission_writes_nothing_that_names_its_invitation_and_staff_see_bat
     .await;
 
     // The releaser's first pass starts the daily clock, and the outbox delivers the SMS
-    // invitations (erasing the phone numbers): after that, only submissions write.
+    // invitations (queuing their reminders, days away): after that, only submissions write.
     wait_until(
         "the daily clock starts and the invitations are sent",
         || {
+            use hailong::db::schema::outbox;
             let mut conn = app.conn();
+            let unsent_invitations: i64 = outbox::table
+                .filter(outbox::message.eq(0))
+                .filter(outbox::delivered_at.is_null())
+                .count()
+                .get_result(&mut *conn)
+                .unwrap();
+            let reminders: i64 = outbox::table
+                .filter(outbox::message.eq(1))
+                .count()
+                .get_result(&mut *conn)
+                .unwrap();
             hailong::db::releases::last_at(&mut conn, 0)
                 .unwrap()
                 .is_some()
-                && hailong::db::outbox::pending_count(&mut conn).unwrap() == 0
+                && unsent_invitations == 0
+                && reminders == i64::try_from(SURVEYS).unwrap()
         },
     )
     .await;

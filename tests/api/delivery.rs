@@ -316,6 +316,11 @@ async fn the_opt_out_link_stops_every_message_and_forgets_the_contact() {
         .unwrap()
         .to_owned();
 
+    let survey = app.get(&path).await.text().await.unwrap();
+    assert!(
+        survey.contains(&format!("href=\"{stop_url}?lang=vi\"")),
+        "the survey page links to it (an SMS has no room): {survey}"
+    );
     let page = app.get(&stop_url).await.text().await.unwrap();
     assert!(page.contains("Ngừng nhận tin nhắn"), "{page}");
     assert!(
@@ -526,6 +531,11 @@ struct SmtpServer {
 
 impl SmtpServer {
     fn start() -> Option<Self> {
+        Self::start_with(&[])
+    }
+
+    /// With a certificate and its key: STARTTLS required.
+    fn start_with(tls: &[&std::path::Path]) -> Option<Self> {
         let installed = std::process::Command::new("/usr/bin/python3")
             .args(["-c", "import aiosmtpd"])
             .status()
@@ -549,6 +559,7 @@ impl SmtpServer {
             .arg(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/smtp/capture.py"))
             .arg(port.to_string())
             .arg(&out)
+            .args(tls)
             .stdout(std::process::Stdio::piped())
             .spawn()
             .unwrap();
@@ -638,4 +649,132 @@ async fn an_e_mail_address_is_reached_over_smtp() {
         eventually(|| sealed_contact(&app).is_none()).await,
         "sent: forgotten"
     );
+}
+
+/// A certificate authority, and a server certificate for 127.0.0.1 it signed with its key, made
+/// by openssl in `dir`: (the authority's certificate, the server's certificate, its key).
+fn certificates(dir: &std::path::Path) -> [std::path::PathBuf; 3] {
+    let path = |name: &str| dir.join(name);
+    let openssl = |args: &[&str]| {
+        let made = std::process::Command::new("openssl")
+            .args(args)
+            .current_dir(dir)
+            .output()
+            .expect("openssl runs");
+        assert!(
+            made.status.success(),
+            "{}",
+            String::from_utf8_lossy(&made.stderr)
+        );
+    };
+    openssl(&[
+        "req",
+        "-x509",
+        "-newkey",
+        "rsa:2048",
+        "-nodes",
+        "-days",
+        "1",
+        "-subj",
+        "/CN=Test CA",
+        "-keyout",
+        "ca.key",
+        "-out",
+        "ca.pem",
+    ]);
+    openssl(&[
+        "req",
+        "-newkey",
+        "rsa:2048",
+        "-nodes",
+        "-subj",
+        "/CN=127.0.0.1",
+        "-keyout",
+        "server.key",
+        "-out",
+        "server.csr",
+    ]);
+    std::fs::write(
+        path("server.ext"),
+        "basicConstraints=CA:FALSE\nsubjectAltName=IP:127.0.0.1\nextendedKeyUsage=serverAuth\n",
+    )
+    .unwrap();
+    openssl(&[
+        "x509",
+        "-req",
+        "-in",
+        "server.csr",
+        "-CA",
+        "ca.pem",
+        "-CAkey",
+        "ca.key",
+        "-CAcreateserial",
+        "-days",
+        "1",
+        "-extfile",
+        "server.ext",
+        "-out",
+        "server.pem",
+    ]);
+    [path("ca.pem"), path("server.pem"), path("server.key")]
+}
+
+#[tokio::test]
+async fn e_mail_goes_over_starttls_only_to_a_server_whose_certificate_is_trusted() {
+    let dir = tempfile::tempdir().unwrap();
+    let [ca, cert, key] = certificates(dir.path());
+    let Some(smtp) = SmtpServer::start_with(&[&cert, &key]) else {
+        return;
+    };
+    let url = format!("smtp://127.0.0.1:{}?tls=required", smtp.port);
+    let send = |ca: Option<&std::path::Path>| {
+        let db = TestDb::new();
+        let mut overrides: Vec<(&'static str, String)> = vec![
+            ("HAILONG_SMTP_URL", url.clone()),
+            ("HAILONG_SMTP_FROM", "khaosat@angiang.example.vn".into()),
+            ("HAILONG_REMINDERS", "0".into()),
+        ];
+        if let Some(ca) = ca {
+            overrides.push(("HAILONG_SMTP_CA_FILE", ca.display().to_string()));
+        }
+        let borrowed: Vec<(&'static str, &str)> =
+            overrides.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        let settings = db.settings_with(&borrowed);
+        (db, settings)
+    };
+    let mut dossier = valid_dossier("TLS.1");
+    dossier["phone"] = Value::Null;
+    dossier["email"] = Value::String("dan.nguyen@example.vn".into());
+
+    // A certificate nobody vouches for: nothing is sent (not even in clear), and it says so.
+    let (db, settings) = send(None);
+    let untrusted = spawn_app_with(db, settings).await;
+    untrusted.seed();
+    let key = untrusted.new_api_key("mail test");
+    untrusted.post_dossiers(&key, &dossier).await;
+    let refused = eventually(|| {
+        let error: Option<String> = outbox::table
+            .select(outbox::last_error)
+            .first(&mut *untrusted.conn())
+            .unwrap();
+        error.is_some()
+    })
+    .await;
+    assert!(refused, "an untrusted certificate is a failed attempt");
+    assert!(smtp.received().is_empty());
+
+    // Trusted through HAILONG_SMTP_CA_FILE: delivered, over TLS.
+    let (db, settings) = send(Some(&ca));
+    let trusted = spawn_app_with(db, settings).await;
+    trusted.seed();
+    let key = trusted.new_api_key("mail test");
+    trusted.post_dossiers(&key, &dossier).await;
+    assert!(
+        eventually(|| !smtp.received().is_empty()).await,
+        "nothing reached the mail server over STARTTLS: {:?}",
+        outbox::table
+            .select(outbox::last_error)
+            .first::<Option<String>>(&mut *trusted.conn())
+    );
+    assert_eq!(smtp.received()[0]["rcpt_tos"][0], "dan.nguyen@example.vn");
 }

@@ -2,11 +2,14 @@
 message it accepts is parsed with the standard library and appended as one JSON line (envelope,
 subject, Message-ID, the plain-text body decoded) to the file named on the command line.
 
-    /usr/bin/python3 tests/smtp/capture.py PORT OUT.jsonl
+    /usr/bin/python3 tests/smtp/capture.py PORT OUT.jsonl [CERT.pem KEY.pem]
+
+With a certificate and key it requires STARTTLS before anything else.
 """
 
 import email
 import json
+import ssl
 import sys
 import time
 from email import policy
@@ -36,7 +39,12 @@ class Capture:
 
 if __name__ == "__main__":
     port, out = int(sys.argv[1]), sys.argv[2]
-    controller = Controller(Capture(out), hostname="127.0.0.1", port=port)
+    tls = {}
+    if len(sys.argv) > 4:
+        context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+        context.load_cert_chain(sys.argv[3], sys.argv[4])
+        tls = {"tls_context": context, "require_starttls": True}
+    controller = Controller(Capture(out), hostname="127.0.0.1", port=port, **tls)
     controller.start()
     print("ready", flush=True)
     while True:

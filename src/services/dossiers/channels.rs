@@ -8,20 +8,7 @@ use std::time::Duration;
 use serde_json::{json, Value};
 
 use super::delivery::{Delivery, InvitationSender, SendResult};
-use crate::domain::language::Lang;
-use crate::domain::message_text::{self, MessageFacts, SmsEncoding};
-
-/// What a message says, in the words the templates use (messages are in Vietnamese).
-fn facts(delivery: &Delivery) -> MessageFacts<'_> {
-    MessageFacts {
-        lang: Lang::Vi,
-        message: delivery.message,
-        agency: &delivery.agency,
-        procedure: &delivery.procedure,
-        survey_url: &delivery.survey_url,
-        opt_out_url: &delivery.opt_out_url,
-    }
-}
+use crate::domain::message_text::{self, SmsEncoding};
 
 fn http_client() -> Result<reqwest::Client, String> {
     reqwest::Client::builder()
@@ -52,7 +39,7 @@ impl WebhookSender {
         if let Some(fields) = body.as_object_mut() {
             fields.insert(
                 "text".into(),
-                Value::String(message_text::sms(&facts(delivery), self.encoding)),
+                Value::String(message_text::sms(&delivery.facts(), self.encoding)),
             );
             fields.insert(
                 "encoding".into(),
@@ -210,7 +197,8 @@ pub fn for_settings(
     };
     let email: Box<dyn InvitationSender> = match &settings.smtp {
         Some(smtp) => Box::new(
-            super::smtp::SmtpSender::new(&smtp.url, &smtp.from).map_err(|e| e.to_string())?,
+            super::smtp::SmtpSender::new(&smtp.url, &smtp.from, smtp.ca_pem.as_deref())
+                .map_err(|e| e.to_string())?,
         ),
         None => gateway()?,
     };

@@ -17,8 +17,6 @@ use std::time::Duration;
 
 use chrono::Utc;
 
-pub use super::channels::WebhookSender;
-
 use super::contact::Contact;
 use crate::db::{dossiers, invitations, outbox, spent_links, DbPool};
 use crate::domain::reminders::Schedule;
@@ -44,6 +42,20 @@ pub struct Delivery {
     pub expires_at: chrono::DateTime<Utc>,
     pub phone: Option<String>,
     pub email: Option<String>,
+}
+
+impl Delivery {
+    /// What the message says, in the words the templates use (messages are in Vietnamese).
+    pub fn facts(&self) -> crate::domain::message_text::MessageFacts<'_> {
+        crate::domain::message_text::MessageFacts {
+            lang: crate::domain::language::Lang::Vi,
+            message: self.message,
+            agency: &self.agency,
+            procedure: &self.procedure,
+            survey_url: &self.survey_url,
+            opt_out_url: &self.opt_out_url,
+        }
+    }
 }
 
 pub type SendResult<'a> = Pin<Box<dyn Future<Output = Result<(), String>> + Send + 'a>>;

@@ -6,11 +6,11 @@
 
 use lettre::message::header::ContentType;
 use lettre::message::Mailbox;
+use lettre::transport::smtp::client::{Certificate, Tls, TlsParameters};
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 
 use super::delivery::{Delivery, InvitationSender, SendResult};
-use crate::domain::language::Lang;
-use crate::domain::message_text::{self, MessageFacts};
+use crate::domain::message_text;
 
 pub struct SmtpSender {
     transport: AsyncSmtpTransport<Tokio1Executor>,
@@ -19,11 +19,15 @@ pub struct SmtpSender {
 
 impl SmtpSender {
     /// Checks the URL and the sender's address (nothing is connected until a message goes).
-    pub fn new(url: &str, from: &str) -> Result<Self, SmtpSettingsError> {
-        let transport = AsyncSmtpTransport::<Tokio1Executor>::from_url(url)
+    /// `ca_pem`: a root certificate to trust besides the system's (a province's own CA).
+    pub fn new(url: &str, from: &str, ca_pem: Option<&[u8]>) -> Result<Self, SmtpSettingsError> {
+        let mut builder = AsyncSmtpTransport::<Tokio1Executor>::from_url(url)
             .map_err(|e| SmtpSettingsError::Url(e.to_string()))?
-            .timeout(Some(std::time::Duration::from_secs(20)))
-            .build();
+            .timeout(Some(std::time::Duration::from_secs(20)));
+        if let Some(pem) = ca_pem {
+            builder = builder.tls(tls_trusting(url, pem)?);
+        }
+        let transport = builder.build();
         let from = from
             .parse::<Mailbox>()
             .map_err(|e| SmtpSettingsError::From(e.to_string()))?;
@@ -31,14 +35,7 @@ impl SmtpSender {
     }
 
     fn message(&self, delivery: &Delivery, to: &str) -> Result<Message, String> {
-        let (subject, body) = message_text::email(&MessageFacts {
-            lang: Lang::Vi,
-            message: delivery.message,
-            agency: &delivery.agency,
-            procedure: &delivery.procedure,
-            survey_url: &delivery.survey_url,
-            opt_out_url: &delivery.opt_out_url,
-        });
+        let (subject, body) = message_text::email(&delivery.facts());
         let to = to
             .parse::<Mailbox>()
             .map_err(|_| "the e-mail address is not one a server accepts".to_owned())?;
@@ -58,11 +55,38 @@ impl SmtpSender {
     }
 }
 
+/// The URL's TLS mode (`smtps`: TLS from the first byte; `tls=opportunistic`; otherwise
+/// STARTTLS required), with `pem` trusted besides the system's roots.
+fn tls_trusting(url: &str, pem: &[u8]) -> Result<Tls, SmtpSettingsError> {
+    let parsed = url::Url::parse(url).map_err(|e| SmtpSettingsError::Url(e.to_string()))?;
+    let host = parsed
+        .host_str()
+        .ok_or_else(|| SmtpSettingsError::Url("no host".into()))?;
+    let certificate =
+        Certificate::from_pem(pem).map_err(|e| SmtpSettingsError::Certificate(e.to_string()))?;
+    let parameters = TlsParameters::builder(host.to_owned())
+        .add_root_certificate(certificate)
+        .build_rustls()
+        .map_err(|e| SmtpSettingsError::Certificate(e.to_string()))?;
+    let opportunistic = parsed
+        .query_pairs()
+        .any(|(k, v)| k == "tls" && v == "opportunistic");
+    Ok(if parsed.scheme() == "smtps" {
+        Tls::Wrapper(parameters)
+    } else if opportunistic {
+        Tls::Opportunistic(parameters)
+    } else {
+        Tls::Required(parameters)
+    })
+}
+
 /// Why the SMTP settings were refused (the variable is named by the caller).
 #[derive(Debug, thiserror::Error)]
 pub enum SmtpSettingsError {
     #[error("{0}; expected smtps://user:password@host:465 or smtp://user:password@host:587?tls=required")]
     Url(String),
+    #[error("HAILONG_SMTP_CA_FILE: {0}")]
+    Certificate(String),
     #[error("{0}; expected an address such as \"Khảo sát hài lòng <khaosat@angiang.gov.vn>\"")]
     From(String),
 }

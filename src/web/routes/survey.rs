@@ -70,16 +70,23 @@ fn sign_in_response(
     )
 }
 
+/// The survey behind a link, as the form shows it.
+struct Shown<'a> {
+    token: &'a str,
+    survey: &'a OpenSurvey,
+}
+
 /// Renders the form with a fresh CSRF pair (and remembers the language if it was just chosen).
 fn form_response(
     state: &AppState,
+    shown: Shown<'_>,
     status: StatusCode,
     lang: Lang,
     remember_lang: bool,
-    survey: &OpenSurvey,
     input: &FormInput,
     problems: &BTreeMap<String, AnswerProblem>,
 ) -> Result<HttpResponse, AppError> {
+    let Shown { token, survey } = shown;
     let pair = state
         .csrf
         .issue()
@@ -90,6 +97,7 @@ fn form_response(
         questionnaire: &survey.questionnaire,
         csrf_token: &pair.token,
         switch_href: &switch_href(lang, &[]),
+        stop_href: &format!("/s/{token}/stop?lang={}", lang.code()),
         input,
         problems,
     });
@@ -137,10 +145,13 @@ pub async fn get(
     }
     form_response(
         &state,
+        Shown {
+            token: &token,
+            survey: &survey,
+        },
         StatusCode::OK,
         lang,
         remember_lang,
-        &survey,
         &FormInput::default(),
         &BTreeMap::new(),
     )
@@ -176,10 +187,13 @@ pub async fn post(
         Err(problems) => {
             return form_response(
                 &state,
+                Shown {
+                    token: &token,
+                    survey: &survey,
+                },
                 StatusCode::UNPROCESSABLE_ENTITY,
                 lang,
                 false,
-                &survey,
                 &input,
                 &problems,
             )
