@@ -67,11 +67,11 @@ pub fn sms(facts: &MessageFacts<'_>, encoding: SmsEncoding) -> String {
                 facts.survey_url
             ),
             (Lang::En, 0) => format!(
-                "{agency} asks you to rate how your \"{procedure}\" application was handled: {}",
+                "{agency} asks you to rate \"{procedure}\": {}",
                 facts.survey_url
             ),
             (Lang::En, _) => format!(
-                "Reminder: {agency} would value your rating of \"{procedure}\": {}",
+                "Reminder: {agency} asks you to rate \"{procedure}\": {}",
                 facts.survey_url
             ),
         };

@@ -23,6 +23,7 @@ pub const FIELDS: &[&str] = &[
     "applicant_id",
     "phone",
     "email",
+    "language",
 ];
 
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
@@ -53,6 +54,9 @@ pub struct DossierSubmission {
     pub applicant_hash: Vec<u8>,
     pub phone: Option<String>,
     pub email: Option<String>,
+    /// The language the citizen's messages (and the survey they open) are in; Vietnamese when
+    /// not given.
+    pub language: Option<crate::domain::language::Lang>,
 }
 
 impl std::fmt::Debug for DossierSubmission {
@@ -203,6 +207,13 @@ impl DossierSubmission {
         });
         let phone = f.optional("phone", phone);
         let email = f.optional("email", email);
+        let language = f
+            .optional("language", |s| {
+                crate::domain::language::Lang::parse(s.trim())
+                    .map(|l| l.code().to_owned())
+                    .ok_or_else(|| "must be vi or en".to_owned())
+            })
+            .and_then(|code| crate::domain::language::Lang::parse(&code));
         if let (Some(received), Some(completed)) = (received_at, completed_at) {
             if completed < received {
                 f.errors.push(FieldError::new(
@@ -250,6 +261,7 @@ impl DossierSubmission {
                 applicant_hash: applicant.keyed_hash(secret),
                 phone,
                 email,
+                language,
             }),
             _ => Err(f.errors),
         }

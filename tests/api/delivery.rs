@@ -86,7 +86,7 @@ async fn an_invitation_is_posted_to_the_gateway_and_the_contact_then_forgotten()
     assert_eq!(sent["survey_url"], issued["dossiers"][0]["survey_url"]);
     assert_eq!(
         sent["opt_out_url"],
-        format!("{}/stop", sent["survey_url"].as_str().unwrap())
+        format!("{}/stop?lang=vi", sent["survey_url"].as_str().unwrap())
     );
     let erased = eventually(|| sealed_contact(&app).is_none()).await;
     assert!(erased, "the phone number outlived the last message");
@@ -318,7 +318,7 @@ async fn the_opt_out_link_stops_every_message_and_forgets_the_contact() {
 
     let survey = app.get(&path).await.text().await.unwrap();
     assert!(
-        survey.contains(&format!("href=\"{stop_url}?lang=vi\"")),
+        survey.contains(&format!("href=\"{stop_url}\"")),
         "the survey page links to it (an SMS has no room): {survey}"
     );
     let page = app.get(&stop_url).await.text().await.unwrap();
@@ -777,4 +777,48 @@ async fn e_mail_goes_over_starttls_only_to_a_server_whose_certificate_is_trusted
             .first::<Option<String>>(&mut *trusted.conn())
     );
     assert_eq!(smtp.received()[0]["rcpt_tos"][0], "dan.nguyen@example.vn");
+}
+
+#[tokio::test]
+async fn a_dossier_in_english_gets_its_messages_and_survey_in_english() {
+    let (hook, received) = gateway(200).await;
+    let db = TestDb::new();
+    let settings = db.settings_with(&[("HAILONG_INVITATION_WEBHOOK", &hook)]);
+    let app = spawn_app_with(db, settings).await;
+    app.seed();
+    let key = app.new_api_key("language test");
+    let mut dossier = valid_dossier("EN.1");
+    dossier["language"] = Value::String("en".into());
+    assert_eq!(app.post_dossiers(&key, &dossier).await.status(), 201);
+    assert!(eventually(|| !received.lock().unwrap().is_empty()).await);
+    let sent = received.lock().unwrap()[0].clone();
+    assert_eq!(sent["language"], "en");
+    assert_eq!(sent["agency"], "People's Committee of Oc Eo Commune");
+    let text = sent["text"].as_str().unwrap();
+    assert!(
+        text.starts_with("People's Committee of Oc Eo Commune asks you to rate"),
+        "{text}"
+    );
+    let link = sent["survey_url"].as_str().unwrap();
+    assert!(link.ends_with("?lang=en"), "{link}");
+    let page = app
+        .get(link.strip_prefix(&app.address).unwrap())
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        page.contains("<html lang=\"en\">"),
+        "the survey opens in English"
+    );
+
+    let mut unknown = valid_dossier("EN.2");
+    unknown["language"] = Value::String("fr".into());
+    let refused = app.post_dossiers(&key, &unknown).await;
+    assert_eq!(refused.status(), 422);
+    let body = refused.text().await.unwrap();
+    assert!(
+        body.contains("language") && body.contains("vi or en"),
+        "{body}"
+    );
 }

@@ -16,9 +16,14 @@ pub struct Contact {
     pub phone: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
+    /// The language of the messages (`vi` when absent): a preference of the same person, kept
+    /// and erased with the contact.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub language: Option<String>,
 }
 
 impl Contact {
+    /// Nothing to reach (a language alone reaches nobody).
     pub fn is_empty(&self) -> bool {
         self.phone.is_none() && self.email.is_none()
     }
@@ -48,6 +53,7 @@ mod tests {
         let contact = Contact {
             phone: Some("0912345678".into()),
             email: Some("dan@example.vn".into()),
+            language: Some("en".into()),
         };
         let sealed = contact.seal(&secret).unwrap();
         let bytes = String::from_utf8_lossy(&sealed);

@@ -19,6 +19,7 @@ use chrono::Utc;
 
 use super::contact::Contact;
 use crate::db::{dossiers, invitations, outbox, spent_links, DbPool};
+use crate::domain::language::Lang;
 use crate::domain::reminders::Schedule;
 use crate::domain::token;
 use crate::secret::SecretKey;
@@ -33,7 +34,10 @@ pub struct Delivery {
     /// 0 the invitation, 1.. the reminders.
     pub message: i32,
     pub dossier_id: String,
-    /// Who asks, and about what (Vietnamese names; messages are in Vietnamese).
+    /// The language of the message (and of the survey page its link opens): `vi` or `en`.
+    #[serde(serialize_with = "language_code")]
+    pub language: crate::domain::language::Lang,
+    /// Who asks, and about what, named in that language.
     pub agency: String,
     pub procedure: String,
     pub survey_url: String,
@@ -44,11 +48,18 @@ pub struct Delivery {
     pub email: Option<String>,
 }
 
+fn language_code<S: serde::Serializer>(
+    lang: &crate::domain::language::Lang,
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    serializer.serialize_str(lang.code())
+}
+
 impl Delivery {
-    /// What the message says, in the words the templates use (messages are in Vietnamese).
+    /// What the message says, in the words the templates use.
     pub fn facts(&self) -> crate::domain::message_text::MessageFacts<'_> {
         crate::domain::message_text::MessageFacts {
-            lang: crate::domain::language::Lang::Vi,
+            lang: self.language,
             message: self.message,
             agency: &self.agency,
             procedure: &self.procedure,
@@ -155,7 +166,17 @@ pub async fn deliver_due(
                 let due = if answered || contact.is_empty() {
                     Due::Quiet
                 } else {
-                    let survey_url = survey_url(&public_url2, &token);
+                    let language = contact
+                        .language
+                        .as_deref()
+                        .and_then(Lang::parse)
+                        .unwrap_or(Lang::Vi);
+                    let link = survey_url(&public_url2, &token);
+                    // The page opens in the message's language (it remembers the choice).
+                    let survey_url = match language {
+                        Lang::Vi => link.clone(),
+                        Lang::En => format!("{link}?lang=en"),
+                    };
                     Due::Send(Box::new(Delivery {
                         idempotency_key: format!(
                             "hailong-invitation-{}-{}",
@@ -163,9 +184,12 @@ pub async fn deliver_due(
                         ),
                         message: entry.message,
                         dossier_id: dossier.external_id,
-                        agency: agency.name_vi,
-                        procedure: procedure.name_vi,
-                        opt_out_url: format!("{survey_url}/stop"),
+                        language,
+                        agency: language.pick(&agency.name_vi, &agency.name_en).to_owned(),
+                        procedure: language
+                            .pick(&procedure.name_vi, &procedure.name_en)
+                            .to_owned(),
+                        opt_out_url: format!("{link}/stop?lang={}", language.code()),
                         survey_url,
                         expires_at: invitation.expires_at.and_utc(),
                         phone: contact.phone,

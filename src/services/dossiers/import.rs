@@ -52,7 +52,7 @@ pub fn import_dossiers(
     let required: Vec<&str> = FIELDS
         .iter()
         .copied()
-        .filter(|f| !matches!(*f, "phone" | "email"))
+        .filter(|f| !matches!(*f, "phone" | "email" | "language"))
         .collect();
     let (mut reader, headers) = open_csv(path, &required).map_err(file_error)?;
     let mut parsed: Vec<Parsed> = Vec::new();

@@ -263,6 +263,7 @@ pub fn ingest(
                     contact_sealed: super::contact::Contact {
                         phone: d.phone.clone(),
                         email: d.email.clone(),
+                        language: d.language.map(|l| l.code().to_owned()),
                     }
                     .seal(ctx.secret),
                     created_at: now.naive_utc(),

@@ -77,6 +77,7 @@ pub fn seal_clear_contacts(conn: &mut DbConnection, secret: &SecretKey) -> Query
             let contact = crate::services::dossiers::contact::Contact {
                 phone: phone.clone(),
                 email: email.clone(),
+                language: None,
             };
             match contact.seal(secret) {
                 Some(sealed) => dossiers::seal_clear_contact(conn, *id, &sealed)?,

@@ -50,10 +50,14 @@ pub struct DossierIn {
     /// Citizen ID number (12 digits) or tax code (10 or 13 digits); stored only as a keyed hash.
     #[schema(pattern = r"^[0-9][0-9 .-]{8,20}[0-9]$")]
     applicant_id: String,
-    /// Optional; kept only until the invitation is delivered.
+    /// Optional; kept sealed until the invitation's last message (or an opt-out, or expiry).
     phone: Option<String>,
-    /// Optional; kept only until the invitation is delivered.
+    /// Optional; kept sealed until the invitation's last message (or an opt-out, or expiry).
     email: Option<String>,
+    /// Optional: the language of the messages and of the survey they link to, `vi` (default)
+    /// or `en`.
+    #[schema(pattern = "^(vi|en)$")]
+    language: Option<String>,
 }
 
 /// A batch: at least one dossier, at most 1,000 (the bounds are part of the contract, so
