@@ -15,6 +15,8 @@ pub struct Invitation {
     pub questionnaire_id: i32,
     pub created_at: NaiveDateTime,
     pub expires_at: NaiveDateTime,
+    /// When the citizen asked for no more messages.
+    pub opted_out_at: Option<NaiveDateTime>,
 }
 
 #[derive(Debug, Clone, Insertable)]

@@ -298,18 +298,26 @@ async fn reminders_follow_on_their_days_and_an_answered_survey_gets_none() {
     );
 }
 
-#[tokio::test]
-async fn the_opt_out_link_stops_every_message_and_forgets_the_contact() {
+/// An app sending through a recording gateway, a survey issued for `dossier`, its invitation
+/// sent and the first reminder queued: the app, the survey's path, the invitation as sent.
+async fn invited_with_a_reminder_queued(dossier: &str) -> (crate::helpers::TestApp, String, Value) {
     let (hook, received) = gateway(200).await;
     let db = TestDb::new();
     let settings = db.settings_with(&[("HAILONG_INVITATION_WEBHOOK", &hook)]);
     let app = spawn_app_with(db, settings).await;
-    let path = app.issue_survey("STOP.1").await;
+    let path = app.issue_survey(dossier).await;
     assert!(
         eventually(|| outbox_rows(&app).len() == 2).await,
         "a reminder queued"
     );
-    let stop_url = received.lock().unwrap()[0]["opt_out_url"]
+    let invitation = received.lock().unwrap()[0].clone();
+    (app, path, invitation)
+}
+
+#[tokio::test]
+async fn the_opt_out_link_stops_every_message_and_forgets_the_contact() {
+    let (app, path, invitation) = invited_with_a_reminder_queued("STOP.1").await;
+    let stop_url = invitation["opt_out_url"]
         .as_str()
         .unwrap()
         .strip_prefix(&app.address)
@@ -820,5 +828,54 @@ async fn a_dossier_in_english_gets_its_messages_and_survey_in_english() {
     assert!(
         body.contains("language") && body.contains("vi or en"),
         "{body}"
+    );
+}
+
+#[tokio::test]
+async fn a_stop_reply_passed_on_by_the_gateway_stops_that_dossier_s_messages() {
+    let (app, _, invitation) = invited_with_a_reminder_queued("REPLY.1").await;
+    let message_key = invitation["idempotency_key"].as_str().unwrap().to_owned();
+    let gateway_key = app.new_api_key("sms gateway");
+    let reply = |key: Option<&str>, body: Value| {
+        let mut request = app
+            .client
+            .post(format!("{}/api/v1/opt-outs", app.address))
+            .json(&body);
+        if let Some(key) = key {
+            request = request.bearer_auth(key);
+        }
+        request.send()
+    };
+    let stop = |phone: &str| serde_json::json!({"message_key": message_key, "phone": phone});
+
+    assert_eq!(reply(None, stop("0912345678")).await.unwrap().status(), 401);
+    let other_number = reply(Some(&gateway_key), stop("0987000000")).await.unwrap();
+    assert_eq!(other_number.status(), 404, "only the number it went to");
+    assert!(sealed_contact(&app).is_some());
+    let garbage = reply(
+        Some(&gateway_key),
+        serde_json::json!({"message_key": "hello", "phone": "0912345678"}),
+    )
+    .await
+    .unwrap();
+    assert_eq!(garbage.status(), 422);
+
+    let stopped = reply(Some(&gateway_key), stop("+84 912 345 678"))
+        .await
+        .unwrap();
+    assert_eq!(stopped.status(), 200);
+    assert_eq!(stopped.json::<Value>().await.unwrap()["status"], "stopped");
+    assert!(
+        sealed_contact(&app).is_none(),
+        "the contact is erased at once"
+    );
+    assert!(
+        outbox_rows(&app).iter().all(|r| r.1.is_some()),
+        "nothing left to send"
+    );
+    let again = reply(Some(&gateway_key), stop("0912345678")).await.unwrap();
+    assert_eq!(
+        again.json::<Value>().await.unwrap()["status"],
+        "already_stopped"
     );
 }

@@ -1,6 +1,7 @@
-//! A citizen's "no more messages" for one dossier, from the link every message carries: the
-//! invitation is marked, its messages not yet sent are dropped, and its contact is erased at
-//! once. The survey itself stays open: the link still answers it.
+//! A citizen's "no more messages" for one dossier, from the link every message carries or a
+//! STOP reply the SMS gateway passes on: the invitation is marked, its messages not yet sent are
+//! dropped, and its contact is erased at once. The survey itself stays open: the link still
+//! answers it.
 
 use chrono::NaiveDateTime;
 
@@ -27,6 +28,52 @@ pub fn stop(
     let Some(invitation) = invitations::by_token_hash(conn, &hash)? else {
         return Ok(OptOut::Unknown);
     };
+    stop_invitation(conn, &invitation, now)
+}
+
+/// A STOP reply to the message with this idempotency key (`hailong-invitation-{id}-{n}`), from
+/// this phone number: the number must be the one the message went to, so that nobody stops
+/// someone else's messages by trying keys. `None` when the key is not one of ours.
+pub fn stop_reply(
+    conn: &mut DbConnection,
+    secret: &SecretKey,
+    message_key: &str,
+    phone: &str,
+    now: NaiveDateTime,
+) -> QueryResult<Option<OptOut>> {
+    let Some(id) = message_key
+        .strip_prefix("hailong-invitation-")
+        .and_then(|rest| rest.split_once('-'))
+        .and_then(|(id, message)| message.parse::<u32>().ok().and(id.parse::<i32>().ok()))
+    else {
+        return Ok(None);
+    };
+    let Some(invitation) = invitations::by_id_opt(conn, id)? else {
+        return Ok(Some(OptOut::Unknown));
+    };
+    let digits = |s: &str| -> String {
+        let d: String = s.chars().filter(char::is_ascii_digit).collect();
+        d.strip_prefix("84")
+            .map_or(d.clone(), |rest| format!("0{rest}"))
+    };
+    let sent_to = dossiers::contact(conn, invitation.dossier_id)?
+        .and_then(|sealed| super::contact::Contact::unseal(secret, &sealed))
+        .and_then(|c| c.phone);
+    match sent_to {
+        Some(number) if digits(&number) == digits(phone) => {
+            stop_invitation(conn, &invitation, now).map(Some)
+        }
+        // Stopped before (the contact is gone), or another number: nothing to stop.
+        None if invitation.opted_out_at.is_some() => Ok(Some(OptOut::AlreadyStopped)),
+        _ => Ok(Some(OptOut::Unknown)),
+    }
+}
+
+fn stop_invitation(
+    conn: &mut DbConnection,
+    invitation: &invitations::Invitation,
+    now: NaiveDateTime,
+) -> QueryResult<OptOut> {
     crate::db::transaction(conn, |conn| {
         if !invitations::opt_out(conn, invitation.id, now)? {
             return Ok(OptOut::AlreadyStopped);

@@ -105,8 +105,8 @@ pub struct ErrorBody {
 #[derive(OpenApi)]
 #[openapi(
     info(title = "hailong integrators' API", description = "Completed dossiers in; one-time survey links out."),
-    paths(post_dossiers, dossier_qr),
-    components(schemas(DossierIn, IssuedList, Issued, ErrorBody, ItemError, Conflict)),
+    paths(post_dossiers, dossier_qr, post_opt_out),
+    components(schemas(DossierIn, IssuedList, Issued, ErrorBody, ItemError, Conflict, StopReply, Stopped)),
     modifiers(&BearerAuth)
 )]
 pub struct ApiDoc;
@@ -285,6 +285,77 @@ pub async fn dossier_qr(
         .insert_header((header::CACHE_CONTROL, "no-store"))
         .content_type("image/svg+xml")
         .body(svg))
+}
+
+/// A citizen's STOP reply to one of our messages, as the SMS gateway passes it on.
+#[derive(serde::Deserialize, utoipa::ToSchema)]
+pub struct StopReply {
+    /// The `idempotency_key` of the message the citizen replied to.
+    message_key: String,
+    /// The number the reply came from: it must be the one the message went to.
+    phone: String,
+}
+
+/// What the reply did.
+#[derive(serde::Serialize, utoipa::ToSchema)]
+pub struct Stopped {
+    /// `stopped` (no more messages about that dossier; its contact erased), or
+    /// `already_stopped`.
+    status: &'static str,
+}
+
+#[utoipa::path(
+    post,
+    path = "/api/v1/opt-outs",
+    request_body = StopReply,
+    responses(
+        (status = 200, description = "No more messages about that dossier", body = Stopped),
+        (status = 401, description = "Missing or invalid API key", body = ErrorBody),
+        (status = 404, description = "No message of ours went to this number with this key", body = ErrorBody),
+        (status = 422, description = "Not a message key of ours, or not JSON of this shape", body = ErrorBody),
+    ),
+    security(("api_key" = []))
+)]
+pub async fn post_opt_out(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    body: web::Bytes,
+) -> Result<HttpResponse, AppError> {
+    authenticate(&req, &state).await?;
+    let Ok(reply) = serde_json::from_slice::<StopReply>(&body) else {
+        return Ok(error_json(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "expected {\"message_key\": \"hailong-invitation-…\", \"phone\": \"…\"}",
+        ));
+    };
+    let secret = state.settings.secret.clone();
+    let gate = state.write_gate.clone();
+    let outcome = db_call::blocking(&state.pool, move |conn| {
+        let _writing = gate.enter();
+        crate::services::dossiers::opt_out::stop_reply(
+            conn,
+            &secret,
+            &reply.message_key,
+            &reply.phone,
+            chrono::Utc::now().naive_utc(),
+        )
+    })
+    .await?;
+    use crate::services::dossiers::opt_out::OptOut;
+    Ok(match outcome {
+        None => error_json(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "message_key is not the idempotency key of one of our messages",
+        ),
+        Some(OptOut::Stopped) => HttpResponse::Ok().json(Stopped { status: "stopped" }),
+        Some(OptOut::AlreadyStopped) => HttpResponse::Ok().json(Stopped {
+            status: "already_stopped",
+        }),
+        Some(OptOut::Unknown) => error_json(
+            StatusCode::NOT_FOUND,
+            "no message of ours went to this number with this key",
+        ),
+    })
 }
 
 #[cfg(test)]

@@ -89,6 +89,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(api_resource("/api/v1/agencies", "GET").route(web::get().to(agencies::list)))
         .service(api_resource("/api/v1/openapi.json", "GET").route(web::get().to(api::openapi)))
         .service(api_resource("/api/v1/dossiers", "POST").route(web::post().to(api::post_dossiers)))
+        .service(api_resource("/api/v1/opt-outs", "POST").route(web::post().to(api::post_opt_out)))
         .service(
             api_resource("/api/v1/dossiers/{dossier_id}/qr.svg", "GET")
                 .route(web::get().to(api::dossier_qr)),
