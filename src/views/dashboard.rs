@@ -66,12 +66,24 @@ pub struct AgencyDashboard<'a> {
     /// Rank among peers on the PAPI-style total, out of how many, and the quartile tier.
     pub rank: Option<(f64, usize, Option<f64>)>,
     pub dimensions: Vec<DimensionScore>,
+    /// The items furthest below the median of the agencies of its level (at most three).
+    pub weakest: Vec<WeakRow>,
     pub trend: Vec<Point>,
     /// `None` when the group is suppressed: its comments are not shown either.
     pub comments: Option<Vec<String>>,
     pub children: Vec<Child>,
     pub held: Held,
     pub as_of: AsOf,
+}
+
+/// An item to improve first: its wording, the agency's satisfaction with it (%, with its 95 %
+/// interval), and the median of the agencies of its level.
+pub struct WeakRow {
+    pub text: String,
+    pub value: f64,
+    pub ci: Option<(f64, f64)>,
+    pub median: f64,
+    pub n_agencies: usize,
 }
 
 /// Responses stored but not yet shown: staff see them in batches (`privacy::release`).
@@ -201,6 +213,31 @@ pub fn agency_page(frame: &Frame<'_>, d: &AgencyDashboard<'_>) -> Markup {
         h2 { (lang.pick("Các nhóm tiêu chí (1–10)", "Dimensions (1-10)")) }
         p.flag { (lang.pick("Vạch đen: trung vị của tỉnh; vạch xanh: đơn vị tốt nhất.", "Black tick: province median; blue tick: best agency.")) }
         (bars(lang, lang.pick("Điểm theo nhóm tiêu chí", "Scores by dimension"), &d.dimensions.iter().map(|x| Bar { label: &x.name, value: x.value, median: x.median, best: x.best }).collect::<Vec<_>>()))
+        @if d.sat_index.value.is_some() {
+            h2 { (lang.pick("Cần cải thiện trước", "To improve first")) }
+            @if d.weakest.is_empty() {
+                p.flag { (lang.pick("Không tiêu chí nào thấp hơn trung vị của các cơ quan cùng cấp.", "No item is below the median of the agencies of the same level.")) }
+            } @else {
+                p.flag { (lang.pick("Các tiêu chí có mức hài lòng thấp nhất so với trung vị của các cơ quan cùng cấp (%, khoảng tin cậy 95 %).", "The items furthest below the median of the agencies of the same level (% satisfied, 95 % interval).")) }
+                div.scroll tabindex="0" role="region" aria-label=(lang.pick("Tiêu chí cần cải thiện", "Items to improve")) { table.weakest {
+                    thead { tr {
+                        th { (lang.pick("Tiêu chí", "Item")) }
+                        th.num { (lang.pick("Cơ quan", "Agency")) }
+                        th.num { (lang.pick("Trung vị cùng cấp", "Peers' median")) }
+                        th.num { (lang.pick("Chênh lệch", "Gap")) }
+                    } }
+                    tbody { @for w in &d.weakest { tr {
+                        td { (w.text) }
+                        td.num {
+                            (number(lang, w.value, 1))
+                            @if let Some((low, high)) = w.ci { br; span.ci { "(" (number(lang, low, 1)) "–" (number(lang, high, 1)) ")" } }
+                        }
+                        td.num { (number(lang, w.median, 1)) br; span.ci { (w.n_agencies) " " (lang.pick("cơ quan", "agencies")) } }
+                        td.num { (number(lang, w.value - w.median, 1)) }
+                    } } }
+                } }
+            }
+        }
         h2 { (lang.pick("Xu hướng chỉ số hài lòng", "Satisfaction index over time")) }
         (trend(lang, lang.pick("Chỉ số hài lòng theo kỳ", "Satisfaction index by period"), &d.trend, 0.0, 100.0))
         (as_of_note(lang, d.as_of))

@@ -895,6 +895,27 @@ async fn an_agency_page_opens_on_its_latest_shown_period_and_names_its_ranking_s
         &page[..page.find("</title>").unwrap_or(0) + 8]
     );
     assert!(page.contains("Xếp hạng cùng cấp (theo điểm PAPI)"));
+    assert!(
+        page.contains("Không tiêu chí nào thấp hơn trung vị"),
+        "answered 4 everywhere, Óc Eo is above its peer on every item"
+    );
+    // Rạch Giá answered 3 everywhere: every item below the median, the first three listed
+    // with the agency's value, its interval and the peers' median.
+    let peer = app
+        .current_page("/dashboard/agency/AG-P-RACHGIA?period=2026-Q1")
+        .await;
+    let weakest = &peer[peer.find("Cần cải thiện trước").expect("the section")..];
+    let table = &weakest[..weakest.find("</table>").unwrap()];
+    assert_eq!(
+        table.matches("<tr>").count(),
+        4,
+        "a header and three items: {table}"
+    );
+    assert!(
+        table.contains("Nơi tiếp nhận hồ sơ (hoặc Cổng dịch vụ công) dễ tìm, dễ tiếp cận"),
+        "items by their wording: {table}"
+    );
+    assert!(table.contains("2 cơ quan"), "{table}");
     let asked = app
         .current_page("/dashboard/agency/AG-X-OCEO?period=2026-Q2")
         .await;

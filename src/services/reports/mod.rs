@@ -4,3 +4,4 @@
 pub mod dashboards;
 pub mod export;
 pub mod standings;
+pub mod weakest;

@@ -11,10 +11,11 @@ use hailong_analysis::scores::Measure;
 use crate::db::agencies::{self, Agency};
 use crate::services::reports::dashboards::{self, Indexed, Kind, Revisions, MIN_CELL};
 use crate::services::reports::standings;
+use crate::services::reports::weakest::weakest_items;
 use crate::views::charts::Point;
 use crate::views::dashboard::{
     agency_page, province_page, AgencyDashboard, AsOf, Child, DimensionScore, Figure, Frame, Held,
-    History, ProvinceDashboard, Ranked,
+    History, ProvinceDashboard, Ranked, WeakRow,
 };
 use crate::views::i18n::Lang;
 use crate::web::auth::access::{authorize, Need, Scope};
@@ -107,6 +108,28 @@ fn lang_and_switch(req: &HttpRequest, query: &Query) -> (Lang, String) {
     (lang, switch_href(lang, &pairs))
 }
 
+/// The wording of each item of the newest questionnaire, in `lang`.
+async fn item_texts(
+    state: &web::Data<AppState>,
+    lang: Lang,
+) -> Result<std::collections::HashMap<String, String>, AppError> {
+    let versions = db_call::blocking(
+        &state.pool,
+        crate::services::reports::export::questionnaire_versions,
+    )
+    .await?;
+    Ok(versions
+        .last()
+        .and_then(|(_, json)| hailong_analysis::questionnaire::Questionnaire::from_json(json).ok())
+        .map(|q| {
+            q.items
+                .iter()
+                .map(|i| (i.code.clone(), lang.pick(&i.text_vi, &i.text_en).to_owned()))
+                .collect()
+        })
+        .unwrap_or_default())
+}
+
 pub async fn agency(
     req: HttpRequest,
     state: web::Data<AppState>,
@@ -165,6 +188,29 @@ pub async fn agency(
             }
         })
         .collect();
+    let peers: Vec<&str> = all
+        .iter()
+        .filter(|a| a.level == agency.level)
+        .map(|a| a.code.as_str())
+        .collect();
+    let weak = index
+        .period(&period)
+        .map(|l| weakest_items(&l.report, &agency.code, &peers, 3))
+        .unwrap_or_default();
+    let weakest = if weak.is_empty() {
+        Vec::new()
+    } else {
+        let texts = item_texts(&state, lang).await?;
+        weak.into_iter()
+            .map(|w| WeakRow {
+                text: texts.get(&w.key).cloned().unwrap_or_else(|| w.key.clone()),
+                value: w.value,
+                ci: w.ci,
+                median: w.median,
+                n_agencies: w.n_agencies,
+            })
+            .collect()
+    };
     let recent: Vec<String> = index.periods.iter().rev().take(8).rev().cloned().collect();
     let trend = recent
         .iter()
@@ -235,6 +281,7 @@ pub async fn agency(
         response_rate: index.value(&period, &agency.code, Measure::ResponseRate, ""),
         rank,
         dimensions,
+        weakest,
         trend,
         comments,
         children,
