@@ -16,6 +16,7 @@ pub mod api_clients;
 pub mod audit;
 pub mod backup;
 pub mod dashboard_reports;
+pub mod delivery_report;
 pub mod dossiers;
 pub mod eid_daily_counts;
 pub mod eid_sign_ins;

@@ -148,7 +148,7 @@ fn held_note(lang: Lang, held: Held) -> Markup {
     }
 }
 
-fn period_picker(
+pub fn period_picker(
     lang: Lang,
     action: &str,
     period: &str,
@@ -397,7 +397,7 @@ pub fn province_page(frame: &Frame<'_>, d: &ProvinceDashboard<'_>) -> Markup {
         }
         (as_of_note(lang, d.as_of))
         (held_note(lang, d.held))
-        p { a href=(format!("/exports/scores.csv?period={}", d.period)) { (lang.pick("Tải CSV", "Download CSV")) } " · " a href=(format!("/exports/scores.xlsx?period={}", d.period)) { (lang.pick("Tải Excel", "Download Excel")) }
+        p { a href=(format!("/exports/scores.csv?period={}", d.period)) { (lang.pick("Tải CSV", "Download CSV")) } " · " a href=(format!("/exports/scores.xlsx?period={}", d.period)) { (lang.pick("Tải Excel", "Download Excel")) } " · " a href=(format!("/dashboard/delivery?lang={}", lang.code())) { (lang.pick("Gửi phiếu khảo sát", "Survey delivery")) }
             " · " (lang.pick("Dữ liệu gốc: ", "Raw data: "))
             @for (i, t) in ["agencies", "dossiers", "responses", "answers"].iter().enumerate() {
                 @if i > 0 { ", " }

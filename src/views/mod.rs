@@ -3,6 +3,7 @@
 pub mod admin;
 pub mod charts;
 pub mod dashboard;
+pub mod delivery;
 pub mod format;
 pub mod forms;
 pub mod i18n;

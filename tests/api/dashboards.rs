@@ -302,26 +302,7 @@ async fn an_admin_adds_and_disables_accounts_in_the_web_interface() {
     .await;
     assert_eq!(created.status(), 303);
 
-    let agency_user = app.another_client();
-    let login_page = agency_user
-        .get(format!("{}/login", app.address))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
-    let their_csrf = crate::helpers::csrf_of(&login_page);
-    agency_user
-        .post(format!("{}/login", app.address))
-        .form(&[
-            ("csrf", their_csrf.as_str()),
-            ("email", "xa@angiang.test"),
-            ("password", PASSWORD),
-        ])
-        .send()
-        .await
-        .unwrap();
+    let agency_user = app.signed_in_client("xa@angiang.test", PASSWORD).await;
     assert_eq!(
         agency_user
             .get(format!("{}/dashboard/agency/AG-X-OCEO", app.address))

@@ -879,3 +879,80 @@ async fn a_stop_reply_passed_on_by_the_gateway_stops_that_dossier_s_messages() {
         "already_stopped"
     );
 }
+
+#[tokio::test]
+async fn the_province_sees_what_was_issued_sent_and_stopped_per_agency_and_week() {
+    let (hook, received) = gateway(200).await;
+    let db = TestDb::new();
+    let settings = db.settings_with(&[("HAILONG_INVITATION_WEBHOOK", &hook)]);
+    let app = spawn_app_with(db, settings).await;
+    app.seed();
+    let key = app.new_api_key("report test");
+    let mut no_contact = valid_dossier("REPORT.3");
+    no_contact["phone"] = Value::Null;
+    let batch = vec![
+        valid_dossier("REPORT.1"),
+        valid_dossier("REPORT.2"),
+        no_contact,
+    ];
+    assert_eq!(
+        app.post_dossiers(&key, &Value::Array(batch)).await.status(),
+        201
+    );
+    assert!(eventually(|| received.lock().unwrap().len() == 2).await);
+    let stop = received.lock().unwrap()[0]["opt_out_url"]
+        .as_str()
+        .unwrap()
+        .strip_prefix(&app.address)
+        .unwrap()
+        .to_owned();
+    let page = app.get(&stop).await.text().await.unwrap();
+    let csrf = crate::helpers::csrf_of(&page);
+    assert_eq!(app.submit(&stop, &[("csrf", &csrf)]).await.status(), 200);
+    assert!(
+        eventually(|| outbox_rows(&app)
+            .iter()
+            .filter(|r| r.0 == 0)
+            .all(|r| r.1.is_some()))
+        .await,
+        "both invitations recorded as sent"
+    );
+
+    // Agency staff may not see it; the province does.
+    app.add_user(
+        "xa@angiang.test",
+        hailong::domain::agency::Role::Agency,
+        Some("AG-X-OCEO"),
+    );
+    let agency_staff = app
+        .signed_in_client("xa@angiang.test", crate::helpers::PASSWORD)
+        .await;
+    let refused = agency_staff
+        .get(format!("{}/dashboard/delivery", app.address))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(refused.status(), 404, "as every page it may not see");
+
+    app.add_user(
+        "phantich@angiang.test",
+        hailong::domain::agency::Role::Province,
+        None,
+    );
+    app.login("phantich@angiang.test", crate::helpers::PASSWORD)
+        .await;
+    let report = app.get("/dashboard/delivery").await.text().await.unwrap();
+    assert!(report.contains("Theo tuần phát hành"), "{report}");
+    assert!(report.contains("Ủy ban nhân dân xã Óc Eo"));
+    let csv = app.get("/exports/delivery.csv").await.text().await.unwrap();
+    let lines: Vec<&str> = csv.lines().collect();
+    assert_eq!(
+        lines[0],
+        "week,agency_code,issued,with_contact,sent,failing,reminders,opted_out"
+    );
+    assert_eq!(lines.len(), 2, "one agency, one week: {csv}");
+    assert!(
+        lines[1].ends_with(",AG-X-OCEO,3,2,2,0,0,1"),
+        "three issued, two with a phone, both sent, one opted out: {csv}"
+    );
+}

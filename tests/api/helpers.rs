@@ -390,6 +390,31 @@ impl TestApp {
             .unwrap()
     }
 
+    /// A second person's browser, signed in through the form as `email`.
+    pub async fn signed_in_client(&self, email: &str, password: &str) -> reqwest::Client {
+        let browser = self.another_client();
+        let login = browser
+            .get(format!("{}/login", self.address))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        let signed_in = browser
+            .post(format!("{}/login", self.address))
+            .form(&[
+                ("csrf", csrf_of(&login).as_str()),
+                ("email", email),
+                ("password", password),
+            ])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(signed_in.status(), 303, "{email} signs in");
+        browser
+    }
+
     /// A fresh client (no cookies) on the same app, for a second person.
     pub fn another_client(&self) -> reqwest::Client {
         reqwest::Client::builder()

@@ -2,6 +2,7 @@
 //! stored numbers, and the published standings beside them.
 
 pub mod dashboards;
+pub mod delivery;
 pub mod export;
 pub mod standings;
 pub mod weakest;

@@ -9,7 +9,9 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use hailong_analysis::scores::Measure;
 
 use crate::db::agencies::{self, Agency};
+use crate::domain::period::Quarter;
 use crate::services::reports::dashboards::{self, Indexed, Kind, Revisions, MIN_CELL};
+use crate::services::reports::delivery;
 use crate::services::reports::standings;
 use crate::services::reports::weakest::weakest_items;
 use crate::views::charts::Point;
@@ -17,6 +19,7 @@ use crate::views::dashboard::{
     agency_page, province_page, AgencyDashboard, AsOf, Child, DimensionScore, Figure, Frame, Held,
     History, ProvinceDashboard, Ranked, WeakRow,
 };
+use crate::views::delivery::{delivery_page, DeliveryPage};
 use crate::views::i18n::Lang;
 use crate::web::auth::access::{authorize, Need, Scope};
 use crate::web::auth::user::{current_user, CurrentUser};
@@ -408,5 +411,69 @@ pub async fn province(
     };
     with_csrf(&state, &session, StatusCode::OK, |csrf| {
         province_page(&frame(lang, &user, csrf, &switch), &dashboard)
+    })
+}
+
+/// The quarter a delivery view asks for (`?period=2026-Q4`), else the current one; and the
+/// eight quarters up to now to choose from.
+fn delivery_period(query: &Query) -> (Quarter, Vec<String>) {
+    let now = Quarter::of_instant(chrono::Utc::now());
+    let chosen = query
+        .get("period")
+        .and_then(|p| p.parse::<Quarter>().ok())
+        .filter(|q| *q <= now)
+        .unwrap_or(now);
+    let mut recent = vec![now];
+    while recent.len() < 8 {
+        let Some(earlier) = recent.last().map(|q| q.previous()) else {
+            break;
+        };
+        recent.push(earlier);
+    }
+    recent.reverse();
+    (chosen, recent.iter().map(ToString::to_string).collect())
+}
+
+/// `GET /dashboard/delivery`: the province's delivery report for a quarter.
+pub async fn delivery(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    session: Session,
+    query: Query,
+) -> Result<HttpResponse, AppError> {
+    let (user, all) = match signed_in(&session, &state).await? {
+        Visitor::Staff(user, all) => (user, all),
+        Visitor::SignIn(page) => return Ok(page),
+    };
+    authorize(&user, Need::Province, &Scope::of(&user, &all))?;
+    let (lang, switch) = lang_and_switch(&req, &query);
+    let (quarter, periods) = delivery_period(&query);
+    let report =
+        db_call::blocking(&state.pool, move |conn| delivery::of_quarter(conn, quarter)).await?;
+    let name_of = |id: i32| {
+        all.iter().find(|a| a.id == id).map_or_else(
+            || id.to_string(),
+            |a| lang.pick(&a.name_vi, &a.name_en).to_owned(),
+        )
+    };
+    let period = quarter.to_string();
+    let page = DeliveryPage {
+        period: &period,
+        periods: &periods,
+        weeks: report
+            .weeks
+            .into_iter()
+            .map(|w| (name_of(w.agency_id), w))
+            .collect(),
+        agencies: report
+            .by_agency
+            .into_iter()
+            .map(|(id, a)| (name_of(id), a))
+            .collect(),
+        channels: report.by_channel.into_iter().collect(),
+        min_cell: u64::from(MIN_CELL),
+    };
+    with_csrf(&state, &session, StatusCode::OK, |csrf| {
+        delivery_page(&frame(lang, &user, csrf, &switch), &page)
     })
 }

@@ -100,9 +100,18 @@ pub async fn scores_csv(
     query: web::Query<BTreeMap<String, String>>,
 ) -> Result<HttpResponse, AppError> {
     let rows = rows(&state, &session, &query).await?;
+    csv_download("scores.csv", &HEADER, rows.iter().map(|r| r.to_vec()))
+}
+
+/// A CSV file to download: the header, then the rows, every cell formula-escaped.
+fn csv_download(
+    name: &str,
+    header: &[&str],
+    rows: impl Iterator<Item = Vec<String>>,
+) -> Result<HttpResponse, AppError> {
     let mut writer = csv::Writer::from_writer(Vec::new());
     writer
-        .write_record(HEADER)
+        .write_record(header)
         .map_err(|e| AppError::Internal(e.into()))?;
     for row in rows {
         writer
@@ -116,10 +125,62 @@ pub async fn scores_csv(
         .insert_header((header::CACHE_CONTROL, "no-store"))
         .insert_header((
             header::CONTENT_DISPOSITION,
-            "attachment; filename=\"scores.csv\"",
+            format!("attachment; filename=\"{name}\""),
         ))
         .content_type("text/csv; charset=utf-8")
         .body(body))
+}
+
+/// `GET /exports/delivery.csv?period=2026-Q4`: the delivery report's weeks (province only).
+pub async fn delivery_csv(
+    state: web::Data<AppState>,
+    session: Session,
+    query: web::Query<BTreeMap<String, String>>,
+) -> Result<HttpResponse, AppError> {
+    let user = current_user(&session, &state.pool)
+        .await?
+        .ok_or(AppError::SignInFirst)?;
+    let all = crate::web::db_call::blocking(&state.pool, agencies::all).await?;
+    authorize(&user, Need::Province, &Scope::of(&user, &all))?;
+    let now = crate::domain::period::Quarter::of_instant(chrono::Utc::now());
+    let quarter = query
+        .get("period")
+        .and_then(|p| p.parse::<crate::domain::period::Quarter>().ok())
+        .unwrap_or(now);
+    let report = crate::web::db_call::blocking(&state.pool, move |conn| {
+        crate::services::reports::delivery::of_quarter(conn, quarter)
+    })
+    .await?;
+    let code_of = |id: i32| {
+        all.iter()
+            .find(|a| a.id == id)
+            .map_or_else(String::new, |a| a.code.clone())
+    };
+    csv_download(
+        "delivery.csv",
+        &[
+            "week",
+            "agency_code",
+            "issued",
+            "with_contact",
+            "sent",
+            "failing",
+            "reminders",
+            "opted_out",
+        ],
+        report.weeks.iter().map(|w| {
+            vec![
+                w.week.clone(),
+                code_of(w.agency_id),
+                w.issued.to_string(),
+                w.with_contact.to_string(),
+                w.sent.to_string(),
+                w.failing.to_string(),
+                w.reminders.to_string(),
+                w.opted_out.to_string(),
+            ]
+        }),
+    )
 }
 
 pub async fn scores_xlsx(

@@ -29,6 +29,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/dashboard", web::get().to(account::dashboard_home))
         .route("/dashboard/province", web::get().to(dashboard::province))
         .route("/dashboard/agency/{code}", web::get().to(dashboard::agency))
+        .route("/dashboard/delivery", web::get().to(dashboard::delivery))
         .route(
             "/admin/users",
             web::get().to(admin::list::<admin::users::Users>),
@@ -80,6 +81,10 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             web::post().to(admin::agencies::rename),
         )
         .route("/exports/scores.csv", web::get().to(exports::scores_csv))
+        .route(
+            "/exports/delivery.csv",
+            web::get().to(exports::delivery_csv),
+        )
         .route("/exports/scores.xlsx", web::get().to(exports::scores_xlsx))
         .route(
             "/exports/raw/{table}.csv",

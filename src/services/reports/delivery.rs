@@ -1,0 +1,113 @@
+//! The delivery report for the province: per agency and week (Vietnam time) of issue, how many
+//! invitations were issued, how many had a contact to send to, were sent, are failing, how many
+//! reminders went, how many citizens opted out; and per agency and quarter, how many answered
+//! (released responses) against how many were invited, with the rate by the dossier's channel.
+//! Answers are counted per quarter, never per week or per invitation: which invitation was
+//! answered is what the database must not tell (docs/PRIVACY.md), and a week can hold a single
+//! invitation. Answer counts under `MIN_CELL` are not shown.
+
+use std::collections::{BTreeMap, HashMap};
+
+use chrono::Datelike;
+
+use crate::db::{delivery_report, DbConnection, QueryResult};
+use crate::domain::period::{Quarter, VIETNAM};
+
+/// One agency's week.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct WeekRow {
+    /// ISO week, `2026-W48`.
+    pub week: String,
+    pub agency_id: i32,
+    pub issued: u64,
+    /// Had a phone or e-mail: an invitation message was queued.
+    pub with_contact: u64,
+    /// The invitation message went out (or its survey was answered before it was due).
+    pub sent: u64,
+    /// Not sent yet after at least one failed attempt.
+    pub failing: u64,
+    /// Reminders that came due (sent unless the survey was answered by then).
+    pub reminders: u64,
+    pub opted_out: u64,
+}
+
+/// One agency's quarter, or the province's for one channel.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Answered {
+    pub invited: u64,
+    pub answered: u64,
+}
+
+impl Answered {
+    /// The response rate in %, or `None` when too few answered to show (`MIN_CELL`).
+    pub fn rate(&self, min_cell: u64) -> Option<f64> {
+        (self.answered >= min_cell && self.invited > 0)
+            .then(|| 100.0 * self.answered as f64 / self.invited as f64)
+    }
+}
+
+pub struct DeliveryReport {
+    pub weeks: Vec<WeekRow>,
+    pub by_agency: BTreeMap<i32, Answered>,
+    pub by_channel: BTreeMap<String, Answered>,
+}
+
+/// The report of the invitations issued in `quarter`.
+pub fn of_quarter(conn: &mut DbConnection, quarter: Quarter) -> QueryResult<DeliveryReport> {
+    let from = quarter.start().naive_utc();
+    let until = quarter.next().start().naive_utc();
+    let issued = delivery_report::issued_between(conn, from, until)?;
+    let messages = delivery_report::messages_of_issued_between(conn, from, until)?;
+    let answered = delivery_report::answered_in(conn, &quarter.to_string())?;
+
+    let mut week_of: HashMap<i32, (String, i32)> = HashMap::new();
+    let mut weeks: BTreeMap<(String, i32), WeekRow> = BTreeMap::new();
+    let mut by_agency: BTreeMap<i32, Answered> = BTreeMap::new();
+    let mut by_channel: BTreeMap<String, Answered> = BTreeMap::new();
+    for (invitation, agency, channel, created_at, opted_out) in issued {
+        let local = created_at.and_utc().with_timezone(&VIETNAM).iso_week();
+        let week = format!("{}-W{:02}", local.year(), local.week());
+        let row = weeks
+            .entry((week.clone(), agency))
+            .or_insert_with(|| WeekRow {
+                week: week.clone(),
+                agency_id: agency,
+                ..WeekRow::default()
+            });
+        row.issued += 1;
+        row.opted_out += u64::from(opted_out);
+        week_of.insert(invitation, (week, agency));
+        by_agency.entry(agency).or_default().invited += 1;
+        by_channel.entry(channel).or_default().invited += 1;
+    }
+    for (invitation, message, delivered, attempts) in messages {
+        let Some(key) = week_of.get(&invitation) else {
+            continue;
+        };
+        let Some(row) = weeks.get_mut(key) else {
+            continue;
+        };
+        match (message, delivered) {
+            (0, true) => {
+                row.with_contact += 1;
+                row.sent += 1;
+            }
+            (0, false) => {
+                row.with_contact += 1;
+                row.failing += u64::from(attempts > 0);
+            }
+            (_, true) => row.reminders += 1,
+            (_, false) => {}
+        }
+    }
+    for (agency, channel, count) in answered {
+        let count = u64::try_from(count).unwrap_or(0);
+        by_agency.entry(agency).or_default().answered += count;
+        by_channel.entry(channel).or_default().answered += count;
+    }
+    Ok(DeliveryReport {
+        weeks: weeks.into_values().collect(),
+        by_agency,
+        by_channel,
+    })
+}
