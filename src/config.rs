@@ -76,6 +76,9 @@ pub struct Settings {
     pub invitation_webhook: Option<String>,
     /// When reminders follow an invitation, and the hours in which nothing is sent.
     pub reminders: crate::domain::reminders::Schedule,
+    /// How long a sender's claim on a message lasts (another instance sends it after that if
+    /// the claimer died).
+    pub outbox_claim_seconds: u32,
     /// How the SMS gateway encodes messages (the text it is given is sized for it).
     pub sms_encoding: crate::domain::message_text::SmsEncoding,
     /// How a phone number is reached: the SMS gateway, or Zalo's template messages.
@@ -182,6 +185,7 @@ const VARIABLES: &[(&str, &str)] = &[
     ("HAILONG_TRUSTED_PROXIES", "trusted_proxies"),
     ("HAILONG_INVITATION_WEBHOOK", "invitation_webhook"),
     ("HAILONG_REMINDERS", "reminders"),
+    ("HAILONG_OUTBOX_CLAIM_SECONDS", "outbox_claim_seconds"),
     ("HAILONG_REMINDER_DAYS", "reminder_days"),
     ("HAILONG_QUIET_HOURS", "quiet_hours"),
     ("HAILONG_SMS_ENCODING", "sms_encoding"),
@@ -324,6 +328,7 @@ impl Settings {
         let quiet = crate::domain::reminders::QuietHours::parse(raw_quiet)
             .map_err(|m| invalid("HAILONG_QUIET_HOURS", raw_quiet, m))?;
         let reminder_count = number("HAILONG_REMINDERS", "2", 0..=5)?;
+        let outbox_claim_seconds = number("HAILONG_OUTBOX_CLAIM_SECONDS", "300", 5..=3_600)?;
         let raw_days = get("HAILONG_REMINDER_DAYS").unwrap_or("3,7");
         let reminders = crate::domain::reminders::Schedule::parse(reminder_count, raw_days, quiet)
             .map_err(|m| invalid("HAILONG_REMINDER_DAYS", raw_days, m))?;
@@ -457,6 +462,7 @@ impl Settings {
             trusted_proxies,
             invitation_webhook,
             reminders,
+            outbox_claim_seconds,
             sms_encoding,
             phone_channel,
             smtp,

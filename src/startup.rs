@@ -75,7 +75,7 @@ impl Application {
             pool.clone(),
             settings.secret.clone(),
             settings.public_url.clone(),
-            settings.reminders.clone(),
+            delivery::DeliveryRules::of(&settings),
             sender,
         );
         let rate = settings.survey_rate_per_minute;

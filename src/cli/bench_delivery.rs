@@ -42,7 +42,7 @@ pub async fn run(mut settings: Settings, invitations: usize) -> anyhow::Result<(
             &pool,
             &settings.secret,
             &settings.public_url,
-            &settings.reminders,
+            &delivery::DeliveryRules::of(&settings),
             &sender,
             "bench",
         )

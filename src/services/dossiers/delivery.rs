@@ -100,9 +100,22 @@ pub fn backoff(attempts: i32) -> chrono::Duration {
     chrono::Duration::seconds(seconds.min(6 * 3600))
 }
 
-/// How long a claim on an invitation lasts: if the instance dies before recording the
-/// outcome, another sends it after this (with the same idempotency key).
-const CLAIM: chrono::TimeDelta = chrono::TimeDelta::minutes(5);
+/// When messages go out, and how long a claim on one lasts: if the instance dies before
+/// recording the outcome, another sends it after this (with the same idempotency key).
+#[derive(Debug, Clone)]
+pub struct DeliveryRules {
+    pub schedule: Schedule,
+    pub claim: chrono::TimeDelta,
+}
+
+impl DeliveryRules {
+    pub fn of(settings: &crate::config::Settings) -> Self {
+        Self {
+            schedule: settings.reminders.clone(),
+            claim: chrono::TimeDelta::seconds(i64::from(settings.outbox_claim_seconds)),
+        }
+    }
+}
 /// Invitations claimed per pass.
 pub const BATCH: i64 = 200;
 /// Sends in flight at once: a gateway answers in milliseconds to a second; one at a time
@@ -133,7 +146,7 @@ pub async fn deliver_due(
     pool: &DbPool,
     secret: &SecretKey,
     public_url: &str,
-    schedule: &Schedule,
+    rules: &DeliveryRules,
     sender: &dyn InvitationSender,
     holder: &str,
 ) -> anyhow::Result<Pass> {
@@ -141,11 +154,12 @@ pub async fn deliver_due(
 
     let (pool2, secret2, public_url2) = (pool.clone(), secret.clone(), public_url.to_owned());
     let holder = holder.to_owned();
+    let claim = rules.claim;
     let (claimed, batch) =
         tokio::task::spawn_blocking(move || -> anyhow::Result<(usize, Vec<Claimed>)> {
             let mut conn = pool2.get()?;
             let now = Utc::now().naive_utc();
-            let entries = outbox::claim_due(&mut conn, &holder, now, now + CLAIM, BATCH)?;
+            let entries = outbox::claim_due(&mut conn, &holder, now, now + claim, BATCH)?;
             let claimed = entries.len();
             let mut batch = Vec::new();
             for entry in entries {
@@ -219,7 +233,7 @@ pub async fn deliver_due(
         .await;
     let delivered = outcomes.iter().filter(|(_, _, r)| r.is_ok()).count();
     let pool = pool.clone();
-    let schedule = schedule.clone();
+    let schedule = rules.schedule.clone();
     tokio::task::spawn_blocking(move || -> anyhow::Result<()> {
         let mut conn = pool.get()?;
         let now = Utc::now().naive_utc();
@@ -276,7 +290,7 @@ pub async fn run(
     pool: DbPool,
     secret: SecretKey,
     public_url: String,
-    schedule: Schedule,
+    rules: DeliveryRules,
     sender: Box<dyn InvitationSender>,
 ) {
     let holder = format!("{:016x}", rand::random::<u64>());
@@ -289,7 +303,7 @@ pub async fn run(
                 &pool,
                 &secret,
                 &public_url,
-                &schedule,
+                &rules,
                 sender.as_ref(),
                 &holder,
             )
