@@ -4,6 +4,7 @@ pub mod agency;
 pub mod answers;
 pub mod client_name;
 pub mod comment_screen;
+pub mod delivery_counts;
 pub mod dossier;
 pub mod email;
 pub mod identity;

@@ -8,7 +8,7 @@ use super::format::number;
 use super::i18n::Lang;
 use super::layout::Width;
 use super::staff::{staff_page, Frame};
-use crate::services::reports::delivery::{Answered, WeekRow};
+use crate::domain::delivery_counts::{Answered, WeekRow};
 
 pub struct DeliveryPage<'a> {
     pub period: &'a str,

@@ -11,40 +11,8 @@ use std::collections::{BTreeMap, HashMap};
 use chrono::Datelike;
 
 use crate::db::{delivery_report, DbConnection, QueryResult};
+pub use crate::domain::delivery_counts::{Answered, WeekRow};
 use crate::domain::period::{Quarter, VIETNAM};
-
-/// One agency's week.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct WeekRow {
-    /// ISO week, `2026-W48`.
-    pub week: String,
-    pub agency_id: i32,
-    pub issued: u64,
-    /// Had a phone or e-mail: an invitation message was queued.
-    pub with_contact: u64,
-    /// The invitation message went out (or its survey was answered before it was due).
-    pub sent: u64,
-    /// Not sent yet after at least one failed attempt.
-    pub failing: u64,
-    /// Reminders that came due (sent unless the survey was answered by then).
-    pub reminders: u64,
-    pub opted_out: u64,
-}
-
-/// One agency's quarter, or the province's for one channel.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Answered {
-    pub invited: u64,
-    pub answered: u64,
-}
-
-impl Answered {
-    /// The response rate in %, or `None` when too few answered to show (`MIN_CELL`).
-    pub fn rate(&self, min_cell: u64) -> Option<f64> {
-        (self.answered >= min_cell && self.invited > 0)
-            .then(|| 100.0 * self.answered as f64 / self.invited as f64)
-    }
-}
 
 pub struct DeliveryReport {
     pub weeks: Vec<WeekRow>,
