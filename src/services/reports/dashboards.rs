@@ -31,9 +31,11 @@ use crate::services::reports::export::{self, Quarters, Slice};
 pub const MIN_CELL: u32 = 5;
 /// Bootstrap replicates for the dashboards' intervals.
 pub const REPLICATES: u32 = 200;
-/// How long a lease lets one instance compute a scope before another may take over (a
-/// computation that outlives it is finished and stored all the same).
-const LEASE: Duration = Duration::from_secs(15 * 60);
+/// How long a lease lets one instance compute a scope before another may take over. It is
+/// renewed before each period, so it only needs to outlast one period's computation; an
+/// instance that dies holding it blocks the scope this long at most. (A computation that
+/// outlives it is finished and stored all the same.)
+const LEASE: Duration = Duration::from_secs(2 * 60);
 
 /// What the numbers cover: every procedure, or one procedure field's.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -546,7 +548,12 @@ impl Dashboards {
         scope: &Scope,
         due: Vec<(bool, Kind, String, String)>,
     ) -> Result<(), ComputeError> {
-        for (_, kind, period, basis) in due {
+        for (i, (_, kind, period, basis)) in due.into_iter().enumerate() {
+            // Renewed before each period (the first was just taken); taken over meanwhile by
+            // another instance (this one stalled past the lease): leave the rest to it.
+            if i > 0 && !self.lease(conn, &scope.key())? {
+                return Ok(());
+            }
             let started = std::time::Instant::now();
             let report = compute_period(conn, scope, kind, &period)?;
             let body = serde_json::to_string(&report)?;
