@@ -13,6 +13,7 @@ pub mod message_text;
 pub mod network;
 pub mod password;
 pub mod period;
+pub mod phone;
 pub mod reminders;
 pub mod submission;
 pub mod text;

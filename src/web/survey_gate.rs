@@ -90,6 +90,25 @@ pub async fn signed_in_handle(
     Ok(verified.then_some(handle))
 }
 
+/// A fresh CSRF pair for a form on a survey page: the token to put in the page, and the cookie
+/// to set with it (what [`posted_form`] checks).
+pub fn form_csrf(
+    state: &AppState,
+) -> Result<(String, actix_web::cookie::Cookie<'static>), AppError> {
+    let pair = state
+        .csrf
+        .issue()
+        .ok_or_else(|| AppError::Internal(anyhow::anyhow!("no CSRF pair")))?;
+    let https = state.settings.https();
+    let cookie = super::csrf::cookie(
+        &cookie_name(super::csrf::COOKIE, https),
+        "/",
+        pair.cookie,
+        https,
+    );
+    Ok((pair.token, cookie))
+}
+
 /// A form posted from a survey page (the answers, the opt-out): the language it was written in
 /// (its `lang` field, else the request's), or the page to show when its CSRF pair does not
 /// verify (the form is too old, or the browser refuses cookies).

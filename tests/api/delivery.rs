@@ -38,6 +38,19 @@ async fn gateway(status: u16) -> (String, Arc<Mutex<Vec<Value>>>) {
     (format!("http://127.0.0.1:{port}/hook"), received)
 }
 
+/// The app, sending to a recording gateway that answers `status`, with these settings too.
+async fn app_sending_to_gateway(
+    status: u16,
+    overrides: &[(&'static str, &str)],
+) -> (crate::helpers::TestApp, Arc<Mutex<Vec<Value>>>) {
+    let (hook, received) = gateway(status).await;
+    let db = TestDb::new();
+    let mut settings: Vec<(&'static str, &str)> = vec![("HAILONG_INVITATION_WEBHOOK", &hook)];
+    settings.extend_from_slice(overrides);
+    let settings = db.settings_with(&settings);
+    (spawn_app_with(db, settings).await, received)
+}
+
 async fn eventually(mut check: impl FnMut() -> bool) -> bool {
     for _ in 0..50 {
         if check() {
@@ -58,13 +71,7 @@ fn sealed_contact(app: &crate::helpers::TestApp) -> Option<Vec<u8>> {
 
 #[tokio::test]
 async fn an_invitation_is_posted_to_the_gateway_and_the_contact_then_forgotten() {
-    let (hook, received) = gateway(200).await;
-    let db = TestDb::new();
-    let settings = db.settings_with(&[
-        ("HAILONG_INVITATION_WEBHOOK", &hook),
-        ("HAILONG_REMINDERS", "0"),
-    ]);
-    let app = spawn_app_with(db, settings).await;
+    let (app, received) = app_sending_to_gateway(200, &[("HAILONG_REMINDERS", "0")]).await;
     app.seed();
     let key = app.new_api_key("gateway test");
     let issued: Value = app
@@ -99,10 +106,7 @@ async fn an_invitation_is_posted_to_the_gateway_and_the_contact_then_forgotten()
 
 #[tokio::test]
 async fn a_failing_gateway_leaves_the_invitation_queued_for_a_retry_with_backoff() {
-    let (hook, received) = gateway(503).await;
-    let db = TestDb::new();
-    let settings = db.settings_with(&[("HAILONG_INVITATION_WEBHOOK", &hook)]);
-    let app = spawn_app_with(db, settings).await;
+    let (app, received) = app_sending_to_gateway(503, &[]).await;
     app.seed();
     let key = app.new_api_key("gateway test");
     app.post_dossiers(&key, &valid_dossier("W.2")).await;
@@ -236,14 +240,11 @@ fn make_due(app: &crate::helpers::TestApp, message: i32) {
 
 #[tokio::test]
 async fn reminders_follow_on_their_days_and_an_answered_survey_gets_none() {
-    let (hook, received) = gateway(200).await;
-    let db = TestDb::new();
-    let settings = db.settings_with(&[
-        ("HAILONG_INVITATION_WEBHOOK", &hook),
-        ("HAILONG_REMINDERS", "2"),
-        ("HAILONG_REMINDER_DAYS", "3,7"),
-    ]);
-    let app = spawn_app_with(db, settings).await;
+    let (app, received) = app_sending_to_gateway(
+        200,
+        &[("HAILONG_REMINDERS", "2"), ("HAILONG_REMINDER_DAYS", "3,7")],
+    )
+    .await;
     let path = app.issue_survey("R.1").await;
     assert!(eventually(|| received.lock().unwrap().len() == 1).await);
     assert!(
@@ -301,10 +302,7 @@ async fn reminders_follow_on_their_days_and_an_answered_survey_gets_none() {
 /// An app sending through a recording gateway, a survey issued for `dossier`, its invitation
 /// sent and the first reminder queued: the app, the survey's path, the invitation as sent.
 async fn invited_with_a_reminder_queued(dossier: &str) -> (crate::helpers::TestApp, String, Value) {
-    let (hook, received) = gateway(200).await;
-    let db = TestDb::new();
-    let settings = db.settings_with(&[("HAILONG_INVITATION_WEBHOOK", &hook)]);
-    let app = spawn_app_with(db, settings).await;
+    let (app, received) = app_sending_to_gateway(200, &[]).await;
     let path = app.issue_survey(dossier).await;
     assert!(
         eventually(|| outbox_rows(&app).len() == 2).await,
@@ -510,10 +508,7 @@ async fn a_zalo_refusal_is_a_failed_attempt_with_its_code() {
 
 #[tokio::test]
 async fn the_sms_gateway_gets_text_that_fits_one_segment() {
-    let (hook, received) = gateway(200).await;
-    let db = TestDb::new();
-    let settings = db.settings_with(&[("HAILONG_INVITATION_WEBHOOK", &hook)]);
-    let app = spawn_app_with(db, settings).await;
+    let (app, received) = app_sending_to_gateway(200, &[]).await;
     let path = app.issue_survey("TEXT.1").await;
     assert!(eventually(|| !received.lock().unwrap().is_empty()).await);
     let sent = received.lock().unwrap()[0].clone();
@@ -789,10 +784,7 @@ async fn e_mail_goes_over_starttls_only_to_a_server_whose_certificate_is_trusted
 
 #[tokio::test]
 async fn a_dossier_in_english_gets_its_messages_and_survey_in_english() {
-    let (hook, received) = gateway(200).await;
-    let db = TestDb::new();
-    let settings = db.settings_with(&[("HAILONG_INVITATION_WEBHOOK", &hook)]);
-    let app = spawn_app_with(db, settings).await;
+    let (app, received) = app_sending_to_gateway(200, &[]).await;
     app.seed();
     let key = app.new_api_key("language test");
     let mut dossier = valid_dossier("EN.1");
@@ -882,10 +874,7 @@ async fn a_stop_reply_passed_on_by_the_gateway_stops_that_dossier_s_messages() {
 
 #[tokio::test]
 async fn the_province_sees_what_was_issued_sent_and_stopped_per_agency_and_week() {
-    let (hook, received) = gateway(200).await;
-    let db = TestDb::new();
-    let settings = db.settings_with(&[("HAILONG_INVITATION_WEBHOOK", &hook)]);
-    let app = spawn_app_with(db, settings).await;
+    let (app, received) = app_sending_to_gateway(200, &[]).await;
     app.seed();
     let key = app.new_api_key("report test");
     let mut no_contact = valid_dossier("REPORT.3");

@@ -101,7 +101,8 @@ impl ZaloSender {
 
     fn body(&self, delivery: &Delivery, phone: &str) -> Value {
         json!({
-            "phone": international(phone),
+            // A Vietnamese number as Zalo wants it.
+            "phone": crate::domain::phone::international(phone),
             "template_id": self.template_id,
             "template_data": {
                 "agency": delivery.agency,
@@ -113,15 +114,6 @@ impl ZaloSender {
             // Zalo keeps it with the message: the same key on a retry.
             "tracking_id": delivery.idempotency_key,
         })
-    }
-}
-
-/// A Vietnamese number as Zalo wants it: 84 and the number without its leading 0.
-fn international(phone: &str) -> String {
-    let digits: String = phone.chars().filter(char::is_ascii_digit).collect();
-    match digits.strip_prefix('0') {
-        Some(rest) => format!("84{rest}"),
-        None => digits,
     }
 }
 
@@ -203,15 +195,4 @@ pub fn for_settings(
         None => gateway()?,
     };
     Ok(Box::new(ByContact { phone, email }))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn zalo_numbers_are_international() {
-        assert_eq!(international("0912 345 678"), "84912345678");
-        assert_eq!(international("+84912345678"), "84912345678");
-    }
 }

@@ -5,6 +5,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::db::{dossiers, DbConnection, QueryResult};
 use crate::secret::SecretKey;
 
 /// The key-derivation purpose of sealed contacts: nothing else is sealed under it.
@@ -40,6 +41,15 @@ impl Contact {
     /// What [`seal`](Self::seal) stored; `None` if it was sealed under another secret or altered.
     pub fn unseal(secret: &SecretKey, sealed: &[u8]) -> Option<Self> {
         serde_json::from_slice(&secret.unseal(PURPOSE, sealed)?).ok()
+    }
+
+    /// The contact a dossier still keeps, opened; `None` once erased.
+    pub fn of_dossier(
+        conn: &mut DbConnection,
+        secret: &SecretKey,
+        dossier_id: i32,
+    ) -> QueryResult<Option<Self>> {
+        Ok(dossiers::contact(conn, dossier_id)?.and_then(|sealed| Self::unseal(secret, &sealed)))
     }
 }
 

@@ -11,6 +11,7 @@
 //! kept until its last reminder's day (at most `HAILONG_REMINDER_DAYS`' last day), not erased
 //! at the answer.
 
+use std::collections::HashMap;
 use std::future::Future;
 use std::pin::Pin;
 use std::time::Duration;
@@ -18,7 +19,9 @@ use std::time::Duration;
 use chrono::Utc;
 
 use super::contact::Contact;
-use crate::db::{dossiers, invitations, outbox, spent_links, DbPool};
+use crate::db::agencies::Agency;
+use crate::db::procedures::Procedure;
+use crate::db::{dossiers, invitations, outbox, spent_links, DbConnection, DbPool};
 use crate::domain::language::Lang;
 use crate::domain::reminders::Schedule;
 use crate::domain::token;
@@ -36,7 +39,7 @@ pub struct Delivery {
     pub dossier_id: String,
     /// The language of the message (and of the survey page its link opens): `vi` or `en`.
     #[serde(serialize_with = "language_code")]
-    pub language: crate::domain::language::Lang,
+    pub language: Lang,
     /// Who asks, and about what, named in that language.
     pub agency: String,
     pub procedure: String,
@@ -48,10 +51,7 @@ pub struct Delivery {
     pub email: Option<String>,
 }
 
-fn language_code<S: serde::Serializer>(
-    lang: &crate::domain::language::Lang,
-    serializer: S,
-) -> Result<S::Ok, S::Error> {
+fn language_code<S: serde::Serializer>(lang: &Lang, serializer: S) -> Result<S::Ok, S::Error> {
     serializer.serialize_str(lang.code())
 }
 
@@ -116,6 +116,7 @@ impl DeliveryRules {
         }
     }
 }
+
 /// Invitations claimed per pass.
 pub const BATCH: i64 = 200;
 /// Sends in flight at once: a gateway answers in milliseconds to a second; one at a time
@@ -155,66 +156,11 @@ pub async fn deliver_due(
     let (pool2, secret2, public_url2) = (pool.clone(), secret.clone(), public_url.to_owned());
     let holder = holder.to_owned();
     let claim = rules.claim;
-    let (claimed, batch) =
-        tokio::task::spawn_blocking(move || -> anyhow::Result<(usize, Vec<Claimed>)> {
-            let mut conn = pool2.get()?;
-            let now = Utc::now().naive_utc();
-            let entries = outbox::claim_due(&mut conn, &holder, now, now + claim, BATCH)?;
-            let claimed = entries.len();
-            let mut batch = Vec::new();
-            for entry in entries {
-                let invitation = invitations::by_id(&mut conn, entry.invitation_id)?;
-                // Expired meanwhile: its link is forgotten, and the retention rules drop the row.
-                let Some(salt) = invitation.token_salt.clone() else {
-                    continue;
-                };
-                let token = token::survey_token(&secret2, &salt);
-                let answered =
-                    spent_links::is_spent(&mut conn, &token::spent_key(&secret2, &token))?;
-                let dossier = dossiers::by_id(&mut conn, invitation.dossier_id)?;
-                let agency = crate::db::agencies::by_id(&mut conn, dossier.agency_id)?;
-                let procedure = crate::db::procedures::by_id(&mut conn, dossier.procedure_id)?;
-                let contact = dossiers::contact(&mut conn, dossier.id)?
-                    .and_then(|sealed| Contact::unseal(&secret2, &sealed))
-                    .unwrap_or_default();
-                let due = if answered || contact.is_empty() {
-                    Due::Quiet
-                } else {
-                    let language = contact
-                        .language
-                        .as_deref()
-                        .and_then(Lang::parse)
-                        .unwrap_or(Lang::Vi);
-                    let link = survey_url(&public_url2, &token);
-                    // The page opens in the message's language (it remembers the choice).
-                    let survey_url = match language {
-                        Lang::Vi => link.clone(),
-                        Lang::En => format!("{link}?lang=en"),
-                    };
-                    Due::Send(Box::new(Delivery {
-                        idempotency_key: format!(
-                            "hailong-invitation-{}-{}",
-                            entry.invitation_id, entry.message
-                        ),
-                        message: entry.message,
-                        dossier_id: dossier.external_id,
-                        language,
-                        agency: language.pick(&agency.name_vi, &agency.name_en).to_owned(),
-                        procedure: language
-                            .pick(&procedure.name_vi, &procedure.name_en)
-                            .to_owned(),
-                        opt_out_url: format!("{link}/stop?lang={}", language.code()),
-                        survey_url,
-                        expires_at: invitation.expires_at.and_utc(),
-                        phone: contact.phone,
-                        email: contact.email,
-                    }))
-                };
-                batch.push((entry, invitation, due));
-            }
-            Ok((claimed, batch))
-        })
-        .await??;
+    let (claimed, batch) = tokio::task::spawn_blocking(move || {
+        let mut conn = pool2.get()?;
+        claim_batch(&mut conn, &secret2, &public_url2, &holder, claim)
+    })
+    .await??;
 
     let outcomes: Vec<(
         outbox::OutboxEntry,
@@ -264,10 +210,103 @@ pub async fn deliver_due(
     Ok(Pass { claimed, delivered })
 }
 
+/// Claims due messages for `holder` and works out each one: what to send, or nothing.
+fn claim_batch(
+    conn: &mut DbConnection,
+    secret: &SecretKey,
+    public_url: &str,
+    holder: &str,
+    claim: chrono::TimeDelta,
+) -> anyhow::Result<(usize, Vec<Claimed>)> {
+    let now = Utc::now().naive_utc();
+    let entries = outbox::claim_due(conn, holder, now, now + claim, BATCH)?;
+    let claimed = entries.len();
+    // A batch's messages mostly name the same few agencies and procedures: read each once.
+    let mut agencies: HashMap<i32, Agency> = HashMap::new();
+    let mut procedures: HashMap<i32, Procedure> = HashMap::new();
+    let mut batch = Vec::with_capacity(claimed);
+    for entry in entries {
+        let invitation = invitations::by_id(conn, entry.invitation_id)?;
+        // Expired meanwhile: its link is forgotten, and the retention rules drop the row.
+        let Some(salt) = invitation.token_salt.as_deref() else {
+            continue;
+        };
+        let token = token::survey_token(secret, salt);
+        let answered = spent_links::is_spent(conn, &token::spent_key(secret, &token))?;
+        let dossier = dossiers::by_id(conn, invitation.dossier_id)?;
+        let contact = if answered {
+            None
+        } else {
+            Contact::of_dossier(conn, secret, dossier.id)?.filter(|c| !c.is_empty())
+        };
+        let Some(contact) = contact else {
+            batch.push((entry, invitation, Due::Quiet));
+            continue;
+        };
+        let agency = cached(&mut agencies, dossier.agency_id, |id| {
+            crate::db::agencies::by_id(conn, id)
+        })?;
+        let procedure = cached(&mut procedures, dossier.procedure_id, |id| {
+            crate::db::procedures::by_id(conn, id)
+        })?;
+        let language = contact
+            .language
+            .as_deref()
+            .and_then(Lang::parse)
+            .unwrap_or(Lang::Vi);
+        let link = survey_url(public_url, &token);
+        let delivery = Delivery {
+            idempotency_key: message_key(entry.invitation_id, entry.message),
+            message: entry.message,
+            dossier_id: dossier.external_id,
+            language,
+            agency: language.pick(&agency.name_vi, &agency.name_en).to_owned(),
+            procedure: language
+                .pick(&procedure.name_vi, &procedure.name_en)
+                .to_owned(),
+            opt_out_url: format!("{link}/stop?lang={}", language.code()),
+            // The page opens in the message's language (it remembers the choice).
+            survey_url: match language {
+                Lang::Vi => link,
+                Lang::En => format!("{link}?lang=en"),
+            },
+            expires_at: invitation.expires_at.and_utc(),
+            phone: contact.phone,
+            email: contact.email,
+        };
+        batch.push((entry, invitation, Due::Send(Box::new(delivery))));
+    }
+    Ok((claimed, batch))
+}
+
+/// The row of `cache` for `id`, read by `load` the first time.
+fn cached<T>(
+    cache: &mut HashMap<i32, T>,
+    id: i32,
+    load: impl FnOnce(i32) -> crate::db::QueryResult<T>,
+) -> crate::db::QueryResult<&T> {
+    Ok(match cache.entry(id) {
+        std::collections::hash_map::Entry::Occupied(row) => row.into_mut(),
+        std::collections::hash_map::Entry::Vacant(slot) => slot.insert(load(id)?),
+    })
+}
+
+/// The idempotency key of message `message` of an invitation, the same on every attempt.
+pub fn message_key(invitation_id: i32, message: i32) -> String {
+    format!("hailong-invitation-{invitation_id}-{message}")
+}
+
+/// The invitation a [`message_key`] names; `None` when the text is not one.
+pub fn invitation_of_message_key(key: &str) -> Option<i32> {
+    let (id, message) = key.strip_prefix("hailong-invitation-")?.split_once('-')?;
+    message.parse::<u32>().ok()?;
+    id.parse().ok()
+}
+
 /// After a message: the next reminder, when one is left and due while the survey is open and
 /// the citizen did not opt out; otherwise the contact is erased (nothing more will go out).
 fn follow_up(
-    conn: &mut crate::db::DbConnection,
+    conn: &mut DbConnection,
     schedule: &Schedule,
     entry: &outbox::OutboxEntry,
     invitation: &invitations::Invitation,

@@ -6,6 +6,7 @@
 use chrono::NaiveDateTime;
 
 use crate::db::{dossiers, invitations, outbox, DbConnection, QueryResult};
+use crate::domain::phone::international;
 use crate::domain::token;
 use crate::secret::SecretKey;
 
@@ -41,26 +42,16 @@ pub fn stop_reply(
     phone: &str,
     now: NaiveDateTime,
 ) -> QueryResult<Option<OptOut>> {
-    let Some(id) = message_key
-        .strip_prefix("hailong-invitation-")
-        .and_then(|rest| rest.split_once('-'))
-        .and_then(|(id, message)| message.parse::<u32>().ok().and(id.parse::<i32>().ok()))
-    else {
+    let Some(id) = super::delivery::invitation_of_message_key(message_key) else {
         return Ok(None);
     };
     let Some(invitation) = invitations::by_id_opt(conn, id)? else {
         return Ok(Some(OptOut::Unknown));
     };
-    let digits = |s: &str| -> String {
-        let d: String = s.chars().filter(char::is_ascii_digit).collect();
-        d.strip_prefix("84")
-            .map_or(d.clone(), |rest| format!("0{rest}"))
-    };
-    let sent_to = dossiers::contact(conn, invitation.dossier_id)?
-        .and_then(|sealed| super::contact::Contact::unseal(secret, &sealed))
+    let sent_to = super::contact::Contact::of_dossier(conn, secret, invitation.dossier_id)?
         .and_then(|c| c.phone);
     match sent_to {
-        Some(number) if digits(&number) == digits(phone) => {
+        Some(number) if international(&number) == international(phone) => {
             stop_invitation(conn, &invitation, now).map(Some)
         }
         // Stopped before (the contact is gone), or another number: nothing to stop.

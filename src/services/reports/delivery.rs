@@ -20,6 +20,24 @@ pub struct DeliveryReport {
     pub by_channel: BTreeMap<String, Answered>,
 }
 
+/// The quarter a view asks for (`2026-Q4`), unless it is not one or lies after `now`: then
+/// `now`'s.
+pub fn quarter_asked(asked: Option<&str>, now: Quarter) -> Quarter {
+    asked
+        .and_then(|p| p.parse::<Quarter>().ok())
+        .filter(|q| *q <= now)
+        .unwrap_or(now)
+}
+
+/// The eight quarters up to `now`'s, oldest first: what a view offers to choose from.
+pub fn recent_quarters(now: Quarter) -> Vec<Quarter> {
+    let mut quarters: Vec<Quarter> = std::iter::successors(Some(now), |q| Some(q.previous()))
+        .take(8)
+        .collect();
+    quarters.reverse();
+    quarters
+}
+
 /// The report of the invitations issued in `quarter`.
 pub fn of_quarter(conn: &mut DbConnection, quarter: Quarter) -> QueryResult<DeliveryReport> {
     let from = quarter.start().naive_utc();
@@ -78,4 +96,25 @@ pub fn of_quarter(conn: &mut DbConnection, quarter: Quarter) -> QueryResult<Deli
         by_agency,
         by_channel,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_view_gets_the_quarter_it_asks_for_unless_it_is_none_or_to_come() {
+        let now: Quarter = "2026-Q4".parse().unwrap();
+        assert_eq!(quarter_asked(Some("2026-Q2"), now).to_string(), "2026-Q2");
+        assert_eq!(quarter_asked(Some("2027-Q1"), now), now);
+        assert_eq!(quarter_asked(Some("soon"), now), now);
+        assert_eq!(quarter_asked(None, now), now);
+        let offered: Vec<String> = recent_quarters(now)
+            .iter()
+            .map(ToString::to_string)
+            .collect();
+        assert_eq!(offered.first().map(String::as_str), Some("2025-Q1"));
+        assert_eq!(offered.last().map(String::as_str), Some("2026-Q4"));
+        assert_eq!(offered.len(), 8);
+    }
 }

@@ -4,6 +4,8 @@
 //! median needs at least two agencies. The median is the method's own (§6: linear
 //! interpolation), taken over the item as the benchmarks are over dimensions.
 
+use std::collections::HashMap;
+
 use hailong_analysis::scores::Measure;
 use hailong_analysis::stats::quantile;
 
@@ -37,29 +39,29 @@ pub fn weakest_items(
     count: usize,
 ) -> Vec<WeakItem> {
     let item = Measure::SatItem.as_str();
-    let mut below: Vec<WeakItem> = report
-        .scores
-        .iter()
-        .filter(|s| s.agency == agency && s.measure == item)
+    let items = report.scores.iter().filter(|s| s.measure == item);
+    // Each item's shown values among the peers, gathered in one pass.
+    let mut peer_values: HashMap<&str, Vec<f64>> = HashMap::new();
+    for s in items.clone().filter(|s| peers.contains(&s.agency.as_str())) {
+        if let Some(value) = s.value {
+            peer_values.entry(s.key.as_str()).or_default().push(value);
+        }
+    }
+    let mut below: Vec<WeakItem> = items
+        .filter(|s| s.agency == agency)
         .filter_map(|own| {
             let value = own.value?;
-            let peer_values: Vec<f64> = report
-                .scores
-                .iter()
-                .filter(|s| s.measure == item && s.key == own.key)
-                .filter(|s| peers.contains(&s.agency.as_str()))
-                .filter_map(|s| s.value)
-                .collect();
-            if peer_values.len() < 2 {
+            let values = peer_values.get(own.key.as_str())?;
+            if values.len() < 2 {
                 return None;
             }
-            let median = quantile(&peer_values, 0.5)?;
+            let median = quantile(values, 0.5)?;
             (value < median).then(|| WeakItem {
                 key: own.key.clone(),
                 value,
                 ci: own.ci,
                 median,
-                n_agencies: peer_values.len(),
+                n_agencies: values.len(),
             })
         })
         .collect();

@@ -414,26 +414,6 @@ pub async fn province(
     })
 }
 
-/// The quarter a delivery view asks for (`?period=2026-Q4`), else the current one; and the
-/// eight quarters up to now to choose from.
-fn delivery_period(query: &Query) -> (Quarter, Vec<String>) {
-    let now = Quarter::of_instant(chrono::Utc::now());
-    let chosen = query
-        .get("period")
-        .and_then(|p| p.parse::<Quarter>().ok())
-        .filter(|q| *q <= now)
-        .unwrap_or(now);
-    let mut recent = vec![now];
-    while recent.len() < 8 {
-        let Some(earlier) = recent.last().map(|q| q.previous()) else {
-            break;
-        };
-        recent.push(earlier);
-    }
-    recent.reverse();
-    (chosen, recent.iter().map(ToString::to_string).collect())
-}
-
 /// `GET /dashboard/delivery`: the province's delivery report for a quarter.
 pub async fn delivery(
     req: HttpRequest,
@@ -447,7 +427,12 @@ pub async fn delivery(
     };
     authorize(&user, Need::Province, &Scope::of(&user, &all))?;
     let (lang, switch) = lang_and_switch(&req, &query);
-    let (quarter, periods) = delivery_period(&query);
+    let now = Quarter::of_instant(chrono::Utc::now());
+    let quarter = delivery::quarter_asked(query.get("period").map(String::as_str), now);
+    let periods: Vec<String> = delivery::recent_quarters(now)
+        .iter()
+        .map(ToString::to_string)
+        .collect();
     let report =
         db_call::blocking(&state.pool, move |conn| delivery::of_quarter(conn, quarter)).await?;
     let name_of = |id: i32| {

@@ -9,6 +9,7 @@ use hailong_analysis::scores::Measure;
 
 use crate::db::agencies;
 use crate::services::reports::dashboards::{self, Kind, Score};
+use crate::services::reports::delivery;
 use crate::web::auth::access::{authorize, Need, Scope};
 use crate::web::auth::user::current_user;
 use crate::web::error::AppError;
@@ -66,6 +67,19 @@ fn cells(period: &str, r: &Score) -> [String; 10] {
     ]
 }
 
+/// Every agency, for a signed-in user who may see the province's numbers; else the refusal.
+async fn province_agencies(
+    state: &web::Data<AppState>,
+    session: &Session,
+) -> Result<Vec<agencies::Agency>, AppError> {
+    let user = current_user(session, &state.pool)
+        .await?
+        .ok_or(AppError::SignInFirst)?;
+    let all = crate::web::db_call::blocking(&state.pool, agencies::all).await?;
+    authorize(&user, Need::Province, &Scope::of(&user, &all))?;
+    Ok(all)
+}
+
 /// The rows a province user asked for (a period, or all), after authorization: the numbers
 /// the dashboards show, as last stored.
 async fn rows(
@@ -73,11 +87,7 @@ async fn rows(
     session: &Session,
     query: &BTreeMap<String, String>,
 ) -> Result<Vec<[String; 10]>, AppError> {
-    let user = current_user(session, &state.pool)
-        .await?
-        .ok_or(AppError::SignInFirst)?;
-    let all = crate::web::db_call::blocking(&state.pool, agencies::all).await?;
-    authorize(&user, Need::Province, &Scope::of(&user, &all))?;
+    province_agencies(state, session).await?;
     let kind = if query.get("kind").is_some_and(|k| k == "year") {
         Kind::Year
     } else {
@@ -137,20 +147,12 @@ pub async fn delivery_csv(
     session: Session,
     query: web::Query<BTreeMap<String, String>>,
 ) -> Result<HttpResponse, AppError> {
-    let user = current_user(&session, &state.pool)
-        .await?
-        .ok_or(AppError::SignInFirst)?;
-    let all = crate::web::db_call::blocking(&state.pool, agencies::all).await?;
-    authorize(&user, Need::Province, &Scope::of(&user, &all))?;
+    let all = province_agencies(&state, &session).await?;
     let now = crate::domain::period::Quarter::of_instant(chrono::Utc::now());
-    let quarter = query
-        .get("period")
-        .and_then(|p| p.parse::<crate::domain::period::Quarter>().ok())
-        .unwrap_or(now);
-    let report = crate::web::db_call::blocking(&state.pool, move |conn| {
-        crate::services::reports::delivery::of_quarter(conn, quarter)
-    })
-    .await?;
+    let quarter = delivery::quarter_asked(query.get("period").map(String::as_str), now);
+    let report =
+        crate::web::db_call::blocking(&state.pool, move |conn| delivery::of_quarter(conn, quarter))
+            .await?;
     let code_of = |id: i32| {
         all.iter()
             .find(|a| a.id == id)

@@ -6,13 +6,12 @@ use actix_web::{web, HttpRequest, HttpResponse};
 
 use crate::services::dossiers::opt_out::{self, OptOut};
 use crate::views::survey::stop_page;
-use crate::web::csrf;
 use crate::web::db_call;
 use crate::web::error::AppError;
 use crate::web::language::language;
 use crate::web::page::{html, message, switch_href};
 use crate::web::state::AppState;
-use crate::web::survey_gate::posted_form;
+use crate::web::survey_gate::{form_csrf, posted_form};
 
 pub async fn get(
     req: HttpRequest,
@@ -35,21 +34,12 @@ pub async fn get(
             t.unknown_body,
         ));
     }
-    let pair = state
-        .csrf
-        .issue()
-        .ok_or_else(|| AppError::Internal(anyhow::anyhow!("no CSRF pair")))?;
+    let (csrf_token, csrf_cookie) = form_csrf(&state)?;
     let mut response = html(
         StatusCode::OK,
-        stop_page(lang, &pair.token, &switch_href(lang, &[])),
+        stop_page(lang, &csrf_token, &switch_href(lang, &[])),
     );
-    let https = state.settings.https();
-    let _ = response.add_cookie(&csrf::cookie(
-        &csrf::cookie_name(csrf::COOKIE, https),
-        "/",
-        pair.cookie,
-        https,
-    ));
+    let _ = response.add_cookie(&csrf_cookie);
     Ok(response)
 }
 

@@ -11,13 +11,12 @@ use crate::domain::answers::{self, AnswerProblem, FormInput};
 use crate::services::surveys::{self, OpenSurvey, SignInProof, SubmitOutcome};
 use crate::views::i18n::Lang;
 use crate::views::survey::{sign_in_page, survey_page, SurveyForm, SurveyHeading};
-use crate::web::csrf;
 use crate::web::db_call;
 use crate::web::error::AppError;
 use crate::web::language::{language, LANG_COOKIE};
 use crate::web::page::{html, message, switch_href};
 use crate::web::state::AppState;
-use crate::web::survey_gate::{open_or_page, posted_form, signed_in_handle, Gate};
+use crate::web::survey_gate::{form_csrf, open_or_page, posted_form, signed_in_handle, Gate};
 
 fn heading<'a>(lang: Lang, survey: &'a OpenSurvey) -> SurveyHeading<'a> {
     SurveyHeading {
@@ -87,33 +86,18 @@ fn form_response(
     problems: &BTreeMap<String, AnswerProblem>,
 ) -> Result<HttpResponse, AppError> {
     let Shown { token, survey } = shown;
-    let pair = state
-        .csrf
-        .issue()
-        .ok_or_else(|| AppError::Internal(anyhow::anyhow!("no CSRF pair")))?;
+    let (csrf_token, csrf_cookie) = form_csrf(state)?;
     let page = survey_page(&SurveyForm {
         lang,
         heading: heading(lang, survey),
         questionnaire: &survey.questionnaire,
-        csrf_token: &pair.token,
+        csrf_token: &csrf_token,
         switch_href: &switch_href(lang, &[]),
         stop_href: &format!("/s/{token}/stop?lang={}", lang.code()),
         input,
         problems,
     });
     let mut response = html(status, page);
-    let csrf_cookie = Cookie::build(
-        csrf::cookie_name(csrf::COOKIE, state.settings.https()),
-        pair.cookie,
-    )
-    .path("/")
-    .http_only(true)
-    .secure(state.settings.https())
-    .same_site(SameSite::Strict)
-    .max_age(actix_web::cookie::time::Duration::seconds(
-        csrf::TTL_SECONDS,
-    ))
-    .finish();
     let _ = response.add_cookie(&csrf_cookie);
     if remember_lang {
         let lang_cookie = Cookie::build(LANG_COOKIE, lang.code())
