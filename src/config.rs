@@ -98,6 +98,8 @@ pub struct Settings {
     pub anonymity_k: u32,
     /// Days after an invitation expires before it (and what spent it) is purged.
     pub retention_days: u32,
+    /// Working days an agency has to answer a citizen's follow-up request.
+    pub followup_due_days: u32,
 }
 
 /// Where messages to a phone number go.
@@ -110,6 +112,9 @@ pub enum PhoneChannel {
         url: String,
         access_token: String,
         template_id: String,
+        /// The template that carries an agency's answer to a follow-up request (none: such
+        /// answers to a phone number fail, and say so, until one is registered).
+        followup_template_id: Option<String>,
     },
 }
 
@@ -193,6 +198,11 @@ const VARIABLES: &[(&str, &str)] = &[
     ("HAILONG_ZALO_URL", "zalo_url"),
     ("HAILONG_ZALO_ACCESS_TOKEN", "zalo_access_token"),
     ("HAILONG_ZALO_TEMPLATE_ID", "zalo_template_id"),
+    (
+        "HAILONG_ZALO_FOLLOWUP_TEMPLATE_ID",
+        "zalo_followup_template_id",
+    ),
+    ("HAILONG_FOLLOWUP_DUE_DAYS", "followup_due_days"),
     ("HAILONG_SMTP_URL", "smtp_url"),
     ("HAILONG_SMTP_FROM", "smtp_from"),
     ("HAILONG_SMTP_CA_FILE", "smtp_ca_file"),
@@ -329,6 +339,7 @@ impl Settings {
             .map_err(|m| invalid("HAILONG_QUIET_HOURS", raw_quiet, m))?;
         let reminder_count = number("HAILONG_REMINDERS", "2", 0..=5)?;
         let outbox_claim_seconds = number("HAILONG_OUTBOX_CLAIM_SECONDS", "300", 5..=3_600)?;
+        let followup_due_days = number("HAILONG_FOLLOWUP_DUE_DAYS", "10", 1..=60)?;
         let raw_days = get("HAILONG_REMINDER_DAYS").unwrap_or("3,7");
         let reminders = crate::domain::reminders::Schedule::parse(reminder_count, raw_days, quiet)
             .map_err(|m| invalid("HAILONG_REMINDER_DAYS", raw_days, m))?;
@@ -353,6 +364,8 @@ impl Settings {
                         .map_err(|m| invalid("HAILONG_ZALO_URL", raw_url, m))?,
                     access_token: required("HAILONG_ZALO_ACCESS_TOKEN")?,
                     template_id: required("HAILONG_ZALO_TEMPLATE_ID")?,
+                    followup_template_id: get("HAILONG_ZALO_FOLLOWUP_TEMPLATE_ID")
+                        .map(str::to_owned),
                 }
             }
             other => {
@@ -472,6 +485,7 @@ impl Settings {
             release_batch,
             anonymity_k,
             retention_days,
+            followup_due_days,
         })
     }
 }

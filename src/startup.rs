@@ -71,6 +71,13 @@ impl Application {
         }
         let sender = crate::services::dossiers::channels::for_settings(&settings)
             .map_err(anyhow::Error::msg)?;
+        let replies = crate::services::followups::replies::run(
+            pool.clone(),
+            settings.secret.clone(),
+            settings.public_url.clone(),
+            crate::services::dossiers::channels::for_settings(&settings)
+                .map_err(anyhow::Error::msg)?,
+        );
         let worker = delivery::run(
             pool.clone(),
             settings.secret.clone(),
@@ -207,6 +214,7 @@ impl Application {
         .shutdown_timeout(10)
         .run();
         tokio::spawn(worker);
+        tokio::spawn(replies);
         tokio::spawn(privacy_work);
         tokio::spawn(dashboards.run());
         Ok(Self {

@@ -257,6 +257,42 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    comment_marks (response_id) {
+        response_id -> Text,
+        status -> Text,
+        note -> Text,
+        marked_by -> Integer,
+        marked_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    followups (id) {
+        id -> Integer,
+        agency_id -> Integer,
+        grant_key -> Binary,
+        problem_sealed -> Binary,
+        contact_sealed -> Nullable<Binary>,
+        language -> Text,
+        submitted_at -> Timestamp,
+        released_at -> Nullable<Timestamp>,
+        due_on -> Nullable<Date>,
+        status -> Text,
+        answer -> Nullable<Text>,
+        answered_at -> Nullable<Timestamp>,
+        answered_by -> Nullable<Integer>,
+        reply_key -> Nullable<Binary>,
+        reply_attempts -> Integer,
+        reply_next_at -> Nullable<Timestamp>,
+        reply_claimed_until -> Nullable<Timestamp>,
+        reply_sent_at -> Nullable<Timestamp>,
+        reply_error -> Nullable<Text>,
+        rating -> Nullable<Integer>,
+        rated_at -> Nullable<Timestamp>,
+    }
+}
+
 diesel::joinable!(sessions -> users (user_id));
 diesel::joinable!(outbox -> invitations (invitation_id));
 diesel::joinable!(answers -> responses (response_id));
@@ -268,6 +304,8 @@ diesel::joinable!(responses -> agencies (agency_id));
 diesel::joinable!(responses -> procedures (procedure_id));
 diesel::joinable!(users -> agencies (agency_id));
 diesel::joinable!(withheld_responses -> agencies (agency_id));
+diesel::joinable!(comment_marks -> responses (response_id));
+diesel::joinable!(followups -> agencies (agency_id));
 diesel::joinable!(dossiers -> api_clients (submitted_by));
 
 diesel::allow_tables_to_appear_in_same_query!(
@@ -291,4 +329,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     releases,
     withheld_responses,
     eid_daily_counts,
+    comment_marks,
+    followups,
 );

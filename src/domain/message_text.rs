@@ -36,9 +36,22 @@ impl SmsEncoding {
     }
 }
 
+/// What a message is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Purpose {
+    /// An invitation to rate a completed dossier (or a reminder of it).
+    #[default]
+    Invitation,
+    /// An agency answered the citizen's follow-up request: the link shows the answer and asks
+    /// whether the citizen is satisfied with how it was handled.
+    FollowUpAnswer,
+}
+
 /// What a message says.
 #[derive(Debug, Clone)]
 pub struct MessageFacts<'a> {
+    pub purpose: Purpose,
     pub lang: Lang,
     /// 0 the invitation, 1.. the reminders.
     pub message: i32,
@@ -57,20 +70,28 @@ pub fn sms(facts: &MessageFacts<'_>, encoding: SmsEncoding) -> String {
     };
     let (agency, procedure) = (fold(facts.agency), fold(facts.procedure));
     let render = |agency: &str, procedure: &str| {
-        let text = match (facts.lang, facts.message) {
-            (Lang::Vi, 0) => format!(
+        let text = match (facts.purpose, facts.lang, facts.message) {
+            (Purpose::FollowUpAnswer, Lang::Vi, _) => format!(
+                "{agency} da tra loi yeu cau ho tro cua Ong/Ba: {}",
+                facts.survey_url
+            ),
+            (Purpose::FollowUpAnswer, Lang::En, _) => format!(
+                "{agency} has answered your request for help: {}",
+                facts.survey_url
+            ),
+            (_, Lang::Vi, 0) => format!(
                 "{agency} moi Ong/Ba danh gia ho so \"{procedure}\": {}",
                 facts.survey_url
             ),
-            (Lang::Vi, _) => format!(
+            (_, Lang::Vi, _) => format!(
                 "Nhac lai: {agency} moi Ong/Ba danh gia ho so \"{procedure}\": {}",
                 facts.survey_url
             ),
-            (Lang::En, 0) => format!(
+            (_, Lang::En, 0) => format!(
                 "{agency} asks you to rate \"{procedure}\": {}",
                 facts.survey_url
             ),
-            (Lang::En, _) => format!(
+            (_, Lang::En, _) => format!(
                 "Reminder: {agency} asks you to rate \"{procedure}\": {}",
                 facts.survey_url
             ),
@@ -106,6 +127,10 @@ pub fn sms(facts: &MessageFacts<'_>, encoding: SmsEncoding) -> String {
 fn with_diacritics(text: &str) -> String {
     text.replace("Nhac lai: ", "Nhắc lại: ")
         .replace(" moi Ong/Ba danh gia ho so ", " mời Ông/Bà đánh giá hồ sơ ")
+        .replace(
+            " da tra loi yeu cau ho tro cua Ong/Ba: ",
+            " đã trả lời yêu cầu hỗ trợ của Ông/Bà: ",
+        )
 }
 
 /// The first `keep` characters, with "..." when anything was cut.
@@ -139,6 +164,24 @@ pub fn email(facts: &MessageFacts<'_>) -> (String, String) {
         facts.survey_url,
         facts.opt_out_url,
     );
+    if facts.purpose == Purpose::FollowUpAnswer {
+        return match facts.lang {
+            Lang::Vi => (
+                format!("{agency} đã trả lời yêu cầu hỗ trợ của Ông/Bà"),
+                format!(
+                    "Kính gửi Ông/Bà,\n\n{agency} đã trả lời yêu cầu hỗ trợ Ông/Bà gửi. \
+                     Xem câu trả lời và cho biết Ông/Bà có hài lòng với cách giải quyết không:\n\n{url}\n"
+                ),
+            ),
+            Lang::En => (
+                format!("{agency} has answered your request for help"),
+                format!(
+                    "Dear citizen,\n\n{agency} has answered the request for help you sent. \
+                     Read the answer and tell us whether you are satisfied with how it was handled:\n\n{url}\n"
+                ),
+            ),
+        };
+    }
     match facts.lang {
         Lang::Vi => (
             if facts.message == 0 {
@@ -179,6 +222,7 @@ mod tests {
 
     fn facts<'a>(agency: &'a str, procedure: &'a str, message: i32) -> MessageFacts<'a> {
         MessageFacts {
+            purpose: Purpose::Invitation,
             lang: Lang::Vi,
             message,
             agency,
@@ -186,6 +230,25 @@ mod tests {
             survey_url: URL,
             opt_out_url: "https://khaosat.angiang.gov.vn/s/x/stop",
         }
+    }
+
+    #[test]
+    fn a_follow_up_answer_says_so_and_keeps_its_link() {
+        let mut facts = facts("UBND xã Óc Eo", "", 0);
+        facts.purpose = Purpose::FollowUpAnswer;
+        let url = URL;
+        let gsm = sms(&facts, SmsEncoding::Gsm7);
+        assert!(
+            gsm.contains("da tra loi yeu cau ho tro") && gsm.ends_with(url),
+            "{gsm}"
+        );
+        let ucs = sms(&facts, SmsEncoding::Ucs2);
+        assert!(
+            ucs.contains("đã trả lời yêu cầu hỗ trợ của Ông/Bà"),
+            "{ucs}"
+        );
+        let (subject, body) = email(&facts);
+        assert!(subject.contains("đã trả lời") && body.contains(url));
     }
 
     #[test]

@@ -4,9 +4,11 @@ pub mod agency;
 pub mod answers;
 pub mod client_name;
 pub mod comment_screen;
+pub mod comment_topics;
 pub mod delivery_counts;
 pub mod dossier;
 pub mod email;
+pub mod followup;
 pub mod identity;
 pub mod language;
 pub mod message_text;
@@ -18,6 +20,7 @@ pub mod reminders;
 pub mod submission;
 pub mod text;
 pub mod token;
+pub mod working_days;
 
 /// Implements `as_str`, `FromStr` and `Display` for an enum stored as text, so that the
 /// database, the API and the CSV files all spell a variant the same way.

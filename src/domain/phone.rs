@@ -11,6 +11,21 @@ pub fn international(phone: &str) -> String {
     }
 }
 
+/// A phone number as given, checked: 9 to 15 digits once spaces, dots, dashes and brackets are
+/// dropped, optionally after `+`.
+pub fn parse(raw: &str) -> Result<String, String> {
+    let digits: String = raw
+        .chars()
+        .filter(|c| !matches!(c, ' ' | '.' | '-' | '(' | ')'))
+        .collect();
+    let body = digits.strip_prefix('+').unwrap_or(&digits);
+    if (9..=15).contains(&body.len()) && body.chars().all(|c| c.is_ascii_digit()) {
+        Ok(digits)
+    } else {
+        Err("must be a phone number of 9 to 15 digits, e.g. 0912345678 or +84912345678".into())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -151,19 +151,6 @@ fn code(raw: &str) -> Result<String, String> {
     }
 }
 
-fn phone(raw: &str) -> Result<String, String> {
-    let digits: String = raw
-        .chars()
-        .filter(|c| !matches!(c, ' ' | '.' | '-' | '(' | ')'))
-        .collect();
-    let body = digits.strip_prefix('+').unwrap_or(&digits);
-    if (9..=15).contains(&body.len()) && body.chars().all(|c| c.is_ascii_digit()) {
-        Ok(digits)
-    } else {
-        Err("must be a phone number of 9 to 15 digits, e.g. 0912345678 or +84912345678".into())
-    }
-}
-
 fn email(raw: &str) -> Result<String, String> {
     match raw.split_once('@') {
         Some((local, domain))
@@ -205,7 +192,7 @@ impl DossierSubmission {
         let applicant = f.parsed("applicant_id", |s| {
             ApplicantId::parse(s).map_err(|e| e.to_string())
         });
-        let phone = f.optional("phone", phone);
+        let phone = f.optional("phone", super::phone::parse);
         let email = f.optional("email", email);
         let language = f
             .optional("language", |s| {

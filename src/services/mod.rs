@@ -9,6 +9,7 @@ pub mod api_clients;
 pub mod backup;
 pub mod dossiers;
 pub mod eid;
+pub mod followups;
 pub mod privacy;
 pub mod questionnaires;
 pub mod reports;

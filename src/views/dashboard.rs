@@ -72,8 +72,62 @@ pub struct AgencyDashboard<'a> {
     /// `None` when the group is suppressed: its comments are not shown either.
     pub comments: Option<Vec<String>>,
     pub children: Vec<Child>,
+    /// The Decision 766 group of a quarter (none in the year view).
+    pub group766: Option<Group766View>,
     pub held: Held,
     pub as_of: AsOf,
+}
+
+/// A share of the Decision 766 group: part of a whole; `None` where it is not shown.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Share766 {
+    pub part: i64,
+    pub of: i64,
+}
+
+/// One agency's Decision 766 satisfaction group in the period (METHODOLOGY, addition).
+#[derive(Debug, Clone, Default)]
+pub struct Group766View {
+    /// (a) requests answered on time / due.
+    pub on_time: Option<Share766>,
+    /// (b) handling rated satisfied / rated; `None` under min_cell ratings.
+    pub satisfied: Option<Share766>,
+    /// (c) dossiers not rated dissatisfied nor complained about / completed.
+    pub not_dissatisfied: Option<Share766>,
+    /// Each month of the quarter: (a), (b).
+    pub months: Vec<(String, Option<Share766>, Option<Share766>)>,
+}
+
+fn share_cell(lang: Lang, share: Option<Share766>) -> Markup {
+    html! {
+        @match share.filter(|s| s.of > 0) {
+            Some(s) => { (number(lang, 100.0 * s.part as f64 / s.of as f64, 1)) "% " span.ci { "(" (s.part) "/" (s.of) ")" } },
+            None => "—",
+        }
+    }
+}
+
+pub fn group766_section(lang: Lang, g: &Group766View) -> Markup {
+    html! {
+        h2 { (lang.pick("Nhóm chỉ tiêu sự hài lòng (Quyết định 766)", "Decision 766 satisfaction group")) }
+        div.scroll tabindex="0" role="region" aria-label=(lang.pick("Nhóm chỉ tiêu 766", "Decision 766 group")) { table {
+            thead { tr { th { (lang.pick("Chỉ tiêu", "Indicator")) } th.num { (lang.pick("Trong kỳ", "In the period")) } } }
+            tbody {
+                tr { td { (lang.pick("Yêu cầu hỗ trợ được trả lời đúng hạn", "Requests for help answered on time")) } td.num { (share_cell(lang, g.on_time)) } }
+                tr { td { (lang.pick("Hài lòng với cách giải quyết yêu cầu", "Satisfied with how requests were handled")) } td.num { (share_cell(lang, g.satisfied)) } }
+                tr { td { (lang.pick("Hồ sơ không bị đánh giá không hài lòng hay phản ánh", "Dossiers neither rated dissatisfied nor complained about")) } td.num { (share_cell(lang, g.not_dissatisfied)) } }
+            }
+        } }
+        @if !g.months.is_empty() {
+            div.scroll tabindex="0" role="region" aria-label=(lang.pick("Theo tháng", "By month")) { table {
+                thead { tr { th { (lang.pick("Tháng", "Month")) } th.num { (lang.pick("Đúng hạn", "On time")) } th.num { (lang.pick("Hài lòng", "Satisfied")) } } }
+                tbody { @for (month, a, b) in &g.months { tr { td { (month) } td.num { (share_cell(lang, *a)) } td.num { (share_cell(lang, *b)) } } } }
+            } }
+        }
+        p.flag { (lang.pick(
+            "Tính từ số đếm, không gắn hồ sơ với phiếu đánh giá; tỷ lệ dựa trên ý kiến chỉ hiển thị khi đủ số phản hồi. Chỉ tiêu thứ ba tính theo quý vì phiếu trả lời chỉ ghi quý.",
+            "Computed from counts, never linking a dossier to a rating; shares resting on opinions are shown only from enough answers. The third is per quarter: responses carry only their quarter.")) }
+    }
 }
 
 /// An item to improve first: its wording, the agency's satisfaction with it (%, with its 95 %
@@ -248,6 +302,12 @@ pub fn agency_page(frame: &Frame<'_>, d: &AgencyDashboard<'_>) -> Markup {
             Some(c) if c.is_empty() => p.flag { (lang.pick("Chưa có góp ý.", "No comments yet.")) },
             Some(c) => ul { @for comment in c { li { (comment) } } },
         }
+        @if let Some(g) = &d.group766 { (group766_section(lang, g)) }
+        @if !d.year_view {
+            p { a href=(format!("/dashboard/comments?agency={}&period={}&lang={}", d.code, d.period, lang.code())) {
+                (lang.pick("Tất cả góp ý của kỳ: lọc theo chủ đề, đánh dấu đã xử lý, tải về", "Every comment of the period: filter by topic, mark as acted on, download"))
+            } }
+        }
         @if !d.children.is_empty() {
             h2 { (lang.pick("Đơn vị trực thuộc", "Subordinate agencies")) }
             div.scroll tabindex="0" role="region" aria-label=(lang.pick("Bảng cuộn được", "Scrollable table")) { table {
@@ -302,6 +362,8 @@ pub struct ProvinceDashboard<'a> {
     pub dimension_names: Vec<String>,
     pub trend: Vec<Point>,
     pub province_index: Figure,
+    /// Each agency of the level with its Decision 766 group in the period (quarters only).
+    pub group766: Vec<(String, Group766View)>,
     pub held: Held,
     pub as_of: AsOf,
 }
@@ -397,7 +459,7 @@ pub fn province_page(frame: &Frame<'_>, d: &ProvinceDashboard<'_>) -> Markup {
         }
         (as_of_note(lang, d.as_of))
         (held_note(lang, d.held))
-        p { a href=(format!("/exports/scores.csv?period={}", d.period)) { (lang.pick("Tải CSV", "Download CSV")) } " · " a href=(format!("/exports/scores.xlsx?period={}", d.period)) { (lang.pick("Tải Excel", "Download Excel")) } " · " a href=(format!("/dashboard/delivery?lang={}", lang.code())) { (lang.pick("Gửi phiếu khảo sát", "Survey delivery")) }
+        p { a href=(format!("/exports/scores.csv?period={}", d.period)) { (lang.pick("Tải CSV", "Download CSV")) } " · " a href=(format!("/exports/scores.xlsx?period={}", d.period)) { (lang.pick("Tải Excel", "Download Excel")) } " · " a href=(format!("/dashboard/delivery?lang={}", lang.code())) { (lang.pick("Gửi phiếu khảo sát", "Survey delivery")) } " · " a href=(format!("/dashboard/comments?period={}&lang={}", d.period, lang.code())) { (lang.pick("Góp ý", "Comments")) }
             " · " (lang.pick("Dữ liệu gốc: ", "Raw data: "))
             @for (i, t) in ["agencies", "dossiers", "responses", "answers"].iter().enumerate() {
                 @if i > 0 { ", " }
@@ -436,6 +498,20 @@ pub fn province_page(frame: &Frame<'_>, d: &ProvinceDashboard<'_>) -> Markup {
             }
         } }
         (reliability_note(lang, d.ranked.iter().chain(&d.unranked).map(|r| r.status.as_str())))
+        }
+        @if !d.group766.is_empty() {
+            h2 { (lang.pick("Nhóm chỉ tiêu sự hài lòng (Quyết định 766)", "Decision 766 satisfaction group")) }
+            div.scroll tabindex="0" role="region" aria-label=(lang.pick("Nhóm chỉ tiêu 766 theo đơn vị", "Decision 766 group by agency")) { table {
+                thead { tr {
+                    th { (lang.pick("Đơn vị", "Agency")) }
+                    th.num { (lang.pick("Trả lời đúng hạn", "Answered on time")) }
+                    th.num { (lang.pick("Hài lòng với cách giải quyết", "Satisfied with handling")) }
+                    th.num { (lang.pick("Không bị đánh giá không hài lòng", "Not rated dissatisfied")) }
+                } }
+                tbody { @for (name, g) in &d.group766 { tr {
+                    td { (name) } td.num { (share_cell(lang, g.on_time)) } td.num { (share_cell(lang, g.satisfied)) } td.num { (share_cell(lang, g.not_dissatisfied)) }
+                } } }
+            } }
         }
         @if !d.ranked.is_empty() {
         h2 { (lang.pick("Bản đồ nhiệt theo nhóm tiêu chí", "Heat map by dimension")) }

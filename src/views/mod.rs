@@ -2,8 +2,10 @@
 
 pub mod admin;
 pub mod charts;
+pub mod comments;
 pub mod dashboard;
 pub mod delivery;
+pub mod followups;
 pub mod format;
 pub mod forms;
 pub mod i18n;

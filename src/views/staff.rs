@@ -55,6 +55,8 @@ pub fn staff_page(frame: &Frame<'_>, title: &str, width: Width, body: Markup) ->
         html! {
             nav.staff {
                 a href="/dashboard" { (t.dashboard) }
+                a href="/dashboard/comments" { (lang.pick("Góp ý", "Comments")) }
+                a href="/dashboard/followups" { (lang.pick("Yêu cầu hỗ trợ", "Requests for help")) }
             @if frame.admin { a href="/admin/users" { (lang.pick("Tài khoản", "Accounts")) } }
                 span.who { (email) }
                 form method="post" action="/logout" {

@@ -256,7 +256,11 @@ async fn a_rare_procedure_is_stored_as_its_field_or_not_at_all_and_the_audit_pas
     .execute(&mut *conn)
     .unwrap();
     let secret = app.db.settings().secret;
-    let rules = hailong::services::privacy::release::ReleaseRules { batch: 1, k: 3 };
+    let rules = hailong::services::privacy::release::ReleaseRules {
+        batch: 1,
+        k: 3,
+        followup_due_days: 10,
+    };
     let pass = hailong::services::privacy::release::release_due(
         &mut conn,
         &secret,
@@ -305,7 +309,11 @@ async fn the_daily_release_shows_fewer_than_a_batch_after_a_day() {
     );
 
     let secret = app.db.settings().secret;
-    let rules = hailong::services::privacy::release::ReleaseRules { batch: 20, k: 1 };
+    let rules = hailong::services::privacy::release::ReleaseRules {
+        batch: 20,
+        k: 1,
+        followup_due_days: 10,
+    };
     let mut conn = app.conn();
     let now = chrono::Utc::now().naive_utc();
     let early =

@@ -39,7 +39,7 @@ async fn gateway(status: u16) -> (String, Arc<Mutex<Vec<Value>>>) {
 }
 
 /// The app, sending to a recording gateway that answers `status`, with these settings too.
-async fn app_sending_to_gateway(
+pub(crate) async fn app_sending_to_gateway(
     status: u16,
     overrides: &[(&'static str, &str)],
 ) -> (crate::helpers::TestApp, Arc<Mutex<Vec<Value>>>) {
@@ -51,7 +51,7 @@ async fn app_sending_to_gateway(
     (spawn_app_with(db, settings).await, received)
 }
 
-async fn eventually(mut check: impl FnMut() -> bool) -> bool {
+pub(crate) async fn eventually(mut check: impl FnMut() -> bool) -> bool {
     for _ in 0..50 {
         if check() {
             return true;

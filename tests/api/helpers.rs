@@ -136,7 +136,11 @@ pub fn release_held(
     conn: &mut hailong::db::DbConnection,
 ) -> hailong::services::privacy::release::Pass {
     let secret = hailong::secret::SecretKey::from_hex(TEST_SECRET).expect("test secret");
-    let rules = hailong::services::privacy::release::ReleaseRules { batch: 1, k: 1 };
+    let rules = hailong::services::privacy::release::ReleaseRules {
+        batch: 1,
+        k: 1,
+        followup_due_days: 10,
+    };
     hailong::services::privacy::release::release_due(
         conn,
         &secret,

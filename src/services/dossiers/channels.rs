@@ -8,7 +8,7 @@ use std::time::Duration;
 use serde_json::{json, Value};
 
 use super::delivery::{Delivery, InvitationSender, SendResult};
-use crate::domain::message_text::{self, SmsEncoding};
+use crate::domain::message_text::{self, Purpose, SmsEncoding};
 
 fn http_client() -> Result<reqwest::Client, String> {
     reqwest::Client::builder()
@@ -86,21 +86,42 @@ pub struct ZaloSender {
     url: String,
     access_token: String,
     template_id: String,
+    followup_template_id: Option<String>,
     client: reqwest::Client,
 }
 
 impl ZaloSender {
-    pub fn new(url: String, access_token: String, template_id: String) -> Result<Self, String> {
+    pub fn new(
+        url: String,
+        access_token: String,
+        template_id: String,
+        followup_template_id: Option<String>,
+    ) -> Result<Self, String> {
         Ok(Self {
             url,
             access_token,
             template_id,
+            followup_template_id,
             client: http_client()?,
         })
     }
 
-    fn body(&self, delivery: &Delivery, phone: &str) -> Value {
-        json!({
+    fn body(&self, delivery: &Delivery, phone: &str) -> Result<Value, String> {
+        if delivery.purpose == Purpose::FollowUpAnswer {
+            let template = self.followup_template_id.as_ref().ok_or(
+                "no Zalo template for answers to follow-up requests (HAILONG_ZALO_FOLLOWUP_TEMPLATE_ID)",
+            )?;
+            return Ok(json!({
+                "phone": crate::domain::phone::international(phone),
+                "template_id": template,
+                "template_data": {
+                    "agency": delivery.agency,
+                    "answer_url": delivery.survey_url,
+                },
+                "tracking_id": delivery.idempotency_key,
+            }));
+        }
+        Ok(json!({
             // A Vietnamese number as Zalo wants it.
             "phone": crate::domain::phone::international(phone),
             "template_id": self.template_id,
@@ -113,7 +134,7 @@ impl ZaloSender {
             },
             // Zalo keeps it with the message: the same key on a retry.
             "tracking_id": delivery.idempotency_key,
-        })
+        }))
     }
 }
 
@@ -125,7 +146,7 @@ impl InvitationSender for ZaloSender {
                 .client
                 .post(&self.url)
                 .header("access_token", &self.access_token)
-                .json(&self.body(delivery, phone))
+                .json(&self.body(delivery, phone)?)
                 .send()
                 .await
                 .map_err(|e| format!("Zalo unreachable: {}", e.without_url()))?;
@@ -181,10 +202,12 @@ pub fn for_settings(
             url,
             access_token,
             template_id,
+            followup_template_id,
         } => Box::new(ZaloSender::new(
             url.clone(),
             access_token.clone(),
             template_id.clone(),
+            followup_template_id.clone(),
         )?),
     };
     let email: Box<dyn InvitationSender> = match &settings.smtp {

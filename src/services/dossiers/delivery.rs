@@ -31,6 +31,8 @@ use crate::services::dossiers::ingest::survey_url;
 /// One invitation, ready to go out.
 #[derive(Clone, serde::Serialize)]
 pub struct Delivery {
+    /// An invitation (or reminder), or an agency's answer to a follow-up request.
+    pub purpose: crate::domain::message_text::Purpose,
     /// The same for every attempt at this message of this invitation: a gateway that saw it
     /// already can drop a repeat (after an instance died between sending and recording it).
     pub idempotency_key: String,
@@ -59,6 +61,7 @@ impl Delivery {
     /// What the message says, in the words the templates use.
     pub fn facts(&self) -> crate::domain::message_text::MessageFacts<'_> {
         crate::domain::message_text::MessageFacts {
+            purpose: self.purpose,
             lang: self.language,
             message: self.message,
             agency: &self.agency,
@@ -256,6 +259,7 @@ fn claim_batch(
             .unwrap_or(Lang::Vi);
         let link = survey_url(public_url, &token);
         let delivery = Delivery {
+            purpose: crate::domain::message_text::Purpose::Invitation,
             idempotency_key: message_key(entry.invitation_id, entry.message),
             message: entry.message,
             dossier_id: dossier.external_id,

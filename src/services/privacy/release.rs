@@ -29,6 +29,8 @@ pub struct ReleaseRules {
     pub batch: u32,
     /// At least this many invitations share what every stored response says.
     pub k: u32,
+    /// Working days an agency has to answer a follow-up request, from its release.
+    pub followup_due_days: u32,
 }
 
 impl ReleaseRules {
@@ -36,6 +38,7 @@ impl ReleaseRules {
         Self {
             batch: settings.release_batch,
             k: settings.anonymity_k,
+            followup_due_days: settings.followup_due_days,
         }
     }
 }
@@ -48,6 +51,8 @@ pub struct Pass {
     pub withheld: usize,
     /// Still held after the pass.
     pub waiting: usize,
+    /// Follow-up requests released to their agencies.
+    pub followups: usize,
 }
 
 /// Looks at the held responses and releases them when a batch is due (or at once with
@@ -147,11 +152,21 @@ pub fn release_due(
         held_responses::delete(conn, &ids)?;
         Ok(pass)
     });
-    match outcome {
-        Ok(pass) => Ok(pass),
-        Err(Rollback::Because(pass)) => Ok(pass),
-        Err(Rollback::Failed(e)) => Err(e),
-    }
+    let mut pass = match outcome {
+        Ok(pass) => pass,
+        Err(Rollback::Because(pass)) => pass,
+        Err(Rollback::Failed(e)) => return Err(e),
+    };
+    // Follow-up requests go out with a batch of responses (or alone once nothing waits, or
+    // after a day), so that their release does not single out a response.
+    pass.followups = crate::services::followups::release_due(
+        conn,
+        now,
+        rules.followup_due_days,
+        force || pass.released > 0,
+        pass.waiting > 0,
+    )?;
+    Ok(pass)
 }
 
 enum Decision {

@@ -6,7 +6,8 @@
 //!   answers "unknown"), and once every invitation of a quarter is gone, the spent-link marks
 //!   of that quarter;
 //! - each day: the previous days' per-identity counts of verified surveys;
-//! - expired e-ID sign-ins.
+//! - expired e-ID sign-ins;
+//! - a follow-up request's contact, 30 days after the agency answered it.
 //!
 //! Kept for the census (METHODOLOGY §7) as long as the scores it defines: each dossier's
 //! agency, procedure, applicant kind, channel, times and whether it was invited; nothing that
@@ -31,6 +32,8 @@ pub struct Forgotten {
     pub sign_ins: usize,
     /// Survey rate-limit windows (PostgreSQL) that ended more than two minutes ago.
     pub rate_windows: usize,
+    /// Follow-up requests whose contact was erased, 30 days after the agency's answer.
+    pub followup_contacts: usize,
 }
 
 /// One pass of every rule above. On SQLite, call it holding the write gate.
@@ -75,5 +78,6 @@ pub fn forget_due(
     done.sign_ins = sign_in::purge_expired(conn)?;
     done.rate_windows =
         crate::db::survey_rate_windows::purge_before(conn, now - Duration::minutes(3))?;
+    done.followup_contacts = crate::services::followups::forget_contacts(conn, now)?;
     Ok(done)
 }

@@ -1,8 +1,10 @@
 //! The numbers staff see: the database as the method's tables (exports), the dashboards'
 //! stored numbers, and the published standings beside them.
 
+pub mod comments;
 pub mod dashboards;
 pub mod delivery;
 pub mod export;
+pub mod group766;
 pub mod standings;
 pub mod weakest;

@@ -16,8 +16,8 @@ use crate::services::reports::standings;
 use crate::services::reports::weakest::weakest_items;
 use crate::views::charts::Point;
 use crate::views::dashboard::{
-    agency_page, province_page, AgencyDashboard, AsOf, Child, DimensionScore, Figure, Frame, Held,
-    History, ProvinceDashboard, Ranked, WeakRow,
+    agency_page, province_page, AgencyDashboard, AsOf, Child, DimensionScore, Figure, Frame,
+    Group766View, Held, History, ProvinceDashboard, Ranked, Share766, WeakRow,
 };
 use crate::views::delivery::{delivery_page, DeliveryPage};
 use crate::views::i18n::Lang;
@@ -32,13 +32,16 @@ use crate::web::state::AppState;
 type Query = web::Query<BTreeMap<String, String>>;
 
 /// Who is asking, with the agency tree to decide what they may see.
-enum Visitor {
+pub(super) enum Visitor {
     Staff(CurrentUser, Vec<Agency>),
     /// Not signed in: the sign-in page instead.
     SignIn(HttpResponse),
 }
 
-async fn signed_in(session: &Session, state: &web::Data<AppState>) -> Result<Visitor, AppError> {
+pub(super) async fn signed_in(
+    session: &Session,
+    state: &web::Data<AppState>,
+) -> Result<Visitor, AppError> {
     let Some(user) = current_user(session, &state.pool).await? else {
         return Ok(Visitor::SignIn(see_other("/login")));
     };
@@ -76,7 +79,12 @@ async fn held(state: &web::Data<AppState>) -> Result<Held, AppError> {
 }
 
 /// The frame of a dashboard page.
-fn frame<'a>(lang: Lang, user: &'a CurrentUser, csrf: &'a str, switch: &'a str) -> Frame<'a> {
+pub(super) fn frame<'a>(
+    lang: Lang,
+    user: &'a CurrentUser,
+    csrf: &'a str,
+    switch: &'a str,
+) -> Frame<'a> {
     Frame {
         lang,
         email: &user.email,
@@ -105,7 +113,7 @@ fn pick_period<'a>(index: &'a Indexed, query: &Query) -> Option<&'a str> {
         .map(String::as_str)
 }
 
-fn lang_and_switch(req: &HttpRequest, query: &Query) -> (Lang, String) {
+pub(super) fn lang_and_switch(req: &HttpRequest, query: &Query) -> (Lang, String) {
     let lang = lang_of(req);
     let pairs: Vec<(String, String)> = query.iter().map(|(k, v)| (k.clone(), v.clone())).collect();
     (lang, switch_href(lang, &pairs))
@@ -131,6 +139,45 @@ async fn item_texts(
                 .collect()
         })
         .unwrap_or_default())
+}
+
+/// The Decision 766 group of each agency in a quarter (nothing for a year).
+async fn group766_of(
+    state: &web::Data<AppState>,
+    agency_ids: Vec<i32>,
+    period: &str,
+) -> Result<std::collections::HashMap<i32, Group766View>, AppError> {
+    use crate::services::reports::group766::{self, Share};
+    let Ok(quarter) = period.parse::<Quarter>() else {
+        return Ok(std::collections::HashMap::new());
+    };
+    let groups = db_call::blocking(&state.pool, move |conn| {
+        let versions = crate::services::reports::export::questionnaire_versions(conn)?;
+        group766::of_quarter(conn, &versions, &agency_ids, quarter)
+    })
+    .await?;
+    let view = |s: Share| Share766 {
+        part: s.part,
+        of: s.of,
+    };
+    Ok(groups
+        .into_iter()
+        .map(|(id, g)| {
+            (
+                id,
+                Group766View {
+                    on_time: Some(view(g.on_time)),
+                    satisfied: g.satisfied.map(view),
+                    not_dissatisfied: g.not_dissatisfied.map(view),
+                    months: g
+                        .months
+                        .into_iter()
+                        .map(|(m, (a, b))| (m, Some(view(a)), b.map(view)))
+                        .collect(),
+                },
+            )
+        })
+        .collect())
 }
 
 pub async fn agency(
@@ -271,7 +318,15 @@ pub async fn agency(
     } else {
         None
     };
+    let group766 = if year_view {
+        None
+    } else {
+        group766_of(&state, vec![agency.id], &period)
+            .await?
+            .remove(&agency.id)
+    };
     let dashboard = AgencyDashboard {
+        group766,
         name: lang.pick(&agency.name_vi, &agency.name_en),
         code: &agency.code,
         period: &period,
@@ -391,7 +446,27 @@ pub async fn province(
             },
         })
         .collect();
+    let level_agencies: Vec<(i32, String)> = ranked
+        .iter()
+        .chain(&unranked)
+        .filter_map(|r| {
+            all.iter()
+                .find(|a| a.code == r.code)
+                .map(|a| (a.id, r.name.clone()))
+        })
+        .collect();
+    let mut groups = group766_of(
+        &state,
+        level_agencies.iter().map(|(id, _)| *id).collect(),
+        &period,
+    )
+    .await?;
+    let group766 = level_agencies
+        .into_iter()
+        .filter_map(|(id, name)| groups.remove(&id).map(|g| (name, g)))
+        .collect();
     let dashboard = ProvinceDashboard {
+        group766,
         history,
         fields: &fields,
         field: field.as_deref(),

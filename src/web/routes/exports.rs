@@ -95,13 +95,80 @@ async fn rows(
     };
     let board = state.dashboards.board(&dashboards::Scope::Province, kind);
     let wanted = query.get("period");
-    Ok(board
+    let mut rows: Vec<[String; 10]> = board
         .periods
         .iter()
         .filter(|p| wanted.is_none_or(|w| w == *p))
         .filter_map(|p| board.period(p).map(|l| (p, l)))
         .flat_map(|(p, l)| l.report.scores.iter().map(move |r| cells(p, r)))
-        .collect())
+        .collect();
+    if kind == Kind::Quarter {
+        let quarters: Vec<String> = board
+            .periods
+            .iter()
+            .filter(|p| wanted.is_none_or(|w| w == *p))
+            .cloned()
+            .collect();
+        rows.extend(
+            crate::web::db_call::blocking(&state.pool, move |conn| group766_rows(conn, &quarters))
+                .await?,
+        );
+    }
+    Ok(rows)
+}
+
+/// The Decision 766 group as rows of the scores export: measures `g766_on_time`,
+/// `g766_handling_satisfied`, `g766_not_dissatisfied` (percent; `n` the denominator).
+fn group766_rows(
+    conn: &mut crate::db::DbConnection,
+    quarters: &[String],
+) -> crate::db::QueryResult<Vec<[String; 10]>> {
+    use crate::services::reports::group766::{self, Share};
+    let agencies = agencies::all(conn)?;
+    let ids: Vec<i32> = agencies.iter().map(|a| a.id).collect();
+    let versions = crate::services::reports::export::questionnaire_versions(conn)?;
+    let mut rows = Vec::new();
+    for period in quarters {
+        let Ok(quarter) = period.parse() else {
+            continue;
+        };
+        let groups = group766::of_quarter(conn, &versions, &ids, quarter)?;
+        for agency in &agencies {
+            let Some(g) = groups.get(&agency.id) else {
+                continue;
+            };
+            // A share without a denominator has nothing to say; (c) hidden under min_cell
+            // responses is a suppressed row, as in the analysis' own rows.
+            let measures: [(&str, Option<Share>, bool); 3] = [
+                ("g766_on_time", Some(g.on_time), false),
+                ("g766_handling_satisfied", g.satisfied, false),
+                (
+                    "g766_not_dissatisfied",
+                    g.not_dissatisfied,
+                    g.dossiers_completed > 0,
+                ),
+            ];
+            for (measure, share, hidden) in measures {
+                let value = share.and_then(Share::percent);
+                if value.is_none() && !hidden {
+                    continue;
+                }
+                rows.push([
+                    period.clone(),
+                    agency.code.clone(),
+                    measure.to_owned(),
+                    String::new(),
+                    number(value),
+                    String::new(),
+                    String::new(),
+                    share.map_or(0, |s| s.of).to_string(),
+                    String::new(),
+                    if value.is_some() { "ok" } else { "suppressed" }.to_owned(),
+                ]);
+            }
+        }
+    }
+    Ok(rows)
 }
 
 pub async fn scores_csv(
@@ -114,7 +181,7 @@ pub async fn scores_csv(
 }
 
 /// A CSV file to download: the header, then the rows, every cell formula-escaped.
-fn csv_download(
+pub(super) fn csv_download(
     name: &str,
     header: &[&str],
     rows: impl Iterator<Item = Vec<String>>,
@@ -191,18 +258,30 @@ pub async fn scores_xlsx(
     query: web::Query<BTreeMap<String, String>>,
 ) -> Result<HttpResponse, AppError> {
     let rows = rows(&state, &session, &query).await?;
+    let rows: Vec<Vec<String>> = rows.iter().map(|r| r.to_vec()).collect();
+    xlsx_download("scores.xlsx", "scores", &HEADER, &rows, &[4, 5, 6, 7, 8])
+}
+
+/// A workbook to download: one sheet, the header, then the rows; the cells of `numeric`
+/// columns that read as numbers are numbers, everything else text (never a formula).
+pub(super) fn xlsx_download(
+    name: &str,
+    sheet_name: &str,
+    header: &[&str],
+    rows: &[Vec<String>],
+    numeric: &[usize],
+) -> Result<HttpResponse, AppError> {
     let xlsx = || -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
         let mut workbook = rust_xlsxwriter::Workbook::new();
         let sheet = workbook.add_worksheet();
-        sheet.set_name("scores")?;
-        for (c, h) in HEADER.iter().enumerate() {
+        sheet.set_name(sheet_name)?;
+        for (c, h) in header.iter().enumerate() {
             sheet.write_string(0, c as u16, *h)?;
         }
         for (r, row) in rows.iter().enumerate() {
             for (c, cell) in row.iter().enumerate() {
-                // Numbers as numbers; text always as text, never as a formula.
                 match cell.parse::<f64>() {
-                    Ok(v) if (4..=8).contains(&c) => {
+                    Ok(v) if numeric.contains(&c) => {
                         sheet.write_number(r as u32 + 1, c as u16, v)?
                     }
                     _ => sheet.write_string(r as u32 + 1, c as u16, cell)?,
@@ -216,7 +295,7 @@ pub async fn scores_xlsx(
         .insert_header((header::CACHE_CONTROL, "no-store"))
         .insert_header((
             header::CONTENT_DISPOSITION,
-            "attachment; filename=\"scores.xlsx\"",
+            format!("attachment; filename=\"{name}\""),
         ))
         .content_type("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
         .body(body))

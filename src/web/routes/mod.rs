@@ -9,9 +9,11 @@ mod account;
 mod admin;
 mod agencies;
 mod api;
+mod comments;
 mod dashboard;
 mod eid;
 mod exports;
+mod followups;
 mod health;
 pub mod metrics;
 mod opt_out;
@@ -30,6 +32,17 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/dashboard/province", web::get().to(dashboard::province))
         .route("/dashboard/agency/{code}", web::get().to(dashboard::agency))
         .route("/dashboard/delivery", web::get().to(dashboard::delivery))
+        .route("/dashboard/comments", web::get().to(comments::page))
+        .route("/dashboard/comments/mark", web::post().to(comments::mark))
+        .route("/dashboard/followups", web::get().to(followups::list))
+        .route(
+            "/dashboard/followups/{id}",
+            web::post().to(followups::handle),
+        )
+        .route("/help/answer/{token}", web::get().to(followups::answer))
+        .route("/help/answer/{token}", web::post().to(followups::rate))
+        .route("/help/{grant}", web::get().to(followups::request_form))
+        .route("/help/{grant}", web::post().to(followups::file_request))
         .route(
             "/admin/users",
             web::get().to(admin::list::<admin::users::Users>),
@@ -86,6 +99,11 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             web::get().to(exports::delivery_csv),
         )
         .route("/exports/scores.xlsx", web::get().to(exports::scores_xlsx))
+        .route("/exports/comments.csv", web::get().to(comments::export_csv))
+        .route(
+            "/exports/comments.xlsx",
+            web::get().to(comments::export_xlsx),
+        )
         .route(
             "/exports/raw/{table}.csv",
             web::get().to(exports::raw_table),

@@ -202,7 +202,29 @@ pub async fn post(
         SubmitOutcome::Stored => {
             // The releaser looks at once whether a batch is now complete.
             state.release_wake.notify_one();
-            message(StatusCode::OK, lang, t.thanks_title, t.thanks_body)
+            // A way to ask for help, kept apart from the answers: the grant names the agency
+            // and nothing else (services::followups).
+            let grant = crate::services::followups::new_grant(
+                &state.settings.secret,
+                survey.agency_id,
+                chrono::Utc::now().naive_utc(),
+            );
+            html(
+                StatusCode::OK,
+                crate::views::layout::message_with_action_page(
+                    lang,
+                    t.thanks_title,
+                    t.thanks_body,
+                    &switch_href(lang, &[]),
+                    (
+                        &format!("/help/{grant}?lang={}", lang.code()),
+                        lang.pick(
+                            "Tôi muốn được liên hệ về một vấn đề",
+                            "I want someone to contact me about a problem",
+                        ),
+                    ),
+                ),
+            )
         }
         SubmitOutcome::AlreadyAnswered => message(
             StatusCode::CONFLICT,

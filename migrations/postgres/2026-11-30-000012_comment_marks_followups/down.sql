@@ -1,0 +1,2 @@
+DROP TABLE followups;
+DROP TABLE comment_marks;

@@ -1,0 +1,347 @@
+//! Opt-in follow-up requests, kept apart from the score (docs/PRIVACY.md §5):
+//! - the thank-you page carries a one-time *grant* sealed under the server secret that names the
+//!   agency and nothing else (no dossier, invitation or response);
+//! - a request is stored sealed (problem and contact) with no reference to a response, held like
+//!   a response and released to the agency with the next batch (or after a day);
+//! - the agency answers within `HAILONG_FOLLOWUP_DUE_DAYS` working days; the answer goes back
+//!   through the delivery channels as a link where the citizen reads it and says whether they
+//!   are satisfied with the handling; the contact is erased 30 days after the answer.
+
+pub mod replies;
+
+use chrono::{Duration, NaiveDateTime};
+use serde::{Deserialize, Serialize};
+
+use crate::db::followups::{self, FollowUp, NewFollowUp};
+use crate::db::{DbConnection, QueryResult};
+pub use crate::domain::followup::RequestProblem;
+use crate::domain::language::Lang;
+use crate::domain::working_days::add_working_days;
+use crate::secret::SecretKey;
+use crate::services::dossiers::contact::Contact;
+
+const GRANT_PURPOSE: &str = "followup-grant";
+const PROBLEM_PURPOSE: &str = "followup-problem";
+const ANSWER_LINK_PURPOSE: &str = "followup-answer-link";
+const ANSWER_KEY_PURPOSE: &str = "followup-answer-key";
+
+/// How long a thank-you page's grant can be used.
+pub const GRANT_VALID: Duration = Duration::hours(24);
+/// A request's contact is erased this long after the agency's answer.
+pub const CONTACT_KEPT_AFTER_ANSWER: Duration = Duration::days(30);
+/// A held request is released with the next batch of responses, or after this at the latest.
+pub const HELD_AT_MOST: Duration = Duration::hours(24);
+pub const PROBLEM_MAX_CHARS: usize = 2_000;
+pub const ANSWER_MAX_CHARS: usize = 2_000;
+
+/// What the thank-you page's grant says: which agency the request goes to, until when, and a
+/// random nonce that makes it usable once.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+struct Grant {
+    agency_id: i32,
+    expires_at: NaiveDateTime,
+    nonce: String,
+}
+
+/// A grant for the thank-you page of a response to `agency_id`, as a URL-safe string.
+pub fn new_grant(secret: &SecretKey, agency_id: i32, now: NaiveDateTime) -> String {
+    use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+    use base64::Engine;
+    let grant = Grant {
+        agency_id,
+        expires_at: now + GRANT_VALID,
+        nonce: crate::domain::token::new_secret_string(),
+    };
+    let plain = serde_json::to_vec(&grant).unwrap_or_default();
+    URL_SAFE_NO_PAD.encode(secret.seal(GRANT_PURPOSE, &plain))
+}
+
+/// The agency a grant names, if it is ours and still valid.
+pub fn grant_agency(secret: &SecretKey, grant: &str, now: NaiveDateTime) -> Option<i32> {
+    open_grant(secret, grant, now).map(|g| g.agency_id)
+}
+
+fn open_grant(secret: &SecretKey, grant: &str, now: NaiveDateTime) -> Option<Grant> {
+    use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+    use base64::Engine;
+    if grant.len() > 512 {
+        return None;
+    }
+    let sealed = URL_SAFE_NO_PAD.decode(grant).ok()?;
+    let grant: Grant = serde_json::from_slice(&secret.unseal(GRANT_PURPOSE, &sealed)?).ok()?;
+    (grant.expires_at > now).then_some(grant)
+}
+
+/// What the citizen wrote on the form.
+#[derive(Debug, Clone, Default)]
+pub struct Request {
+    pub problem: String,
+    pub phone: String,
+    pub email: String,
+    pub consent: bool,
+}
+
+/// The outcome of filing a request.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Filed {
+    Stored,
+    /// The grant is not ours, or has expired.
+    GrantInvalid,
+    /// This thank-you page's request was filed already.
+    AlreadyFiled,
+    Refused(Vec<RequestProblem>),
+}
+
+/// Checks the form: a problem, a way to reach the citizen, and their consent.
+pub fn check(request: &Request) -> Result<Contact, Vec<RequestProblem>> {
+    let mut problems = Vec::new();
+    let problem = request.problem.trim();
+    if problem.is_empty() {
+        problems.push(RequestProblem::ProblemMissing);
+    } else if problem.chars().count() > PROBLEM_MAX_CHARS {
+        problems.push(RequestProblem::ProblemTooLong);
+    }
+    let phone = request.phone.trim();
+    let email = request.email.trim();
+    let phone = if phone.is_empty() {
+        None
+    } else {
+        match crate::domain::phone::parse(phone) {
+            Ok(p) => Some(p),
+            Err(_) => {
+                problems.push(RequestProblem::BadPhone);
+                None
+            }
+        }
+    };
+    let email = if email.is_empty() {
+        None
+    } else {
+        match crate::domain::email::Email::parse(email) {
+            Ok(e) => Some(e.to_string()),
+            Err(_) => {
+                problems.push(RequestProblem::BadEmail);
+                None
+            }
+        }
+    };
+    if request.phone.trim().is_empty() && request.email.trim().is_empty() {
+        problems.push(RequestProblem::NoContact);
+    }
+    if !request.consent {
+        problems.push(RequestProblem::NoConsent);
+    }
+    if problems.is_empty() {
+        Ok(Contact {
+            phone,
+            email,
+            language: None,
+        })
+    } else {
+        Err(problems)
+    }
+}
+
+/// Files a request under a grant: checked, sealed and held until the next release.
+pub fn file(
+    conn: &mut DbConnection,
+    secret: &SecretKey,
+    grant: &str,
+    request: &Request,
+    lang: Lang,
+    now: NaiveDateTime,
+) -> QueryResult<Filed> {
+    let Some(opened) = open_grant(secret, grant, now) else {
+        return Ok(Filed::GrantInvalid);
+    };
+    let mut contact = match check(request) {
+        Ok(contact) => contact,
+        Err(problems) => return Ok(Filed::Refused(problems)),
+    };
+    contact.language = Some(lang.code().to_owned());
+    let problem = crate::domain::text::nfc(request.problem.trim());
+    let new = NewFollowUp {
+        agency_id: opened.agency_id,
+        grant_key: secret
+            .keyed_hash(GRANT_PURPOSE, opened.nonce.as_bytes())
+            .to_vec(),
+        problem_sealed: secret.seal(PROBLEM_PURPOSE, problem.as_bytes()),
+        contact_sealed: contact.seal(secret),
+        language: lang.code().to_owned(),
+        submitted_at: now,
+        status: followups::RECEIVED.to_owned(),
+    };
+    Ok(if followups::insert(conn, &new)? {
+        Filed::Stored
+    } else {
+        Filed::AlreadyFiled
+    })
+}
+
+/// Releases held requests: all of them when responses were just released or none wait (the
+/// request then joins a batch, or its response is out already), else those held a day.
+/// Each is due `due_days` working days after its release (Vietnam date).
+pub fn release_due(
+    conn: &mut DbConnection,
+    now: NaiveDateTime,
+    due_days: u32,
+    responses_released: bool,
+    responses_waiting: bool,
+) -> QueryResult<usize> {
+    let today = now
+        .and_utc()
+        .with_timezone(&crate::domain::period::VIETNAM)
+        .date_naive();
+    let due_on = add_working_days(today, due_days);
+    let before = (!responses_released && responses_waiting).then(|| now - HELD_AT_MOST);
+    followups::release(conn, now, due_on, before)
+}
+
+/// A released request as staff read it.
+#[derive(Debug, Clone)]
+pub struct Opened {
+    pub row: FollowUp,
+    pub problem: String,
+    /// `None` once erased.
+    pub contact: Option<Contact>,
+}
+
+pub fn open(secret: &SecretKey, row: FollowUp) -> Opened {
+    let problem = secret
+        .unseal(PROBLEM_PURPOSE, &row.problem_sealed)
+        .and_then(|p| String::from_utf8(p).ok())
+        .unwrap_or_default();
+    let contact = row
+        .contact_sealed
+        .as_deref()
+        .and_then(|sealed| Contact::unseal(secret, sealed));
+    Opened {
+        row,
+        problem,
+        contact,
+    }
+}
+
+/// The link that shows a request's answer (derived from the secret and the request: the
+/// database keeps only a keyed hash of it).
+pub fn answer_token(secret: &SecretKey, id: i32) -> String {
+    use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+    use base64::Engine;
+    URL_SAFE_NO_PAD.encode(secret.keyed_hash(ANSWER_LINK_PURPOSE, &id.to_be_bytes()))
+}
+
+pub fn answer_key(secret: &SecretKey, token: &str) -> Vec<u8> {
+    secret
+        .keyed_hash(ANSWER_KEY_PURPOSE, token.as_bytes())
+        .to_vec()
+}
+
+/// Why an answer was refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AnswerProblem {
+    Empty,
+    TooLong,
+    AlreadyAnswered,
+}
+
+/// Records the agency's answer; the delivery worker sends its link.
+pub fn answer(
+    conn: &mut DbConnection,
+    secret: &SecretKey,
+    id: i32,
+    text: &str,
+    user_id: i32,
+    now: NaiveDateTime,
+) -> QueryResult<Result<(), AnswerProblem>> {
+    let text = crate::domain::text::nfc(text.trim());
+    if text.is_empty() {
+        return Ok(Err(AnswerProblem::Empty));
+    }
+    if text.chars().count() > ANSWER_MAX_CHARS {
+        return Ok(Err(AnswerProblem::TooLong));
+    }
+    let key = answer_key(secret, &answer_token(secret, id));
+    Ok(if followups::answer(conn, id, &text, user_id, &key, now)? {
+        Ok(())
+    } else {
+        Err(AnswerProblem::AlreadyAnswered)
+    })
+}
+
+/// The answered request behind an answer link.
+pub fn by_answer_token(
+    conn: &mut DbConnection,
+    secret: &SecretKey,
+    token: &str,
+) -> QueryResult<Option<FollowUp>> {
+    if !crate::domain::token::looks_like_token(token) {
+        return Ok(None);
+    }
+    followups::by_reply_key(conn, &answer_key(secret, token))
+}
+
+/// A handling rated 4 or 5 (of 5) counts as satisfied (the survey's own reading).
+pub fn is_satisfied(rating: i32) -> bool {
+    rating >= 4
+}
+
+/// Erases the contacts of requests answered more than 30 days ago.
+pub fn forget_contacts(conn: &mut DbConnection, now: NaiveDateTime) -> QueryResult<usize> {
+    followups::erase_contacts_answered_before(conn, now - CONTACT_KEPT_AFTER_ANSWER)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn secret() -> SecretKey {
+        SecretKey::from_hex(&"ab".repeat(32)).unwrap()
+    }
+
+    #[test]
+    fn a_grant_names_its_agency_until_it_expires() {
+        let now = chrono::Utc::now().naive_utc();
+        let grant = new_grant(&secret(), 42, now);
+        assert_eq!(grant_agency(&secret(), &grant, now), Some(42));
+        assert_eq!(grant_agency(&secret(), &grant, now + GRANT_VALID), None);
+        let other = SecretKey::from_hex(&"cd".repeat(32)).unwrap();
+        assert_eq!(
+            grant_agency(&other, &grant, now),
+            None,
+            "another server's grant"
+        );
+        assert_eq!(grant_agency(&secret(), "not-a-grant", now), None);
+    }
+
+    #[test]
+    fn a_request_needs_a_problem_a_contact_and_consent() {
+        let problems = check(&Request::default()).unwrap_err();
+        assert_eq!(
+            problems,
+            vec![
+                RequestProblem::ProblemMissing,
+                RequestProblem::NoContact,
+                RequestProblem::NoConsent
+            ]
+        );
+        let bad = check(&Request {
+            problem: "Hồ sơ bị trả lại".into(),
+            phone: "12".into(),
+            email: "not-an-address".into(),
+            consent: true,
+        })
+        .unwrap_err();
+        assert_eq!(
+            bad,
+            vec![RequestProblem::BadPhone, RequestProblem::BadEmail]
+        );
+        let contact = check(&Request {
+            problem: "Hồ sơ bị trả lại".into(),
+            phone: "0912 345 678".into(),
+            email: String::new(),
+            consent: true,
+        })
+        .unwrap();
+        assert_eq!(contact.phone.as_deref(), Some("0912345678"));
+    }
+}

@@ -1,0 +1,517 @@
+//! Follow-up requests: `/help/{grant}` (the citizen's form, from the thank-you page),
+//! `/help/answer/{token}` (the agency's answer and the rating of its handling), and
+//! `/dashboard/followups` (the agency handles them, the province reads them).
+
+use actix_session::Session;
+use actix_web::http::StatusCode;
+use actix_web::{web, HttpRequest, HttpResponse};
+
+use super::dashboard::{frame, lang_and_switch, signed_in, Visitor};
+use crate::db::agencies::{self, Agency};
+use crate::domain::agency::Role;
+use crate::domain::followup::Status;
+use crate::services::followups::{self, AnswerProblem, Filed, Request};
+use crate::views::followups::{
+    answer_page, request_page, requests_page, AnswerPage, RequestForm, RequestInput, RequestLine,
+    RequestsPage,
+};
+use crate::views::i18n::Lang;
+use crate::web::auth::access::{authorize, Need, Scope};
+use crate::web::db_call;
+use crate::web::error::AppError;
+use crate::web::language::language;
+use crate::web::page::{
+    csrf_ok, html, message, notify, see_other, switch_href, take_notice, with_csrf,
+};
+use crate::web::state::AppState;
+use crate::web::survey_gate::{form_csrf, posted_form};
+
+type Fields = web::Form<Vec<(String, String)>>;
+
+fn field<'a>(fields: &'a [(String, String)], name: &str) -> &'a str {
+    fields
+        .iter()
+        .find(|(k, v)| k == name && !v.is_empty())
+        .map_or("", |(_, v)| v.as_str())
+}
+
+fn now() -> chrono::NaiveDateTime {
+    chrono::Utc::now().naive_utc()
+}
+
+async fn agency_named(state: &AppState, id: i32, lang: Lang) -> Result<String, AppError> {
+    let agency = db_call::blocking(&state.pool, move |conn| agencies::by_id(conn, id)).await?;
+    Ok(lang.pick(&agency.name_vi, &agency.name_en).to_owned())
+}
+
+fn grant_gone(lang: Lang) -> HttpResponse {
+    message(
+        StatusCode::GONE,
+        lang,
+        lang.pick("Liên kết đã hết hạn", "This link has expired"),
+        lang.pick(
+            "Liên kết gửi yêu cầu hỗ trợ chỉ dùng được trong 24 giờ sau khi trả lời khảo sát. Ông/Bà có thể liên hệ trực tiếp cơ quan.",
+            "The link to ask for help works for 24 hours after the survey. You can still contact the agency directly.",
+        ),
+    )
+}
+
+/// Renders the request form with a fresh CSRF pair.
+fn request_response(
+    state: &AppState,
+    status: StatusCode,
+    lang: Lang,
+    grant: &str,
+    agency: &str,
+    input: &RequestInput,
+    problems: &[followups::RequestProblem],
+) -> Result<HttpResponse, AppError> {
+    let (csrf_token, cookie) = form_csrf(state)?;
+    let action = format!("/help/{grant}");
+    let mut response = html(
+        status,
+        request_page(&RequestForm {
+            lang,
+            agency,
+            action: &action,
+            csrf_token: &csrf_token,
+            switch_href: &switch_href(lang, &[]),
+            due_days: state.settings.followup_due_days,
+            input,
+            problems,
+        }),
+    );
+    let _ = response.add_cookie(&cookie);
+    Ok(response)
+}
+
+/// `GET /help/{grant}`
+pub async fn request_form(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    grant: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    let (lang, _) = language(&req);
+    let Some(agency_id) = followups::grant_agency(&state.settings.secret, &grant, now()) else {
+        return Ok(grant_gone(lang));
+    };
+    let agency = agency_named(&state, agency_id, lang).await?;
+    request_response(
+        &state,
+        StatusCode::OK,
+        lang,
+        &grant,
+        &agency,
+        &RequestInput::default(),
+        &[],
+    )
+}
+
+/// `POST /help/{grant}`
+pub async fn file_request(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    grant: web::Path<String>,
+    form: Fields,
+) -> Result<HttpResponse, AppError> {
+    let fields = form.into_inner();
+    let lang = match posted_form(&state, &req, &fields) {
+        Ok(lang) => lang,
+        Err(page) => return Ok(*page),
+    };
+    let request = Request {
+        problem: field(&fields, "problem").to_owned(),
+        phone: field(&fields, "phone").to_owned(),
+        email: field(&fields, "email").to_owned(),
+        consent: field(&fields, "consent") == "yes",
+    };
+    let secret = state.settings.secret.clone();
+    let (grant2, request2) = (grant.clone(), request.clone());
+    let filed = db_call::blocking(&state.pool, move |conn| {
+        followups::file(conn, &secret, &grant2, &request2, lang, now())
+    })
+    .await?;
+    match filed {
+        Filed::Stored => {
+            // Released with the next batch of responses.
+            state.release_wake.notify_one();
+            Ok(message(
+                StatusCode::OK,
+                lang,
+                lang.pick("Đã nhận yêu cầu", "Request received"),
+                lang.pick(
+                    "Cơ quan sẽ trả lời Ông/Bà qua cách liên hệ đã ghi, trong thời hạn đã nêu.",
+                    "The agency will answer you through the contact you gave, within the time stated.",
+                ),
+            ))
+        }
+        Filed::GrantInvalid => Ok(grant_gone(lang)),
+        Filed::AlreadyFiled => Ok(message(
+            StatusCode::CONFLICT,
+            lang,
+            lang.pick("Yêu cầu đã được gửi", "Request already sent"),
+            lang.pick(
+                "Yêu cầu hỗ trợ từ trang này đã được gửi trước đó.",
+                "The request from this page was sent already.",
+            ),
+        )),
+        Filed::Refused(problems) => {
+            let Some(agency_id) = followups::grant_agency(&state.settings.secret, &grant, now())
+            else {
+                return Ok(grant_gone(lang));
+            };
+            let agency = agency_named(&state, agency_id, lang).await?;
+            request_response(
+                &state,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                lang,
+                &grant,
+                &agency,
+                &RequestInput {
+                    problem: request.problem,
+                    phone: request.phone,
+                    email: request.email,
+                    consent: request.consent,
+                },
+                &problems,
+            )
+        }
+    }
+}
+
+/// The answered request behind an answer link, or the page to show instead.
+async fn answered(
+    state: &AppState,
+    token: &str,
+    lang: Lang,
+) -> Result<Result<followups::Opened, HttpResponse>, AppError> {
+    let secret = state.settings.secret.clone();
+    let token = token.to_owned();
+    let row = db_call::blocking(&state.pool, move |conn| {
+        followups::by_answer_token(conn, &secret, &token)
+    })
+    .await?;
+    Ok(match row {
+        Some(row) => Ok(followups::open(&state.settings.secret, row)),
+        None => Err(message(
+            StatusCode::NOT_FOUND,
+            lang,
+            lang.pick("Không tìm thấy", "Not found"),
+            lang.pick(
+                "Liên kết này không dẫn tới câu trả lời nào.",
+                "This link leads to no answer.",
+            ),
+        )),
+    })
+}
+
+fn answer_response(
+    state: &AppState,
+    status: StatusCode,
+    lang: Lang,
+    token: &str,
+    agency: &str,
+    opened: &followups::Opened,
+    invalid: bool,
+) -> Result<HttpResponse, AppError> {
+    // A pair only when the form is shown: a rated answer has none.
+    let pair = match opened.row.rating {
+        None => Some(form_csrf(state)?),
+        Some(_) => None,
+    };
+    let csrf_token = pair.as_ref().map_or("", |(t, _)| t.as_str());
+    let action = format!("/help/answer/{token}");
+    let mut response = html(
+        status,
+        answer_page(&AnswerPage {
+            lang,
+            agency,
+            problem: &opened.problem,
+            answer: opened.row.answer.as_deref().unwrap_or_default(),
+            rating: opened.row.rating,
+            action: &action,
+            csrf_token,
+            switch_href: &switch_href(lang, &[]),
+            invalid,
+        }),
+    );
+    if let Some((_, cookie)) = &pair {
+        let _ = response.add_cookie(cookie);
+    }
+    Ok(response)
+}
+
+/// `GET /help/answer/{token}`
+pub async fn answer(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    token: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    let (lang, _) = language(&req);
+    let opened = match answered(&state, &token, lang).await? {
+        Ok(opened) => opened,
+        Err(page) => return Ok(page),
+    };
+    let agency = agency_named(&state, opened.row.agency_id, lang).await?;
+    answer_response(
+        &state,
+        StatusCode::OK,
+        lang,
+        &token,
+        &agency,
+        &opened,
+        false,
+    )
+}
+
+/// `POST /help/answer/{token}`: the rating of the handling, once.
+pub async fn rate(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    token: web::Path<String>,
+    form: Fields,
+) -> Result<HttpResponse, AppError> {
+    let fields = form.into_inner();
+    let lang = match posted_form(&state, &req, &fields) {
+        Ok(lang) => lang,
+        Err(page) => return Ok(*page),
+    };
+    let mut opened = match answered(&state, &token, lang).await? {
+        Ok(opened) => opened,
+        Err(page) => return Ok(page),
+    };
+    let agency = agency_named(&state, opened.row.agency_id, lang).await?;
+    let Some(rating) = field(&fields, "rating")
+        .parse::<i32>()
+        .ok()
+        .filter(|r| (1..=5).contains(r))
+    else {
+        return answer_response(
+            &state,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            lang,
+            &token,
+            &agency,
+            &opened,
+            true,
+        );
+    };
+    let id = opened.row.id;
+    let rated = db_call::blocking(&state.pool, move |conn| {
+        crate::db::followups::rate(conn, id, rating, now())
+    })
+    .await?;
+    if !rated {
+        return Ok(message(
+            StatusCode::CONFLICT,
+            lang,
+            lang.pick("Đã đánh giá", "Already rated"),
+            lang.pick(
+                "Ông/Bà đã đánh giá cách giải quyết yêu cầu này.",
+                "You rated the handling of this request already.",
+            ),
+        ));
+    }
+    opened.row.rating = Some(rating);
+    answer_response(
+        &state,
+        StatusCode::OK,
+        lang,
+        &token,
+        &agency,
+        &opened,
+        false,
+    )
+}
+
+fn agency_of(all: &[Agency], id: i32) -> Option<&Agency> {
+    all.iter().find(|a| a.id == id)
+}
+
+/// `GET /dashboard/followups`: an agency's requests (its own and below), or every agency's for
+/// the province.
+pub async fn list(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    session: Session,
+    query: web::Query<std::collections::BTreeMap<String, String>>,
+) -> Result<HttpResponse, AppError> {
+    let (user, all) = match signed_in(&session, &state).await? {
+        Visitor::Staff(user, all) => (user, all),
+        Visitor::SignIn(page) => return Ok(page),
+    };
+    authorize(&user, Need::SignedIn, &Scope::of(&user, &all))?;
+    let scope = Scope::of(&user, &all);
+    let ids: Vec<i32> = all
+        .iter()
+        .filter(|a| scope.includes(a.id))
+        .map(|a| a.id)
+        .collect();
+    let (lang, switch) = lang_and_switch(&req, &query);
+    let rows = db_call::blocking(&state.pool, move |conn| {
+        crate::db::followups::released_of(conn, &ids)
+    })
+    .await?;
+    let agency_staff = user.role == Role::Agency;
+    let today = crate::domain::period::today();
+    let lines = rows
+        .into_iter()
+        .map(|row| {
+            let opened = followups::open(&state.settings.secret, row);
+            let r = &opened.row;
+            let status = Status::parse(&r.status).unwrap_or(Status::Received);
+            let delivery = r.answer.as_ref().map(|_| {
+                match (&r.reply_sent_at, &r.reply_error, &opened.contact) {
+                    (Some(at), _, _) => format!(
+                        "{}{}",
+                        lang.pick("Đã gửi tới người dân ", "Sent to the citizen "),
+                        at.format("%Y-%m-%d %H:%M UTC")
+                    ),
+                    (None, Some(error), _) => format!(
+                        "{}{error}",
+                        lang.pick(
+                            "Chưa gửi được, sẽ thử lại: ",
+                            "Not delivered yet, will retry: "
+                        )
+                    ),
+                    (None, None, None) => lang
+                        .pick(
+                            "Không còn thông tin liên hệ.",
+                            "No contact is kept any more.",
+                        )
+                        .to_owned(),
+                    (None, None, Some(_)) => lang.pick("Đang gửi.", "Being sent.").to_owned(),
+                }
+            });
+            RequestLine {
+                id: r.id,
+                agency: agency_of(&all, r.agency_id).map_or_else(String::new, |a| {
+                    lang.pick(&a.name_vi, &a.name_en).to_owned()
+                }),
+                received_on: r
+                    .released_at
+                    .map(|t| t.format("%Y-%m-%d").to_string())
+                    .unwrap_or_default(),
+                due_on: r.due_on.map(|d| d.to_string()).unwrap_or_default(),
+                overdue: status != Status::Answered && r.due_on.is_some_and(|d| d < today),
+                status,
+                problem: opened.problem.clone(),
+                // Only the agency that answers reads how to reach the citizen.
+                contact: opened.contact.as_ref().filter(|_| agency_staff).map(|c| {
+                    [c.phone.as_deref(), c.email.as_deref()]
+                        .into_iter()
+                        .flatten()
+                        .collect::<Vec<_>>()
+                        .join(" · ")
+                }),
+                answer: r.answer.clone(),
+                delivery,
+                rating: r.rating,
+            }
+        })
+        .collect();
+    let notice = take_notice(&session);
+    with_csrf(&state, &session, StatusCode::OK, |csrf| {
+        requests_page(
+            &frame(lang, &user, csrf, &switch),
+            &RequestsPage {
+                lines,
+                can_handle: agency_staff,
+                notice,
+                csrf,
+            },
+        )
+    })
+}
+
+/// `POST /dashboard/followups/{id}`: agency staff start handling a request or answer it.
+pub async fn handle(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    session: Session,
+    id: web::Path<i32>,
+    form: Fields,
+) -> Result<HttpResponse, AppError> {
+    let fields = form.into_inner();
+    if !csrf_ok(&req, &state, &session, Some(field(&fields, "csrf"))) {
+        return Err(AppError::Forbidden);
+    }
+    let (user, all) = match signed_in(&session, &state).await? {
+        Visitor::Staff(user, all) => (user, all),
+        Visitor::SignIn(page) => return Ok(page),
+    };
+    if user.role != Role::Agency {
+        return Err(AppError::NotFound);
+    }
+    let id = id.into_inner();
+    let lang = crate::web::language::lang_of(&req);
+    let row = db_call::blocking(&state.pool, move |conn| {
+        crate::db::followups::released_by_id(conn, id)
+    })
+    .await?
+    .ok_or(AppError::NotFound)?;
+    authorize(&user, Need::Agency(row.agency_id), &Scope::of(&user, &all))?;
+    match field(&fields, "action") {
+        "start" => {
+            db_call::blocking(&state.pool, move |conn| {
+                crate::db::followups::set_in_progress(conn, id)
+            })
+            .await?;
+            notify(
+                &session,
+                lang.pick("Đã chuyển sang đang xử lý.", "Marked in progress."),
+            );
+        }
+        "answer" => {
+            let (secret, text, user_id) = (
+                state.settings.secret.clone(),
+                field(&fields, "answer").to_owned(),
+                user.id,
+            );
+            let outcome = db_call::blocking(&state.pool, move |conn| {
+                followups::answer(conn, &secret, id, &text, user_id, now())
+            })
+            .await?;
+            match outcome {
+                Ok(()) => notify(
+                    &session,
+                    lang.pick(
+                        "Đã lưu trả lời; trả lời được gửi tới người dân.",
+                        "Answer saved; it is being sent to the citizen.",
+                    ),
+                ),
+                Err(AnswerProblem::Empty) => {
+                    return Err(AppError::Invalid(
+                        lang.pick("Trả lời không được để trống.", "The answer is empty.")
+                            .to_owned(),
+                    ))
+                }
+                Err(AnswerProblem::TooLong) => {
+                    return Err(AppError::Invalid(
+                        lang.pick(
+                            "Trả lời dài quá 2.000 ký tự.",
+                            "The answer is longer than 2,000 characters.",
+                        )
+                        .to_owned(),
+                    ))
+                }
+                Err(AnswerProblem::AlreadyAnswered) => {
+                    return Err(AppError::Conflict(
+                        lang.pick(
+                            "Yêu cầu này đã được trả lời.",
+                            "This request was answered already.",
+                        )
+                        .to_owned(),
+                    ))
+                }
+            }
+        }
+        _ => {
+            return Err(AppError::Invalid(
+                lang.pick("Thao tác không hợp lệ.", "Unknown action.")
+                    .to_owned(),
+            ))
+        }
+    }
+    Ok(see_other("/dashboard/followups"))
+}
