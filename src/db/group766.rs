@@ -24,37 +24,21 @@ pub fn completed_by_agency(
         .load(conn)
 }
 
-/// (agency, response, item, value) of the released responses of `quarter` to `items`.
+/// (agency, response, item, value) of every answer of the released responses of `quarter`.
 pub fn answers_of_quarter(
     conn: &mut DbConnection,
     agency_ids: &[i32],
     quarter: &str,
-    items: &[String],
 ) -> QueryResult<Vec<(i32, String, String, i32)>> {
     answers::table
         .inner_join(responses::table)
         .filter(responses::quarter.eq(quarter))
         .filter(responses::agency_id.eq_any(agency_ids))
-        .filter(answers::item_code.eq_any(items))
         .select((
             responses::agency_id,
             answers::response_id,
             answers::item_code,
             answers::value,
         ))
-        .load(conn)
-}
-
-/// Released responses of `quarter`, per agency.
-pub fn responses_by_agency(
-    conn: &mut DbConnection,
-    agency_ids: &[i32],
-    quarter: &str,
-) -> QueryResult<Vec<(i32, i64)>> {
-    responses::table
-        .filter(responses::quarter.eq(quarter))
-        .filter(responses::agency_id.eq_any(agency_ids))
-        .group_by(responses::agency_id)
-        .select((responses::agency_id, diesel::dsl::count_star()))
         .load(conn)
 }

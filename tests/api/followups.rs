@@ -250,11 +250,24 @@ async fn a_request_from_the_thank_you_page_reaches_the_agency_and_its_answer_the
     let groups = hailong::services::reports::group766::of_quarter(
         &mut conn,
         &versions,
-        &[agency_id],
+        &[(agency_id, "AG-X-OCEO".to_owned())],
         quarter,
+        None,
+    )
+    .unwrap();
+    // (c) read from the database (no computed report) agrees with the page's, which comes
+    // with the dashboards' report.
+    let from_database = hailong::services::reports::group766::of_quarter(
+        &mut conn,
+        &versions,
+        &[(agency_id, "AG-X-OCEO".to_owned())],
+        "2026-Q2".parse().unwrap(),
+        None,
     )
     .unwrap();
     drop(conn);
+    let share = from_database[&agency_id].not_dissatisfied.unwrap();
+    assert_eq!((share.part, share.of), (5, 6));
     let group = &groups[&agency_id];
     assert_eq!((group.on_time.part, group.on_time.of), (1, 1));
     assert_eq!(group.satisfied, None, "one rating is under min_cell");

@@ -164,7 +164,9 @@ impl Revisions {
     /// What a report of `period` rests on, written out: the counter of everything and of each
     /// quarter it reads.
     pub fn basis(&self, kind: Kind, period: &str) -> String {
-        let mut basis = format!("*={}", self.everything);
+        // The report's format comes first: a release that stores more in a report (the 766
+        // group's counts) recomputes every stored period once.
+        let mut basis = format!("{REPORT_FORMAT};*={}", self.everything);
         if let Some(range) = kind.window(period) {
             let mut q = range.first;
             while q <= range.last {
@@ -178,6 +180,9 @@ impl Revisions {
         basis
     }
 }
+
+/// The shape of a stored report; part of its basis.
+const REPORT_FORMAT: &str = "format=2";
 
 /// Whether `period` has not ended yet (its numbers may still move every minute).
 fn is_open(kind: Kind, period: &str, now: Quarter) -> bool {
@@ -225,6 +230,11 @@ pub struct PeriodReport {
     pub dimensions: Vec<Dimension>,
     pub scores: Vec<Score>,
     pub benchmarks: Vec<Benchmark>,
+    /// For a quarter: each agency's released responses and those dissatisfied overall (the
+    /// Decision 766 group's (c), `group766`), counted with the scores so that no page reads
+    /// the answers.
+    #[serde(default)]
+    pub responses_dissatisfied: BTreeMap<String, (u64, u64)>,
 }
 
 /// A stored report in memory, its rows findable by (agency, measure, key).
@@ -353,6 +363,22 @@ pub fn compute_period(
         },
     )?;
     let versions = export::questionnaire_versions(conn)?;
+    let responses_dissatisfied =
+        match kind {
+            Kind::Quarter => super::group766::dissatisfied_counts(
+                &versions,
+                tables
+                    .responses
+                    .rows
+                    .iter()
+                    .filter(|r| r[5] == period)
+                    .map(|r| (r[1].as_str(), r[0].as_str())),
+                tables.answers.rows.iter().filter_map(|a| {
+                    Some((a[0].as_str(), a[1].as_str(), a[2].parse::<i32>().ok()?))
+                }),
+            ),
+            Kind::Year => BTreeMap::new(),
+        };
     let (_, newest) = versions.last().ok_or(ComputeError::NoQuestionnaire)?;
     let questionnaire = Questionnaire::from_json(newest)?;
     let frames = tables
@@ -370,6 +396,7 @@ pub fn compute_period(
         },
     )?;
     Ok(PeriodReport {
+        responses_dissatisfied,
         dimensions: questionnaire
             .dimensions
             .iter()

@@ -14,6 +14,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 
 use chrono::{Datelike, NaiveDate};
 use hailong_analysis::questionnaire::{ItemKind, Questionnaire};
+use hailong_analysis::scores::Measure;
 
 use super::dashboards::MIN_CELL;
 use crate::db::{followups, group766, DbConnection, QueryResult};
@@ -70,12 +71,73 @@ fn dissatisfied(overall: Option<i32>, likert: &[i32]) -> bool {
     }
 }
 
-/// The group of each of `agency_ids` in `quarter`; `questionnaires` are every version's JSON.
+/// Each agency's released responses of a quarter and how many are dissatisfied overall
+/// (keyed by agency), from (agency, response) and (response, item, value) rows.
+pub fn dissatisfied_counts<'a>(
+    questionnaires: &[(String, String)],
+    responses: impl IntoIterator<Item = (&'a str, &'a str)>,
+    answers: impl IntoIterator<Item = (&'a str, &'a str, i32)>,
+) -> BTreeMap<String, (u64, u64)> {
+    let overall_items = item_codes(questionnaires, |d, _| d == "overall");
+    let likert_items = item_codes(questionnaires, |_, kind| kind == ItemKind::Likert5);
+    let agency_of: HashMap<&str, &str> = responses.into_iter().map(|(a, r)| (r, a)).collect();
+    let mut counts: BTreeMap<String, (u64, u64)> = BTreeMap::new();
+    for agency in agency_of.values() {
+        counts.entry((*agency).to_owned()).or_default().0 += 1;
+    }
+    let mut per_response: HashMap<&str, (Option<i32>, Vec<i32>)> = HashMap::new();
+    for (response, item, value) in answers {
+        if !agency_of.contains_key(response) {
+            continue;
+        }
+        let entry = per_response.entry(response).or_default();
+        if overall_items.contains(item) {
+            entry.0 = Some(value);
+        } else if likert_items.contains(item) {
+            entry.1.push(value);
+        }
+    }
+    for (response, (overall, likert)) in per_response {
+        if dissatisfied(overall, &likert) {
+            if let Some(agency) = agency_of.get(response) {
+                counts.entry((*agency).to_owned()).or_default().1 += 1;
+            }
+        }
+    }
+    counts
+}
+
+/// What the dashboards counted for a quarter, by agency code: dossiers completed (§7's
+/// `completed`), released responses and the dissatisfied ones.
+#[derive(Debug, Clone, Default)]
+pub struct Counted {
+    pub completed: HashMap<String, i64>,
+    pub responses: BTreeMap<String, (u64, u64)>,
+}
+
+impl Counted {
+    pub fn of_report(report: &super::dashboards::PeriodReport) -> Self {
+        Self {
+            completed: report
+                .scores
+                .iter()
+                .filter(|s| s.measure == Measure::Completed.as_str() && s.key.is_empty())
+                .filter_map(|s| Some((s.agency.clone(), s.value? as i64)))
+                .collect(),
+            responses: report.responses_dissatisfied.clone(),
+        }
+    }
+}
+
+/// The group of each agency (id, code) in `quarter`; `questionnaires` are every version's
+/// JSON; `counted` what the dashboards counted for the quarter (read from the database when
+/// absent: a page then reads a quarter's answers).
 pub fn of_quarter(
     conn: &mut DbConnection,
     questionnaires: &[(String, String)],
-    agency_ids: &[i32],
+    agencies: &[(i32, String)],
     quarter: Quarter,
+    counted: Option<&Counted>,
 ) -> QueryResult<HashMap<i32, Group766>> {
     let (from, until) = (
         quarter.start().naive_utc(),
@@ -86,14 +148,14 @@ pub fn of_quarter(
         vn_date(until).pred_opt().unwrap_or(vn_date(until)),
     );
     let today = crate::domain::period::today();
-    let wanted: HashSet<i32> = agency_ids.iter().copied().collect();
+    let agency_ids: Vec<i32> = agencies.iter().map(|(id, _)| *id).collect();
     let mut groups: HashMap<i32, Group766> = agency_ids
         .iter()
         .map(|id| (*id, Group766::default()))
         .collect();
 
-    for (agency, due_on, answered_at, released_at) in followups::count_rows(conn, agency_ids)? {
-        let Some(group) = groups.get_mut(&agency).filter(|_| wanted.contains(&agency)) else {
+    for (agency, due_on, answered_at, released_at) in followups::count_rows(conn, &agency_ids)? {
+        let Some(group) = groups.get_mut(&agency) else {
             continue;
         };
         if released_at.is_some_and(|at| at >= from && at < until) {
@@ -119,57 +181,60 @@ pub fn of_quarter(
         };
         let satisfied = crate::services::followups::is_satisfied(rating);
         let month = group.months.entry(month_of(vn_date(rated_at))).or_default();
-        let share = month.1.get_or_insert_with(Share::default);
-        share.of += 1;
-        share.part += i64::from(satisfied);
-        let total = group.satisfied.get_or_insert_with(Share::default);
-        total.of += 1;
-        total.part += i64::from(satisfied);
+        for share in [
+            month.1.get_or_insert_with(Share::default),
+            group.satisfied.get_or_insert_with(Share::default),
+        ] {
+            share.of += 1;
+            share.part += i64::from(satisfied);
+        }
     }
 
-    // (c)
-    let overall_items: HashSet<String> = item_codes(questionnaires, |d, _| d == "overall");
-    let likert_items: HashSet<String> =
-        item_codes(questionnaires, |_, kind| kind == ItemKind::Likert5);
-    let items: Vec<String> = likert_items.iter().cloned().collect();
-    let mut per_response: HashMap<String, (i32, Option<i32>, Vec<i32>)> = HashMap::new();
-    for (agency, response, item, value) in
-        group766::answers_of_quarter(conn, agency_ids, &quarter.to_string(), &items)?
-    {
-        let entry = per_response
-            .entry(response)
-            .or_insert_with(|| (agency, None, Vec::new()));
-        if overall_items.contains(&item) {
-            entry.1 = Some(value);
-        } else {
-            entry.2.push(value);
+    // (c): the dashboards count responses and dissatisfied ones with the scores; without their
+    // counts (a report not computed yet), from the database.
+    let counts = match counted {
+        Some(counted) => counted.responses.clone(),
+        None => {
+            let code_of: HashMap<i32, &str> = agencies
+                .iter()
+                .map(|(id, code)| (*id, code.as_str()))
+                .collect();
+            let rows = group766::answers_of_quarter(conn, &agency_ids, &quarter.to_string())?;
+            dissatisfied_counts(
+                questionnaires,
+                rows.iter().filter_map(|(agency, response, _, _)| {
+                    Some((*code_of.get(agency)?, response.as_str()))
+                }),
+                rows.iter()
+                    .map(|(_, response, item, value)| (response.as_str(), item.as_str(), *value)),
+            )
         }
-    }
-    let mut dissatisfied_by: HashMap<i32, i64> = HashMap::new();
-    for (agency, overall, likert) in per_response.values() {
-        if dissatisfied(*overall, likert) {
-            *dissatisfied_by.entry(*agency).or_default() += 1;
-        }
-    }
-    let responses: HashMap<i32, i64> =
-        group766::responses_by_agency(conn, agency_ids, &quarter.to_string())?
+    };
+    let completed: HashMap<i32, i64> = match counted {
+        Some(counted) => agencies
+            .iter()
+            .filter_map(|(id, code)| Some((*id, *counted.completed.get(code)?)))
+            .collect(),
+        None => group766::completed_by_agency(conn, &agency_ids, from, until)?
             .into_iter()
-            .collect();
-    for (agency, completed) in group766::completed_by_agency(conn, agency_ids, from, until)? {
+            .collect(),
+    };
+    for (agency, completed) in completed {
         if let Some(group) = groups.get_mut(&agency) {
             group.dossiers_completed = completed;
         }
     }
-    for (agency, group) in &mut groups {
+    for (id, code) in agencies {
+        let Some(group) = groups.get_mut(id) else {
+            continue;
+        };
         group.satisfied = group.satisfied.and_then(shown);
         for month in group.months.values_mut() {
             month.1 = month.1.and_then(shown);
         }
-        let enough = responses
-            .get(agency)
-            .is_some_and(|n| *n >= i64::from(MIN_CELL));
-        if enough && group.dossiers_completed > 0 {
-            let bad = dissatisfied_by.get(agency).copied().unwrap_or(0);
+        let (responses, bad) = counts.get(code).copied().unwrap_or_default();
+        if responses >= u64::from(MIN_CELL) && group.dossiers_completed > 0 {
+            let bad = i64::try_from(bad).unwrap_or(i64::MAX);
             group.dissatisfied = Some(bad);
             group.not_dissatisfied = Some(Share {
                 part: (group.dossiers_completed - bad - group.requests_filed).max(0),
@@ -208,6 +273,37 @@ mod tests {
             !dissatisfied(None, &[]),
             "nothing rated is not dissatisfied"
         );
+    }
+
+    #[test]
+    fn responses_are_counted_dissatisfied_by_their_overall_item_or_their_mean() {
+        let questionnaire = r#"{"version": "t", "dimensions": [
+            {"code": "staff", "name_vi": "Cán bộ", "name_en": "Staff", "weight": 0.5},
+            {"code": "overall", "name_vi": "Chung", "name_en": "Overall", "weight": 0.5}],
+          "items": [
+            {"code": "S1", "dimension": "staff", "kind": "likert5", "text_vi": "a", "text_en": "a"},
+            {"code": "S2", "dimension": "staff", "kind": "yes_no", "direction": "positive", "text_vi": "b", "text_en": "b"},
+            {"code": "O1", "dimension": "overall", "kind": "likert5", "text_vi": "c", "text_en": "c"}]}"#;
+        let versions = vec![("t".to_owned(), questionnaire.to_owned())];
+        let responses = [("A", "r1"), ("A", "r2"), ("A", "r3"), ("B", "r4")];
+        let answers = [
+            // Overall 2: dissatisfied, whatever the rest says.
+            ("r1", "S1", 5),
+            ("r1", "O1", 2),
+            // No overall answer, mean 2 (a yes/no answer is no 1-5 answer).
+            ("r2", "S1", 2),
+            ("r2", "S2", 1),
+            // Overall 4 with a low item: not dissatisfied.
+            ("r3", "S1", 1),
+            ("r3", "O1", 4),
+            // Another agency; an answer of a response outside the set is ignored.
+            ("r4", "S1", 3),
+            ("r9", "S1", 1),
+        ];
+        let counts = dissatisfied_counts(&versions, responses, answers);
+        assert_eq!(counts["A"], (3, 2));
+        assert_eq!(counts["B"], (1, 0));
+        assert_eq!(counts.len(), 2);
     }
 
     #[test]

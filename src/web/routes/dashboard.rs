@@ -142,18 +142,24 @@ async fn item_texts(
 }
 
 /// The Decision 766 group of each agency in a quarter (nothing for a year).
+/// The counts of responses come with the period's computed report (`index`), so that no
+/// page reads the answers.
 async fn group766_of(
     state: &web::Data<AppState>,
-    agency_ids: Vec<i32>,
+    index: &Indexed,
+    agencies: Vec<(i32, String)>,
     period: &str,
 ) -> Result<std::collections::HashMap<i32, Group766View>, AppError> {
     use crate::services::reports::group766::{self, Share};
     let Ok(quarter) = period.parse::<Quarter>() else {
         return Ok(std::collections::HashMap::new());
     };
+    let counted = index
+        .period(period)
+        .map(|l| group766::Counted::of_report(&l.report));
     let groups = db_call::blocking(&state.pool, move |conn| {
         let versions = crate::services::reports::export::questionnaire_versions(conn)?;
-        group766::of_quarter(conn, &versions, &agency_ids, quarter)
+        group766::of_quarter(conn, &versions, &agencies, quarter, counted.as_ref())
     })
     .await?;
     let view = |s: Share| Share766 {
@@ -321,9 +327,14 @@ pub async fn agency(
     let group766 = if year_view {
         None
     } else {
-        group766_of(&state, vec![agency.id], &period)
-            .await?
-            .remove(&agency.id)
+        group766_of(
+            &state,
+            index,
+            vec![(agency.id, agency.code.clone())],
+            &period,
+        )
+        .await?
+        .remove(&agency.id)
     };
     let dashboard = AgencyDashboard {
         group766,
@@ -446,24 +457,28 @@ pub async fn province(
             },
         })
         .collect();
-    let level_agencies: Vec<(i32, String)> = ranked
+    let level_agencies: Vec<(i32, String, String)> = ranked
         .iter()
         .chain(&unranked)
         .filter_map(|r| {
             all.iter()
                 .find(|a| a.code == r.code)
-                .map(|a| (a.id, r.name.clone()))
+                .map(|a| (a.id, a.code.clone(), r.name.clone()))
         })
         .collect();
     let mut groups = group766_of(
         &state,
-        level_agencies.iter().map(|(id, _)| *id).collect(),
+        index,
+        level_agencies
+            .iter()
+            .map(|(id, code, _)| (*id, code.clone()))
+            .collect(),
         &period,
     )
     .await?;
     let group766 = level_agencies
         .into_iter()
-        .filter_map(|(id, name)| groups.remove(&id).map(|g| (name, g)))
+        .filter_map(|(id, _, name)| groups.remove(&id).map(|g| (name, g)))
         .collect();
     let dashboard = ProvinceDashboard {
         group766,

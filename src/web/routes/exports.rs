@@ -10,6 +10,7 @@ use hailong_analysis::scores::Measure;
 use crate::db::agencies;
 use crate::services::reports::dashboards::{self, Kind, Score};
 use crate::services::reports::delivery;
+use crate::services::reports::group766::Counted;
 use crate::web::auth::access::{authorize, Need, Scope};
 use crate::web::auth::user::current_user;
 use crate::web::error::AppError;
@@ -103,11 +104,16 @@ async fn rows(
         .flat_map(|(p, l)| l.report.scores.iter().map(move |r| cells(p, r)))
         .collect();
     if kind == Kind::Quarter {
-        let quarters: Vec<String> = board
+        let quarters: Vec<(String, Option<Counted>)> = board
             .periods
             .iter()
             .filter(|p| wanted.is_none_or(|w| w == *p))
-            .cloned()
+            .map(|p| {
+                (
+                    p.clone(),
+                    board.period(p).map(|l| Counted::of_report(&l.report)),
+                )
+            })
             .collect();
         rows.extend(
             crate::web::db_call::blocking(&state.pool, move |conn| group766_rows(conn, &quarters))
@@ -121,18 +127,18 @@ async fn rows(
 /// `g766_handling_satisfied`, `g766_not_dissatisfied` (percent; `n` the denominator).
 fn group766_rows(
     conn: &mut crate::db::DbConnection,
-    quarters: &[String],
+    quarters: &[(String, Option<Counted>)],
 ) -> crate::db::QueryResult<Vec<[String; 10]>> {
     use crate::services::reports::group766::{self, Share};
     let agencies = agencies::all(conn)?;
-    let ids: Vec<i32> = agencies.iter().map(|a| a.id).collect();
+    let ids: Vec<(i32, String)> = agencies.iter().map(|a| (a.id, a.code.clone())).collect();
     let versions = crate::services::reports::export::questionnaire_versions(conn)?;
     let mut rows = Vec::new();
-    for period in quarters {
+    for (period, counted) in quarters {
         let Ok(quarter) = period.parse() else {
             continue;
         };
-        let groups = group766::of_quarter(conn, &versions, &ids, quarter)?;
+        let groups = group766::of_quarter(conn, &versions, &ids, quarter, counted.as_ref())?;
         for agency in &agencies {
             let Some(g) = groups.get(&agency.id) else {
                 continue;
