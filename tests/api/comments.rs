@@ -9,28 +9,8 @@ use crate::helpers::{csrf_of, TestApp, PASSWORD};
 async fn answer_one(app: &TestApp, key: &str, id: &str, agency: &str, value: &str, comment: &str) {
     let mut dossier = crate::helpers::valid_dossier(id);
     dossier["agency_code"] = agency.into();
-    let body: serde_json::Value = app.post_dossiers(key, &dossier).await.json().await.unwrap();
-    let url = body["dossiers"][0]["survey_url"]
-        .as_str()
-        .unwrap_or_else(|| panic!("{body}"));
-    let path = url.strip_prefix(&app.address).unwrap().to_owned();
-    let csrf = app.open_survey(&path).await;
-    let mut form: Vec<(String, String)> = ["A1", "P1", "S1", "S2", "R1", "F2"]
-        .iter()
-        .map(|i| (format!("q_{i}"), value.to_owned()))
-        .collect();
-    form.push(("csrf".into(), csrf));
-    if !comment.is_empty() {
-        form.push(("comment".into(), comment.to_owned()));
-    }
-    let response = app
-        .client
-        .post(format!("{}{}", app.address, path))
-        .form(&form)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(response.status(), 200);
+    let items = ["A1", "P1", "S1", "S2", "R1", "F2"];
+    crate::helpers::answer_dossier(app, key, &dossier, &items, value, comment).await;
 }
 
 async fn text(client: &reqwest::Client, app: &TestApp, path: &str) -> (u16, String) {

@@ -46,33 +46,9 @@ async fn answer_dossiers(
             dossier["due_at"] = "2026-03-01T17:00:00+07:00".into();
             dossier["completed_at"] = completed_at.into();
         }
-        let body: serde_json::Value = app
-            .post_dossiers(&key, &dossier)
-            .await
-            .json()
-            .await
-            .unwrap();
-        let url = body["dossiers"][0]["survey_url"]
-            .as_str()
-            .unwrap_or_else(|| panic!("{body}"));
-        let path = url.strip_prefix(&app.address).unwrap().to_owned();
-        let csrf = app.open_survey(&path).await;
-        let mut form: Vec<(String, String)> = ["A1", "P1", "S1", "R1", "F2"]
-            .iter()
-            .map(|i| (format!("q_{i}"), value.to_owned()))
-            .collect();
-        form.push(("csrf".into(), csrf));
-        if i == 0 && !comment.is_empty() {
-            form.push(("comment".into(), comment.to_owned()));
-        }
-        let response = app
-            .client
-            .post(format!("{}{}", app.address, path))
-            .form(&form)
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(response.status(), 200);
+        let comment = if i == 0 { comment } else { "" };
+        let items = ["A1", "P1", "S1", "R1", "F2"];
+        crate::helpers::answer_dossier(app, &key, &dossier, &items, value, comment).await;
     }
 }
 

@@ -5,7 +5,6 @@
 use std::time::Duration;
 
 use hailong::domain::agency::Role;
-use serde_json::Value;
 
 use crate::helpers::{csrf_of, dump_database, TestApp, PASSWORD};
 
@@ -14,29 +13,9 @@ const PHONE: &str = "0987 654 321";
 
 /// Answers one survey of Ôc Eo with `value` everywhere; returns the thank-you page.
 async fn answer_one(app: &TestApp, key: &str, id: &str, value: &str) -> String {
-    let body: Value = app
-        .post_dossiers(key, &crate::helpers::valid_dossier(id))
-        .await
-        .json()
-        .await
-        .unwrap();
-    let url = body["dossiers"][0]["survey_url"].as_str().unwrap();
-    let path = url.strip_prefix(&app.address).unwrap().to_owned();
-    let csrf = app.open_survey(&path).await;
-    let mut form: Vec<(String, String)> = ["A1", "P1", "S1", "R1", "F2"]
-        .iter()
-        .map(|i| (format!("q_{i}"), value.to_owned()))
-        .collect();
-    form.push(("csrf".into(), csrf));
-    let response = app
-        .client
-        .post(format!("{}{}", app.address, path))
-        .form(&form)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(response.status(), 200);
-    response.text().await.unwrap()
+    let dossier = crate::helpers::valid_dossier(id);
+    let items = ["A1", "P1", "S1", "R1", "F2"];
+    crate::helpers::answer_dossier(app, key, &dossier, &items, value, "").await
 }
 
 fn help_path(thanks: &str) -> String {

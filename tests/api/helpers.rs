@@ -337,6 +337,41 @@ impl TestApp {
     }
 }
 
+/// Sends `dossier` with `key`, answers its survey with `value` on each of `items` (and
+/// `comment` when not empty), and returns the thank-you page.
+pub async fn answer_dossier(
+    app: &TestApp,
+    key: &str,
+    dossier: &serde_json::Value,
+    items: &[&str],
+    value: &str,
+    comment: &str,
+) -> String {
+    let body: serde_json::Value = app.post_dossiers(key, dossier).await.json().await.unwrap();
+    let url = body["dossiers"][0]["survey_url"]
+        .as_str()
+        .unwrap_or_else(|| panic!("{body}"));
+    let path = url.strip_prefix(&app.address).unwrap().to_owned();
+    let csrf = app.open_survey(&path).await;
+    let mut form: Vec<(String, String)> = items
+        .iter()
+        .map(|i| (format!("q_{i}"), value.to_owned()))
+        .collect();
+    form.push(("csrf".into(), csrf));
+    if !comment.is_empty() {
+        form.push(("comment".into(), comment.to_owned()));
+    }
+    let response = app
+        .client
+        .post(format!("{}{}", app.address, path))
+        .form(&form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    response.text().await.unwrap()
+}
+
 pub fn csrf_of(page: &str) -> String {
     let start = page
         .find("name=\"csrf\" value=\"")
