@@ -15,13 +15,14 @@
 //!   `ALL` is the sum of the same replicate of every agency group of the period, so nothing is
 //!   drawn twice.
 //!
-//! Agency groups run in parallel, each with its own seeded generator: a run is reproducible
-//! whatever the scheduling.
+//! Agency groups run in parallel, each with its own seeded generator (xoshiro256++: 40 M
+//! draws for 200 replicates of 200,000 responses cost a fraction of ChaCha12's time): a run is
+//! reproducible whatever the scheduling.
 
 use std::collections::HashMap;
 
-use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
+use rand_xoshiro::Xoshiro256PlusPlus;
 use rayon::prelude::*;
 
 use crate::estimate::{Estimates, GroupKey, ALL};
@@ -204,7 +205,7 @@ fn replicate_sums(
     seed: u64,
 ) -> Vec<f64> {
     let (stride, items) = (layout.stride, layout.items);
-    let mut rng = StdRng::seed_from_u64(group_seed(seed, group.key));
+    let mut rng = Xoshiro256PlusPlus::seed_from_u64(group_seed(seed, group.key));
     let mut out = vec![0.0f64; replicates as usize * 3 * items];
     let mut lanes = vec![0u32; stride];
     // Per item: answered, favourable, values, summed over a cell's draws.
