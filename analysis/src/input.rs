@@ -111,6 +111,8 @@ pub struct Inputs {
     pub responses: Responses,
     pub answers: Answers,
     pub questionnaire: Questionnaire,
+    /// `successions.csv` (§13), empty without the file.
+    pub successions: Vec<crate::lineage::Succession>,
 }
 
 /// A table as read: the columns the analysis reads (as text, but for the answers' values),
@@ -1218,6 +1220,7 @@ pub fn read_inputs(dir: &Path, questionnaire: Questionnaire) -> Result<Inputs> {
         }
     };
     let agencies = agencies(&read_table(dir, "agencies")?)?;
+    let successions = read_successions(dir, &agencies)?;
     let read_dossiers = || -> Result<Dossiers> {
         if !dir.join("dossiers.csv").exists() && dir.join("dossiers.parquet").exists() {
             let dossiers = dossiers_from_parquet(dir, &agencies, DOSSIER_SLICE_ROWS)?;
@@ -1265,7 +1268,36 @@ pub fn read_inputs(dir: &Path, questionnaire: Questionnaire) -> Result<Inputs> {
         responses,
         answers,
         questionnaire,
+        successions,
     })
+}
+
+/// `DIR/successions.csv` (§1, optional): none without the file.
+pub fn read_successions(
+    dir: &Path,
+    agencies: &Agencies,
+) -> Result<Vec<crate::lineage::Succession>> {
+    if !dir.join("successions.csv").exists() {
+        return Ok(Vec::new());
+    }
+    let table = read_table(dir, "successions")?;
+    let columns = [
+        table.column("predecessor_code")?,
+        table.column("successor_code")?,
+        table.column("effective_on")?,
+    ];
+    crate::lineage::parse_successions(
+        &table.name,
+        (0..table.height()).map(|row| {
+            (
+                table.line(row),
+                text(columns[0], row),
+                text(columns[1], row),
+                text(columns[2], row),
+            )
+        }),
+        agencies,
+    )
 }
 
 /// The four tables of §1 as polars frames (any column types; they are read as text).
@@ -1299,6 +1331,7 @@ pub fn inputs_from_frames(frames: Frames, questionnaire: Questionnaire) -> Resul
         responses,
         answers,
         questionnaire,
+        successions: Vec::new(),
     })
 }
 

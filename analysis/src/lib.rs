@@ -8,6 +8,7 @@ pub mod error;
 pub mod estimate;
 pub mod input;
 pub mod instant;
+pub mod lineage;
 pub mod options;
 pub mod period;
 pub mod questionnaire;

@@ -18,6 +18,8 @@ use crate::trends::{trends, TrendRow};
 
 pub struct Report {
     pub scores: Vec<ScoreRow>,
+    /// §13: successors' rows of the periods before they existed (`lineage.csv`).
+    pub lineage: Vec<ScoreRow>,
     pub trends: Vec<TrendRow>,
     pub benchmarks: Vec<BenchmarkRow>,
     agency_codes: Vec<String>,
@@ -134,8 +136,15 @@ pub fn analyze(inputs: &Inputs, options: &Options) -> Result<Report> {
     let place = |agency: u32| agency_place[(agency as usize).min(codes.len())];
     rows.sort_by_cached_key(|r| (r.period, place(r.agency), r.measure, key_order(r)));
     let trends = trends(&rows, &estimates);
+    let mut lineage = if inputs.successions.is_empty() {
+        Vec::new()
+    } else {
+        crate::lineage::lineage(inputs, options)?
+    };
+    lineage.sort_by_cached_key(|r| (r.period, place(r.agency), r.measure, key_order(r)));
     Ok(Report {
         scores: rows,
+        lineage,
         trends,
         benchmarks,
         agency_codes: codes.clone(),
@@ -176,7 +185,15 @@ impl Report {
 
     /// `period, agency_code, measure, key, value, ci_low, ci_high, n, n_eff, status`, as text.
     pub fn scores_frame(&self) -> Result<DataFrame> {
-        let r = &self.scores;
+        self.rows_frame(&self.scores)
+    }
+
+    /// `lineage.csv`: the columns of `scores.csv` (§11).
+    pub fn lineage_frame(&self) -> Result<DataFrame> {
+        self.rows_frame(&self.lineage)
+    }
+
+    fn rows_frame(&self, r: &[ScoreRow]) -> Result<DataFrame> {
         Ok(DataFrame::new_infer_height(vec![
             text_column("period", r, |x| Some(x.period.to_string())),
             text_column("agency_code", r, |x| {
@@ -236,10 +253,11 @@ impl Report {
         std::fs::create_dir_all(dir)
             .map_err(|e| AnalysisError::file(&dir.display().to_string(), e.to_string()))?;
         type Frame = fn(&Report) -> Result<DataFrame>;
-        let files: [(&str, Frame); 3] = [
+        let files: [(&str, Frame); 4] = [
             ("scores.csv", Self::scores_frame),
             ("trends.csv", Self::trends_frame),
             ("benchmarks.csv", Self::benchmarks_frame),
+            ("lineage.csv", Self::lineage_frame),
         ];
         let partial = |name: &str| dir.join(format!(".{name}.partial"));
         files

@@ -271,12 +271,14 @@ impl Scorer<'_> {
                 (None, None)
             };
             let status = self.status(g, s.n, n_eff, p.is_some());
+            // §4: an item nobody answered has no n_eff (0/0), not 0.
+            let shown_n_eff = (s.n > 0).then_some(n_eff);
             let mut sat = self.row(
                 key,
                 Measure::SatItem,
                 &item.code,
                 p.map(|p| 100.0 * p),
-                (s.n, Some(n_eff)),
+                (s.n, shown_n_eff),
                 status,
             );
             if let (Some(p), true) = (p, status != Status::Suppressed) {
@@ -289,7 +291,7 @@ impl Scorer<'_> {
                 Measure::PapiItem,
                 &item.code,
                 x,
-                (s.n, Some(n_eff)),
+                (s.n, shown_n_eff),
                 status,
             ));
         }

@@ -183,7 +183,7 @@ def scores(data, questionnaire, bootstrap=0, seed=42):
             for measure, value, ci in (("sat_item", 100 * p[i], (lo, hi)), ("papi_item", x[i], (None, None))):
                 rows.append((period, agency, measure, code,
                              value if present[i] and shown else None, ci[0], ci[1],
-                             int(n_i[i]), float(item_eff[i]), st))
+                             int(n_i[i]), float(item_eff[i]) if present[i] else None, st))
         for d, code in enumerate(dims):
             st = status(suppressed, incomplete, unweighted, dim_n[d], dim_eff[d],
                         not np.isnan(sat_dim[d]))

@@ -271,7 +271,7 @@ pub struct AnalyzeArgs {
     pub bootstrap: u32,
     #[arg(long, default_value_t = 42)]
     pub seed: u64,
-    /// Where scores.csv, trends.csv and benchmarks.csv go.
+    /// Where scores.csv, trends.csv, benchmarks.csv and lineage.csv go.
     #[arg(long)]
     pub out: std::path::PathBuf,
 }
@@ -303,10 +303,11 @@ pub fn analyze(args: &AnalyzeArgs) -> Result<String, hailong_analysis::error::An
     report.write_csv(&args.out)?;
     stage("written");
     Ok(format!(
-        "{} score rows, {} trend rows, {} benchmark rows written to {}",
+        "{} score rows, {} trend rows, {} benchmark rows, {} lineage rows written to {}",
         report.scores.len(),
         report.trends.len(),
         report.benchmarks.len(),
+        report.lineage.len(),
         args.out.display()
     ))
 }

@@ -55,6 +55,17 @@ async fn the_analysis_runs_on_an_export_of_the_demo_database() {
     assert!(trends.lines().count() > 100);
     let benchmarks = std::fs::read_to_string(dir.path().join("out/benchmarks.csv")).unwrap();
     assert!(benchmarks.contains(",commune,papi_total,,"));
+    // The 2025 reform's mergers travel with the export; the demo's data starts with the new
+    // tree (2025-Q3), so no successor has a period before it and lineage.csv is its header
+    // (the lineage itself: the analysis crate's tests/analysis/lineage.rs).
+    let successions = std::fs::read_to_string(dir.path().join("export/successions.csv")).unwrap();
+    assert!(successions.starts_with("predecessor_code,successor_code,effective_on\n"));
+    assert!(successions.contains(",2025-07-01"), "{successions}");
+    let lineage = std::fs::read_to_string(dir.path().join("out/lineage.csv")).unwrap();
+    assert!(
+        lineage.starts_with("period,agency_code,measure,key,value,ci_low,ci_high,n,n_eff,status\n")
+    );
+    assert_eq!(lineage.lines().count(), 1, "{lineage}");
     let exported = std::fs::read_to_string(dir.path().join("export/dossiers.csv")).unwrap();
     assert_eq!(
         exported.lines().next(),

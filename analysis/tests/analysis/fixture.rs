@@ -23,6 +23,8 @@ pub struct Fixture {
     pub responses: Vec<String>,
     pub answers: Vec<String>,
     pub questionnaire: Option<String>,
+    /// `predecessor_code,successor_code,effective_on` rows; no file when empty.
+    pub successions: Vec<String>,
     next_id: usize,
 }
 
@@ -120,6 +122,13 @@ impl Fixture {
         file("dossiers.csv", "dossier_id,agency_code,procedure_code,applicant_kind,channel,received_at,due_at,completed_at,invited", &self.dossiers);
         file("responses.csv", "response_id,agency_code,procedure_code,applicant_kind,channel,quarter,questionnaire_version", &self.responses);
         file("answers.csv", "response_id,item_code,value", &self.answers);
+        if !self.successions.is_empty() {
+            file(
+                "successions.csv",
+                "predecessor_code,successor_code,effective_on",
+                &self.successions,
+            );
+        }
         std::fs::write(
             dir.join("q.json"),
             self.questionnaire.as_deref().unwrap_or(QUESTIONNAIRE),
@@ -151,7 +160,19 @@ pub fn find<'a>(
     measure: Measure,
     key: &str,
 ) -> Option<&'a ScoreRow> {
-    report.scores.iter().find(|r| {
+    find_in(report, &report.scores, period, agency, measure, key)
+}
+
+/// As [`find`], among `rows` (the report's scores or lineage).
+pub fn find_in<'a>(
+    report: &Report,
+    rows: &'a [ScoreRow],
+    period: &str,
+    agency: &str,
+    measure: Measure,
+    key: &str,
+) -> Option<&'a ScoreRow> {
+    rows.iter().find(|r| {
         r.period.to_string() == period
             && report.agency_code(r.agency) == agency
             && r.measure == measure

@@ -5,6 +5,7 @@
 )]
 
 mod fixture;
+mod lineage;
 mod method;
 mod properties;
 mod reference_tables;

@@ -100,6 +100,23 @@ fn write_table(dir: &Path, name: &str, table: &Table) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// `successions.csv` (METHODOLOGY §1): every recorded merger or split of the agency tree, for
+/// the lineage of §13; only the header when there is none.
+fn write_successions(conn: &mut DbConnection, dir: &Path) -> anyhow::Result<()> {
+    let mut w =
+        csv::Writer::from_path(dir.join("successions.csv")).context("creating successions.csv")?;
+    w.write_record(["predecessor_code", "successor_code", "effective_on"])?;
+    for (predecessor, successor, effective_on) in crate::db::agencies::successions(conn)? {
+        w.write_record([
+            predecessor,
+            successor,
+            effective_on.format("%Y-%m-%d").to_string(),
+        ])?;
+    }
+    w.flush()?;
+    Ok(())
+}
+
 pub struct Exported {
     pub agencies: usize,
     pub dossiers: usize,
@@ -114,6 +131,7 @@ pub fn export(conn: &mut DbConnection, dir: &Path) -> anyhow::Result<Exported> {
     write_table(dir, "dossiers.csv", &t.dossiers)?;
     write_table(dir, "responses.csv", &t.responses)?;
     write_table(dir, "answers.csv", &t.answers)?;
+    write_successions(conn, dir)?;
     let versions = questionnaire_versions(conn)?;
     for (version, definition) in &versions {
         std::fs::write(

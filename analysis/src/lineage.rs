@@ -1,0 +1,313 @@
+//! §13, lineage across mergers and splits: a successor's history is what the method would have
+//! given had it existed before, serving the people its predecessors served. For each successor,
+//! the run of §2-§9 is repeated on the input in which its ancestors' dossiers and responses of
+//! periods that ended before their cut-over carry its code; its rows of the periods before its
+//! own first succession (and containing no ancestor's cut-over) are its lineage rows.
+//!
+//! Only the successor's group is read from such a run, and a group's numbers depend on its own
+//! rows alone (§2-§9; the bootstrap's generator is seeded by the group), so the run is made on
+//! the successor's and its ancestors' rows only, with the agency table unchanged: the same
+//! numbers as on the whole input, at a fraction of the cost.
+
+use std::collections::{BTreeMap, HashMap};
+
+use chrono::NaiveDate;
+
+use crate::error::{AnalysisError, Result};
+use crate::input::{Agencies, Answers, Dossiers, Inputs, Responses};
+use crate::options::Options;
+use crate::period::{PeriodKind, Quarter};
+use crate::scores::{Measure, ScoreRow};
+
+/// One row of `successions.csv`: the predecessor's work passed to the successor from
+/// `effective_on` (Vietnam date) on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Succession {
+    pub predecessor: u32,
+    pub successor: u32,
+    pub effective_on: NaiveDate,
+}
+
+/// The measures a lineage row may carry: §4, §5 and §7; never a comparison (§6).
+pub const LINEAGE_MEASURES: [Measure; 11] = [
+    Measure::SatItem,
+    Measure::PapiItem,
+    Measure::SatDim,
+    Measure::PapiDim,
+    Measure::SatIndex,
+    Measure::PapiTotal,
+    Measure::Completed,
+    Measure::OnTimeRate,
+    Measure::Invitations,
+    Measure::ResponseRate,
+    Measure::MeanProcessingDays,
+];
+
+/// Checks `successions.csv`'s rows, given as (line, predecessor code, successor code,
+/// effective_on): known codes, a predecessor other than its successor, a `YYYY-MM-DD` date,
+/// and no cycle.
+pub fn parse_successions<'a>(
+    file: &str,
+    rows: impl IntoIterator<Item = (usize, &'a str, &'a str, &'a str)>,
+    agencies: &Agencies,
+) -> Result<Vec<Succession>> {
+    let mut out = Vec::new();
+    let mut lines = Vec::new();
+    for (line, predecessor, successor, effective_on) in rows {
+        let code = |field: &str, code: &str| {
+            agencies.index.get(code).copied().ok_or_else(|| {
+                AnalysisError::input(file, line, field, format!("unknown agency {code:?}"))
+            })
+        };
+        let predecessor = code("predecessor_code", predecessor)?;
+        let successor = code("successor_code", successor)?;
+        if predecessor == successor {
+            return Err(AnalysisError::input(
+                file,
+                line,
+                "successor_code",
+                "is the predecessor itself",
+            ));
+        }
+        let effective_on = NaiveDate::parse_from_str(effective_on, "%Y-%m-%d")
+            .ok()
+            .filter(|_| effective_on.len() == 10)
+            .ok_or_else(|| {
+                AnalysisError::input(
+                    file,
+                    line,
+                    "effective_on",
+                    format!("{effective_on:?} is not a date such as 2025-07-01"),
+                )
+            })?;
+        out.push(Succession {
+            predecessor,
+            successor,
+            effective_on,
+        });
+        lines.push(line);
+    }
+    if let Some(at) = first_in_a_cycle(&out) {
+        return Err(AnalysisError::input(
+            file,
+            lines[at],
+            "successor_code",
+            "closes a cycle of successions",
+        ));
+    }
+    Ok(out)
+}
+
+/// The first succession (by row) whose successor leads back to its predecessor.
+fn first_in_a_cycle(successions: &[Succession]) -> Option<usize> {
+    let mut next: HashMap<u32, Vec<u32>> = HashMap::new();
+    for s in successions {
+        next.entry(s.predecessor).or_default().push(s.successor);
+    }
+    successions.iter().position(|s| {
+        let mut seen = vec![s.successor];
+        let mut stack = vec![s.successor];
+        while let Some(at) = stack.pop() {
+            if at == s.predecessor {
+                return true;
+            }
+            for n in next.get(&at).into_iter().flatten() {
+                if !seen.contains(n) {
+                    seen.push(*n);
+                    stack.push(*n);
+                }
+            }
+        }
+        false
+    })
+}
+
+/// The first and last day (Vietnam dates) of the period of `kind` that holds quarter `q`.
+fn period_days(kind: PeriodKind, q: Quarter) -> (NaiveDate, NaiveDate) {
+    let first_month = u32::from(q.quarter - 1) * 3 + 1;
+    let day = |y: i32, m: u32, d: u32| NaiveDate::from_ymd_opt(y, m, d).unwrap_or(NaiveDate::MIN);
+    match kind {
+        PeriodKind::Year => (day(q.year, 1, 1), day(q.year, 12, 31)),
+        PeriodKind::Quarter => {
+            let first = day(q.year, first_month, 1);
+            let next = first
+                .checked_add_months(chrono::Months::new(3))
+                .unwrap_or(first);
+            (first, next.pred_opt().unwrap_or(next))
+        }
+    }
+}
+
+/// Every ancestor of `successor` with its cut-over (the date its work passed to the next unit
+/// on the way to the successor); an ancestor reached twice keeps its later cut-over.
+fn ancestors(successor: u32, successions: &[Succession]) -> BTreeMap<u32, NaiveDate> {
+    let mut out: BTreeMap<u32, NaiveDate> = BTreeMap::new();
+    let mut stack = vec![successor];
+    while let Some(unit) = stack.pop() {
+        for s in successions.iter().filter(|s| s.successor == unit) {
+            let known = out.get(&s.predecessor).copied();
+            if known.is_none_or(|k| k < s.effective_on) {
+                out.insert(s.predecessor, s.effective_on);
+                stack.push(s.predecessor);
+            }
+        }
+    }
+    out
+}
+
+/// The rows of the successor and its ancestors, the ancestors' rows of periods that ended
+/// before their cut-over carrying the successor's index.
+fn lineage_input(
+    inputs: &Inputs,
+    successor: u32,
+    ancestors: &BTreeMap<u32, NaiveDate>,
+    kind: PeriodKind,
+) -> Inputs {
+    let owner = |agency: u32, q: Quarter| -> Option<u32> {
+        if agency == successor {
+            return Some(successor);
+        }
+        let cut_over = ancestors.get(&agency)?;
+        (period_days(kind, q).1 < *cut_over).then_some(successor)
+    };
+    let d = &inputs.dossiers;
+    let mut dossiers = Dossiers::default();
+    for i in 0..d.agency.len() {
+        if let Some(agency) = owner(d.agency[i], d.quarter[i]) {
+            dossiers.agency.push(agency);
+            dossiers.quarter.push(d.quarter[i]);
+            dossiers.cell.push(d.cell[i]);
+            dossiers.on_time.push(d.on_time[i]);
+            dossiers.invited.push(d.invited[i]);
+            dossiers.processing_days.push(d.processing_days[i]);
+        }
+    }
+    let r = &inputs.responses;
+    let mut responses = Responses {
+        versions: r.versions.clone(),
+        ..Responses::default()
+    };
+    // A response's id is its position: the kept ones are renumbered.
+    let renumbered: Vec<Option<u32>> = (0..r.agency.len())
+        .map(|i| {
+            let agency = owner(r.agency[i], r.quarter[i])?;
+            let id = responses.agency.len() as u32;
+            responses.agency.push(agency);
+            responses.quarter.push(r.quarter[i]);
+            responses.cell.push(r.cell[i]);
+            responses.version.push(r.version[i]);
+            Some(id)
+        })
+        .collect();
+    let a = &inputs.answers;
+    let mut answers = Answers::default();
+    for i in 0..a.response.len() {
+        if let Some(response) = renumbered[a.response[i] as usize] {
+            answers.response.push(response);
+            answers.item.push(a.item[i]);
+            answers.value.push(a.value[i]);
+        }
+    }
+    Inputs {
+        agencies: inputs.agencies.clone(),
+        dossiers,
+        responses,
+        answers,
+        questionnaire: inputs.questionnaire.clone(),
+        successions: Vec::new(),
+    }
+}
+
+/// The lineage rows of every successor (§13), sorted as `scores.csv`.
+pub fn lineage(inputs: &Inputs, options: &Options) -> Result<Vec<ScoreRow>> {
+    let successions = &inputs.successions;
+    let mut successors: Vec<u32> = successions.iter().map(|s| s.successor).collect();
+    successors.sort_unstable();
+    successors.dedup();
+    let mut rows = Vec::new();
+    for successor in successors {
+        let Some(own_start) = successions
+            .iter()
+            .filter(|s| s.successor == successor)
+            .map(|s| s.effective_on)
+            .min()
+        else {
+            continue;
+        };
+        let ancestors = ancestors(successor, successions);
+        let subset = lineage_input(inputs, successor, &ancestors, options.period);
+        if subset.dossiers.agency.is_empty() && subset.responses.agency.is_empty() {
+            continue;
+        }
+        let report = crate::report::analyze(&subset, options)?;
+        let in_lineage = |row: &ScoreRow| {
+            let q = if row.period.kind_is_year {
+                Quarter {
+                    year: row.period.key,
+                    quarter: 1,
+                }
+            } else {
+                Quarter::from_key(row.period.key)
+            };
+            let (first, last) = period_days(options.period, q);
+            last < own_start
+                && !ancestors
+                    .values()
+                    .any(|cut_over| first < *cut_over && *cut_over <= last)
+        };
+        rows.extend(report.scores.into_iter().filter(|row| {
+            row.agency == successor && LINEAGE_MEASURES.contains(&row.measure) && in_lineage(row)
+        }));
+    }
+    Ok(rows)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn date(s: &str) -> NaiveDate {
+        s.parse().unwrap()
+    }
+
+    #[test]
+    fn a_period_s_days_are_those_of_its_quarter_or_year() {
+        let q = Quarter {
+            year: 2025,
+            quarter: 3,
+        };
+        assert_eq!(
+            period_days(PeriodKind::Quarter, q),
+            (date("2025-07-01"), date("2025-09-30"))
+        );
+        assert_eq!(
+            period_days(PeriodKind::Year, q),
+            (date("2025-01-01"), date("2025-12-31"))
+        );
+    }
+
+    #[test]
+    fn ancestors_of_a_chain_keep_the_cut_over_on_their_way() {
+        let s = |p, s, d: &str| Succession {
+            predecessor: p,
+            successor: s,
+            effective_on: date(d),
+        };
+        // 1 → 2 in 2024-05-15, 2 and 3 → 4 in 2025-07-01.
+        let successions = [
+            s(1, 2, "2024-05-15"),
+            s(2, 4, "2025-07-01"),
+            s(3, 4, "2025-07-01"),
+        ];
+        let found = ancestors(4, &successions);
+        assert_eq!(found.len(), 3);
+        assert_eq!(found[&1], date("2024-05-15"));
+        assert_eq!(found[&2], date("2025-07-01"));
+        assert_eq!(found[&3], date("2025-07-01"));
+        assert_eq!(first_in_a_cycle(&successions), None);
+        assert_eq!(
+            first_in_a_cycle(&[s(1, 2, "2024-01-01"), s(2, 1, "2025-01-01")]),
+            Some(0)
+        );
+    }
+}
