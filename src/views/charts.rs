@@ -122,6 +122,85 @@ pub fn trend(lang: Lang, title: &str, points: &[Point], min: f64, max: f64) -> M
     }
 }
 
+/// One province's ranks, year by year (`None`: not scored that year).
+pub struct RankSeries<'a> {
+    pub name: &'a str,
+    pub ranks: Vec<Option<u32>>,
+}
+
+/// National ranks by year, rank 1 at the top, one line per province (red circles, blue
+/// squares: told apart without colour too), the target rank as a dashed line; a year a
+/// province was not scored is a gap.
+pub fn ranks(
+    lang: Lang,
+    title: &str,
+    years: &[i64],
+    series: &[RankSeries<'_>],
+    target: u32,
+    of: u32,
+) -> Markup {
+    let (width, height, pad, top) = (640.0, 240.0, 36.0, 28.0);
+    let step = if years.len() > 1 {
+        (width - 2.0 * pad) / (years.len() - 1) as f64
+    } else {
+        0.0
+    };
+    let x = |i: usize| pad + i as f64 * step;
+    let worst = f64::from(of.max(2));
+    let y = |rank: u32| top + (f64::from(rank) - 1.0) / (worst - 1.0) * (height - pad - top);
+    let colours = ["#9b1c1c", "#1d4ed8"];
+    let lines = |ranks: &[Option<u32>]| -> Vec<String> {
+        let mut runs: Vec<Vec<String>> = Vec::new();
+        let mut last: Option<usize> = None;
+        for (i, r) in ranks.iter().enumerate() {
+            if let Some(r) = r {
+                let point = format!("{:.1},{:.1}", x(i), y(*r));
+                match runs.last_mut() {
+                    Some(run) if last == Some(i.wrapping_sub(1)) => run.push(point),
+                    _ => runs.push(vec![point]),
+                }
+                last = Some(i);
+            }
+        }
+        runs.into_iter()
+            .filter(|r| r.len() > 1)
+            .map(|r| r.join(" "))
+            .collect()
+    };
+    html! {
+        div.scroll tabindex="0" role="region" aria-label=(title) {
+        svg.trend viewBox=(format!("0 0 {width} {height}")) role="img" aria-label=(title) width="100%" {
+            title { (title) }
+            line x1=(pad) y1=(y(target)) x2=(width - pad) y2=(y(target)) stroke="#1a1a1a" stroke-dasharray="6 4" {}
+            text x=(width - pad - 150.0) y=(y(target) - 6.0) { (lang.pick("Mục tiêu: hạng ", "Target: rank ")) (target) }
+            text x="0" y=(y(1) + 4.0) { "1" }
+            text x="0" y=(y(of) + 4.0) { (of) }
+            @for (k, s) in series.iter().enumerate() {
+                @let colour = colours[k % colours.len()];
+                @for line in lines(&s.ranks) {
+                    polyline points=(line) fill="none" stroke=(colour) stroke-width="2.5" {}
+                }
+                @for (i, r) in s.ranks.iter().enumerate() {
+                    @if let Some(r) = r {
+                        @if k % 2 == 0 {
+                            circle cx=(x(i)) cy=(y(*r)) r="4" fill=(colour) {}
+                        } @else {
+                            rect x=(x(i) - 4.0) y=(y(*r) - 4.0) width="8" height="8" fill=(colour) {}
+                        }
+                    }
+                }
+                text x=(pad + 180.0 * k as f64) y="14" fill=(colour) { (if k % 2 == 0 { "● " } else { "■ " }) (s.name) }
+            }
+            @for (i, year) in years.iter().enumerate() {
+                @if i % 2 == 0 || years.len() <= 10 {
+                    text x=(x(i) - 16.0) y=(height - 12.0) { (year) }
+                }
+            }
+        }
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -136,6 +215,19 @@ mod tests {
                 interval: v.map(|v| (v - 5.0, v + 5.0)),
             })
             .collect()
+    }
+
+    #[test]
+    fn a_rank_line_stops_where_a_province_was_not_scored() {
+        let years: Vec<i64> = (2011..=2016).collect();
+        let series = [RankSeries {
+            name: "An Giang",
+            ranks: vec![Some(10), Some(12), None, Some(20), Some(18), Some(15)],
+        }];
+        let html = ranks(Lang::Vi, "t", &years, &series, 20, 63).into_string();
+        assert_eq!(html.matches("<polyline").count(), 2);
+        assert_eq!(html.matches("<circle").count(), 5);
+        assert!(html.contains("Mục tiêu: hạng 20"));
     }
 
     #[test]

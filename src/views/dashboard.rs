@@ -2,7 +2,7 @@
 
 use maud::{html, Markup};
 
-use super::charts::{bars, trend, Bar, Point};
+use super::charts::{bars, ranks, trend, Bar, Point, RankSeries};
 use super::format::{number, optional};
 use super::i18n::Lang;
 use super::layout::Width;
@@ -336,6 +336,61 @@ pub struct History {
     pub target: u32,
 }
 
+/// One index's history for each province: a chart of ranks, then the table of scores and ranks
+/// by year; a year a province was not scored says so.
+fn standing_history(lang: Lang, index: &str, history: &[History]) -> Markup {
+    let rows: Vec<&History> = history.iter().filter(|h| h.index == index).collect();
+    let (Some(first), Some(last)) = (
+        rows.iter().map(|h| h.year).min(),
+        rows.iter().map(|h| h.year).max(),
+    ) else {
+        return html! {};
+    };
+    let years: Vec<i64> = (first..=last).collect();
+    let mut provinces: Vec<&str> = rows.iter().map(|h| h.province.as_str()).collect();
+    provinces.sort_unstable();
+    provinces.dedup();
+    let at = |province: &str, year: i64| {
+        rows.iter()
+            .find(|h| h.province == province && h.year == year)
+            .copied()
+    };
+    let target = rows.first().map_or(0, |h| h.target);
+    let of = rows.iter().map(|h| h.of).max().unwrap_or(63) as u32;
+    let series: Vec<RankSeries<'_>> = provinces
+        .iter()
+        .map(|p| RankSeries {
+            name: p,
+            ranks: years.iter().map(|y| at(p, *y).map(|h| h.rank)).collect(),
+        })
+        .collect();
+    let title = format!(
+        "{index}: {}",
+        lang.pick("thứ hạng toàn quốc theo năm", "national rank by year")
+    );
+    html! {
+        h3 { (index) }
+        (ranks(lang, &title, &years, &series, target, of))
+        div.scroll tabindex="0" role="region" aria-label=(format!("{index} · {}", lang.pick("bảng theo năm", "table by year"))) { table {
+            thead {
+                tr { th { (lang.pick("Năm", "Year")) } @for p in &provinces { th.num { (p) } } }
+            }
+            tbody { @for year in &years { tr {
+                td { (year) }
+                @for p in &provinces { td.num {
+                    @match at(p, *year) {
+                        Some(h) => {
+                            (number(lang, h.score, 2)) " · " (lang.pick("hạng ", "rank ")) (h.rank) "/" (h.of)
+                            " " @if h.rank <= h.target { (lang.pick("(đạt)", "(met)")) } @else { (lang.pick("(chưa đạt)", "(not met)")) }
+                        }
+                        None => span.flag { (lang.pick("không được xếp hạng", "not scored")) },
+                    }
+                } }
+            } } }
+        } }
+    }
+}
+
 pub struct Ranked {
     pub code: String,
     pub name: String,
@@ -532,15 +587,10 @@ pub fn province_page(frame: &Frame<'_>, d: &ProvinceDashboard<'_>) -> Markup {
         }
         @if !d.history.is_empty() {
             h2 { (lang.pick("Chỉ số PAPI và PCI đã công bố", "Published PAPI and PCI")) }
-            p.flag { (lang.pick("Thứ hạng toàn quốc theo bảng công bố; mục tiêu của kế hoạch CCHC 2020: PAPI trong 20, PCI trong 15 tỉnh đứng đầu. Các tỉnh trước khi sáp nhập năm 2025.", "National rank in the published tables; the 2020 reform plan's targets: PAPI in the top 20, PCI in the top 15. The provinces before the 2025 merger.")) }
-            div.scroll tabindex="0" role="region" aria-label=(lang.pick("Lịch sử PAPI và PCI", "PAPI and PCI history")) { table {
-                thead { tr { th { (lang.pick("Tỉnh", "Province")) } th { (lang.pick("Chỉ số", "Index")) } th.num { (lang.pick("Năm", "Year")) } th.num { (lang.pick("Điểm", "Score")) } th.num { (lang.pick("Hạng", "Rank")) } th { (lang.pick("Mục tiêu", "Target")) } } }
-                tbody { @for h in &d.history { tr {
-                    td { (h.province) } td { (h.index) } td.num { (h.year) } td.num { (number(lang, h.score, 2)) }
-                    td.num { (h.rank) " / " (h.of) }
-                    td { @if h.rank <= h.target { (lang.pick("Đạt", "Met")) } @else { (lang.pick("Chưa đạt", "Not met")) } " (≤ " (h.target) ")" }
-                } } }
-            } }
+            p.flag { (lang.pick("Thứ hạng toàn quốc theo bảng công bố (hạng 1 ở trên); mục tiêu của kế hoạch CCHC 2020: PAPI trong 20, PCI trong 15 tỉnh đứng đầu. An Giang mới gồm An Giang và Kiên Giang trước khi sáp nhập năm 2025. Từ năm 2023 VCCI chỉ công bố 30 tỉnh đứng đầu PCI: không có số liệu công khai cho hai tỉnh.", "National rank in the published tables (rank 1 at the top); the 2020 reform plan's targets: PAPI in the top 20, PCI in the top 15. Today's An Giang is the former An Giang and Kiên Giang, merged in 2025. Since 2023 VCCI publishes only its top 30 PCI provinces: there is no public figure for either.")) }
+            @for index in ["PAPI", "PCI"] {
+                (standing_history(lang, index, &d.history))
+            }
         }
         h2 { (lang.pick("Xu hướng toàn tỉnh", "Province trend")) }
         (trend(lang, lang.pick("Chỉ số hài lòng toàn tỉnh theo kỳ", "Province satisfaction index by period"), &d.trend, 0.0, 100.0))

@@ -173,6 +173,18 @@ async fn the_dashboards_show_the_library_s_numbers_and_hide_what_is_suppressed()
     assert!(rach_gia.contains("Không hiển thị góp ý"));
     assert!(!province.contains(&number(Lang::Vi, hidden, 2)));
     assert!(province.contains("<svg"));
+    // The province's national standing, both former provinces, PAPI 2011-2024 and PCI
+    // 2006-2022, as published (data/reference/README.md: An Giang PAPI 2024, rank 40 of the
+    // 61 provinces scored; Kiên Giang PCI 2020, rank 62).
+    assert!(
+        province.contains("42,89 · hạng 40/61 (chưa đạt)"),
+        "An Giang's PAPI 2024"
+    );
+    assert!(
+        province.contains("60,01 · hạng 62/63"),
+        "Kiên Giang's PCI 2020"
+    );
+    assert!(province.contains("PAPI: thứ hạng toàn quốc theo năm"));
     assert!(
         province.contains("60,45"),
         "An Giang's published PCI 2006 with its rank"

@@ -7,15 +7,11 @@ pub fn reference_standings() -> &'static [hailong_analysis::reference::Standing]
     static STANDINGS: std::sync::OnceLock<Vec<hailong_analysis::reference::Standing>> =
         std::sync::OnceLock::new();
     STANDINGS.get_or_init(|| {
-        hailong_analysis::reference::standings(
-            include_str!("../../../data/reference/papi_2011_2016_published.csv"),
-            include_str!("../../../data/reference/pci_2006_2016_published.csv"),
-            include_str!("../../../data/reference/province_names.csv"),
-        )
-        .unwrap_or_else(|e| {
-            tracing::error!(error = %e, "reading the reference tables");
-            Vec::new()
-        })
+        hailong_analysis::reference::standings(&hailong_analysis::reference::bundled())
+            .unwrap_or_else(|e| {
+                tracing::error!(error = %e, "reading the reference tables");
+                Vec::new()
+            })
     })
 }
 
