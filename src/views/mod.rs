@@ -10,5 +10,6 @@ pub mod format;
 pub mod forms;
 pub mod i18n;
 pub mod layout;
+pub mod public;
 pub mod staff;
 pub mod survey;

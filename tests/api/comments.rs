@@ -110,7 +110,7 @@ async fn the_inbox_filters_by_topic_and_satisfaction_and_hides_small_groups() {
         .await
         .unwrap();
     assert!(csv.starts_with(
-        "period,agency_code,agency_name,comment,topics,dimension_mean,status,action_note"
+        "\u{feff}period,agency_code,agency_name,comment,topics,dimension_mean,status,action_note"
     ));
     assert!(csv.contains("'=1+1 lệ phí cao"), "formula-escaped:\n{csv}");
     assert!(csv.contains("waiting"));

@@ -214,18 +214,51 @@ async fn the_dashboards_show_the_library_s_numbers_and_hide_what_is_suppressed()
         .text()
         .await
         .unwrap();
-    assert!(csv.starts_with("period,agency_code,measure,key,value,ci_low,ci_high,n,n_eff,status\n"));
+    assert!(csv.starts_with(
+        "\u{feff}period,agency_code,agency_name,measure,key,value,ci_low,ci_high,n,n_eff,status\n"
+    ));
     assert!(
-        csv.contains("2026-Q2,AG-P-RACHGIA,papi_total,,,,,2,"),
-        "suppressed: counts kept, no value"
+        csv.contains("2026-Q2,AG-P-RACHGIA,Ủy ban nhân dân phường Rạch Giá,papi_total,,,,,2,"),
+        "suppressed: counts kept, no value; the name beside the code:\n{csv}"
     );
-    let xlsx = app
-        .get("/exports/scores.xlsx?period=2026-Q2")
+    let xlsx = app.get("/exports/scores.xlsx?period=2026-Q2").await;
+    assert!(xlsx.headers()["content-disposition"]
+        .to_str()
+        .unwrap()
+        .contains("scores-2026-Q2.xlsx"));
+    let xlsx = xlsx.bytes().await.unwrap();
+    assert!(xlsx.starts_with(b"PK"), "an XLSX is a zip");
+    let sheet = xlsx_sheet(&xlsx);
+    assert!(
+        sheet.contains("<pane ySplit=\"1\"") && sheet.contains("<autoFilter"),
+        "the header row is frozen and filtered"
+    );
+
+    // The page's filters travel with the export, and a Vietnamese header row on request.
+    let communes = app
+        .get("/exports/scores.csv?period=2026-Q2&level=commune&header=vi")
+        .await;
+    assert!(communes.headers()["content-disposition"]
+        .to_str()
+        .unwrap()
+        .contains("scores-2026-Q2-commune.csv"));
+    let communes = communes.text().await.unwrap();
+    assert!(communes.starts_with("\u{feff}Kỳ,Mã cơ quan,Tên cơ quan,Chỉ số,"));
+    assert!(communes.contains(",AG-X-OCEO,") && communes.contains(",AG-P-RACHGIA,"));
+    assert!(
+        !communes.contains(",ALL,"),
+        "the province row is no commune"
+    );
+    let departments = app
+        .get("/exports/scores.csv?period=2026-Q2&level=department")
         .await
-        .bytes()
+        .text()
         .await
         .unwrap();
-    assert!(xlsx.starts_with(b"PK"), "an XLSX is a zip");
+    assert!(
+        !departments.contains(",AG-X-OCEO,"),
+        "a commune is no department"
+    );
 }
 
 #[tokio::test]
@@ -529,7 +562,7 @@ async fn an_admin_manages_api_keys_questionnaires_and_agencies_in_the_web_interf
 
 /// The analysis library's own report of the exported files (`hailong export`, then `hailong
 /// analyze` with the dashboards' options), as (period, agency, measure, key) → row.
-async fn library_report(
+pub async fn library_report(
     app: &TestApp,
     kind: Kind,
     min_cell: u32,
@@ -577,10 +610,10 @@ async fn library_report(
     .unwrap()
 }
 
-type LibraryRows =
+pub type LibraryRows =
     HashMap<(String, String, String, String), (Option<f64>, Option<(f64, f64)>, u32, String)>;
 
-fn value_of(rows: &LibraryRows, period: &str, agency: &str, measure: Measure) -> Option<f64> {
+pub fn value_of(rows: &LibraryRows, period: &str, agency: &str, measure: Measure) -> Option<f64> {
     rows.get(&(
         period.to_owned(),
         agency.to_owned(),
@@ -892,4 +925,13 @@ async fn an_agency_page_opens_on_its_latest_shown_period_and_names_its_ranking_s
         asked.contains("<title>Ủy ban nhân dân xã Óc Eo · 2026-Q2 ·"),
         "a period asked for is kept"
     );
+}
+
+/// The first worksheet's XML of an XLSX file.
+fn xlsx_sheet(xlsx: &[u8]) -> String {
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(xlsx)).unwrap();
+    let mut sheet = archive.by_name("xl/worksheets/sheet1.xml").unwrap();
+    let mut text = String::new();
+    std::io::Read::read_to_string(&mut sheet, &mut text).unwrap();
+    text
 }

@@ -937,11 +937,11 @@ async fn the_province_sees_what_was_issued_sent_and_stopped_per_agency_and_week(
     let lines: Vec<&str> = csv.lines().collect();
     assert_eq!(
         lines[0],
-        "week,agency_code,issued,with_contact,sent,failing,reminders,opted_out"
+        "\u{feff}week,agency_code,agency_name,issued,with_contact,sent,failing,reminders,opted_out"
     );
     assert_eq!(lines.len(), 2, "one agency, one week: {csv}");
     assert!(
-        lines[1].ends_with(",AG-X-OCEO,3,2,2,0,0,1"),
+        lines[1].ends_with(",AG-X-OCEO,Ủy ban nhân dân xã Óc Eo,3,2,2,0,0,1"),
         "three issued, two with a phone, both sent, one opted out: {csv}"
     );
 }

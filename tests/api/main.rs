@@ -34,6 +34,7 @@ mod ingest;
 mod metrics;
 mod migrations;
 mod privacy;
+mod public;
 mod questionnaires;
 mod restart;
 mod secret;

@@ -6,5 +6,6 @@ pub mod dashboards;
 pub mod delivery;
 pub mod export;
 pub mod group766;
+pub mod public;
 pub mod standings;
 pub mod weakest;

@@ -331,7 +331,7 @@ pub async fn export_xlsx(
         "comments",
         &EXPORT_HEADER,
         &rows,
-        &[5],
+        &[(5, "0.00")],
     )
 }
 

@@ -16,9 +16,10 @@ use crate::web::auth::user::current_user;
 use crate::web::error::AppError;
 use crate::web::state::AppState;
 
-const HEADER: [&str; 10] = [
+const HEADER: [&str; 11] = [
     "period",
     "agency_code",
+    "agency_name",
     "measure",
     "key",
     "value",
@@ -28,6 +29,25 @@ const HEADER: [&str; 10] = [
     "n_eff",
     "status",
 ];
+
+/// The same columns for a reader of Vietnamese (`?header=vi`).
+const HEADER_VI: [&str; 11] = [
+    "Kỳ",
+    "Mã cơ quan",
+    "Tên cơ quan",
+    "Chỉ số",
+    "Mục",
+    "Giá trị",
+    "Cận dưới KTC 95%",
+    "Cận trên KTC 95%",
+    "Số phiếu",
+    "Cỡ mẫu hiệu dụng",
+    "Trạng thái",
+];
+
+/// How the XLSX shows the numeric columns (the cell keeps full precision; the CSV too).
+const SCORE_FORMATS: [(usize, &str); 5] =
+    [(5, "0.00"), (6, "0.00"), (7, "0.00"), (8, "0"), (9, "0.0")];
 
 /// A cell that a spreadsheet would read as a formula (`=`, `+`, `-`, `@`) gets a leading
 /// apostrophe, so that opening an export can never run anything.
@@ -43,7 +63,7 @@ fn number(v: Option<f64>) -> String {
     v.map(|v| format!("{v}")).unwrap_or_default()
 }
 
-fn cells(period: &str, r: &Score) -> [String; 10] {
+fn cells(period: &str, r: &Score, name: &str) -> Vec<String> {
     let value = r
         .value
         .map(|v| {
@@ -54,9 +74,10 @@ fn cells(period: &str, r: &Score) -> [String; 10] {
             }
         })
         .unwrap_or_default();
-    [
+    vec![
         period.to_owned(),
         r.agency.clone(),
+        name.to_owned(),
         r.measure.clone(),
         r.key.clone(),
         value,
@@ -81,29 +102,74 @@ async fn province_agencies(
     Ok(all)
 }
 
-/// The rows a province user asked for (a period, or all), after authorization: the numbers
-/// the dashboards show, as last stored.
-async fn rows(
+/// A scores export as asked: its file name (without extension), header and rows.
+struct ScoresExport {
+    name: String,
+    header: &'static [&'static str],
+    rows: Vec<Vec<String>>,
+}
+
+/// The rows a province user asked for, after authorization: the numbers the dashboards show,
+/// as last stored, with the page's filters — `period` (else all), `kind=year`, `level` (the
+/// agencies of one level), `field` (a procedure field's own numbers) — agency names beside the
+/// codes (in `lang`), and a Vietnamese header row with `header=vi`.
+async fn scores_export(
     state: &web::Data<AppState>,
     session: &Session,
+    req: &actix_web::HttpRequest,
     query: &BTreeMap<String, String>,
-) -> Result<Vec<[String; 10]>, AppError> {
-    province_agencies(state, session).await?;
+) -> Result<ScoresExport, AppError> {
+    let all = province_agencies(state, session).await?;
+    let lang = crate::web::language::lang_of(req);
     let kind = if query.get("kind").is_some_and(|k| k == "year") {
         Kind::Year
     } else {
         Kind::Quarter
     };
-    let board = state.dashboards.board(&dashboards::Scope::Province, kind);
-    let wanted = query.get("period");
-    let mut rows: Vec<[String; 10]> = board
+    let fields = crate::web::db_call::blocking(&state.pool, crate::db::procedures::fields).await?;
+    let field = query.get("field").filter(|f| fields.contains(f)).cloned();
+    let level = query
+        .get("level")
+        .filter(|l| ["province", "department", "district", "commune"].contains(&l.as_str()))
+        .cloned();
+    let scope = field
+        .clone()
+        .map_or(dashboards::Scope::Province, dashboards::Scope::Field);
+    let board = state.dashboards.board(&scope, kind);
+    let wanted = query.get("period").filter(|p| board.periods.contains(p));
+    let name_of = |code: &str| -> String {
+        if code == "ALL" {
+            return lang.pick("Toàn tỉnh", "Whole province").to_owned();
+        }
+        all.iter()
+            .find(|a| a.code == code)
+            .map_or_else(String::new, |a| {
+                lang.pick(&a.name_vi, &a.name_en).to_owned()
+            })
+    };
+    let at_level = |code: &str| {
+        level.as_ref().is_none_or(|l| {
+            all.iter()
+                .find(|a| a.code == code)
+                .is_some_and(|a| a.level.as_str() == l)
+        })
+    };
+    let mut rows: Vec<Vec<String>> = board
         .periods
         .iter()
         .filter(|p| wanted.is_none_or(|w| w == *p))
         .filter_map(|p| board.period(p).map(|l| (p, l)))
-        .flat_map(|(p, l)| l.report.scores.iter().map(move |r| cells(p, r)))
+        .flat_map(|(p, l)| {
+            l.report
+                .scores
+                .iter()
+                .filter(|r| at_level(&r.agency))
+                .map(move |r| (p, r))
+        })
+        .map(|(p, r)| cells(p, r, &name_of(&r.agency)))
         .collect();
-    if kind == Kind::Quarter {
+    // The Decision 766 group is the agency's as a whole: not per procedure field.
+    if kind == Kind::Quarter && field.is_none() {
         let quarters: Vec<(String, Option<Counted>)> = board
             .periods
             .iter()
@@ -115,12 +181,39 @@ async fn rows(
                 )
             })
             .collect();
-        rows.extend(
+        let group =
             crate::web::db_call::blocking(&state.pool, move |conn| group766_rows(conn, &quarters))
-                .await?,
-        );
+                .await?;
+        rows.extend(group.into_iter().filter(|r| at_level(&r[1])).map(|mut r| {
+            r.insert(2, name_of(&r[1]));
+            r
+        }));
     }
-    Ok(rows)
+    let mut name = format!("scores-{}", wanted.map_or("all", String::as_str));
+    if kind == Kind::Year && wanted.is_none() {
+        name.push_str("-years");
+    }
+    if let Some(level) = &level {
+        name.push_str(&format!("-{level}"));
+    }
+    if let Some(field) = &field {
+        let slug: String = crate::domain::text::ascii_fold(field)
+            .to_lowercase()
+            .split(|c: char| !c.is_ascii_alphanumeric())
+            .filter(|w| !w.is_empty())
+            .collect::<Vec<_>>()
+            .join("-");
+        name.push_str(&format!("-{slug}"));
+    }
+    Ok(ScoresExport {
+        name,
+        header: if query.get("header").is_some_and(|h| h == "vi") {
+            &HEADER_VI
+        } else {
+            &HEADER
+        },
+        rows,
+    })
 }
 
 /// The Decision 766 group as rows of the scores export: measures `g766_on_time`,
@@ -128,7 +221,7 @@ async fn rows(
 fn group766_rows(
     conn: &mut crate::db::DbConnection,
     quarters: &[(String, Option<Counted>)],
-) -> crate::db::QueryResult<Vec<[String; 10]>> {
+) -> crate::db::QueryResult<Vec<Vec<String>>> {
     use crate::services::reports::group766::{self, Share};
     let agencies = agencies::all(conn)?;
     let ids: Vec<(i32, String)> = agencies.iter().map(|a| (a.id, a.code.clone())).collect();
@@ -159,7 +252,7 @@ fn group766_rows(
                 if value.is_none() && !hidden {
                     continue;
                 }
-                rows.push([
+                rows.push(vec![
                     period.clone(),
                     agency.code.clone(),
                     measure.to_owned(),
@@ -178,21 +271,28 @@ fn group766_rows(
 }
 
 pub async fn scores_csv(
+    req: actix_web::HttpRequest,
     state: web::Data<AppState>,
     session: Session,
     query: web::Query<BTreeMap<String, String>>,
 ) -> Result<HttpResponse, AppError> {
-    let rows = rows(&state, &session, &query).await?;
-    csv_download("scores.csv", &HEADER, rows.iter().map(|r| r.to_vec()))
+    let export = scores_export(&state, &session, &req, &query).await?;
+    csv_download(
+        &format!("{}.csv", export.name),
+        export.header,
+        export.rows.into_iter(),
+    )
 }
 
-/// A CSV file to download: the header, then the rows, every cell formula-escaped.
+/// A CSV file to download: UTF-8 with a byte-order mark, the header, then the rows, every cell
+/// formula-escaped.
 pub(super) fn csv_download(
     name: &str,
     header: &[&str],
     rows: impl Iterator<Item = Vec<String>>,
 ) -> Result<HttpResponse, AppError> {
-    let mut writer = csv::Writer::from_writer(Vec::new());
+    // A byte-order mark first: Excel then reads the file as UTF-8 (Vietnamese names intact).
+    let mut writer = csv::Writer::from_writer("\u{feff}".as_bytes().to_vec());
     writer
         .write_record(header)
         .map_err(|e| AppError::Internal(e.into()))?;
@@ -226,16 +326,13 @@ pub async fn delivery_csv(
     let report =
         crate::web::db_call::blocking(&state.pool, move |conn| delivery::of_quarter(conn, quarter))
             .await?;
-    let code_of = |id: i32| {
-        all.iter()
-            .find(|a| a.id == id)
-            .map_or_else(String::new, |a| a.code.clone())
-    };
+    let agency_of = |id: i32| all.iter().find(|a| a.id == id);
     csv_download(
-        "delivery.csv",
+        &format!("delivery-{quarter}.csv"),
         &[
             "week",
             "agency_code",
+            "agency_name",
             "issued",
             "with_contact",
             "sent",
@@ -246,7 +343,8 @@ pub async fn delivery_csv(
         report.weeks.iter().map(|w| {
             vec![
                 w.week.clone(),
-                code_of(w.agency_id),
+                agency_of(w.agency_id).map_or_else(String::new, |a| a.code.clone()),
+                agency_of(w.agency_id).map_or_else(String::new, |a| a.name_vi.clone()),
                 w.issued.to_string(),
                 w.with_contact.to_string(),
                 w.sent.to_string(),
@@ -259,40 +357,57 @@ pub async fn delivery_csv(
 }
 
 pub async fn scores_xlsx(
+    req: actix_web::HttpRequest,
     state: web::Data<AppState>,
     session: Session,
     query: web::Query<BTreeMap<String, String>>,
 ) -> Result<HttpResponse, AppError> {
-    let rows = rows(&state, &session, &query).await?;
-    let rows: Vec<Vec<String>> = rows.iter().map(|r| r.to_vec()).collect();
-    xlsx_download("scores.xlsx", "scores", &HEADER, &rows, &[4, 5, 6, 7, 8])
+    let export = scores_export(&state, &session, &req, &query).await?;
+    xlsx_download(
+        &format!("{}.xlsx", export.name),
+        "scores",
+        export.header,
+        &export.rows,
+        &SCORE_FORMATS,
+    )
 }
 
-/// A workbook to download: one sheet, the header, then the rows; the cells of `numeric`
-/// columns that read as numbers are numbers, everything else text (never a formula).
+/// A workbook to download: one sheet, the header (frozen, with filters), then the rows; the
+/// cells of the `numeric` columns that read as numbers are numbers shown in that column's
+/// format (kept at full precision), everything else text (never a formula).
 pub(super) fn xlsx_download(
     name: &str,
     sheet_name: &str,
     header: &[&str],
     rows: &[Vec<String>],
-    numeric: &[usize],
+    numeric: &[(usize, &str)],
 ) -> Result<HttpResponse, AppError> {
     let xlsx = || -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
         let mut workbook = rust_xlsxwriter::Workbook::new();
         let sheet = workbook.add_worksheet();
         sheet.set_name(sheet_name)?;
+        let bold = rust_xlsxwriter::Format::new().set_bold();
         for (c, h) in header.iter().enumerate() {
-            sheet.write_string(0, c as u16, *h)?;
+            sheet.write_string_with_format(0, c as u16, *h, &bold)?;
         }
+        let formats: Vec<(usize, rust_xlsxwriter::Format)> = numeric
+            .iter()
+            .map(|(c, f)| (*c, rust_xlsxwriter::Format::new().set_num_format(*f)))
+            .collect();
         for (r, row) in rows.iter().enumerate() {
             for (c, cell) in row.iter().enumerate() {
-                match cell.parse::<f64>() {
-                    Ok(v) if numeric.contains(&c) => {
-                        sheet.write_number(r as u32 + 1, c as u16, v)?
+                let format = formats.iter().find(|(col, _)| *col == c).map(|(_, f)| f);
+                match (cell.parse::<f64>(), format) {
+                    (Ok(v), Some(format)) => {
+                        sheet.write_number_with_format(r as u32 + 1, c as u16, v, format)?
                     }
                     _ => sheet.write_string(r as u32 + 1, c as u16, cell)?,
                 };
             }
+        }
+        sheet.set_freeze_panes(1, 0)?;
+        if !header.is_empty() {
+            sheet.autofilter(0, 0, rows.len() as u32, header.len() as u16 - 1)?;
         }
         workbook.save_to_buffer()
     };

@@ -17,6 +17,7 @@ mod followups;
 mod health;
 pub mod metrics;
 mod opt_out;
+mod public;
 mod survey;
 
 pub use api::ApiDoc;
@@ -34,6 +35,11 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/dashboard/delivery", web::get().to(dashboard::delivery))
         .route("/dashboard/comments", web::get().to(comments::page))
         .route("/dashboard/comments/mark", web::post().to(comments::mark))
+        .route("/cong-khai", web::get().to(public::scoreboard_vi))
+        .route("/en/public", web::get().to(public::scoreboard_en))
+        .route("/open-data/scores.csv", web::get().to(public::open_csv))
+        .route("/open-data/scores.json", web::get().to(public::open_json))
+        .route("/badge/{file}", web::get().to(public::badge))
         .route("/dashboard/followups", web::get().to(followups::list))
         .route(
             "/dashboard/followups/{id}",

@@ -1,0 +1,71 @@
+//! What the public may see: each agency's satisfaction index (with its interval and tier),
+//! on-time rate and response count for closed periods — the numbers the staff dashboards show,
+//! read from the same computed reports — and never a suppressed value or a comment.
+
+use hailong_analysis::scores::Measure;
+
+use super::dashboards::Indexed;
+use crate::domain::period::Quarter;
+
+/// One agency's public figures in a period.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PublicRow {
+    pub agency: String,
+    pub sat_index: f64,
+    pub interval: Option<(f64, f64)>,
+    /// Quartile tier among the agencies of its level (1 best), when ranked.
+    pub tier: Option<u8>,
+    pub on_time_rate: Option<f64>,
+    pub responses: u32,
+}
+
+/// The closed periods of a board, newest first: those before the period `now` is in.
+pub fn closed_periods(index: &Indexed, now: Quarter, year_kind: bool) -> Vec<String> {
+    let open = if year_kind {
+        now.year.to_string()
+    } else {
+        now.to_string()
+    };
+    let mut closed: Vec<String> = index
+        .periods
+        .iter()
+        .filter(|p| {
+            if year_kind {
+                p.parse::<i32>().is_ok_and(|y| y < now.year)
+            } else {
+                p.parse::<Quarter>().is_ok_and(|q| q < now)
+            }
+        })
+        .filter(|p| **p != open)
+        .cloned()
+        .collect();
+    closed.reverse();
+    closed
+}
+
+/// Every agency's shown figures in `period` (none for a suppressed satisfaction index), in the
+/// order of `agencies` (codes).
+pub fn rows(index: &Indexed, period: &str, agencies: &[&str]) -> Vec<PublicRow> {
+    agencies
+        .iter()
+        .filter_map(|code| {
+            let sat = index.row(period, code, Measure::SatIndex, "")?;
+            if sat.status == "suppressed" {
+                return None;
+            }
+            let sat_index = sat.value?;
+            Some(PublicRow {
+                agency: (*code).to_owned(),
+                sat_index,
+                interval: sat.ci,
+                tier: index
+                    .value(period, code, Measure::Tier, "")
+                    .map(|t| t as u8),
+                on_time_rate: index.value(period, code, Measure::OnTimeRate, ""),
+                responses: index
+                    .row(period, code, Measure::Completed, "")
+                    .map_or(sat.n, |r| r.n),
+            })
+        })
+        .collect()
+}

@@ -1,0 +1,328 @@
+//! What anyone may read, without signing in: the scoreboard (`/cong-khai`, `/en/public`), the
+//! open data of ended periods (`/open-data/scores.csv|json`) and each agency's badge
+//! (`/badge/{code}.svg`). The numbers are the staff dashboards' own, read from the same
+//! computed reports; suppressed values and comments never appear.
+
+use std::collections::BTreeMap;
+
+use actix_web::http::header;
+use actix_web::{web, HttpResponse};
+use chrono::Utc;
+
+use crate::db::agencies::{self, Agency};
+use crate::domain::period::Quarter;
+use crate::services::reports::dashboards::{Indexed, Kind, Scope};
+use crate::services::reports::public::{closed_periods, rows, PublicRow};
+use crate::views::format::number;
+use crate::views::i18n::Lang;
+use crate::views::public::{badge_file, scoreboard_page, BoardLine, Scoreboard};
+use crate::web::db_call;
+use crate::web::error::AppError;
+use crate::web::state::AppState;
+
+/// Public pages and files may be cached a few minutes by browsers and proxies.
+const CACHE: &str = "public, max-age=300";
+const LICENCE: &str = "CC BY 4.0 (https://creativecommons.org/licenses/by/4.0/)";
+
+type Query = web::Query<BTreeMap<String, String>>;
+
+/// Every ended quarter and year with computed numbers, quarters first, newest first; and the
+/// board of each.
+fn ended(state: &AppState) -> (Vec<String>, Vec<String>, [std::sync::Arc<Indexed>; 2]) {
+    let now = Quarter::of_instant(Utc::now());
+    let quarters = state.dashboards.board(&Scope::Province, Kind::Quarter);
+    let years = state.dashboards.board(&Scope::Province, Kind::Year);
+    (
+        closed_periods(&quarters, now, false),
+        closed_periods(&years, now, true),
+        [quarters, years],
+    )
+}
+
+/// "Succeeded by X on …" / "Formed on … from A, B", from the agency tree's successions.
+fn lineage_notes(
+    lang: Lang,
+    all: &[Agency],
+    successions: &[(String, String, chrono::NaiveDate)],
+) -> BTreeMap<String, String> {
+    let name = |code: &str| {
+        all.iter().find(|a| a.code == code).map_or_else(
+            || code.to_owned(),
+            |a| lang.pick(&a.name_vi, &a.name_en).to_owned(),
+        )
+    };
+    let mut notes: BTreeMap<String, String> = BTreeMap::new();
+    let mut from: BTreeMap<&str, (Vec<String>, chrono::NaiveDate)> = BTreeMap::new();
+    let mut to: BTreeMap<&str, (Vec<String>, chrono::NaiveDate)> = BTreeMap::new();
+    for (predecessor, successor, on) in successions {
+        from.entry(successor.as_str())
+            .or_insert_with(|| (Vec::new(), *on))
+            .0
+            .push(name(predecessor));
+        to.entry(predecessor.as_str())
+            .or_insert_with(|| (Vec::new(), *on))
+            .0
+            .push(name(successor));
+    }
+    let wordings = [
+        (from, ("Thành lập ngày", "Formed on"), ("từ", "from")),
+        (
+            to,
+            ("Từ ngày", "From"),
+            ("do đơn vị sau tiếp nhận:", "succeeded by"),
+        ),
+    ];
+    for (links, (on_vi, on_en), (names_vi, names_en)) in wordings {
+        for (code, (names, on)) in links {
+            notes.insert(
+                code.to_owned(),
+                format!(
+                    "{} {} {} {}",
+                    lang.pick(on_vi, on_en),
+                    on.format("%d/%m/%Y"),
+                    lang.pick(names_vi, names_en),
+                    names.join(", ")
+                ),
+            );
+        }
+    }
+    notes
+}
+
+/// `GET /cong-khai`
+pub async fn scoreboard_vi(
+    state: web::Data<AppState>,
+    query: Query,
+) -> Result<HttpResponse, AppError> {
+    scoreboard(Lang::Vi, &state, &query).await
+}
+
+/// `GET /en/public`
+pub async fn scoreboard_en(
+    state: web::Data<AppState>,
+    query: Query,
+) -> Result<HttpResponse, AppError> {
+    scoreboard(Lang::En, &state, &query).await
+}
+
+async fn scoreboard(lang: Lang, state: &AppState, query: &Query) -> Result<HttpResponse, AppError> {
+    let (quarters, years, [quarter_board, year_board]) = ended(state);
+    let periods: Vec<String> = quarters.iter().chain(&years).cloned().collect();
+    let period = query
+        .get("period")
+        .filter(|p| periods.contains(p))
+        .or(quarters.first())
+        .or(years.first())
+        .cloned()
+        .unwrap_or_default();
+    let board = if years.contains(&period) {
+        year_board
+    } else {
+        quarter_board
+    };
+    let (all, successions) = db_call::blocking(&state.pool, |conn| {
+        Ok::<_, crate::db::DbError>((agencies::all(conn)?, agencies::successions(conn)?))
+    })
+    .await?;
+    let mut ordered: Vec<&Agency> = all.iter().collect();
+    ordered.sort_by(|a, b| (a.level.as_str(), &a.name_vi).cmp(&(b.level.as_str(), &b.name_vi)));
+    let codes: Vec<&str> = ordered.iter().map(|a| a.code.as_str()).collect();
+    let shown = rows(&board, &period, &codes);
+    let with_index = codes
+        .iter()
+        .filter(|c| {
+            board
+                .row(&period, c, hailong_analysis::scores::Measure::SatIndex, "")
+                .is_some()
+        })
+        .count();
+    let mut notes = lineage_notes(lang, &all, &successions);
+    let lines = shown
+        .iter()
+        .map(|r| BoardLine {
+            name: all
+                .iter()
+                .find(|a| a.code == r.agency)
+                .map_or_else(String::new, |a| {
+                    lang.pick(&a.name_vi, &a.name_en).to_owned()
+                }),
+            sat_index: r.sat_index,
+            interval: r.interval,
+            tier: r.tier,
+            on_time_rate: r.on_time_rate,
+            responses: r.responses,
+            lineage: notes.remove(&r.agency),
+        })
+        .collect();
+    let (action, switch) = match lang {
+        Lang::Vi => ("/cong-khai", format!("/en/public?period={period}")),
+        Lang::En => ("/en/public", format!("/cong-khai?period={period}")),
+    };
+    let page = scoreboard_page(&Scoreboard {
+        lang,
+        switch_href: &switch,
+        action,
+        period: &period,
+        periods: &periods,
+        lines,
+        hidden: with_index.saturating_sub(shown.len()),
+    });
+    Ok(HttpResponse::Ok()
+        .insert_header((header::CACHE_CONTROL, CACHE))
+        .content_type("text/html; charset=utf-8")
+        .body(page.into_string()))
+}
+
+/// Every shown row of every ended period, with its agency.
+async fn open_rows(
+    state: &AppState,
+) -> Result<Vec<(String, &'static str, Agency, PublicRow)>, AppError> {
+    let (quarters, years, [quarter_board, year_board]) = ended(state);
+    let all = db_call::blocking(&state.pool, agencies::all).await?;
+    let codes: Vec<&str> = all.iter().map(|a| a.code.as_str()).collect();
+    let mut out = Vec::new();
+    for (periods, board, kind) in [
+        (&quarters, &quarter_board, "quarter"),
+        (&years, &year_board, "year"),
+    ] {
+        for period in periods.iter().rev() {
+            for row in rows(board, period, &codes) {
+                if let Some(agency) = all.iter().find(|a| a.code == row.agency) {
+                    out.push((period.clone(), kind, agency.clone(), row));
+                }
+            }
+        }
+    }
+    Ok(out)
+}
+
+const OPEN_COLUMNS: [&str; 12] = [
+    "period",
+    "period_kind",
+    "agency_code",
+    "agency_name_vi",
+    "agency_name_en",
+    "level",
+    "sat_index",
+    "sat_index_ci_low",
+    "sat_index_ci_high",
+    "tier",
+    "on_time_rate",
+    "responses",
+];
+
+fn open_cells(period: &str, kind: &str, a: &Agency, r: &PublicRow) -> Vec<String> {
+    let opt = |v: Option<f64>| v.map(|v| format!("{v}")).unwrap_or_default();
+    vec![
+        period.to_owned(),
+        kind.to_owned(),
+        a.code.clone(),
+        a.name_vi.clone(),
+        a.name_en.clone(),
+        a.level.as_str().to_owned(),
+        format!("{}", r.sat_index),
+        opt(r.interval.map(|i| i.0)),
+        opt(r.interval.map(|i| i.1)),
+        r.tier.map(|t| t.to_string()).unwrap_or_default(),
+        opt(r.on_time_rate),
+        r.responses.to_string(),
+    ]
+}
+
+/// `GET /open-data/scores.csv`: every ended period's shown scores (schema in the README).
+pub async fn open_csv(state: web::Data<AppState>) -> Result<HttpResponse, AppError> {
+    let mut writer = csv::Writer::from_writer(Vec::new());
+    writer
+        .write_record(OPEN_COLUMNS)
+        .map_err(|e| AppError::Internal(e.into()))?;
+    for (period, kind, agency, row) in open_rows(&state).await? {
+        writer
+            .write_record(
+                open_cells(&period, kind, &agency, &row)
+                    .iter()
+                    .map(|c| super::exports::escape_cell(c)),
+            )
+            .map_err(|e| AppError::Internal(e.into()))?;
+    }
+    let body = writer
+        .into_inner()
+        .map_err(|e| AppError::Internal(anyhow::anyhow!("{e}")))?;
+    Ok(HttpResponse::Ok()
+        .insert_header((header::CACHE_CONTROL, CACHE))
+        .insert_header((
+            header::LINK,
+            "<https://creativecommons.org/licenses/by/4.0/>; rel=\"license\"",
+        ))
+        .content_type("text/csv; charset=utf-8")
+        .body(body))
+}
+
+/// `GET /open-data/scores.json`: the same rows, with the licence and the columns' meaning.
+pub async fn open_json(state: web::Data<AppState>) -> Result<HttpResponse, AppError> {
+    let rows: Vec<serde_json::Value> = open_rows(&state)
+        .await?
+        .iter()
+        .map(|(period, kind, a, r)| {
+            serde_json::json!({
+                "period": period,
+                "period_kind": kind,
+                "agency_code": a.code,
+                "agency_name_vi": a.name_vi,
+                "agency_name_en": a.name_en,
+                "level": a.level.as_str(),
+                "sat_index": r.sat_index,
+                "sat_index_ci": r.interval.map(|(l, h)| [l, h]),
+                "tier": r.tier,
+                "on_time_rate": r.on_time_rate,
+                "responses": r.responses,
+            })
+        })
+        .collect();
+    Ok(HttpResponse::Ok()
+        .insert_header((header::CACHE_CONTROL, CACHE))
+        .json(serde_json::json!({
+            "licence": LICENCE,
+            "description": "Satisfaction index (0-100, METHODOLOGY §5) per agency and ended period, with its 95% bootstrap interval (§9), quartile tier among the agencies of its level (1 best, §6), on-time rate of completed dossiers (%, §7) and number of responses; agencies under the publication threshold are left out.",
+            "columns": OPEN_COLUMNS,
+            "rows": rows,
+        })))
+}
+
+/// `GET /badge/{code}.svg`: the agency's index in its latest ended quarter with a shown value.
+pub async fn badge(
+    state: web::Data<AppState>,
+    file: web::Path<String>,
+    query: Query,
+) -> Result<HttpResponse, AppError> {
+    let code = file
+        .strip_suffix(".svg")
+        .ok_or(AppError::NotFound)?
+        .to_owned();
+    let lang = query
+        .get("lang")
+        .and_then(|l| Lang::parse(l))
+        .unwrap_or(Lang::Vi);
+    let all = db_call::blocking(&state.pool, agencies::all).await?;
+    if !all.iter().any(|a| a.code == code) {
+        return Err(AppError::NotFound);
+    }
+    let (quarters, _, [board, _]) = ended(&state);
+    let latest = quarters
+        .iter()
+        .find_map(|p| rows(&board, p, &[code.as_str()]).pop().map(|r| (p, r)));
+    let (label, value) = match latest {
+        Some((period, row)) => (
+            format!("{} {period}", lang.pick("Hài lòng", "Satisfaction")),
+            format!("{}/100", number(lang, row.sat_index, 1)),
+        ),
+        None => (
+            lang.pick("Hài lòng", "Satisfaction").to_owned(),
+            lang.pick("chưa đủ dữ liệu", "not enough data yet")
+                .to_owned(),
+        ),
+    };
+    Ok(HttpResponse::Ok()
+        .insert_header((header::CACHE_CONTROL, CACHE))
+        .content_type("image/svg+xml; charset=utf-8")
+        .body(badge_file(&label, &value)))
+}
