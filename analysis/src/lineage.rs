@@ -224,6 +224,16 @@ pub fn lineage(inputs: &Inputs, options: &Options) -> Result<Vec<ScoreRow>> {
     let mut successors: Vec<u32> = successions.iter().map(|s| s.successor).collect();
     successors.sort_unstable();
     successors.dedup();
+    // The earliest quarter with data: a successor whose own start is not after that
+    // period's end has no lineage period to compute (the common case for a report of a
+    // period after the reform).
+    let earliest = inputs
+        .dossiers
+        .quarter
+        .iter()
+        .chain(&inputs.responses.quarter)
+        .min()
+        .copied();
     let mut rows = Vec::new();
     for successor in successors {
         let Some(own_start) = successions
@@ -234,6 +244,9 @@ pub fn lineage(inputs: &Inputs, options: &Options) -> Result<Vec<ScoreRow>> {
         else {
             continue;
         };
+        if earliest.is_none_or(|q| period_days(options.period, q).1 >= own_start) {
+            continue;
+        }
         let ancestors = ancestors(successor, successions);
         let subset = lineage_input(inputs, successor, &ancestors, options.period);
         if subset.dossiers.agency.is_empty() && subset.responses.agency.is_empty() {

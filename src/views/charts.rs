@@ -48,6 +48,9 @@ pub struct Point {
     pub label: String,
     pub value: Option<f64>,
     pub interval: Option<(f64, f64)>,
+    /// A successor's lineage value (METHODOLOGY §13): its predecessors' numbers from before it
+    /// existed, drawn hollow and dashed, never joined to its own.
+    pub lineage: bool,
 }
 
 /// A line over periods with its interval as a band; gaps where a value is not shown.
@@ -67,22 +70,32 @@ pub fn trend(lang: Lang, title: &str, points: &[Point], min: f64, max: f64) -> M
     let mut runs: Vec<Vec<usize>> = Vec::new();
     for (i, p) in points.iter().enumerate() {
         match (p.value, runs.last_mut()) {
-            (Some(_), Some(run)) if run.last() == Some(&(i.wrapping_sub(1))) => run.push(i),
+            (Some(_), Some(run))
+                if run.last() == Some(&(i.wrapping_sub(1)))
+                    && points[i - 1].lineage == p.lineage =>
+            {
+                run.push(i)
+            }
             (Some(_), _) => runs.push(vec![i]),
             (None, _) => {}
         }
     }
     let at = |i: usize, v: f64| format!("{:.1},{:.1}", x(i), y(v));
-    let lines: Vec<String> = runs
+    // (points, drawn as lineage)
+    let lines: Vec<(String, bool)> = runs
         .iter()
         .filter(|run| run.len() > 1)
         .map(|run| {
-            run.iter()
-                .filter_map(|&i| points[i].value.map(|v| at(i, v)))
-                .collect::<Vec<_>>()
-                .join(" ")
+            (
+                run.iter()
+                    .filter_map(|&i| points[i].value.map(|v| at(i, v)))
+                    .collect::<Vec<_>>()
+                    .join(" "),
+                points[run[0]].lineage,
+            )
         })
         .collect();
+    let any_lineage = points.iter().any(|p| p.lineage && p.value.is_some());
     let bands: Vec<String> = runs
         .iter()
         .filter(|run| run.len() > 1 && run.iter().all(|&i| points[i].interval.is_some()))
@@ -107,17 +120,30 @@ pub fn trend(lang: Lang, title: &str, points: &[Point], min: f64, max: f64) -> M
             @for band in &bands {
                 polygon points=(band) fill="#9b1c1c" fill-opacity="0.15" {}
             }
-            @for line in &lines {
-                polyline points=(line) fill="none" stroke="#9b1c1c" stroke-width="2.5" {}
+            @for (line, lineage) in &lines {
+                @if *lineage {
+                    polyline points=(line) fill="none" stroke="#6b7280" stroke-width="2" stroke-dasharray="6 4" {}
+                } @else {
+                    polyline points=(line) fill="none" stroke="#9b1c1c" stroke-width="2.5" {}
+                }
             }
             @for (i, p) in points.iter().enumerate() {
                 @if let Some(v) = p.value {
-                    circle cx=(x(i)) cy=(y(v)) r="3.5" fill="#9b1c1c" {}
+                    @if p.lineage {
+                        circle cx=(x(i)) cy=(y(v)) r="3.5" fill="#fff" stroke="#6b7280" stroke-width="2" {}
+                    } @else {
+                        circle cx=(x(i)) cy=(y(v)) r="3.5" fill="#9b1c1c" {}
+                    }
                     text x=(x(i) - 14.0) y=(y(v) - 10.0) { (number(lang, v, 1)) }
                 }
                 text x=(x(i) - 22.0) y=(height - 12.0) { (p.label) }
             }
         }
+        }
+        @if any_lineage {
+            p.flag.legend { (lang.pick(
+                "○ nét đứt: số liệu của các đơn vị tiền thân trước khi sáp nhập/chia tách (phương pháp §13), không so sánh trực tiếp với số liệu của đơn vị hiện nay.",
+                "○ dashed: the predecessors' numbers from before the merger or split (methodology §13), not directly comparable with the unit's own.")) }
         }
     }
 }
@@ -213,6 +239,7 @@ mod tests {
                 label: format!("2026-Q{}", i + 1),
                 value: *v,
                 interval: v.map(|v| (v - 5.0, v + 5.0)),
+                lineage: false,
             })
             .collect()
     }
@@ -228,6 +255,17 @@ mod tests {
         assert_eq!(html.matches("<polyline").count(), 2);
         assert_eq!(html.matches("<circle").count(), 5);
         assert!(html.contains("Mục tiêu: hạng 20"));
+    }
+
+    #[test]
+    fn lineage_points_are_drawn_apart_and_never_joined_to_the_unit_s_own() {
+        let mut points = points(&[Some(50.0), Some(55.0), Some(60.0), Some(70.0)]);
+        points[0].lineage = true;
+        points[1].lineage = true;
+        let html = trend(Lang::Vi, "t", &points, 0.0, 100.0).into_string();
+        assert_eq!(html.matches("<polyline").count(), 2, "two runs, not one");
+        assert_eq!(html.matches("stroke-dasharray").count(), 1);
+        assert!(html.contains("đơn vị tiền thân"));
     }
 
     #[test]

@@ -74,6 +74,10 @@ pub struct AgencyDashboard<'a> {
     pub children: Vec<Child>,
     /// The Decision 766 group of a quarter (none in the year view).
     pub group766: Option<Group766View>,
+    /// The 2025 reform's lineage: the units whose work this one took over, and those that
+    /// took over its own, as (code, name).
+    pub came_from: Vec<(String, String)>,
+    pub went_to: Vec<(String, String)>,
     pub held: Held,
     pub as_of: AsOf,
 }
@@ -238,11 +242,26 @@ fn figure_card(lang: Lang, label: &str, f: &Figure, decimals: usize) -> Markup {
     }
 }
 
+fn agency_links(lang: Lang, label: &str, agencies: &[(String, String)]) -> Markup {
+    html! {
+        @if !agencies.is_empty() {
+            p.flag { (label) " "
+                @for (i, (code, name)) in agencies.iter().enumerate() {
+                    @if i > 0 { ", " }
+                    a href=(format!("/dashboard/agency/{code}?lang={}", lang.code())) { (name) }
+                }
+            }
+        }
+    }
+}
+
 pub fn agency_page(frame: &Frame<'_>, d: &AgencyDashboard<'_>) -> Markup {
     let lang = frame.lang;
     let title = format!("{} · {}", d.name, d.period);
     let body = html! {
         h1 { (d.name) }
+        (agency_links(lang, lang.pick("Tiếp nhận nhiệm vụ của:", "Took over the work of:"), &d.came_from))
+        (agency_links(lang, lang.pick("Đã sáp nhập hoặc chia tách; nhiệm vụ chuyển cho:", "Merged or split; its work passed to:"), &d.went_to))
         (period_picker(lang, &format!("/dashboard/agency/{}", d.code), d.period, d.periods, html! {
             label for="kind" { (lang.pick("Theo", "By")) }
             select id="kind" name="kind" {

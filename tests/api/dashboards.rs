@@ -935,3 +935,47 @@ fn xlsx_sheet(xlsx: &[u8]) -> String {
     std::io::Read::read_to_string(&mut sheet, &mut text).unwrap();
     text
 }
+
+#[tokio::test]
+async fn a_successor_s_trend_carries_its_predecessor_s_history_and_each_names_the_other() {
+    let app = spawn_app().await;
+    app.seed();
+    app.add_former_commune(
+        "AG2020-X-VONGTHE",
+        "Ủy ban nhân dân xã Vọng Thê",
+        "AG-X-OCEO",
+    );
+    // Vọng Thê's last quarter (2025-Q2), then Ôc Eo's own (2026-Q2).
+    let key = app.new_api_key("lineage gateway");
+    for i in 0..6 {
+        let mut dossier = crate::helpers::valid_dossier(&format!("VT.{i}"));
+        dossier["agency_code"] = "AG2020-X-VONGTHE".into();
+        dossier["received_at"] = "2025-05-02T08:00:00+07:00".into();
+        dossier["due_at"] = "2025-05-20T17:00:00+07:00".into();
+        dossier["completed_at"] = "2025-05-15T10:00:00+07:00".into();
+        let items = ["A1", "P1", "S1", "R1", "F2"];
+        crate::helpers::answer_dossier(&app, &key, &dossier, &items, "2", "").await;
+    }
+    answer(&app, "AG-X-OCEO", 6, "5", "").await;
+    app.add_user("phantich@angiang.test", Role::Province, None);
+    app.login("phantich@angiang.test", PASSWORD).await;
+
+    let oceo = app
+        .current_page("/dashboard/agency/AG-X-OCEO?period=2026-Q2")
+        .await;
+    assert!(
+        oceo.contains("đơn vị tiền thân") && oceo.contains("fill=\"#fff\" stroke=\"#6b7280\""),
+        "the predecessor's 2025-Q2 is drawn as lineage:\n{oceo}"
+    );
+    assert!(oceo.contains("Tiếp nhận nhiệm vụ của:"));
+    assert!(oceo.contains("/dashboard/agency/AG2020-X-VONGTHE?"));
+
+    // The former unit's page opens on its last quarter with data and names its successor.
+    let former = app.current_page("/dashboard/agency/AG2020-X-VONGTHE").await;
+    assert!(
+        former.contains("<option value=\"2025-Q2\" selected"),
+        "{former}"
+    );
+    assert!(former.contains("nhiệm vụ chuyển cho:"));
+    assert!(former.contains("/dashboard/agency/AG-X-OCEO?"));
+}

@@ -372,6 +372,40 @@ pub async fn answer_dossier(
     response.text().await.unwrap()
 }
 
+impl TestApp {
+    /// A commune closed by the 2025 reform (last day 2025-06-30), whose work `successor` took
+    /// over on 2025-07-01 (the seed's agencies must exist).
+    pub fn add_former_commune(&self, code: &str, name_vi: &str, successor: &str) {
+        use hailong::db::agencies::{self, NewAgency};
+        let mut conn = self.conn();
+        let successor = agencies::find_by_code(&mut conn, successor)
+            .unwrap()
+            .unwrap()
+            .id;
+        let former = agencies::insert(
+            &mut conn,
+            &NewAgency {
+                code,
+                name_vi,
+                name_en: name_vi,
+                level: hailong::domain::agency::AgencyLevel::Commune,
+                kind: hailong::domain::agency::AgencyKind::PeopleCommittee,
+                parent_id: None,
+                valid_from: chrono::NaiveDate::from_ymd_opt(2020, 1, 1).unwrap(),
+                valid_to: chrono::NaiveDate::from_ymd_opt(2025, 6, 30),
+            },
+        )
+        .unwrap();
+        agencies::add_successor(
+            &mut conn,
+            former,
+            successor,
+            chrono::NaiveDate::from_ymd_opt(2025, 7, 1).unwrap(),
+        )
+        .unwrap();
+    }
+}
+
 pub fn csrf_of(page: &str) -> String {
     let start = page
         .find("name=\"csrf\" value=\"")

@@ -16,35 +16,11 @@ async fn anyone_reads_ended_periods_scores_without_comments_or_small_groups() {
     answer(&app, "AG-X-OCEO", 6, "4", "Cán bộ rất tận tình").await;
     answer(&app, "AG-P-RACHGIA", 2, "2", "Một góp ý riêng tư").await;
     // Ôc Eo was formed in the 2025 reform from a former commune.
-    {
-        use hailong::db::agencies::{self, NewAgency};
-        let mut conn = app.conn();
-        let oceo = agencies::find_by_code(&mut conn, "AG-X-OCEO")
-            .unwrap()
-            .unwrap()
-            .id;
-        let former = agencies::insert(
-            &mut conn,
-            &NewAgency {
-                code: "AG2020-X-VONGTHE",
-                name_vi: "Ủy ban nhân dân xã Vọng Thê",
-                name_en: "People's Committee of Vong The Commune",
-                level: hailong::domain::agency::AgencyLevel::Commune,
-                kind: hailong::domain::agency::AgencyKind::PeopleCommittee,
-                parent_id: None,
-                valid_from: chrono::NaiveDate::from_ymd_opt(2020, 1, 1).unwrap(),
-                valid_to: chrono::NaiveDate::from_ymd_opt(2025, 6, 30),
-            },
-        )
-        .unwrap();
-        agencies::add_successor(
-            &mut conn,
-            former,
-            oceo,
-            chrono::NaiveDate::from_ymd_opt(2025, 7, 1).unwrap(),
-        )
-        .unwrap();
-    }
+    app.add_former_commune(
+        "AG2020-X-VONGTHE",
+        "Ủy ban nhân dân xã Vọng Thê",
+        "AG-X-OCEO",
+    );
     app.add_user("phantich@angiang.test", Role::Province, None);
     app.login("phantich@angiang.test", PASSWORD).await;
     // The public pages read the computed reports: wait until they are current.

@@ -182,7 +182,7 @@ impl Revisions {
 }
 
 /// The shape of a stored report; part of its basis.
-const REPORT_FORMAT: &str = "format=2";
+const REPORT_FORMAT: &str = "format=3";
 
 /// Whether `period` has not ended yet (its numbers may still move every minute).
 fn is_open(kind: Kind, period: &str, now: Quarter) -> bool {
@@ -235,6 +235,9 @@ pub struct PeriodReport {
     /// the answers.
     #[serde(default)]
     pub responses_dissatisfied: BTreeMap<String, (u64, u64)>,
+    /// METHODOLOGY §13: successors' rows for this period, from before they existed.
+    #[serde(default)]
+    pub lineage: Vec<Score>,
 }
 
 /// A stored report in memory, its rows findable by (agency, measure, key).
@@ -297,6 +300,16 @@ impl Indexed {
 
     pub fn value(&self, period: &str, agency: &str, measure: Measure, key: &str) -> Option<f64> {
         self.row(period, agency, measure, key).and_then(|r| r.value)
+    }
+
+    /// A successor's lineage row (§13) of a period from before it existed.
+    pub fn lineage_row(&self, period: &str, agency: &str, measure: Measure) -> Option<&Score> {
+        self.by_period
+            .get(period)?
+            .report
+            .lineage
+            .iter()
+            .find(|r| r.agency == agency && r.measure == measure.as_str() && r.key.is_empty())
     }
 
     pub fn benchmark(
@@ -384,7 +397,8 @@ pub fn compute_period(
     let frames = tables
         .into_frames()
         .map_err(hailong_analysis::error::AnalysisError::from)?;
-    let inputs = inputs_from_frames(frames, questionnaire.clone())?;
+    let mut inputs = inputs_from_frames(frames, questionnaire.clone())?;
+    inputs.successions = successions_of(conn, &inputs.agencies)?;
     let report = analyze(
         &inputs,
         &Options {
@@ -395,20 +409,8 @@ pub fn compute_period(
             ..Options::default()
         },
     )?;
-    Ok(PeriodReport {
-        responses_dissatisfied,
-        dimensions: questionnaire
-            .dimensions
-            .iter()
-            .map(|d| Dimension {
-                code: d.code.clone(),
-                name_vi: d.name_vi.clone(),
-                name_en: d.name_en.clone(),
-            })
-            .collect(),
-        scores: report
-            .scores
-            .iter()
+    let of_period = |rows: &[hailong_analysis::scores::ScoreRow]| -> Vec<Score> {
+        rows.iter()
             .filter(|r| r.period.to_string() == period)
             .map(|r| Score {
                 agency: report.agency_code(r.agency).to_owned(),
@@ -420,7 +422,21 @@ pub fn compute_period(
                 n_eff: r.n_eff,
                 status: r.status.as_str().to_owned(),
             })
+            .collect()
+    };
+    Ok(PeriodReport {
+        responses_dissatisfied,
+        dimensions: questionnaire
+            .dimensions
+            .iter()
+            .map(|d| Dimension {
+                code: d.code.clone(),
+                name_vi: d.name_vi.clone(),
+                name_en: d.name_en.clone(),
+            })
             .collect(),
+        scores: of_period(&report.scores),
+        lineage: of_period(&report.lineage),
         benchmarks: report
             .benchmarks
             .iter()
@@ -435,6 +451,24 @@ pub fn compute_period(
             })
             .collect(),
     })
+}
+
+/// The agency tree's mergers and splits, as the analysis reads `successions.csv`.
+fn successions_of(
+    conn: &mut DbConnection,
+    agencies: &hailong_analysis::input::Agencies,
+) -> Result<Vec<hailong_analysis::lineage::Succession>, ComputeError> {
+    let rows: Vec<(String, String, String)> = crate::db::agencies::successions(conn)?
+        .into_iter()
+        .map(|(p, s, on)| (p, s, on.format("%Y-%m-%d").to_string()))
+        .collect();
+    Ok(hailong_analysis::lineage::parse_successions(
+        "successions",
+        rows.iter()
+            .enumerate()
+            .map(|(i, (p, s, on))| (i + 2, p.as_str(), s.as_str(), on.as_str())),
+        agencies,
+    )?)
 }
 
 /// The dashboards' numbers of this instance, and the worker that keeps them.

@@ -92,6 +92,7 @@ mod tests {
     fn the_items_furthest_below_the_median_come_first_and_suppressed_ones_do_not_count() {
         let report = PeriodReport {
             responses_dissatisfied: Default::default(),
+            lineage: Vec::new(),
             dimensions: Vec::new(),
             scores: vec![
                 score("A", "A1", Some(60.0)),

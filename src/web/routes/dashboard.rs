@@ -267,15 +267,35 @@ pub async fn agency(
             })
             .collect()
     };
-    let recent: Vec<String> = index.periods.iter().rev().take(8).rev().cloned().collect();
+    // The eight periods up to the one shown: a former unit's page shows its own history.
+    let upto = index
+        .periods
+        .iter()
+        .position(|p| *p == period)
+        .map_or(index.periods.len(), |i| i + 1);
+    let recent: Vec<String> = index.periods[..upto]
+        .iter()
+        .rev()
+        .take(8)
+        .rev()
+        .cloned()
+        .collect();
     let trend = recent
         .iter()
         .map(|p| {
-            let row = index.row(p, &agency.code, Measure::SatIndex, "");
+            let own = index.row(p, &agency.code, Measure::SatIndex, "");
+            // Before a successor existed, its predecessors' lineage (§13), drawn apart.
+            let lineage = own
+                .is_none()
+                .then(|| index.lineage_row(p, &agency.code, Measure::SatIndex))
+                .flatten()
+                .filter(|r| r.value.is_some());
+            let row = own.or(lineage);
             Point {
                 label: p.clone(),
                 value: row.and_then(|r| r.value),
                 interval: row.and_then(|r| r.ci),
+                lineage: lineage.is_some(),
             }
         })
         .collect();
@@ -336,8 +356,30 @@ pub async fn agency(
         .await?
         .remove(&agency.id)
     };
+    let successions = db_call::blocking(&state.pool, crate::db::agencies::successions).await?;
+    let named = |code: &str| {
+        (
+            code.to_owned(),
+            all.iter().find(|a| a.code == code).map_or_else(
+                || code.to_owned(),
+                |a| lang.pick(&a.name_vi, &a.name_en).to_owned(),
+            ),
+        )
+    };
+    let came_from = successions
+        .iter()
+        .filter(|(_, s, _)| *s == agency.code)
+        .map(|(p, _, _)| named(p))
+        .collect();
+    let went_to = successions
+        .iter()
+        .filter(|(p, _, _)| *p == agency.code)
+        .map(|(_, s, _)| named(s))
+        .collect();
     let dashboard = AgencyDashboard {
         group766,
+        came_from,
+        went_to,
         name: lang.pick(&agency.name_vi, &agency.name_en),
         code: &agency.code,
         period: &period,
@@ -436,6 +478,7 @@ pub async fn province(
                 label: p.clone(),
                 value: row.and_then(|r| r.value),
                 interval: row.and_then(|r| r.ci),
+                lineage: false,
             }
         })
         .collect();
