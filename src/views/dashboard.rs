@@ -355,6 +355,26 @@ pub struct History {
     pub target: u32,
 }
 
+/// A unit of the agency tree of a period, with the units below it then.
+pub struct TreeNode {
+    pub code: String,
+    pub name: String,
+    pub children: Vec<TreeNode>,
+}
+
+fn tree_count(nodes: &[TreeNode]) -> usize {
+    nodes.iter().map(|n| 1 + tree_count(&n.children)).sum()
+}
+
+fn tree_list(lang: Lang, period: &str, nodes: &[TreeNode]) -> Markup {
+    html! {
+        ul.tree { @for n in nodes { li {
+            a href=(format!("/dashboard/agency/{}?period={period}&lang={}", n.code, lang.code())) { (n.name) }
+            @if !n.children.is_empty() { (tree_list(lang, period, &n.children)) }
+        } } }
+    }
+}
+
 /// One index's history for each province: a chart of ranks, then the table of scores and ranks
 /// by year; a year a province was not scored says so.
 fn standing_history(lang: Lang, index: &str, history: &[History]) -> Markup {
@@ -438,6 +458,8 @@ pub struct ProvinceDashboard<'a> {
     pub province_index: Figure,
     /// Each agency of the level with its Decision 766 group in the period (quarters only).
     pub group766: Vec<(String, Group766View)>,
+    /// The agency tree as it was in the period (units valid on any of its days), roots first.
+    pub tree: Vec<TreeNode>,
     pub held: Held,
     pub as_of: AsOf,
 }
@@ -603,6 +625,12 @@ pub fn province_page(frame: &Frame<'_>, d: &ProvinceDashboard<'_>) -> Markup {
                 @for v in &r.dimensions { td class=(heat(*v)) { (optional(lang, *v, 2)) } }
             } } }
         } }
+        }
+        @if !d.tree.is_empty() {
+            details.tree {
+                summary { (lang.pick("Cơ cấu tổ chức trong kỳ ", "The agency tree in ")) (d.period) ": " (tree_count(&d.tree)) (lang.pick(" đơn vị", " units")) }
+                (tree_list(lang, d.period, &d.tree))
+            }
         }
         @if !d.history.is_empty() {
             h2 { (lang.pick("Chỉ số PAPI và PCI đã công bố", "Published PAPI and PCI")) }

@@ -970,6 +970,12 @@ async fn a_successor_s_trend_carries_its_predecessor_s_history_and_each_names_th
     assert!(oceo.contains("Tiếp nhận nhiệm vụ của:"));
     assert!(oceo.contains("/dashboard/agency/AG2020-X-VONGTHE?"));
 
+    // The province page shows the tree as it was: Vọng Thê in 2025-Q2, not in 2026-Q2.
+    let then = app.current_page("/dashboard/province?period=2025-Q2").await;
+    let now = app.current_page("/dashboard/province?period=2026-Q2").await;
+    assert!(then.contains("Cơ cấu tổ chức trong kỳ 2025-Q2"));
+    assert!(then.contains("Ủy ban nhân dân xã Vọng Thê</a>"), "{then}");
+    assert!(!now.contains("Ủy ban nhân dân xã Vọng Thê</a>"));
     // The former unit's page opens on its last quarter with data and names its successor.
     let former = app.current_page("/dashboard/agency/AG2020-X-VONGTHE").await;
     assert!(

@@ -17,7 +17,7 @@ use crate::services::reports::weakest::weakest_items;
 use crate::views::charts::Point;
 use crate::views::dashboard::{
     agency_page, province_page, AgencyDashboard, AsOf, Child, DimensionScore, Figure, Frame,
-    Group766View, Held, History, ProvinceDashboard, Ranked, Share766, WeakRow,
+    Group766View, Held, History, ProvinceDashboard, Ranked, Share766, TreeNode, WeakRow,
 };
 use crate::views::delivery::{delivery_page, DeliveryPage};
 use crate::views::i18n::Lang;
@@ -404,6 +404,48 @@ pub async fn agency(
     })
 }
 
+/// The agency tree as it was in `period` (a quarter or a year): every unit valid on one of its
+/// days, under its parent (a unit whose parent was not valid then is a root).
+fn tree_in(lang: Lang, all: &[Agency], period: &str) -> Vec<TreeNode> {
+    let vn = |q: Quarter| {
+        q.start()
+            .with_timezone(&crate::domain::period::VIETNAM)
+            .date_naive()
+    };
+    let (first, after) = match (period.parse::<Quarter>(), period.parse::<i32>()) {
+        (Ok(q), _) => (vn(q), vn(q.next())),
+        (_, Ok(year)) => (
+            vn(Quarter { year, quarter: 1 }),
+            vn(Quarter {
+                year: year + 1,
+                quarter: 1,
+            }),
+        ),
+        _ => return Vec::new(),
+    };
+    let valid: Vec<&Agency> = all
+        .iter()
+        .filter(|a| a.valid_from < after && a.valid_to.is_none_or(|to| to >= first))
+        .collect();
+    fn nodes(lang: Lang, valid: &[&Agency], parent: Option<i32>) -> Vec<TreeNode> {
+        let mut out: Vec<TreeNode> = valid
+            .iter()
+            .filter(|a| match parent {
+                Some(p) => a.parent_id == Some(p),
+                None => a.parent_id.is_none_or(|p| !valid.iter().any(|v| v.id == p)),
+            })
+            .map(|a| TreeNode {
+                code: a.code.clone(),
+                name: lang.pick(&a.name_vi, &a.name_en).to_owned(),
+                children: nodes(lang, valid, Some(a.id)),
+            })
+            .collect();
+        out.sort_by(|a, b| a.name.cmp(&b.name));
+        out
+    }
+    nodes(lang, &valid, None)
+}
+
 pub async fn province(
     req: HttpRequest,
     state: web::Data<AppState>,
@@ -523,7 +565,9 @@ pub async fn province(
         .into_iter()
         .filter_map(|(id, _, name)| groups.remove(&id).map(|g| (name, g)))
         .collect();
+    let tree = tree_in(lang, &all, &period);
     let dashboard = ProvinceDashboard {
+        tree,
         group766,
         history,
         fields: &fields,
