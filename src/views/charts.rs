@@ -148,22 +148,30 @@ pub fn trend(lang: Lang, title: &str, points: &[Point], min: f64, max: f64) -> M
     }
 }
 
-/// One province's ranks, year by year (`None`: not scored that year).
-pub struct RankSeries<'a> {
+/// One province's values, year by year (`None`: not scored that year).
+pub struct YearSeries<'a> {
     pub name: &'a str,
-    pub ranks: Vec<Option<u32>>,
+    pub values: Vec<Option<f64>>,
 }
 
-/// National ranks by year, rank 1 at the top, one line per province (red circles, blue
-/// squares: told apart without colour too), the target rank as a dashed line; a year a
-/// province was not scored is a gap.
-pub fn ranks(
+/// The vertical scale of a yearly chart: its range, whether it runs downwards (a rank: 1 at
+/// the top), and a target drawn as a dashed line with its label.
+pub struct YearScale<'a> {
+    pub min: f64,
+    pub max: f64,
+    pub downwards: bool,
+    pub target: Option<(f64, &'a str)>,
+    pub decimals: usize,
+}
+
+/// Values by year, one line per province (red circles, blue squares: told apart without
+/// colour too); a year a province was not scored is a gap.
+pub fn yearly(
     lang: Lang,
     title: &str,
     years: &[i64],
-    series: &[RankSeries<'_>],
-    target: u32,
-    of: u32,
+    series: &[YearSeries<'_>],
+    scale: &YearScale<'_>,
 ) -> Markup {
     let (width, height, pad, top) = (640.0, 240.0, 36.0, 28.0);
     let step = if years.len() > 1 {
@@ -172,15 +180,19 @@ pub fn ranks(
         0.0
     };
     let x = |i: usize| pad + i as f64 * step;
-    let worst = f64::from(of.max(2));
-    let y = |rank: u32| top + (f64::from(rank) - 1.0) / (worst - 1.0) * (height - pad - top);
+    let span = (scale.max - scale.min).max(f64::EPSILON);
+    let y = |v: f64| {
+        let share = (v - scale.min).clamp(0.0, span) / span;
+        let share = if scale.downwards { share } else { 1.0 - share };
+        top + share * (height - pad - top)
+    };
     let colours = ["#9b1c1c", "#1d4ed8"];
-    let lines = |ranks: &[Option<u32>]| -> Vec<String> {
+    let lines = |values: &[Option<f64>]| -> Vec<String> {
         let mut runs: Vec<Vec<String>> = Vec::new();
         let mut last: Option<usize> = None;
-        for (i, r) in ranks.iter().enumerate() {
-            if let Some(r) = r {
-                let point = format!("{:.1},{:.1}", x(i), y(*r));
+        for (i, v) in values.iter().enumerate() {
+            if let Some(v) = v {
+                let point = format!("{:.1},{:.1}", x(i), y(*v));
                 match runs.last_mut() {
                     Some(run) if last == Some(i.wrapping_sub(1)) => run.push(point),
                     _ => runs.push(vec![point]),
@@ -197,21 +209,23 @@ pub fn ranks(
         div.scroll tabindex="0" role="region" aria-label=(title) {
         svg.trend viewBox=(format!("0 0 {width} {height}")) role="img" aria-label=(title) width="100%" {
             title { (title) }
-            line x1=(pad) y1=(y(target)) x2=(width - pad) y2=(y(target)) stroke="#1a1a1a" stroke-dasharray="6 4" {}
-            text x=(width - pad - 150.0) y=(y(target) - 6.0) { (lang.pick("Mục tiêu: hạng ", "Target: rank ")) (target) }
-            text x="0" y=(y(1) + 4.0) { "1" }
-            text x="0" y=(y(of) + 4.0) { (of) }
+            @if let Some((target, label)) = scale.target {
+                line x1=(pad) y1=(y(target)) x2=(width - pad) y2=(y(target)) stroke="#1a1a1a" stroke-dasharray="6 4" {}
+                text x=(width - pad - 150.0) y=(y(target) - 6.0) { (label) }
+            }
+            text x="0" y=(y(scale.min) + 4.0) { (number(lang, scale.min, 0)) }
+            text x="0" y=(y(scale.max) + 4.0) { (number(lang, scale.max, 0)) }
             @for (k, s) in series.iter().enumerate() {
                 @let colour = colours[k % colours.len()];
-                @for line in lines(&s.ranks) {
+                @for line in lines(&s.values) {
                     polyline points=(line) fill="none" stroke=(colour) stroke-width="2.5" {}
                 }
-                @for (i, r) in s.ranks.iter().enumerate() {
-                    @if let Some(r) = r {
+                @for (i, v) in s.values.iter().enumerate() {
+                    @if let Some(v) = v {
                         @if k % 2 == 0 {
-                            circle cx=(x(i)) cy=(y(*r)) r="4" fill=(colour) {}
+                            circle cx=(x(i)) cy=(y(*v)) r="4" fill=(colour) { title { (years[i]) ": " (number(lang, *v, scale.decimals)) } }
                         } @else {
-                            rect x=(x(i) - 4.0) y=(y(*r) - 4.0) width="8" height="8" fill=(colour) {}
+                            rect x=(x(i) - 4.0) y=(y(*v) - 4.0) width="8" height="8" fill=(colour) { title { (years[i]) ": " (number(lang, *v, scale.decimals)) } }
                         }
                     }
                 }
@@ -245,13 +259,27 @@ mod tests {
     }
 
     #[test]
-    fn a_rank_line_stops_where_a_province_was_not_scored() {
+    fn a_yearly_line_stops_where_a_province_was_not_scored() {
         let years: Vec<i64> = (2011..=2016).collect();
-        let series = [RankSeries {
+        let series = [YearSeries {
             name: "An Giang",
-            ranks: vec![Some(10), Some(12), None, Some(20), Some(18), Some(15)],
+            values: vec![
+                Some(10.0),
+                Some(12.0),
+                None,
+                Some(20.0),
+                Some(18.0),
+                Some(15.0),
+            ],
         }];
-        let html = ranks(Lang::Vi, "t", &years, &series, 20, 63).into_string();
+        let scale = YearScale {
+            min: 1.0,
+            max: 63.0,
+            downwards: true,
+            target: Some((20.0, "Mục tiêu: hạng 20")),
+            decimals: 0,
+        };
+        let html = yearly(Lang::Vi, "t", &years, &series, &scale).into_string();
         assert_eq!(html.matches("<polyline").count(), 2);
         assert_eq!(html.matches("<circle").count(), 5);
         assert!(html.contains("Mục tiêu: hạng 20"));

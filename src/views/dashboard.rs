@@ -2,7 +2,7 @@
 
 use maud::{html, Markup};
 
-use super::charts::{bars, ranks, trend, Bar, Point, RankSeries};
+use super::charts::{bars, trend, yearly, Bar, Point, YearScale, YearSeries};
 use super::format::{number, optional};
 use super::i18n::Lang;
 use super::layout::Width;
@@ -395,21 +395,43 @@ fn standing_history(lang: Lang, index: &str, history: &[History]) -> Markup {
             .copied()
     };
     let target = rows.first().map_or(0, |h| h.target);
-    let of = rows.iter().map(|h| h.of).max().unwrap_or(63) as u32;
-    let series: Vec<RankSeries<'_>> = provinces
-        .iter()
-        .map(|p| RankSeries {
-            name: p,
-            ranks: years.iter().map(|y| at(p, *y).map(|h| h.rank)).collect(),
-        })
-        .collect();
-    let title = format!(
+    let of = rows.iter().map(|h| h.of).max().unwrap_or(63) as f64;
+    let series = |value: &dyn Fn(&History) -> f64| -> Vec<YearSeries<'_>> {
+        provinces
+            .iter()
+            .map(|p| YearSeries {
+                name: p,
+                values: years.iter().map(|y| at(p, *y).map(value)).collect(),
+            })
+            .collect()
+    };
+    let scores: Vec<f64> = rows.iter().map(|h| h.score).collect();
+    let (low, high) = (
+        scores.iter().copied().fold(f64::MAX, f64::min),
+        scores.iter().copied().fold(f64::MIN, f64::max),
+    );
+    let score_title = format!("{index}: {}", lang.pick("điểm theo năm", "score by year"));
+    let rank_title = format!(
         "{index}: {}",
         lang.pick("thứ hạng toàn quốc theo năm", "national rank by year")
     );
+    let target_label = format!("{}{target}", lang.pick("Mục tiêu: hạng ", "Target: rank "));
     html! {
         h3 { (index) }
-        (ranks(lang, &title, &years, &series, target, of))
+        (yearly(lang, &score_title, &years, &series(&|h| h.score), &YearScale {
+            min: (low / 5.0).floor() * 5.0,
+            max: (high / 5.0).ceil() * 5.0,
+            downwards: false,
+            target: None,
+            decimals: 2,
+        }))
+        (yearly(lang, &rank_title, &years, &series(&|h| f64::from(h.rank)), &YearScale {
+            min: 1.0,
+            max: of,
+            downwards: true,
+            target: Some((f64::from(target), &target_label)),
+            decimals: 0,
+        }))
         div.scroll tabindex="0" role="region" aria-label=(format!("{index} · {}", lang.pick("bảng theo năm", "table by year"))) { table {
             thead {
                 tr { th { (lang.pick("Năm", "Year")) } @for p in &provinces { th.num { (p) } } }

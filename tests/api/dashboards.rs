@@ -186,6 +186,10 @@ async fn the_dashboards_show_the_library_s_numbers_and_hide_what_is_suppressed()
     );
     assert!(province.contains("PAPI: thứ hạng toàn quốc theo năm"));
     assert!(
+        province.contains("PCI: điểm theo năm"),
+        "totals charted too"
+    );
+    assert!(
         province.contains("60,45"),
         "An Giang's published PCI 2006 with its rank"
     );
