@@ -378,7 +378,7 @@ pub fn compute_period(
     let versions = export::questionnaire_versions(conn)?;
     let responses_dissatisfied =
         match kind {
-            Kind::Quarter => super::group766::dissatisfied_counts(
+            Kind::Quarter => super::dissatisfied::dissatisfied_counts(
                 &versions,
                 tables
                     .responses

@@ -4,6 +4,7 @@
 pub mod comments;
 pub mod dashboards;
 pub mod delivery;
+pub mod dissatisfied;
 pub mod export;
 pub mod group766;
 pub mod public;
