@@ -29,6 +29,10 @@ pub fn page_of_width(
                 meta charset="utf-8";
                 meta name="viewport" content="width=device-width, initial-scale=1";
                 title { (title) " · " (lang.t().site) }
+                meta name="description" content=(lang.pick(
+                    "Đánh giá mức độ hài lòng của người dân, doanh nghiệp với cơ quan hành chính nhà nước.",
+                    "How satisfied citizens and businesses are with the public administration."));
+                link rel="icon" href="/favicon.svg" type="image/svg+xml";
                 link rel="stylesheet" href="/static/hailong.css";
             }
             body {

@@ -96,6 +96,23 @@ async fn the_page_and_its_stylesheet_stay_under_14_kb_compressed() {
 }
 
 #[tokio::test]
+async fn search_engines_are_kept_off_survey_links_and_pages_carry_an_icon_and_a_description() {
+    let app = spawn_app().await;
+    let path = app.issue_survey("S.robots").await;
+    let robots = app.get("/robots.txt").await.text().await.unwrap();
+    for private in ["Disallow: /s/", "Disallow: /help/", "Disallow: /dashboard"] {
+        assert!(robots.contains(private), "{robots}");
+    }
+    assert!(robots.contains("Allow: /cong-khai"));
+    let icon = app.get("/favicon.svg").await;
+    assert_eq!(icon.headers()["content-type"], "image/svg+xml");
+    assert!(icon.text().await.unwrap().starts_with("<svg"));
+    let page = app.get(&path).await.text().await.unwrap();
+    assert!(page.contains("<link rel=\"icon\" href=\"/favicon.svg\""));
+    assert!(page.contains("<meta name=\"description\" content=\"Đánh giá mức độ hài lòng"));
+}
+
+#[tokio::test]
 async fn answering_stores_one_response_with_its_answers_and_thanks() {
     let app = spawn_app().await;
     let path = app.issue_survey("S.4").await;

@@ -23,6 +23,9 @@ mod survey;
 pub use api::ApiDoc;
 
 const STYLESHEET: &str = include_str!("../../../static/hailong.css");
+const FAVICON: &str = include_str!("../../../static/favicon.svg");
+/// Search engines may index the public scores, never a survey link, a staff page or an export.
+const ROBOTS: &str = "User-agent: *\nDisallow: /s/\nDisallow: /help/\nDisallow: /dashboard\nDisallow: /admin\nDisallow: /exports/\nDisallow: /api/\nAllow: /cong-khai\nAllow: /en/public\nAllow: /open-data/\n";
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.route("/healthz", web::get().to(health::get))
@@ -115,6 +118,9 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             web::get().to(exports::raw_table),
         )
         .route("/static/hailong.css", web::get().to(stylesheet))
+        .route("/favicon.svg", web::get().to(favicon))
+        .route("/favicon.ico", web::get().to(favicon))
+        .route("/robots.txt", web::get().to(robots))
         .service(api_resource("/api/v1/agencies", "GET").route(web::get().to(agencies::list)))
         .service(api_resource("/api/v1/openapi.json", "GET").route(web::get().to(api::openapi)))
         .service(api_resource("/api/v1/dossiers", "POST").route(web::post().to(api::post_dossiers)))
@@ -155,6 +161,20 @@ async fn stylesheet() -> HttpResponse {
         .insert_header((header::CACHE_CONTROL, "public, max-age=86400"))
         .content_type("text/css; charset=utf-8")
         .body(STYLESHEET)
+}
+
+async fn favicon() -> HttpResponse {
+    HttpResponse::Ok()
+        .insert_header((header::CACHE_CONTROL, "public, max-age=86400"))
+        .content_type("image/svg+xml")
+        .body(FAVICON)
+}
+
+async fn robots() -> HttpResponse {
+    HttpResponse::Ok()
+        .insert_header((header::CACHE_CONTROL, "public, max-age=86400"))
+        .content_type("text/plain; charset=utf-8")
+        .body(ROBOTS)
 }
 
 async fn not_found() -> Result<HttpResponse, AppError> {
