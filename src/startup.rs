@@ -69,6 +69,9 @@ impl Application {
         if !settings.public_url_given {
             settings.public_url = format!("http://{bound}");
         }
+        let write_gate = Arc::new(crate::db::write_gate::WriteGate::for_database(
+            &settings.database,
+        ));
         let sender = crate::services::dossiers::channels::for_settings(&settings)
             .map_err(anyhow::Error::msg)?;
         let replies = crate::services::followups::replies::run(
@@ -77,6 +80,7 @@ impl Application {
             settings.public_url.clone(),
             crate::services::dossiers::channels::for_settings(&settings)
                 .map_err(anyhow::Error::msg)?,
+            write_gate.clone(),
         );
         let worker = delivery::run(
             pool.clone(),
@@ -84,6 +88,7 @@ impl Application {
             settings.public_url.clone(),
             delivery::DeliveryRules::of(&settings),
             sender,
+            write_gate.clone(),
         );
         let rate = settings.survey_rate_per_minute;
         let shared_rate = matches!(settings.database, crate::config::DatabaseUrl::Postgres(_));
@@ -109,9 +114,6 @@ impl Application {
             )),
             None => None,
         };
-        let write_gate = Arc::new(crate::db::write_gate::WriteGate::for_database(
-            &settings.database,
-        ));
         let inline_reads = match settings.database {
             crate::config::DatabaseUrl::Sqlite(_) => Some(db::build_pool(&settings.database, 4)),
             crate::config::DatabaseUrl::Postgres(_) => None,

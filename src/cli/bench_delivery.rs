@@ -35,6 +35,9 @@ pub async fn run(mut settings: Settings, invitations: usize) -> anyhow::Result<(
     let sender = WebhookSender::new(gateway.url.clone(), settings.sms_encoding)
         .map_err(anyhow::Error::msg)?;
     let pool = db::build_pool(&settings.database, 2);
+    let gate = std::sync::Arc::new(crate::db::write_gate::WriteGate::for_database(
+        &settings.database,
+    ));
     let started = Instant::now();
     let mut delivered = 0;
     loop {
@@ -45,6 +48,7 @@ pub async fn run(mut settings: Settings, invitations: usize) -> anyhow::Result<(
             &delivery::DeliveryRules::of(&settings),
             &sender,
             "bench",
+            &gate,
         )
         .await?;
         delivered += pass.delivered;

@@ -14,6 +14,7 @@
 use std::collections::HashMap;
 use std::future::Future;
 use std::pin::Pin;
+use std::sync::Arc;
 use std::time::Duration;
 
 use chrono::Utc;
@@ -21,6 +22,7 @@ use chrono::Utc;
 use super::contact::Contact;
 use crate::db::agencies::Agency;
 use crate::db::procedures::Procedure;
+use crate::db::write_gate::WriteGate;
 use crate::db::{dossiers, invitations, outbox, spent_links, DbConnection, DbPool};
 use crate::domain::language::Lang;
 use crate::domain::reminders::Schedule;
@@ -153,14 +155,18 @@ pub async fn deliver_due(
     rules: &DeliveryRules,
     sender: &dyn InvitationSender,
     holder: &str,
+    gate: &Arc<WriteGate>,
 ) -> anyhow::Result<Pass> {
     use futures_util::StreamExt;
 
     let (pool2, secret2, public_url2) = (pool.clone(), secret.clone(), public_url.to_owned());
     let holder = holder.to_owned();
     let claim = rules.claim;
+    let gate2 = gate.clone();
     let (claimed, batch) = tokio::task::spawn_blocking(move || {
         let mut conn = pool2.get()?;
+        // SQLite: one writer at a time, queued here rather than failing as "locked".
+        let _writer = gate2.enter();
         claim_batch(&mut conn, &secret2, &public_url2, &holder, claim)
     })
     .await??;
@@ -183,8 +189,10 @@ pub async fn deliver_due(
     let delivered = outcomes.iter().filter(|(_, _, r)| r.is_ok()).count();
     let pool = pool.clone();
     let schedule = rules.schedule.clone();
+    let gate = gate.clone();
     tokio::task::spawn_blocking(move || -> anyhow::Result<()> {
         let mut conn = pool.get()?;
+        let _writer = gate.enter();
         let now = Utc::now().naive_utc();
         crate::db::transaction(&mut conn, |conn| -> crate::db::QueryResult<()> {
             for (entry, invitation, result) in &outcomes {
@@ -335,6 +343,7 @@ pub async fn run(
     public_url: String,
     rules: DeliveryRules,
     sender: Box<dyn InvitationSender>,
+    gate: Arc<WriteGate>,
 ) {
     let holder = format!("{:016x}", rand::random::<u64>());
     let mut tick = tokio::time::interval(Duration::from_secs(3));
@@ -349,6 +358,7 @@ pub async fn run(
                 &rules,
                 sender.as_ref(),
                 &holder,
+                &gate,
             )
             .await
             {

@@ -3,10 +3,12 @@
 //! that of several instances one sends it, retried with the invitations' backoff, with an
 //! idempotency key of its own. Nothing here logs a contact or a link.
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use chrono::Utc;
 
+use crate::db::write_gate::WriteGate;
 use crate::db::{agencies, followups, DbPool};
 use crate::domain::language::Lang;
 use crate::domain::message_text::Purpose;
@@ -29,11 +31,15 @@ pub async fn deliver_due(
     secret: &SecretKey,
     public_url: &str,
     sender: &dyn InvitationSender,
+    gate: &Arc<WriteGate>,
 ) -> anyhow::Result<usize> {
     let (pool2, secret2, public_url2) = (pool.clone(), secret.clone(), public_url.to_owned());
+    let gate2 = gate.clone();
     let claimed =
         tokio::task::spawn_blocking(move || -> anyhow::Result<Vec<(i32, i32, Delivery)>> {
             let mut conn = pool2.get()?;
+            // SQLite: one writer at a time, queued here rather than failing as "locked".
+            let _writer = gate2.enter();
             let now = Utc::now().naive_utc();
             // A few random microseconds apart: two instances claiming at once hold different marks.
             let until =
@@ -76,8 +82,10 @@ pub async fn deliver_due(
     }
     let sent = outcomes.iter().filter(|(_, _, r)| r.is_ok()).count();
     let pool = pool.clone();
+    let gate = gate.clone();
     tokio::task::spawn_blocking(move || -> anyhow::Result<()> {
         let mut conn = pool.get()?;
+        let _writer = gate.enter();
         let now = Utc::now().naive_utc();
         for (id, attempts, result) in outcomes {
             match result {
@@ -100,11 +108,12 @@ pub async fn run(
     secret: SecretKey,
     public_url: String,
     sender: Box<dyn InvitationSender>,
+    gate: Arc<WriteGate>,
 ) {
     let mut tick = tokio::time::interval(Duration::from_secs(5));
     loop {
         tick.tick().await;
-        if let Err(e) = deliver_due(&pool, &secret, &public_url, sender.as_ref()).await {
+        if let Err(e) = deliver_due(&pool, &secret, &public_url, sender.as_ref(), &gate).await {
             tracing::warn!(error = %e, "follow-up answers pass failed");
         }
     }
