@@ -155,10 +155,66 @@ fn ancestors(successor: u32, successions: &[Succession]) -> BTreeMap<u32, NaiveD
     out
 }
 
+/// The input's rows by agency, and each response's answers: built once, so that a successor's
+/// sub-run visits its own and its ancestors' rows only, not the whole input each time.
+struct RowIndex {
+    dossiers: HashMap<u32, Vec<usize>>,
+    responses: HashMap<u32, Vec<usize>>,
+    /// The answers of response `r` are `answers[answer_start[r]..answer_start[r + 1]]`.
+    answer_start: Vec<usize>,
+    answers: Vec<usize>,
+}
+
+impl RowIndex {
+    fn of(inputs: &Inputs) -> Self {
+        let by_agency = |agencies: &[u32]| {
+            let mut rows: HashMap<u32, Vec<usize>> = HashMap::new();
+            for (i, agency) in agencies.iter().enumerate() {
+                rows.entry(*agency).or_default().push(i);
+            }
+            rows
+        };
+        let responses = inputs.responses.agency.len();
+        let mut answer_start = vec![0usize; responses + 1];
+        for r in &inputs.answers.response {
+            answer_start[*r as usize + 1] += 1;
+        }
+        for r in 0..responses {
+            answer_start[r + 1] += answer_start[r];
+        }
+        let mut next = answer_start.clone();
+        let mut answers = vec![0usize; inputs.answers.response.len()];
+        for (i, r) in inputs.answers.response.iter().enumerate() {
+            answers[next[*r as usize]] = i;
+            next[*r as usize] += 1;
+        }
+        Self {
+            dossiers: by_agency(&inputs.dossiers.agency),
+            responses: by_agency(&inputs.responses.agency),
+            answer_start,
+            answers,
+        }
+    }
+
+    /// The rows of `agencies` in `rows`, in the input's order (the sub-run then draws its
+    /// bootstrap replicates as a whole-input run would).
+    fn rows_of(rows: &HashMap<u32, Vec<usize>>, agencies: &[u32]) -> Vec<usize> {
+        let mut out: Vec<usize> = agencies
+            .iter()
+            .filter_map(|a| rows.get(a))
+            .flatten()
+            .copied()
+            .collect();
+        out.sort_unstable();
+        out
+    }
+}
+
 /// The rows of the successor and its ancestors, the ancestors' rows of periods that ended
 /// before their cut-over carrying the successor's index.
 fn lineage_input(
     inputs: &Inputs,
+    index: &RowIndex,
     successor: u32,
     ancestors: &BTreeMap<u32, NaiveDate>,
     kind: PeriodKind,
@@ -170,9 +226,12 @@ fn lineage_input(
         let cut_over = ancestors.get(&agency)?;
         (period_days(kind, q).1 < *cut_over).then_some(successor)
     };
+    let involved: Vec<u32> = std::iter::once(successor)
+        .chain(ancestors.keys().copied())
+        .collect();
     let d = &inputs.dossiers;
     let mut dossiers = Dossiers::default();
-    for i in 0..d.agency.len() {
+    for i in RowIndex::rows_of(&index.dossiers, &involved) {
         if let Some(agency) = owner(d.agency[i], d.quarter[i]) {
             dossiers.agency.push(agency);
             dossiers.quarter.push(d.quarter[i]);
@@ -182,30 +241,26 @@ fn lineage_input(
             dossiers.processing_days.push(d.processing_days[i]);
         }
     }
-    let r = &inputs.responses;
+    let (r, a) = (&inputs.responses, &inputs.answers);
     let mut responses = Responses {
         versions: r.versions.clone(),
         ..Responses::default()
     };
-    // A response's id is its position: the kept ones are renumbered.
-    let renumbered: Vec<Option<u32>> = (0..r.agency.len())
-        .map(|i| {
-            let agency = owner(r.agency[i], r.quarter[i])?;
-            let id = responses.agency.len() as u32;
-            responses.agency.push(agency);
-            responses.quarter.push(r.quarter[i]);
-            responses.cell.push(r.cell[i]);
-            responses.version.push(r.version[i]);
-            Some(id)
-        })
-        .collect();
-    let a = &inputs.answers;
     let mut answers = Answers::default();
-    for i in 0..a.response.len() {
-        if let Some(response) = renumbered[a.response[i] as usize] {
-            answers.response.push(response);
-            answers.item.push(a.item[i]);
-            answers.value.push(a.value[i]);
+    // A response's id is its position: the kept ones are renumbered.
+    for i in RowIndex::rows_of(&index.responses, &involved) {
+        let Some(agency) = owner(r.agency[i], r.quarter[i]) else {
+            continue;
+        };
+        let id = responses.agency.len() as u32;
+        responses.agency.push(agency);
+        responses.quarter.push(r.quarter[i]);
+        responses.cell.push(r.cell[i]);
+        responses.version.push(r.version[i]);
+        for &j in &index.answers[index.answer_start[i]..index.answer_start[i + 1]] {
+            answers.response.push(id);
+            answers.item.push(a.item[j]);
+            answers.value.push(a.value[j]);
         }
     }
     Inputs {
@@ -235,6 +290,7 @@ pub fn lineage(inputs: &Inputs, options: &Options) -> Result<Vec<ScoreRow>> {
         .min()
         .copied();
     let mut rows = Vec::new();
+    let mut index: Option<RowIndex> = None;
     for successor in successors {
         let Some(own_start) = successions
             .iter()
@@ -248,7 +304,8 @@ pub fn lineage(inputs: &Inputs, options: &Options) -> Result<Vec<ScoreRow>> {
             continue;
         }
         let ancestors = ancestors(successor, successions);
-        let subset = lineage_input(inputs, successor, &ancestors, options.period);
+        let index = index.get_or_insert_with(|| RowIndex::of(inputs));
+        let subset = lineage_input(inputs, index, successor, &ancestors, options.period);
         if subset.dossiers.agency.is_empty() && subset.responses.agency.is_empty() {
             continue;
         }

@@ -254,8 +254,9 @@ pub fn erase_contacts_answered_before(
     .execute(conn)
 }
 
-/// (agency, due date, answered at, released at) of every released request of these agencies:
-/// what the Decision 766 group counts.
+/// (agency, due date, answered at, released at) of the released requests of these agencies
+/// that reached them in `[from, until)` or fall due between `first_day` and `last_day`: what
+/// the Decision 766 group counts for one quarter.
 pub type CountRow = (
     i32,
     Option<NaiveDate>,
@@ -263,10 +264,22 @@ pub type CountRow = (
     Option<NaiveDateTime>,
 );
 
-pub fn count_rows(conn: &mut DbConnection, agency_ids: &[i32]) -> QueryResult<Vec<CountRow>> {
+pub fn count_rows(
+    conn: &mut DbConnection,
+    agency_ids: &[i32],
+    (from, until): (NaiveDateTime, NaiveDateTime),
+    (first_day, last_day): (NaiveDate, NaiveDate),
+) -> QueryResult<Vec<CountRow>> {
+    let released_then = followups::released_at
+        .ge(from)
+        .and(followups::released_at.lt(until));
+    let due_then = followups::due_on
+        .ge(first_day)
+        .and(followups::due_on.le(last_day));
     followups::table
         .filter(followups::released_at.is_not_null())
         .filter(followups::agency_id.eq_any(agency_ids))
+        .filter(released_then.or(due_then))
         .select((
             followups::agency_id,
             followups::due_on,

@@ -1,6 +1,15 @@
 //! A citizen's follow-up request, as the form checks it (the rest lives in
 //! `services::followups`).
 
+/// What the citizen wrote on the request form (and sees again when it comes back).
+#[derive(Debug, Clone, Default)]
+pub struct Request {
+    pub problem: String,
+    pub phone: String,
+    pub email: String,
+    pub consent: bool,
+}
+
 /// A field of the request form that is not right (the form says why in the citizen's language).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum RequestProblem {

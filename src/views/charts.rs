@@ -53,6 +53,24 @@ pub struct Point {
     pub lineage: bool,
 }
 
+/// Runs of consecutive points with a value and the same `kind`: a line joins the points of a
+/// run and stops at a gap (or where the kind changes) rather than join across it.
+fn runs<K: PartialEq>(points: impl Iterator<Item = (bool, K)>) -> Vec<Vec<usize>> {
+    let mut runs: Vec<Vec<usize>> = Vec::new();
+    let mut last: Option<(usize, K)> = None;
+    for (i, (shown, kind)) in points.enumerate() {
+        if !shown {
+            continue;
+        }
+        match (runs.last_mut(), &last) {
+            (Some(run), Some((at, previous))) if *at + 1 == i && *previous == kind => run.push(i),
+            _ => runs.push(vec![i]),
+        }
+        last = Some((i, kind));
+    }
+    runs
+}
+
 /// A line over periods with its interval as a band; gaps where a value is not shown.
 pub fn trend(lang: Lang, title: &str, points: &[Point], min: f64, max: f64) -> Markup {
     let (width, height, pad) = (640.0, 220.0, 36.0);
@@ -65,21 +83,8 @@ pub fn trend(lang: Lang, title: &str, points: &[Point], min: f64, max: f64) -> M
     let y = |v: f64| {
         height - pad - (v - min).clamp(0.0, max - min) / (max - min) * (height - 2.0 * pad)
     };
-    // Consecutive periods with a shown value: the line and its band stop at a gap rather
-    // than join across a period with nothing to show.
-    let mut runs: Vec<Vec<usize>> = Vec::new();
-    for (i, p) in points.iter().enumerate() {
-        match (p.value, runs.last_mut()) {
-            (Some(_), Some(run))
-                if run.last() == Some(&(i.wrapping_sub(1)))
-                    && points[i - 1].lineage == p.lineage =>
-            {
-                run.push(i)
-            }
-            (Some(_), _) => runs.push(vec![i]),
-            (None, _) => {}
-        }
-    }
+    // The lineage (§13) and the unit's own values are never joined either.
+    let runs = runs(points.iter().map(|p| (p.value.is_some(), p.lineage)));
     let at = |i: usize, v: f64| format!("{:.1},{:.1}", x(i), y(v));
     // (points, drawn as lineage)
     let lines: Vec<(String, bool)> = runs
@@ -188,21 +193,15 @@ pub fn yearly(
     };
     let colours = ["#9b1c1c", "#1d4ed8"];
     let lines = |values: &[Option<f64>]| -> Vec<String> {
-        let mut runs: Vec<Vec<String>> = Vec::new();
-        let mut last: Option<usize> = None;
-        for (i, v) in values.iter().enumerate() {
-            if let Some(v) = v {
-                let point = format!("{:.1},{:.1}", x(i), y(*v));
-                match runs.last_mut() {
-                    Some(run) if last == Some(i.wrapping_sub(1)) => run.push(point),
-                    _ => runs.push(vec![point]),
-                }
-                last = Some(i);
-            }
-        }
-        runs.into_iter()
-            .filter(|r| r.len() > 1)
-            .map(|r| r.join(" "))
+        runs(values.iter().map(|v| (v.is_some(), ())))
+            .into_iter()
+            .filter(|run| run.len() > 1)
+            .map(|run| {
+                run.iter()
+                    .filter_map(|&i| values[i].map(|v| format!("{:.1},{:.1}", x(i), y(v))))
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            })
             .collect()
     };
     html! {

@@ -6,16 +6,7 @@ use maud::{html, Markup};
 use super::i18n::Lang;
 use super::layout::{page, Width};
 use super::staff::{staff_page, Frame};
-use crate::domain::followup::{RequestProblem, Status};
-
-/// What the citizen typed, when the form comes back.
-#[derive(Debug, Clone, Default)]
-pub struct RequestInput {
-    pub problem: String,
-    pub phone: String,
-    pub email: String,
-    pub consent: bool,
-}
+use crate::domain::followup::{Request, RequestProblem, Status};
 
 pub struct RequestForm<'a> {
     pub lang: Lang,
@@ -24,7 +15,8 @@ pub struct RequestForm<'a> {
     pub csrf_token: &'a str,
     pub switch_href: &'a str,
     pub due_days: u32,
-    pub input: &'a RequestInput,
+    /// What was typed, when the form comes back.
+    pub input: &'a Request,
     pub problems: &'a [RequestProblem],
 }
 

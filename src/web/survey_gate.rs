@@ -90,11 +90,13 @@ pub async fn signed_in_handle(
     Ok(verified.then_some(handle))
 }
 
-/// A fresh CSRF pair for a form on a survey page: the token to put in the page, and the cookie
-/// to set with it (what [`posted_form`] checks).
-pub fn form_csrf(
+/// A page with a form for citizens (the survey, the opt-out, a request for help), rendered with
+/// a fresh CSRF token, its cookie set on the response (what [`posted_form`] checks).
+pub fn form_page(
     state: &AppState,
-) -> Result<(String, actix_web::cookie::Cookie<'static>), AppError> {
+    status: StatusCode,
+    render: impl FnOnce(&str) -> maud::Markup,
+) -> Result<HttpResponse, AppError> {
     let pair = state
         .csrf
         .issue()
@@ -106,7 +108,9 @@ pub fn form_csrf(
         pair.cookie,
         https,
     );
-    Ok((pair.token, cookie))
+    let mut response = super::page::html(status, render(&pair.token));
+    let _ = response.add_cookie(&cookie);
+    Ok(response)
 }
 
 /// A form posted from a survey page (the answers, the opt-out): the language it was written in

@@ -219,7 +219,6 @@ async fn a_request_from_the_thank_you_page_reaches_the_agency_and_its_answer_the
     let quarter =
         hailong::domain::period::Quarter::of_instant(due.and_hms_opt(12, 0, 0).unwrap().and_utc());
     let mut conn = app.conn();
-    let versions = hailong::services::reports::export::questionnaire_versions(&mut conn).unwrap();
     let agency_id = hailong::db::agencies::all(&mut conn)
         .unwrap()
         .into_iter()
@@ -228,7 +227,6 @@ async fn a_request_from_the_thank_you_page_reaches_the_agency_and_its_answer_the
         .id;
     let groups = hailong::services::reports::group766::of_quarter(
         &mut conn,
-        &versions,
         &[(agency_id, "AG-X-OCEO".to_owned())],
         quarter,
         None,
@@ -238,7 +236,6 @@ async fn a_request_from_the_thank_you_page_reaches_the_agency_and_its_answer_the
     // with the dashboards' report.
     let from_database = hailong::services::reports::group766::of_quarter(
         &mut conn,
-        &versions,
         &[(agency_id, "AG-X-OCEO".to_owned())],
         "2026-Q2".parse().unwrap(),
         None,

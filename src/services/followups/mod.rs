@@ -9,12 +9,14 @@
 
 pub mod replies;
 
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::Engine;
 use chrono::{Duration, NaiveDateTime};
 use serde::{Deserialize, Serialize};
 
 use crate::db::followups::{self, FollowUp, NewFollowUp};
 use crate::db::{DbConnection, QueryResult};
-pub use crate::domain::followup::RequestProblem;
+pub use crate::domain::followup::{Request, RequestProblem};
 use crate::domain::language::Lang;
 use crate::domain::working_days::add_working_days;
 use crate::secret::SecretKey;
@@ -45,8 +47,6 @@ struct Grant {
 
 /// A grant for the thank-you page of a response to `agency_id`, as a URL-safe string.
 pub fn new_grant(secret: &SecretKey, agency_id: i32, now: NaiveDateTime) -> String {
-    use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-    use base64::Engine;
     let grant = Grant {
         agency_id,
         expires_at: now + GRANT_VALID,
@@ -62,23 +62,12 @@ pub fn grant_agency(secret: &SecretKey, grant: &str, now: NaiveDateTime) -> Opti
 }
 
 fn open_grant(secret: &SecretKey, grant: &str, now: NaiveDateTime) -> Option<Grant> {
-    use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-    use base64::Engine;
     if grant.len() > 512 {
         return None;
     }
     let sealed = URL_SAFE_NO_PAD.decode(grant).ok()?;
     let grant: Grant = serde_json::from_slice(&secret.unseal(GRANT_PURPOSE, &sealed)?).ok()?;
     (grant.expires_at > now).then_some(grant)
-}
-
-/// What the citizen wrote on the form.
-#[derive(Debug, Clone, Default)]
-pub struct Request {
-    pub problem: String,
-    pub phone: String,
-    pub email: String,
-    pub consent: bool,
 }
 
 /// The outcome of filing a request.
@@ -89,7 +78,11 @@ pub enum Filed {
     GrantInvalid,
     /// This thank-you page's request was filed already.
     AlreadyFiled,
-    Refused(Vec<RequestProblem>),
+    /// The form needs mending; the agency it goes to, to show it again.
+    Refused {
+        agency_id: i32,
+        problems: Vec<RequestProblem>,
+    },
 }
 
 /// Checks the form: a problem, a way to reach the citizen, and their consent.
@@ -101,31 +94,29 @@ pub fn check(request: &Request) -> Result<Contact, Vec<RequestProblem>> {
     } else if problem.chars().count() > PROBLEM_MAX_CHARS {
         problems.push(RequestProblem::ProblemTooLong);
     }
-    let phone = request.phone.trim();
-    let email = request.email.trim();
-    let phone = if phone.is_empty() {
-        None
-    } else {
-        match crate::domain::phone::parse(phone) {
-            Ok(p) => Some(p),
-            Err(_) => {
-                problems.push(RequestProblem::BadPhone);
-                None
-            }
+    let (phone, email) = (request.phone.trim(), request.email.trim());
+    let no_contact = phone.is_empty() && email.is_empty();
+    let phone = match (!phone.is_empty())
+        .then(|| crate::domain::phone::parse(phone))
+        .transpose()
+    {
+        Ok(phone) => phone,
+        Err(_) => {
+            problems.push(RequestProblem::BadPhone);
+            None
         }
     };
-    let email = if email.is_empty() {
-        None
-    } else {
-        match crate::domain::email::Email::parse(email) {
-            Ok(e) => Some(e.to_string()),
-            Err(_) => {
-                problems.push(RequestProblem::BadEmail);
-                None
-            }
+    let email = match (!email.is_empty())
+        .then(|| crate::domain::email::Email::parse(email).map(|e| e.to_string()))
+        .transpose()
+    {
+        Ok(email) => email,
+        Err(_) => {
+            problems.push(RequestProblem::BadEmail);
+            None
         }
     };
-    if request.phone.trim().is_empty() && request.email.trim().is_empty() {
+    if no_contact {
         problems.push(RequestProblem::NoContact);
     }
     if !request.consent {
@@ -156,7 +147,12 @@ pub fn file(
     };
     let mut contact = match check(request) {
         Ok(contact) => contact,
-        Err(problems) => return Ok(Filed::Refused(problems)),
+        Err(problems) => {
+            return Ok(Filed::Refused {
+                agency_id: opened.agency_id,
+                problems,
+            })
+        }
     };
     contact.language = Some(lang.code().to_owned());
     let problem = crate::domain::text::nfc(request.problem.trim());
@@ -225,8 +221,6 @@ pub fn open(secret: &SecretKey, row: FollowUp) -> Opened {
 /// The link that shows a request's answer (derived from the secret and the request: the
 /// database keeps only a keyed hash of it).
 pub fn answer_token(secret: &SecretKey, id: i32) -> String {
-    use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-    use base64::Engine;
     URL_SAFE_NO_PAD.encode(secret.keyed_hash(ANSWER_LINK_PURPOSE, &id.to_be_bytes()))
 }
 

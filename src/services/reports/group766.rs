@@ -10,12 +10,13 @@
 //! (b) and (c) rest on citizens' opinions: like every aggregate of responses they are shown
 //! only from `MIN_CELL` ratings / responses.
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};
 
 use chrono::{Datelike, NaiveDate};
 use hailong_analysis::scores::Measure;
 
-use super::dashboards::MIN_CELL;
+use super::dashboards::{Indexed, MIN_CELL};
 use crate::db::{followups, group766, DbConnection, QueryResult};
 use crate::domain::period::{Quarter, VIETNAM};
 
@@ -69,25 +70,30 @@ pub struct Counted {
 }
 
 impl Counted {
-    pub fn of_report(report: &super::dashboards::PeriodReport) -> Self {
-        Self {
-            completed: report
-                .scores
+    /// What the stored report of `period` counted for these agencies (id, code); `None`
+    /// before it is computed.
+    pub fn of_period(index: &Indexed, period: &str, agencies: &[(i32, String)]) -> Option<Self> {
+        let counted = &index.period(period)?.report.responses_dissatisfied;
+        Some(Self {
+            completed: agencies
                 .iter()
-                .filter(|s| s.measure == Measure::Completed.as_str() && s.key.is_empty())
-                .filter_map(|s| Some((s.agency.clone(), s.value? as i64)))
+                .filter_map(|(_, code)| {
+                    let n = index.value(period, code, Measure::Completed, "")?;
+                    Some((code.clone(), n as i64))
+                })
                 .collect(),
-            responses: report.responses_dissatisfied.clone(),
-        }
+            responses: agencies
+                .iter()
+                .filter_map(|(_, code)| Some((code.clone(), *counted.get(code)?)))
+                .collect(),
+        })
     }
 }
 
-/// The group of each agency (id, code) in `quarter`; `questionnaires` are every version's
-/// JSON; `counted` what the dashboards counted for the quarter (read from the database when
-/// absent: a page then reads a quarter's answers).
+/// The group of each agency (id, code) in `quarter`; `counted` what the dashboards counted for
+/// the quarter (read from the database when absent: a quarter's answers are then read).
 pub fn of_quarter(
     conn: &mut DbConnection,
-    questionnaires: &[(String, String)],
     agencies: &[(i32, String)],
     quarter: Quarter,
     counted: Option<&Counted>,
@@ -107,7 +113,9 @@ pub fn of_quarter(
         .map(|id| (*id, Group766::default()))
         .collect();
 
-    for (agency, due_on, answered_at, released_at) in followups::count_rows(conn, &agency_ids)? {
+    for (agency, due_on, answered_at, released_at) in
+        followups::count_rows(conn, &agency_ids, (from, until), (first_day, last_day))?
+    {
         let Some(group) = groups.get_mut(&agency) else {
             continue;
         };
@@ -145,22 +153,23 @@ pub fn of_quarter(
 
     // (c): the dashboards count responses and dissatisfied ones with the scores; without their
     // counts (a report not computed yet), from the database.
-    let counts = match counted {
-        Some(counted) => counted.responses.clone(),
+    let counts: Cow<'_, BTreeMap<String, (u64, u64)>> = match counted {
+        Some(counted) => Cow::Borrowed(&counted.responses),
         None => {
             let code_of: HashMap<i32, &str> = agencies
                 .iter()
                 .map(|(id, code)| (*id, code.as_str()))
                 .collect();
+            let versions = super::export::questionnaire_versions(conn)?;
             let rows = group766::answers_of_quarter(conn, &agency_ids, &quarter.to_string())?;
-            super::dissatisfied::dissatisfied_counts(
-                questionnaires,
+            Cow::Owned(super::dissatisfied::dissatisfied_counts(
+                &versions,
                 rows.iter().filter_map(|(agency, response, _, _)| {
                     Some((*code_of.get(agency)?, response.as_str()))
                 }),
                 rows.iter()
                     .map(|(_, response, item, value)| (response.as_str(), item.as_str(), *value)),
-            )
+            ))
         }
     };
     let completed: HashMap<i32, i64> = match counted {

@@ -154,12 +154,9 @@ async fn group766_of(
     let Ok(quarter) = period.parse::<Quarter>() else {
         return Ok(std::collections::HashMap::new());
     };
-    let counted = index
-        .period(period)
-        .map(|l| group766::Counted::of_report(&l.report));
+    let counted = group766::Counted::of_period(index, period, &agencies);
     let groups = db_call::blocking(&state.pool, move |conn| {
-        let versions = crate::services::reports::export::questionnaire_versions(conn)?;
-        group766::of_quarter(conn, &versions, &agencies, quarter, counted.as_ref())
+        group766::of_quarter(conn, &agencies, quarter, counted.as_ref())
     })
     .await?;
     let view = |s: Share| Share766 {

@@ -1,6 +1,6 @@
 //! Score exports for the province and admins: CSV and XLSX of the analysis library's rows.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use actix_session::Session;
 use actix_web::http::header;
@@ -137,57 +137,59 @@ async fn scores_export(
         .map_or(dashboards::Scope::Province, dashboards::Scope::Field);
     let board = state.dashboards.board(&scope, kind);
     let wanted = query.get("period").filter(|p| board.periods.contains(p));
-    let name_of = |code: &str| -> String {
-        if code == "ALL" {
-            return lang.pick("Toàn tỉnh", "Whole province").to_owned();
-        }
-        all.iter()
-            .find(|a| a.code == code)
-            .map_or_else(String::new, |a| {
-                lang.pick(&a.name_vi, &a.name_en).to_owned()
-            })
-    };
-    let at_level = |code: &str| {
-        level.as_ref().is_none_or(|l| {
-            all.iter()
-                .find(|a| a.code == code)
-                .is_some_and(|a| a.level.as_str() == l)
+    // Each agency of the asked level (all without one), with its name in `lang`.
+    let named: HashMap<&str, (i32, String)> = all
+        .iter()
+        .filter(|a| level.as_ref().is_none_or(|l| a.level.as_str() == l))
+        .map(|a| {
+            (
+                a.code.as_str(),
+                (a.id, lang.pick(&a.name_vi, &a.name_en).to_owned()),
+            )
         })
+        .collect();
+    let province = lang.pick("Toàn tỉnh", "Whole province");
+    // The province's own row (`ALL`) is of no level.
+    let name_of = |code: &str| -> Option<String> {
+        match named.get(code) {
+            Some((_, name)) => Some(name.clone()),
+            None if code == "ALL" && level.is_none() => Some(province.to_owned()),
+            None => None,
+        }
     };
     let mut rows: Vec<Vec<String>> = board
         .periods
         .iter()
         .filter(|p| wanted.is_none_or(|w| w == *p))
         .filter_map(|p| board.period(p).map(|l| (p, l)))
-        .flat_map(|(p, l)| {
-            l.report
-                .scores
-                .iter()
-                .filter(|r| at_level(&r.agency))
-                .map(move |r| (p, r))
-        })
-        .map(|(p, r)| cells(p, r, &name_of(&r.agency)))
+        .flat_map(|(p, l)| l.report.scores.iter().map(move |r| (p, r)))
+        .filter_map(|(p, r)| Some(cells(p, r, &name_of(&r.agency)?)))
         .collect();
     // The Decision 766 group is the agency's as a whole: not per procedure field.
     if kind == Kind::Quarter && field.is_none() {
+        let agencies: Vec<(i32, String, String)> = all
+            .iter()
+            .filter_map(|a| {
+                let (id, name) = named.get(a.code.as_str())?;
+                Some((*id, a.code.clone(), name.clone()))
+            })
+            .collect();
+        let ids: Vec<(i32, String)> = agencies
+            .iter()
+            .map(|(id, code, _)| (*id, code.clone()))
+            .collect();
         let quarters: Vec<(String, Option<Counted>)> = board
             .periods
             .iter()
             .filter(|p| wanted.is_none_or(|w| w == *p))
-            .map(|p| {
-                (
-                    p.clone(),
-                    board.period(p).map(|l| Counted::of_report(&l.report)),
-                )
-            })
+            .map(|p| (p.clone(), Counted::of_period(&board, p, &ids)))
             .collect();
-        let group =
-            crate::web::db_call::blocking(&state.pool, move |conn| group766_rows(conn, &quarters))
-                .await?;
-        rows.extend(group.into_iter().filter(|r| at_level(&r[1])).map(|mut r| {
-            r.insert(2, name_of(&r[1]));
-            r
-        }));
+        rows.extend(
+            crate::web::db_call::blocking(&state.pool, move |conn| {
+                group766_rows(conn, &agencies, &quarters)
+            })
+            .await?,
+        );
     }
     let mut name = format!("scores-{}", wanted.map_or("all", String::as_str));
     if kind == Kind::Year && wanted.is_none() {
@@ -220,20 +222,22 @@ async fn scores_export(
 /// `g766_handling_satisfied`, `g766_not_dissatisfied` (percent; `n` the denominator).
 fn group766_rows(
     conn: &mut crate::db::DbConnection,
+    agencies: &[(i32, String, String)],
     quarters: &[(String, Option<Counted>)],
 ) -> crate::db::QueryResult<Vec<Vec<String>>> {
     use crate::services::reports::group766::{self, Share};
-    let agencies = agencies::all(conn)?;
-    let ids: Vec<(i32, String)> = agencies.iter().map(|a| (a.id, a.code.clone())).collect();
-    let versions = crate::services::reports::export::questionnaire_versions(conn)?;
+    let ids: Vec<(i32, String)> = agencies
+        .iter()
+        .map(|(id, code, _)| (*id, code.clone()))
+        .collect();
     let mut rows = Vec::new();
     for (period, counted) in quarters {
         let Ok(quarter) = period.parse() else {
             continue;
         };
-        let groups = group766::of_quarter(conn, &versions, &ids, quarter, counted.as_ref())?;
-        for agency in &agencies {
-            let Some(g) = groups.get(&agency.id) else {
+        let groups = group766::of_quarter(conn, &ids, quarter, counted.as_ref())?;
+        for (id, code, name) in agencies {
+            let Some(g) = groups.get(id) else {
                 continue;
             };
             // A share without a denominator has nothing to say; (c) hidden under min_cell
@@ -254,7 +258,8 @@ fn group766_rows(
                 }
                 rows.push(vec![
                     period.clone(),
-                    agency.code.clone(),
+                    code.clone(),
+                    name.clone(),
                     measure.to_owned(),
                     String::new(),
                     number(value),

@@ -12,8 +12,7 @@ use crate::domain::agency::Role;
 use crate::domain::followup::Status;
 use crate::services::followups::{self, AnswerProblem, Filed, Request};
 use crate::views::followups::{
-    answer_page, request_page, requests_page, AnswerPage, RequestForm, RequestInput, RequestLine,
-    RequestsPage,
+    answer_page, request_page, requests_page, AnswerPage, RequestForm, RequestLine, RequestsPage,
 };
 use crate::views::i18n::Lang;
 use crate::web::auth::access::{authorize, Need, Scope};
@@ -24,7 +23,7 @@ use crate::web::page::{
     csrf_ok, html, message, notify, see_other, switch_href, take_notice, with_csrf,
 };
 use crate::web::state::AppState;
-use crate::web::survey_gate::{form_csrf, posted_form};
+use crate::web::survey_gate::{form_page, posted_form};
 
 type Fields = web::Form<Vec<(String, String)>>;
 
@@ -63,26 +62,22 @@ fn request_response(
     lang: Lang,
     grant: &str,
     agency: &str,
-    input: &RequestInput,
+    input: &Request,
     problems: &[followups::RequestProblem],
 ) -> Result<HttpResponse, AppError> {
-    let (csrf_token, cookie) = form_csrf(state)?;
     let action = format!("/help/{grant}");
-    let mut response = html(
-        status,
+    form_page(state, status, |csrf_token| {
         request_page(&RequestForm {
             lang,
             agency,
             action: &action,
-            csrf_token: &csrf_token,
+            csrf_token,
             switch_href: &switch_href(lang, &[]),
             due_days: state.settings.followup_due_days,
             input,
             problems,
-        }),
-    );
-    let _ = response.add_cookie(&cookie);
-    Ok(response)
+        })
+    })
 }
 
 /// `GET /help/{grant}`
@@ -102,7 +97,7 @@ pub async fn request_form(
         lang,
         &grant,
         &agency,
-        &RequestInput::default(),
+        &Request::default(),
         &[],
     )
 }
@@ -155,11 +150,10 @@ pub async fn file_request(
                 "The request from this page was sent already.",
             ),
         )),
-        Filed::Refused(problems) => {
-            let Some(agency_id) = followups::grant_agency(&state.settings.secret, &grant, now())
-            else {
-                return Ok(grant_gone(lang));
-            };
+        Filed::Refused {
+            agency_id,
+            problems,
+        } => {
             let agency = agency_named(&state, agency_id, lang).await?;
             request_response(
                 &state,
@@ -167,12 +161,7 @@ pub async fn file_request(
                 lang,
                 &grant,
                 &agency,
-                &RequestInput {
-                    problem: request.problem,
-                    phone: request.phone,
-                    email: request.email,
-                    consent: request.consent,
-                },
+                &request,
                 &problems,
             )
         }
@@ -214,15 +203,8 @@ fn answer_response(
     opened: &followups::Opened,
     invalid: bool,
 ) -> Result<HttpResponse, AppError> {
-    // A pair only when the form is shown: a rated answer has none.
-    let pair = match opened.row.rating {
-        None => Some(form_csrf(state)?),
-        Some(_) => None,
-    };
-    let csrf_token = pair.as_ref().map_or("", |(t, _)| t.as_str());
     let action = format!("/help/answer/{token}");
-    let mut response = html(
-        status,
+    let page = |csrf_token: &str| {
         answer_page(&AnswerPage {
             lang,
             agency,
@@ -233,12 +215,13 @@ fn answer_response(
             csrf_token,
             switch_href: &switch_href(lang, &[]),
             invalid,
-        }),
-    );
-    if let Some((_, cookie)) = &pair {
-        let _ = response.add_cookie(cookie);
+        })
+    };
+    // A CSRF pair only when the form is shown: a rated answer has none.
+    match opened.row.rating {
+        None => form_page(state, status, page),
+        Some(_) => Ok(html(status, page(""))),
     }
-    Ok(response)
 }
 
 /// `GET /help/answer/{token}`
@@ -340,7 +323,6 @@ pub async fn list(
         Visitor::Staff(user, all) => (user, all),
         Visitor::SignIn(page) => return Ok(page),
     };
-    authorize(&user, Need::SignedIn, &Scope::of(&user, &all))?;
     let scope = Scope::of(&user, &all);
     let ids: Vec<i32> = all
         .iter()

@@ -9,9 +9,9 @@ use crate::views::survey::stop_page;
 use crate::web::db_call;
 use crate::web::error::AppError;
 use crate::web::language::language;
-use crate::web::page::{html, message, switch_href};
+use crate::web::page::{message, switch_href};
 use crate::web::state::AppState;
-use crate::web::survey_gate::{form_csrf, posted_form};
+use crate::web::survey_gate::{form_page, posted_form};
 
 pub async fn get(
     req: HttpRequest,
@@ -34,13 +34,9 @@ pub async fn get(
             t.unknown_body,
         ));
     }
-    let (csrf_token, csrf_cookie) = form_csrf(&state)?;
-    let mut response = html(
-        StatusCode::OK,
-        stop_page(lang, &csrf_token, &switch_href(lang, &[])),
-    );
-    let _ = response.add_cookie(&csrf_cookie);
-    Ok(response)
+    form_page(&state, StatusCode::OK, |csrf| {
+        stop_page(lang, csrf, &switch_href(lang, &[]))
+    })
 }
 
 pub async fn post(

@@ -302,10 +302,12 @@ pub async fn badge(
         .get("lang")
         .and_then(|l| Lang::parse(l))
         .unwrap_or(Lang::Vi);
-    let all = db_call::blocking(&state.pool, agencies::all).await?;
-    if !all.iter().any(|a| a.code == code) {
-        return Err(AppError::NotFound);
-    }
+    let lookup = code.clone();
+    db_call::blocking(&state.pool, move |conn| {
+        agencies::find_by_code(conn, &lookup)
+    })
+    .await?
+    .ok_or(AppError::NotFound)?;
     let (quarters, _, [board, _]) = ended(&state);
     let latest = quarters
         .iter()

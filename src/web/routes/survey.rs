@@ -16,7 +16,7 @@ use crate::web::error::AppError;
 use crate::web::language::{language, LANG_COOKIE};
 use crate::web::page::{html, message, switch_href};
 use crate::web::state::AppState;
-use crate::web::survey_gate::{form_csrf, open_or_page, posted_form, signed_in_handle, Gate};
+use crate::web::survey_gate::{form_page, open_or_page, posted_form, signed_in_handle, Gate};
 
 fn heading<'a>(lang: Lang, survey: &'a OpenSurvey) -> SurveyHeading<'a> {
     SurveyHeading {
@@ -86,19 +86,18 @@ fn form_response(
     problems: &BTreeMap<String, AnswerProblem>,
 ) -> Result<HttpResponse, AppError> {
     let Shown { token, survey } = shown;
-    let (csrf_token, csrf_cookie) = form_csrf(state)?;
-    let page = survey_page(&SurveyForm {
-        lang,
-        heading: heading(lang, survey),
-        questionnaire: &survey.questionnaire,
-        csrf_token: &csrf_token,
-        switch_href: &switch_href(lang, &[]),
-        stop_href: &format!("/s/{token}/stop?lang={}", lang.code()),
-        input,
-        problems,
-    });
-    let mut response = html(status, page);
-    let _ = response.add_cookie(&csrf_cookie);
+    let mut response = form_page(state, status, |csrf_token| {
+        survey_page(&SurveyForm {
+            lang,
+            heading: heading(lang, survey),
+            questionnaire: &survey.questionnaire,
+            csrf_token,
+            switch_href: &switch_href(lang, &[]),
+            stop_href: &format!("/s/{token}/stop?lang={}", lang.code()),
+            input,
+            problems,
+        })
+    })?;
     if remember_lang {
         let lang_cookie = Cookie::build(LANG_COOKIE, lang.code())
             .path("/")
