@@ -219,6 +219,31 @@ pub fn run_migrations_with(
     }
 }
 
+/// Any number fixed for hailong: the advisory lock that migrations and the first start take.
+const OPENING_LOCK: i64 = 0x6861_696c_6f6e_6701;
+
+/// Runs `work` while no other instance runs it: on PostgreSQL under a session advisory lock
+/// (waited for, released even when `work` fails). A SQLite file is served by one instance
+/// (README), so there it simply runs.
+pub fn one_at_a_time<T>(
+    conn: &mut DbConnection,
+    work: impl FnOnce(&mut DbConnection) -> anyhow::Result<T>,
+) -> anyhow::Result<T> {
+    if conn.backend() == Backend::Sqlite {
+        return work(conn);
+    }
+    diesel::sql_query(format!("SELECT pg_advisory_lock({OPENING_LOCK})"))
+        .execute(conn)
+        .map_err(|e| anyhow::anyhow!("waiting for another instance's migrations: {e}"))?;
+    let outcome = work(conn);
+    let unlocked = diesel::sql_query(format!("SELECT pg_advisory_unlock({OPENING_LOCK})"))
+        .execute(conn)
+        .map_err(|e| anyhow::anyhow!("releasing the migration lock: {e}"));
+    let value = outcome?;
+    unlocked?;
+    Ok(value)
+}
+
 fn next_pending<DB: diesel::backend::Backend>(
     conn: &mut impl MigrationHarness<DB>,
     source: EmbeddedMigrations,

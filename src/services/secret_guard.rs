@@ -86,10 +86,15 @@ pub fn announce(settings: &Settings) {
 }
 
 /// Applies pending migrations, then checks the secret: what every command that opens the
-/// database does first.
+/// database does first. Instances starting together on one PostgreSQL database take turns
+/// (the second finds nothing left to do), so they never create the same table twice.
 pub fn open(conn: &mut DbConnection, settings: &Settings) -> anyhow::Result<Vec<String>> {
-    let applied = crate::services::privacy::migrate(conn, &settings.secret, settings.anonymity_k)?;
-    check(conn, settings)?;
+    let applied = crate::db::one_at_a_time(conn, |conn| {
+        let applied =
+            crate::services::privacy::migrate(conn, &settings.secret, settings.anonymity_k)?;
+        check(conn, settings)?;
+        Ok(applied)
+    })?;
     announce(settings);
     Ok(applied)
 }

@@ -345,3 +345,38 @@ fn stored_counts(conn: &mut hailong::db::PooledConnection) -> (i64, i64, i64) {
         answers::table.count().get_result(conn).unwrap(),
     )
 }
+
+/// Instances started together on a fresh database (a deployment's first start, or an upgrade
+/// with new migrations) take turns: one migrates, the others find nothing left to do. Without
+/// that, two of them create the same table at once and one fails to start.
+#[test]
+fn instances_starting_together_on_a_fresh_database_all_start() {
+    let db = TestDb::new();
+    if db.backend() != "postgres" {
+        eprintln!("skipped: a SQLite file is served by one instance");
+        return;
+    }
+    let settings = db.settings();
+    let started: Vec<anyhow::Result<Vec<String>>> = std::thread::scope(|scope| {
+        let starts: Vec<_> = (0..4)
+            .map(|_| {
+                scope.spawn(|| {
+                    let mut conn = hailong::db::build_pool(&settings.database, 1)
+                        .get()
+                        .expect("connection");
+                    hailong::services::secret_guard::open(&mut conn, &settings)
+                })
+            })
+            .collect();
+        starts.into_iter().map(|s| s.join().unwrap()).collect()
+    });
+    let applied: Vec<usize> = started
+        .into_iter()
+        .map(|opened| opened.expect("every instance starts").len())
+        .collect();
+    assert_eq!(
+        applied.iter().filter(|n| **n > 0).count(),
+        1,
+        "one instance migrated, the others found nothing to do: {applied:?}"
+    );
+}
