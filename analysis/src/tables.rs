@@ -25,6 +25,8 @@ pub const RESPONSES: &[&str] = &[
     "channel",
     "quarter",
     "questionnaire_version",
+    // How the response was given (link, kiosk, paper): an extra column the method ignores (§1).
+    "mode",
 ];
 pub const ANSWERS: &[&str] = &["response_id", "item_code", "value"];
 

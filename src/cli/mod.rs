@@ -49,6 +49,11 @@ pub enum Command {
         #[command(subcommand)]
         action: ApikeyAction,
     },
+    /// Manage the counter kiosks where citizens answer with their receipt's survey code.
+    Kiosk {
+        #[command(subcommand)]
+        action: KioskAction,
+    },
     /// Import data from files.
     Import {
         #[command(subcommand)]
@@ -354,6 +359,33 @@ pub enum ApikeyAction {
 }
 
 #[derive(Debug, Subcommand)]
+pub enum KioskAction {
+    /// Enrol a kiosk for an agency; prints the link to open once on the tablet (shown once:
+    /// only a hash of its credential is stored).
+    Enrol {
+        /// The agency's code; the kiosk opens surveys of it and of the agencies below it.
+        #[arg(long)]
+        agency: String,
+        /// What staff call the device ("Quầy 1").
+        #[arg(long)]
+        name: String,
+    },
+    /// Revoke a kiosk (its number, as `kiosk list` shows it): the device is refused at once.
+    Revoke {
+        #[arg(long)]
+        id: i32,
+    },
+    /// List kiosks (never their credentials).
+    List,
+    /// The survey code and link of a dossier whose survey is open, to print a receipt again.
+    Code {
+        /// The dossier's id in the one-stop-shop system.
+        #[arg(long)]
+        dossier: String,
+    },
+}
+
+#[derive(Debug, Subcommand)]
 pub enum ImportWhat {
     /// Completed dossiers from a CSV file; prints each dossier's survey link.
     Dossiers { file: std::path::PathBuf },
@@ -559,6 +591,10 @@ pub async fn run(command: Command, settings: Settings) -> anyhow::Result<()> {
         }
         Command::Apikey { action } => {
             let out = tokio::task::spawn_blocking(move || apikey(&settings, action)).await??;
+            print!("{out}");
+        }
+        Command::Kiosk { action } => {
+            let out = tokio::task::spawn_blocking(move || kiosk(&settings, action)).await??;
             print!("{out}");
         }
         Command::Questionnaire {
@@ -787,6 +823,54 @@ fn apikey(settings: &Settings, action: ApikeyAction) -> anyhow::Result<String> {
                 format!("{}\t{}\tcreated {}\n", c.name, state, c.created_at)
             })
             .collect()),
+    }
+}
+
+fn kiosk(settings: &Settings, action: KioskAction) -> anyhow::Result<String> {
+    use crate::services::kiosks;
+    let mut conn = open(settings)?;
+    let now = chrono::Utc::now().naive_utc();
+    match action {
+        KioskAction::Enrol { agency, name } => {
+            let enrolled = kiosks::enrol(&mut conn, &settings.secret, "cli", &agency, &name, now)?;
+            Ok(format!(
+                "kiosk {} \"{}\" of {}: open this link once on the tablet (shown once; store it nowhere else):\n{}\n",
+                enrolled.id,
+                enrolled.name,
+                enrolled.agency_code,
+                kiosks::enrolment_link(&settings.public_url, &enrolled.credential)
+            ))
+        }
+        KioskAction::Revoke { id } => {
+            let revoked = kiosks::revoke(&mut conn, "cli", id, now)?;
+            Ok(format!("revoked kiosk {id} \"{}\"\n", revoked.name))
+        }
+        KioskAction::List => Ok(kiosks::list(&mut conn)?
+            .iter()
+            .map(|(k, agency)| {
+                let state = k
+                    .revoked_at
+                    .map_or("active".to_owned(), |t| format!("revoked {t}"));
+                format!(
+                    "{}\t{agency}\t{}\t{state}\tenrolled {}\n",
+                    k.id, k.name, k.created_at
+                )
+            })
+            .collect()),
+        KioskAction::Code { dossier } => {
+            match crate::services::dossiers::ingest::code_of(
+                &mut conn,
+                &settings.secret,
+                &settings.public_url,
+                dossier.trim(),
+            )? {
+                Some((code, link)) => Ok(format!("{code}\n{link}\n")),
+                None => anyhow::bail!(
+                    "--dossier: no open survey for dossier {:?} (unknown, or its survey expired)",
+                    dossier.trim()
+                ),
+            }
+        }
     }
 }
 

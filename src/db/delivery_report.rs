@@ -50,14 +50,18 @@ pub fn messages_of_issued_between(
         .load(conn)
 }
 
-/// Released responses of a quarter, counted by (agency, dossier channel).
-pub fn answered_in(conn: &mut DbConnection, quarter: &str) -> QueryResult<Vec<(i32, String, i64)>> {
+/// Released responses of a quarter, counted by (agency, dossier channel, mode).
+pub fn answered_in(
+    conn: &mut DbConnection,
+    quarter: &str,
+) -> QueryResult<Vec<(i32, String, String, i64)>> {
     responses::table
         .filter(responses::quarter.eq(quarter))
-        .group_by((responses::agency_id, responses::channel))
+        .group_by((responses::agency_id, responses::channel, responses::mode))
         .select((
             responses::agency_id,
             responses::channel,
+            responses::mode,
             diesel::dsl::count_star(),
         ))
         .load(conn)

@@ -22,8 +22,17 @@ pub type DossierRow = (
     NaiveDateTime,
     bool,
 );
-/// (id, agency, procedure when not generalised, applicant kind, channel, quarter, version)
-pub type ResponseRow = (String, i32, Option<i32>, String, String, String, String);
+/// (id, agency, procedure when not generalised, applicant kind, channel, quarter, version, mode)
+pub type ResponseRow = (
+    String,
+    i32,
+    Option<i32>,
+    String,
+    String,
+    String,
+    String,
+    String,
+);
 
 pub fn agencies(conn: &mut DbConnection) -> QueryResult<Vec<AgencyRow>> {
     agencies::table
@@ -48,6 +57,8 @@ pub fn procedure_codes(conn: &mut DbConnection) -> QueryResult<Vec<(i32, String)
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Slice<'a> {
     pub field: Option<&'a str>,
+    /// Only the responses given this way (`link`, `kiosk`, `paper`); the dossiers stay all.
+    pub mode: Option<&'a str>,
     pub quarters: Option<&'a Quarters>,
 }
 
@@ -101,11 +112,15 @@ pub fn responses(conn: &mut DbConnection, slice: Slice) -> QueryResult<Vec<Respo
             responses::channel,
             responses::quarter,
             responses::questionnaire_version,
+            responses::mode,
         ))
         .order(responses::id)
         .into_boxed();
     if let Some(field) = slice.field {
         query = query.filter(responses::procedure_field.eq(field));
+    }
+    if let Some(mode) = slice.mode {
+        query = query.filter(responses::mode.eq(mode));
     }
     if let Some(q) = slice.quarters {
         query = query.filter(responses::quarter.eq_any(&q.names));
@@ -122,6 +137,9 @@ pub fn answers(conn: &mut DbConnection, slice: Slice) -> QueryResult<Vec<(String
         .into_boxed();
     if let Some(field) = slice.field {
         query = query.filter(responses::procedure_field.eq(field));
+    }
+    if let Some(mode) = slice.mode {
+        query = query.filter(responses::mode.eq(mode));
     }
     if let Some(q) = slice.quarters {
         query = query.filter(responses::quarter.eq_any(&q.names));

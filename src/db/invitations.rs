@@ -28,6 +28,8 @@ pub struct NewInvitation {
     pub questionnaire_id: i32,
     pub created_at: NaiveDateTime,
     pub expires_at: NaiveDateTime,
+    /// `domain::survey_code::SurveyCode::lookup_hash` of the receipt's survey code.
+    pub code_hash: Option<Vec<u8>>,
 }
 
 pub fn insert(conn: &mut DbConnection, row: &NewInvitation) -> QueryResult<i32> {
@@ -56,6 +58,35 @@ pub fn by_token_hash(
         .select(Invitation::as_select())
         .get_result(conn)
         .optional()
+}
+
+/// (id, token salt) of every open invitation (its salt kept) without a survey code hash.
+pub fn salts_without_code(conn: &mut DbConnection) -> QueryResult<Vec<(i32, Vec<u8>)>> {
+    invitations::table
+        .filter(invitations::code_hash.is_null())
+        .filter(invitations::token_salt.is_not_null())
+        .select((invitations::id, invitations::token_salt.assume_not_null()))
+        .load(conn)
+}
+
+pub fn set_code_hash(conn: &mut DbConnection, id: i32, code_hash: &[u8]) -> QueryResult<()> {
+    diesel::update(invitations::table.find(id))
+        .set(invitations::code_hash.eq(code_hash))
+        .execute(conn)
+        .map(|_| ())
+}
+
+/// The invitation whose survey code has this lookup hash, with its dossier's agency; several
+/// when two open surveys drew the same code (one in a few thousand at a million open).
+pub fn by_code_hash(
+    conn: &mut DbConnection,
+    code_hash: &[u8],
+) -> QueryResult<Vec<(Invitation, i32)>> {
+    invitations::table
+        .inner_join(dossiers::table)
+        .filter(invitations::code_hash.eq(code_hash))
+        .select((Invitation::as_select(), dossiers::agency_id))
+        .load(conn)
 }
 
 pub fn by_id_opt(conn: &mut DbConnection, id: i32) -> QueryResult<Option<Invitation>> {
@@ -107,7 +138,10 @@ pub fn expired_unerased(
 
 pub fn erase_salts(conn: &mut DbConnection, ids: &[i32]) -> QueryResult<usize> {
     diesel::update(invitations::table.filter(invitations::id.eq_any(ids)))
-        .set(invitations::token_salt.eq(None::<Vec<u8>>))
+        .set((
+            invitations::token_salt.eq(None::<Vec<u8>>),
+            invitations::code_hash.eq(None::<Vec<u8>>),
+        ))
         .execute(conn)
 }
 

@@ -23,6 +23,8 @@ pub struct Response {
     pub comment: Option<String>,
     /// The release that made it visible to staff (0: before releases existed; the demo).
     pub released_in: i32,
+    /// `domain::response_mode::ResponseMode`: link, kiosk or paper.
+    pub mode: String,
 }
 
 #[derive(Debug, Clone, Insertable, Queryable, Selectable)]

@@ -73,6 +73,7 @@ diesel::table! {
         expires_at -> Timestamp,
         token_salt -> Nullable<Binary>,
         opted_out_at -> Nullable<Timestamp>,
+        code_hash -> Nullable<Binary>,
     }
 }
 
@@ -100,6 +101,7 @@ diesel::table! {
         questionnaire_version -> Text,
         comment -> Nullable<Text>,
         released_in -> Integer,
+        mode -> Text,
     }
 }
 
@@ -293,6 +295,36 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    kiosks (id) {
+        id -> Integer,
+        agency_id -> Integer,
+        name -> Text,
+        credential_hash -> Binary,
+        created_at -> Timestamp,
+        revoked_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    kiosk_failures (id) {
+        id -> Integer,
+        kiosk_id -> Integer,
+        at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    paper_entries (id) {
+        id -> Integer,
+        form_key -> Binary,
+        entered_by -> Integer,
+        sealed -> Binary,
+        state -> Text,
+        entered_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(sessions -> users (user_id));
 diesel::joinable!(outbox -> invitations (invitation_id));
 diesel::joinable!(answers -> responses (response_id));
@@ -307,6 +339,9 @@ diesel::joinable!(withheld_responses -> agencies (agency_id));
 diesel::joinable!(comment_marks -> responses (response_id));
 diesel::joinable!(followups -> agencies (agency_id));
 diesel::joinable!(dossiers -> api_clients (submitted_by));
+diesel::joinable!(kiosks -> agencies (agency_id));
+diesel::joinable!(kiosk_failures -> kiosks (kiosk_id));
+diesel::joinable!(paper_entries -> users (entered_by));
 
 diesel::allow_tables_to_appear_in_same_query!(
     agencies,
@@ -331,4 +366,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     eid_daily_counts,
     comment_marks,
     followups,
+    kiosks,
+    kiosk_failures,
+    paper_entries,
 );

@@ -14,6 +14,7 @@ use crate::db::responses::{self, Answer, Response};
 use crate::db::{agencies, procedures, DbConnection};
 use crate::domain::agency::AgencyLevel;
 use crate::domain::period::Quarter;
+use crate::domain::response_mode::ResponseMode;
 use crate::services::questionnaires::DEFAULT_QUESTIONNAIRE;
 
 /// Responses written per transaction.
@@ -119,6 +120,7 @@ pub fn add_responses(
                 questionnaire_version: questionnaire.version.clone(),
                 comment: None,
                 released_in: 0,
+                mode: ResponseMode::Link.as_str().to_owned(),
             });
         }
         crate::db::transaction(conn, |conn| -> anyhow::Result<()> {

@@ -11,6 +11,8 @@ use crate::db::invitations::{self, NewInvitation};
 use crate::db::responses::{self, Answer, Response};
 use crate::db::{procedures, questionnaires, spent_links, DbConnection};
 use crate::domain::period::Quarter;
+use crate::domain::response_mode::ResponseMode;
+use crate::domain::survey_code::SurveyCode;
 use crate::domain::token;
 use crate::secret::SecretKey;
 use crate::services::privacy::anonymity::{AnonymitySets, Description, ProcedureShown};
@@ -30,6 +32,19 @@ const COMMENTS: &[&str] = &[
     "Kết quả nhận qua bưu điện rất tiện.",
 ];
 
+/// At the counter, about half answer on the agency's tablet and some on paper; everyone else
+/// through the link.
+fn demo_mode(rng: &mut StdRng, channel: &str) -> ResponseMode {
+    if channel != "counter" {
+        return ResponseMode::Link;
+    }
+    match rng.random_range(0..20) {
+        0..=8 => ResponseMode::Kiosk,
+        9..=10 => ResponseMode::Paper,
+        _ => ResponseMode::Link,
+    }
+}
+
 pub struct Created {
     pub invitations: usize,
     pub responses: usize,
@@ -47,6 +62,8 @@ pub fn generate(conn: &mut DbConnection, secret: &SecretKey, k: u32) -> anyhow::
         .map(|p| (p.id, p.field))
         .collect();
     let mut rng = StdRng::seed_from_u64(4_900_000);
+    // A stream of its own, so that the rest of the demo stays as it was before modes existed.
+    let mut mode_rng = StdRng::seed_from_u64(4_900_001);
     let mut sets = AnonymitySets::default();
     let mut invited_ids = Vec::new();
     let mut spent = Vec::new();
@@ -65,6 +82,7 @@ pub fn generate(conn: &mut DbConnection, secret: &SecretKey, k: u32) -> anyhow::
         invitations_rows.push(NewInvitation {
             dossier_id,
             token_hash: token::survey_token_hash(secret, &token),
+            code_hash: Some(SurveyCode::of_token(secret, &token).lookup_hash(secret)),
             token_salt: Some(salt),
             questionnaire_id: stored.id,
             created_at: completed_at,
@@ -103,6 +121,7 @@ pub fn generate(conn: &mut DbConnection, secret: &SecretKey, k: u32) -> anyhow::
         let comment = rng
             .random_bool(0.12)
             .then(|| COMMENTS[rng.random_range(0..COMMENTS.len())].to_owned());
+        let mode = demo_mode(&mut mode_rng, &channel).as_str().to_owned();
         response_rows.push(Response {
             id: response_id,
             agency_id,
@@ -114,6 +133,7 @@ pub fn generate(conn: &mut DbConnection, secret: &SecretKey, k: u32) -> anyhow::
             questionnaire_version: questionnaire.version.clone(),
             comment,
             released_in: 0,
+            mode,
         });
     }
     // Stored as the service stores them: generalised until k invitations fit each, and those

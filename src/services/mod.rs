@@ -10,6 +10,8 @@ pub mod backup;
 pub mod dossiers;
 pub mod eid;
 pub mod followups;
+pub mod kiosks;
+pub mod paper;
 pub mod privacy;
 pub mod questionnaires;
 pub mod reports;

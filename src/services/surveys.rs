@@ -12,6 +12,8 @@ use crate::db::{invitations, questionnaires, spent_links, DbConnection, Rollback
 use crate::domain::agency::SurveyPolicy;
 use crate::domain::answers::ValidAnswers;
 use crate::domain::period::Quarter;
+use crate::domain::response_mode::ResponseMode;
+use crate::domain::survey_code::SurveyCode;
 use crate::domain::token;
 use crate::secret::SecretKey;
 use crate::services::eid::sign_in;
@@ -42,7 +44,7 @@ pub struct OpenSurvey {
 pub struct Questionnaires(RwLock<HashMap<i32, Arc<Questionnaire>>>);
 
 impl Questionnaires {
-    fn get(&self, conn: &mut DbConnection, id: i32) -> Result<Arc<Questionnaire>, SurveyError> {
+    pub fn get(&self, conn: &mut DbConnection, id: i32) -> Result<Arc<Questionnaire>, SurveyError> {
         if let Some(q) = self.0.read().ok().and_then(|m| m.get(&id).cloned()) {
             return Ok(q);
         }
@@ -119,6 +121,31 @@ pub fn open(
     })))
 }
 
+/// An invitation found by its receipt's survey code: its dossier's agency, and its link's token
+/// while it has one (until the survey expires).
+#[derive(Debug, Clone)]
+pub struct Coded {
+    pub agency_id: i32,
+    pub token: Option<String>,
+}
+
+/// The invitations (one, but for a rare clash of codes) whose survey code is `code`.
+pub fn by_code(
+    conn: &mut DbConnection,
+    secret: &SecretKey,
+    code: &SurveyCode,
+) -> crate::db::QueryResult<Vec<Coded>> {
+    Ok(invitations::by_code_hash(conn, &code.lookup_hash(secret))?
+        .into_iter()
+        .map(|(invitation, agency_id)| Coded {
+            agency_id,
+            token: invitation
+                .token_salt
+                .map(|salt| token::survey_token(secret, &salt)),
+        })
+        .collect())
+}
+
 /// What became of a submission.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SubmitOutcome {
@@ -148,6 +175,7 @@ pub fn submit(
     survey: &OpenSurvey,
     answers: &ValidAnswers,
     proof: Option<&SignInProof<'_>>,
+    mode: ResponseMode,
 ) -> Result<SubmitOutcome, SurveyError> {
     let quarter = survey.quarter.to_string();
     let response = HeldResponse {
@@ -163,6 +191,7 @@ pub fn submit(
             .iter()
             .map(|(item, value)| (item.clone(), *value))
             .collect(),
+        mode,
     };
     let result = crate::db::transaction(conn, |conn| {
         if !spent_links::spend(conn, &survey.spent_key, &quarter)? {

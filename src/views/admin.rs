@@ -16,6 +16,7 @@ fn admin_nav(lang: Lang) -> Markup {
             p {
                 a href="/admin/users" { (lang.pick("Tài khoản", "Accounts")) } " · "
                 a href="/admin/api-clients" { (lang.pick("Khóa API", "API keys")) } " · "
+                a href="/admin/kiosks" { (lang.pick("Máy đánh giá", "Kiosks")) } " · "
                 a href="/admin/questionnaires" { (lang.pick("Phiếu khảo sát", "Questionnaires")) } " · "
                 a href="/admin/agencies" { (lang.pick("Cơ quan", "Agencies")) }
             }
@@ -147,6 +148,84 @@ pub fn clients_page(
             "Khóa API của hệ thống một cửa",
             "API keys of the one-stop-shop systems",
         ),
+        body,
+    )
+}
+
+pub struct KioskLine {
+    pub id: i32,
+    pub name: String,
+    /// The agency's name and code.
+    pub agency: String,
+    pub enrolled: String,
+    pub revoked: Option<String>,
+}
+
+/// A kiosk just enrolled: its set-up link and QR code, shown once.
+pub struct NewKiosk {
+    pub name: String,
+    pub agency_code: String,
+    pub link: String,
+    pub qr_svg: Option<String>,
+}
+
+/// Counter kiosks; `new_kiosk` is shown once, right after enrolment.
+pub fn kiosks_page(
+    p: &AdminPage<'_>,
+    kiosks: &[KioskLine],
+    agencies: &[(String, String)],
+    new_kiosk: Option<&NewKiosk>,
+) -> Markup {
+    let (lang, csrf) = (p.frame.lang, p.frame.csrf);
+    let body = html! {
+        p { (lang.pick(
+            "Máy tính bảng tại quầy một cửa: người dân nhập mã khảo sát in trên phiếu hẹn để đánh giá. Mỗi máy chỉ mở phiếu của cơ quan được cài và các đơn vị trực thuộc.",
+            "Tablets at the one-stop counter: citizens type the survey code printed on their receipt to answer. A kiosk opens only surveys of its agency and the units below it.")) }
+        @if let Some(k) = new_kiosk {
+            div.card role="status" {
+                p { (lang.pick("Máy mới ", "New kiosk ")) strong { (k.name) } " (" (k.agency_code) ")" (lang.pick(
+                    " — mở đường dẫn này một lần trên máy tính bảng (hoặc quét mã QR). Chỉ hiển thị một lần:",
+                    " — open this link once on the tablet (or scan the QR code). Shown once:")) }
+                p { code { (k.link) } }
+                @if let Some(svg) = &k.qr_svg {
+                    div.qr role="img" aria-label=(lang.pick("Mã QR của đường dẫn cài đặt", "QR code of the set-up link")) { (maud::PreEscaped(svg)) }
+                }
+            }
+        }
+        (stray(Posted::stray(p.posted, "revoke", &[])))
+        div.scroll tabindex="0" role="region" aria-label=(lang.pick("Danh sách máy", "Kiosks")) { table {
+            thead { tr {
+                th { (lang.pick("Số", "No.")) } th { (lang.pick("Tên", "Name")) } th { (lang.pick("Cơ quan", "Agency")) }
+                th { (lang.pick("Cài đặt", "Enrolled")) } th { (lang.pick("Trạng thái", "State")) } th { }
+            } }
+            tbody { @for k in kiosks { tr {
+                td { (k.id) } td { (k.name) } td { (k.agency) } td { (k.enrolled) }
+                td { @match &k.revoked {
+                    Some(at) => { (lang.pick("Đã thu hồi ", "Revoked ")) (at) }
+                    None => (lang.pick("Đang dùng", "In use")),
+                } }
+                td { @if k.revoked.is_none() {
+                    form method="post" action="/admin/kiosks/revoke" {
+                        input type="hidden" name="csrf" value=(csrf);
+                        input type="hidden" name="id" value=(k.id);
+                        input type="hidden" name="name" value=(k.name);
+                        button.link type="submit" { (lang.pick("Thu hồi", "Revoke")) span.visually-hidden { " " (k.name) } }
+                    }
+                } }
+            } } }
+        } }
+        h2 { (lang.pick("Cài đặt máy mới", "Enrol a kiosk")) }
+        form method="post" action="/admin/kiosks" {
+            input type="hidden" name="csrf" value=(csrf);
+            (input(p.posted, &Input { form: "enrol", name: "agency", label: lang.pick("Cơ quan", "Agency"), kind: "text", required: true, list: Some("kiosk-agencies"), hint: Some(lang.pick("Gõ vài chữ của tên hoặc mã để chọn.", "Type part of a name or code to pick.")) }))
+            (input(p.posted, &Input { form: "enrol", name: "name", label: lang.pick("Tên máy (ví dụ “Quầy 1”)", "Kiosk name (e.g. “Counter 1”)"), kind: "text", required: true, list: None, hint: None }))
+            button type="submit" { (lang.pick("Cài đặt máy", "Enrol the kiosk")) }
+        }
+        (agency_list("kiosk-agencies", agencies))
+    };
+    admin_page(
+        p,
+        lang.pick("Máy đánh giá tại quầy", "Counter kiosks"),
         body,
     )
 }

@@ -8,6 +8,7 @@ use super::i18n::Lang;
 use super::layout::Width;
 use super::staff::staff_page;
 pub use super::staff::Frame;
+use crate::domain::response_mode::ResponseMode;
 
 /// A status as the dashboards say it.
 pub fn status_words(lang: Lang, status: &str) -> &'static str {
@@ -468,6 +469,8 @@ pub struct ProvinceDashboard<'a> {
     /// Procedure fields to filter by, and the one chosen (all when `None`).
     pub fields: &'a [String],
     pub field: Option<&'a str>,
+    /// Only the responses given this way, when chosen.
+    pub mode: Option<ResponseMode>,
     /// (province, index, year, score, rank, of, target rank)
     pub history: Vec<History>,
     pub period: &'a str,
@@ -560,7 +563,7 @@ pub fn province_page(frame: &Frame<'_>, d: &ProvinceDashboard<'_>) -> Markup {
         ),
     ];
     let body = html! {
-        h1 { (lang.pick("Toàn tỉnh", "Province")) " · " (d.period) @if let Some(f) = d.field { " · " (f) } }
+        h1 { (lang.pick("Toàn tỉnh", "Province")) " · " (d.period) @if let Some(f) = d.field { " · " (f) } @if let Some(m) = d.mode { " · " (m.name(lang)) } }
         (period_picker(lang, "/dashboard/province", d.period, d.periods, html! {
             label for="level" { (lang.pick("Cấp", "Level")) }
             select id="level" name="level" {
@@ -570,6 +573,11 @@ pub fn province_page(frame: &Frame<'_>, d: &ProvinceDashboard<'_>) -> Markup {
             select id="field" name="field" {
                 option value="" selected[d.field.is_none()] { (lang.pick("Tất cả", "All")) }
                 @for f in d.fields { option value=(f) selected[Some(f.as_str()) == d.field] { (f) } }
+            }
+            label for="mode" { (lang.pick("Cách trả lời", "Mode")) }
+            select id="mode" name="mode" {
+                option value="" selected[d.mode.is_none()] { (lang.pick("Tất cả", "All")) }
+                @for m in ResponseMode::ALL { option value=(m.as_str()) selected[Some(*m) == d.mode] { (m.name(lang)) } }
             }
         }))
         div.cards {

@@ -9,6 +9,7 @@ use super::i18n::Lang;
 use super::layout::Width;
 use super::staff::{staff_page, Frame};
 use crate::domain::delivery_counts::{Answered, WeekRow};
+use crate::domain::response_mode::ResponseMode;
 
 pub struct DeliveryPage<'a> {
     pub period: &'a str,
@@ -17,6 +18,8 @@ pub struct DeliveryPage<'a> {
     pub weeks: Vec<(String, WeekRow)>,
     pub agencies: Vec<(String, Answered)>,
     pub channels: Vec<(String, Answered)>,
+    /// Answers by mode, each against every invitation of the quarter.
+    pub modes: Vec<(String, Answered)>,
     pub min_cell: u64,
 }
 
@@ -28,6 +31,10 @@ fn answered_cells(lang: Lang, a: &Answered, min_cell: u64) -> Markup {
             None => { td.num { "< " (min_cell) } td.num { "—" } },
         }
     }
+}
+
+fn mode_name(lang: Lang, mode: &str) -> &str {
+    mode.parse::<ResponseMode>().map_or(mode, |m| m.name(lang))
 }
 
 pub fn delivery_page(frame: &Frame<'_>, d: &DeliveryPage<'_>) -> Markup {
@@ -72,6 +79,14 @@ pub fn delivery_page(frame: &Frame<'_>, d: &DeliveryPage<'_>) -> Markup {
         div.scroll tabindex="0" role="region" aria-label=(lang.pick("Trả lời theo kênh", "Answers by channel")) { table {
             thead { tr { th { (lang.pick("Kênh", "Channel")) } th.num { (lang.pick("Phát hành", "Issued")) } th.num { (lang.pick("Trả lời", "Answered")) } th.num { (lang.pick("Tỷ lệ", "Rate")) } } }
             tbody { @for (channel, a) in &d.channels { tr { td { (channel) } (answered_cells(lang, a, d.min_cell)) } } }
+        } }
+        h2 { (lang.pick("Trả lời theo cách trả lời", "Answers by mode")) }
+        p.note { (lang.pick(
+            "Đường dẫn (tin nhắn hoặc mã QR), máy đánh giá tại quầy, phiếu giấy: mỗi cách so với toàn bộ phiếu đã phát hành trong quý.",
+            "Link (a message or the QR code), the counter's kiosk, paper: each against every survey issued in the quarter.")) }
+        div.scroll tabindex="0" role="region" aria-label=(lang.pick("Trả lời theo cách trả lời", "Answers by mode")) { table {
+            thead { tr { th { (lang.pick("Cách trả lời", "Mode")) } th.num { (lang.pick("Phát hành", "Issued")) } th.num { (lang.pick("Trả lời", "Answered")) } th.num { (lang.pick("Tỷ lệ", "Rate")) } } }
+            tbody { @for (mode, a) in &d.modes { tr { td { (mode_name(lang, mode)) } (answered_cells(lang, a, d.min_cell)) } } }
         } }
     };
     staff_page(frame, &title, Width::Wide, body)

@@ -22,6 +22,22 @@ pub fn page_of_width(
     width: Width,
     body: Markup,
 ) -> Markup {
+    framed(lang, title, switch_href, width, false, body)
+}
+
+/// A page of the counter's kiosk: larger text and touch targets for a tablet.
+pub fn kiosk_page(lang: Lang, title: &str, switch_href: &str, body: Markup) -> Markup {
+    framed(lang, title, switch_href, Width::Narrow, true, body)
+}
+
+fn framed(
+    lang: Lang,
+    title: &str,
+    switch_href: &str,
+    width: Width,
+    kiosk: bool,
+    body: Markup,
+) -> Markup {
     html! {
         (DOCTYPE)
         html lang=(lang.code()) {
@@ -35,7 +51,7 @@ pub fn page_of_width(
                 link rel="icon" href="/favicon.svg" type="image/svg+xml";
                 link rel="stylesheet" href="/static/hailong.css";
             }
-            body {
+            body.kiosk[kiosk] {
                 header {
                     span.site { (lang.t().site) }
                     a.lang href=(switch_href) hreflang=(lang.other().code()) lang=(lang.other().code()) { (lang.t().switch_to) }

@@ -39,6 +39,8 @@ pub struct Frame<'a> {
     pub email: &'a str,
     /// Shows the admin pages' link.
     pub admin: bool,
+    /// Shows the paper forms' entry (province analysts and admins).
+    pub province: bool,
     pub csrf: &'a str,
     pub switch_href: &'a str,
 }
@@ -57,6 +59,7 @@ pub fn staff_page(frame: &Frame<'_>, title: &str, width: Width, body: Markup) ->
                 a href="/dashboard" { (t.dashboard) }
                 a href="/dashboard/comments" { (lang.pick("Góp ý", "Comments")) }
                 a href="/dashboard/followups" { (lang.pick("Yêu cầu hỗ trợ", "Requests for help")) }
+            @if frame.province { a href="/admin/paper" { (lang.pick("Phiếu giấy", "Paper forms")) } }
             @if frame.admin { a href="/admin/users" { (lang.pick("Tài khoản", "Accounts")) } }
                 span.who { (email) }
                 form method="post" action="/logout" {

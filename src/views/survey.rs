@@ -20,8 +20,12 @@ pub struct SurveyForm<'a> {
     pub csrf_token: &'a str,
     pub switch_href: &'a str,
     /// The survey's opt-out page: no more reminders about this dossier (an SMS has no room for
-    /// the link itself).
-    pub stop_href: &'a str,
+    /// the link itself). None at a kiosk: it is the citizen's link, not the kiosk's.
+    pub stop_href: Option<&'a str>,
+    /// Where the form posts (its own address when `None`), with the hidden fields it carries
+    /// (a kiosk's ticket).
+    pub action: Option<&'a str>,
+    pub hidden: &'a [(&'a str, &'a str)],
     /// What was sent, when the form comes back with problems.
     pub input: &'a FormInput,
     pub problems: &'a BTreeMap<String, AnswerProblem>,
@@ -38,6 +42,18 @@ fn problem_text(lang: Lang, p: AnswerProblem) -> &'static str {
 }
 
 pub fn survey_page(form: &SurveyForm<'_>) -> Markup {
+    let (title, body) = survey_body(form);
+    page(form.lang, &title, form.switch_href, body)
+}
+
+/// The survey form at a counter's kiosk: the same questions, in the kiosk's frame.
+pub fn kiosk_survey_page(form: &SurveyForm<'_>) -> Markup {
+    let (title, body) = survey_body(form);
+    super::layout::kiosk_page(form.lang, &title, form.switch_href, body)
+}
+
+/// The survey's title and form.
+fn survey_body(form: &SurveyForm<'_>) -> (String, Markup) {
     let lang = form.lang;
     let t = lang.t();
     let q = form.questionnaire;
@@ -59,9 +75,12 @@ pub fn survey_page(form: &SurveyForm<'_>) -> Markup {
         } @else {
             p { (t.survey_intro) }
         }
-        form method="post" {
+        form method="post" action=[form.action] autocomplete="off" {
             input type="hidden" name="csrf" value=(form.csrf_token);
             input type="hidden" name="lang" value=(lang.code());
+            @for (name, value) in form.hidden {
+                input type="hidden" name=(name) value=(value);
+            }
             @for dimension in &q.dimensions {
                 section {
                     h2 { (lang.pick(&dimension.name_vi, &dimension.name_en)) }
@@ -99,9 +118,11 @@ pub fn survey_page(form: &SurveyForm<'_>) -> Markup {
             button type="submit" { (t.submit) }
         }
         p.note { (t.anonymous_note) }
-        p.note { a href=(form.stop_href) { (t.stop_link) } }
+        @if let Some(stop_href) = form.stop_href {
+            p.note { a href=(stop_href) { (t.stop_link) } }
+        }
     };
-    page(lang, title, form.switch_href, body)
+    (title.to_owned(), body)
 }
 
 /// A `verified` survey before the respondent has signed in: who asks, and the way to sign in.

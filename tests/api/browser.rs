@@ -326,3 +326,101 @@ async fn an_administrator_walks_every_admin_flow_in_vietnamese_without_an_englis
     }
     assert_eq!(step("keys-created")["status"], 201);
 }
+
+#[tokio::test]
+async fn a_citizen_answers_at_a_tablet_kiosk_in_both_orientations_and_axe_finds_nothing() {
+    if !browser_available() {
+        eprintln!("SKIPPED: no chromium or tests/browser/node_modules");
+        return;
+    }
+    let app = spawn_app().await;
+    app.seed();
+    let key = app.new_api_key("one-stop shop");
+    let mut codes = serde_json::Map::new();
+    for size in ["800x1280", "1280x800"] {
+        let mut pair = serde_json::Map::new();
+        for role in ["citizen", "audit"] {
+            let id = format!("BR.K.{size}.{role}");
+            let body: Value = app
+                .post_dossiers(&key, &crate::helpers::valid_dossier(&id))
+                .await
+                .json()
+                .await
+                .unwrap();
+            pair.insert(role.into(), body["dossiers"][0]["survey_code"].clone());
+        }
+        codes.insert(size.into(), Value::Object(pair));
+    }
+    let enrolled = hailong::services::kiosks::enrol(
+        &mut app.conn(),
+        &app.db.settings().secret,
+        "test",
+        "AG-X-OCEO",
+        "Quầy 1",
+        chrono::Utc::now().naive_utc(),
+    )
+    .unwrap();
+    let enrol_path = format!("/kiosk/enrol/{}", enrolled.credential);
+    let shots = std::env::var("HAILONG_SCREENSHOTS")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|_| std::env::temp_dir());
+    std::fs::create_dir_all(&shots).unwrap();
+    let (base, codes) = (app.address.clone(), Value::Object(codes).to_string());
+    let output = tokio::task::spawn_blocking(move || {
+        Command::new("node")
+            .arg("tests/browser/kiosk.mjs")
+            .args([&base, &enrol_path, &codes])
+            .arg(shots)
+            .output()
+            .unwrap()
+    })
+    .await
+    .unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let result: Value = serde_json::from_str(stdout.trim()).unwrap_or_else(|_| {
+        panic!(
+            "no JSON from the browser script: {stdout}\n{}",
+            String::from_utf8_lossy(&output.stderr)
+        )
+    });
+    assert!(result["error"].is_null(), "{}", result["error"]);
+    for size in ["800x1280", "1280x800"] {
+        let r = &result[size];
+        assert_eq!(r["lang"], "vi", "{size}");
+        assert!(r["keypad_url"]
+            .as_str()
+            .unwrap()
+            .ends_with("/kiosk?lang=vi"));
+        for target in ["smallest_keypad_target_px", "smallest_survey_target_px"] {
+            assert!(
+                r[target].as_f64().unwrap() >= 56.0,
+                "{size} {target}: {}",
+                r[target]
+            );
+        }
+        assert_eq!(r["keypad_overflow"], false, "{size}");
+        assert_eq!(r["survey_overflow"], false, "{size}");
+        assert!(r["questions"].as_u64().unwrap() >= 18, "{size}");
+        assert!(r["thanks_heading"].as_str().unwrap().contains("Cảm ơn"));
+        assert_eq!(r["refresh"], "30;url=/kiosk?lang=vi");
+        assert_eq!(r["back_at_keypad"], true, "{size}: back at the keypad");
+        assert_eq!(r["keypad_empty"], true);
+        for page in [
+            "axe_enrol",
+            "axe_keypad",
+            "axe_refused",
+            "axe_survey",
+            "axe_thanks",
+        ] {
+            assert_eq!(r[page], serde_json::json!([]), "{size} {page}");
+        }
+    }
+    let waited = result["800x1280"]["returned_after_s"].as_f64().unwrap();
+    assert!(
+        (29.0..40.0).contains(&waited),
+        "left alone, the thank-you page went back to the keypad after {waited} s"
+    );
+    let stored = crate::helpers::stored_responses(&mut app.conn());
+    assert_eq!(stored.len(), 4, "two citizens and two audits answered");
+    assert!(stored.iter().all(|r| r.mode == "kiosk"));
+}

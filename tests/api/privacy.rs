@@ -80,6 +80,8 @@ async fn responses_and_answers_have_no_column_that_links_to_a_dossier_person_tok
         "questionnaire_version",
         "comment",
         "released_in",
+        // How it was given (link, kiosk, paper): never which kiosk, no time (PRIVACY.md §10).
+        "mode",
     ]
     .into_iter()
     .map(String::from)

@@ -8,6 +8,7 @@ use chrono::{DateTime, Duration, Utc};
 use crate::db::{agencies, audit, dossiers, invitations, procedures, questionnaires, DbConnection};
 use crate::domain::period::VIETNAM;
 use crate::domain::submission::{DossierSubmission, FieldError};
+use crate::domain::survey_code::SurveyCode;
 use crate::domain::token;
 use crate::secret::SecretKey;
 
@@ -66,6 +67,9 @@ pub struct Issued {
     pub dossier_id: String,
     /// Absent once the survey has expired: its link is then forgotten.
     pub survey_url: Option<String>,
+    /// The same survey as ten digits (`123 456 7890`), for the receipt: typed at the counter's
+    /// kiosk or copied from a paper form. Absent with the link.
+    pub survey_code: Option<String>,
     pub qr_url: String,
     pub expires_at: DateTime<Utc>,
     /// `created` for a new dossier, `existing` when it had been sent before with the same
@@ -229,10 +233,11 @@ pub fn ingest(
                     continue;
                 }
                 let invitation = invitations::by_dossier(conn, stored.id)?;
-                let link = invitation
+                let token = invitation
                     .as_ref()
                     .and_then(|i| i.token_salt.as_deref())
-                    .map(|salt| survey_url(ctx.public_url, &token::survey_token(ctx.secret, salt)));
+                    .map(|salt| token::survey_token(ctx.secret, salt));
+                let link = token.as_deref().map(|t| survey_url(ctx.public_url, t));
                 issued.push(Issued {
                     dossier_id: d.dossier_id.clone(),
                     status: if link.is_some() {
@@ -241,6 +246,9 @@ pub fn ingest(
                         IssuedStatus::Expired
                     },
                     survey_url: link,
+                    survey_code: token
+                        .as_deref()
+                        .map(|t| SurveyCode::of_token(ctx.secret, t).grouped()),
                     qr_url: qr_url(ctx.public_url, &d.dossier_id),
                     expires_at: invitation
                         .map_or(stored.completed_at, |i| i.expires_at)
@@ -279,6 +287,9 @@ pub fn ingest(
                 &invitations::NewInvitation {
                     dossier_id,
                     token_hash: token::survey_token_hash(ctx.secret, &token),
+                    code_hash: Some(
+                        SurveyCode::of_token(ctx.secret, &token).lookup_hash(ctx.secret),
+                    ),
                     token_salt: Some(salt),
                     questionnaire_id: questionnaire.id,
                     created_at: now.naive_utc(),
@@ -293,6 +304,7 @@ pub fn ingest(
             issued.push(Issued {
                 dossier_id: d.dossier_id.clone(),
                 survey_url: Some(survey_url(ctx.public_url, &token)),
+                survey_code: Some(SurveyCode::of_token(ctx.secret, &token).grouped()),
                 qr_url: qr_url(ctx.public_url, &d.dossier_id),
                 expires_at,
                 status: IssuedStatus::Created,
@@ -343,6 +355,27 @@ fn differences(
         .filter(|(_, same)| !same)
         .map(|(f, _)| (*f).to_owned())
         .collect()
+}
+
+/// The survey code (as printed) and link of a stored dossier whose survey is open, for staff
+/// to print its receipt again (`hailong kiosk code`).
+pub fn code_of(
+    conn: &mut DbConnection,
+    secret: &SecretKey,
+    public_url: &str,
+    dossier_id: &str,
+) -> crate::db::QueryResult<Option<(String, String)>> {
+    let Some(dossier) = dossiers::find_by_external_id(conn, dossier_id)? else {
+        return Ok(None);
+    };
+    let Some(salt) = invitations::by_dossier(conn, dossier.id)?.and_then(|i| i.token_salt) else {
+        return Ok(None);
+    };
+    let token = token::survey_token(secret, &salt);
+    Ok(Some((
+        SurveyCode::of_token(secret, &token).grouped(),
+        survey_url(public_url, &token),
+    )))
 }
 
 /// The survey link of a stored dossier, for its QR code: only for the API client that sent

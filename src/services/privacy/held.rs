@@ -5,6 +5,7 @@ use crate::db::QueryResult;
 
 use crate::db::held_responses::{self, HeldRow};
 use crate::db::DbConnection;
+use crate::domain::response_mode::ResponseMode;
 use crate::domain::token;
 use crate::secret::SecretKey;
 
@@ -24,6 +25,9 @@ pub struct HeldResponse {
     pub comment: Option<String>,
     /// (item code, value), skipped items absent.
     pub answers: Vec<(String, i32)>,
+    /// Held before modes were recorded: a link's.
+    #[serde(default)]
+    pub mode: ResponseMode,
 }
 
 /// Stores a response sealed (inside the submission's transaction).

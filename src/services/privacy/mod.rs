@@ -40,6 +40,10 @@ pub fn migrate(conn: &mut DbConnection, secret: &SecretKey, k: u32) -> anyhow::R
         let changed = upgrade::generalise_stored(conn, k)?;
         tracing::info!(changed, k, "stored responses generalised to k-anonymity");
     }
+    let coded = upgrade::hash_survey_codes(conn, secret)?;
+    if coded > 0 {
+        tracing::info!(coded, "open invitations given their survey code");
+    }
     let sealed = upgrade::seal_clear_contacts(conn, secret)?;
     if sealed > 0 {
         tracing::info!(

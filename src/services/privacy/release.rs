@@ -128,6 +128,7 @@ pub fn release_due(
                 questionnaire_version: response.questionnaire_version,
                 comment: response.comment,
                 released_in: release_id,
+                mode: response.mode.as_str().to_owned(),
             });
             ids.push(id);
         }

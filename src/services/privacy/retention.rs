@@ -34,6 +34,8 @@ pub struct Forgotten {
     pub rate_windows: usize,
     /// Follow-up requests whose contact was erased, 30 days after the agency's answer.
     pub followup_contacts: usize,
+    /// Wrong codes typed at kiosks, once past their rate limit's window.
+    pub kiosk_failures: usize,
 }
 
 /// One pass of every rule above. On SQLite, call it holding the write gate.
@@ -79,5 +81,6 @@ pub fn forget_due(
     done.rate_windows =
         crate::db::survey_rate_windows::purge_before(conn, now - Duration::minutes(3))?;
     done.followup_contacts = crate::services::followups::forget_contacts(conn, now)?;
+    done.kiosk_failures = crate::services::kiosks::forget_failures(conn, now)?;
     Ok(done)
 }

@@ -5,10 +5,13 @@
 //! - Responses stored before are generalised as new ones are at release.
 //! - Contacts kept in clear before migration 000011 are sealed (at every start: idempotent,
 //!   and an instance of an earlier release still running during an upgrade may write more).
+//! - Open invitations issued before migration 000013 get the hash of their survey code, so the
+//!   code a re-sent dossier's receipt now prints opens them at a kiosk (at every start, likewise).
 
 use super::anonymity::{AnonymitySets, Description, ProcedureShown};
 use crate::db::{dossiers, invitations, responses, spent_links, DbConnection, QueryResult};
 use crate::domain::period::Quarter;
+use crate::domain::survey_code::SurveyCode;
 use crate::domain::token;
 use crate::secret::SecretKey;
 
@@ -67,6 +70,20 @@ pub fn generalise_stored(conn: &mut DbConnection, k: u32) -> QueryResult<usize> 
         }
     }
     Ok(changed)
+}
+
+/// Gives every open invitation without one the lookup hash of its survey code; returns how
+/// many.
+pub fn hash_survey_codes(conn: &mut DbConnection, secret: &SecretKey) -> QueryResult<usize> {
+    let open = invitations::salts_without_code(conn)?;
+    crate::db::transaction(conn, |conn| {
+        for (id, salt) in &open {
+            let token = token::survey_token(secret, salt);
+            let code = SurveyCode::of_token(secret, &token);
+            invitations::set_code_hash(conn, *id, &code.lookup_hash(secret))?;
+        }
+        Ok(open.len())
+    })
 }
 
 /// Seals every contact still kept in clear; returns how many.

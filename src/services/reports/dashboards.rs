@@ -25,6 +25,7 @@ use serde::{Deserialize, Serialize};
 use crate::db::dashboard_reports::{self as store, StoredBasis};
 use crate::db::write_gate::WriteGate;
 use crate::db::{DbConnection, DbPool};
+use crate::domain::response_mode::ResponseMode;
 use crate::services::reports::export::{self, Quarters, Slice};
 
 /// Values from fewer responses than this are never shown (METHODOLOGY §8).
@@ -37,35 +38,55 @@ pub const REPLICATES: u32 = 200;
 /// outlives it is finished and stored all the same.)
 const LEASE: Duration = Duration::from_secs(2 * 60);
 
-/// What the numbers cover: every procedure, or one procedure field's.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum Scope {
-    Province,
-    Field(String),
+/// What the numbers cover: every response, or those of one procedure field, or those given one
+/// way (link, kiosk, paper), or both. The dossiers (the census the weights rest on) are the
+/// field's, whatever the mode: a mode's numbers are its respondents' view of the same services.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Scope {
+    pub field: Option<String>,
+    pub mode: Option<ResponseMode>,
 }
 
 impl Scope {
+    /// Everything: the province's numbers.
+    pub const PROVINCE: Scope = Scope {
+        field: None,
+        mode: None,
+    };
+
+    pub fn of_field(field: String) -> Self {
+        Self {
+            field: Some(field),
+            mode: None,
+        }
+    }
+
+    /// As stored: `province`, `field:Hộ tịch`, `mode:kiosk`, `mode:kiosk;field:Hộ tịch`.
     pub fn key(&self) -> String {
-        match self {
-            Self::Province => "province".to_owned(),
-            Self::Field(f) => format!("field:{f}"),
+        match (&self.field, self.mode) {
+            (None, None) => "province".to_owned(),
+            (Some(f), None) => format!("field:{f}"),
+            (None, Some(m)) => format!("mode:{m}"),
+            (Some(f), Some(m)) => format!("mode:{m};field:{f}"),
         }
     }
 
     fn of_key(key: &str) -> Option<Self> {
-        match key {
-            "province" => Some(Self::Province),
-            other => other
-                .strip_prefix("field:")
-                .map(|f| Self::Field(f.to_owned())),
+        if key == "province" {
+            return Some(Self::PROVINCE);
         }
-    }
-
-    fn field(&self) -> Option<&str> {
-        match self {
-            Self::Province => None,
-            Self::Field(f) => Some(f),
-        }
+        let (mode, rest) = match key.strip_prefix("mode:") {
+            Some(after) => match after.split_once(';') {
+                Some((mode, rest)) => (Some(mode.parse().ok()?), Some(rest)),
+                None => (Some(after.parse().ok()?), None),
+            },
+            None => (None, Some(key)),
+        };
+        let field = match rest {
+            Some(rest) => Some(rest.strip_prefix("field:")?.to_owned()),
+            None => None,
+        };
+        Some(Self { field, mode })
     }
 }
 
@@ -371,7 +392,8 @@ pub fn compute_period(
     let tables = export::tables_of(
         conn,
         Slice {
-            field: scope.field(),
+            field: scope.field.as_deref(),
+            mode: scope.mode.map(ResponseMode::as_str),
             quarters: Some(&quarters),
         },
     )?;
@@ -553,7 +575,7 @@ impl Dashboards {
             .iter()
             .filter_map(|s| Scope::of_key(&s.scope))
             .collect();
-        scopes.insert(Scope::Province);
+        scopes.insert(Scope::PROVINCE);
         scopes.extend(std::mem::take(
             &mut *self
                 .wanted
@@ -697,5 +719,36 @@ impl Dashboards {
             *board = Arc::new(board.with(&s.period, entry));
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_scope_reads_back_from_its_stored_key() {
+        let scopes = [
+            Scope::PROVINCE,
+            Scope::of_field("Hộ tịch".into()),
+            Scope {
+                field: None,
+                mode: Some(ResponseMode::Kiosk),
+            },
+            Scope {
+                field: Some("Đất đai; nhà ở".into()),
+                mode: Some(ResponseMode::Paper),
+            },
+        ];
+        for scope in scopes {
+            assert_eq!(
+                Scope::of_key(&scope.key()),
+                Some(scope.clone()),
+                "{}",
+                scope.key()
+            );
+        }
+        assert_eq!(Scope::of_key("mode:fax"), None);
+        assert_eq!(Scope::of_key("mode:kiosk;region:x"), None);
     }
 }

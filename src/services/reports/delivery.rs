@@ -1,7 +1,8 @@
 //! The delivery report for the province: per agency and week (Vietnam time) of issue, how many
 //! invitations were issued, how many had a contact to send to, were sent, are failing, how many
 //! reminders went, how many citizens opted out; and per agency and quarter, how many answered
-//! (released responses) against how many were invited, with the rate by the dossier's channel.
+//! (released responses) against how many were invited, with the rate by the dossier's channel
+//! and by the way the answer was given (link, kiosk, paper: each against every invitation).
 //! Answers are counted per quarter, never per week or per invitation: which invitation was
 //! answered is what the database must not tell (docs/PRIVACY.md), and a week can hold a single
 //! invitation. Answer counts under `MIN_CELL` are not shown.
@@ -13,11 +14,14 @@ use chrono::Datelike;
 use crate::db::{delivery_report, DbConnection, QueryResult};
 pub use crate::domain::delivery_counts::{Answered, WeekRow};
 use crate::domain::period::{Quarter, VIETNAM};
+use crate::domain::response_mode::ResponseMode;
 
 pub struct DeliveryReport {
     pub weeks: Vec<WeekRow>,
     pub by_agency: BTreeMap<i32, Answered>,
     pub by_channel: BTreeMap<String, Answered>,
+    /// Per mode (`link`, `kiosk`, `paper`): its answers against all the quarter's invitations.
+    pub by_mode: BTreeMap<String, Answered>,
 }
 
 /// The quarter a view asks for (`2026-Q4`), unless it is not one or lies after `now`: then
@@ -86,15 +90,34 @@ pub fn of_quarter(conn: &mut DbConnection, quarter: Quarter) -> QueryResult<Deli
             (_, false) => {}
         }
     }
-    for (agency, channel, count) in answered {
+    let invited: u64 = by_agency.values().map(|a| a.invited).sum();
+    let mut by_mode: BTreeMap<String, Answered> = ResponseMode::ALL
+        .iter()
+        .map(|m| {
+            let none = Answered {
+                invited,
+                ..Answered::default()
+            };
+            (m.as_str().to_owned(), none)
+        })
+        .collect();
+    for (agency, channel, mode, count) in answered {
         let count = u64::try_from(count).unwrap_or(0);
         by_agency.entry(agency).or_default().answered += count;
         by_channel.entry(channel).or_default().answered += count;
+        by_mode
+            .entry(mode)
+            .or_insert(Answered {
+                invited,
+                ..Answered::default()
+            })
+            .answered += count;
     }
     Ok(DeliveryReport {
         weeks: weeks.into_values().collect(),
         by_agency,
         by_channel,
+        by_mode,
     })
 }
 

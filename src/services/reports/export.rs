@@ -62,7 +62,9 @@ fn read_tables(conn: &mut DbConnection, slice: Slice) -> QueryResult<Tables> {
             invited.to_string(),
         ]);
     }
-    for (id, agency, procedure, kind, channel, quarter, version) in rows::responses(conn, slice)? {
+    for (id, agency, procedure, kind, channel, quarter, version, mode) in
+        rows::responses(conn, slice)?
+    {
         out.responses.rows.push(vec![
             id,
             lookup(&code_of, agency),
@@ -74,6 +76,7 @@ fn read_tables(conn: &mut DbConnection, slice: Slice) -> QueryResult<Tables> {
             channel,
             quarter,
             version,
+            mode,
         ]);
     }
     for (response, item, value) in rows::answers(conn, slice)? {

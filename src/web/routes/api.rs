@@ -275,12 +275,9 @@ pub async fn dossier_qr(
     })
     .await?
     .ok_or(AppError::NotFound)?;
-    let code = qrcode::QrCode::with_error_correction_level(link.as_bytes(), qrcode::EcLevel::M)
-        .map_err(|e| AppError::Internal(anyhow::anyhow!("QR code: {e}")))?;
-    let svg = code
-        .render::<qrcode::render::svg::Color<'_>>()
-        .min_dimensions(200, 200)
-        .build();
+    let svg = crate::views::qr::svg(&link, 200).ok_or_else(|| {
+        AppError::Internal(anyhow::anyhow!("a survey link too long for a QR code"))
+    })?;
     Ok(HttpResponse::Ok()
         .insert_header((header::CACHE_CONTROL, "no-store"))
         .content_type("image/svg+xml")

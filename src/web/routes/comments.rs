@@ -91,7 +91,7 @@ fn asked(
     }
     let board = state
         .dashboards
-        .board(&dashboards::Scope::Province, Kind::Quarter);
+        .board(&dashboards::Scope::PROVINCE, Kind::Quarter);
     let periods = board.periods.clone();
     let period = query
         .get("period")

@@ -89,6 +89,10 @@ pub(super) fn frame<'a>(
         lang,
         email: &user.email,
         admin: user.role == crate::domain::agency::Role::Admin,
+        province: matches!(
+            user.role,
+            crate::domain::agency::Role::Admin | crate::domain::agency::Role::Province
+        ),
         csrf,
         switch_href: switch,
     }
@@ -203,7 +207,7 @@ pub async fn agency(
 
     let year_view = query.get("kind").is_some_and(|k| k == "year");
     let kind = if year_view { Kind::Year } else { Kind::Quarter };
-    let board = state.dashboards.board(&dashboards::Scope::Province, kind);
+    let board = state.dashboards.board(&dashboards::Scope::PROVINCE, kind);
     let index = board.as_ref();
     let (lang, switch) = lang_and_switch(&req, &query);
     // Unless a period is asked for, the latest whose index is shown: a new quarter with three
@@ -456,9 +460,13 @@ pub async fn province(
     authorize(&user, Need::Province, &Scope::of(&user, &all))?;
     let fields = db_call::blocking(&state.pool, crate::db::procedures::fields).await?;
     let field = query.get("field").filter(|f| fields.contains(f)).cloned();
-    let scope = field
-        .clone()
-        .map_or(dashboards::Scope::Province, dashboards::Scope::Field);
+    let mode = query
+        .get("mode")
+        .and_then(|m| m.parse::<crate::domain::response_mode::ResponseMode>().ok());
+    let scope = dashboards::Scope {
+        field: field.clone(),
+        mode,
+    };
     let board = state.dashboards.board(&scope, Kind::Quarter);
     let index = board.as_ref();
     let (lang, switch) = lang_and_switch(&req, &query);
@@ -569,6 +577,7 @@ pub async fn province(
         history,
         fields: &fields,
         field: field.as_deref(),
+        mode,
         period: &period,
         periods: &index.periods,
         level: &level,
@@ -630,6 +639,7 @@ pub async fn delivery(
             .map(|(id, a)| (name_of(id), a))
             .collect(),
         channels: report.by_channel.into_iter().collect(),
+        modes: report.by_mode.into_iter().collect(),
         min_cell: u64::from(MIN_CELL),
     };
     with_csrf(&state, &session, StatusCode::OK, |csrf| {

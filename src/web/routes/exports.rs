@@ -134,7 +134,7 @@ async fn scores_export(
         .cloned();
     let scope = field
         .clone()
-        .map_or(dashboards::Scope::Province, dashboards::Scope::Field);
+        .map_or(dashboards::Scope::PROVINCE, dashboards::Scope::of_field);
     let board = state.dashboards.board(&scope, kind);
     let wanted = query.get("period").filter(|p| board.periods.contains(p));
     // Each agency of the asked level (all without one), with its name in `lang`.

@@ -15,8 +15,10 @@ mod eid;
 mod exports;
 mod followups;
 mod health;
+mod kiosk;
 pub mod metrics;
 mod opt_out;
+mod paper;
 mod public;
 mod survey;
 
@@ -25,7 +27,7 @@ pub use api::ApiDoc;
 const STYLESHEET: &str = include_str!("../../../static/hailong.css");
 const FAVICON: &str = include_str!("../../../static/favicon.svg");
 /// Search engines may index the public scores, never a survey link, a staff page or an export.
-const ROBOTS: &str = "User-agent: *\nDisallow: /s/\nDisallow: /help/\nDisallow: /dashboard\nDisallow: /admin\nDisallow: /exports/\nDisallow: /api/\nAllow: /cong-khai\nAllow: /en/public\nAllow: /open-data/\n";
+const ROBOTS: &str = "User-agent: *\nDisallow: /s/\nDisallow: /help/\nDisallow: /kiosk\nDisallow: /paper/\nDisallow: /dashboard\nDisallow: /admin\nDisallow: /exports/\nDisallow: /api/\nAllow: /cong-khai\nAllow: /en/public\nAllow: /open-data/\n";
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.route("/healthz", web::get().to(health::get))
@@ -48,6 +50,15 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             "/dashboard/followups/{id}",
             web::post().to(followups::handle),
         )
+        .route("/kiosk", web::get().to(kiosk::get))
+        .route("/kiosk", web::post().to(kiosk::post))
+        .route("/kiosk/survey", web::get().to(kiosk::survey))
+        .route("/kiosk/survey", web::post().to(kiosk::answer))
+        .route(
+            "/kiosk/enrol/{credential}",
+            web::get().to(kiosk::enrol_form),
+        )
+        .route("/kiosk/enrol/{credential}", web::post().to(kiosk::enrol))
         .route("/help/answer/{token}", web::get().to(followups::answer))
         .route("/help/answer/{token}", web::post().to(followups::rate))
         .route("/help/{grant}", web::get().to(followups::request_form))
@@ -77,6 +88,20 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             "/admin/api-clients/revoke",
             web::post().to(admin::api_clients::revoke),
         )
+        .route(
+            "/admin/kiosks",
+            web::get().to(admin::list::<admin::kiosks::Kiosks>),
+        )
+        .route("/admin/kiosks", web::post().to(admin::kiosks::enrol))
+        .route(
+            "/admin/kiosks/revoke",
+            web::post().to(admin::kiosks::revoke),
+        )
+        .route("/paper/form", web::get().to(paper::form))
+        .route("/admin/paper", web::get().to(paper::entry))
+        .route("/admin/paper", web::post().to(paper::enter))
+        .route("/admin/paper/reconcile", web::get().to(paper::reconcile))
+        .route("/admin/paper/decide", web::post().to(paper::decide))
         .route(
             "/admin/questionnaires",
             web::get().to(admin::list::<admin::questionnaires::Questionnaires>),

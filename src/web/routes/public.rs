@@ -30,8 +30,8 @@ type Query = web::Query<BTreeMap<String, String>>;
 /// board of each.
 fn ended(state: &AppState) -> (Vec<String>, Vec<String>, [std::sync::Arc<Indexed>; 2]) {
     let now = Quarter::of_instant(Utc::now());
-    let quarters = state.dashboards.board(&Scope::Province, Kind::Quarter);
-    let years = state.dashboards.board(&Scope::Province, Kind::Year);
+    let quarters = state.dashboards.board(&Scope::PROVINCE, Kind::Quarter);
+    let years = state.dashboards.board(&Scope::PROVINCE, Kind::Year);
     (
         closed_periods(&quarters, now, false),
         closed_periods(&years, now, true),

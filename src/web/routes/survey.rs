@@ -8,6 +8,7 @@ use actix_web::{web, HttpRequest, HttpResponse};
 
 use crate::domain::agency::SurveyPolicy;
 use crate::domain::answers::{self, AnswerProblem, FormInput};
+use crate::domain::response_mode::ResponseMode;
 use crate::services::surveys::{self, OpenSurvey, SignInProof, SubmitOutcome};
 use crate::views::i18n::Lang;
 use crate::views::survey::{sign_in_page, survey_page, SurveyForm, SurveyHeading};
@@ -93,7 +94,9 @@ fn form_response(
             questionnaire: &survey.questionnaire,
             csrf_token,
             switch_href: &switch_href(lang, &[]),
-            stop_href: &format!("/s/{token}/stop?lang={}", lang.code()),
+            stop_href: Some(&format!("/s/{token}/stop?lang={}", lang.code())),
+            action: None,
+            hidden: &[],
             input,
             problems,
         })
@@ -190,8 +193,15 @@ pub async fn post(
             handle,
             daily_limit,
         });
-        surveys::submit(conn, &secret, &survey, &valid, proof.as_ref())
-            .map(|outcome| (outcome, survey))
+        surveys::submit(
+            conn,
+            &secret,
+            &survey,
+            &valid,
+            proof.as_ref(),
+            ResponseMode::Link,
+        )
+        .map(|outcome| (outcome, survey))
     };
     let (outcome, survey) = match &state.group_commit {
         Some(group) => db_call::grouped(group, store).await?,

@@ -1,4 +1,5 @@
-//! Admin pages: staff accounts, integrators' API keys, questionnaire versions, agencies. Every
+//! Admin pages: staff accounts, integrators' API keys, counter kiosks, questionnaire versions,
+//! agencies. Every
 //! handler checks that an administrator is signed in (and, for a form, that its CSRF token is
 //! this session's), calls the use case, and then either leaves a notice and redirects to the
 //! list (post, redirect, get) or shows the list again with the refused form: what was typed,
@@ -6,6 +7,7 @@
 
 pub mod agencies;
 pub mod api_clients;
+pub mod kiosks;
 pub mod questionnaires;
 pub mod users;
 
@@ -130,6 +132,7 @@ impl Admin {
             lang: self.lang,
             email: &self.user.email,
             admin: true,
+            province: true,
             csrf,
             switch_href: switch,
         }

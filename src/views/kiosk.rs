@@ -1,0 +1,137 @@
+//! The pages of a counter's kiosk: the keypad for the receipt's survey code, the enrolment of
+//! a device, and the end of a citizen's turn. Large text and touch targets, no script.
+
+use maud::{html, Markup};
+
+use super::i18n::Lang;
+use super::layout::kiosk_page;
+
+/// What the keypad page says above the field, if anything: why the last code was not taken.
+pub struct KeypadNotice<'a> {
+    pub title: &'a str,
+    pub body: String,
+}
+
+pub struct Keypad<'a> {
+    pub lang: Lang,
+    pub agency: &'a str,
+    pub csrf_token: &'a str,
+    pub switch_href: &'a str,
+    pub notice: Option<KeypadNotice<'a>>,
+}
+
+pub fn keypad_page(k: &Keypad<'_>) -> Markup {
+    let lang = k.lang;
+    let title = lang.pick("Đánh giá sự hài lòng", "Rate our service");
+    let body = html! {
+        h1 { (title) }
+        p { (k.agency) }
+        @if let Some(notice) = &k.notice {
+            div.alert role="alert" {
+                p { strong { (notice.title) } }
+                p id="code-problem" { (notice.body) }
+            }
+        }
+        form method="post" action="/kiosk" autocomplete="off" {
+            input type="hidden" name="csrf" value=(k.csrf_token);
+            input type="hidden" name="lang" value=(lang.code());
+            label for="code" {
+                (lang.pick(
+                    "Nhập mã khảo sát in trên phiếu hẹn trả kết quả (10 chữ số):",
+                    "Type the survey code printed on your receipt (10 digits):",
+                ))
+            }
+            input.code id="code" name="code" type="text" inputmode="numeric" pattern="[0-9 .\\-]*"
+                maxlength="16" required autofocus
+                aria-invalid=[k.notice.as_ref().map(|_| "true")]
+                aria-describedby=[k.notice.as_ref().map(|_| "code-problem")];
+            button type="submit" { (lang.pick("Bắt đầu đánh giá", "Start")) }
+        }
+        p.note {
+            (lang.pick(
+                "Câu trả lời không gắn với tên hay hồ sơ của Ông/Bà; cán bộ không xem được câu trả lời trên máy này.",
+                "Your answers are not tied to your name or your dossier; staff cannot see them on this device.",
+            ))
+        }
+    };
+    kiosk_page(lang, title, k.switch_href, body)
+}
+
+/// The end of a citizen's turn: thanks, and back to the keypad at a tap (or by itself: the
+/// response's `Refresh` header, see routes::kiosk).
+pub fn thanks_page(lang: Lang, keypad_href: &str, switch_href: &str) -> Markup {
+    let t = lang.t();
+    kiosk_page(
+        lang,
+        t.thanks_title,
+        switch_href,
+        html! {
+            h1 { (t.thanks_title) }
+            p { (t.thanks_body) }
+            a.button href=(keypad_href) { (lang.pick("Xong", "Done")) }
+            p.note {
+                (lang.pick(
+                    "Màn hình sẽ tự trở về sau 30 giây.",
+                    "This screen goes back by itself in 30 seconds.",
+                ))
+            }
+        },
+    )
+}
+
+/// A page that only says one thing at the kiosk, with the way back to the keypad.
+pub fn kiosk_message_page(
+    lang: Lang,
+    title: &str,
+    body: &str,
+    back: Option<&str>,
+    switch_href: &str,
+) -> Markup {
+    kiosk_page(
+        lang,
+        title,
+        switch_href,
+        html! {
+            h1 { (title) }
+            p { (body) }
+            @if let Some(href) = back {
+                a.button href=(href) { (lang.pick("Trở lại", "Back")) }
+            }
+        },
+    )
+}
+
+/// The enrolment link opened on the tablet: what it will become, and the button that makes it
+/// so (a form: a link previewed by a messaging app must not enrol anything by itself).
+pub fn enrol_page(
+    lang: Lang,
+    kiosk: &str,
+    agency: &str,
+    csrf_token: &str,
+    switch_href: &str,
+) -> Markup {
+    let title = lang.pick("Cài đặt máy đánh giá tại quầy", "Set up a counter kiosk");
+    kiosk_page(
+        lang,
+        title,
+        switch_href,
+        html! {
+            h1 { (title) }
+            dl.meta {
+                dt { (lang.pick("Máy", "Kiosk")) } dd { (kiosk) }
+                dt { (lang.pick("Cơ quan", "Agency")) } dd { (agency) }
+            }
+            p {
+                (lang.pick(
+                    "Thiết bị này sẽ trở thành máy đánh giá của cơ quan trên: người dân nhập mã khảo sát trên phiếu hẹn để đánh giá. Chỉ làm việc này trên máy tính bảng đặt tại quầy.",
+                    "This device becomes the agency's kiosk: citizens type the survey code from their receipt to answer. Do this only on the tablet at the counter.",
+                ))
+            }
+            form method="post" {
+                input type="hidden" name="csrf" value=(csrf_token);
+                input type="hidden" name="lang" value=(lang.code());
+                button type="submit" { (lang.pick("Dùng thiết bị này làm máy đánh giá", "Use this device as the kiosk")) }
+            }
+        },
+    )
+}

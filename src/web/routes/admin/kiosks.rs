@@ -1,0 +1,144 @@
+//! `/admin/kiosks`: counter kiosks (enrol for an agency, the set-up link and its QR code shown
+//! once; revoke after a confirmation).
+
+use actix_web::http::StatusCode;
+use actix_web::HttpResponse;
+use chrono::Utc;
+
+use super::{Admin, Resource};
+use crate::db::agencies;
+use crate::domain::language::Lang;
+use crate::services::kiosks;
+use crate::views::admin::{kiosks_page, KioskLine, NewKiosk};
+use crate::views::forms::{Confirmation, Posted};
+use crate::web::db_call;
+use crate::web::error::AppError;
+
+pub struct Kiosks;
+
+async fn render_with(
+    admin: &Admin,
+    status: StatusCode,
+    posted: Option<&Posted>,
+    new_kiosk: Option<&NewKiosk>,
+) -> Result<HttpResponse, AppError> {
+    let (kiosks, everyone) = db_call::blocking(&admin.state.pool, |conn| {
+        Ok::<_, AppError>((kiosks::list(conn)?, agencies::all(conn)?))
+    })
+    .await?;
+    let lang = admin.lang;
+    let name_of = |code: &str| {
+        everyone
+            .iter()
+            .find(|a| a.code == code)
+            .map(|a| lang.pick(&a.name_vi, &a.name_en).to_owned())
+            .unwrap_or_default()
+    };
+    let lines: Vec<KioskLine> = kiosks
+        .iter()
+        .map(|(k, code)| KioskLine {
+            id: k.id,
+            name: k.name.clone(),
+            agency: format!("{} ({code})", name_of(code)),
+            enrolled: k.created_at.format("%Y-%m-%d").to_string(),
+            revoked: k
+                .revoked_at
+                .map(|t| t.format("%Y-%m-%d %H:%M UTC").to_string()),
+        })
+        .collect();
+    let current: Vec<(String, String)> = everyone
+        .iter()
+        .filter(|a| a.valid_to.is_none())
+        .map(|a| (a.code.clone(), name_of(&a.code)))
+        .collect();
+    admin.show(status, posted, |page| {
+        kiosks_page(page, &lines, &current, new_kiosk)
+    })
+}
+
+impl Resource for Kiosks {
+    const LIST: &'static str = "/admin/kiosks";
+
+    async fn render(
+        admin: &Admin,
+        status: StatusCode,
+        posted: Option<&Posted>,
+    ) -> Result<HttpResponse, AppError> {
+        render_with(admin, status, posted, None).await
+    }
+}
+
+/// Enrols a kiosk and shows its set-up link on this response, once: the credential is never
+/// stored, so the page is not a redirect (a reload is refused, the name being taken).
+pub async fn enrol(admin: Admin) -> Result<HttpResponse, AppError> {
+    let state = admin.state.clone();
+    let (secret, actor, agency, name) = (
+        state.settings.secret.clone(),
+        admin.actor(),
+        admin.field("agency").to_owned(),
+        admin.field("name").to_owned(),
+    );
+    let enrolled = db_call::blocking(&state.pool, move |conn| {
+        kiosks::enrol(
+            conn,
+            &secret,
+            &actor,
+            &agency,
+            &name,
+            Utc::now().naive_utc(),
+        )
+    })
+    .await;
+    match enrolled {
+        Ok(enrolled) => {
+            let link = kiosks::enrolment_link(&state.settings.public_url, &enrolled.credential);
+            let shown = NewKiosk {
+                name: enrolled.name.to_string(),
+                agency_code: enrolled.agency_code.clone(),
+                qr_svg: crate::views::qr::svg(&link, 240),
+                link,
+            };
+            render_with(&admin, StatusCode::CREATED, None, Some(&shown)).await
+        }
+        Err(e) => {
+            admin
+                .then::<Kiosks, ()>("enrol", Err(e), |()| String::new())
+                .await
+        }
+    }
+}
+
+pub async fn revoke(admin: Admin) -> Result<HttpResponse, AppError> {
+    let state = admin.state.clone();
+    let Ok(id) = admin.field("id").parse::<i32>() else {
+        return Err(AppError::NotFound);
+    };
+    let name = admin.field("name").to_owned();
+    if !admin.confirmed() {
+        let question = match admin.lang {
+            Lang::Vi => format!("Thu hồi máy đánh giá “{name}”?"),
+            Lang::En => format!("Revoke the kiosk “{name}”?"),
+        };
+        return admin.ask(&Confirmation {
+            title: admin.say("Thu hồi máy đánh giá", "Revoke a kiosk"),
+            question: &question,
+            consequence: admin.say(
+                "Máy tính bảng này không mở được phiếu khảo sát nữa, ngay lập tức; muốn dùng lại phải cài đặt máy mới. Các câu trả lời đã nhận vẫn được giữ. Không thể hoàn tác.",
+                "The tablet can no longer open surveys, at once; to use it again, enrol a new kiosk. Answers already given are kept. This cannot be undone.",
+            ),
+            action: "/admin/kiosks/revoke",
+            fields: &[("id", id.to_string()), ("name", name.clone())],
+            confirm_label: admin.say("Thu hồi máy", "Revoke the kiosk"),
+            back_href: Kiosks::LIST,
+        });
+    }
+    let actor = admin.actor();
+    let revoked = db_call::blocking(&state.pool, move |conn| {
+        kiosks::revoke(conn, &actor, id, Utc::now().naive_utc())
+    })
+    .await;
+    let said = admin.say("Đã thu hồi máy ", "Kiosk revoked: ");
+    admin
+        .then::<Kiosks, _>("revoke", revoked, |kiosk| format!("{said}{}", kiosk.name))
+        .await
+}

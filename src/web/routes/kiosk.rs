@@ -1,0 +1,505 @@
+//! The counter's kiosk: `/kiosk/enrol/{credential}` makes a tablet an agency's kiosk (a cookie
+//! holding the credential); `/kiosk` is its keypad for the receipt's survey code;
+//! `/kiosk/survey?t=…` the survey the code opened (the ticket: sealed, bound to the kiosk, 20
+//! minutes), answered once whichever way the citizen chooses. The language is the citizen's
+//! choice on the page, never the device's, and every citizen starts in Vietnamese.
+
+use std::collections::BTreeMap;
+
+use actix_web::http::{header, StatusCode};
+use actix_web::{web, HttpRequest, HttpResponse};
+use chrono::Utc;
+
+use crate::domain::answers::{self, AnswerProblem, FormInput};
+use crate::domain::language::Lang;
+use crate::domain::response_mode::ResponseMode;
+use crate::domain::survey_code::CodeProblem;
+use crate::services::kiosks::{self, Kiosk, Typed};
+use crate::services::surveys::{self, OpenSurvey, SubmitOutcome, TokenState};
+use crate::views::kiosk::{
+    enrol_page, keypad_page, kiosk_message_page, thanks_page, Keypad, KeypadNotice,
+};
+use crate::views::survey::{kiosk_survey_page, SurveyForm, SurveyHeading};
+use crate::web::csrf::cookie_name;
+use crate::web::db_call;
+use crate::web::error::AppError;
+use crate::web::page::html;
+use crate::web::state::AppState;
+use crate::web::survey_gate::{form_page, posted_form};
+
+const COOKIE: &str = "hailong_kiosk";
+/// Seconds the thank-you page stays before the kiosk is ready for the next citizen.
+pub const BACK_TO_KEYPAD_SECONDS: u32 = 30;
+/// The device keeps its credential this long (renewed at every keypad page).
+const COOKIE_DAYS: i64 = 400;
+
+type Query = web::Query<BTreeMap<String, String>>;
+
+fn lang_of(query: &BTreeMap<String, String>) -> Lang {
+    query
+        .get("lang")
+        .and_then(|l| Lang::parse(l))
+        .unwrap_or(Lang::Vi)
+}
+
+fn keypad_href(lang: Lang) -> String {
+    format!("/kiosk?lang={}", lang.code())
+}
+
+/// The kiosk this device was enrolled as, if it still is.
+async fn kiosk_of(
+    state: &web::Data<AppState>,
+    req: &HttpRequest,
+) -> Result<Option<Kiosk>, AppError> {
+    let Some(credential) = req
+        .cookie(&cookie_name(COOKIE, state.settings.https()))
+        .map(|c| c.value().to_owned())
+    else {
+        return Ok(None);
+    };
+    holder_of(state, credential).await
+}
+
+/// The active kiosk whose credential this is.
+async fn holder_of(
+    state: &web::Data<AppState>,
+    credential: String,
+) -> Result<Option<Kiosk>, AppError> {
+    let secret = state.settings.secret.clone();
+    db_call::blocking(&state.pool, move |conn| {
+        kiosks::authenticate(conn, &secret, &credential)
+    })
+    .await
+}
+
+/// What a device that is not (or no longer) a kiosk is told.
+fn not_enrolled(lang: Lang) -> HttpResponse {
+    html(
+        StatusCode::FORBIDDEN,
+        kiosk_message_page(
+            lang,
+            lang.pick("Thiết bị chưa được cài đặt", "This device is not a kiosk"),
+            lang.pick(
+                "Thiết bị này chưa là máy đánh giá của cơ quan nào, hoặc đã bị thu hồi. Quản trị viên mở đường dẫn cài đặt (trang Quản trị › Máy đánh giá) trên thiết bị này.",
+                "This device is not an agency's kiosk, or it was revoked. An administrator opens the set-up link (Admin › Kiosks) on this device.",
+            ),
+            None,
+            &format!("?lang={}", lang.other().code()),
+        ),
+    )
+}
+
+async fn agency_name(
+    state: &web::Data<AppState>,
+    lang: Lang,
+    agency_id: i32,
+) -> Result<String, AppError> {
+    let agency = db_call::blocking(&state.pool, move |conn| {
+        crate::db::agencies::by_id(conn, agency_id)
+    })
+    .await?;
+    Ok(lang.pick(&agency.name_vi, &agency.name_en).to_owned())
+}
+
+/// The keypad, with why the last code was not taken if it was not.
+async fn keypad(
+    state: &web::Data<AppState>,
+    kiosk: &Kiosk,
+    lang: Lang,
+    status: StatusCode,
+    notice: Option<KeypadNotice<'_>>,
+) -> Result<HttpResponse, AppError> {
+    let agency = agency_name(state, lang, kiosk.agency_id).await?;
+    let switch = format!("?lang={}", lang.other().code());
+    form_page(state, status, |csrf_token| {
+        keypad_page(&Keypad {
+            lang,
+            agency: &agency,
+            csrf_token,
+            switch_href: &switch,
+            notice,
+        })
+    })
+}
+
+/// `GET /kiosk`
+pub async fn get(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    query: Query,
+) -> Result<HttpResponse, AppError> {
+    let lang = lang_of(&query);
+    match kiosk_of(&state, &req).await? {
+        Some(kiosk) => keypad(&state, &kiosk, lang, StatusCode::OK, None).await,
+        None => Ok(not_enrolled(lang)),
+    }
+}
+
+fn field<'a>(fields: &'a [(String, String)], name: &str) -> Option<&'a str> {
+    fields
+        .iter()
+        .find(|(k, _)| k == name)
+        .map(|(_, v)| v.as_str())
+}
+
+/// `POST /kiosk`: a typed code; on to its survey, or back to the keypad saying why not.
+pub async fn post(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    form: web::Form<Vec<(String, String)>>,
+) -> Result<HttpResponse, AppError> {
+    let fields = form.into_inner();
+    let lang = match posted_form(&state, &req, &fields) {
+        Ok(lang) => lang,
+        Err(page) => return Ok(*page),
+    };
+    let Some(kiosk) = kiosk_of(&state, &req).await? else {
+        return Ok(not_enrolled(lang));
+    };
+    let typed = field(&fields, "code").unwrap_or_default().to_owned();
+    let (secret, questionnaires, opening) = (
+        state.settings.secret.clone(),
+        state.questionnaires.clone(),
+        kiosk.clone(),
+    );
+    let typed = db_call::blocking(&state.pool, move |conn| {
+        kiosks::open_by_code(
+            conn,
+            &secret,
+            &questionnaires,
+            &opening,
+            &typed,
+            Utc::now().naive_utc(),
+        )
+    })
+    .await?;
+    let t = lang.t();
+    let (status, title, body) = match typed {
+        Typed::Open(_, ticket) => {
+            let to = format!("/kiosk/survey?t={ticket}&lang={}", lang.code());
+            return Ok(HttpResponse::SeeOther()
+                .insert_header((header::LOCATION, to))
+                .insert_header((header::CACHE_CONTROL, "no-store"))
+                .finish());
+        }
+        Typed::Malformed(problem) => (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            lang.pick("Mã chưa đúng", "That is not a survey code"),
+            match problem {
+                CodeProblem::Length => lang.pick(
+                    "Mã khảo sát có 10 chữ số. Vui lòng nhập lại đủ các chữ số trên phiếu hẹn.",
+                    "A survey code has 10 digits. Please type every digit from your receipt.",
+                ),
+                CodeProblem::NotDigits => lang.pick(
+                    "Mã khảo sát chỉ gồm chữ số.",
+                    "A survey code has only digits.",
+                ),
+                CodeProblem::Check => lang.pick(
+                    "Có một chữ số bị gõ nhầm hoặc đổi chỗ. Vui lòng kiểm tra lại mã trên phiếu hẹn.",
+                    "A digit was mistyped or two were swapped. Please check the code on your receipt.",
+                ),
+            }
+            .to_owned(),
+        ),
+        Typed::Unknown => (
+            StatusCode::NOT_FOUND,
+            lang.pick("Không tìm thấy phiếu khảo sát", "No survey has this code"),
+            lang.pick(
+                "Không có phiếu khảo sát đang mở nào của cơ quan này với mã đã nhập. Vui lòng kiểm tra lại mã, hoặc dùng mã QR trên phiếu hẹn.",
+                "No open survey of this agency has this code. Please check the code, or use the QR code on your receipt.",
+            )
+            .to_owned(),
+        ),
+        Typed::Answered => (StatusCode::CONFLICT, t.answered_title, t.answered_body.to_owned()),
+        Typed::Expired => (
+            StatusCode::GONE,
+            t.expired_title,
+            lang.pick(
+                "Phiếu khảo sát của hồ sơ này đã hết hạn.",
+                "The survey of this dossier has expired.",
+            )
+            .to_owned(),
+        ),
+        Typed::NeedsSignIn => (
+            StatusCode::FORBIDDEN,
+            t.eid_title,
+            lang.pick(
+                "Phiếu khảo sát của cơ quan này cần đăng nhập bằng định danh điện tử: vui lòng trả lời bằng đường dẫn hoặc mã QR trên phiếu hẹn, trên điện thoại của Ông/Bà.",
+                "This agency's surveys need an e-ID sign-in: please answer with the link or QR code on your receipt, on your own phone.",
+            )
+            .to_owned(),
+        ),
+        Typed::Paused { until } => {
+            let minutes = (until - Utc::now().naive_utc()).num_minutes().max(0) + 1;
+            (
+                StatusCode::TOO_MANY_REQUESTS,
+                lang.pick("Máy tạm dừng nhận mã", "The kiosk is paused"),
+                match lang {
+                    Lang::Vi => format!(
+                        "Đã có quá nhiều mã sai trên máy này. Vui lòng thử lại sau {minutes} phút, hoặc nhờ cán bộ tại quầy hỗ trợ."
+                    ),
+                    Lang::En => format!(
+                        "Too many wrong codes were typed on this kiosk. Please try again in {minutes} minutes, or ask the staff at the counter."
+                    ),
+                },
+            )
+        }
+    };
+    keypad(
+        &state,
+        &kiosk,
+        lang,
+        status,
+        Some(KeypadNotice { title, body }),
+    )
+    .await
+}
+
+/// The survey behind the ticket, or the page to show instead.
+async fn ticket_survey(
+    state: &web::Data<AppState>,
+    kiosk: &Kiosk,
+    ticket: &str,
+    lang: Lang,
+) -> Result<Result<Box<OpenSurvey>, Box<HttpResponse>>, AppError> {
+    let (secret, questionnaires, opening, ticket) = (
+        state.settings.secret.clone(),
+        state.questionnaires.clone(),
+        kiosk.clone(),
+        ticket.to_owned(),
+    );
+    let reopened = db_call::blocking(&state.pool, move |conn| {
+        kiosks::reopen(
+            conn,
+            &secret,
+            &questionnaires,
+            &opening,
+            &ticket,
+            Utc::now().naive_utc(),
+        )
+    })
+    .await?;
+    let t = lang.t();
+    let back = keypad_href(lang);
+    let switch = format!("?lang={}", lang.other().code());
+    let say = |status, title: &str, body: &str| {
+        Err(Box::new(html(
+            status,
+            kiosk_message_page(lang, title, body, Some(&back), &switch),
+        )))
+    };
+    Ok(match reopened {
+        Some(TokenState::Open(survey)) => Ok(survey),
+        Some(TokenState::Answered) => say(StatusCode::CONFLICT, t.answered_title, t.answered_body),
+        Some(TokenState::Expired) => say(StatusCode::GONE, t.expired_title, t.expired_body),
+        Some(TokenState::Unknown) | None => say(
+            StatusCode::CONFLICT,
+            lang.pick("Hết thời gian", "Time ran out"),
+            lang.pick(
+                "Phiếu này đã mở quá lâu. Vui lòng nhập lại mã khảo sát.",
+                "This survey was open too long. Please type the survey code again.",
+            ),
+        ),
+    })
+}
+
+struct ShownAtKiosk<'a> {
+    ticket: &'a str,
+    survey: &'a OpenSurvey,
+    lang: Lang,
+}
+
+fn survey_form(
+    state: &AppState,
+    shown: ShownAtKiosk<'_>,
+    status: StatusCode,
+    input: &FormInput,
+    problems: &BTreeMap<String, AnswerProblem>,
+) -> Result<HttpResponse, AppError> {
+    let ShownAtKiosk {
+        ticket,
+        survey,
+        lang,
+    } = shown;
+    let switch = format!(
+        "?{}",
+        url::form_urlencoded::Serializer::new(String::new())
+            .append_pair("t", ticket)
+            .append_pair("lang", lang.other().code())
+            .finish()
+    );
+    form_page(state, status, |csrf_token| {
+        kiosk_survey_page(&SurveyForm {
+            lang,
+            heading: SurveyHeading {
+                agency: lang.pick(&survey.agency_name_vi, &survey.agency_name_en),
+                procedure: lang.pick(&survey.procedure_name_vi, &survey.procedure_name_en),
+            },
+            questionnaire: &survey.questionnaire,
+            csrf_token,
+            switch_href: &switch,
+            stop_href: None,
+            action: Some("/kiosk/survey"),
+            hidden: &[("t", ticket)],
+            input,
+            problems,
+        })
+    })
+}
+
+/// `GET /kiosk/survey?t=…`: the survey a code opened.
+pub async fn survey(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    query: Query,
+) -> Result<HttpResponse, AppError> {
+    let lang = lang_of(&query);
+    let Some(kiosk) = kiosk_of(&state, &req).await? else {
+        return Ok(not_enrolled(lang));
+    };
+    let ticket = query.get("t").cloned().unwrap_or_default();
+    let survey = match ticket_survey(&state, &kiosk, &ticket, lang).await? {
+        Ok(survey) => survey,
+        Err(page) => return Ok(*page),
+    };
+    survey_form(
+        &state,
+        ShownAtKiosk {
+            ticket: &ticket,
+            survey: &survey,
+            lang,
+        },
+        StatusCode::OK,
+        &FormInput::default(),
+        &BTreeMap::new(),
+    )
+}
+
+/// `POST /kiosk/survey`: the answers, stored once, as the kiosk's.
+pub async fn answer(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    form: web::Form<Vec<(String, String)>>,
+) -> Result<HttpResponse, AppError> {
+    let mut fields = form.into_inner();
+    let lang = match posted_form(&state, &req, &fields) {
+        Ok(lang) => lang,
+        Err(page) => return Ok(*page),
+    };
+    let Some(kiosk) = kiosk_of(&state, &req).await? else {
+        return Ok(not_enrolled(lang));
+    };
+    let ticket = field(&fields, "t").unwrap_or_default().to_owned();
+    fields.retain(|(name, _)| name != "t");
+    let survey = match ticket_survey(&state, &kiosk, &ticket, lang).await? {
+        Ok(survey) => survey,
+        Err(page) => return Ok(*page),
+    };
+    let (input, checked) = answers::check(&survey.questionnaire, &fields);
+    let valid = match checked {
+        Ok(valid) => valid,
+        Err(problems) => {
+            return survey_form(
+                &state,
+                ShownAtKiosk {
+                    ticket: &ticket,
+                    survey: &survey,
+                    lang,
+                },
+                StatusCode::UNPROCESSABLE_ENTITY,
+                &input,
+                &problems,
+            )
+        }
+    };
+    let secret = state.settings.secret.clone();
+    let store = move |conn: &mut crate::db::DbConnection| {
+        surveys::submit(conn, &secret, &survey, &valid, None, ResponseMode::Kiosk)
+    };
+    let outcome = match &state.group_commit {
+        Some(group) => db_call::grouped(group, store).await?,
+        None => db_call::blocking(&state.pool, store).await?,
+    };
+    let t = lang.t();
+    let back = keypad_href(lang);
+    let switch = format!("?lang={}", lang.other().code());
+    Ok(match outcome {
+        SubmitOutcome::Stored => {
+            state.release_wake.notify_one();
+            let mut page = html(StatusCode::OK, thanks_page(lang, &back, &switch));
+            // A shared device must be ready for the next citizen, and must not leave the last
+            // one's turn on screen: the page goes back to the keypad by itself, without script.
+            // This time limit is essential to a public kiosk (WCAG 2.2.1's exception), and the
+            // page holds nothing to read but thanks.
+            if let Ok(value) =
+                header::HeaderValue::from_str(&format!("{BACK_TO_KEYPAD_SECONDS};url={back}"))
+            {
+                page.headers_mut()
+                    .insert(header::HeaderName::from_static("refresh"), value);
+            }
+            page
+        }
+        // A kiosk never opens a verified survey (it says so at the keypad), so only a race
+        // with the link or another kiosk lands here.
+        SubmitOutcome::AlreadyAnswered
+        | SubmitOutcome::SignInNeeded
+        | SubmitOutcome::DailyLimitReached => html(
+            StatusCode::CONFLICT,
+            kiosk_message_page(
+                lang,
+                t.answered_title,
+                t.answered_body,
+                Some(&back),
+                &switch,
+            ),
+        ),
+    })
+}
+
+/// `GET /kiosk/enrol/{credential}`: what opening the link will do, and the button.
+pub async fn enrol_form(
+    state: web::Data<AppState>,
+    credential: web::Path<String>,
+    query: Query,
+) -> Result<HttpResponse, AppError> {
+    let lang = lang_of(&query);
+    let Some(kiosk) = holder_of(&state, credential.into_inner()).await? else {
+        return Ok(not_enrolled(lang));
+    };
+    let agency = agency_name(&state, lang, kiosk.agency_id).await?;
+    let switch = format!("?lang={}", lang.other().code());
+    form_page(&state, StatusCode::OK, |csrf_token| {
+        enrol_page(lang, &kiosk.name, &agency, csrf_token, &switch)
+    })
+}
+
+/// `POST /kiosk/enrol/{credential}`: the device keeps the credential, and shows the keypad.
+pub async fn enrol(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    credential: web::Path<String>,
+    form: web::Form<Vec<(String, String)>>,
+) -> Result<HttpResponse, AppError> {
+    let fields = form.into_inner();
+    let lang = match posted_form(&state, &req, &fields) {
+        Ok(lang) => lang,
+        Err(page) => return Ok(*page),
+    };
+    let credential = credential.into_inner();
+    if holder_of(&state, credential.clone()).await?.is_none() {
+        return Ok(not_enrolled(lang));
+    }
+    let https = state.settings.https();
+    let cookie = actix_web::cookie::Cookie::build(cookie_name(COOKIE, https), credential)
+        .path("/")
+        .http_only(true)
+        .secure(https)
+        .same_site(actix_web::cookie::SameSite::Strict)
+        .max_age(actix_web::cookie::time::Duration::days(COOKIE_DAYS))
+        .finish();
+    Ok(HttpResponse::SeeOther()
+        .insert_header((header::LOCATION, keypad_href(lang)))
+        .insert_header((header::CACHE_CONTROL, "no-store"))
+        .cookie(cookie)
+        .finish())
+}

@@ -1,0 +1,434 @@
+//! Paper forms: `/paper/form` prints one (any staff), `/admin/paper` is the province's double
+//! data entry, `/admin/paper/reconcile` the forms whose two entries differ.
+
+use std::collections::BTreeMap;
+
+use actix_session::Session;
+use actix_web::http::StatusCode;
+use actix_web::{web, HttpRequest, HttpResponse};
+use chrono::Utc;
+
+use super::dashboard::{frame, lang_and_switch, signed_in, Visitor};
+use crate::domain::answers::AnswerProblem;
+use crate::domain::language::Lang;
+use crate::domain::paper_entry;
+use crate::domain::survey_code::{CodeProblem, SurveyCode};
+use crate::services::paper::{self, Decision, Entered, Refused};
+use crate::views::paper::{
+    entry_page, printable_form, reconcile_page, EntryPage, Printed, ToDecide,
+};
+use crate::web::auth::access::{authorize, Need, Scope};
+use crate::web::auth::user::CurrentUser;
+use crate::web::db_call;
+use crate::web::error::AppError;
+use crate::web::page::{csrf_ok, html, notify, see_other, take_notice, with_csrf};
+use crate::web::state::AppState;
+
+type Query = web::Query<BTreeMap<String, String>>;
+
+/// `GET /paper/form?version=&lang=&code=`: the form to print (A4); with a survey's code, that
+/// survey's questionnaire, agency and procedure.
+pub async fn form(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    session: Session,
+    query: Query,
+) -> Result<HttpResponse, AppError> {
+    if let Visitor::SignIn(page) = signed_in(&session, &state).await? {
+        return Ok(page);
+    }
+    let (lang, switch) = lang_and_switch(&req, &query);
+    let code = query.get("code").and_then(|c| SurveyCode::parse(c).ok());
+    let version = query.get("version").cloned();
+    let (secret, questionnaires) = (state.settings.secret.clone(), state.questionnaires.clone());
+    let looked_up = code.clone();
+    let (chosen, survey) = db_call::blocking(&state.pool, move |conn| {
+        let survey = match &looked_up {
+            Some(code) => paper::survey_to_print(conn, &secret, &questionnaires, code)?,
+            None => None,
+        };
+        let chosen = paper::versions_and(conn, &questionnaires, version.as_deref())?;
+        Ok::<_, crate::services::surveys::SurveyError>((chosen, survey))
+    })
+    .await?;
+    let Some((_, newest_or_asked)) = chosen else {
+        return Err(AppError::NotFound);
+    };
+    let printed_code = code.as_ref().map(SurveyCode::grouped);
+    let questionnaire = survey
+        .as_ref()
+        .map_or(newest_or_asked, |s| s.questionnaire.clone());
+    let printed = Printed {
+        code: printed_code.as_deref(),
+        agency: survey
+            .as_ref()
+            .map(|s| lang.pick(&s.agency_name_vi, &s.agency_name_en)),
+        procedure: survey
+            .as_ref()
+            .map(|s| lang.pick(&s.procedure_name_vi, &s.procedure_name_en)),
+    };
+    Ok(html(
+        StatusCode::OK,
+        printable_form(lang, &questionnaire, &printed, &switch),
+    ))
+}
+
+/// A province analyst or an administrator: who may enter and decide paper forms.
+async fn province_staff(
+    state: &web::Data<AppState>,
+    session: &Session,
+) -> Result<Result<CurrentUser, HttpResponse>, AppError> {
+    let (user, all) = match signed_in(session, state).await? {
+        Visitor::Staff(user, all) => (user, all),
+        Visitor::SignIn(page) => return Ok(Err(page)),
+    };
+    authorize(&user, Need::Province, &Scope::of(&user, &all))?;
+    Ok(Ok(user))
+}
+
+/// The author of a form posted to these pages: its CSRF token checked, then who it is.
+async fn posted_by_province_staff(
+    req: &HttpRequest,
+    state: &web::Data<AppState>,
+    session: &Session,
+    fields: &BTreeMap<String, String>,
+) -> Result<Result<CurrentUser, HttpResponse>, AppError> {
+    if !csrf_ok(req, state, session, fields.get("csrf").map(String::as_str)) {
+        return Err(AppError::Forbidden);
+    }
+    province_staff(state, session).await
+}
+
+/// The entry page as posted: what was typed and why it was refused.
+struct Typed {
+    version: Option<String>,
+    code: String,
+    fields: BTreeMap<String, String>,
+    code_problem: Option<String>,
+    problems: BTreeMap<String, AnswerProblem>,
+}
+
+async fn show_entry(
+    req: &HttpRequest,
+    state: &web::Data<AppState>,
+    session: &Session,
+    user: &CurrentUser,
+    status: StatusCode,
+    typed: Typed,
+) -> Result<HttpResponse, AppError> {
+    let lang = crate::web::language::lang_of(req);
+    let questionnaires = state.questionnaires.clone();
+    let asked = typed.version.clone();
+    let (chosen, (waiting, to_decide)) = db_call::blocking(&state.pool, move |conn| {
+        let chosen = paper::versions_and(conn, &questionnaires, asked.as_deref())?;
+        Ok::<_, crate::services::surveys::SurveyError>((chosen, paper::counts(conn)?))
+    })
+    .await?;
+    let Some((versions, questionnaire)) = chosen else {
+        return Err(AppError::NotFound);
+    };
+    let notice = take_notice(session);
+    let switch = format!(
+        "?lang={}&version={}",
+        lang.other().code(),
+        questionnaire.version
+    );
+    with_csrf(state, session, status, |csrf| {
+        entry_page(
+            &frame(lang, user, csrf, &switch),
+            &EntryPage {
+                versions: &versions,
+                questionnaire: &questionnaire,
+                code: &typed.code,
+                typed: &typed.fields,
+                code_problem: typed.code_problem.as_deref(),
+                problems: &typed.problems,
+                notice: notice.as_deref(),
+                waiting,
+                to_decide,
+            },
+        )
+    })
+}
+
+/// `GET /admin/paper?version=`
+pub async fn entry(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    session: Session,
+    query: Query,
+) -> Result<HttpResponse, AppError> {
+    let user = match province_staff(&state, &session).await? {
+        Ok(user) => user,
+        Err(page) => return Ok(page),
+    };
+    let typed = Typed {
+        version: query.get("version").cloned(),
+        code: String::new(),
+        fields: BTreeMap::new(),
+        code_problem: None,
+        problems: BTreeMap::new(),
+    };
+    show_entry(&req, &state, &session, &user, StatusCode::OK, typed).await
+}
+
+fn code_problem_text(lang: Lang, problem: CodeProblem) -> &'static str {
+    match problem {
+        CodeProblem::Length => {
+            lang.pick("Mã khảo sát có 10 chữ số.", "A survey code has 10 digits.")
+        }
+        CodeProblem::NotDigits => lang.pick(
+            "Mã khảo sát chỉ gồm chữ số.",
+            "A survey code has only digits.",
+        ),
+        CodeProblem::Check => lang.pick(
+            "Có một chữ số bị gõ nhầm hoặc đổi chỗ: hãy đối chiếu với mã trên phiếu.",
+            "A digit was mistyped or two were swapped: compare with the code on the form.",
+        ),
+    }
+}
+
+fn refusal_text(lang: Lang, refused: &Refused) -> String {
+    match refused {
+        Refused::Unknown | Refused::NoSuchEntry => lang.pick("Không có phiếu khảo sát nào với mã này.", "No survey has this code.").to_owned(),
+        Refused::Ambiguous => lang.pick(
+            "Mã này trùng với một phiếu khác đang mở: người dân cần trả lời bằng đường dẫn hoặc mã QR.",
+            "This code clashes with another open survey: the citizen answers by the link or QR code instead.",
+        ).to_owned(),
+        Refused::Answered => lang.pick(
+            "Hồ sơ này đã được đánh giá (bằng đường dẫn, máy tại quầy hoặc phiếu giấy): phiếu này không được lưu.",
+            "This dossier was rated already (by link, kiosk or paper): this form is not stored.",
+        ).to_owned(),
+        Refused::Expired => lang.pick("Phiếu khảo sát của hồ sơ này đã hết hạn.", "The survey of this dossier has expired.").to_owned(),
+        Refused::NeedsSignIn => lang.pick(
+            "Cơ quan này yêu cầu đăng nhập định danh điện tử: không nhận phiếu giấy.",
+            "This agency's surveys need an e-ID sign-in: paper forms are not taken.",
+        ).to_owned(),
+        Refused::OtherVersion(version) => match lang {
+            Lang::Vi => format!("Phiếu của mã này là phiên bản {version}: hãy chọn phiên bản đó rồi nhập lại."),
+            Lang::En => format!("This code's form is version {version}: choose that version and enter it again."),
+        },
+        Refused::SameEnterer => lang.pick(
+            "Ông/Bà đã nhập phiếu này: lần nhập thứ hai phải do người khác thực hiện.",
+            "You entered this form already: the second entry must be someone else's.",
+        ).to_owned(),
+        Refused::AwaitingDecision => lang.pick(
+            "Hai lần nhập của phiếu này khác nhau và đang chờ quyết định.",
+            "The two entries of this form differ and wait for a decision.",
+        ).to_owned(),
+        Refused::NotAThirdPerson => lang.pick(
+            "Người đã nhập phiếu không tự quyết định: cần người thứ ba.",
+            "Someone who entered the form does not decide it: a third person does.",
+        ).to_owned(),
+    }
+}
+
+/// `POST /admin/paper`: one entry of one form.
+pub async fn enter(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    session: Session,
+    form: web::Form<BTreeMap<String, String>>,
+) -> Result<HttpResponse, AppError> {
+    let fields = form.into_inner();
+    let user = match posted_by_province_staff(&req, &state, &session, &fields).await? {
+        Ok(user) => user,
+        Err(page) => return Ok(page),
+    };
+    let lang = crate::web::language::lang_of(&req);
+    let version = fields.get("version").cloned().unwrap_or_default();
+    let mut typed = Typed {
+        version: Some(version.clone()),
+        code: fields.get("code").cloned().unwrap_or_default(),
+        fields: fields
+            .iter()
+            .filter(|(k, _)| k.starts_with(paper_entry::FIELD_PREFIX) || *k == "comment")
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect(),
+        code_problem: None,
+        problems: BTreeMap::new(),
+    };
+    let code = match SurveyCode::parse(&typed.code) {
+        Ok(code) => code,
+        Err(problem) => {
+            typed.code_problem = Some(code_problem_text(lang, problem).to_owned());
+            return show_entry(
+                &req,
+                &state,
+                &session,
+                &user,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                typed,
+            )
+            .await;
+        }
+    };
+    let (secret, questionnaires, user_id) = (
+        state.settings.secret.clone(),
+        state.questionnaires.clone(),
+        user.id,
+    );
+    let entry_fields = typed.fields.clone();
+    let outcome = db_call::blocking(&state.pool, move |conn| {
+        let Some((_, questionnaire)) = paper::versions_and(conn, &questionnaires, Some(&version))?
+        else {
+            return Ok(Err(BTreeMap::new()));
+        };
+        let entry = match paper_entry::read(&questionnaire, &code.grouped(), &entry_fields) {
+            Ok(entry) => entry,
+            Err(problems) => return Ok(Err(problems)),
+        };
+        paper::enter(
+            conn,
+            &secret,
+            &questionnaires,
+            user_id,
+            &entry,
+            Utc::now().naive_utc(),
+        )
+        .map(Ok)
+    })
+    .await?;
+    let entered = match outcome {
+        Err(problems) => {
+            typed.problems = problems;
+            return show_entry(
+                &req,
+                &state,
+                &session,
+                &user,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                typed,
+            )
+            .await;
+        }
+        Ok(Err(refused)) => {
+            let status = match refused {
+                Refused::Unknown | Refused::OtherVersion(_) => StatusCode::UNPROCESSABLE_ENTITY,
+                Refused::Expired => StatusCode::GONE,
+                Refused::NeedsSignIn => StatusCode::FORBIDDEN,
+                _ => StatusCode::CONFLICT,
+            };
+            typed.code_problem = Some(refusal_text(lang, &refused));
+            return show_entry(&req, &state, &session, &user, status, typed).await;
+        }
+        Ok(Ok(entered)) => entered,
+    };
+    let said = match (&entered, lang) {
+        (Entered::Waiting, Lang::Vi) => {
+            "Đã lưu lần nhập thứ nhất; cần một người khác nhập lại phiếu này.".to_owned()
+        }
+        (Entered::Waiting, Lang::En) => {
+            "First entry saved; someone else enters this form again.".to_owned()
+        }
+        (Entered::Stored, Lang::Vi) => "Hai lần nhập khớp nhau: phiếu đã được lưu.".to_owned(),
+        (Entered::Stored, Lang::En) => "The two entries match: the form is stored.".to_owned(),
+        (Entered::Mismatch(d), Lang::Vi) => format!(
+            "Hai lần nhập khác nhau ở: {}. Phiếu chờ người thứ ba quyết định.",
+            d.join(", ")
+        ),
+        (Entered::Mismatch(d), Lang::En) => format!(
+            "The two entries differ on: {}. The form waits for a third person's decision.",
+            d.join(", ")
+        ),
+    };
+    if entered == Entered::Stored {
+        state.release_wake.notify_one();
+    }
+    notify(&session, &said);
+    Ok(see_other(&format!(
+        "/admin/paper?version={}&lang={}",
+        typed.version.unwrap_or_default(),
+        lang.code()
+    )))
+}
+
+/// `GET /admin/paper/reconcile`
+pub async fn reconcile(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    session: Session,
+    query: Query,
+) -> Result<HttpResponse, AppError> {
+    let user = match province_staff(&state, &session).await? {
+        Ok(user) => user,
+        Err(page) => return Ok(page),
+    };
+    let (lang, switch) = lang_and_switch(&req, &query);
+    let (secret, questionnaires) = (state.settings.secret.clone(), state.questionnaires.clone());
+    let forms = db_call::blocking(&state.pool, move |conn| {
+        paper::disagreements(conn, &secret, &questionnaires)
+    })
+    .await?;
+    let shown: Vec<ToDecide<'_>> = forms
+        .iter()
+        .map(|f| ToDecide {
+            entries: &f.entries,
+            differences: &f.differences,
+            questionnaire: &f.questionnaire,
+        })
+        .collect();
+    let notice = take_notice(&session);
+    with_csrf(&state, &session, StatusCode::OK, |csrf| {
+        reconcile_page(
+            &frame(lang, &user, csrf, &switch),
+            &shown,
+            notice.as_deref(),
+        )
+    })
+}
+
+/// `POST /admin/paper/decide`: keep one entry of a form, or discard the form.
+pub async fn decide(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    session: Session,
+    form: web::Form<BTreeMap<String, String>>,
+) -> Result<HttpResponse, AppError> {
+    let fields = form.into_inner();
+    let user = match posted_by_province_staff(&req, &state, &session, &fields).await? {
+        Ok(user) => user,
+        Err(page) => return Ok(page),
+    };
+    let lang = crate::web::language::lang_of(&req);
+    let Some(id) = fields.get("entry").and_then(|e| e.parse::<i32>().ok()) else {
+        return Err(AppError::NotFound);
+    };
+    let decision = match fields.get("action").map(String::as_str) {
+        Some("keep") => Decision::Keep(id),
+        Some("discard") => Decision::Discard(id),
+        _ => return Err(AppError::NotFound),
+    };
+    let (secret, questionnaires, user_id) = (
+        state.settings.secret.clone(),
+        state.questionnaires.clone(),
+        user.id,
+    );
+    let outcome = db_call::blocking(&state.pool, move |conn| {
+        paper::decide(conn, &secret, &questionnaires, user_id, decision)
+    })
+    .await?;
+    let said = match (&outcome, decision) {
+        (Ok(_), Decision::Keep(_)) => lang
+            .pick(
+                "Đã lưu phiếu theo lần nhập được chọn.",
+                "The form is stored as the chosen entry says.",
+            )
+            .to_owned(),
+        (Ok(_), Decision::Discard(_)) => lang
+            .pick(
+                "Đã hủy phiếu; không có gì được lưu.",
+                "The form is discarded; nothing is stored.",
+            )
+            .to_owned(),
+        (Err(refused), _) => refusal_text(lang, refused),
+    };
+    if outcome.is_ok() && matches!(decision, Decision::Keep(_)) {
+        state.release_wake.notify_one();
+    }
+    notify(&session, &said);
+    Ok(see_other(&format!(
+        "/admin/paper/reconcile?lang={}",
+        lang.code()
+    )))
+}
