@@ -100,6 +100,8 @@ pub struct Settings {
     pub retention_days: u32,
     /// Working days an agency has to answer a citizen's follow-up request.
     pub followup_due_days: u32,
+    /// The integrity rules' thresholds (`domain::integrity`; 0 turns a rule off).
+    pub integrity: crate::domain::integrity::Thresholds,
 }
 
 /// Where messages to a phone number go.
@@ -203,6 +205,19 @@ const VARIABLES: &[(&str, &str)] = &[
         "zalo_followup_template_id",
     ),
     ("HAILONG_FOLLOWUP_DUE_DAYS", "followup_due_days"),
+    (
+        "HAILONG_INTEGRITY_SECONDS_PER_ANSWER",
+        "integrity_seconds_per_answer",
+    ),
+    (
+        "HAILONG_INTEGRITY_STRAIGHT_LINE_ITEMS",
+        "integrity_straight_line_items",
+    ),
+    (
+        "HAILONG_INTEGRITY_ANSWERS_PER_ADDRESS",
+        "integrity_answers_per_address",
+    ),
+    ("HAILONG_INTEGRITY_KIOSK_SLACK", "integrity_kiosk_slack"),
     ("HAILONG_SMTP_URL", "smtp_url"),
     ("HAILONG_SMTP_FROM", "smtp_from"),
     ("HAILONG_SMTP_CA_FILE", "smtp_ca_file"),
@@ -340,6 +355,16 @@ impl Settings {
         let reminder_count = number("HAILONG_REMINDERS", "2", 0..=5)?;
         let outbox_claim_seconds = number("HAILONG_OUTBOX_CLAIM_SECONDS", "300", 5..=3_600)?;
         let followup_due_days = number("HAILONG_FOLLOWUP_DUE_DAYS", "10", 1..=60)?;
+        let integrity = crate::domain::integrity::Thresholds {
+            seconds_per_answer: number("HAILONG_INTEGRITY_SECONDS_PER_ANSWER", "1", 0..=60)?,
+            straight_line_items: number("HAILONG_INTEGRITY_STRAIGHT_LINE_ITEMS", "8", 0..=1_000)?,
+            answers_per_address: number(
+                "HAILONG_INTEGRITY_ANSWERS_PER_ADDRESS",
+                "30",
+                0..=100_000,
+            )?,
+            kiosk_slack: number("HAILONG_INTEGRITY_KIOSK_SLACK", "3", 0..=10_000)?,
+        };
         let raw_days = get("HAILONG_REMINDER_DAYS").unwrap_or("3,7");
         let reminders = crate::domain::reminders::Schedule::parse(reminder_count, raw_days, quiet)
             .map_err(|m| invalid("HAILONG_REMINDER_DAYS", raw_days, m))?;
@@ -486,6 +511,7 @@ impl Settings {
             anonymity_k,
             retention_days,
             followup_due_days,
+            integrity,
         })
     }
 }

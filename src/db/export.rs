@@ -122,6 +122,8 @@ pub fn responses(conn: &mut DbConnection, slice: Slice) -> QueryResult<Vec<Respo
     if let Some(mode) = slice.mode {
         query = query.filter(responses::mode.eq(mode));
     }
+    // What an integrity rule flagged is no input of the method (counted on the integrity page).
+    query = query.filter(responses::flag.is_null());
     if let Some(q) = slice.quarters {
         query = query.filter(responses::quarter.eq_any(&q.names));
     }
@@ -141,6 +143,8 @@ pub fn answers(conn: &mut DbConnection, slice: Slice) -> QueryResult<Vec<(String
     if let Some(mode) = slice.mode {
         query = query.filter(responses::mode.eq(mode));
     }
+    // What an integrity rule flagged is no input of the method (counted on the integrity page).
+    query = query.filter(responses::flag.is_null());
     if let Some(q) = slice.quarters {
         query = query.filter(responses::quarter.eq_any(&q.names));
     }

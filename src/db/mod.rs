@@ -26,6 +26,7 @@ pub mod followups;
 pub mod group766;
 pub mod group_commit;
 pub mod held_responses;
+pub mod integrity_counts;
 pub mod invitations;
 pub mod kiosks;
 pub mod outbox;

@@ -25,6 +25,9 @@ pub struct Response {
     pub released_in: i32,
     /// `domain::response_mode::ResponseMode`: link, kiosk or paper.
     pub mode: String,
+    /// The integrity rule it broke (`domain::integrity::Flag`), if any: left out of the
+    /// analysis inputs.
+    pub flag: Option<String>,
 }
 
 #[derive(Debug, Clone, Insertable, Queryable, Selectable)]
@@ -142,4 +145,20 @@ pub fn set_procedure(
         ))
         .execute(conn)
         .map(|_| ())
+}
+
+/// Released responses of a quarter, counted by (agency, integrity flag).
+pub fn flags_in(
+    conn: &mut DbConnection,
+    quarter: &str,
+) -> QueryResult<Vec<(i32, Option<String>, i64)>> {
+    responses::table
+        .filter(responses::quarter.eq(quarter))
+        .group_by((responses::agency_id, responses::flag))
+        .select((
+            responses::agency_id,
+            responses::flag,
+            diesel::dsl::count_star(),
+        ))
+        .load(conn)
 }

@@ -102,6 +102,7 @@ diesel::table! {
         comment -> Nullable<Text>,
         released_in -> Integer,
         mode -> Text,
+        flag -> Nullable<Text>,
     }
 }
 
@@ -325,6 +326,22 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    kiosk_hours (kiosk_id, hour) {
+        kiosk_id -> Integer,
+        hour -> Timestamp,
+        answered -> Integer,
+    }
+}
+
+diesel::table! {
+    address_days (address_key, day) {
+        address_key -> Binary,
+        day -> Date,
+        answered -> Integer,
+    }
+}
+
 diesel::joinable!(sessions -> users (user_id));
 diesel::joinable!(outbox -> invitations (invitation_id));
 diesel::joinable!(answers -> responses (response_id));
@@ -342,6 +359,7 @@ diesel::joinable!(dossiers -> api_clients (submitted_by));
 diesel::joinable!(kiosks -> agencies (agency_id));
 diesel::joinable!(kiosk_failures -> kiosks (kiosk_id));
 diesel::joinable!(paper_entries -> users (entered_by));
+diesel::joinable!(kiosk_hours -> kiosks (kiosk_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     agencies,
@@ -369,4 +387,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     kiosks,
     kiosk_failures,
     paper_entries,
+    kiosk_hours,
+    address_days,
 );

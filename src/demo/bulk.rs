@@ -121,6 +121,7 @@ pub fn add_responses(
                 comment: None,
                 released_in: 0,
                 mode: ResponseMode::Link.as_str().to_owned(),
+                flag: None,
             });
         }
         crate::db::transaction(conn, |conn| -> anyhow::Result<()> {

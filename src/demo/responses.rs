@@ -134,6 +134,7 @@ pub fn generate(conn: &mut DbConnection, secret: &SecretKey, k: u32) -> anyhow::
             comment,
             released_in: 0,
             mode,
+            flag: None,
         });
     }
     // Stored as the service stores them: generalised until k invitations fit each, and those

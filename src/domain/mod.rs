@@ -10,6 +10,7 @@ pub mod dossier;
 pub mod email;
 pub mod followup;
 pub mod identity;
+pub mod integrity;
 pub mod language;
 pub mod message_text;
 pub mod network;

@@ -10,6 +10,7 @@ pub mod backup;
 pub mod dossiers;
 pub mod eid;
 pub mod followups;
+pub mod integrity;
 pub mod kiosks;
 pub mod paper;
 pub mod privacy;

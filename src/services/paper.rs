@@ -15,10 +15,12 @@ use super::surveys::{self, OpenSurvey, Questionnaires, SubmitOutcome, SurveyErro
 use crate::db::paper_entries::{self, PaperRow, MISMATCH, WAITING};
 use crate::db::{audit, DbConnection, QueryResult};
 use crate::domain::agency::SurveyPolicy;
+use crate::domain::integrity::Thresholds;
 use crate::domain::paper_entry::PaperEntry;
 use crate::domain::response_mode::ResponseMode;
 use crate::domain::survey_code::SurveyCode;
 use crate::secret::SecretKey;
+use crate::services::integrity::Answering;
 
 const PURPOSE: &str = "paper-entry";
 
@@ -148,15 +150,10 @@ fn store(
     survey: &OpenSurvey,
     key: &[u8],
     entry: &PaperEntry,
+    thresholds: Thresholds,
 ) -> Result<Entered, Abort> {
-    match surveys::submit(
-        conn,
-        secret,
-        survey,
-        &entry.answers(),
-        None,
-        ResponseMode::Paper,
-    )? {
+    let how = Answering::plain(ResponseMode::Paper, thresholds);
+    match surveys::submit(conn, secret, survey, &entry.answers(), None, &how)? {
         SubmitOutcome::Stored => {
             paper_entries::delete_form(conn, key)?;
             Ok(Entered::Stored)
@@ -190,6 +187,7 @@ pub fn enter(
     user_id: i32,
     entry: &PaperEntry,
     now: NaiveDateTime,
+    thresholds: Thresholds,
 ) -> Outcome<Entered> {
     let Ok(code) = SurveyCode::parse(&entry.code) else {
         return Ok(Err(Refused::Unknown));
@@ -219,7 +217,7 @@ pub fn enter(
             [first] if first.state == WAITING => {
                 let earlier = open(secret, first);
                 if earlier.as_ref() == Some(entry) {
-                    store(conn, secret, &survey, &key, entry)
+                    store(conn, secret, &survey, &key, entry, thresholds)
                 } else {
                     let differences = earlier
                         .map(|e| e.differences(entry, &survey.questionnaire))
@@ -322,6 +320,7 @@ pub fn decide(
     questionnaires: &Questionnaires,
     user_id: i32,
     decision: Decision,
+    thresholds: Thresholds,
 ) -> Outcome<Entered> {
     let (Decision::Keep(id) | Decision::Discard(id)) = decision;
     let Some(row) = paper_entries::by_id(conn, id)?.filter(|r| r.state == MISMATCH) else {
@@ -350,7 +349,7 @@ pub fn decide(
         Err(refused) => return Ok(Err(refused)),
     };
     finish(crate::db::transaction(conn, |conn| {
-        let stored = store(conn, secret, &survey, &row.form_key, &entry)?;
+        let stored = store(conn, secret, &survey, &row.form_key, &entry, thresholds)?;
         audit::record(conn, &actor, "paper.decide", "paper form", "kept one entry")?;
         Ok(stored)
     }))

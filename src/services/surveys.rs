@@ -12,11 +12,11 @@ use crate::db::{invitations, questionnaires, spent_links, DbConnection, Rollback
 use crate::domain::agency::SurveyPolicy;
 use crate::domain::answers::ValidAnswers;
 use crate::domain::period::Quarter;
-use crate::domain::response_mode::ResponseMode;
 use crate::domain::survey_code::SurveyCode;
 use crate::domain::token;
 use crate::secret::SecretKey;
 use crate::services::eid::sign_in;
+use crate::services::integrity::{self, Answering};
 use crate::services::privacy::held::{self, HeldResponse};
 
 /// What a survey page needs to know; deliberately without the dossier id or identity.
@@ -175,10 +175,10 @@ pub fn submit(
     survey: &OpenSurvey,
     answers: &ValidAnswers,
     proof: Option<&SignInProof<'_>>,
-    mode: ResponseMode,
+    how: &Answering,
 ) -> Result<SubmitOutcome, SurveyError> {
     let quarter = survey.quarter.to_string();
-    let response = HeldResponse {
+    let mut response = HeldResponse {
         agency_id: survey.agency_id,
         procedure_id: survey.procedure_id,
         applicant_kind: survey.applicant_kind.clone(),
@@ -191,7 +191,8 @@ pub fn submit(
             .iter()
             .map(|(item, value)| (item.clone(), *value))
             .collect(),
-        mode,
+        mode: how.mode,
+        flag: None,
     };
     let result = crate::db::transaction(conn, |conn| {
         if !spent_links::spend(conn, &survey.spent_key, &quarter)? {
@@ -208,6 +209,15 @@ pub fn submit(
                 return Err(Rollback::Because(SubmitOutcome::DailyLimitReached));
             }
         }
+        response.flag = integrity::count_and_judge(
+            conn,
+            secret,
+            &survey.questionnaire,
+            &answers.values,
+            how,
+            Utc::now(),
+        )?
+        .map(|flag| flag.as_str().to_owned());
         held::hold(conn, secret, &response)?;
         Ok(())
     });

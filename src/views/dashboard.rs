@@ -585,7 +585,7 @@ pub fn province_page(frame: &Frame<'_>, d: &ProvinceDashboard<'_>) -> Markup {
         }
         (as_of_note(lang, d.as_of))
         (held_note(lang, d.held))
-        p { a href=(format!("/exports/scores.csv?period={}", d.period)) { (lang.pick("Tải CSV", "Download CSV")) } " · " a href=(format!("/exports/scores.xlsx?period={}", d.period)) { (lang.pick("Tải Excel", "Download Excel")) } " · " a href=(format!("/dashboard/delivery?lang={}", lang.code())) { (lang.pick("Gửi phiếu khảo sát", "Survey delivery")) } " · " a href=(format!("/dashboard/comments?period={}&lang={}", d.period, lang.code())) { (lang.pick("Góp ý", "Comments")) }
+        p { a href=(format!("/exports/scores.csv?period={}", d.period)) { (lang.pick("Tải CSV", "Download CSV")) } " · " a href=(format!("/exports/scores.xlsx?period={}", d.period)) { (lang.pick("Tải Excel", "Download Excel")) } " · " a href=(format!("/dashboard/delivery?lang={}", lang.code())) { (lang.pick("Gửi phiếu khảo sát", "Survey delivery")) } " · " a href=(format!("/dashboard/comments?period={}&lang={}", d.period, lang.code())) { (lang.pick("Góp ý", "Comments")) } " · " a href=(format!("/dashboard/integrity?period={}&lang={}", d.period, lang.code())) { (lang.pick("Tính xác thực", "Integrity")) }
             " · " (lang.pick("Dữ liệu gốc: ", "Raw data: "))
             @for (i, t) in ["agencies", "dossiers", "responses", "answers"].iter().enumerate() {
                 @if i > 0 { ", " }

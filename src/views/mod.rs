@@ -9,6 +9,7 @@ pub mod followups;
 pub mod format;
 pub mod forms;
 pub mod i18n;
+pub mod integrity;
 pub mod kiosk;
 pub mod layout;
 pub mod paper;

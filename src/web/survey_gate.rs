@@ -113,6 +113,12 @@ pub fn form_page(
     Ok(response)
 }
 
+/// Takes a field out of a posted form (one the answers' check does not read): its value.
+pub fn take_field(fields: &mut Vec<(String, String)>, name: &str) -> Option<String> {
+    let at = fields.iter().position(|(k, _)| k == name)?;
+    Some(fields.remove(at).1)
+}
+
 /// A form posted from a survey page (the answers, the opt-out): the language it was written in
 /// (its `lang` field, else the request's), or the page to show when its CSRF pair does not
 /// verify (the form is too old, or the browser refuses cookies).

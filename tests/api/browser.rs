@@ -112,6 +112,10 @@ async fn each_dashboard_renders_on_desktop_and_phone_and_axe_finds_nothing() {
         ("province", "/dashboard/province?period=2026-Q2", true),
         ("agency", "/dashboard/agency/AG-X-OCEO?period=2026-Q2", true),
         ("delivery", "/dashboard/delivery", false),
+        ("integrity", "/dashboard/integrity", false),
+        ("paper-entry", "/admin/paper", false),
+        ("paper-reconcile", "/admin/paper/reconcile", false),
+        ("paper-form", "/paper/form", false),
     ] {
         let (address, shots) = (app.address.clone(), shots.clone());
         let output = tokio::task::spawn_blocking(move || {

@@ -82,6 +82,12 @@ impl TestDb {
             // Invitations go out at once whatever the hour the suite runs; the quiet hours
             // have their own tests.
             ("HAILONG_QUIET_HOURS", "off".to_owned()),
+            // The suite answers in milliseconds, from one address, often the same on every
+            // question: the integrity rules have their own tests, which turn them on.
+            ("HAILONG_INTEGRITY_SECONDS_PER_ANSWER", "0".to_owned()),
+            ("HAILONG_INTEGRITY_STRAIGHT_LINE_ITEMS", "0".to_owned()),
+            ("HAILONG_INTEGRITY_ANSWERS_PER_ADDRESS", "0".to_owned()),
+            ("HAILONG_INTEGRITY_KIOSK_SLACK", "0".to_owned()),
         ]);
         for (name, value) in overrides {
             values.insert(name, (*value).to_owned());

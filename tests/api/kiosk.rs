@@ -9,7 +9,7 @@ use serde_json::Value;
 use crate::helpers::{csrf_of, spawn_app, valid_dossier, TestApp, PASSWORD};
 
 /// Posts a dossier (of `agency`) and returns its survey's path and the receipt's code.
-async fn receipt(app: &TestApp, key: &str, id: &str, agency: &str) -> (String, String) {
+pub(crate) async fn receipt(app: &TestApp, key: &str, id: &str, agency: &str) -> (String, String) {
     let mut dossier = valid_dossier(id);
     dossier["agency_code"] = Value::from(agency);
     let response = app.post_dossiers(key, &dossier).await;
@@ -28,7 +28,7 @@ async fn receipt(app: &TestApp, key: &str, id: &str, agency: &str) -> (String, S
 }
 
 /// A tablet: a browser of its own (cookies, no redirects followed).
-struct Tablet {
+pub(crate) struct Tablet {
     app_address: String,
     client: reqwest::Client,
 }
@@ -52,7 +52,7 @@ impl Tablet {
     }
 
     /// Opens the set-up link and presses its button: the tablet is then the kiosk.
-    async fn enrol(app: &TestApp, enrol_path: &str) -> Self {
+    pub(crate) async fn enrol(app: &TestApp, enrol_path: &str) -> Self {
         let tablet = Tablet {
             app_address: app.address.clone(),
             client: app.another_client(),
@@ -82,7 +82,7 @@ impl Tablet {
     }
 
     /// Types the code and answers its survey; returns the final page's response.
-    async fn answer(&self, code: &str, fields: &[(&str, &str)]) -> reqwest::Response {
+    pub(crate) async fn answer(&self, code: &str, fields: &[(&str, &str)]) -> reqwest::Response {
         let opened = self.open(code).await;
         self.send(&opened, fields).await
     }
@@ -119,7 +119,7 @@ impl Tablet {
 
 /// Every question of a survey form answered with `value` (a yes/no question: yes for 4 or 5,
 /// no otherwise).
-fn every_item<'v>(form: &str, value: &'v str) -> Vec<(String, &'v str)> {
+pub(crate) fn every_item<'v>(form: &str, value: &'v str) -> Vec<(String, &'v str)> {
     let mut offered: Vec<(String, Vec<String>)> = Vec::new();
     for radio in form.split("<input type=\"radio\" name=\"").skip(1) {
         let name = radio.split('"').next().unwrap().to_owned();
@@ -158,7 +158,7 @@ fn enrol_path_of(page: &str) -> String {
     page[start..].split(['<', '"']).next().unwrap().to_owned()
 }
 
-async fn enrol_from_admin_page(app: &TestApp, agency: &str, name: &str) -> String {
+pub(crate) async fn enrol_from_admin_page(app: &TestApp, agency: &str, name: &str) -> String {
     let admin = app.signed_in_client("admin@angiang.test", PASSWORD).await;
     let page = admin
         .get(format!("{}/admin/kiosks", app.address))

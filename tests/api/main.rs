@@ -31,6 +31,7 @@ mod headers;
 mod health;
 mod helpers;
 mod ingest;
+mod integrity;
 mod kiosk;
 mod metrics;
 mod migrations;

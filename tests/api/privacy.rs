@@ -82,6 +82,8 @@ async fn responses_and_answers_have_no_column_that_links_to_a_dossier_person_tok
         "released_in",
         // How it was given (link, kiosk, paper): never which kiosk, no time (PRIVACY.md §10).
         "mode",
+        // The integrity rule it broke, if any: a rule's name, no identity, no time (§11).
+        "flag",
     ]
     .into_iter()
     .map(String::from)

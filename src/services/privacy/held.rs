@@ -28,6 +28,9 @@ pub struct HeldResponse {
     /// Held before modes were recorded: a link's.
     #[serde(default)]
     pub mode: ResponseMode,
+    /// The integrity rule it broke (`domain::integrity::Flag`), if any.
+    #[serde(default)]
+    pub flag: Option<String>,
 }
 
 /// Stores a response sealed (inside the submission's transaction).

@@ -129,6 +129,7 @@ pub fn release_due(
                 comment: response.comment,
                 released_in: release_id,
                 mode: response.mode.as_str().to_owned(),
+                flag: response.flag,
             });
             ids.push(id);
         }

@@ -36,6 +36,8 @@ pub struct Forgotten {
     pub followup_contacts: usize,
     /// Wrong codes typed at kiosks, once past their rate limit's window.
     pub kiosk_failures: usize,
+    /// The integrity rules' counters past their use (kiosk hours, address days).
+    pub integrity_counts: usize,
 }
 
 /// One pass of every rule above. On SQLite, call it holding the write gate.
@@ -82,5 +84,6 @@ pub fn forget_due(
         crate::db::survey_rate_windows::purge_before(conn, now - Duration::minutes(3))?;
     done.followup_contacts = crate::services::followups::forget_contacts(conn, now)?;
     done.kiosk_failures = crate::services::kiosks::forget_failures(conn, now)?;
+    done.integrity_counts = crate::services::integrity::forget(conn, now.and_utc())?;
     Ok(done)
 }

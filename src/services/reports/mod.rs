@@ -7,6 +7,7 @@ pub mod delivery;
 pub mod dissatisfied;
 pub mod export;
 pub mod group766;
+pub mod integrity;
 pub mod public;
 pub mod standings;
 pub mod weakest;

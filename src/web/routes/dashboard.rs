@@ -597,6 +597,18 @@ pub async fn province(
     })
 }
 
+/// The quarter a report page asks for (this one unless another of the last eight is chosen),
+/// and the quarters it offers.
+pub(super) fn quarter_asked(query: &Query) -> (Quarter, Vec<String>) {
+    let now = Quarter::of_instant(chrono::Utc::now());
+    let quarter = delivery::quarter_asked(query.get("period").map(String::as_str), now);
+    let periods = delivery::recent_quarters(now)
+        .iter()
+        .map(ToString::to_string)
+        .collect();
+    (quarter, periods)
+}
+
 /// `GET /dashboard/delivery`: the province's delivery report for a quarter.
 pub async fn delivery(
     req: HttpRequest,
@@ -610,12 +622,7 @@ pub async fn delivery(
     };
     authorize(&user, Need::Province, &Scope::of(&user, &all))?;
     let (lang, switch) = lang_and_switch(&req, &query);
-    let now = Quarter::of_instant(chrono::Utc::now());
-    let quarter = delivery::quarter_asked(query.get("period").map(String::as_str), now);
-    let periods: Vec<String> = delivery::recent_quarters(now)
-        .iter()
-        .map(ToString::to_string)
-        .collect();
+    let (quarter, periods) = quarter_asked(&query);
     let report =
         db_call::blocking(&state.pool, move |conn| delivery::of_quarter(conn, quarter)).await?;
     let name_of = |id: i32| {

@@ -14,6 +14,7 @@ use crate::domain::answers::{self, AnswerProblem, FormInput};
 use crate::domain::language::Lang;
 use crate::domain::response_mode::ResponseMode;
 use crate::domain::survey_code::CodeProblem;
+use crate::services::integrity::Answering;
 use crate::services::kiosks::{self, Kiosk, Typed};
 use crate::services::surveys::{self, OpenSurvey, SubmitOutcome, TokenState};
 use crate::views::kiosk::{
@@ -25,7 +26,7 @@ use crate::web::db_call;
 use crate::web::error::AppError;
 use crate::web::page::html;
 use crate::web::state::AppState;
-use crate::web::survey_gate::{form_page, posted_form};
+use crate::web::survey_gate::{form_page, posted_form, take_field};
 
 const COOKIE: &str = "hailong_kiosk";
 /// Seconds the thank-you page stays before the kiosk is ready for the next citizen.
@@ -328,6 +329,7 @@ fn survey_form(
             .append_pair("lang", lang.other().code())
             .finish()
     );
+    let shown = crate::services::integrity::shown_token(&state.settings.secret, Utc::now());
     form_page(state, status, |csrf_token| {
         kiosk_survey_page(&SurveyForm {
             lang,
@@ -340,7 +342,7 @@ fn survey_form(
             switch_href: &switch,
             stop_href: None,
             action: Some("/kiosk/survey"),
-            hidden: &[("t", ticket)],
+            hidden: &[("t", ticket), ("shown", &shown)],
             input,
             problems,
         })
@@ -389,8 +391,8 @@ pub async fn answer(
     let Some(kiosk) = kiosk_of(&state, &req).await? else {
         return Ok(not_enrolled(lang));
     };
-    let ticket = field(&fields, "t").unwrap_or_default().to_owned();
-    fields.retain(|(name, _)| name != "t");
+    let ticket = take_field(&mut fields, "t").unwrap_or_default();
+    let shown = take_field(&mut fields, "shown");
     let survey = match ticket_survey(&state, &kiosk, &ticket, lang).await? {
         Ok(survey) => survey,
         Err(page) => return Ok(*page),
@@ -413,8 +415,15 @@ pub async fn answer(
         }
     };
     let secret = state.settings.secret.clone();
+    let how = Answering {
+        mode: ResponseMode::Kiosk,
+        shown,
+        client: None,
+        kiosk: Some((kiosk.id, kiosk.agency_id)),
+        thresholds: state.settings.integrity,
+    };
     let store = move |conn: &mut crate::db::DbConnection| {
-        surveys::submit(conn, &secret, &survey, &valid, None, ResponseMode::Kiosk)
+        surveys::submit(conn, &secret, &survey, &valid, None, &how)
     };
     let outcome = match &state.group_commit {
         Some(group) => db_call::grouped(group, store).await?,

@@ -15,6 +15,7 @@ mod eid;
 mod exports;
 mod followups;
 mod health;
+mod integrity;
 mod kiosk;
 pub mod metrics;
 mod opt_out;
@@ -39,6 +40,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/dashboard/agency/{code}", web::get().to(dashboard::agency))
         .route("/dashboard/delivery", web::get().to(dashboard::delivery))
         .route("/dashboard/comments", web::get().to(comments::page))
+        .route("/dashboard/integrity", web::get().to(integrity::page))
         .route("/dashboard/comments/mark", web::post().to(comments::mark))
         .route("/cong-khai", web::get().to(public::scoreboard_vi))
         .route("/en/public", web::get().to(public::scoreboard_en))

@@ -263,6 +263,7 @@ pub async fn enter(
             .await;
         }
     };
+    let thresholds = state.settings.integrity;
     let (secret, questionnaires, user_id) = (
         state.settings.secret.clone(),
         state.questionnaires.clone(),
@@ -285,6 +286,7 @@ pub async fn enter(
             user_id,
             &entry,
             Utc::now().naive_utc(),
+            thresholds,
         )
         .map(Ok)
     })
@@ -399,13 +401,21 @@ pub async fn decide(
         Some("discard") => Decision::Discard(id),
         _ => return Err(AppError::NotFound),
     };
+    let thresholds = state.settings.integrity;
     let (secret, questionnaires, user_id) = (
         state.settings.secret.clone(),
         state.questionnaires.clone(),
         user.id,
     );
     let outcome = db_call::blocking(&state.pool, move |conn| {
-        paper::decide(conn, &secret, &questionnaires, user_id, decision)
+        paper::decide(
+            conn,
+            &secret,
+            &questionnaires,
+            user_id,
+            decision,
+            thresholds,
+        )
     })
     .await?;
     let said = match (&outcome, decision) {

@@ -9,6 +9,7 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use crate::domain::agency::SurveyPolicy;
 use crate::domain::answers::{self, AnswerProblem, FormInput};
 use crate::domain::response_mode::ResponseMode;
+use crate::services::integrity::Answering;
 use crate::services::surveys::{self, OpenSurvey, SignInProof, SubmitOutcome};
 use crate::views::i18n::Lang;
 use crate::views::survey::{sign_in_page, survey_page, SurveyForm, SurveyHeading};
@@ -17,7 +18,9 @@ use crate::web::error::AppError;
 use crate::web::language::{language, LANG_COOKIE};
 use crate::web::page::{html, message, switch_href};
 use crate::web::state::AppState;
-use crate::web::survey_gate::{form_page, open_or_page, posted_form, signed_in_handle, Gate};
+use crate::web::survey_gate::{
+    form_page, open_or_page, posted_form, signed_in_handle, take_field, Gate,
+};
 
 fn heading<'a>(lang: Lang, survey: &'a OpenSurvey) -> SurveyHeading<'a> {
     SurveyHeading {
@@ -87,6 +90,7 @@ fn form_response(
     problems: &BTreeMap<String, AnswerProblem>,
 ) -> Result<HttpResponse, AppError> {
     let Shown { token, survey } = shown;
+    let shown = crate::services::integrity::shown_token(&state.settings.secret, chrono::Utc::now());
     let mut response = form_page(state, status, |csrf_token| {
         survey_page(&SurveyForm {
             lang,
@@ -96,7 +100,7 @@ fn form_response(
             switch_href: &switch_href(lang, &[]),
             stop_href: Some(&format!("/s/{token}/stop?lang={}", lang.code())),
             action: None,
-            hidden: &[],
+            hidden: &[("shown", &shown)],
             input,
             problems,
         })
@@ -149,12 +153,23 @@ pub async fn post(
     token: web::Path<String>,
     form: web::Form<Vec<(String, String)>>,
 ) -> Result<HttpResponse, AppError> {
-    let fields = form.into_inner();
+    let mut fields = form.into_inner();
     let lang = match posted_form(&state, &req, &fields) {
         Ok(lang) => lang,
         Err(page) => return Ok(*page),
     };
     let t = lang.t();
+    let how = Answering {
+        mode: ResponseMode::Link,
+        shown: take_field(&mut fields, "shown"),
+        client: crate::web::client_address::client_of(
+            &state.settings.trusted_proxies,
+            req.peer_addr(),
+            req.headers(),
+        ),
+        kiosk: None,
+        thresholds: state.settings.integrity,
+    };
 
     let token = token.into_inner();
     let survey = match open_or_page(&state, &token, lang, StatusCode::CONFLICT).await? {
@@ -193,15 +208,8 @@ pub async fn post(
             handle,
             daily_limit,
         });
-        surveys::submit(
-            conn,
-            &secret,
-            &survey,
-            &valid,
-            proof.as_ref(),
-            ResponseMode::Link,
-        )
-        .map(|outcome| (outcome, survey))
+        surveys::submit(conn, &secret, &survey, &valid, proof.as_ref(), &how)
+            .map(|outcome| (outcome, survey))
     };
     let (outcome, survey) = match &state.group_commit {
         Some(group) => db_call::grouped(group, store).await?,

@@ -1,0 +1,127 @@
+//! The integrity rules at a submission (`domain::integrity`): what the form, the request and
+//! the counters say of it, judged inside the submission's transaction. The time a form was
+//! shown travels in the form itself (sealed), so it is measured without being stored; the
+//! counters keep no more than a count per kiosk and hour, or per keyed address and day, and are
+//! forgotten within hours (`forget`).
+
+use std::collections::BTreeMap;
+use std::net::IpAddr;
+
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::Engine;
+use chrono::{DateTime, Duration, DurationRound, Utc};
+use hailong_analysis::questionnaire::Questionnaire;
+
+use crate::db::{agencies, integrity_counts, DbConnection, QueryResult};
+use crate::domain::integrity::{judge, Flag, Signals, Thresholds};
+use crate::domain::period::today;
+use crate::domain::response_mode::ResponseMode;
+use crate::secret::SecretKey;
+
+const SHOWN_PURPOSE: &str = "form-shown";
+
+/// How a response is being given, as the rules need to know it.
+#[derive(Debug, Clone)]
+pub struct Answering {
+    pub mode: ResponseMode,
+    /// The sealed time the form was shown (its hidden `shown` field), if it carried one.
+    pub shown: Option<String>,
+    /// The client's address (link answers).
+    pub client: Option<IpAddr>,
+    /// (kiosk, its agency) for a kiosk's answer.
+    pub kiosk: Option<(i32, i32)>,
+    pub thresholds: Thresholds,
+}
+
+impl Answering {
+    /// A response stored without any of the rules' signals (a paper form still gets the
+    /// straight-lining rule).
+    pub fn plain(mode: ResponseMode, thresholds: Thresholds) -> Self {
+        Self {
+            mode,
+            shown: None,
+            client: None,
+            kiosk: None,
+            thresholds,
+        }
+    }
+}
+
+/// The value of a form's hidden `shown` field: when it was shown, sealed.
+pub fn shown_token(secret: &SecretKey, now: DateTime<Utc>) -> String {
+    URL_SAFE_NO_PAD.encode(secret.seal(SHOWN_PURPOSE, &now.timestamp_millis().to_be_bytes()))
+}
+
+fn seconds_since(secret: &SecretKey, token: &str, now: DateTime<Utc>) -> Option<f64> {
+    let sealed = URL_SAFE_NO_PAD.decode(token).ok()?;
+    let millis = i64::from_be_bytes(secret.unseal(SHOWN_PURPOSE, &sealed)?.try_into().ok()?);
+    Some((now.timestamp_millis() - millis) as f64 / 1000.0)
+}
+
+/// The agency and every agency below it.
+fn subtree(conn: &mut DbConnection, root: i32) -> QueryResult<Vec<i32>> {
+    let all = agencies::all(conn)?;
+    let mut ids = vec![root];
+    loop {
+        let before = ids.len();
+        for a in &all {
+            if a.parent_id.is_some_and(|p| ids.contains(&p)) && !ids.contains(&a.id) {
+                ids.push(a.id);
+            }
+        }
+        if ids.len() == before {
+            return Ok(ids);
+        }
+    }
+}
+
+/// Counts this answer where a rule counts answers, and judges it (inside the submission's
+/// transaction: an answer that is not stored is not counted).
+pub fn count_and_judge(
+    conn: &mut DbConnection,
+    secret: &SecretKey,
+    q: &Questionnaire,
+    values: &BTreeMap<String, i32>,
+    how: &Answering,
+    now: DateTime<Utc>,
+) -> QueryResult<Option<Flag>> {
+    let t = &how.thresholds;
+    let mut signals = Signals {
+        seconds_on_form: how
+            .shown
+            .as_deref()
+            .and_then(|token| seconds_since(secret, token, now)),
+        ..Signals::default()
+    };
+    if let (ResponseMode::Link, Some(client), true) =
+        (how.mode, how.client, t.answers_per_address > 0)
+    {
+        let key = secret.keyed_hash("address-day", client.to_string().as_bytes());
+        signals.address_answers_today =
+            Some(integrity_counts::count_address_answer(conn, &key, today())?);
+    }
+    if let (ResponseMode::Kiosk, Some((kiosk, agency)), true) =
+        (how.mode, how.kiosk, t.kiosk_slack > 0)
+    {
+        let hour = now
+            .duration_trunc(Duration::hours(1))
+            .unwrap_or(now)
+            .naive_utc();
+        let answered = integrity_counts::count_kiosk_answer(conn, kiosk, hour)?;
+        let agencies = subtree(conn, agency)?;
+        let completed = integrity_counts::completed_between(
+            conn,
+            &agencies,
+            hour - Duration::hours(1),
+            hour + Duration::hours(1),
+        )?;
+        signals.kiosk_hour = Some((answered, completed));
+    }
+    Ok(judge(q, values, &signals, t))
+}
+
+/// Forgets the counters past their use: kiosk hours older than two hours, address days before
+/// today (Vietnam time).
+pub fn forget(conn: &mut DbConnection, now: DateTime<Utc>) -> QueryResult<usize> {
+    integrity_counts::forget_before(conn, (now - Duration::hours(2)).naive_utc(), today())
+}
