@@ -157,6 +157,14 @@ pub enum AgencyAction {
         code: String,
         policy: crate::domain::agency::SurveyPolicy,
     },
+    /// Set how citizens reach an agency about a dossier (shown on its surveys' thank-you page);
+    /// an empty line removes it.
+    Contact {
+        code: String,
+        /// The contact line: a telephone number with the desk's name and hours, say.
+        #[arg(long)]
+        line: String,
+    },
     /// Close an agency in a merger or split: from --effective-on (YYYY-MM-DD, Vietnam time) it
     /// takes no new dossiers, and its successors carry its lineage. Its scores stay readable.
     Close {
@@ -436,6 +444,19 @@ pub async fn run(command: Command, settings: Settings) -> anyhow::Result<()> {
             })
             .await??;
             println!("survey policy set to {policy}");
+        }
+        Command::Agency {
+            action: AgencyAction::Contact { code, line },
+        } => {
+            let said = format!("contact line of {code} saved");
+            tokio::task::spawn_blocking(move || -> anyhow::Result<()> {
+                let mut conn = open(&settings)?;
+                Ok(crate::services::agencies::set_contact(
+                    &mut conn, "cli", &code, &line,
+                )?)
+            })
+            .await??;
+            println!("{said}");
         }
         Command::Agency {
             action:

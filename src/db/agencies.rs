@@ -23,6 +23,8 @@ pub struct Agency {
     pub valid_to: Option<NaiveDate>,
     #[diesel(deserialize_as = String)]
     pub survey_policy: SurveyPolicy,
+    /// How a citizen reaches it about a dossier, when an administrator gave it.
+    pub contact: Option<String>,
 }
 
 #[derive(Debug, Clone, Insertable)]
@@ -143,6 +145,13 @@ pub fn close(conn: &mut DbConnection, id: i32, last_day: NaiveDate) -> QueryResu
     .set(agencies::valid_to.eq(last_day))
     .execute(conn)
     .map(|n| n == 1)
+}
+
+pub fn set_contact(conn: &mut DbConnection, id: i32, contact: Option<&str>) -> QueryResult<()> {
+    diesel::update(agencies::table.find(id))
+        .set(agencies::contact.eq(contact))
+        .execute(conn)
+        .map(|_| ())
 }
 
 pub fn rename(conn: &mut DbConnection, id: i32, name_vi: &str, name_en: &str) -> QueryResult<()> {

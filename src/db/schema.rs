@@ -12,6 +12,7 @@ diesel::table! {
         valid_from -> Date,
         valid_to -> Nullable<Date>,
         survey_policy -> Text,
+        contact -> Nullable<Text>,
     }
 }
 

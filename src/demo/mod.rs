@@ -95,6 +95,10 @@ pub fn reform_day() -> NaiveDate {
 
 /// Loads the demo province; its responses are stored k-anonymous for `k` (see
 /// `privacy::anonymity`), as the service would have stored them.
+/// The demo agencies' contact line.
+const DEMO_CONTACT: &str =
+    "Bộ phận Tiếp nhận và Trả kết quả tại trụ sở, giờ hành chính (thứ Hai – thứ Sáu)";
+
 pub fn load(conn: &mut DbConnection, secret: &SecretKey, k: u32) -> anyhow::Result<Outcome> {
     crate::db::transaction(conn, |conn| {
         if agencies::find_by_code(conn, PROVINCE_CODE)?.is_some() {
@@ -106,6 +110,11 @@ pub fn load(conn: &mut DbConnection, secret: &SecretKey, k: u32) -> anyhow::Resu
             VERIFIED_AGENCY,
             crate::domain::agency::SurveyPolicy::Verified,
         )?;
+        // Every unit in service tells citizens how to reach its one-stop desk (a line, not a
+        // number: the demo invents no telephone numbers).
+        for agency in agencies::all(conn)?.iter().filter(|a| a.valid_to.is_none()) {
+            agencies::set_contact(conn, agency.id, Some(DEMO_CONTACT))?;
+        }
         let procedure_ids = insert_procedures(conn)?;
         let dossiers = dossiers::generate(conn, &tree, &procedure_ids, secret)?;
         crate::services::questionnaires::ensure_default(conn)?;

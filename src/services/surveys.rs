@@ -28,6 +28,8 @@ pub struct OpenSurvey {
     pub agency_id: i32,
     pub agency_name_vi: String,
     pub agency_name_en: String,
+    /// How to reach the agency about the dossier, for the thank-you page.
+    pub agency_contact: Option<String>,
     pub procedure_id: i32,
     pub procedure_name_vi: String,
     pub procedure_name_en: String,
@@ -110,6 +112,7 @@ pub fn open(
         agency_id: found.agency_id,
         agency_name_vi: found.agency_name_vi,
         agency_name_en: found.agency_name_en,
+        agency_contact: found.agency_contact,
         procedure_id: found.procedure_id,
         procedure_name_vi: found.procedure_name_vi,
         procedure_name_en: found.procedure_name_en,

@@ -265,6 +265,8 @@ pub struct AgencyLine {
     pub successors: String,
     /// How its surveys open; none for a unit that no longer exists.
     pub survey_policy: Option<SurveyPolicy>,
+    /// How citizens reach it, shown on its surveys' thank-you page.
+    pub contact: String,
 }
 
 /// The agencies page: a unit's lists to pick from are `current` (for parents and successors)
@@ -333,6 +335,16 @@ pub fn agencies_page(
             (field("rename", "name_en", lang.pick("Tên mới (tiếng Anh)", "New name (English)"), "text", None, true))
             button type="submit" { (lang.pick("Lưu tên", "Save the names")) }
         }
+        h2 { (lang.pick("Đường dây liên hệ", "Contact line")) }
+        p { (lang.pick(
+            "Cách người dân liên hệ cơ quan về hồ sơ (ví dụ số điện thoại của bộ phận một cửa), hiện trên trang cảm ơn sau khi trả lời khảo sát. Để trống để xóa.",
+            "How citizens reach the agency about a dossier (the one-stop desk's telephone, say), shown on the thank-you page after the survey. Leave it empty to remove it.")) }
+        form method="post" action="/admin/agencies/contact" {
+            input type="hidden" name="csrf" value=(csrf);
+            (field("contact", "code", lang.pick("Cơ quan", "Agency"), "text", Some("current-agencies"), true))
+            (field("contact", "contact", lang.pick("Đường dây liên hệ", "Contact line"), "text", None, false))
+            button type="submit" { (lang.pick("Lưu đường dây liên hệ", "Save the contact line")) }
+        }
         h2 { (lang.pick("Sáp nhập, chia tách: đóng một cơ quan", "Merger or split: close an agency")) }
         p { (lang.pick(
             "Từ ngày có hiệu lực, cơ quan không nhận hồ sơ mới; các cơ quan kế thừa tiếp nối xu hướng của nó. Điểm số cũ vẫn xem được. Trước khi đóng, trang sẽ hỏi lại để bạn xác nhận.",
@@ -350,7 +362,7 @@ pub fn agencies_page(
         (agency_list("every-agency", every))
         h2 { (lang.pick("Danh sách", "All agencies")) }
         div.scroll tabindex="0" role="region" aria-label=(lang.pick("Danh sách cơ quan", "Agencies")) { table {
-            thead { tr { th { (lang.pick("Mã", "Code")) } th { (lang.pick("Tên", "Name")) } th { (lang.pick("Cấp", "Level")) } th { (lang.pick("Cấp trên", "Parent")) } th { (lang.pick("Hiệu lực", "Valid")) } th { (lang.pick("Kế thừa bởi", "Succeeded by")) } th { (lang.pick("Mở phiếu khảo sát", "Survey access")) } } }
+            thead { tr { th { (lang.pick("Mã", "Code")) } th { (lang.pick("Tên", "Name")) } th { (lang.pick("Cấp", "Level")) } th { (lang.pick("Cấp trên", "Parent")) } th { (lang.pick("Hiệu lực", "Valid")) } th { (lang.pick("Kế thừa bởi", "Succeeded by")) } th { (lang.pick("Mở phiếu khảo sát", "Survey access")) } th { (lang.pick("Liên hệ", "Contact")) } } }
             tbody { @for a in agencies { tr {
                 td { (a.code) } td { (a.name) } td { (a.level.name(lang)) } td { (a.parent) } td { (a.valid) } td { (a.successors) }
                 td { @if let Some(policy) = a.survey_policy {
@@ -365,6 +377,7 @@ pub fn agencies_page(
                         button type="submit" { (lang.pick("Lưu", "Save")) }
                     }
                 } }
+                td { (a.contact) }
             } } }
         } }
     };

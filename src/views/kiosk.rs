@@ -5,6 +5,7 @@ use maud::{html, Markup};
 
 use super::i18n::Lang;
 use super::layout::kiosk_page;
+use super::survey::{contact_note, AgencyContact};
 
 /// What the keypad page says above the field, if anything: why the last code was not taken.
 pub struct KeypadNotice<'a> {
@@ -59,7 +60,12 @@ pub fn keypad_page(k: &Keypad<'_>) -> Markup {
 
 /// The end of a citizen's turn: thanks, and back to the keypad at a tap (or by itself: the
 /// response's `Refresh` header, see routes::kiosk).
-pub fn thanks_page(lang: Lang, keypad_href: &str, switch_href: &str) -> Markup {
+pub fn thanks_page(
+    lang: Lang,
+    keypad_href: &str,
+    switch_href: &str,
+    contact: Option<&AgencyContact<'_>>,
+) -> Markup {
     let t = lang.t();
     kiosk_page(
         lang,
@@ -68,6 +74,7 @@ pub fn thanks_page(lang: Lang, keypad_href: &str, switch_href: &str) -> Markup {
         html! {
             h1 { (t.thanks_title) }
             p { (t.thanks_body) }
+            @if let Some(contact) = contact { (contact_note(lang, contact)) }
             a.button href=(keypad_href) { (lang.pick("Xong", "Done")) }
             p.note {
                 (lang.pick(

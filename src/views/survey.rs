@@ -125,6 +125,46 @@ fn survey_body(form: &SurveyForm<'_>) -> (String, Markup) {
     (title.to_owned(), body)
 }
 
+/// Who to call about the dossier, on the thank-you page: the agency's name and contact line.
+pub struct AgencyContact<'a> {
+    pub agency: &'a str,
+    pub line: &'a str,
+}
+
+/// The line that tells a citizen who to call about the dossier.
+pub fn contact_note(lang: Lang, contact: &AgencyContact<'_>) -> Markup {
+    html! {
+        p.contact {
+            (lang.pick("Cần hỏi thêm về hồ sơ? Liên hệ ", "Questions about your dossier? Contact "))
+            strong { (contact.agency) } ": " (contact.line)
+        }
+    }
+}
+
+/// After the answers are stored: thanks, who to call about the dossier, and a way to ask for
+/// help about a problem (kept apart from the answers).
+pub fn thanks_page(
+    lang: Lang,
+    switch_href: &str,
+    help_href: &str,
+    contact: Option<&AgencyContact<'_>>,
+) -> Markup {
+    let t = lang.t();
+    page(
+        lang,
+        t.thanks_title,
+        switch_href,
+        html! {
+            h1 { (t.thanks_title) }
+            p { (t.thanks_body) }
+            @if let Some(contact) = contact { (contact_note(lang, contact)) }
+            a.button href=(help_href) {
+                (lang.pick("Tôi muốn được liên hệ về một vấn đề", "I want someone to contact me about a problem"))
+            }
+        },
+    )
+}
+
 /// A `verified` survey before the respondent has signed in: who asks, and the way to sign in.
 /// A plain link, not a form: the sign-in leaves for the provider's site, and the page's
 /// `form-action 'self'` policy would stop a form from following that redirect.

@@ -474,3 +474,61 @@ async fn the_tree_s_rules_hold_on_the_web_and_an_agency_added_today_closes_from_
         "AG-X-HOMNAY bắt đầu hoạt động ngày {today}, nên việc đóng có hiệu lực sớm nhất từ ngày {tomorrow}."
     )));
 }
+
+#[tokio::test]
+async fn the_thank_you_page_says_how_to_reach_the_agency_an_admin_gave() {
+    let app = spawn_app().await;
+    let survey = app.issue_survey("CONTACT.1").await;
+    app.add_user("admin@angiang.test", Role::Admin, None);
+    app.login("admin@angiang.test", PASSWORD).await;
+    let set = |line: &'static str| {
+        let app = &app;
+        async move {
+            post_from(
+                app,
+                "/admin/agencies",
+                "/admin/agencies/contact",
+                &[("code", "AG-X-OCEO"), ("contact", line)],
+            )
+            .await
+        }
+    };
+
+    let refused = set("Bộ phận Một cửa\n0296 3 852 111").await;
+    assert_eq!(refused.status(), 422);
+    assert!(refused.text().await.unwrap().contains("trên một dòng"));
+    assert_eq!(set("Bộ phận Một cửa: 0296 3 852 111").await.status(), 303);
+    let page = app.get("/admin/agencies").await.text().await.unwrap();
+    assert!(
+        page.contains("<td>Bộ phận Một cửa: 0296 3 852 111</td>"),
+        "{page}"
+    );
+
+    let csrf = app.open_survey(&survey).await;
+    let thanks = app.submit(&survey, &[("csrf", &csrf), ("q_A1", "4")]).await;
+    assert_eq!(thanks.status(), 200);
+    let thanks = thanks.text().await.unwrap();
+    assert!(
+        thanks.contains(
+            "Liên hệ <strong>Ủy ban nhân dân xã Óc Eo</strong>: Bộ phận Một cửa: 0296 3 852 111"
+        ),
+        "{thanks}"
+    );
+    assert!(thanks.contains("Tôi muốn được liên hệ về một vấn đề"));
+
+    // The command line sets it too; an empty line removes it.
+    let cwd = tempfile::tempdir().unwrap();
+    let cleared = app.db.run_cli(
+        cwd.path(),
+        &["agency", "contact", "AG-X-OCEO", "--line", ""],
+    );
+    assert!(cleared.status.success(), "{cleared:?}");
+    let stored = agencies::find_by_code(&mut app.conn(), "AG-X-OCEO")
+        .unwrap()
+        .unwrap();
+    assert_eq!(stored.contact, None);
+    let unknown = app
+        .db
+        .run_cli(cwd.path(), &["agency", "contact", "AG-NOPE", "--line", "x"]);
+    assert!(!unknown.status.success());
+}

@@ -289,6 +289,35 @@ pub fn parse_codes(raw: &str) -> Vec<String> {
 
 /// Corrects an agency's names (stored in NFC), and records the old and new names. Surveys
 /// and dashboards show the new names at once; the code, the tree and the history stay.
+/// The longest contact line: a telephone number with the desk's name and hours.
+pub const CONTACT_MAX_CHARS: usize = 200;
+
+/// Sets (or, empty, clears) how citizens reach the agency about a dossier.
+pub fn set_contact(
+    conn: &mut DbConnection,
+    actor: &str,
+    code: &str,
+    raw: &str,
+) -> Result<(), ServiceError> {
+    let contact = crate::domain::text::nfc(raw.trim());
+    if contact.chars().count() > CONTACT_MAX_CHARS || contact.chars().any(char::is_control) {
+        return refuse(
+            "contact",
+            format!("Đường dây liên hệ tối đa {CONTACT_MAX_CHARS} ký tự, trên một dòng."),
+            format!("A contact line has at most {CONTACT_MAX_CHARS} characters, on one line."),
+        );
+    }
+    crate::db::transaction(conn, |conn| {
+        let Some(agency) = agencies::find_by_code(conn, code.trim())? else {
+            return Err(unknown_agency("code", code).into());
+        };
+        let shown = (!contact.is_empty()).then_some(contact.as_str());
+        agencies::set_contact(conn, agency.id, shown)?;
+        audit::record(conn, actor, "agency.contact", &agency.code, &contact)?;
+        Ok(())
+    })
+}
+
 pub fn rename(
     conn: &mut DbConnection,
     actor: &str,

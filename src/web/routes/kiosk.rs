@@ -20,7 +20,7 @@ use crate::services::surveys::{self, OpenSurvey, SubmitOutcome, TokenState};
 use crate::views::kiosk::{
     enrol_page, keypad_page, kiosk_message_page, thanks_page, Keypad, KeypadNotice,
 };
-use crate::views::survey::{kiosk_survey_page, SurveyForm, SurveyHeading};
+use crate::views::survey::{kiosk_survey_page, AgencyContact, SurveyForm, SurveyHeading};
 use crate::web::csrf::cookie_name;
 use crate::web::db_call;
 use crate::web::error::AppError;
@@ -422,6 +422,10 @@ pub async fn answer(
         kiosk: Some((kiosk.id, kiosk.agency_id)),
         thresholds: state.settings.integrity,
     };
+    let contact_line = survey.agency_contact.clone();
+    let agency = lang
+        .pick(&survey.agency_name_vi, &survey.agency_name_en)
+        .to_owned();
     let store = move |conn: &mut crate::db::DbConnection| {
         surveys::submit(conn, &secret, &survey, &valid, None, &how)
     };
@@ -435,7 +439,14 @@ pub async fn answer(
     Ok(match outcome {
         SubmitOutcome::Stored => {
             state.release_wake.notify_one();
-            let mut page = html(StatusCode::OK, thanks_page(lang, &back, &switch));
+            let contact = contact_line.as_deref().map(|line| AgencyContact {
+                agency: &agency,
+                line,
+            });
+            let mut page = html(
+                StatusCode::OK,
+                thanks_page(lang, &back, &switch, contact.as_ref()),
+            );
             // A shared device must be ready for the next citizen, and must not leave the last
             // one's turn on screen: the page goes back to the keypad by itself, without script.
             // This time limit is essential to a public kiosk (WCAG 2.2.1's exception), and the

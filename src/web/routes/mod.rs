@@ -129,6 +129,10 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             "/admin/agencies/rename",
             web::post().to(admin::agencies::rename),
         )
+        .route(
+            "/admin/agencies/contact",
+            web::post().to(admin::agencies::set_contact),
+        )
         .route("/exports/scores.csv", web::get().to(exports::scores_csv))
         .route(
             "/exports/delivery.csv",

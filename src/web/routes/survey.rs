@@ -12,7 +12,9 @@ use crate::domain::response_mode::ResponseMode;
 use crate::services::integrity::Answering;
 use crate::services::surveys::{self, OpenSurvey, SignInProof, SubmitOutcome};
 use crate::views::i18n::Lang;
-use crate::views::survey::{sign_in_page, survey_page, SurveyForm, SurveyHeading};
+use crate::views::survey::{
+    sign_in_page, survey_page, thanks_page, AgencyContact, SurveyForm, SurveyHeading,
+};
 use crate::web::db_call;
 use crate::web::error::AppError;
 use crate::web::language::{language, LANG_COOKIE};
@@ -226,20 +228,17 @@ pub async fn post(
                 survey.agency_id,
                 chrono::Utc::now().naive_utc(),
             );
+            let contact = survey.agency_contact.as_deref().map(|line| AgencyContact {
+                agency: lang.pick(&survey.agency_name_vi, &survey.agency_name_en),
+                line,
+            });
             html(
                 StatusCode::OK,
-                crate::views::layout::message_with_action_page(
+                thanks_page(
                     lang,
-                    t.thanks_title,
-                    t.thanks_body,
                     &switch_href(lang, &[]),
-                    (
-                        &format!("/help/{grant}?lang={}", lang.code()),
-                        lang.pick(
-                            "Tôi muốn được liên hệ về một vấn đề",
-                            "I want someone to contact me about a problem",
-                        ),
-                    ),
+                    &format!("/help/{grant}?lang={}", lang.code()),
+                    contact.as_ref(),
                 ),
             )
         }

@@ -47,6 +47,7 @@ impl Resource for Agencies {
                 },
                 successors: successors_of.remove(&a.code).unwrap_or_default().join(", "),
                 survey_policy: a.valid_to.is_none().then_some(a.survey_policy),
+                contact: a.contact.clone().unwrap_or_default(),
             })
             .collect();
         let named = |a: &stored::Agency| {
@@ -244,6 +245,23 @@ pub async fn close(admin: Admin) -> Result<HttpResponse, AppError> {
 }
 
 /// `POST /admin/agencies/rename`: corrects an agency's names.
+pub async fn set_contact(admin: Admin) -> Result<HttpResponse, AppError> {
+    let state = admin.state.clone();
+    let (actor, fields) = (admin.actor(), admin.form.clone());
+    let set = db_call::blocking(&state.pool, move |conn| {
+        let field = |name| super::field(&fields, name);
+        agencies::set_contact(conn, &actor, field("code"), field("contact"))
+    })
+    .await;
+    let (said, code) = (
+        admin.say("Đã lưu đường dây liên hệ của ", "Contact line saved: "),
+        admin.field("code").to_owned(),
+    );
+    admin
+        .then::<Agencies, _>("contact", set, |()| format!("{said}{code}"))
+        .await
+}
+
 pub async fn rename(admin: Admin) -> Result<HttpResponse, AppError> {
     let state = admin.state.clone();
     let (actor, fields) = (admin.actor(), admin.form.clone());
