@@ -36,9 +36,32 @@ pub struct Item {
     pub direction: Option<Direction>,
     pub text_vi: String,
     pub text_en: String,
+    /// The dossier channels (`online`, `counter`, `postal`) the item is asked for; every
+    /// channel when absent (an online dossier is not asked about the counter's waiting area).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub channels: Option<Vec<String>>,
+    /// How the no-answer option reads: "not applicable" (the default), or "don't know / prefer
+    /// not to say" where "not applicable" does not fit (a yes/no or sensitive question). Either
+    /// way the answer is absent (§4).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub na: Option<NoAnswer>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum NoAnswer {
+    NotApplicable,
+    DontKnow,
 }
 
 impl Item {
+    /// Whether a dossier of this channel is asked this item.
+    pub fn asked_for(&self, channel: &str) -> bool {
+        self.channels
+            .as_ref()
+            .is_none_or(|channels| channels.iter().any(|c| c == channel))
+    }
+
     /// The answer values this item accepts.
     pub fn accepts(&self, value: i64) -> bool {
         match self.kind {
@@ -57,6 +80,14 @@ pub struct Questionnaire {
     pub title_en: Option<String>,
     pub dimensions: Vec<Dimension>,
     pub items: Vec<Item>,
+    /// Matrix sampling: the items every respondent is asked (one per dimension and an overall
+    /// question, say); the others are asked `rotate` at a time, drawn per respondent. Items are
+    /// then missing completely at random, so the estimates of §4-§5 stay unbiased. Absent (and
+    /// `rotate` absent): every respondent is asked every item.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub core: Vec<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rotate: Option<u32>,
 }
 
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
@@ -81,6 +112,12 @@ pub enum QuestionnaireError {
     EmptyDimension(String),
     #[error("field `items`: {0} items; a questionnaire has at most 65,535")]
     TooManyItems(usize),
+    #[error("field `core`: `{0}` is not an item")]
+    UnknownCoreItem(String),
+    #[error("field `items`: item `{item}` names an unknown channel `{channel}` (online, counter, postal)")]
+    UnknownChannel { item: String, channel: String },
+    #[error("field `rotate`: {rotate} is more than the {others} items outside the core")]
+    RotateTooLarge { rotate: u32, others: usize },
 }
 
 impl Questionnaire {
@@ -142,6 +179,32 @@ impl Questionnaire {
         for d in &self.dimensions {
             if !self.items.iter().any(|i| i.dimension == d.code) {
                 return Err(QuestionnaireError::EmptyDimension(d.code.clone()));
+            }
+        }
+        for item in &self.items {
+            for channel in item.channels.iter().flatten() {
+                if !crate::input::CHANNELS.contains(&channel.as_str()) {
+                    return Err(QuestionnaireError::UnknownChannel {
+                        item: item.code.clone(),
+                        channel: channel.clone(),
+                    });
+                }
+            }
+        }
+        for code in &self.core {
+            if !item_codes.contains(code.as_str()) {
+                return Err(QuestionnaireError::UnknownCoreItem(code.clone()));
+            }
+        }
+        if let Some(rotate) = self.rotate {
+            let core: HashSet<&str> = self.core.iter().map(String::as_str).collect();
+            let others = self
+                .items
+                .iter()
+                .filter(|i| !core.contains(i.code.as_str()))
+                .count();
+            if rotate as usize > others {
+                return Err(QuestionnaireError::RotateTooLarge { rotate, others });
             }
         }
         Ok(())
@@ -208,6 +271,41 @@ mod tests {
         assert!(matches!(
             tweak(|v| v["items"][0]["kind"] = "stars".into()),
             Err(QuestionnaireError::Json(_))
+        ));
+    }
+
+    #[test]
+    fn matrix_sampling_and_channels_are_checked() {
+        let base: serde_json::Value =
+            serde_json::from_str(include_str!("../../data/questionnaires/2026.1.json")).unwrap();
+        let with = |change: &dyn Fn(&mut serde_json::Value)| {
+            let mut q = base.clone();
+            change(&mut q);
+            Questionnaire::from_json(&q.to_string())
+        };
+        let fine = with(&|q| {
+            q["core"] = serde_json::json!(["A1", "P1"]);
+            q["rotate"] = serde_json::json!(3);
+            q["items"][9]["channels"] = serde_json::json!(["counter"]);
+        })
+        .unwrap();
+        assert_eq!(fine.core, ["A1", "P1"]);
+        assert!(fine.items[9].asked_for("counter") && !fine.items[9].asked_for("online"));
+        assert!(fine.items[0].asked_for("online"), "no list: every channel");
+        assert_eq!(
+            with(&|q| q["core"] = serde_json::json!(["Z9"])),
+            Err(QuestionnaireError::UnknownCoreItem("Z9".into()))
+        );
+        assert!(matches!(
+            with(&|q| q["items"][0]["channels"] = serde_json::json!(["fax"])),
+            Err(QuestionnaireError::UnknownChannel { .. })
+        ));
+        assert!(matches!(
+            with(&|q| q["rotate"] = serde_json::json!(99)),
+            Err(QuestionnaireError::RotateTooLarge {
+                rotate: 99,
+                others: 21
+            })
         ));
     }
 }

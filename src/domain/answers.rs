@@ -34,8 +34,33 @@ pub struct FormInput {
     pub comment: String,
 }
 
+/// The answers of a form that asked every item of the questionnaire.
 pub fn check(
     q: &Questionnaire,
+    fields: &[(String, String)],
+) -> (
+    FormInput,
+    Result<ValidAnswers, BTreeMap<String, AnswerProblem>>,
+) {
+    check_with(q, None, fields)
+}
+
+/// The answers of a form that asked only `asked` (matrix sampling, channels): an answer to any
+/// other item is refused as unknown.
+pub fn check_asked(
+    q: &Questionnaire,
+    asked: &std::collections::BTreeSet<String>,
+    fields: &[(String, String)],
+) -> (
+    FormInput,
+    Result<ValidAnswers, BTreeMap<String, AnswerProblem>>,
+) {
+    check_with(q, Some(asked), fields)
+}
+
+fn check_with(
+    q: &Questionnaire,
+    asked: Option<&std::collections::BTreeSet<String>>,
     fields: &[(String, String)],
 ) -> (
     FormInput,
@@ -64,7 +89,10 @@ pub fn check(
             problems.insert(item_code.to_owned(), AnswerProblem::Repeated);
             continue;
         }
-        let Some(item) = q.item(item_code) else {
+        let Some(item) = q
+            .item(item_code)
+            .filter(|i| asked.is_none_or(|asked| asked.contains(&i.code)))
+        else {
             problems.insert(item_code.to_owned(), AnswerProblem::UnknownItem);
             continue;
         };

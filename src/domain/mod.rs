@@ -22,6 +22,7 @@ pub mod reminders;
 pub mod response_mode;
 pub mod submission;
 pub mod survey_code;
+pub mod survey_plan;
 pub mod text;
 pub mod token;
 pub mod working_days;

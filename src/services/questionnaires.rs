@@ -70,6 +70,20 @@ fn explain(e: &QuestionnaireError) -> Refusal {
             format!("Câu hỏi thang 5 mức “{item}” phải có “direction” là null."),
             format!("The five-level item “{item}” must have “direction” null."),
         ),
+        E::UnknownCoreItem(code) => (
+            format!("“core” nêu “{code}”, không phải một câu hỏi của bộ câu hỏi."),
+            format!("“core” names “{code}”, which is not an item."),
+        ),
+        E::UnknownChannel { item, channel } => (
+            format!(
+                "Câu hỏi “{item}” nêu kênh “{channel}”; các kênh là online, counter, postal."
+            ),
+            format!("Item “{item}” names the channel “{channel}”; channels are online, counter, postal."),
+        ),
+        E::RotateTooLarge { rotate, others } => (
+            format!("“rotate” là {rotate}, nhiều hơn {others} câu hỏi ngoài phần cốt lõi."),
+            format!("“rotate” is {rotate}, more than the {others} items outside the core."),
+        ),
         E::EmptyDimension(dimension) => (
             format!("Nhóm “{dimension}” không có câu hỏi nào."),
             format!("The dimension “{dimension}” has no item."),

@@ -37,6 +37,8 @@ pub struct OpenSurvey {
     pub channel: String,
     pub quarter: Quarter,
     pub questionnaire: Arc<Questionnaire>,
+    /// The items this respondent is asked (`domain::survey_plan`): drawn once per link.
+    pub asked: std::collections::BTreeSet<String>,
     pub policy: SurveyPolicy,
 }
 
@@ -102,6 +104,11 @@ pub fn open(
         return Ok(TokenState::Expired);
     }
     let questionnaire = questionnaires.get(conn, found.invitation.questionnaire_id)?;
+    let asked = crate::domain::survey_plan::asked(
+        &questionnaire,
+        &found.channel,
+        secret.keyed_hash("survey-plan", raw_token.as_bytes()),
+    );
     let policy = found
         .survey_policy
         .parse::<SurveyPolicy>()
@@ -119,6 +126,7 @@ pub fn open(
         applicant_kind: found.applicant_kind,
         channel: found.channel,
         quarter: Quarter::of_instant(found.completed_at.and_utc()),
+        asked,
         questionnaire,
         policy,
     })))

@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 
-use hailong_analysis::questionnaire::{ItemKind, Questionnaire};
+use hailong_analysis::questionnaire::{Item, ItemKind, Questionnaire};
 use maud::{html, Markup};
 
 use super::forms::notice;
@@ -25,16 +25,16 @@ fn boxes(n: usize) -> Markup {
 }
 
 /// The digits a question offers on paper: (digit, label).
-fn offered(lang: Lang, kind: ItemKind) -> Vec<(&'static str, &'static str)> {
+fn offered(lang: Lang, item: &Item) -> Vec<(&'static str, &'static str)> {
     let t = lang.t();
-    let mut out: Vec<(&'static str, &'static str)> = match kind {
+    let mut out: Vec<(&'static str, &'static str)> = match item.kind {
         ItemKind::Likert5 => ["1", "2", "3", "4", "5"]
             .into_iter()
             .zip(t.likert)
             .collect(),
         ItemKind::YesNo => vec![("1", t.yes), ("2", t.no)],
     };
-    out.push(("0", t.not_applicable));
+    out.push(("0", super::survey::no_answer(lang, item)));
     out
 }
 
@@ -76,7 +76,7 @@ pub fn printable_form(
                         div.pq {
                             p { (lang.pick(&item.text_vi, &item.text_en)) }
                             p.choices {
-                                @for (digit, label) in offered(lang, item.kind) {
+                                @for (digit, label) in offered(lang, item) {
                                     span.choice { span.box {} " " (digit) " " (label) }
                                 }
                             }

@@ -1,6 +1,6 @@
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
-use hailong_analysis::questionnaire::{ItemKind, Questionnaire};
+use hailong_analysis::questionnaire::{Item, ItemKind, NoAnswer, Questionnaire};
 use maud::{html, Markup};
 
 use super::i18n::Lang;
@@ -17,6 +17,8 @@ pub struct SurveyForm<'a> {
     pub lang: Lang,
     pub heading: SurveyHeading<'a>,
     pub questionnaire: &'a Questionnaire,
+    /// The items this respondent is asked.
+    pub asked: &'a BTreeSet<String>,
     pub csrf_token: &'a str,
     pub switch_href: &'a str,
     /// The survey's opt-out page: no more reminders about this dossier (an SMS has no room for
@@ -29,6 +31,28 @@ pub struct SurveyForm<'a> {
     /// What was sent, when the form comes back with problems.
     pub input: &'a FormInput,
     pub problems: &'a BTreeMap<String, AnswerProblem>,
+}
+
+/// The wording of an item's no-answer option.
+pub fn no_answer(lang: Lang, item: &Item) -> &'static str {
+    match item.na {
+        Some(NoAnswer::DontKnow) => lang.t().dont_know,
+        _ => lang.t().not_applicable,
+    }
+}
+
+/// How long the form is, honestly: its questions and the minutes they take.
+fn length_note(lang: Lang, questions: usize) -> String {
+    let minutes = crate::domain::survey_plan::minutes_for(questions);
+    match lang {
+        Lang::Vi => format!(
+            "Phiếu có {questions} câu hỏi, mất khoảng {minutes} phút; có thể bỏ qua câu không phù hợp."
+        ),
+        Lang::En => format!(
+            "{questions} questions, about {minutes} minute{}; skip any that does not apply.",
+            if minutes == 1 { "" } else { "s" }
+        ),
+    }
 }
 
 fn problem_text(lang: Lang, p: AnswerProblem) -> &'static str {
@@ -73,7 +97,7 @@ fn survey_body(form: &SurveyForm<'_>) -> (String, Markup) {
                 @if let Some(p) = form.problems.get("form") { p { (problem_text(lang, *p)) } }
             }
         } @else {
-            p { (t.survey_intro) }
+            p { (t.survey_intro) " " (length_note(lang, form.asked.len())) }
         }
         form method="post" action=[form.action] autocomplete="off" {
             input type="hidden" name="csrf" value=(form.csrf_token);
@@ -81,10 +105,10 @@ fn survey_body(form: &SurveyForm<'_>) -> (String, Markup) {
             @for (name, value) in form.hidden {
                 input type="hidden" name=(name) value=(value);
             }
-            @for dimension in &q.dimensions {
+            @for dimension in q.dimensions.iter().filter(|d| q.items_of(&d.code).any(|i| form.asked.contains(&i.code))) {
                 section {
                     h2 { (lang.pick(&dimension.name_vi, &dimension.name_en)) }
-                    @for item in q.items_of(&dimension.code) {
+                    @for item in q.items_of(&dimension.code).filter(|i| form.asked.contains(&i.code)) {
                         @let name = format!("q_{}", item.code);
                         @let chosen = form.input.values.get(&item.code).map(String::as_str);
                         @let problem = form.problems.get(&item.code);
@@ -102,7 +126,7 @@ fn survey_body(form: &SurveyForm<'_>) -> (String, Markup) {
                                 @for (value, label) in &options {
                                     label { input type="radio" name=(name) value=(value) checked[chosen == Some(value.as_str())]; " " (label) }
                                 }
-                                label.na { input type="radio" name=(name) value=(NOT_APPLICABLE) checked[chosen == Some(NOT_APPLICABLE)]; " " (t.not_applicable) }
+                                label.na { input type="radio" name=(name) value=(NOT_APPLICABLE) checked[chosen == Some(NOT_APPLICABLE)]; " " (no_answer(lang, item)) }
                             }
                         }
                     }

@@ -53,3 +53,92 @@ async fn a_new_version_applies_to_new_invitations_only() {
     assert!(String::from_utf8_lossy(&bad.stderr).contains("bad.json"));
     assert!(String::from_utf8_lossy(&bad.stderr).contains("weights sum"));
 }
+
+#[tokio::test]
+async fn the_short_version_asks_each_respondent_the_core_and_a_few_others_and_refuses_the_rest() {
+    let app = spawn_app().await;
+    app.seed();
+    let dir = tempfile::tempdir().unwrap();
+    let short =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("data/questionnaires/2026.2.json");
+    let published = app.db.run_cli(
+        dir.path(),
+        &["questionnaire", "publish", short.to_str().unwrap()],
+    );
+    assert!(
+        published.status.success(),
+        "{}",
+        String::from_utf8_lossy(&published.stderr)
+    );
+
+    let mut asked_somewhere = std::collections::BTreeSet::new();
+    for n in 0..6 {
+        // The test dossier came to the counter.
+        let path = app.issue_survey(&format!("SHORT.{n}")).await;
+        let page = app.get(&path).await.text().await.unwrap();
+        let asked: std::collections::BTreeSet<String> = page
+            .split("name=\"q_")
+            .skip(1)
+            .map(|rest| rest.split('"').next().unwrap().to_owned())
+            .collect();
+        assert!(asked.len() <= 10, "{} questions: {asked:?}", asked.len());
+        for core in ["A1", "P5", "S1", "R3", "O1", "F2"] {
+            assert!(asked.contains(core), "the core's {core}: {asked:?}");
+        }
+        assert!(
+            !asked.contains("A4"),
+            "the online portal's question is not a counter's"
+        );
+        assert!(
+            page.contains(&format!(
+                "Phiếu có {} câu hỏi, mất khoảng 1 phút",
+                asked.len()
+            )),
+            "an honest estimate"
+        );
+        if asked.contains("S5") {
+            assert!(page.contains("Không biết / Không muốn trả lời"));
+        }
+        let page = app.get(&path).await.text().await.unwrap();
+        let again: std::collections::BTreeSet<String> = page
+            .split("name=\"q_")
+            .skip(1)
+            .map(|rest| rest.split('"').next().unwrap().to_owned())
+            .collect();
+        assert_eq!(
+            again, asked,
+            "the same questions when the link is opened again"
+        );
+        let not_asked = [
+            "A2", "A3", "P1", "P2", "P3", "P4", "S2", "S3", "S4", "R1", "R2", "F3", "F4",
+        ]
+        .into_iter()
+        .find(|code| !asked.contains(*code))
+        .unwrap();
+        let csrf = crate::helpers::csrf_of(&page);
+        let refused = app
+            .submit(
+                &path,
+                &[
+                    ("csrf", &csrf),
+                    ("q_A1", "4"),
+                    (&format!("q_{not_asked}"), "4"),
+                ],
+            )
+            .await;
+        assert_eq!(refused.status(), 422, "{not_asked} was not asked");
+        // The form comes back with a fresh CSRF pair.
+        let csrf = crate::helpers::csrf_of(&refused.text().await.unwrap());
+        let answered = app
+            .submit(&path, &[("csrf", &csrf), ("q_A1", "4"), ("q_O1", "5")])
+            .await;
+        assert_eq!(answered.status(), 200);
+        asked_somewhere.extend(asked);
+    }
+    assert!(
+        asked_somewhere.len() > 10,
+        "others are drawn for others: {asked_somewhere:?}"
+    );
+    let stored = crate::helpers::stored_responses(&mut app.conn());
+    assert!(stored.iter().all(|r| r.questionnaire_version == "2026.2"));
+}

@@ -338,6 +338,7 @@ fn survey_form(
                 procedure: lang.pick(&survey.procedure_name_vi, &survey.procedure_name_en),
             },
             questionnaire: &survey.questionnaire,
+            asked: &survey.asked,
             csrf_token,
             switch_href: &switch,
             stop_href: None,
@@ -397,7 +398,7 @@ pub async fn answer(
         Ok(survey) => survey,
         Err(page) => return Ok(*page),
     };
-    let (input, checked) = answers::check(&survey.questionnaire, &fields);
+    let (input, checked) = answers::check_asked(&survey.questionnaire, &survey.asked, &fields);
     let valid = match checked {
         Ok(valid) => valid,
         Err(problems) => {

@@ -98,6 +98,7 @@ fn form_response(
             lang,
             heading: heading(lang, survey),
             questionnaire: &survey.questionnaire,
+            asked: &survey.asked,
             csrf_token,
             switch_href: &switch_href(lang, &[]),
             stop_href: Some(&format!("/s/{token}/stop?lang={}", lang.code())),
@@ -184,7 +185,7 @@ pub async fn post(
             SignIn::Done(handle) => Some(handle),
             SignIn::Needed(page) => return Ok(page),
         };
-    let (input, checked) = answers::check(&survey.questionnaire, &fields);
+    let (input, checked) = answers::check_asked(&survey.questionnaire, &survey.asked, &fields);
     let valid = match checked {
         Ok(valid) => valid,
         Err(problems) => {
