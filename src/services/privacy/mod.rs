@@ -56,6 +56,8 @@ pub fn migrate(conn: &mut DbConnection, secret: &SecretKey, k: u32) -> anyhow::R
 
 /// How often the background pass looks at held responses and what is due to be forgotten.
 const PASS_EVERY: Duration = Duration::from_secs(60);
+/// The least time between two passes woken by submissions.
+const WOKEN_AT_MOST_EVERY: Duration = Duration::from_millis(250);
 /// Forgetting runs on every fifth pass.
 const FORGET_EVERY_PASSES: u32 = 5;
 
@@ -72,14 +74,24 @@ pub async fn run(
     let mut tick = tokio::time::interval(PASS_EVERY);
     let mut passes: u32 = 0;
     loop {
-        tokio::select! {
-            _ = tick.tick() => passes = passes.wrapping_add(1),
-            () = wake.notified() => {}
-        }
+        let woken = tokio::select! {
+            _ = tick.tick() => {
+                passes = passes.wrapping_add(1);
+                false
+            }
+            () = wake.notified() => true,
+        };
         let forget = passes % FORGET_EVERY_PASSES == 1;
         let (pool, secret, gate) = (pool.clone(), secret.clone(), gate.clone());
         let outcome = tokio::task::spawn_blocking(move || -> anyhow::Result<()> {
             let mut conn = pool.get()?;
+            // Woken by a stored response: a batch can be due only once a batch is held. The
+            // full pass (the write lock, every held response opened, the invitations counted)
+            // would otherwise run at every submission and hold every other writer back; the
+            // minute's tick still runs it, for the daily release and the withheld.
+            if woken && crate::db::held_responses::count(&mut conn)? < i64::from(rules.batch) {
+                return Ok(());
+            }
             let _writer = gate.enter();
             let now = Utc::now().naive_utc();
             let pass = release::release_due(&mut conn, &secret, rules, now, false)?;
@@ -104,6 +116,11 @@ pub async fn run(
             Ok(Ok(())) => {}
             Ok(Err(e)) => tracing::warn!(error = %e, "privacy pass failed; will retry"),
             Err(e) => tracing::warn!(error = %e, "privacy pass panicked; will retry"),
+        }
+        if woken {
+            // Submissions stored meanwhile leave one wake between them: at most a few passes
+            // a second, however many arrive.
+            tokio::time::sleep(WOKEN_AT_MOST_EVERY).await;
         }
     }
 }
