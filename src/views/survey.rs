@@ -118,14 +118,31 @@ fn survey_body(form: &SurveyForm<'_>) -> (String, Markup) {
                             @if let Some(p) = problem {
                                 p.err id=(error_id) { (problem_text(lang, *p)) }
                             }
+                            // Rated questions on one row (1 to 5, the ends named below): a
+                            // question takes a fifth of the height six stacked options took.
+                            @match item.kind {
+                                ItemKind::Likert5 => {
+                                    div.opts.scale {
+                                        @for v in 1..=5usize {
+                                            @let value = v.to_string();
+                                            label {
+                                                input type="radio" name=(name) value=(value) checked[chosen == Some(value.as_str())];
+                                                span aria-hidden="true" { (v) }
+                                                span.visually-hidden { (v) " – " (t.likert[v - 1]) }
+                                            }
+                                        }
+                                    }
+                                    p.ends aria-hidden="true" { span { "1 · " (t.likert[0]) } span { (t.likert[4]) " · 5" } }
+                                },
+                                ItemKind::YesNo => {
+                                    div.opts.pair {
+                                        @for (value, label) in [("1", t.yes), ("0", t.no)] {
+                                            label { input type="radio" name=(name) value=(value) checked[chosen == Some(value)]; " " (label) }
+                                        }
+                                    }
+                                },
+                            }
                             div.opts {
-                                @let options: Vec<(String, &str)> = match item.kind {
-                                    ItemKind::Likert5 => (1..=5).map(|v| (v.to_string(), t.likert[v - 1])).collect(),
-                                    ItemKind::YesNo => vec![("1".to_owned(), t.yes), ("0".to_owned(), t.no)],
-                                };
-                                @for (value, label) in &options {
-                                    label { input type="radio" name=(name) value=(value) checked[chosen == Some(value.as_str())]; " " (label) }
-                                }
                                 label.na { input type="radio" name=(name) value=(NOT_APPLICABLE) checked[chosen == Some(NOT_APPLICABLE)]; " " (no_answer(lang, item)) }
                             }
                         }

@@ -142,7 +142,7 @@ async fn a_submission_writes_nothing_that_names_its_invitation_and_staff_see_bat
         held(&app) < BATCH && released(&app) + held(&app) == SURVEYS as i64
     })
     .await;
-    assert!(released(&app) >= SURVEYS as i64 - BATCH + 1);
+    assert!(released(&app) > SURVEYS as i64 - BATCH);
 
     if app.db.backend() == "postgres" {
         // Rows written by one transaction share xmin: nothing that names an invitation, a
