@@ -54,6 +54,8 @@ pub struct DimensionScore {
 }
 
 pub struct AgencyDashboard<'a> {
+    /// Only the responses given this way, when chosen.
+    pub mode: Option<ResponseMode>,
     pub name: &'a str,
     pub code: &'a str,
     pub period: &'a str,
@@ -207,6 +209,17 @@ fn held_note(lang: Lang, held: Held) -> Markup {
     }
 }
 
+/// The choice of responses by how they were given (all, link, kiosk, paper).
+fn mode_select(lang: Lang, chosen: Option<ResponseMode>) -> Markup {
+    html! {
+        label for="mode" { (lang.pick("Cách trả lời", "Mode")) }
+        select id="mode" name="mode" {
+            option value="" selected[chosen.is_none()] { (lang.pick("Tất cả", "All")) }
+            @for m in ResponseMode::ALL { option value=(m.as_str()) selected[Some(*m) == chosen] { (m.name(lang)) } }
+        }
+    }
+}
+
 pub fn period_picker(
     lang: Lang,
     action: &str,
@@ -260,7 +273,7 @@ pub fn agency_page(frame: &Frame<'_>, d: &AgencyDashboard<'_>) -> Markup {
     let lang = frame.lang;
     let title = format!("{} · {}", d.name, d.period);
     let body = html! {
-        h1 { (d.name) }
+        h1 { (d.name) @if let Some(m) = d.mode { " · " (m.name(lang)) } }
         (agency_links(lang, lang.pick("Tiếp nhận nhiệm vụ của:", "Took over the work of:"), &d.came_from))
         (agency_links(lang, lang.pick("Đã sáp nhập hoặc chia tách; nhiệm vụ chuyển cho:", "Merged or split; its work passed to:"), &d.went_to))
         (period_picker(lang, &format!("/dashboard/agency/{}", d.code), d.period, d.periods, html! {
@@ -269,6 +282,7 @@ pub fn agency_page(frame: &Frame<'_>, d: &AgencyDashboard<'_>) -> Markup {
                 option value="quarter" selected[!d.year_view] { (lang.pick("Quý", "Quarter")) }
                 option value="year" selected[d.year_view] { (lang.pick("Năm", "Year")) }
             }
+            (mode_select(lang, d.mode))
         }))
         div.cards {
             (figure_card(lang, lang.pick("Chỉ số hài lòng (0–100)", "Satisfaction index (0-100)"), &d.sat_index, 1))
@@ -574,11 +588,7 @@ pub fn province_page(frame: &Frame<'_>, d: &ProvinceDashboard<'_>) -> Markup {
                 option value="" selected[d.field.is_none()] { (lang.pick("Tất cả", "All")) }
                 @for f in d.fields { option value=(f) selected[Some(f.as_str()) == d.field] { (f) } }
             }
-            label for="mode" { (lang.pick("Cách trả lời", "Mode")) }
-            select id="mode" name="mode" {
-                option value="" selected[d.mode.is_none()] { (lang.pick("Tất cả", "All")) }
-                @for m in ResponseMode::ALL { option value=(m.as_str()) selected[Some(*m) == d.mode] { (m.name(lang)) } }
-            }
+            (mode_select(lang, d.mode))
         }))
         div.cards {
             (figure_card(lang, lang.pick("Chỉ số hài lòng toàn tỉnh", "Province satisfaction index"), &d.province_index, 1))

@@ -453,43 +453,48 @@ async fn the_mode_is_exported_with_each_response_and_its_rate_shown_to_the_provi
     assert_eq!(modes.iter().filter(|m| **m == "kiosk").count(), 6, "{csv}");
     assert_eq!(modes.iter().filter(|m| **m == "link").count(), 6, "{csv}");
 
-    // The province's numbers, of every response or of one mode's.
-    let mut index_of = std::collections::BTreeMap::new();
-    for mode in ["", "kiosk", "link"] {
-        let path = format!("/dashboard/province?period=2026-Q2&mode={mode}");
-        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(120);
-        let page = loop {
-            let page = admin
-                .get(format!("{}{path}", app.address))
-                .send()
-                .await
+    // The province's numbers and the agency's, of every response or of one mode's.
+    for (page_path, card_label) in [
+        ("/dashboard/province", "Chỉ số hài lòng toàn tỉnh"),
+        ("/dashboard/agency/AG-X-OCEO", "Chỉ số hài lòng (0–100)"),
+    ] {
+        let mut index_of = std::collections::BTreeMap::new();
+        for mode in ["", "kiosk", "link"] {
+            let path = format!("{page_path}?period=2026-Q2&mode={mode}");
+            let deadline = std::time::Instant::now() + std::time::Duration::from_secs(120);
+            let page = loop {
+                let page = admin
+                    .get(format!("{}{path}", app.address))
+                    .send()
+                    .await
+                    .unwrap()
+                    .text()
+                    .await
+                    .unwrap();
+                if page.contains("data-current=\"true\"") {
+                    break page;
+                }
+                assert!(std::time::Instant::now() < deadline, "{path} never current");
+                tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+            };
+            let card = page
+                .split(&format!("{card_label}</div><div class=\"big\">"))
+                .nth(1)
+                .unwrap_or_else(|| panic!("{page}"));
+            let value: f64 = card
+                .split('<')
+                .next()
                 .unwrap()
-                .text()
-                .await
-                .unwrap();
-            if page.contains("data-current=\"true\"") {
-                break page;
-            }
-            assert!(std::time::Instant::now() < deadline, "{path} never current");
-            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-        };
-        let card = page
-            .split("Chỉ số hài lòng toàn tỉnh</div><div class=\"big\">")
-            .nth(1)
-            .unwrap_or_else(|| panic!("{page}"));
-        let value: f64 = card
-            .split('<')
-            .next()
-            .unwrap()
-            .replace(',', ".")
-            .parse()
-            .unwrap_or_else(|_| panic!("a value: {card}"));
-        index_of.insert(mode, value);
+                .replace(',', ".")
+                .parse()
+                .unwrap_or_else(|_| panic!("a value: {card}"));
+            index_of.insert(mode, value);
+        }
+        assert!(
+            index_of["kiosk"] > index_of[""] && index_of[""] > index_of["link"],
+            "{page_path}: {index_of:?}"
+        );
     }
-    assert!(
-        index_of["kiosk"] > index_of[""] && index_of[""] > index_of["link"],
-        "{index_of:?}"
-    );
 
     let delivery = admin
         .get(format!("{}/dashboard/delivery?period=2026-Q2", app.address))

@@ -207,7 +207,10 @@ pub async fn agency(
 
     let year_view = query.get("kind").is_some_and(|k| k == "year");
     let kind = if year_view { Kind::Year } else { Kind::Quarter };
-    let board = state.dashboards.board(&dashboards::Scope::PROVINCE, kind);
+    let mode = mode_asked(&query);
+    let board = state
+        .dashboards
+        .board(&dashboards::Scope { field: None, mode }, kind);
     let index = board.as_ref();
     let (lang, switch) = lang_and_switch(&req, &query);
     // Unless a period is asked for, the latest whose index is shown: a new quarter with three
@@ -378,6 +381,7 @@ pub async fn agency(
         .map(|(_, s, _)| named(s))
         .collect();
     let dashboard = AgencyDashboard {
+        mode,
         group766,
         came_from,
         went_to,
@@ -460,9 +464,7 @@ pub async fn province(
     authorize(&user, Need::Province, &Scope::of(&user, &all))?;
     let fields = db_call::blocking(&state.pool, crate::db::procedures::fields).await?;
     let field = query.get("field").filter(|f| fields.contains(f)).cloned();
-    let mode = query
-        .get("mode")
-        .and_then(|m| m.parse::<crate::domain::response_mode::ResponseMode>().ok());
+    let mode = mode_asked(&query);
     let scope = dashboards::Scope {
         field: field.clone(),
         mode,
@@ -595,6 +597,11 @@ pub async fn province(
     with_csrf(&state, &session, StatusCode::OK, |csrf| {
         province_page(&frame(lang, &user, csrf, &switch), &dashboard)
     })
+}
+
+/// The way of answering a dashboard is narrowed to (`?mode=kiosk`), if any.
+fn mode_asked(query: &Query) -> Option<crate::domain::response_mode::ResponseMode> {
+    query.get("mode").and_then(|m| m.parse().ok())
 }
 
 /// The quarter a report page asks for (this one unless another of the last eight is chosen),
