@@ -42,6 +42,23 @@ pub struct NewAgency<'a> {
     pub valid_to: Option<NaiveDate>,
 }
 
+/// `root` and every agency below it, among `all` (the whole tree as `all` reads it).
+pub fn subtree(all: &[Agency], root: i32) -> std::collections::HashSet<i32> {
+    let mut seen = std::collections::HashSet::from([root]);
+    // Walk down the tree until nothing new joins.
+    loop {
+        let before = seen.len();
+        for a in all {
+            if a.parent_id.is_some_and(|p| seen.contains(&p)) {
+                seen.insert(a.id);
+            }
+        }
+        if seen.len() == before {
+            return seen;
+        }
+    }
+}
+
 pub fn insert(conn: &mut DbConnection, agency: &NewAgency<'_>) -> QueryResult<i32> {
     diesel::insert_into(agencies::table)
         .values(agency.clone())

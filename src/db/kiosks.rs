@@ -104,29 +104,19 @@ pub fn record_failure(
         .map(|_| ())
 }
 
-/// Wrong codes typed at the kiosk since `since`.
+/// Wrong codes typed at the kiosk since `since`: how many, and when the oldest of them was.
 pub fn failures_since(
     conn: &mut DbConnection,
     kiosk_id: i32,
     since: NaiveDateTime,
-) -> QueryResult<i64> {
+) -> QueryResult<(i64, Option<NaiveDateTime>)> {
     kiosk_failures::table
         .filter(kiosk_failures::kiosk_id.eq(kiosk_id))
         .filter(kiosk_failures::at.ge(since))
-        .count()
-        .get_result(conn)
-}
-
-/// The oldest wrong code still counted at the kiosk since `since` (when the limit lifts).
-pub fn oldest_failure_since(
-    conn: &mut DbConnection,
-    kiosk_id: i32,
-    since: NaiveDateTime,
-) -> QueryResult<Option<NaiveDateTime>> {
-    kiosk_failures::table
-        .filter(kiosk_failures::kiosk_id.eq(kiosk_id))
-        .filter(kiosk_failures::at.ge(since))
-        .select(diesel::dsl::min(kiosk_failures::at))
+        .select((
+            diesel::dsl::count_star(),
+            diesel::dsl::min(kiosk_failures::at),
+        ))
         .get_result(conn)
 }
 

@@ -28,6 +28,15 @@ pub fn current(conn: &mut DbConnection) -> QueryResult<Option<StoredQuestionnair
         .optional()
 }
 
+/// Every published version's name, oldest first (as `export::questionnaire_versions` orders
+/// them), without their definitions.
+pub fn versions(conn: &mut DbConnection) -> QueryResult<Vec<String>> {
+    questionnaires::table
+        .select(questionnaires::version)
+        .order((questionnaires::published_at, questionnaires::id))
+        .load(conn)
+}
+
 pub fn by_id(conn: &mut DbConnection, id: i32) -> QueryResult<StoredQuestionnaire> {
     questionnaires::table
         .find(id)

@@ -10,8 +10,13 @@ use rand::rngs::StdRng;
 use rand::seq::SliceRandom;
 use rand::SeedableRng;
 
-/// The codes of the items asked, for a dossier of `channel`.
-pub fn asked(q: &Questionnaire, channel: &str, seed: [u8; 32]) -> BTreeSet<String> {
+/// The codes of the items asked, for a dossier of `channel`. `seed` is called only for a
+/// questionnaire that draws (it is a keyed hash, on the survey page's path).
+pub fn asked(
+    q: &Questionnaire,
+    channel: &str,
+    seed: impl FnOnce() -> [u8; 32],
+) -> BTreeSet<String> {
     let for_channel = q.items.iter().filter(|i| i.asked_for(channel));
     let Some(rotate) = q.rotate else {
         return for_channel.map(|i| i.code.clone()).collect();
@@ -25,7 +30,7 @@ pub fn asked(q: &Questionnaire, channel: &str, seed: [u8; 32]) -> BTreeSet<Strin
             others.push(item.code.as_str());
         }
     }
-    others.shuffle(&mut StdRng::from_seed(seed));
+    others.shuffle(&mut StdRng::from_seed(seed()));
     asked.extend(others.into_iter().take(rotate as usize).map(str::to_owned));
     asked
 }
@@ -52,7 +57,7 @@ mod tests {
     fn without_sampling_everyone_is_asked_what_their_channel_is_asked() {
         let q = Questionnaire::from_json(include_str!("../../data/questionnaires/2026.1.json"))
             .unwrap();
-        assert_eq!(asked(&q, "online", [1; 32]).len(), q.items.len());
+        assert_eq!(asked(&q, "online", || [1; 32]).len(), q.items.len());
     }
 
     #[test]
@@ -61,7 +66,7 @@ mod tests {
         let counter_only = q.items[1].code.clone();
         let mut seen = BTreeSet::new();
         for seed in 0..200u8 {
-            let online = asked(&q, "online", [seed; 32]);
+            let online = asked(&q, "online", || [seed; 32]);
             assert_eq!(online.len(), 9, "five core, four drawn");
             for core in &q.core {
                 assert!(online.contains(core));
@@ -69,10 +74,10 @@ mod tests {
             assert!(!online.contains(&counter_only));
             assert_eq!(
                 online,
-                asked(&q, "online", [seed; 32]),
+                asked(&q, "online", || [seed; 32]),
                 "the same seed, the same draw"
             );
-            seen.extend(asked(&q, "counter", [seed; 32]));
+            seen.extend(asked(&q, "counter", || [seed; 32]));
         }
         assert_eq!(seen.len(), q.items.len(), "every item is drawn for someone");
     }
@@ -90,7 +95,7 @@ mod tests {
             .unwrap();
         for channel in ["online", "counter", "postal"] {
             for seed in 0..100u8 {
-                let asked = asked(&q, channel, [seed; 32]);
+                let asked = asked(&q, channel, || [seed; 32]);
                 assert!(asked.len() <= 10, "{channel}: {} questions", asked.len());
                 for core in &q.core {
                     assert!(asked.contains(core), "{channel}: the core's {core}");

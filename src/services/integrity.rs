@@ -58,23 +58,6 @@ fn seconds_since(secret: &SecretKey, token: &str, now: DateTime<Utc>) -> Option<
     Some((now.timestamp_millis() - millis) as f64 / 1000.0)
 }
 
-/// The agency and every agency below it.
-fn subtree(conn: &mut DbConnection, root: i32) -> QueryResult<Vec<i32>> {
-    let all = agencies::all(conn)?;
-    let mut ids = vec![root];
-    loop {
-        let before = ids.len();
-        for a in &all {
-            if a.parent_id.is_some_and(|p| ids.contains(&p)) && !ids.contains(&a.id) {
-                ids.push(a.id);
-            }
-        }
-        if ids.len() == before {
-            return Ok(ids);
-        }
-    }
-}
-
 /// Counts this answer where a rule counts answers, and judges it (inside the submission's
 /// transaction: an answer that is not stored is not counted).
 pub fn count_and_judge(
@@ -108,7 +91,9 @@ pub fn count_and_judge(
             .unwrap_or(now)
             .naive_utc();
         let answered = integrity_counts::count_kiosk_answer(conn, kiosk, hour)?;
-        let agencies = subtree(conn, agency)?;
+        let agencies: Vec<i32> = agencies::subtree(&agencies::all(conn)?, agency)
+            .into_iter()
+            .collect();
         let completed = integrity_counts::completed_between(
             conn,
             &agencies,

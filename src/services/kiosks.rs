@@ -180,20 +180,6 @@ pub enum Typed {
     },
 }
 
-/// Whether `agency_id` is `root` or stands below it.
-fn within(conn: &mut DbConnection, agency_id: i32, root: i32) -> QueryResult<bool> {
-    let mut at = Some(agency_id);
-    // The tree has four levels; the bound guards against a cycle written by hand.
-    for _ in 0..16 {
-        match at {
-            Some(id) if id == root => return Ok(true),
-            Some(id) => at = agencies::by_id(conn, id)?.parent_id,
-            None => return Ok(false),
-        }
-    }
-    Ok(false)
-}
-
 /// When the kiosk takes codes again, if it has had too many wrong ones lately.
 fn paused_until(
     conn: &mut DbConnection,
@@ -201,10 +187,9 @@ fn paused_until(
     now: NaiveDateTime,
 ) -> QueryResult<Option<NaiveDateTime>> {
     let since = now - Duration::minutes(WRONG_CODE_WINDOW_MINUTES);
-    if kiosks::failures_since(conn, kiosk.id, since)? < WRONG_CODES_ALLOWED {
-        return Ok(None);
-    }
-    Ok(kiosks::oldest_failure_since(conn, kiosk.id, since)?
+    let (wrong, oldest) = kiosks::failures_since(conn, kiosk.id, since)?;
+    Ok(oldest
+        .filter(|_| wrong >= WRONG_CODES_ALLOWED)
         .map(|oldest| oldest + Duration::minutes(WRONG_CODE_WINDOW_MINUTES)))
 }
 
@@ -224,13 +209,10 @@ pub fn open_by_code(
     if let Some(until) = paused_until(conn, kiosk, now)? {
         return Ok(Typed::Paused { until });
     }
-    let mut found = None;
-    for coded in surveys::by_code(conn, secret, &code)? {
-        if within(conn, coded.agency_id, kiosk.agency_id)? {
-            found = Some(coded);
-            break;
-        }
-    }
+    let its_agencies = agencies::subtree(&agencies::all(conn)?, kiosk.agency_id);
+    let found = surveys::by_code(conn, secret, &code)?
+        .into_iter()
+        .find(|coded| its_agencies.contains(&coded.agency_id));
     let Some(coded) = found else {
         kiosks::record_failure(conn, kiosk.id, now)?;
         return Ok(Typed::Unknown);

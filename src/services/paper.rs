@@ -281,17 +281,24 @@ pub fn disagreements(
             .push((row.id, email, entry));
     }
     let mut out = Vec::new();
+    // Forms of one version share its questionnaire: looked up once.
+    let mut of_version: BTreeMap<String, Option<std::sync::Arc<Questionnaire>>> = BTreeMap::new();
     for key in order {
         let entries = forms.remove(&key).unwrap_or_default();
         let Some((_, _, first)) = entries.first() else {
             continue;
         };
-        let Some(version) =
-            crate::db::questionnaires::by_version(conn, &first.questionnaire_version)?
-        else {
+        let version = &first.questionnaire_version;
+        if !of_version.contains_key(version) {
+            let found = match crate::db::questionnaires::by_version(conn, version)? {
+                Some(stored) => Some(questionnaires.get(conn, stored.id)?),
+                None => None,
+            };
+            of_version.insert(version.clone(), found);
+        }
+        let Some(questionnaire) = of_version[version].clone() else {
             continue;
         };
-        let questionnaire = questionnaires.get(conn, version.id)?;
         let differences = match entries.as_slice() {
             [(_, _, a), (_, _, b), ..] => a.differences(b, &questionnaire),
             _ => Vec::new(),
@@ -370,10 +377,7 @@ pub fn versions_and(
     questionnaires: &Questionnaires,
     asked: Option<&str>,
 ) -> Result<Option<Versions>, SurveyError> {
-    let versions: Vec<String> = crate::db::export::questionnaire_versions(conn)?
-        .into_iter()
-        .map(|(version, _)| version)
-        .collect();
+    let versions = crate::db::questionnaires::versions(conn)?;
     let Some(chosen) = asked
         .filter(|a| versions.iter().any(|v| v == a))
         .or(versions.last().map(String::as_str))

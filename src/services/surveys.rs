@@ -104,11 +104,9 @@ pub fn open(
         return Ok(TokenState::Expired);
     }
     let questionnaire = questionnaires.get(conn, found.invitation.questionnaire_id)?;
-    let asked = crate::domain::survey_plan::asked(
-        &questionnaire,
-        &found.channel,
-        secret.keyed_hash("survey-plan", raw_token.as_bytes()),
-    );
+    let asked = crate::domain::survey_plan::asked(&questionnaire, &found.channel, || {
+        secret.keyed_hash("survey-plan", raw_token.as_bytes())
+    });
     let policy = found
         .survey_policy
         .parse::<SurveyPolicy>()

@@ -177,9 +177,21 @@ impl TestApp {
     /// A dashboard page once it shows the numbers of the data as it is now: they are computed
     /// in the background, and the page says whether they are current (`data-current`).
     pub async fn current_page(&self, path: &str) -> String {
+        self.current_page_as(&self.client, path).await
+    }
+
+    /// As [`TestApp::current_page`], seen by `client` (another signed-in user).
+    pub async fn current_page_as(&self, client: &reqwest::Client, path: &str) -> String {
         let deadline = std::time::Instant::now() + std::time::Duration::from_secs(120);
         loop {
-            let page = self.get(path).await.text().await.expect("page");
+            let page = client
+                .get(format!("{}{}", self.address, path))
+                .send()
+                .await
+                .expect("request sent")
+                .text()
+                .await
+                .expect("page");
             if page.contains("data-current=\"true\"") {
                 return page;
             }

@@ -461,22 +461,7 @@ async fn the_mode_is_exported_with_each_response_and_its_rate_shown_to_the_provi
         let mut index_of = std::collections::BTreeMap::new();
         for mode in ["", "kiosk", "link"] {
             let path = format!("{page_path}?period=2026-Q2&mode={mode}");
-            let deadline = std::time::Instant::now() + std::time::Duration::from_secs(120);
-            let page = loop {
-                let page = admin
-                    .get(format!("{}{path}", app.address))
-                    .send()
-                    .await
-                    .unwrap()
-                    .text()
-                    .await
-                    .unwrap();
-                if page.contains("data-current=\"true\"") {
-                    break page;
-                }
-                assert!(std::time::Instant::now() < deadline, "{path} never current");
-                tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-            };
+            let page = app.current_page_as(&admin, &path).await;
             let card = page
                 .split(&format!("{card_label}</div><div class=\"big\">"))
                 .nth(1)

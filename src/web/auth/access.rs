@@ -22,20 +22,7 @@ impl Scope {
             (Role::Province | Role::Admin, _) => Scope::Everything,
             (Role::Agency, None) => Scope::Agencies(HashSet::new()),
             (Role::Agency, Some(own)) => {
-                let mut seen = HashSet::from([own]);
-                // Walk down the tree until nothing new joins.
-                loop {
-                    let before = seen.len();
-                    for a in agencies {
-                        if a.parent_id.is_some_and(|p| seen.contains(&p)) {
-                            seen.insert(a.id);
-                        }
-                    }
-                    if seen.len() == before {
-                        break;
-                    }
-                }
-                Scope::Agencies(seen)
+                Scope::Agencies(crate::db::agencies::subtree(agencies, own))
             }
         }
     }

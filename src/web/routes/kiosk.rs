@@ -136,20 +136,13 @@ pub async fn get(
     }
 }
 
-fn field<'a>(fields: &'a [(String, String)], name: &str) -> Option<&'a str> {
-    fields
-        .iter()
-        .find(|(k, _)| k == name)
-        .map(|(_, v)| v.as_str())
-}
-
 /// `POST /kiosk`: a typed code; on to its survey, or back to the keypad saying why not.
 pub async fn post(
     req: HttpRequest,
     state: web::Data<AppState>,
     form: web::Form<Vec<(String, String)>>,
 ) -> Result<HttpResponse, AppError> {
-    let fields = form.into_inner();
+    let mut fields = form.into_inner();
     let lang = match posted_form(&state, &req, &fields) {
         Ok(lang) => lang,
         Err(page) => return Ok(*page),
@@ -157,7 +150,7 @@ pub async fn post(
     let Some(kiosk) = kiosk_of(&state, &req).await? else {
         return Ok(not_enrolled(lang));
     };
-    let typed = field(&fields, "code").unwrap_or_default().to_owned();
+    let typed = take_field(&mut fields, "code").unwrap_or_default();
     let (secret, questionnaires, opening) = (
         state.settings.secret.clone(),
         state.questionnaires.clone(),
