@@ -1,7 +1,7 @@
 //! The questionnaire's JSON interchange form (METHODOLOGY §1): dimensions with weights, items
 //! with their kind and, for yes/no items, their direction. Other keys are ignored.
 
-use std::collections::HashSet;
+use std::collections::{BTreeMap, HashSet};
 
 use serde::{Deserialize, Serialize};
 
@@ -23,7 +23,13 @@ pub enum Direction {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Dimension {
     pub code: String,
+    /// The name per language code (`{"vi": …, "en": …, "km": …}`); older versions give
+    /// `name_vi`/`name_en` instead, and both are read (see `Questionnaire::from_json`).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub names: BTreeMap<String, String>,
+    #[serde(default)]
     pub name_vi: String,
+    #[serde(default)]
     pub name_en: String,
     pub weight: f64,
 }
@@ -34,7 +40,12 @@ pub struct Item {
     pub dimension: String,
     pub kind: ItemKind,
     pub direction: Option<Direction>,
+    /// The question per language code; older versions give `text_vi`/`text_en` instead.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub texts: BTreeMap<String, String>,
+    #[serde(default)]
     pub text_vi: String,
+    #[serde(default)]
     pub text_en: String,
     /// The dossier channels (`online`, `counter`, `postal`) the item is asked for; every
     /// channel when absent (an online dossier is not asked about the counter's waiting area).
@@ -54,7 +65,27 @@ pub enum NoAnswer {
     DontKnow,
 }
 
+/// The text in the language, else in Vietnamese.
+fn in_language<'a>(texts: &'a BTreeMap<String, String>, language: &str) -> Option<&'a str> {
+    texts
+        .get(language)
+        .or_else(|| texts.get("vi"))
+        .map(String::as_str)
+}
+
+impl Dimension {
+    /// The name in the language (a language code), else in Vietnamese.
+    pub fn name(&self, language: &str) -> &str {
+        in_language(&self.names, language).unwrap_or(&self.name_vi)
+    }
+}
+
 impl Item {
+    /// The question in the language (a language code), else in Vietnamese.
+    pub fn text(&self, language: &str) -> &str {
+        in_language(&self.texts, language).unwrap_or(&self.text_vi)
+    }
+
     /// Whether a dossier of this channel is asked this item.
     pub fn asked_for(&self, channel: &str) -> bool {
         self.channels
@@ -74,6 +105,9 @@ impl Item {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Questionnaire {
     pub version: String,
+    /// The survey page's title per language code; older versions give `title_vi`/`title_en`.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub titles: BTreeMap<String, String>,
     #[serde(default)]
     pub title_vi: Option<String>,
     #[serde(default)]
@@ -116,16 +150,50 @@ pub enum QuestionnaireError {
     UnknownCoreItem(String),
     #[error("field `items`: item `{item}` names an unknown channel `{channel}` (online, counter, postal)")]
     UnknownChannel { item: String, channel: String },
+    #[error("field `{0}`: `{1}` has no Vietnamese text (`texts.vi`, or `text_vi`/`name_vi`)")]
+    MissingVietnamese(&'static str, String),
     #[error("field `rotate`: {rotate} is more than the {others} items outside the core")]
     RotateTooLarge { rotate: u32, others: usize },
 }
 
 impl Questionnaire {
     pub fn from_json(text: &str) -> Result<Self, QuestionnaireError> {
-        let q: Self =
+        let mut q: Self =
             serde_json::from_str(text).map_err(|e| QuestionnaireError::Json(e.to_string()))?;
+        q.merge_languages();
         q.validate()?;
         Ok(q)
+    }
+
+    /// One place for each text in every language: the per-language maps hold `vi` and `en`
+    /// too (from `text_vi`/`text_en` where a version has only those), and `text_vi`/`text_en`
+    /// are filled from the maps (the staff pages read those).
+    fn merge_languages(&mut self) {
+        fn merge(map: &mut BTreeMap<String, String>, vi: &mut String, en: &mut String) {
+            for (code, field) in [("vi", &mut *vi), ("en", &mut *en)] {
+                if field.is_empty() {
+                    *field = map.get(code).cloned().unwrap_or_default();
+                } else {
+                    map.entry(code.to_owned()).or_insert_with(|| field.clone());
+                }
+            }
+            if en.is_empty() {
+                *en = vi.clone();
+            }
+        }
+        for d in &mut self.dimensions {
+            merge(&mut d.names, &mut d.name_vi, &mut d.name_en);
+        }
+        for i in &mut self.items {
+            merge(&mut i.texts, &mut i.text_vi, &mut i.text_en);
+        }
+        let (mut vi, mut en) = (
+            self.title_vi.take().unwrap_or_default(),
+            self.title_en.take().unwrap_or_default(),
+        );
+        merge(&mut self.titles, &mut vi, &mut en);
+        self.title_vi = Some(vi).filter(|t| !t.is_empty());
+        self.title_en = Some(en).filter(|t| !t.is_empty());
     }
 
     pub fn validate(&self) -> Result<(), QuestionnaireError> {
@@ -177,6 +245,22 @@ impl Questionnaire {
             }
         }
         for d in &self.dimensions {
+            if d.name_vi.trim().is_empty() {
+                return Err(QuestionnaireError::MissingVietnamese(
+                    "dimensions",
+                    d.code.clone(),
+                ));
+            }
+        }
+        for i in &self.items {
+            if i.text_vi.trim().is_empty() {
+                return Err(QuestionnaireError::MissingVietnamese(
+                    "items",
+                    i.code.clone(),
+                ));
+            }
+        }
+        for d in &self.dimensions {
             if !self.items.iter().any(|i| i.dimension == d.code) {
                 return Err(QuestionnaireError::EmptyDimension(d.code.clone()));
             }
@@ -208,6 +292,11 @@ impl Questionnaire {
             }
         }
         Ok(())
+    }
+
+    /// The survey page's title in the language, if the version has one (else in Vietnamese).
+    pub fn title(&self, language: &str) -> Option<&str> {
+        in_language(&self.titles, language)
     }
 
     pub fn item(&self, code: &str) -> Option<&Item> {

@@ -173,32 +173,32 @@ impl Misplaced {
     pub fn explain(self, lang: Lang) -> String {
         match self {
             Self::KindOfOtherLevel { kind, level } => match lang {
-                Lang::Vi => format!(
+                Lang::VI => format!(
                     "Loại “{}” không thuộc {}.",
                     kind.name(lang),
                     level.name(lang)
                 ),
-                Lang::En => format!(
+                _ => format!(
                     "A {} is not a unit of the {} level.",
                     kind.name(lang),
                     level.name(lang)
                 ),
             },
             Self::BelowWrongLevel { level, parent } => match lang {
-                Lang::Vi => format!(
+                Lang::VI => format!(
                     "Đơn vị {} không thể trực thuộc đơn vị {}.",
                     level.name(lang),
                     parent.name(lang)
                 ),
-                Lang::En => format!(
+                _ => format!(
                     "A {} unit cannot stand below a {} unit.",
                     level.name(lang),
                     parent.name(lang)
                 ),
             },
             Self::NeedsParent(level) => match lang {
-                Lang::Vi => format!("Đơn vị {} cần có cơ quan cấp trên.", level.name(lang)),
-                Lang::En => format!("A {} unit needs a parent.", level.name(lang)),
+                Lang::VI => format!("Đơn vị {} cần có cơ quan cấp trên.", level.name(lang)),
+                _ => format!("A {} unit needs a parent.", level.name(lang)),
             },
         }
     }

@@ -62,45 +62,36 @@ pub struct MessageFacts<'a> {
 }
 
 /// The text of an SMS within the encoding's budget: the agency and procedure names shortened
-/// (the procedure first) as far as needed, the link whole.
+/// (the procedure first) as far as needed, the link whole. The words are the catalogue's
+/// (`sms-*`); without diacritics (GSM-7) they are folded to ASCII, and a language whose script
+/// does not fold to Latin letters (Khmer) is sent in Vietnamese: the link still opens the
+/// survey in the citizen's language.
 pub fn sms(facts: &MessageFacts<'_>, encoding: SmsEncoding) -> String {
     let fold = |s: &str| match encoding {
         SmsEncoding::Gsm7 => gsm7_safe(&ascii_fold(s)),
         SmsEncoding::Ucs2 => s.to_owned(),
     };
-    let (agency, procedure) = (fold(facts.agency), fold(facts.procedure));
-    let render = |agency: &str, procedure: &str| {
-        let text = match (facts.purpose, facts.lang, facts.message) {
-            (Purpose::FollowUpAnswer, Lang::Vi, _) => format!(
-                "{agency} da tra loi yeu cau ho tro cua Ong/Ba: {}",
-                facts.survey_url
-            ),
-            (Purpose::FollowUpAnswer, Lang::En, _) => format!(
-                "{agency} has answered your request for help: {}",
-                facts.survey_url
-            ),
-            (_, Lang::Vi, 0) => format!(
-                "{agency} moi Ong/Ba danh gia ho so \"{procedure}\": {}",
-                facts.survey_url
-            ),
-            (_, Lang::Vi, _) => format!(
-                "Nhac lai: {agency} moi Ong/Ba danh gia ho so \"{procedure}\": {}",
-                facts.survey_url
-            ),
-            (_, Lang::En, 0) => format!(
-                "{agency} asks you to rate \"{procedure}\": {}",
-                facts.survey_url
-            ),
-            (_, Lang::En, _) => format!(
-                "Reminder: {agency} asks you to rate \"{procedure}\": {}",
-                facts.survey_url
-            ),
-        };
-        match (encoding, facts.lang) {
-            (SmsEncoding::Ucs2, Lang::Vi) => with_diacritics(&text),
-            _ => text,
-        }
+    let id = match (facts.purpose, facts.message) {
+        (Purpose::FollowUpAnswer, _) => "sms-followup-answer",
+        (Purpose::Invitation, 0) => "sms-invitation",
+        (Purpose::Invitation, _) => "sms-reminder",
     };
+    let words = |lang: Lang, agency: &str, procedure: &str| {
+        lang.text_with(
+            id,
+            &[
+                ("agency", agency.into()),
+                ("procedure", procedure.into()),
+                ("url", facts.survey_url.into()),
+            ],
+        )
+    };
+    let lang = match encoding {
+        SmsEncoding::Gsm7 if !folds_to_latin(&words(facts.lang, "", "")) => Lang::VI,
+        _ => facts.lang,
+    };
+    let (agency, procedure) = (fold(facts.agency), fold(facts.procedure));
+    let render = |agency: &str, procedure: &str| fold(&words(lang, agency, procedure));
     let budget = encoding.budget();
     let length = |s: &str| s.chars().count();
     let mut procedure_keep = length(&procedure);
@@ -122,15 +113,21 @@ pub fn sms(facts: &MessageFacts<'_>, encoding: SmsEncoding) -> String {
     }
 }
 
-/// The Vietnamese SMS wording with its diacritics back (the templates above are written
-/// folded, to count GSM-7 characters; these are the same words).
-fn with_diacritics(text: &str) -> String {
-    text.replace("Nhac lai: ", "Nhắc lại: ")
-        .replace(" moi Ong/Ba danh gia ho so ", " mời Ông/Bà đánh giá hồ sơ ")
-        .replace(
-            " da tra loi yeu cau ho tro cua Ong/Ba: ",
-            " đã trả lời yêu cầu hỗ trợ của Ông/Bà: ",
-        )
+/// Whether every letter of the text survives folding to ASCII (Vietnamese, English: yes;
+/// Khmer: no).
+fn folds_to_latin(text: &str) -> bool {
+    ascii_fold(text)
+        .chars()
+        .all(|c| c.is_ascii() || !c.is_alphabetic())
+}
+
+/// The link that opens a page in the language: Vietnamese, the default, needs nothing.
+pub fn in_language(link: &str, lang: Lang) -> String {
+    if lang == Lang::VI {
+        link.to_owned()
+    } else {
+        format!("{link}?lang={}", lang.code())
+    }
 }
 
 /// The first `keep` characters, with "..." when anything was cut.
@@ -158,58 +155,24 @@ fn gsm7_safe(s: &str) -> String {
 
 /// An e-mail: the subject and the plain-text body (with the opt-out link).
 pub fn email(facts: &MessageFacts<'_>) -> (String, String) {
-    let (agency, procedure, url, stop) = (
-        facts.agency,
-        facts.procedure,
-        facts.survey_url,
-        facts.opt_out_url,
-    );
-    if facts.purpose == Purpose::FollowUpAnswer {
-        return match facts.lang {
-            Lang::Vi => (
-                format!("{agency} đã trả lời yêu cầu hỗ trợ của Ông/Bà"),
-                format!(
-                    "Kính gửi Ông/Bà,\n\n{agency} đã trả lời yêu cầu hỗ trợ Ông/Bà gửi. \
-                     Xem câu trả lời và cho biết Ông/Bà có hài lòng với cách giải quyết không:\n\n{url}\n"
-                ),
-            ),
-            Lang::En => (
-                format!("{agency} has answered your request for help"),
-                format!(
-                    "Dear citizen,\n\n{agency} has answered the request for help you sent. \
-                     Read the answer and tell us whether you are satisfied with how it was handled:\n\n{url}\n"
-                ),
-            ),
-        };
-    }
-    match facts.lang {
-        Lang::Vi => (
-            if facts.message == 0 {
-                format!("{agency} mời Ông/Bà đánh giá việc giải quyết hồ sơ")
-            } else {
-                format!("Nhắc lại: {agency} mong nhận đánh giá của Ông/Bà")
-            },
-            format!(
-                "Kính gửi Ông/Bà,\n\nHồ sơ \"{procedure}\" của Ông/Bà tại {agency} đã được giải quyết. \
-                 Xin Ông/Bà dành một phút cho biết mức độ hài lòng:\n\n{url}\n\n\
-                 Câu trả lời được lưu ẩn danh: không ai, kể cả cơ quan giải quyết, biết được ai đã trả lời.\n\n\
-                 Không muốn nhận thêm thư về hồ sơ này: {stop}\n"
-            ),
+    let (subject, body) = match (facts.purpose, facts.message) {
+        (Purpose::FollowUpAnswer, _) => (
+            "email-followup-answer-subject",
+            "email-followup-answer-body",
         ),
-        Lang::En => (
-            if facts.message == 0 {
-                format!("{agency} asks for your rating")
-            } else {
-                format!("Reminder: {agency} would value your rating")
-            },
-            format!(
-                "Dear citizen,\n\nYour \"{procedure}\" application at {agency} has been completed. \
-                 Please take a minute to tell us how satisfied you are:\n\n{url}\n\n\
-                 Your answers are stored anonymously: nobody, the agency included, can tell who answered.\n\n\
-                 To receive no more messages about this application: {stop}\n"
-            ),
-        ),
-    }
+        (Purpose::Invitation, 0) => ("email-invitation-subject", "email-invitation-body"),
+        (Purpose::Invitation, _) => ("email-reminder-subject", "email-invitation-body"),
+    };
+    let args = [
+        ("agency", facts.agency.into()),
+        ("procedure", facts.procedure.into()),
+        ("url", facts.survey_url.into()),
+        ("stop", facts.opt_out_url.into()),
+    ];
+    (
+        facts.lang.text_with(subject, &args),
+        format!("{}\n", facts.lang.text_with(body, &args)),
+    )
 }
 
 #[cfg(test)]
@@ -223,7 +186,7 @@ mod tests {
     fn facts<'a>(agency: &'a str, procedure: &'a str, message: i32) -> MessageFacts<'a> {
         MessageFacts {
             purpose: Purpose::Invitation,
-            lang: Lang::Vi,
+            lang: Lang::VI,
             message,
             agency,
             procedure,
@@ -297,6 +260,28 @@ mod tests {
         assert!(body.contains(URL) && body.contains("/stop"));
     }
 
+    #[test]
+    fn a_khmer_message_is_khmer_where_the_encoding_carries_it_and_vietnamese_where_not() {
+        let mut khmer = facts("UBND xã Óc Eo", "Khai sinh", 0);
+        khmer.lang = Lang::parse("km").unwrap();
+        let ucs = sms(&khmer, SmsEncoding::Ucs2);
+        assert!(ucs.contains("សូមអញ្ជើញ") && ucs.ends_with(URL), "{ucs}");
+        assert!(ucs.chars().count() <= 134, "{ucs}");
+        let gsm = sms(&khmer, SmsEncoding::Gsm7);
+        assert!(
+            gsm.contains("moi Ong/Ba danh gia") && gsm.is_ascii(),
+            "{gsm}"
+        );
+        let (subject, body) = email(&khmer);
+        assert!(subject.contains("សូមអញ្ជើញ"), "{subject}");
+        assert!(body.contains(URL) && body.contains("/stop"), "{body}");
+        assert_eq!(
+            in_language("https://x/s/t", khmer.lang),
+            "https://x/s/t?lang=km"
+        );
+        assert_eq!(in_language("https://x/s/t", Lang::VI), "https://x/s/t");
+    }
+
     proptest! {
         #[test]
         fn any_names_fit_the_budget_and_the_link_survives(
@@ -304,9 +289,13 @@ mod tests {
             procedure in "\\PC{0,300}",
             message in 0i32..3,
             ucs2 in any::<bool>(),
+            language in 0usize..8,
         ) {
             let encoding = if ucs2 { SmsEncoding::Ucs2 } else { SmsEncoding::Gsm7 };
-            let text = sms(&facts(&agency, &procedure, message), encoding);
+            let languages: Vec<Lang> = Lang::all().collect();
+            let mut facts = facts(&agency, &procedure, message);
+            facts.lang = languages[language % languages.len()];
+            let text = sms(&facts, encoding);
             prop_assert!(text.chars().count() <= encoding.budget(), "{}", text);
             prop_assert!(text.ends_with(URL));
             if encoding == SmsEncoding::Gsm7 {

@@ -198,7 +198,12 @@ impl DossierSubmission {
             .optional("language", |s| {
                 crate::domain::language::Lang::parse(s.trim())
                     .map(|l| l.code().to_owned())
-                    .ok_or_else(|| "must be vi or en".to_owned())
+                    .ok_or_else(|| {
+                        let codes: Vec<&str> = crate::domain::language::Lang::all()
+                            .map(|l| l.code())
+                            .collect();
+                        format!("must be one of {}", codes.join(", "))
+                    })
             })
             .and_then(|code| crate::domain::language::Lang::parse(&code));
         if let (Some(received), Some(completed)) = (received_at, completed_at) {

@@ -88,6 +88,10 @@ fn explain(e: &QuestionnaireError) -> Refusal {
             format!("Nhóm “{dimension}” không có câu hỏi nào."),
             format!("The dimension “{dimension}” has no item."),
         ),
+        E::MissingVietnamese(field, code) => (
+            format!("“{code}” trong “{field}” không có nội dung tiếng Việt (“texts”: {{\"vi\": …}})."),
+            format!("“{code}” in “{field}” has no Vietnamese text (“texts”: {{\"vi\": …}})."),
+        ),
         E::TooManyItems(count) => (
             format!("Bảng hỏi có {count} câu hỏi; tối đa là 65.535."),
             format!("The questionnaire has {count} items; at most 65,535."),

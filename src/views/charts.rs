@@ -278,7 +278,7 @@ mod tests {
             target: Some((20.0, "Mục tiêu: hạng 20")),
             decimals: 0,
         };
-        let html = yearly(Lang::Vi, "t", &years, &series, &scale).into_string();
+        let html = yearly(Lang::VI, "t", &years, &series, &scale).into_string();
         assert_eq!(html.matches("<polyline").count(), 2);
         assert_eq!(html.matches("<circle").count(), 5);
         assert!(html.contains("Mục tiêu: hạng 20"));
@@ -289,7 +289,7 @@ mod tests {
         let mut points = points(&[Some(50.0), Some(55.0), Some(60.0), Some(70.0)]);
         points[0].lineage = true;
         points[1].lineage = true;
-        let html = trend(Lang::Vi, "t", &points, 0.0, 100.0).into_string();
+        let html = trend(Lang::VI, "t", &points, 0.0, 100.0).into_string();
         assert_eq!(html.matches("<polyline").count(), 2, "two runs, not one");
         assert_eq!(html.matches("stroke-dasharray").count(), 1);
         assert!(html.contains("đơn vị tiền thân"));
@@ -298,7 +298,7 @@ mod tests {
     #[test]
     fn a_trend_stops_at_a_gap_rather_than_join_across_it() {
         let drawn = |values: &[Option<f64>]| {
-            let html = trend(Lang::Vi, "t", &points(values), 0.0, 100.0).into_string();
+            let html = trend(Lang::VI, "t", &points(values), 0.0, 100.0).into_string();
             (
                 html.matches("<polyline").count(),
                 html.matches("<polygon").count(),

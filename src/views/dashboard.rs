@@ -545,7 +545,7 @@ fn empty_choice(lang: Lang, level: &str, field: Option<&str>) -> String {
             )
             .to_owned(),
         (_, Some(f)) => match lang {
-            Lang::Vi => format!("Chưa có phản hồi nào của lĩnh vực «{f}» ở cấp này trong kỳ này."),
+            Lang::VI => format!("Chưa có phản hồi nào của lĩnh vực «{f}» ở cấp này trong kỳ này."),
             _ => format!("No responses for the field “{f}” at this level in this period yet."),
         },
         _ => lang

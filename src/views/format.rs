@@ -5,8 +5,8 @@ use super::i18n::Lang;
 pub fn number(lang: Lang, value: f64, decimals: usize) -> String {
     let text = format!("{value:.decimals$}");
     match lang {
-        Lang::Vi => text.replace('.', ","),
-        Lang::En => text,
+        Lang::VI => text.replace('.', ","),
+        _ => text,
     }
 }
 
@@ -20,8 +20,8 @@ mod tests {
 
     #[test]
     fn decimals_follow_the_language() {
-        assert_eq!(number(Lang::Vi, 84.1096, 1), "84,1");
-        assert_eq!(number(Lang::En, 84.1096, 1), "84.1");
-        assert_eq!(optional(Lang::Vi, None, 1), "—");
+        assert_eq!(number(Lang::VI, 84.1096, 1), "84,1");
+        assert_eq!(number(Lang::EN, 84.1096, 1), "84.1");
+        assert_eq!(optional(Lang::VI, None, 1), "—");
     }
 }

@@ -37,14 +37,14 @@ fn rule_text(lang: Lang, flag: Flag, t: &Thresholds) -> String {
         return lang.pick("tắt", "off").to_owned();
     }
     match (flag, lang) {
-        (Flag::Burst, Lang::Vi) => format!("một máy nhận nhiều hơn số hồ sơ cơ quan trả kết quả trong giờ đó và giờ trước, cộng {value}"),
-        (Flag::Burst, Lang::En) => format!("a kiosk takes more answers in an hour than its agency completed dossiers in that hour and the one before, plus {value}"),
-        (Flag::TooFast, Lang::Vi) => format!("gửi sớm hơn {value} giây cho mỗi câu trả lời kể từ khi mở phiếu"),
-        (Flag::TooFast, Lang::En) => format!("sent sooner than {value} s per answer after the form was shown"),
-        (Flag::StraightLine, Lang::Vi) => format!("từ {value} câu chấm điểm trở lên, mọi câu cùng một mức"),
-        (Flag::StraightLine, Lang::En) => format!("{value} or more rated questions, every one the same"),
-        (Flag::OneAddress, Lang::Vi) => format!("quá {value} phiếu qua đường dẫn từ một địa chỉ mạng trong một ngày"),
-        (Flag::OneAddress, Lang::En) => format!("over {value} link answers from one network address in a day"),
+        (Flag::Burst, Lang::VI) => format!("một máy nhận nhiều hơn số hồ sơ cơ quan trả kết quả trong giờ đó và giờ trước, cộng {value}"),
+        (Flag::Burst, _) => format!("a kiosk takes more answers in an hour than its agency completed dossiers in that hour and the one before, plus {value}"),
+        (Flag::TooFast, Lang::VI) => format!("gửi sớm hơn {value} giây cho mỗi câu trả lời kể từ khi mở phiếu"),
+        (Flag::TooFast, _) => format!("sent sooner than {value} s per answer after the form was shown"),
+        (Flag::StraightLine, Lang::VI) => format!("từ {value} câu chấm điểm trở lên, mọi câu cùng một mức"),
+        (Flag::StraightLine, _) => format!("{value} or more rated questions, every one the same"),
+        (Flag::OneAddress, Lang::VI) => format!("quá {value} phiếu qua đường dẫn từ một địa chỉ mạng trong một ngày"),
+        (Flag::OneAddress, _) => format!("over {value} link answers from one network address in a day"),
     }
 }
 

@@ -8,8 +8,8 @@ use super::layout::kiosk_page;
 use super::survey::{contact_note, AgencyContact};
 
 /// What the keypad page says above the field, if anything: why the last code was not taken.
-pub struct KeypadNotice<'a> {
-    pub title: &'a str,
+pub struct KeypadNotice {
+    pub title: String,
     pub body: String,
 }
 
@@ -18,12 +18,12 @@ pub struct Keypad<'a> {
     pub agency: &'a str,
     pub csrf_token: &'a str,
     pub switch_href: &'a str,
-    pub notice: Option<KeypadNotice<'a>>,
+    pub notice: Option<KeypadNotice>,
 }
 
 pub fn keypad_page(k: &Keypad<'_>) -> Markup {
     let lang = k.lang;
-    let title = lang.pick("Đánh giá sự hài lòng", "Rate our service");
+    let title = lang.text("kiosk-title");
     let body = html! {
         h1 { (title) }
         p { (k.agency) }
@@ -37,25 +37,19 @@ pub fn keypad_page(k: &Keypad<'_>) -> Markup {
             input type="hidden" name="csrf" value=(k.csrf_token);
             input type="hidden" name="lang" value=(lang.code());
             label for="code" {
-                (lang.pick(
-                    "Nhập mã khảo sát in trên phiếu hẹn trả kết quả (10 chữ số):",
-                    "Type the survey code printed on your receipt (10 digits):",
-                ))
+                (lang.text("kiosk-code-label"))
             }
             input.code id="code" name="code" type="text" inputmode="numeric" pattern="[0-9 .\\-]*"
                 maxlength="16" required autofocus
                 aria-invalid=[k.notice.as_ref().map(|_| "true")]
                 aria-describedby=[k.notice.as_ref().map(|_| "code-problem")];
-            button type="submit" { (lang.pick("Bắt đầu đánh giá", "Start")) }
+            button type="submit" { (lang.text("kiosk-start")) }
         }
         p.note {
-            (lang.pick(
-                "Câu trả lời không gắn với tên hay hồ sơ của Ông/Bà; cán bộ không xem được câu trả lời trên máy này.",
-                "Your answers are not tied to your name or your dossier; staff cannot see them on this device.",
-            ))
+            (lang.text("kiosk-privacy"))
         }
     };
-    kiosk_page(lang, title, k.switch_href, body)
+    kiosk_page(lang, &title, k.switch_href, body)
 }
 
 /// The end of a citizen's turn: thanks, and back to the keypad at a tap (or by itself: the
@@ -63,6 +57,7 @@ pub fn keypad_page(k: &Keypad<'_>) -> Markup {
 pub fn thanks_page(
     lang: Lang,
     keypad_href: &str,
+    back_after_seconds: u32,
     switch_href: &str,
     contact: Option<&AgencyContact<'_>>,
 ) -> Markup {
@@ -75,12 +70,9 @@ pub fn thanks_page(
             h1 { (t.thanks_title) }
             p { (t.thanks_body) }
             @if let Some(contact) = contact { (contact_note(lang, contact)) }
-            a.button href=(keypad_href) { (lang.pick("Xong", "Done")) }
+            a.button href=(keypad_href) { (lang.text("kiosk-done")) }
             p.note {
-                (lang.pick(
-                    "Màn hình sẽ tự trở về sau 30 giây.",
-                    "This screen goes back by itself in 30 seconds.",
-                ))
+                (lang.text_with("kiosk-back-by-itself", &[("seconds", back_after_seconds.into())]))
             }
         },
     )
@@ -102,7 +94,7 @@ pub fn kiosk_message_page(
             h1 { (title) }
             p { (body) }
             @if let Some(href) = back {
-                a.button href=(href) { (lang.pick("Trở lại", "Back")) }
+                a.button href=(href) { (lang.text("kiosk-back")) }
             }
         },
     )
@@ -117,27 +109,24 @@ pub fn enrol_page(
     csrf_token: &str,
     switch_href: &str,
 ) -> Markup {
-    let title = lang.pick("Cài đặt máy đánh giá tại quầy", "Set up a counter kiosk");
+    let title = lang.text("kiosk-enrol-title");
     kiosk_page(
         lang,
-        title,
+        &title,
         switch_href,
         html! {
             h1 { (title) }
             dl.meta {
-                dt { (lang.pick("Máy", "Kiosk")) } dd { (kiosk) }
-                dt { (lang.pick("Cơ quan", "Agency")) } dd { (agency) }
+                dt { (lang.text("kiosk-enrol-kiosk")) } dd { (kiosk) }
+                dt { (lang.t().agency) } dd { (agency) }
             }
             p {
-                (lang.pick(
-                    "Thiết bị này sẽ trở thành máy đánh giá của cơ quan trên: người dân nhập mã khảo sát trên phiếu hẹn để đánh giá. Chỉ làm việc này trên máy tính bảng đặt tại quầy.",
-                    "This device becomes the agency's kiosk: citizens type the survey code from their receipt to answer. Do this only on the tablet at the counter.",
-                ))
+                (lang.text("kiosk-enrol-body"))
             }
             form method="post" {
                 input type="hidden" name="csrf" value=(csrf_token);
                 input type="hidden" name="lang" value=(lang.code());
-                button type="submit" { (lang.pick("Dùng thiết bị này làm máy đánh giá", "Use this device as the kiosk")) }
+                button type="submit" { (lang.text("kiosk-enrol-button")) }
             }
         },
     )

@@ -9,12 +9,31 @@ pub enum Width {
     Wide,
 }
 
-/// The frame of every page: one small stylesheet, no script, no web font.
-/// `switch_href` is the same page in the other language.
-pub fn page(lang: Lang, title: &str, switch_href: &str, body: Markup) -> Markup {
-    page_of_width(lang, title, switch_href, Width::Narrow, body)
+/// Who reads a page, and so which languages its switch offers.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Readers {
+    /// Citizens: every catalogued language.
+    Citizens,
+    /// Staff: Vietnamese and English, the languages of the staff pages' texts.
+    Staff,
 }
 
+/// The frame of every citizen page: one small stylesheet, no script, no web font.
+/// `switch_href` is the same page in another language (its `lang` is set for each language
+/// the switch offers).
+pub fn page(lang: Lang, title: &str, switch_href: &str, body: Markup) -> Markup {
+    framed(
+        lang,
+        title,
+        switch_href,
+        Width::Narrow,
+        Readers::Citizens,
+        false,
+        body,
+    )
+}
+
+/// A staff (or public report) page.
 pub fn page_of_width(
     lang: Lang,
     title: &str,
@@ -22,12 +41,31 @@ pub fn page_of_width(
     width: Width,
     body: Markup,
 ) -> Markup {
-    framed(lang, title, switch_href, width, false, body)
+    framed(lang, title, switch_href, width, Readers::Staff, false, body)
 }
 
 /// A page of the counter's kiosk: larger text and touch targets for a tablet.
 pub fn kiosk_page(lang: Lang, title: &str, switch_href: &str, body: Markup) -> Markup {
-    framed(lang, title, switch_href, Width::Narrow, true, body)
+    framed(
+        lang,
+        title,
+        switch_href,
+        Width::Narrow,
+        Readers::Citizens,
+        true,
+        body,
+    )
+}
+
+/// `href` with its `lang` set to the language (the other query pairs kept).
+fn in_language(href: &str, lang: Lang) -> String {
+    let (path, query) = href.split_once('?').unwrap_or((href, ""));
+    let mut pairs = url::form_urlencoded::Serializer::new(String::new());
+    for (key, value) in url::form_urlencoded::parse(query.as_bytes()).filter(|(k, _)| k != "lang") {
+        pairs.append_pair(&key, &value);
+    }
+    pairs.append_pair("lang", lang.code());
+    format!("{path}?{}", pairs.finish())
 }
 
 fn framed(
@@ -35,26 +73,34 @@ fn framed(
     title: &str,
     switch_href: &str,
     width: Width,
+    readers: Readers,
     kiosk: bool,
     body: Markup,
 ) -> Markup {
+    let others: Vec<Lang> = match readers {
+        Readers::Citizens => Lang::all().filter(|l| *l != lang).collect(),
+        Readers::Staff => vec![lang.other()],
+    };
+    let t = lang.t();
     html! {
         (DOCTYPE)
         html lang=(lang.code()) {
             head {
                 meta charset="utf-8";
                 meta name="viewport" content="width=device-width, initial-scale=1";
-                title { (title) " · " (lang.t().site) }
-                meta name="description" content=(lang.pick(
-                    "Đánh giá mức độ hài lòng của người dân, doanh nghiệp với cơ quan hành chính nhà nước.",
-                    "How satisfied citizens and businesses are with the public administration."));
+                title { (title) " · " (t.site) }
+                meta name="description" content=(t.meta_description);
                 link rel="icon" href="/favicon.svg" type="image/svg+xml";
                 link rel="stylesheet" href="/static/hailong.css";
             }
             body.kiosk[kiosk] {
                 header {
-                    span.site { (lang.t().site) }
-                    a.lang href=(switch_href) hreflang=(lang.other().code()) lang=(lang.other().code()) { (lang.t().switch_to) }
+                    span.site { (t.site) }
+                    nav.langs aria-label=(t.languages) {
+                        @for other in &others {
+                            a.lang href=(in_language(switch_href, *other)) hreflang=(other.code()) lang=(other.code()) { (other.name()) }
+                        }
+                    }
                 }
                 main.wide[width == Width::Wide] { (body) }
             }
@@ -97,4 +143,17 @@ fn message_page_with(
             }
         },
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_language_link_keeps_the_page_and_sets_its_language() {
+        let km = Lang::parse("km").unwrap();
+        assert_eq!(in_language("?t=a%20b&lang=en", km), "?t=a+b&lang=km");
+        assert_eq!(in_language("?lang=en", Lang::VI), "?lang=vi");
+        assert_eq!(in_language("/kiosk?lang=vi", km), "/kiosk?lang=km");
+    }
 }

@@ -3,14 +3,15 @@
 use maud::{html, Markup};
 
 use super::i18n::Lang;
-use super::layout::{page, page_of_width, Width};
+use super::layout::{page_of_width, Width};
 
 pub fn login_page(lang: Lang, csrf_token: &str, email: &str, message: Option<&str>) -> Markup {
     let t = lang.staff();
-    page(
+    page_of_width(
         lang,
         t.sign_in,
         &format!("?lang={}", lang.other().code()),
+        Width::Narrow,
         html! {
             h1 { (t.sign_in) }
             @if let Some(m) = message {

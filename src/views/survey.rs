@@ -44,15 +44,25 @@ pub fn no_answer(lang: Lang, item: &Item) -> &'static str {
 /// How long the form is, honestly: its questions and the minutes they take.
 fn length_note(lang: Lang, questions: usize) -> String {
     let minutes = crate::domain::survey_plan::minutes_for(questions);
-    match lang {
-        Lang::Vi => format!(
-            "Phiếu có {questions} câu hỏi, mất khoảng {minutes} phút; có thể bỏ qua câu không phù hợp."
-        ),
-        Lang::En => format!(
-            "{questions} questions, about {minutes} minute{}; skip any that does not apply.",
-            if minutes == 1 { "" } else { "s" }
-        ),
-    }
+    lang.text_with(
+        "survey-length",
+        &[("questions", questions.into()), ("minutes", minutes.into())],
+    )
+}
+
+/// The `lang` of agency and procedure names on a page in a language they lack (they exist in
+/// Vietnamese and English: `Lang::pick`), so that a reader's voice says them in Vietnamese.
+fn names_lang(lang: Lang) -> Option<&'static str> {
+    (lang != Lang::VI && lang != Lang::EN).then_some("vi")
+}
+
+/// The `lang` of a questionnaire text shown in Vietnamese because the version lacks the
+/// page's language.
+fn fallback_lang(
+    texts: &std::collections::BTreeMap<String, String>,
+    lang: Lang,
+) -> Option<&'static str> {
+    (!texts.contains_key(lang.code())).then_some("vi")
 }
 
 fn problem_text(lang: Lang, p: AnswerProblem) -> &'static str {
@@ -81,15 +91,12 @@ fn survey_body(form: &SurveyForm<'_>) -> (String, Markup) {
     let lang = form.lang;
     let t = lang.t();
     let q = form.questionnaire;
-    let title = lang.pick(
-        q.title_vi.as_deref().unwrap_or(t.survey_title),
-        q.title_en.as_deref().unwrap_or(t.survey_title),
-    );
+    let title = q.title(lang.code()).unwrap_or(t.survey_title);
     let body = html! {
         h1 { (title) }
         dl.meta {
-            dt { (t.agency) } dd { (form.heading.agency) }
-            dt { (t.procedure) } dd { (form.heading.procedure) }
+            dt { (t.agency) } dd lang=[names_lang(lang)] { (form.heading.agency) }
+            dt { (t.procedure) } dd lang=[names_lang(lang)] { (form.heading.procedure) }
         }
         @if !form.problems.is_empty() {
             div.alert role="alert" {
@@ -105,21 +112,37 @@ fn survey_body(form: &SurveyForm<'_>) -> (String, Markup) {
             @for (name, value) in form.hidden {
                 input type="hidden" name=(name) value=(value);
             }
-            @for dimension in q.dimensions.iter().filter(|d| q.items_of(&d.code).any(|i| form.asked.contains(&i.code))) {
+            @let sections: Vec<_> = q.dimensions.iter().filter(|d| q.items_of(&d.code).any(|i| form.asked.contains(&i.code))).collect();
+            @if q.items.iter().any(|i| i.kind == ItemKind::Likert5 && form.asked.contains(&i.code)) {
+                p.ends aria-hidden="true" { span { "1 · " (t.likert[0]) } span { (t.likert[4]) " · 5" } }
+            }
+            @for (step, dimension) in sections.iter().enumerate() {
+                // A section fits a phone's screen and says where it stands ("2 / 5"): no page
+                // turns, so no taps beyond the answers and the send button.
                 section {
-                    h2 { (lang.pick(&dimension.name_vi, &dimension.name_en)) }
+                    h2 {
+                        @if sections.len() > 1 {
+                            span.step { (lang.text_with("section-progress", &[("step", (step + 1).into()), ("steps", sections.len().into())])) } " "
+                        }
+                        span lang=[fallback_lang(&dimension.names, lang)] { (dimension.name(lang.code())) }
+                    }
                     @for item in q.items_of(&dimension.code).filter(|i| form.asked.contains(&i.code)) {
                         @let name = format!("q_{}", item.code);
                         @let chosen = form.input.values.get(&item.code).map(String::as_str);
                         @let problem = form.problems.get(&item.code);
                         @let error_id = format!("err-{}", item.code);
                         fieldset.q.invalid[problem.is_some()] aria-describedby=[problem.map(|_| error_id.as_str())] {
-                            legend { (lang.pick(&item.text_vi, &item.text_en)) }
+                            legend lang=[fallback_lang(&item.texts, lang)] { (item.text(lang.code())) }
                             @if let Some(p) = problem {
                                 p.err id=(error_id) { (problem_text(lang, *p)) }
                             }
-                            // Rated questions on one row (1 to 5, the ends named below): a
-                            // question takes a fifth of the height six stacked options took.
+                            // Every option of a question on one row: 1 to 5 (the ends named once
+                            // above the first section; each button's full name is read out) or
+                            // yes/no, and the no-answer option last. A question takes a sixth of
+                            // the height six stacked options took.
+                            @let no_answer_option = html! {
+                                label.na { input type="radio" name=(name) value=(NOT_APPLICABLE) checked[chosen == Some(NOT_APPLICABLE)]; span { (no_answer(lang, item)) } }
+                            };
                             @match item.kind {
                                 ItemKind::Likert5 => {
                                     div.opts.scale {
@@ -131,19 +154,17 @@ fn survey_body(form: &SurveyForm<'_>) -> (String, Markup) {
                                                 span.visually-hidden { (v) " – " (t.likert[v - 1]) }
                                             }
                                         }
+                                        (no_answer_option)
                                     }
-                                    p.ends aria-hidden="true" { span { "1 · " (t.likert[0]) } span { (t.likert[4]) " · 5" } }
                                 },
                                 ItemKind::YesNo => {
                                     div.opts.pair {
                                         @for (value, label) in [("1", t.yes), ("0", t.no)] {
-                                            label { input type="radio" name=(name) value=(value) checked[chosen == Some(value)]; " " (label) }
+                                            label { input type="radio" name=(name) value=(value) checked[chosen == Some(value)]; span { (label) } }
                                         }
+                                        (no_answer_option)
                                     }
                                 },
-                            }
-                            div.opts {
-                                label.na { input type="radio" name=(name) value=(NOT_APPLICABLE) checked[chosen == Some(NOT_APPLICABLE)]; " " (no_answer(lang, item)) }
                             }
                         }
                     }
@@ -153,7 +174,7 @@ fn survey_body(form: &SurveyForm<'_>) -> (String, Markup) {
             div.comment {
                 label for="comment" { (t.comment) }
                 @if let Some(p) = comment_problem { p.err id="err-comment" { (problem_text(lang, *p)) } }
-                textarea id="comment" name="comment" rows="4" maxlength="2000" aria-describedby="comment-hint" { (form.input.comment) }
+                textarea id="comment" name="comment" rows="3" maxlength="2000" aria-describedby="comment-hint" { (form.input.comment) }
                 p.hint id="comment-hint" { (t.comment_hint) }
             }
             button type="submit" { (t.submit) }
@@ -176,7 +197,7 @@ pub struct AgencyContact<'a> {
 pub fn contact_note(lang: Lang, contact: &AgencyContact<'_>) -> Markup {
     html! {
         p.contact {
-            (lang.pick("Cần hỏi thêm về hồ sơ? Liên hệ ", "Questions about your dossier? Contact "))
+            (lang.t().contact_note) " "
             strong { (contact.agency) } ": " (contact.line)
         }
     }
@@ -200,7 +221,7 @@ pub fn thanks_page(
             p { (t.thanks_body) }
             @if let Some(contact) = contact { (contact_note(lang, contact)) }
             a.button href=(help_href) {
-                (lang.pick("Tôi muốn được liên hệ về một vấn đề", "I want someone to contact me about a problem"))
+                (t.help_link)
             }
         },
     )

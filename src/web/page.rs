@@ -130,9 +130,9 @@ mod tests {
             ("period".to_owned(), "2026-Q3".to_owned()),
         ];
         assert_eq!(
-            switch_href(Lang::Vi, &query),
+            switch_href(Lang::VI, &query),
             "?field=%C4%90%E1%BA%A5t+%C4%91ai+%26+nh%C3%A0+%E1%BB%9F&period=2026-Q3&lang=en"
         );
-        assert_eq!(switch_href(Lang::En, &[]), "?lang=vi");
+        assert_eq!(switch_href(Lang::EN, &[]), "?lang=vi");
     }
 }

@@ -428,3 +428,116 @@ async fn a_citizen_answers_at_a_tablet_kiosk_in_both_orientations_and_axe_finds_
     assert_eq!(stored.len(), 4, "two citizens and two audits answered");
     assert!(stored.iter().all(|r| r.mode == "kiosk"));
 }
+
+/// What the experience script measured in one language.
+fn experience(lang: &str, urls: &[String], shots: &Path) -> Value {
+    let output = Command::new("node")
+        .arg("tests/browser/experience.mjs")
+        .arg(lang)
+        .arg(shots)
+        .args(urls)
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let result: Value = serde_json::from_str(stdout.trim()).unwrap_or_else(|_| {
+        panic!(
+            "no JSON from the experience script: {stdout}\n{}",
+            String::from_utf8_lossy(&output.stderr)
+        )
+    });
+    assert!(result["error"].is_null(), "{lang}: {}", result["error"]);
+    result
+}
+
+fn median(mut values: Vec<f64>) -> f64 {
+    values.sort_by(f64::total_cmp);
+    let middle = values.len() / 2;
+    if values.len() % 2 == 1 {
+        values[middle]
+    } else {
+        (values[middle - 1] + values[middle]) / 2.0
+    }
+}
+
+/// Issue #20's experience benchmark: the 2026.2 survey answered on a 360×640 phone, in each
+/// language, by counter and online applicants alike (their questions differ). Prints the
+/// medians that the README states.
+#[tokio::test]
+async fn the_short_survey_takes_few_taps_and_screens_in_every_language_and_axe_finds_nothing() {
+    if !browser_available() {
+        eprintln!("SKIPPED: no chromium or tests/browser/node_modules");
+        return;
+    }
+    let app = spawn_app().await;
+    app.seed();
+    let dir = tempfile::tempdir().unwrap();
+    let short = Path::new(env!("CARGO_MANIFEST_DIR")).join("data/questionnaires/2026.2.json");
+    let published = app.db.run_cli(
+        dir.path(),
+        &["questionnaire", "publish", short.to_str().unwrap()],
+    );
+    assert!(published.status.success());
+    let key = app.new_api_key("experience");
+    let shots = std::env::var("HAILONG_SCREENSHOTS")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|_| std::env::temp_dir());
+    std::fs::create_dir_all(&shots).unwrap();
+
+    let mut report = Vec::new();
+    for lang in ["vi", "en", "km"] {
+        let mut urls = Vec::new();
+        for n in 0..6 {
+            let mut dossier = crate::helpers::valid_dossier(&format!("EXP.{lang}.{n}"));
+            dossier["channel"] = if n % 2 == 0 { "counter" } else { "online" }.into();
+            let body: Value = app
+                .post_dossiers(&key, &serde_json::json!([dossier]))
+                .await
+                .json()
+                .await
+                .unwrap();
+            urls.push(
+                body["dossiers"][0]["survey_url"]
+                    .as_str()
+                    .unwrap()
+                    .to_owned(),
+            );
+        }
+        let shots = shots.clone();
+        let result = tokio::task::spawn_blocking(move || experience(lang, &urls, &shots))
+            .await
+            .unwrap();
+        assert_eq!(result["axe_form"], serde_json::json!([]), "axe in {lang}");
+        let glyphs = &result["glyphs"];
+        if lang == "km" {
+            assert!(glyphs["letters"].as_u64().unwrap() >= 8, "{glyphs}");
+        }
+        assert_eq!(
+            glyphs["distinct"], glyphs["letters"],
+            "{lang}: every letter has its own glyph (no tofu): {glyphs}"
+        );
+        let runs = result["runs"].as_array().unwrap();
+        for run in runs {
+            assert_eq!(run["lang"], lang);
+            assert_eq!(run["horizontal_overflow"], false, "{run}");
+            assert!(run["questions"].as_u64().unwrap() <= 10, "{run}");
+            assert_ne!(run["after"].as_str().unwrap_or(""), "", "{run}");
+        }
+        let of = |key: &str| {
+            runs.iter()
+                .map(|r| r[key].as_f64().unwrap())
+                .collect::<Vec<_>>()
+        };
+        let (taps, screens, questions) = (
+            median(of("taps")),
+            median(of("screens")),
+            median(of("questions")),
+        );
+        assert!(taps <= 12.0, "{lang}: median {taps} taps");
+        assert!(screens <= 4.0, "{lang}: median {screens:.2} screens");
+        report.push(format!(
+            "{lang}: median {questions} questions, {taps} taps, {screens:.2} screens of 640 px ({} runs)",
+            runs.len()
+        ));
+    }
+    eprintln!("EXPERIENCE 2026.2 at 360x640:\n{}", report.join("\n"));
+}

@@ -153,17 +153,17 @@ async fn the_dashboards_show_the_library_s_numbers_and_hide_what_is_suppressed()
         .await;
 
     assert!(
-        oceo.contains(&number(Lang::Vi, shown, 1)),
+        oceo.contains(&number(Lang::VI, shown, 1)),
         "{}",
-        number(Lang::Vi, shown, 1)
+        number(Lang::VI, shown, 1)
     );
-    assert!(english.contains(&number(Lang::En, shown, 1)));
+    assert!(english.contains(&number(Lang::EN, shown, 1)));
     assert!(
         oceo.contains("Cán bộ rất tận tình"),
         "comments of a shown group"
     );
     assert!(
-        !rach_gia.contains(&number(Lang::Vi, hidden, 2)),
+        !rach_gia.contains(&number(Lang::VI, hidden, 2)),
         "a suppressed total never appears"
     );
     assert!(
@@ -171,7 +171,7 @@ async fn the_dashboards_show_the_library_s_numbers_and_hide_what_is_suppressed()
         "comments of a suppressed group stay hidden"
     );
     assert!(rach_gia.contains("Không hiển thị góp ý"));
-    assert!(!province.contains(&number(Lang::Vi, hidden, 2)));
+    assert!(!province.contains(&number(Lang::VI, hidden, 2)));
     assert!(province.contains("<svg"));
     // The province's national standing, both former provinces, PAPI 2011-2024 and PCI
     // 2006-2022, as published (data/reference/README.md: An Giang PAPI 2024, rank 40 of the

@@ -818,7 +818,7 @@ async fn a_dossier_in_english_gets_its_messages_and_survey_in_english() {
     assert_eq!(refused.status(), 422);
     let body = refused.text().await.unwrap();
     assert!(
-        body.contains("language") && body.contains("vi or en"),
+        body.contains("language") && body.contains("one of vi, en, km"),
         "{body}"
     );
 }

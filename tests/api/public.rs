@@ -41,7 +41,7 @@ async fn anyone_reads_ended_periods_scores_without_comments_or_small_groups() {
         .starts_with("public"));
     let page = page.text().await.unwrap();
     assert!(
-        page.contains(&number(Lang::Vi, shown, 1)),
+        page.contains(&number(Lang::VI, shown, 1)),
         "the dashboards' number:\n{page}"
     );
     assert!(page.contains("lang=\"vi\""));
@@ -55,7 +55,7 @@ async fn anyone_reads_ended_periods_scores_without_comments_or_small_groups() {
         "Rạch Giá's two responses are not published"
     );
     let english = get("/en/public?period=2026-Q2").await.text().await.unwrap();
-    assert!(english.contains(&number(Lang::En, shown, 1)) && english.contains("lang=\"en\""));
+    assert!(english.contains(&number(Lang::EN, shown, 1)) && english.contains("lang=\"en\""));
 
     let csv = get("/open-data/scores.csv").await;
     assert!(csv.headers()["link"].to_str().unwrap().contains("license"));
@@ -86,7 +86,7 @@ async fn anyone_reads_ended_periods_scores_without_comments_or_small_groups() {
         badge.starts_with("<?xml") && badge.contains("Hài lòng 2026-Q2"),
         "{badge}"
     );
-    assert!(badge.contains(&format!("{}/100", number(Lang::Vi, shown, 1))));
+    assert!(badge.contains(&format!("{}/100", number(Lang::VI, shown, 1))));
     let small = get("/badge/AG-P-RACHGIA.svg").await.text().await.unwrap();
     assert!(small.contains("chưa đủ dữ liệu"));
     assert_eq!(get("/badge/NO-SUCH.svg").await.status(), 404);

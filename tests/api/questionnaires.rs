@@ -142,3 +142,49 @@ async fn the_short_version_asks_each_respondent_the_core_and_a_few_others_and_re
     let stored = crate::helpers::stored_responses(&mut app.conn());
     assert!(stored.iter().all(|r| r.questionnaire_version == "2026.2"));
 }
+
+#[tokio::test]
+async fn the_short_version_speaks_khmer_with_its_own_texts_and_shows_where_each_section_stands() {
+    let app = spawn_app().await;
+    app.seed();
+    let dir = tempfile::tempdir().unwrap();
+    let short =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("data/questionnaires/2026.2.json");
+    let published = app.db.run_cli(
+        dir.path(),
+        &["questionnaire", "publish", short.to_str().unwrap()],
+    );
+    assert!(published.status.success());
+    let path = app.issue_survey("KHMER.1").await;
+
+    let page = app
+        .get(&format!("{path}?lang=km"))
+        .await
+        .text()
+        .await
+        .unwrap();
+
+    assert!(page.contains("<html lang=\"km\">"), "{page}");
+    // The questionnaire's own Khmer: the title, the overall question (core), a section's name.
+    assert!(page.contains("ការស្ទង់មតិអំពីការពេញចិត្តចំពោះសេវារដ្ឋបាល"));
+    assert!(page.contains("ជារួម លោកអ្នកពេញចិត្តនឹងការដោះស្រាយនីតិវិធីរដ្ឋបាលនេះ"));
+    assert!(page.contains("ការទទួលបានសេវា"));
+    // The catalogue's Khmer: the scale, the button, the honest length.
+    assert!(page.contains("ពេញចិត្តខ្លាំង") && page.contains("ផ្ញើចម្លើយ"));
+    assert!(page.contains("ចំណាយពេលប្រហែល 1 នាទី"));
+    // Where each section stands: the five SIPAS elements are all asked (the core has one each).
+    for step in 1..=5 {
+        assert!(page.contains(&format!("ផ្នែក {step} / 5")), "section {step}");
+    }
+    // The switch offers the two other languages, each named in itself.
+    assert!(page.contains("hreflang=\"vi\"") && page.contains("Tiếng Việt"));
+    assert!(page.contains("hreflang=\"en\"") && page.contains(">English<"));
+    let vietnamese = app
+        .get(&format!("{path}?lang=vi"))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(vietnamese.contains("Phần 2 / 5"));
+    assert!(vietnamese.contains("hreflang=\"km\"") && vietnamese.contains("ភាសាខ្មែរ"));
+}

@@ -66,6 +66,30 @@ async fn english_comes_from_the_switch_or_accept_language() {
 }
 
 #[tokio::test]
+async fn khmer_comes_from_accept_language_and_a_version_without_khmer_texts_asks_in_vietnamese() {
+    let app = spawn_app().await;
+    let path = app.issue_survey("S.KM").await;
+
+    let page = app
+        .client
+        .get(format!("{}{}", app.address, path))
+        .header("accept-language", "km-KH,km;q=0.9,vi;q=0.5")
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+
+    assert!(page.contains("<html lang=\"km\">"));
+    assert!(page.contains("មិនពេញចិត្តខ្លាំង") && page.contains("ផ្ញើចម្លើយ"));
+    // 2026.1 has Vietnamese and English texts only: its questions read in Vietnamese, the
+    // province's language, and the agency keeps its Vietnamese name.
+    assert!(page.contains("Ủy ban nhân dân xã Óc Eo"));
+    assert!(page.contains("Thủ tục hành chính"));
+}
+
+#[tokio::test]
 async fn the_page_and_its_stylesheet_stay_under_14_kb_compressed() {
     let app = spawn_app().await;
     let path = app.issue_survey("S.3").await;

@@ -6,29 +6,14 @@
 // keypad by itself. Prints one JSON object; the Rust test judges it.
 //   node kiosk.mjs BASE_URL ENROL_PATH CODES_JSON SCREENSHOT_DIR
 // CODES_JSON: {"800x1280": {"citizen": "...", "audit": "..."}, "1280x800": {...}}
-import fs from 'node:fs';
 import path from 'node:path';
-import { createRequire } from 'node:module';
-import { chromium } from 'playwright-core';
+import { axe, launch } from './common.mjs';
 
-const require = createRequire(import.meta.url);
-const axeSource = fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
 const [base, enrolPath, codesJson, shots] = process.argv.slice(2);
 const codes = JSON.parse(codesJson);
 
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium',
-  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
-    '--disable-quic', '--no-first-run', '--disable-component-update', '--disable-sync'],
-});
+const browser = await launch();
 
-async function axe(page) {
-  await page.evaluate(axeSource);
-  const result = await page.evaluate(() =>
-    // eslint-disable-next-line no-undef
-    axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } }));
-  return result.violations.map((v) => ({ id: v.id, impact: v.impact, nodes: v.nodes.length, help: v.help }));
-}
 
 async function enrol(page) {
   await page.goto(base + enrolPath);

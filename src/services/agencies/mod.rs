@@ -87,8 +87,8 @@ pub fn add(
         if let Err(misplaced) = check_placement(new.level, new.kind, Some(parent.level)) {
             return Err(Refusal::new(
                 misplaced.field(),
-                misplaced.explain(Lang::Vi),
-                misplaced.explain(Lang::En),
+                misplaced.explain(Lang::VI),
+                misplaced.explain(Lang::EN),
             )
             .into());
         }

@@ -264,7 +264,7 @@ fn claim_batch(
             .language
             .as_deref()
             .and_then(Lang::parse)
-            .unwrap_or(Lang::Vi);
+            .unwrap_or(Lang::VI);
         let link = survey_url(public_url, &token);
         let delivery = Delivery {
             purpose: crate::domain::message_text::Purpose::Invitation,
@@ -278,10 +278,7 @@ fn claim_batch(
                 .to_owned(),
             opt_out_url: format!("{link}/stop?lang={}", language.code()),
             // The page opens in the message's language (it remembers the choice).
-            survey_url: match language {
-                Lang::Vi => link,
-                Lang::En => format!("{link}?lang=en"),
-            },
+            survey_url: crate::domain::message_text::in_language(&link, language),
             expires_at: invitation.expires_at.and_utc(),
             phone: contact.phone,
             email: contact.email,

@@ -51,7 +51,7 @@ pub async fn deliver_due(
                     continue;
                 };
                 let agency = agencies::by_id(&mut conn, opened.row.agency_id)?;
-                let language = Lang::parse(&opened.row.language).unwrap_or(Lang::Vi);
+                let language = Lang::parse(&opened.row.language).unwrap_or(Lang::VI);
                 let token = super::answer_token(&secret2, opened.row.id);
                 let link = answer_url(&public_url2, &token);
                 let delivery = Delivery {
@@ -62,10 +62,7 @@ pub async fn deliver_due(
                     language,
                     agency: language.pick(&agency.name_vi, &agency.name_en).to_owned(),
                     procedure: String::new(),
-                    survey_url: match language {
-                        Lang::Vi => link,
-                        Lang::En => format!("{link}?lang=en"),
-                    },
+                    survey_url: crate::domain::message_text::in_language(&link, language),
                     opt_out_url: String::new(),
                     expires_at: (now + super::CONTACT_KEPT_AFTER_ANSWER).and_utc(),
                     phone: contact.phone,

@@ -54,9 +54,9 @@ pub struct DossierIn {
     phone: Option<String>,
     /// Optional; kept sealed until the invitation's last message (or an opt-out, or expiry).
     email: Option<String>,
-    /// Optional: the language of the messages and of the survey they link to, `vi` (default)
-    /// or `en`.
-    #[schema(pattern = "^(vi|en)$")]
+    /// Optional: the language of the messages and of the survey they link to, `vi` (default),
+    /// `en` or `km` (every language with a catalogue).
+    #[schema(pattern = "^[a-z]{2,3}$")]
     language: Option<String>,
 }
 

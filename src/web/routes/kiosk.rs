@@ -40,7 +40,7 @@ fn lang_of(query: &BTreeMap<String, String>) -> Lang {
     query
         .get("lang")
         .and_then(|l| Lang::parse(l))
-        .unwrap_or(Lang::Vi)
+        .unwrap_or(Lang::VI)
 }
 
 fn keypad_href(lang: Lang) -> String {
@@ -79,11 +79,8 @@ fn not_enrolled(lang: Lang) -> HttpResponse {
         StatusCode::FORBIDDEN,
         kiosk_message_page(
             lang,
-            lang.pick("Thiết bị chưa được cài đặt", "This device is not a kiosk"),
-            lang.pick(
-                "Thiết bị này chưa là máy đánh giá của cơ quan nào, hoặc đã bị thu hồi. Quản trị viên mở đường dẫn cài đặt (trang Quản trị › Máy đánh giá) trên thiết bị này.",
-                "This device is not an agency's kiosk, or it was revoked. An administrator opens the set-up link (Admin › Kiosks) on this device.",
-            ),
+            &lang.text("kiosk-not-enrolled-title"),
+            &lang.text("kiosk-not-enrolled-body"),
             None,
             &format!("?lang={}", lang.other().code()),
         ),
@@ -108,7 +105,7 @@ async fn keypad(
     kiosk: &Kiosk,
     lang: Lang,
     status: StatusCode,
-    notice: Option<KeypadNotice<'_>>,
+    notice: Option<KeypadNotice>,
 ) -> Result<HttpResponse, AppError> {
     let agency = agency_name(state, lang, kiosk.agency_id).await?;
     let switch = format!("?lang={}", lang.other().code());
@@ -178,64 +175,39 @@ pub async fn post(
         }
         Typed::Malformed(problem) => (
             StatusCode::UNPROCESSABLE_ENTITY,
-            lang.pick("Mã chưa đúng", "That is not a survey code"),
-            match problem {
-                CodeProblem::Length => lang.pick(
-                    "Mã khảo sát có 10 chữ số. Vui lòng nhập lại đủ các chữ số trên phiếu hẹn.",
-                    "A survey code has 10 digits. Please type every digit from your receipt.",
-                ),
-                CodeProblem::NotDigits => lang.pick(
-                    "Mã khảo sát chỉ gồm chữ số.",
-                    "A survey code has only digits.",
-                ),
-                CodeProblem::Check => lang.pick(
-                    "Có một chữ số bị gõ nhầm hoặc đổi chỗ. Vui lòng kiểm tra lại mã trên phiếu hẹn.",
-                    "A digit was mistyped or two were swapped. Please check the code on your receipt.",
-                ),
-            }
-            .to_owned(),
+            lang.text("kiosk-code-wrong-title"),
+            lang.text(match problem {
+                CodeProblem::Length => "kiosk-code-length",
+                CodeProblem::NotDigits => "kiosk-code-digits",
+                CodeProblem::Check => "kiosk-code-check",
+            }),
         ),
         Typed::Unknown => (
             StatusCode::NOT_FOUND,
-            lang.pick("Không tìm thấy phiếu khảo sát", "No survey has this code"),
-            lang.pick(
-                "Không có phiếu khảo sát đang mở nào của cơ quan này với mã đã nhập. Vui lòng kiểm tra lại mã, hoặc dùng mã QR trên phiếu hẹn.",
-                "No open survey of this agency has this code. Please check the code, or use the QR code on your receipt.",
-            )
-            .to_owned(),
+            lang.text("kiosk-code-unknown-title"),
+            lang.text("kiosk-code-unknown-body"),
         ),
-        Typed::Answered => (StatusCode::CONFLICT, t.answered_title, t.answered_body.to_owned()),
+        Typed::Answered => (
+            StatusCode::CONFLICT,
+            t.answered_title.to_owned(),
+            t.answered_body.to_owned(),
+        ),
         Typed::Expired => (
             StatusCode::GONE,
-            t.expired_title,
-            lang.pick(
-                "Phiếu khảo sát của hồ sơ này đã hết hạn.",
-                "The survey of this dossier has expired.",
-            )
-            .to_owned(),
+            t.expired_title.to_owned(),
+            lang.text("kiosk-code-expired-body"),
         ),
         Typed::NeedsSignIn => (
             StatusCode::FORBIDDEN,
-            t.eid_title,
-            lang.pick(
-                "Phiếu khảo sát của cơ quan này cần đăng nhập bằng định danh điện tử: vui lòng trả lời bằng đường dẫn hoặc mã QR trên phiếu hẹn, trên điện thoại của Ông/Bà.",
-                "This agency's surveys need an e-ID sign-in: please answer with the link or QR code on your receipt, on your own phone.",
-            )
-            .to_owned(),
+            t.eid_title.to_owned(),
+            lang.text("kiosk-code-needs-eid"),
         ),
         Typed::Paused { until } => {
             let minutes = (until - Utc::now().naive_utc()).num_minutes().max(0) + 1;
             (
                 StatusCode::TOO_MANY_REQUESTS,
-                lang.pick("Máy tạm dừng nhận mã", "The kiosk is paused"),
-                match lang {
-                    Lang::Vi => format!(
-                        "Đã có quá nhiều mã sai trên máy này. Vui lòng thử lại sau {minutes} phút, hoặc nhờ cán bộ tại quầy hỗ trợ."
-                    ),
-                    Lang::En => format!(
-                        "Too many wrong codes were typed on this kiosk. Please try again in {minutes} minutes, or ask the staff at the counter."
-                    ),
-                },
+                lang.text("kiosk-paused-title"),
+                lang.text_with("kiosk-paused-body", &[("minutes", minutes.into())]),
             )
         }
     };
@@ -288,11 +260,8 @@ async fn ticket_survey(
         Some(TokenState::Expired) => say(StatusCode::GONE, t.expired_title, t.expired_body),
         Some(TokenState::Unknown) | None => say(
             StatusCode::CONFLICT,
-            lang.pick("Hết thời gian", "Time ran out"),
-            lang.pick(
-                "Phiếu này đã mở quá lâu. Vui lòng nhập lại mã khảo sát.",
-                "This survey was open too long. Please type the survey code again.",
-            ),
+            &lang.text("kiosk-timeout-title"),
+            &lang.text("kiosk-timeout-body"),
         ),
     })
 }
@@ -439,7 +408,13 @@ pub async fn answer(
             });
             let mut page = html(
                 StatusCode::OK,
-                thanks_page(lang, &back, &switch, contact.as_ref()),
+                thanks_page(
+                    lang,
+                    &back,
+                    BACK_TO_KEYPAD_SECONDS,
+                    &switch,
+                    contact.as_ref(),
+                ),
             );
             // A shared device must be ready for the next citizen, and must not leave the last
             // one's turn on screen: the page goes back to the keypad by itself, without script.

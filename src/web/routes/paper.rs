@@ -205,8 +205,8 @@ fn refusal_text(lang: Lang, refused: &Refused) -> String {
             "This agency's surveys need an e-ID sign-in: paper forms are not taken.",
         ).to_owned(),
         Refused::OtherVersion(version) => match lang {
-            Lang::Vi => format!("Phiếu của mã này là phiên bản {version}: hãy chọn phiên bản đó rồi nhập lại."),
-            Lang::En => format!("This code's form is version {version}: choose that version and enter it again."),
+            Lang::VI => format!("Phiếu của mã này là phiên bản {version}: hãy chọn phiên bản đó rồi nhập lại."),
+            _ => format!("This code's form is version {version}: choose that version and enter it again."),
         },
         Refused::SameEnterer => lang.pick(
             "Ông/Bà đã nhập phiếu này: lần nhập thứ hai phải do người khác thực hiện.",
@@ -317,19 +317,19 @@ pub async fn enter(
         Ok(Ok(entered)) => entered,
     };
     let said = match (&entered, lang) {
-        (Entered::Waiting, Lang::Vi) => {
+        (Entered::Waiting, Lang::VI) => {
             "Đã lưu lần nhập thứ nhất; cần một người khác nhập lại phiếu này.".to_owned()
         }
-        (Entered::Waiting, Lang::En) => {
+        (Entered::Waiting, _) => {
             "First entry saved; someone else enters this form again.".to_owned()
         }
-        (Entered::Stored, Lang::Vi) => "Hai lần nhập khớp nhau: phiếu đã được lưu.".to_owned(),
-        (Entered::Stored, Lang::En) => "The two entries match: the form is stored.".to_owned(),
-        (Entered::Mismatch(d), Lang::Vi) => format!(
+        (Entered::Stored, Lang::VI) => "Hai lần nhập khớp nhau: phiếu đã được lưu.".to_owned(),
+        (Entered::Stored, _) => "The two entries match: the form is stored.".to_owned(),
+        (Entered::Mismatch(d), Lang::VI) => format!(
             "Hai lần nhập khác nhau ở: {}. Phiếu chờ người thứ ba quyết định.",
             d.join(", ")
         ),
-        (Entered::Mismatch(d), Lang::En) => format!(
+        (Entered::Mismatch(d), _) => format!(
             "The two entries differ on: {}. The form waits for a third person's decision.",
             d.join(", ")
         ),

@@ -94,7 +94,7 @@ pub async fn scoreboard_vi(
     state: web::Data<AppState>,
     query: Query,
 ) -> Result<HttpResponse, AppError> {
-    scoreboard(Lang::Vi, &state, &query).await
+    scoreboard(Lang::VI, &state, &query).await
 }
 
 /// `GET /en/public`
@@ -102,7 +102,7 @@ pub async fn scoreboard_en(
     state: web::Data<AppState>,
     query: Query,
 ) -> Result<HttpResponse, AppError> {
-    scoreboard(Lang::En, &state, &query).await
+    scoreboard(Lang::EN, &state, &query).await
 }
 
 async fn scoreboard(lang: Lang, state: &AppState, query: &Query) -> Result<HttpResponse, AppError> {
@@ -155,8 +155,8 @@ async fn scoreboard(lang: Lang, state: &AppState, query: &Query) -> Result<HttpR
         })
         .collect();
     let (action, switch) = match lang {
-        Lang::Vi => ("/cong-khai", format!("/en/public?period={period}")),
-        Lang::En => ("/en/public", format!("/cong-khai?period={period}")),
+        Lang::VI => ("/cong-khai", format!("/en/public?period={period}")),
+        _ => ("/en/public", format!("/cong-khai?period={period}")),
     };
     let page = scoreboard_page(&Scoreboard {
         lang,
@@ -301,7 +301,7 @@ pub async fn badge(
     let lang = query
         .get("lang")
         .and_then(|l| Lang::parse(l))
-        .unwrap_or(Lang::Vi);
+        .unwrap_or(Lang::VI);
     let lookup = code.clone();
     db_call::blocking(&state.pool, move |conn| {
         agencies::find_by_code(conn, &lookup)

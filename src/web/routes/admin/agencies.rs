@@ -142,8 +142,8 @@ pub async fn set_survey_policy(admin: Admin) -> Result<HttpResponse, AppError> {
     admin
         .then::<Agencies, _>("policy", changed, |policy| {
             let mut said = match lang {
-                Lang::Vi => format!("Đã lưu cách mở phiếu của {code}."),
-                Lang::En => format!("Survey access of {code} saved."),
+                Lang::VI => format!("Đã lưu cách mở phiếu của {code}."),
+                _ => format!("Survey access of {code} saved."),
             };
             if policy == SurveyPolicy::Verified && no_provider {
                 said.push_str(lang.pick(
@@ -200,14 +200,14 @@ pub async fn close(admin: Admin) -> Result<HttpResponse, AppError> {
             .map(|(c, n)| format!("{n} ({c})"))
             .collect();
         let (question, consequence) = match admin.lang {
-            Lang::Vi => (
+            Lang::VI => (
                 format!("Đóng {} ({}) từ ngày {}?", plan.name_vi, plan.code, plan.effective_on),
                 format!(
                     "Ngày hoạt động cuối cùng là {}. Từ ngày {}, hồ sơ của cơ quan này bị từ chối và công việc chuyển cho: {}. Điểm số cũ vẫn xem được. Không thể hoàn tác.",
                     plan.last_day, plan.effective_on, names.join(", ")
                 ),
             ),
-            Lang::En => (
+            _ => (
                 format!("Close {} ({}) from {}?", plan.name_en, plan.code, plan.effective_on),
                 format!(
                     "Its last day is {}. From {} its dossiers are refused and its work passes to: {}. Its past scores stay readable. This cannot be undone.",
@@ -238,8 +238,8 @@ pub async fn close(admin: Admin) -> Result<HttpResponse, AppError> {
     let lang = admin.lang;
     admin
         .then::<Agencies, _>("close", closed, |plan| match lang {
-            Lang::Vi => format!("Đã đóng {} từ ngày {}.", plan.code, plan.effective_on),
-            Lang::En => format!("{} closed from {}.", plan.code, plan.effective_on),
+            Lang::VI => format!("Đã đóng {} từ ngày {}.", plan.code, plan.effective_on),
+            _ => format!("{} closed from {}.", plan.code, plan.effective_on),
         })
         .await
 }

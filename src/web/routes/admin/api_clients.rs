@@ -81,8 +81,8 @@ pub async fn revoke(admin: Admin) -> Result<HttpResponse, AppError> {
     let name = admin.field("name").to_owned();
     if !admin.confirmed() {
         let question = match admin.lang {
-            Lang::Vi => format!("Thu hồi khóa của “{name}”?"),
-            Lang::En => format!("Revoke the key of “{name}”?"),
+            Lang::VI => format!("Thu hồi khóa của “{name}”?"),
+            _ => format!("Revoke the key of “{name}”?"),
         };
         return admin.ask(&Confirmation {
             title: admin.say("Thu hồi khóa API", "Revoke an API key"),

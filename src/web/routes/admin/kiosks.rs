@@ -116,8 +116,8 @@ pub async fn revoke(admin: Admin) -> Result<HttpResponse, AppError> {
     let name = admin.field("name").to_owned();
     if !admin.confirmed() {
         let question = match admin.lang {
-            Lang::Vi => format!("Thu hồi máy đánh giá “{name}”?"),
-            Lang::En => format!("Revoke the kiosk “{name}”?"),
+            Lang::VI => format!("Thu hồi máy đánh giá “{name}”?"),
+            _ => format!("Revoke the kiosk “{name}”?"),
         };
         return admin.ask(&Confirmation {
             title: admin.say("Thu hồi máy đánh giá", "Revoke a kiosk"),

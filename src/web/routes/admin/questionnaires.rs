@@ -40,18 +40,18 @@ pub async fn publish(admin: Admin) -> Result<HttpResponse, AppError> {
     let lang = admin.lang;
     admin
         .then::<Questionnaires, _>("publish", published, |outcome| match (outcome, lang) {
-            (Published::New(v), Lang::Vi) => {
+            (Published::New(v), Lang::VI) => {
                 format!("Đã công bố phiên bản {v}; lời mời mới dùng phiên bản này.")
             }
-            (Published::New(v), Lang::En) => {
+            (Published::New(v), _) => {
                 format!("Version {v} published; new invitations use it.")
             }
-            (Published::Unchanged(v), Lang::Vi) => {
+            (Published::Unchanged(v), Lang::VI) => {
                 format!(
                     "Phiên bản {v} đã được công bố với đúng nội dung này; không có gì thay đổi."
                 )
             }
-            (Published::Unchanged(v), Lang::En) => {
+            (Published::Unchanged(v), _) => {
                 format!("Version {v} was already published with this content; nothing changed.")
             }
         })

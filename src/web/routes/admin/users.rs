@@ -98,8 +98,8 @@ async fn set_disabled(admin: Admin, id: i32, disabled: bool) -> Result<HttpRespo
             .await?
             .ok_or(AppError::NotFound)?;
         let question = match admin.lang {
-            crate::domain::language::Lang::Vi => format!("Khóa tài khoản {}?", target.email),
-            crate::domain::language::Lang::En => format!("Disable the account {}?", target.email),
+            crate::domain::language::Lang::VI => format!("Khóa tài khoản {}?", target.email),
+            _ => format!("Disable the account {}?", target.email),
         };
         return admin.ask(&Confirmation {
             title: admin.say("Khóa tài khoản", "Disable an account"),
