@@ -1106,8 +1106,9 @@ async fn three_instances_deliver_5000_invitations_once_through_an_outage_and_a_k
         gateway.refused.load(Ordering::SeqCst)
     );
     // Only what the killed instance sent and could not record goes twice, with the same key
-    // (a gateway that drops repeats by key delivers it once); never more than it had in flight.
-    assert!(repeated <= 32, "{repeated} invitations accepted twice");
+    // (a gateway that drops repeats by key delivers it once): at most the chunk it was
+    // recording (32) and the sends then in flight (32), never its whole claimed batch (200).
+    assert!(repeated <= 64, "{repeated} invitations accepted twice");
     let attempts: Vec<i32> = outbox::table
         .select(outbox::attempts)
         .load(&mut *app.conn())

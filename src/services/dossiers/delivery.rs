@@ -147,7 +147,7 @@ pub struct Pass {
 }
 
 /// Claims and sends what is due once, as `holder` (this instance), `IN_FLIGHT` at a time, and
-/// records the outcomes (and the reminders that follow) in one transaction.
+/// records the outcomes (and the reminders that follow) as they come, `IN_FLIGHT` at a time.
 pub async fn deliver_due(
     pool: &DbPool,
     secret: &SecretKey,
@@ -171,11 +171,10 @@ pub async fn deliver_due(
     })
     .await??;
 
-    let outcomes: Vec<(
-        outbox::OutboxEntry,
-        invitations::Invitation,
-        Result<(), String>,
-    )> = futures_util::stream::iter(batch)
+    // Outcomes are recorded a chunk at a time as sends finish, not once for the whole batch:
+    // if this instance dies, what it sent but had not recorded (and goes again, with the same
+    // key, after the claim lapses) is at most a chunk and what is in flight, not the batch.
+    let mut sent = futures_util::stream::iter(batch)
         .map(|(entry, invitation, due)| async move {
             let result = match &due {
                 Due::Send(delivery) => sender.send(delivery).await,
@@ -184,12 +183,28 @@ pub async fn deliver_due(
             (entry, invitation, result)
         })
         .buffer_unordered(IN_FLIGHT)
-        .collect()
-        .await;
-    let delivered = outcomes.iter().filter(|(_, _, r)| r.is_ok()).count();
-    let pool = pool.clone();
-    let schedule = rules.schedule.clone();
-    let gate = gate.clone();
+        .ready_chunks(IN_FLIGHT);
+    let mut delivered = 0;
+    while let Some(outcomes) = sent.next().await {
+        delivered += outcomes.iter().filter(|(_, _, r)| r.is_ok()).count();
+        record(pool, &rules.schedule, gate, outcomes).await?;
+    }
+    Ok(Pass { claimed, delivered })
+}
+
+/// Records sends' outcomes in one transaction: delivered (and the reminders that follow), or
+/// failed with the time of the next attempt.
+async fn record(
+    pool: &DbPool,
+    schedule: &Schedule,
+    gate: &Arc<WriteGate>,
+    outcomes: Vec<(
+        outbox::OutboxEntry,
+        invitations::Invitation,
+        Result<(), String>,
+    )>,
+) -> anyhow::Result<()> {
+    let (pool, schedule, gate) = (pool.clone(), schedule.clone(), gate.clone());
     tokio::task::spawn_blocking(move || -> anyhow::Result<()> {
         let mut conn = pool.get()?;
         let _writer = gate.enter();
@@ -217,8 +232,7 @@ pub async fn deliver_due(
         })?;
         Ok(())
     })
-    .await??;
-    Ok(Pass { claimed, delivered })
+    .await?
 }
 
 /// Claims due messages for `holder` and works out each one: what to send, or nothing.
