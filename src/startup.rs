@@ -60,7 +60,8 @@ impl Application {
             if !applied.is_empty() {
                 tracing::info!(count = applied.len(), "applied migrations");
             }
-            crate::services::questionnaires::ensure_default(&mut conn)?;
+            // Instances upgraded together all find the new default missing: one publishes it.
+            db::one_at_a_time(&mut conn, crate::services::questionnaires::ensure_default)?;
         }
         let listener = TcpListener::bind(settings.bind)
             .with_context(|| format!("binding HAILONG_BIND={}", settings.bind))?;
