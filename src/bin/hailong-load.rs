@@ -268,13 +268,13 @@ async fn submissions(args: &Args, links: Arc<Vec<String>>) -> anyhow::Result<Pha
                 let Some(link) = links.get(index) else {
                     break;
                 };
+                // Items every respondent is asked, in 2026.1 and in 2026.2's core alike.
                 let form = [
                     ("csrf", csrf.as_str()),
                     ("q_A1", "4"),
-                    ("q_A2", "5"),
-                    ("q_P1", "4"),
+                    ("q_P5", "5"),
                     ("q_S1", "3"),
-                    ("q_R1", "4"),
+                    ("q_R3", "4"),
                     ("q_F2", "5"),
                 ];
                 let sent = Instant::now();

@@ -712,7 +712,7 @@ pub fn bench_write_csv(
     dossiers_per_response: f64,
 ) -> anyhow::Result<()> {
     let questionnaire =
-        Questionnaire::from_json(crate::services::questionnaires::DEFAULT_QUESTIONNAIRE)?;
+        Questionnaire::from_json(crate::services::questionnaires::FULL_QUESTIONNAIRE)?;
     std::fs::create_dir_all(dir)?;
     let generated = hailong_analysis::bench::generate_csv(
         dir,
@@ -723,7 +723,7 @@ pub fn bench_write_csv(
     )?;
     std::fs::write(
         dir.join("questionnaire.json"),
-        crate::services::questionnaires::DEFAULT_QUESTIONNAIRE,
+        crate::services::questionnaires::FULL_QUESTIONNAIRE,
     )?;
     println!(
         "{}: {} responses, {} answers, {} dossiers (CSV)",
@@ -738,7 +738,7 @@ pub fn bench_write_csv(
 /// `hailong bench-analysis`: needs no settings or database.
 pub fn bench_analysis(sizes: &[usize], replicates: u32) -> anyhow::Result<()> {
     let questionnaire =
-        Questionnaire::from_json(crate::services::questionnaires::DEFAULT_QUESTIONNAIRE)?;
+        Questionnaire::from_json(crate::services::questionnaires::FULL_QUESTIONNAIRE)?;
     println!(
         "{:>10} {:>11} {:>10} | {:>7} {:>11} | {:>13} {:>11} | {:>12} {:>11} | {:>8} {:>9} {:>8}",
         "responses",
@@ -799,7 +799,7 @@ pub fn bench_analysis(sizes: &[usize], replicates: u32) -> anyhow::Result<()> {
 /// The measuring half of `bench-analysis`, in its own process.
 pub fn bench_measure(dir: &std::path::Path, replicates: u32) -> anyhow::Result<()> {
     let questionnaire =
-        Questionnaire::from_json(crate::services::questionnaires::DEFAULT_QUESTIONNAIRE)?;
+        Questionnaire::from_json(crate::services::questionnaires::FULL_QUESTIONNAIRE)?;
     let figures = hailong_analysis::bench::measure(dir, &questionnaire, replicates)?;
     println!("{}", serde_json::to_string(&figures)?);
     Ok(())

@@ -73,17 +73,18 @@ pub fn publish(
         Some(stored) if stored.definition == definition => Ok(Publication::AlreadyPublished),
         Some(_) => Ok(Publication::VersionTaken),
         None => {
-            publish_if_absent(conn, version, definition)?;
+            publish_if_absent(conn, version, definition, Utc::now().naive_utc())?;
             Ok(Publication::Published)
         }
     }
 }
 
-/// Publishes a version unless it exists; a stored version is never changed.
+/// Publishes a version as of `at` unless it exists; a stored version is never changed.
 pub fn publish_if_absent(
     conn: &mut DbConnection,
     version: &str,
     definition: &str,
+    at: chrono::NaiveDateTime,
 ) -> QueryResult<bool> {
     if by_version(conn, version)?.is_some() {
         return Ok(false);
@@ -92,7 +93,7 @@ pub fn publish_if_absent(
         .values((
             questionnaires::version.eq(version),
             questionnaires::definition.eq(definition),
-            questionnaires::published_at.eq(Utc::now().naive_utc()),
+            questionnaires::published_at.eq(at),
         ))
         .execute(conn)?;
     Ok(true)

@@ -21,7 +21,7 @@ pub struct Tree {
 }
 
 /// First and last day (Vietnam time) on which demo dossiers are completed.
-fn demo_span() -> (NaiveDate, NaiveDate) {
+pub(crate) fn demo_span() -> (NaiveDate, NaiveDate) {
     (
         NaiveDate::from_ymd_opt(2025, 7, 1).unwrap_or_default(),
         NaiveDate::from_ymd_opt(2026, 11, 20).unwrap_or_default(),

@@ -117,6 +117,8 @@ pub fn load(conn: &mut DbConnection, secret: &SecretKey, k: u32) -> anyhow::Resu
         }
         let procedure_ids = insert_procedures(conn)?;
         let dossiers = dossiers::generate(conn, &tree, &procedure_ids, secret)?;
+        // The history was collected with the first version; new invitations get the default.
+        crate::services::questionnaires::ensure_first(conn, dossiers::demo_span().0.into())?;
         crate::services::questionnaires::ensure_default(conn)?;
         let surveyed = responses::generate(conn, secret, k)?;
         for (email, role, agency, password) in DEMO_ACCOUNTS {

@@ -16,7 +16,7 @@ use crate::domain::survey_code::SurveyCode;
 use crate::domain::token;
 use crate::secret::SecretKey;
 use crate::services::privacy::anonymity::{AnonymitySets, Description, ProcedureShown};
-use crate::services::questionnaires::DEFAULT_QUESTIONNAIRE;
+use crate::services::questionnaires::FULL_QUESTIONNAIRE;
 
 const INVITED_SHARE: f64 = 0.75;
 const RESPONSE_RATE: f64 = 0.35;
@@ -52,9 +52,9 @@ pub struct Created {
 }
 
 pub fn generate(conn: &mut DbConnection, secret: &SecretKey, k: u32) -> anyhow::Result<Created> {
-    let questionnaire = Questionnaire::from_json(DEFAULT_QUESTIONNAIRE)?;
+    let questionnaire = Questionnaire::from_json(FULL_QUESTIONNAIRE)?;
     let stored = questionnaires::by_version(conn, &questionnaire.version)?
-        .ok_or_else(|| anyhow::anyhow!("the default questionnaire is not published"))?;
+        .ok_or_else(|| anyhow::anyhow!("the first questionnaire is not published"))?;
     let rows = dossiers::briefly(conn)?;
 
     let field_of: std::collections::HashMap<i32, String> = procedures::all(conn)?

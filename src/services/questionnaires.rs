@@ -10,8 +10,14 @@ use crate::domain::text::nfc;
 
 use super::{Refusal, ServiceError};
 
-/// The questionnaire shipped with hailong, published on first start.
-pub const DEFAULT_QUESTIONNAIRE: &str = include_str!("../../data/questionnaires/2026.1.json");
+/// The questionnaire shipped with hailong, published on first start (and on the first start of
+/// a database that has only older versions, whose new invitations then use it): 2026.2, short
+/// by design (a core and a rotating few, at most 10 questions a respondent).
+pub const DEFAULT_QUESTIONNAIRE: &str = include_str!("../../data/questionnaires/2026.2.json");
+
+/// The first version, 2026.1: every respondent is asked every item. The demo's history was
+/// collected with it, and the analysis benchmarks measure it (17 answers a response).
+pub const FULL_QUESTIONNAIRE: &str = include_str!("../../data/questionnaires/2026.1.json");
 
 /// What publishing did.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -147,7 +153,20 @@ pub fn publish(
 /// Publishes the shipped questionnaire if its version is not in the database yet.
 pub fn ensure_default(conn: &mut DbConnection) -> anyhow::Result<()> {
     let q = Questionnaire::from_json(DEFAULT_QUESTIONNAIRE)?;
-    stored::publish_if_absent(conn, &q.version, DEFAULT_QUESTIONNAIRE)?;
+    stored::publish_if_absent(
+        conn,
+        &q.version,
+        DEFAULT_QUESTIONNAIRE,
+        chrono::Utc::now().naive_utc(),
+    )?;
+    Ok(())
+}
+
+/// Publishes the first version as of `at`, before the default (the demo's history began
+/// before the default was published, and the newest published version is the current one).
+pub fn ensure_first(conn: &mut DbConnection, at: chrono::NaiveDateTime) -> anyhow::Result<()> {
+    let q = Questionnaire::from_json(FULL_QUESTIONNAIRE)?;
+    stored::publish_if_absent(conn, &q.version, FULL_QUESTIONNAIRE, at)?;
     Ok(())
 }
 
@@ -170,6 +189,7 @@ mod tests {
     fn a_pasted_file_with_crlf_is_the_same_file() {
         assert_eq!(normalise("{\r\n\"a\": 1\r\n}\r\n"), "{\n\"a\": 1\n}\n");
         assert_eq!(normalise(DEFAULT_QUESTIONNAIRE), DEFAULT_QUESTIONNAIRE);
+        assert_eq!(normalise(FULL_QUESTIONNAIRE), FULL_QUESTIONNAIRE);
     }
 
     #[test]

@@ -596,8 +596,9 @@ async fn an_upgraded_database_keeps_its_answered_links_answered() {
         "INSERT INTO procedures (id, code, name_vi, name_en, field) \
          VALUES (1, 'P', 'Thủ tục', 'Procedure', 'Hộ tịch')"
             .to_owned(),
-        "INSERT INTO questionnaires (id, version, definition, published_at) \
-         VALUES (1, '2026.1', '{}', '2026-01-01 00:00:00')"
+        // No explicit id: PostgreSQL's sequence must count it (startup publishes the default).
+        "INSERT INTO questionnaires (version, definition, published_at) \
+         VALUES ('2026.1', '{}', '2026-01-01 00:00:00')"
             .to_owned(),
         format!(
             "INSERT INTO dossiers (id, external_id, agency_id, procedure_id, applicant_kind, \

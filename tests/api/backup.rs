@@ -34,7 +34,7 @@ async fn issue(app: &TestApp, count: usize) -> Vec<String> {
 async fn answer(app: &TestApp, path: &str) {
     let csrf = app.open_survey(path).await;
     let response = app
-        .submit(path, &[("csrf", &csrf), ("q_A1", "4"), ("q_P1", "5")])
+        .submit(path, &[("csrf", &csrf), ("q_A1", "4"), ("q_P5", "5")])
         .await;
     assert_eq!(response.status(), 200);
 }

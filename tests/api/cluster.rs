@@ -202,8 +202,8 @@ impl Citizen {
             .form(&[
                 ("csrf", self.csrf.as_str()),
                 ("q_A1", "5"),
-                ("q_P1", "4"),
-                ("q_S5", "0"),
+                ("q_P5", "4"),
+                ("q_R3", "3"),
             ])
             .send()
             .await

@@ -9,7 +9,7 @@ use crate::helpers::{csrf_of, TestApp, PASSWORD};
 async fn answer_one(app: &TestApp, key: &str, id: &str, agency: &str, value: &str, comment: &str) {
     let mut dossier = crate::helpers::valid_dossier(id);
     dossier["agency_code"] = agency.into();
-    let items = ["A1", "P1", "S1", "S2", "R1", "F2"];
+    let items = ["A1", "P5", "S1", "O1", "R3", "F2"];
     crate::helpers::answer_dossier(app, key, &dossier, &items, value, comment).await;
 }
 

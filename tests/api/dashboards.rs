@@ -47,7 +47,7 @@ async fn answer_dossiers(
             dossier["completed_at"] = completed_at.into();
         }
         let comment = if i == 0 { comment } else { "" };
-        let items = ["A1", "P1", "S1", "R1", "F2"];
+        let items = ["A1", "P5", "S1", "R3", "F2"];
         crate::helpers::answer_dossier(app, &key, &dossier, &items, value, comment).await;
     }
 }
@@ -466,7 +466,7 @@ async fn an_admin_manages_api_keys_questionnaires_and_agencies_in_the_web_interf
         .text()
         .await
         .unwrap()
-        .contains("Phiên bản 2026.1 đã được công bố với đúng nội dung này; không có gì thay đổi."));
+        .contains("Phiên bản 2026.2 đã được công bố với đúng nội dung này; không có gì thay đổi."));
     let mut q: serde_json::Value =
         serde_json::from_str(hailong::services::questionnaires::DEFAULT_QUESTIONNAIRE).unwrap();
     q["version"] = "2027.1".into();
@@ -957,7 +957,7 @@ async fn a_successor_s_trend_carries_its_predecessor_s_history_and_each_names_th
         dossier["received_at"] = "2025-05-02T08:00:00+07:00".into();
         dossier["due_at"] = "2025-05-20T17:00:00+07:00".into();
         dossier["completed_at"] = "2025-05-15T10:00:00+07:00".into();
-        let items = ["A1", "P1", "S1", "R1", "F2"];
+        let items = ["A1", "P5", "S1", "R3", "F2"];
         crate::helpers::answer_dossier(&app, &key, &dossier, &items, "2", "").await;
     }
     answer(&app, "AG-X-OCEO", 6, "5", "").await;

@@ -144,7 +144,7 @@ async fn answer(app: &TestApp, survey_path: &str) -> reqwest::Response {
     let csrf = csrf_of(&page.text().await.unwrap());
     app.submit(
         survey_path,
-        &[("csrf", csrf.as_str()), ("q_A1", "4"), ("q_A2", "5")],
+        &[("csrf", csrf.as_str()), ("q_A1", "4"), ("q_P5", "5")],
     )
     .await
 }
@@ -184,7 +184,7 @@ async fn the_applicant_signs_in_answers_once_and_no_trace_of_the_sign_in_remains
     let stored = app
         .submit(
             &path,
-            &[("csrf", csrf.as_str()), ("q_A1", "4"), ("q_A2", "5")],
+            &[("csrf", csrf.as_str()), ("q_A1", "4"), ("q_P5", "5")],
         )
         .await;
     assert_eq!(stored.status(), 200);

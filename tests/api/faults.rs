@@ -265,7 +265,7 @@ async fn killing_the_server_mid_submission_loses_no_acknowledged_answer_and_dupl
                     .form(&[
                         ("csrf", csrf.as_str()),
                         ("q_A1", "4"),
-                        ("q_A2", "5"),
+                        ("q_P5", "5"),
                         ("comment", &comment),
                     ])
                     .send()

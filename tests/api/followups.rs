@@ -14,7 +14,7 @@ const PHONE: &str = "0987 654 321";
 /// Answers one survey of Ôc Eo with `value` everywhere; returns the thank-you page.
 async fn answer_one(app: &TestApp, key: &str, id: &str, value: &str) -> String {
     let dossier = crate::helpers::valid_dossier(id);
-    let items = ["A1", "P1", "S1", "R1", "F2"];
+    let items = ["A1", "P5", "S1", "R3", "F2"];
     crate::helpers::answer_dossier(app, key, &dossier, &items, value, "").await
 }
 

@@ -323,6 +323,18 @@ impl TestApp {
             .expect("request sent")
     }
 
+    /// Makes the first version, 2026.1, the current one (published as the newest): every
+    /// respondent is asked every item, for tests about particular items rather than about the
+    /// default's sampling. Seeds first (startup has published the default).
+    pub fn ask_every_item(&self) {
+        self.seed();
+        hailong::services::questionnaires::ensure_first(
+            &mut self.conn(),
+            chrono::Utc::now().naive_utc() + chrono::Duration::seconds(1),
+        )
+        .unwrap();
+    }
+
     /// Seeds, posts one fresh dossier, and returns the path of its survey (`/s/{token}`).
     pub async fn issue_survey(&self, dossier_id: &str) -> String {
         self.seed();

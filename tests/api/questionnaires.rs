@@ -15,8 +15,8 @@ async fn a_new_version_applies_to_new_invitations_only() {
     let dir = tempfile::tempdir().unwrap();
     let mut q: serde_json::Value =
         serde_json::from_str(hailong::services::questionnaires::DEFAULT_QUESTIONNAIRE).unwrap();
-    q["version"] = "2026.2".into();
-    q["items"][0]["text_vi"] = "Câu hỏi mới về tiếp cận dịch vụ".into();
+    q["version"] = "2026.3".into();
+    q["items"][0]["texts"]["vi"] = "Câu hỏi mới về tiếp cận dịch vụ".into();
     std::fs::write(dir.path().join("q.json"), q.to_string()).unwrap();
     let published = app
         .db
@@ -34,9 +34,9 @@ async fn a_new_version_applies_to_new_invitations_only() {
     assert!(new_page.contains("Câu hỏi mới về tiếp cận dịch vụ"));
     assert!(!old_page.contains("Câu hỏi mới về tiếp cận dịch vụ"));
     let stored = crate::helpers::stored_responses(&mut app.conn());
-    assert_eq!(stored[0].questionnaire_version, "2026.1");
+    assert_eq!(stored[0].questionnaire_version, "2026.2");
 
-    q["items"][0]["text_vi"] = "Sửa lại".into();
+    q["items"][0]["texts"]["vi"] = "Sửa lại".into();
     std::fs::write(dir.path().join("q.json"), q.to_string()).unwrap();
     let rewrite = app
         .db

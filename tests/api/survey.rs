@@ -68,6 +68,7 @@ async fn english_comes_from_the_switch_or_accept_language() {
 #[tokio::test]
 async fn khmer_comes_from_accept_language_and_a_version_without_khmer_texts_asks_in_vietnamese() {
     let app = spawn_app().await;
+    app.ask_every_item();
     let path = app.issue_survey("S.KM").await;
 
     let page = app
@@ -139,6 +140,7 @@ async fn search_engines_are_kept_off_survey_links_and_pages_carry_an_icon_and_a_
 #[tokio::test]
 async fn answering_stores_one_response_with_its_answers_and_thanks() {
     let app = spawn_app().await;
+    app.ask_every_item();
     let path = app.issue_survey("S.4").await;
     let csrf = app.open_survey(&path).await;
 
@@ -253,7 +255,7 @@ async fn invalid_answers_come_back_with_a_message_beside_the_field_and_the_form_
             &[
                 ("csrf", &csrf),
                 ("q_A1", "4"),
-                ("q_P1", "9"),
+                ("q_P5", "9"),
                 ("comment", "giữ lại"),
             ],
         )
@@ -261,8 +263,8 @@ async fn invalid_answers_come_back_with_a_message_beside_the_field_and_the_form_
 
     assert_eq!(response.status(), 422);
     let page = response.text().await.unwrap();
-    assert!(page.contains("id=\"err-P1\""));
-    assert!(page.contains("aria-describedby=\"err-P1\""));
+    assert!(page.contains("id=\"err-P5\""));
+    assert!(page.contains("aria-describedby=\"err-P5\""));
     assert!(
         page.contains("name=\"q_A1\" value=\"4\" checked"),
         "the valid answer is kept"
