@@ -783,6 +783,44 @@ async fn e_mail_goes_over_starttls_only_to_a_server_whose_certificate_is_trusted
 }
 
 #[tokio::test]
+async fn a_dossier_in_khmer_gets_khmer_where_the_sms_can_carry_it_and_its_survey_in_khmer() {
+    for (encoding, khmer_text) in [("ucs2", true), ("gsm7", false)] {
+        let (app, received) =
+            app_sending_to_gateway(200, &[("HAILONG_SMS_ENCODING", encoding)]).await;
+        app.seed();
+        let key = app.new_api_key("language test");
+        let mut dossier = valid_dossier(&format!("KM.{encoding}"));
+        dossier["language"] = Value::String("km".into());
+        assert_eq!(app.post_dossiers(&key, &dossier).await.status(), 201);
+        assert!(eventually(|| !received.lock().unwrap().is_empty()).await);
+        let sent = received.lock().unwrap()[0].clone();
+        assert_eq!(sent["language"], "km");
+        let text = sent["text"].as_str().unwrap();
+        if khmer_text {
+            assert!(text.contains("សូមអញ្ជើញ"), "{encoding}: {text}");
+        } else {
+            // GSM-7 has no Khmer letters: Vietnamese without diacritics, never boxes or blanks.
+            assert!(
+                text.is_ascii() && text.contains("moi Ong/Ba danh gia"),
+                "{text}"
+            );
+        }
+        let link = sent["survey_url"].as_str().unwrap();
+        assert!(link.ends_with("?lang=km") && text.ends_with(link), "{text}");
+        let page = app
+            .get(link.strip_prefix(&app.address).unwrap())
+            .await
+            .text()
+            .await
+            .unwrap();
+        assert!(
+            page.contains("<html lang=\"km\">"),
+            "the survey opens in Khmer"
+        );
+    }
+}
+
+#[tokio::test]
 async fn a_dossier_in_english_gets_its_messages_and_survey_in_english() {
     let (app, received) = app_sending_to_gateway(200, &[]).await;
     app.seed();

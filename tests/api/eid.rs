@@ -405,6 +405,14 @@ async fn an_unreachable_provider_is_a_page_in_the_citizen_s_language_with_a_retr
         .await
         .unwrap()
         .contains("The electronic identity service cannot be reached"));
+    let khmer = app
+        .get(&format!("{path}/sign-in?lang=km"))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(khmer.contains("<html lang=\"km\">"));
+    assert!(khmer.contains("មិនអាចភ្ជាប់ទៅប្រព័ន្ធអត្តសញ្ញាណអេឡិចត្រូនិកបានទេ"));
     assert_eq!(
         sign_ins_left(app),
         0,

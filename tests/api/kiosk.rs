@@ -492,3 +492,51 @@ async fn the_mode_is_exported_with_each_response_and_its_rate_shown_to_the_provi
     assert!(delivery.contains("Trả lời theo cách trả lời"), "{delivery}");
     assert!(delivery.contains("Máy tại quầy"));
 }
+
+#[tokio::test]
+async fn a_kiosk_speaks_khmer_from_the_keypad_to_the_survey() {
+    let app = spawn_app().await;
+    app.seed();
+    app.add_user("admin@angiang.test", Role::Admin, None);
+    let key = app.new_api_key("one-stop shop");
+    let (_, code) = receipt(&app, &key, "K.KM", "AG-X-OCEO").await;
+    let tablet = Tablet::enrol(
+        &app,
+        &enrol_from_admin_page(&app, "AG-X-OCEO", "Quầy 1").await,
+    )
+    .await;
+
+    let keypad = tablet.get("/kiosk?lang=km").await.text().await.unwrap();
+    assert!(keypad.contains("<html lang=\"km\">"));
+    assert!(keypad.contains("សូមវាយលេខកូដស្ទង់មតិ"), "{keypad}");
+    let mistyped = tablet
+        .post(
+            "/kiosk",
+            &[("csrf", &csrf_of(&keypad)), ("lang", "km"), ("code", "123")],
+        )
+        .await;
+    assert_eq!(mistyped.status(), 422);
+    assert!(mistyped
+        .text()
+        .await
+        .unwrap()
+        .contains("លេខកូដស្ទង់មតិមាន 10 ខ្ទង់"));
+
+    let keypad = tablet.get("/kiosk?lang=km").await.text().await.unwrap();
+    let taken = tablet
+        .post(
+            "/kiosk",
+            &[
+                ("csrf", &csrf_of(&keypad)),
+                ("lang", "km"),
+                ("code", &code.replace(' ', "")),
+            ],
+        )
+        .await;
+    assert_eq!(taken.status(), 303);
+    let survey = taken.headers()["location"].to_str().unwrap().to_owned();
+    assert!(survey.ends_with("&lang=km"), "{survey}");
+    let form = tablet.get(&survey).await.text().await.unwrap();
+    assert!(form.contains("<html lang=\"km\">"));
+    assert!(form.contains("ជារួម លោកអ្នកពេញចិត្តនឹងការដោះស្រាយនីតិវិធីរដ្ឋបាលនេះ"));
+}
