@@ -128,3 +128,51 @@ email-followup-answer-body =
     { $agency } has answered the request for help you sent. Read the answer and tell us whether you are satisfied with how it was handled:
 
     { $url }
+
+## Help requests (the thank-you page's link) and their answers
+
+help-title = Ask for help
+help-to = To:
+help-kept-apart = This request is kept apart from the answers you just gave: the agency reads what you write and how to reach you below, never how you rated it.
+help-due = The agency answers within { $days } working days.
+help-problem = Your problem
+help-phone = Phone number
+help-email = Or e-mail
+help-consent = I agree that the agency uses this contact to answer this request; it is erased 30 days after the answer.
+help-send = Send the request
+help-problem-missing = Please tell us what the problem is.
+help-problem-too-long = The text is longer than 2,000 characters; please shorten it.
+help-no-contact = Please give a phone number or an e-mail address for the answer.
+help-bad-phone = That phone number does not look right, e.g. 0912345678.
+help-bad-email = That e-mail address does not look right, e.g. name@example.vn.
+help-no-consent = Please tick your consent for the agency to contact you.
+help-received-title = Request received
+help-received-body = The agency will answer you through the contact you gave, within the time stated.
+help-sent-title = Request already sent
+help-sent-body = The request from this page was sent already.
+help-link-gone-title = This link has expired
+help-link-gone-body = The link to ask for help works for 24 hours after the survey. You can still contact the agency directly.
+help-answer-title = Answer to your request
+help-from = From:
+help-your-request = Your request
+help-answer = Answer
+help-rated = Thank you for telling us how it was handled.
+help-choose-level = Please choose a level from 1 to 5.
+help-satisfied-question = Were you satisfied with how this was handled?
+help-send-rating = Send
+help-answer-missing-title = Not found
+help-answer-missing-body = This link leads to no answer.
+help-already-rated-title = Already rated
+help-already-rated-body = You rated the handling of this request already.
+
+## Error pages
+
+error-not-found-title = Not found
+error-not-found-body = This page does not exist, or you may not see it.
+error-cannot-title = Cannot be done
+error-conflict-title = Conflict
+error-sign-in-title = Please sign in
+error-sign-in-body = Your session has ended. Please sign in again.
+error-form-expired-body = This form has expired or belongs to another session. Please open the page again and retry.
+error-internal-title = Something went wrong
+error-internal-body = Something went wrong on our side; it has been logged. Please try again later.

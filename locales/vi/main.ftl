@@ -127,3 +127,51 @@ email-followup-answer-body =
     { $agency } đã trả lời yêu cầu hỗ trợ Ông/Bà gửi. Xem câu trả lời và cho biết Ông/Bà có hài lòng với cách giải quyết không:
 
     { $url }
+
+## Help requests (the thank-you page's link) and their answers
+
+help-title = Yêu cầu hỗ trợ
+help-to = Gửi tới:
+help-kept-apart = Yêu cầu này được lưu riêng, không gắn với phiếu đánh giá Ông/Bà vừa gửi: cơ quan đọc được nội dung và cách liên hệ Ông/Bà ghi dưới đây, không biết Ông/Bà đã đánh giá thế nào.
+help-due = Cơ quan trả lời trong vòng { $days } ngày làm việc.
+help-problem = Vấn đề Ông/Bà gặp phải
+help-phone = Số điện thoại
+help-email = Hoặc thư điện tử
+help-consent = Tôi đồng ý để cơ quan dùng cách liên hệ trên để trả lời yêu cầu này; thông tin liên hệ được xoá 30 ngày sau khi trả lời.
+help-send = Gửi yêu cầu
+help-problem-missing = Xin cho biết vấn đề Ông/Bà gặp phải.
+help-problem-too-long = Nội dung dài quá 2.000 ký tự; xin rút gọn.
+help-no-contact = Xin ghi số điện thoại hoặc địa chỉ thư điện tử để cơ quan trả lời.
+help-bad-phone = Số điện thoại chưa đúng, ví dụ 0912345678.
+help-bad-email = Địa chỉ thư điện tử chưa đúng, ví dụ ten@example.vn.
+help-no-consent = Xin đánh dấu đồng ý để cơ quan được liên hệ với Ông/Bà.
+help-received-title = Đã nhận yêu cầu
+help-received-body = Cơ quan sẽ trả lời Ông/Bà qua cách liên hệ đã ghi, trong thời hạn đã nêu.
+help-sent-title = Yêu cầu đã được gửi
+help-sent-body = Yêu cầu hỗ trợ từ trang này đã được gửi trước đó.
+help-link-gone-title = Liên kết đã hết hạn
+help-link-gone-body = Liên kết gửi yêu cầu hỗ trợ chỉ dùng được trong 24 giờ sau khi trả lời khảo sát. Ông/Bà có thể liên hệ trực tiếp cơ quan.
+help-answer-title = Trả lời yêu cầu hỗ trợ
+help-from = Từ:
+help-your-request = Yêu cầu của Ông/Bà
+help-answer = Trả lời
+help-rated = Cảm ơn Ông/Bà đã cho biết ý kiến về cách giải quyết.
+help-choose-level = Xin chọn một mức từ 1 đến 5.
+help-satisfied-question = Ông/Bà có hài lòng với cách giải quyết yêu cầu này không?
+help-send-rating = Gửi
+help-answer-missing-title = Không tìm thấy
+help-answer-missing-body = Liên kết này không dẫn tới câu trả lời nào.
+help-already-rated-title = Đã đánh giá
+help-already-rated-body = Ông/Bà đã đánh giá cách giải quyết yêu cầu này.
+
+## Error pages
+
+error-not-found-title = Không tìm thấy
+error-not-found-body = Trang này không có, hoặc bạn không có quyền xem.
+error-cannot-title = Không thực hiện được
+error-conflict-title = Xung đột dữ liệu
+error-sign-in-title = Vui lòng đăng nhập
+error-sign-in-body = Phiên làm việc đã kết thúc. Vui lòng đăng nhập lại.
+error-form-expired-body = Biểu mẫu này đã hết hiệu lực hoặc thuộc về một phiên khác. Vui lòng mở lại trang và thử lại.
+error-internal-title = Đã có lỗi
+error-internal-body = Đã có lỗi phía hệ thống; lỗi đã được ghi lại. Vui lòng thử lại sau.

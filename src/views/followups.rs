@@ -20,51 +20,29 @@ pub struct RequestForm<'a> {
     pub problems: &'a [RequestProblem],
 }
 
-fn problem_text(lang: Lang, p: RequestProblem) -> &'static str {
-    match p {
-        RequestProblem::ProblemMissing => lang.pick(
-            "Xin cho biết vấn đề Ông/Bà gặp phải.",
-            "Please tell us what the problem is.",
-        ),
-        RequestProblem::ProblemTooLong => lang.pick(
-            "Nội dung dài quá 2.000 ký tự; xin rút gọn.",
-            "The text is longer than 2,000 characters; please shorten it.",
-        ),
-        RequestProblem::NoContact => lang.pick(
-            "Xin ghi số điện thoại hoặc địa chỉ thư điện tử để cơ quan trả lời.",
-            "Please give a phone number or an e-mail address for the answer.",
-        ),
-        RequestProblem::BadPhone => lang.pick(
-            "Số điện thoại chưa đúng, ví dụ 0912345678.",
-            "That phone number does not look right, e.g. 0912345678.",
-        ),
-        RequestProblem::BadEmail => lang.pick(
-            "Địa chỉ thư điện tử chưa đúng, ví dụ ten@example.vn.",
-            "That e-mail address does not look right, e.g. name@example.vn.",
-        ),
-        RequestProblem::NoConsent => lang.pick(
-            "Xin đánh dấu đồng ý để cơ quan được liên hệ với Ông/Bà.",
-            "Please tick your consent for the agency to contact you.",
-        ),
-    }
+fn problem_text(lang: Lang, p: RequestProblem) -> String {
+    lang.text(match p {
+        RequestProblem::ProblemMissing => "help-problem-missing",
+        RequestProblem::ProblemTooLong => "help-problem-too-long",
+        RequestProblem::NoContact => "help-no-contact",
+        RequestProblem::BadPhone => "help-bad-phone",
+        RequestProblem::BadEmail => "help-bad-email",
+        RequestProblem::NoConsent => "help-no-consent",
+    })
 }
 
 pub fn request_page(f: &RequestForm<'_>) -> Markup {
     let lang = f.lang;
-    let title = lang.pick("Yêu cầu hỗ trợ", "Ask for help");
+    let title = lang.text("help-title");
     page(
         lang,
-        title,
+        &title,
         f.switch_href,
         html! {
             h1 { (title) }
-            p { (lang.pick("Gửi tới: ", "To: ")) strong { (f.agency) } }
-            p { (lang.pick(
-                "Yêu cầu này được lưu riêng, không gắn với phiếu đánh giá Ông/Bà vừa gửi: cơ quan đọc được nội dung và cách liên hệ Ông/Bà ghi dưới đây, không biết Ông/Bà đã đánh giá thế nào.",
-                "This request is kept apart from the answers you just gave: the agency reads what you write and how to reach you below, never how you rated it.")) }
-            p { (lang.pick("Cơ quan trả lời trong vòng ", "The agency answers within "))
-                (f.due_days)
-                (lang.pick(" ngày làm việc.", " working days.")) }
+            p { (lang.text("help-to")) " " strong { (f.agency) } }
+            p { (lang.text("help-kept-apart")) }
+            p { (lang.text_with("help-due", &[("days", f.due_days.into())])) }
             @if !f.problems.is_empty() {
                 div.alert role="alert" {
                     @for p in f.problems { p { (problem_text(lang, *p)) } }
@@ -74,25 +52,23 @@ pub fn request_page(f: &RequestForm<'_>) -> Markup {
                 input type="hidden" name="csrf" value=(f.csrf_token);
                 input type="hidden" name="lang" value=(lang.code());
                 div.comment {
-                    label for="problem" { (lang.pick("Vấn đề Ông/Bà gặp phải", "Your problem")) }
+                    label for="problem" { (lang.text("help-problem")) }
                     textarea id="problem" name="problem" rows="5" maxlength="2000" required { (f.input.problem) }
                 }
                 div.comment {
-                    label for="phone" { (lang.pick("Số điện thoại", "Phone number")) }
+                    label for="phone" { (lang.text("help-phone")) }
                     input id="phone" name="phone" type="tel" autocomplete="tel" inputmode="tel" value=(f.input.phone);
                 }
                 div.comment {
-                    label for="email" { (lang.pick("Hoặc thư điện tử", "Or e-mail")) }
+                    label for="email" { (lang.text("help-email")) }
                     input id="email" name="email" type="email" autocomplete="email" value=(f.input.email);
                 }
                 div.comment {
                     input id="consent" name="consent" type="checkbox" value="yes" checked[f.input.consent];
                     " "
-                    label for="consent" { (lang.pick(
-                        "Tôi đồng ý để cơ quan dùng cách liên hệ trên để trả lời yêu cầu này; thông tin liên hệ được xoá 30 ngày sau khi trả lời.",
-                        "I agree that the agency uses this contact to answer this request; it is erased 30 days after the answer.")) }
+                    label for="consent" { (lang.text("help-consent")) }
                 }
-                button type="submit" { (lang.pick("Gửi yêu cầu", "Send the request")) }
+                button type="submit" { (lang.text("help-send")) }
             }
         },
     )
@@ -113,37 +89,37 @@ pub struct AnswerPage<'a> {
 
 pub fn answer_page(a: &AnswerPage<'_>) -> Markup {
     let lang = a.lang;
-    let title = lang.pick("Trả lời yêu cầu hỗ trợ", "Answer to your request");
+    let title = lang.text("help-answer-title");
     page(
         lang,
-        title,
+        &title,
         a.switch_href,
         html! {
             h1 { (title) }
-            p { (lang.pick("Từ: ", "From: ")) strong { (a.agency) } }
-            h2 { (lang.pick("Yêu cầu của Ông/Bà", "Your request")) }
+            p { (lang.text("help-from")) " " strong { (a.agency) } }
+            h2 { (lang.text("help-your-request")) }
             blockquote { (a.problem) }
-            h2 { (lang.pick("Trả lời", "Answer")) }
+            h2 { (lang.text("help-answer")) }
             blockquote { (a.answer) }
             @match a.rating {
-                Some(_) => p { (lang.pick("Cảm ơn Ông/Bà đã cho biết ý kiến về cách giải quyết.", "Thank you for telling us how it was handled.")) },
+                Some(_) => p { (lang.text("help-rated")) },
                 None => form method="post" action=(a.action) {
                     input type="hidden" name="csrf" value=(a.csrf_token);
                     input type="hidden" name="lang" value=(lang.code());
                     @if a.invalid {
-                        div.alert role="alert" { p { (lang.pick("Xin chọn một mức từ 1 đến 5.", "Please choose a level from 1 to 5.")) } }
+                        div.alert role="alert" { p { (lang.text("help-choose-level")) } }
                     }
                     fieldset {
-                        legend { (lang.pick("Ông/Bà có hài lòng với cách giải quyết yêu cầu này không?", "Were you satisfied with how this was handled?")) }
-                        @for (value, vi, en) in [("5", "Rất hài lòng", "Very satisfied"), ("4", "Hài lòng", "Satisfied"), ("3", "Bình thường", "Neutral"), ("2", "Không hài lòng", "Dissatisfied"), ("1", "Rất không hài lòng", "Very dissatisfied")] {
+                        legend { (lang.text("help-satisfied-question")) }
+                        @for value in (1..=5usize).rev() {
                             div.option {
                                 input id=(format!("rating-{value}")) type="radio" name="rating" value=(value) required;
                                 " "
-                                label for=(format!("rating-{value}")) { (lang.pick(vi, en)) }
+                                label for=(format!("rating-{value}")) { (lang.t().likert[value - 1]) }
                             }
                         }
                     }
-                    button type="submit" { (lang.pick("Gửi", "Send")) }
+                    button type="submit" { (lang.text("help-send-rating")) }
                 },
             }
         },

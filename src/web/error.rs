@@ -104,58 +104,22 @@ impl From<actix_web::error::BlockingError> for AppError {
 }
 
 impl AppError {
-    /// Title and explanation of the error page, in `lang`.
-    fn page_text(&self, lang: Lang) -> (&'static str, String) {
-        let pick = |vi: &str, en: &str| lang.pick(vi, en).to_owned();
+    /// Title and explanation of the error page, in `lang` (the catalogue's words; what a
+    /// service explains comes with its own).
+    fn page_text(&self, lang: Lang) -> (String, String) {
+        let text = |id: &str| lang.text(id);
         match self {
-            Self::NotFound => (
-                lang.pick("Không tìm thấy", "Not found"),
-                pick(
-                    "Trang này không có, hoặc bạn không có quyền xem.",
-                    "This page does not exist, or you may not see it.",
-                ),
-            ),
-            Self::Invalid(message) => (
-                lang.pick("Không thực hiện được", "Cannot be done"),
-                message.clone(),
-            ),
-            Self::Refused(refusal) => (
-                lang.pick("Không thực hiện được", "Cannot be done"),
-                refusal.say(lang).to_owned(),
-            ),
-            Self::Conflict(message) => (
-                lang.pick("Xung đột dữ liệu", "Conflict"),
-                message.clone(),
-            ),
-            Self::Batch(e) => (
-                lang.pick("Không thực hiện được", "Cannot be done"),
-                e.to_string(),
-            ),
-            Self::Unauthorized | Self::BadApiKey | Self::SignInFirst => (
-                lang.pick("Vui lòng đăng nhập", "Please sign in"),
-                pick(
-                    "Phiên làm việc đã kết thúc. Vui lòng đăng nhập lại.",
-                    "Your session has ended. Please sign in again.",
-                ),
-            ),
-            Self::Forbidden => (
-                lang.pick("Biểu mẫu đã hết hiệu lực", "The form has expired"),
-                pick(
-                    "Biểu mẫu này đã hết hiệu lực hoặc thuộc về một phiên khác. Vui lòng mở lại trang và thử lại.",
-                    "This form has expired or belongs to another session. Please open the page again and retry.",
-                ),
-            ),
-            Self::Unavailable => (
-                lang.t().unavailable_title,
-                lang.t().unavailable_body.to_owned(),
-            ),
-            Self::Internal(_) => (
-                lang.pick("Đã có lỗi", "Something went wrong"),
-                pick(
-                    "Đã có lỗi phía hệ thống; lỗi đã được ghi lại. Vui lòng thử lại sau.",
-                    "Something went wrong on our side; it has been logged. Please try again later.",
-                ),
-            ),
+            Self::NotFound => (text("error-not-found-title"), text("error-not-found-body")),
+            Self::Invalid(message) => (text("error-cannot-title"), message.clone()),
+            Self::Refused(refusal) => (text("error-cannot-title"), refusal.say(lang).to_owned()),
+            Self::Conflict(message) => (text("error-conflict-title"), message.clone()),
+            Self::Batch(e) => (text("error-cannot-title"), e.to_string()),
+            Self::Unauthorized | Self::BadApiKey | Self::SignInFirst => {
+                (text("error-sign-in-title"), text("error-sign-in-body"))
+            }
+            Self::Forbidden => (text("form-expired-title"), text("error-form-expired-body")),
+            Self::Unavailable => (text("unavailable-title"), text("unavailable-body")),
+            Self::Internal(_) => (text("error-internal-title"), text("error-internal-body")),
         }
     }
 }
@@ -254,7 +218,7 @@ pub fn error_page(error: &AppError, lang: Lang) -> HttpResponse {
     response.body(
         message_page(
             lang,
-            title,
+            &title,
             &body,
             &format!("?lang={}", lang.other().code()),
         )

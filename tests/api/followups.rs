@@ -58,6 +58,22 @@ async fn a_request_from_the_thank_you_page_reaches_the_agency_and_its_answer_the
         "{form}"
     );
     assert!(form.contains("không biết Ông/Bà đã đánh giá thế nào"));
+    // The same form in Khmer (the thank-you page links it in the survey's language).
+    let khmer_path = format!("{}lang=km", help.split("lang=").next().unwrap());
+    // (another browser: this one's CSRF cookie belongs to the form above)
+    let khmer = app
+        .another_client()
+        .get(format!("{}{khmer_path}", app.address))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        khmer.contains("<html lang=\"km\">") && khmer.contains("សំណើសុំជំនួយ"),
+        "{khmer}"
+    );
     let csrf = csrf_of(&form);
     let action = help.split('?').next().unwrap().to_owned();
 

@@ -528,3 +528,17 @@ async fn only_a_trusted_proxy_can_say_the_citizen_came_over_plain_http() {
         "from a peer that is not a trusted proxy, the header is not read"
     );
 }
+
+#[tokio::test]
+async fn an_error_page_speaks_the_citizen_s_language() {
+    let app = spawn_app().await;
+    let khmer = app.get("/no/such/page?lang=km").await;
+    assert_eq!(khmer.status(), 404);
+    let page = khmer.text().await.unwrap();
+    assert!(
+        page.contains("<html lang=\"km\">") && page.contains("រកមិនឃើញ"),
+        "{page}"
+    );
+    let vietnamese = app.get("/no/such/page?lang=vi").await.text().await.unwrap();
+    assert!(vietnamese.contains("Không tìm thấy"));
+}

@@ -47,11 +47,8 @@ fn grant_gone(lang: Lang) -> HttpResponse {
     message(
         StatusCode::GONE,
         lang,
-        lang.pick("Liên kết đã hết hạn", "This link has expired"),
-        lang.pick(
-            "Liên kết gửi yêu cầu hỗ trợ chỉ dùng được trong 24 giờ sau khi trả lời khảo sát. Ông/Bà có thể liên hệ trực tiếp cơ quan.",
-            "The link to ask for help works for 24 hours after the survey. You can still contact the agency directly.",
-        ),
+        &lang.text("help-link-gone-title"),
+        &lang.text("help-link-gone-body"),
     )
 }
 
@@ -133,22 +130,16 @@ pub async fn file_request(
             Ok(message(
                 StatusCode::OK,
                 lang,
-                lang.pick("Đã nhận yêu cầu", "Request received"),
-                lang.pick(
-                    "Cơ quan sẽ trả lời Ông/Bà qua cách liên hệ đã ghi, trong thời hạn đã nêu.",
-                    "The agency will answer you through the contact you gave, within the time stated.",
-                ),
+                &lang.text("help-received-title"),
+                &lang.text("help-received-body"),
             ))
         }
         Filed::GrantInvalid => Ok(grant_gone(lang)),
         Filed::AlreadyFiled => Ok(message(
             StatusCode::CONFLICT,
             lang,
-            lang.pick("Yêu cầu đã được gửi", "Request already sent"),
-            lang.pick(
-                "Yêu cầu hỗ trợ từ trang này đã được gửi trước đó.",
-                "The request from this page was sent already.",
-            ),
+            &lang.text("help-sent-title"),
+            &lang.text("help-sent-body"),
         )),
         Filed::Refused {
             agency_id,
@@ -185,11 +176,8 @@ async fn answered(
         None => Err(message(
             StatusCode::NOT_FOUND,
             lang,
-            lang.pick("Không tìm thấy", "Not found"),
-            lang.pick(
-                "Liên kết này không dẫn tới câu trả lời nào.",
-                "This link leads to no answer.",
-            ),
+            &lang.text("help-answer-missing-title"),
+            &lang.text("help-answer-missing-body"),
         )),
     })
 }
@@ -288,11 +276,8 @@ pub async fn rate(
         return Ok(message(
             StatusCode::CONFLICT,
             lang,
-            lang.pick("Đã đánh giá", "Already rated"),
-            lang.pick(
-                "Ông/Bà đã đánh giá cách giải quyết yêu cầu này.",
-                "You rated the handling of this request already.",
-            ),
+            &lang.text("help-already-rated-title"),
+            &lang.text("help-already-rated-body"),
         ));
     }
     opened.row.rating = Some(rating);
