@@ -815,7 +815,9 @@ fn publish_questionnaire(settings: &Settings, file: &std::path::Path) -> anyhow:
         Ok(Published::Unchanged(version)) => Ok(format!(
             "questionnaire {version} is already published; nothing changed"
         )),
-        Err(ServiceError::Refused(refusal)) => anyhow::bail!("{name}: {}", refusal.en),
+        Err(ServiceError::Refused(refusal)) => {
+            anyhow::bail!("{name}: {}", refusal.say(crate::domain::language::Lang::EN))
+        }
         Err(e) => Err(e.into()),
     }
 }

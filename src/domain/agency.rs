@@ -111,10 +111,10 @@ impl AgencyLevel {
     /// Its name in `lang`, as the admin pages say it.
     pub fn name(self, lang: Lang) -> &'static str {
         match self {
-            Self::Province => lang.pick("cấp tỉnh", "province"),
-            Self::Department => lang.pick("sở, ban, ngành", "department"),
-            Self::District => lang.pick("cấp huyện (trước 7/2025)", "district (before July 2025)"),
-            Self::Commune => lang.pick("cấp xã", "commune level"),
+            Self::Province => lang.staff_text("staff-agency-province"),
+            Self::Department => lang.staff_text("staff-agency-department"),
+            Self::District => lang.staff_text("staff-agency-district-before-july-2025"),
+            Self::Commune => lang.staff_text("staff-agency-commune-level"),
         }
     }
 }
@@ -122,14 +122,14 @@ impl AgencyLevel {
 impl AgencyKind {
     pub fn name(self, lang: Lang) -> &'static str {
         match self {
-            Self::PeopleCommittee => lang.pick("Ủy ban nhân dân", "People's Committee"),
-            Self::Department => lang.pick("sở, ngành", "department"),
-            Self::City => lang.pick("thành phố", "city"),
-            Self::Town => lang.pick("thị xã", "town"),
-            Self::District => lang.pick("huyện", "district"),
-            Self::Ward => lang.pick("phường", "ward"),
-            Self::Commune => lang.pick("xã", "commune"),
-            Self::SpecialZone => lang.pick("đặc khu", "special zone"),
+            Self::PeopleCommittee => lang.staff_text("staff-agency-people-s-committee"),
+            Self::Department => lang.staff_text("staff-agency-department-2"),
+            Self::City => lang.staff_text("staff-agency-city"),
+            Self::Town => lang.staff_text("staff-agency-town"),
+            Self::District => lang.staff_text("staff-agency-district"),
+            Self::Ward => lang.staff_text("staff-agency-ward"),
+            Self::Commune => lang.staff_text("staff-agency-commune"),
+            Self::SpecialZone => lang.staff_text("staff-agency-special-zone"),
         }
     }
 }
@@ -137,9 +137,9 @@ impl AgencyKind {
 impl Role {
     pub fn name(self, lang: Lang) -> &'static str {
         match self {
-            Self::Agency => lang.pick("Cơ quan", "Agency"),
-            Self::Province => lang.pick("Phân tích cấp tỉnh", "Province analyst"),
-            Self::Admin => lang.pick("Quản trị", "Administrator"),
+            Self::Agency => lang.staff_text("staff-dashboard-agency"),
+            Self::Province => lang.staff_text("staff-agency-province-analyst"),
+            Self::Admin => lang.staff_text("staff-agency-administrator"),
         }
     }
 }
@@ -170,36 +170,38 @@ impl Misplaced {
         }
     }
 
-    pub fn explain(self, lang: Lang) -> String {
+    /// Why, as a text of the staff catalogues with the values it names: the names of levels
+    /// and kinds in Vietnamese (`_vi`) and in English (`_en`); each language's text names its
+    /// own.
+    pub fn text(self) -> (&'static str, Vec<(&'static str, String)>) {
+        let level = |vi: &'static str, en: &'static str, l: AgencyLevel| {
+            [
+                (vi, l.name(Lang::VI).to_owned()),
+                (en, l.name(Lang::EN).to_owned()),
+            ]
+        };
         match self {
-            Self::KindOfOtherLevel { kind, level } => match lang {
-                Lang::VI => format!(
-                    "Loại “{}” không thuộc {}.",
-                    kind.name(lang),
-                    level.name(lang)
-                ),
-                _ => format!(
-                    "A {} is not a unit of the {} level.",
-                    kind.name(lang),
-                    level.name(lang)
-                ),
-            },
-            Self::BelowWrongLevel { level, parent } => match lang {
-                Lang::VI => format!(
-                    "Đơn vị {} không thể trực thuộc đơn vị {}.",
-                    level.name(lang),
-                    parent.name(lang)
-                ),
-                _ => format!(
-                    "A {} unit cannot stand below a {} unit.",
-                    level.name(lang),
-                    parent.name(lang)
-                ),
-            },
-            Self::NeedsParent(level) => match lang {
-                Lang::VI => format!("Đơn vị {} cần có cơ quan cấp trên.", level.name(lang)),
-                _ => format!("A {} unit needs a parent.", level.name(lang)),
-            },
+            Self::KindOfOtherLevel { kind, level: at } => (
+                "refusal-kind-of-other-level",
+                [
+                    ("kind_vi", kind.name(Lang::VI).to_owned()),
+                    ("kind_en", kind.name(Lang::EN).to_owned()),
+                ]
+                .into_iter()
+                .chain(level("level_vi", "level_en", at))
+                .collect(),
+            ),
+            Self::BelowWrongLevel { level: at, parent } => (
+                "refusal-below-wrong-level",
+                level("level_vi", "level_en", at)
+                    .into_iter()
+                    .chain(level("parent_vi", "parent_en", parent))
+                    .collect(),
+            ),
+            Self::NeedsParent(at) => (
+                "refusal-needs-parent",
+                level("level_vi", "level_en", at).to_vec(),
+            ),
         }
     }
 }

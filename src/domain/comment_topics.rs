@@ -45,30 +45,6 @@ impl Topic {
         Topic::ALL.into_iter().find(|t| t.code() == code)
     }
 
-    pub fn name_vi(self) -> &'static str {
-        match self {
-            Topic::Waiting => "Thời gian chờ, giải quyết",
-            Topic::Staff => "Thái độ cán bộ",
-            Topic::Fees => "Phí, lệ phí, chi phí ngoài quy định",
-            Topic::Paperwork => "Giấy tờ, yêu cầu bổ sung nhiều lần",
-            Topic::Online => "Dịch vụ công trực tuyến",
-            Topic::Facilities => "Cơ sở vật chất",
-            Topic::Praise => "Khen ngợi",
-        }
-    }
-
-    pub fn name_en(self) -> &'static str {
-        match self {
-            Topic::Waiting => "Waiting and processing time",
-            Topic::Staff => "Attitude of staff",
-            Topic::Fees => "Fees and unofficial payments",
-            Topic::Paperwork => "Paperwork and repeated requests",
-            Topic::Online => "Online system",
-            Topic::Facilities => "Facilities",
-            Topic::Praise => "Praise",
-        }
-    }
-
     /// The phrases, folded (lower-case ASCII, words separated by one space).
     fn phrases(self) -> &'static [&'static str] {
         match self {

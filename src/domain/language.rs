@@ -83,9 +83,26 @@ impl Lang {
         (0..LANGUAGES.len()).map(|i| Lang(i as u8))
     }
 
-    /// The languages of the staff pages, whose texts exist in Vietnamese and English only.
-    pub fn staff_languages() -> [Lang; 2] {
-        [Lang::VI, Lang::EN]
+    /// Whether this language has the staff pages' catalogue (`locales/<code>/staff.ftl`).
+    pub fn has_staff_pages(self) -> bool {
+        self.has_text("staff-site")
+    }
+
+    /// A text of the staff catalogues, in this language or else in Vietnamese: a `&'static
+    /// str`, kept after its first use (the staff pages read hundreds a page; each id and
+    /// language is made once).
+    pub fn staff_text(self, id: &str) -> &'static str {
+        static MADE: LazyLock<std::sync::RwLock<HashMap<(u8, String), &'static str>>> =
+            LazyLock::new(Default::default);
+        let key = (self.0, id.to_owned());
+        if let Some(text) = MADE.read().ok().and_then(|made| made.get(&key).copied()) {
+            return text;
+        }
+        let text: &'static str = self.text(id).leak();
+        if let Ok(mut made) = MADE.write() {
+            return made.entry(key).or_insert(text);
+        }
+        text
     }
 
     pub fn code(self) -> &'static str {
@@ -138,9 +155,17 @@ impl Lang {
         }
     }
 
-    /// A text kept in code in Vietnamese and English (staff pages, names from the data):
+    /// The languages the staff pages' switch offers besides this one: those with a staff
+    /// catalogue.
+    pub fn other_staff_languages(self) -> Vec<Lang> {
+        Lang::all()
+            .filter(|l| *l != self && l.has_staff_pages())
+            .collect()
+    }
+
+    /// A name kept in the data in Vietnamese and English (agencies, procedures, fields):
     /// English for English, Vietnamese otherwise (the province's language, which a reader of a
-    /// language without its own text reads before English).
+    /// language without its own name reads before English).
     pub fn pick<'a>(self, vi: &'a str, en: &'a str) -> &'a str {
         if self == Lang::EN {
             en
@@ -163,11 +188,15 @@ impl Lang {
         CATALOGUES.lookup_with_args(&self.language().id, id, &args)
     }
 
-    /// Whether this language's own catalogue has the text (no fallback).
+    /// Whether this language's own catalogue has the text (no fallback); a text that names
+    /// values has it too, though it cannot be said without them.
     pub fn has_text(self, id: &str) -> bool {
-        CATALOGUES
-            .lookup_no_default_fallback::<&str>(&self.language().id, id, None)
-            .is_some()
+        match CATALOGUES.lookup_single_language::<&str>(&self.language().id, id, None) {
+            Ok(_) => true,
+            // Found but missing its values. (fluent-templates does not export its error type:
+            // the variant is told by its message, "Fluent errors: …".)
+            Err(e) => e.to_string().starts_with("Fluent errors"),
+        }
     }
 }
 

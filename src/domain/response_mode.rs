@@ -18,9 +18,9 @@ impl ResponseMode {
     /// Its name in `lang`, as the dashboards say it.
     pub fn name(self, lang: Lang) -> &'static str {
         match self {
-            Self::Link => lang.pick("Đường dẫn", "Link"),
-            Self::Kiosk => lang.pick("Máy tại quầy", "Kiosk"),
-            Self::Paper => lang.pick("Phiếu giấy", "Paper"),
+            Self::Link => lang.staff_text("staff-admin-link"),
+            Self::Kiosk => lang.staff_text("staff-response-mode-kiosk"),
+            Self::Paper => lang.staff_text("staff-response-mode-paper"),
         }
     }
 }

@@ -19,27 +19,12 @@ pub struct NewAccount<'a> {
 
 fn password_refusal(e: &PasswordError) -> Refusal {
     match e {
-        PasswordError::TooShort => Refusal::new(
-            "password",
-            format!("Mật khẩu cần ít nhất {} ký tự.", password::MIN_CHARS),
-            format!(
-                "The password needs at least {} characters.",
-                password::MIN_CHARS
-            ),
-        ),
-        PasswordError::TooLong => Refusal::new(
-            "password",
-            format!("Mật khẩu dài tối đa {} ký tự.", password::MAX_CHARS),
-            format!(
-                "The password may have at most {} characters.",
-                password::MAX_CHARS
-            ),
-        ),
-        PasswordError::Hashing => Refusal::new(
-            "password",
-            "Không thể lưu mật khẩu này; vui lòng thử mật khẩu khác.",
-            "This password could not be stored; please try another.",
-        ),
+        PasswordError::TooShort => Refusal::new("password", "refusal-password-too-short")
+            .with("chars", password::MIN_CHARS),
+        PasswordError::TooLong => {
+            Refusal::new("password", "refusal-password-too-long").with("chars", password::MAX_CHARS)
+        }
+        PasswordError::Hashing => Refusal::new("password", "refusal-password-not-stored"),
     }
 }
 
@@ -51,9 +36,7 @@ pub fn add(
 ) -> Result<i32, ServiceError> {
     let Ok(email) = Email::parse(new.email) else {
         return refuse(
-            "email",
-            format!("“{}” không phải là địa chỉ thư điện tử.", new.email.trim()),
-            format!("{:?} is not an e-mail address.", new.email.trim()),
+            Refusal::new("email", "refusal-not-an-email").with("email", new.email.trim()),
         );
     };
     let agency = new.agency.map(str::trim).filter(|a| !a.is_empty());
@@ -61,11 +44,7 @@ pub fn add(
     crate::db::transaction(conn, |conn| {
         let agency_id = match (new.role, agency) {
             (Role::Agency, None) => {
-                return refuse(
-                    "agency",
-                    "Tài khoản cơ quan cần chọn cơ quan của mình.",
-                    "An agency account needs its agency.",
-                )
+                return refuse(Refusal::new("agency", "refusal-account-needs-agency"))
             }
             (Role::Agency, Some(code)) => {
                 let found = match AgencyCode::parse(code) {
@@ -76,29 +55,23 @@ pub fn add(
                     Some(agency) => Some(agency.id),
                     None => {
                         return refuse(
-                            "agency",
-                            format!("Không có cơ quan nào mang mã “{code}”."),
-                            format!("No agency has the code {code:?}."),
+                            Refusal::new("agency", "refusal-no-such-agency").with("code", code),
                         )
                     }
                 }
             }
             (_, Some(_)) => {
-                return refuse(
+                return refuse(Refusal::new(
                     "agency",
-                    "Chỉ tài khoản cơ quan mới thuộc một cơ quan; hãy để trống ô này.",
-                    "Only agency accounts belong to an agency; leave this empty.",
-                )
+                    "refusal-only-agency-accounts-have-agency",
+                ))
             }
             (_, None) => None,
         };
         if users::by_email(conn, email.as_ref())?.is_some() {
-            return Err(Refusal::conflict(
-                "email",
-                format!("Đã có tài khoản {email}."),
-                format!("An account for {email} exists already."),
-            )
-            .into());
+            return refuse(
+                Refusal::conflict("email", "refusal-account-exists").with("email", &email),
+            );
         }
         let id = users::insert(conn, email.as_ref(), &hash, new.role, agency_id)?;
         audit::record(conn, actor, "user.add", email.as_ref(), new.role.as_str())?;
@@ -108,11 +81,7 @@ pub fn add(
 
 /// Nobody disables their own account: nobody might be left to enable it.
 pub fn refuse_own_account() -> Refusal {
-    Refusal::new(
-        "account",
-        "Bạn không thể tự khóa tài khoản của chính mình.",
-        "You cannot disable your own account.",
-    )
+    Refusal::new("account", "refusal-own-account")
 }
 
 /// Disables or enables an account; disabling ends its sessions at once. An administrator
@@ -128,11 +97,7 @@ pub fn set_disabled(
     }
     crate::db::transaction(conn, |conn| {
         let Some(target) = users::by_id(conn, target_id)? else {
-            return refuse(
-                "account",
-                "Tài khoản này không còn.",
-                "This account does not exist.",
-            );
+            return refuse(Refusal::new("account", "refusal-no-such-account"));
         };
         users::set_disabled(conn, target_id, disabled)?;
         let action = if disabled {

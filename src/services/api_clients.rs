@@ -15,13 +15,8 @@ pub struct Created {
 }
 
 fn parse_name(raw: &str) -> Result<ClientName, ServiceError> {
-    ClientName::parse(raw).or_else(|_| {
-        refuse(
-            "name",
-            format!("Tên cần từ 1 đến {MAX_CHARS} ký tự, trên một dòng."),
-            format!("Give a name of 1 to {MAX_CHARS} characters, on one line."),
-        )
-    })
+    ClientName::parse(raw)
+        .or_else(|_| refuse(Refusal::new("name", "refusal-client-name").with("chars", MAX_CHARS)))
 }
 
 pub fn create(
@@ -36,15 +31,10 @@ pub fn create(
     crate::db::transaction(conn, |conn| {
         if let Err(e) = api_clients::create(conn, name.as_ref(), &hash) {
             if crate::db::classify(&e) == Failure::Duplicate {
-                return Err(Refusal::conflict(
-                    "name",
-                    format!("Đã có ứng dụng tên “{name}”; hãy chọn tên khác."),
-                    format!(
-                        "A client named {:?} exists already; choose another name.",
-                        name.as_ref()
-                    ),
-                )
-                .into());
+                return refuse(
+                    Refusal::conflict("name", "refusal-client-name-taken")
+                        .with("name", name.as_ref()),
+                );
             }
             return Err(e.into());
         }
@@ -58,11 +48,7 @@ pub fn revoke(conn: &mut DbConnection, actor: &str, raw_name: &str) -> Result<()
     let name = parse_name(raw_name)?;
     crate::db::transaction(conn, |conn| {
         if !api_clients::revoke(conn, name.as_ref())? {
-            return refuse(
-                "name",
-                format!("Không có khóa đang hoạt động nào tên “{name}”."),
-                format!("No active key is named {:?}.", name.as_ref()),
-            );
+            return refuse(Refusal::new("name", "refusal-no-such-key").with("name", name.as_ref()));
         }
         audit::record(conn, actor, "apikey.revoke", name.as_ref(), "")?;
         Ok(())

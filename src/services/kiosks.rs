@@ -54,13 +54,8 @@ fn credential_hash(secret: &SecretKey, credential: &str) -> Vec<u8> {
 }
 
 fn parse_name(raw: &str) -> Result<ClientName, ServiceError> {
-    ClientName::parse(raw).or_else(|_| {
-        refuse(
-            "name",
-            format!("Tên máy cần từ 1 đến {MAX_CHARS} ký tự, trên một dòng."),
-            format!("Give the kiosk a name of 1 to {MAX_CHARS} characters, on one line."),
-        )
-    })
+    ClientName::parse(raw)
+        .or_else(|_| refuse(Refusal::new("name", "refusal-kiosk-name").with("chars", MAX_CHARS)))
 }
 
 pub fn enrol(
@@ -74,32 +69,22 @@ pub fn enrol(
     let name = parse_name(raw_name)?;
     let agency_code = agency_code.trim();
     let Some(agency) = agencies::find_by_code(conn, agency_code)? else {
-        return refuse(
-            "agency",
-            format!("Không có cơ quan mã “{agency_code}”."),
-            format!("No agency has the code {agency_code:?}."),
-        );
+        return refuse(Refusal::new("agency", "refusal-no-such-agency").with("code", agency_code));
     };
     if agency.valid_to.is_some_and(|last| last < now.date()) {
         return refuse(
-            "agency",
-            format!("“{}” đã giải thể; hãy chọn đơn vị kế thừa.", agency.name_vi),
-            format!("{} is closed; choose its successor.", agency.name_en),
+            Refusal::new("agency", "refusal-agency-closed")
+                .with("name_vi", &agency.name_vi)
+                .with("name_en", &agency.name_en),
         );
     }
     let credential = token::new_secret_string();
     let hash = credential_hash(secret, &credential);
     crate::db::transaction(conn, |conn| {
         if kiosks::name_taken(conn, agency.id, name.as_ref())? {
-            return Err(Refusal::conflict(
-                "name",
-                format!("Cơ quan này đã có máy tên “{name}”; hãy chọn tên khác."),
-                format!(
-                    "This agency has a kiosk named {:?} already; choose another name.",
-                    name.as_ref()
-                ),
-            )
-            .into());
+            return refuse(
+                Refusal::conflict("name", "refusal-kiosk-name-taken").with("name", name.as_ref()),
+            );
         }
         let id = kiosks::create(conn, agency.id, name.as_ref(), &hash, now)?;
         audit::record(
@@ -127,11 +112,7 @@ pub fn revoke(
 ) -> Result<kiosks::Kiosk, ServiceError> {
     crate::db::transaction(conn, |conn| {
         let Some(kiosk) = kiosks::by_id(conn, id)?.filter(|k| k.revoked_at.is_none()) else {
-            return refuse(
-                "kiosk",
-                format!("Không có máy đang hoạt động nào số {id}."),
-                format!("No active kiosk has the number {id}."),
-            );
+            return refuse(Refusal::new("kiosk", "refusal-no-such-kiosk").with("id", id));
         };
         kiosks::revoke(conn, id, now)?;
         audit::record(conn, actor, "kiosk.revoke", &id.to_string(), &kiosk.name)?;

@@ -25,45 +25,64 @@ use std::fmt;
 use crate::db::DbError;
 use crate::domain::language::Lang;
 
-/// A use case refused its input: the field at fault and what is wrong with it, in Vietnamese
-/// and English. The web shows it beside the field; the command line names the option.
+/// A use case refused its input: the field at fault and what is wrong with it, as a text of
+/// the staff catalogues (`locales/<code>/staff.ftl`) with its values. The web shows it beside
+/// the field in the page's language; the command line names the option, in English.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Refusal {
     pub field: &'static str,
-    pub vi: String,
-    pub en: String,
+    /// The catalogue text's id.
+    pub text: &'static str,
+    /// The values the text names (`{ $code }`).
+    pub values: Vec<(&'static str, String)>,
     /// The input is fine but clashes with what is stored (a name or version taken).
     pub conflict: bool,
 }
 
 impl Refusal {
-    pub fn new(field: &'static str, vi: impl Into<String>, en: impl Into<String>) -> Self {
+    pub fn new(field: &'static str, text: &'static str) -> Self {
         Self {
             field,
-            vi: vi.into(),
-            en: en.into(),
+            text,
+            values: Vec::new(),
             conflict: false,
         }
     }
 
     /// A refusal because the input clashes with what is stored.
-    pub fn conflict(field: &'static str, vi: impl Into<String>, en: impl Into<String>) -> Self {
+    pub fn conflict(field: &'static str, text: &'static str) -> Self {
         Self {
             conflict: true,
-            ..Self::new(field, vi, en)
+            ..Self::new(field, text)
         }
     }
 
+    /// The refusal with a value its text names.
+    pub fn with(mut self, name: &'static str, value: impl ToString) -> Self {
+        self.values.push((name, value.to_string()));
+        self
+    }
+
     /// What is wrong, in `lang`.
-    pub fn say(&self, lang: Lang) -> &str {
-        lang.pick(&self.vi, &self.en)
+    pub fn say(&self, lang: Lang) -> String {
+        let values: Vec<_> = self
+            .values
+            .iter()
+            .map(|(name, value)| (*name, value.as_str().into()))
+            .collect();
+        lang.text_with(self.text, &values)
     }
 }
 
 /// For the command line: the field as its option (`--effective-on`), then the English text.
 impl fmt::Display for Refusal {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "--{}: {}", self.field.replace('_', "-"), self.en)
+        write!(
+            f,
+            "--{}: {}",
+            self.field.replace('_', "-"),
+            self.say(Lang::EN)
+        )
     }
 }
 
@@ -85,10 +104,6 @@ impl From<Refusal> for ServiceError {
 }
 
 /// Shorthand for a refusal as an `Err`.
-pub fn refuse<T>(
-    field: &'static str,
-    vi: impl Into<String>,
-    en: impl Into<String>,
-) -> Result<T, ServiceError> {
-    Err(ServiceError::Refused(Refusal::new(field, vi, en)))
+pub fn refuse<T>(refusal: Refusal) -> Result<T, ServiceError> {
+    Err(ServiceError::Refused(refusal))
 }

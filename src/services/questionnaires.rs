@@ -35,75 +35,48 @@ pub fn normalise(text: &str) -> String {
 
 fn explain(e: &QuestionnaireError) -> Refusal {
     use QuestionnaireError as E;
-    let (vi, en) = match e {
-        E::Json(detail) => (
-            format!("Đây không phải là một bộ câu hỏi JSON hợp lệ ({detail})."),
-            format!("This is not a valid questionnaire in JSON ({detail})."),
-        ),
-        E::NoVersion => (
-            "Trường “version” không được để trống.".to_owned(),
-            "The field “version” must not be empty.".to_owned(),
-        ),
-        E::WeightsDoNotSumToOne(sum) => (
-            format!(
-                "Tổng trọng số các nhóm tiêu chí là {}, phải bằng 1.",
-                format_sum(*sum, ',')
-            ),
-            format!(
-                "The dimensions' weights sum to {}; they must sum to 1.",
-                format_sum(*sum, '.')
-            ),
-        ),
-        E::BadWeight(code) => (
-            format!("Trọng số của nhóm “{code}” âm hoặc không phải là số."),
-            format!("The weight of dimension “{code}” is negative or not a number."),
-        ),
-        E::DuplicateCode { field, code } => (
-            format!("Mã “{code}” xuất hiện hai lần trong “{field}”."),
-            format!("The code “{code}” appears twice in “{field}”."),
-        ),
-        E::UnknownDimension { item, dimension } => (
-            format!("Câu hỏi “{item}” thuộc nhóm “{dimension}” không có trong “dimensions”."),
-            format!(
-                "Item “{item}” names the dimension “{dimension}”, which is not in “dimensions”."
-            ),
-        ),
-        E::MissingDirection(item) => (
-            format!("Câu hỏi có/không “{item}” cần “direction”: positive hoặc negative."),
-            format!("The yes/no item “{item}” needs a “direction”: positive or negative."),
-        ),
-        E::UnexpectedDirection(item) => (
-            format!("Câu hỏi thang 5 mức “{item}” phải có “direction” là null."),
-            format!("The five-level item “{item}” must have “direction” null."),
-        ),
-        E::UnknownCoreItem(code) => (
-            format!("“core” nêu “{code}”, không phải một câu hỏi của bộ câu hỏi."),
-            format!("“core” names “{code}”, which is not an item."),
-        ),
-        E::UnknownChannel { item, channel } => (
-            format!(
-                "Câu hỏi “{item}” nêu kênh “{channel}”; các kênh là online, counter, postal."
-            ),
-            format!("Item “{item}” names the channel “{channel}”; channels are online, counter, postal."),
-        ),
-        E::RotateTooLarge { rotate, others } => (
-            format!("“rotate” là {rotate}, nhiều hơn {others} câu hỏi ngoài phần cốt lõi."),
-            format!("“rotate” is {rotate}, more than the {others} items outside the core."),
-        ),
-        E::EmptyDimension(dimension) => (
-            format!("Nhóm “{dimension}” không có câu hỏi nào."),
-            format!("The dimension “{dimension}” has no item."),
-        ),
-        E::MissingVietnamese(field, code) => (
-            format!("“{code}” trong “{field}” không có nội dung tiếng Việt (“texts”: {{\"vi\": …}})."),
-            format!("“{code}” in “{field}” has no Vietnamese text (“texts”: {{\"vi\": …}})."),
-        ),
-        E::TooManyItems(count) => (
-            format!("Bảng hỏi có {count} câu hỏi; tối đa là 65.535."),
-            format!("The questionnaire has {count} items; at most 65,535."),
-        ),
-    };
-    Refusal::new("definition", vi, en)
+    let refusal = |text| Refusal::new("definition", text);
+    match e {
+        E::Json(detail) => refusal("refusal-questionnaire-json").with("detail", detail),
+        E::NoVersion => refusal("refusal-questionnaire-no-version"),
+        // A sum as people write it, in each language (1,3 and 1.3): the text picks its own.
+        E::WeightsDoNotSumToOne(sum) => refusal("refusal-questionnaire-weights")
+            .with("sum_vi", format_sum(*sum, ','))
+            .with("sum_en", format_sum(*sum, '.')),
+        E::BadWeight(code) => refusal("refusal-questionnaire-bad-weight").with("code", code),
+        E::DuplicateCode { field, code } => refusal("refusal-questionnaire-duplicate")
+            .with("code", code)
+            .with("field", field),
+        E::UnknownDimension { item, dimension } => {
+            refusal("refusal-questionnaire-unknown-dimension")
+                .with("item", item)
+                .with("dimension", dimension)
+        }
+        E::MissingDirection(item) => {
+            refusal("refusal-questionnaire-missing-direction").with("item", item)
+        }
+        E::UnexpectedDirection(item) => {
+            refusal("refusal-questionnaire-unexpected-direction").with("item", item)
+        }
+        E::UnknownCoreItem(code) => {
+            refusal("refusal-questionnaire-unknown-core").with("code", code)
+        }
+        E::UnknownChannel { item, channel } => refusal("refusal-questionnaire-unknown-channel")
+            .with("item", item)
+            .with("channel", channel),
+        E::RotateTooLarge { rotate, others } => refusal("refusal-questionnaire-rotate")
+            .with("rotate", rotate)
+            .with("others", others),
+        E::EmptyDimension(dimension) => {
+            refusal("refusal-questionnaire-empty-dimension").with("dimension", dimension)
+        }
+        E::MissingVietnamese(field, code) => refusal("refusal-questionnaire-no-vietnamese")
+            .with("code", code)
+            .with("field", field),
+        E::TooManyItems(count) => {
+            refusal("refusal-questionnaire-too-many-items").with("count", count)
+        }
+    }
 }
 
 /// A sum of weights as a reader would write it: 1.3, not 1.2999999999999998.
@@ -127,16 +100,11 @@ pub fn publish(
             if normalise(&existing.definition) == definition {
                 return Ok(Published::Unchanged(version));
             }
-            return Err(Refusal::conflict(
-                "definition",
-                format!(
-                    "Phiên bản {version} đã được công bố với nội dung khác; phiên bản đã công bố không bao giờ thay đổi. Hãy đặt số phiên bản mới."
-                ),
-                format!(
-                    "Version {version} is already published with other content, and a published version never changes: give this one a new version."
-                ),
-            )
-            .into());
+            return Err(
+                Refusal::conflict("definition", "refusal-questionnaire-version-taken")
+                    .with("version", &version)
+                    .into(),
+            );
         }
         match stored::publish(conn, &version, &definition)? {
             Publication::Published => {

@@ -12,13 +12,13 @@ use crate::domain::agency::{AgencyKind, AgencyLevel, Role, SurveyPolicy};
 
 fn admin_nav(lang: Lang) -> Markup {
     html! {
-        nav.admin aria-label=(lang.pick("Quản trị", "Administration")) {
+        nav.admin aria-label=(lang.staff_text("staff-admin-administration")) {
             p {
-                a href="/admin/users" { (lang.pick("Tài khoản", "Accounts")) } " · "
-                a href="/admin/api-clients" { (lang.pick("Khóa API", "API keys")) } " · "
-                a href="/admin/kiosks" { (lang.pick("Máy đánh giá", "Kiosks")) } " · "
-                a href="/admin/questionnaires" { (lang.pick("Phiếu khảo sát", "Questionnaires")) } " · "
-                a href="/admin/agencies" { (lang.pick("Cơ quan", "Agencies")) }
+                a href="/admin/users" { (lang.staff_text("staff-staff-accounts")) } " · "
+                a href="/admin/api-clients" { (lang.staff_text("staff-admin-api-keys")) } " · "
+                a href="/admin/kiosks" { (lang.staff_text("staff-admin-kiosks")) } " · "
+                a href="/admin/questionnaires" { (lang.staff_text("staff-admin-questionnaires")) } " · "
+                a href="/admin/agencies" { (lang.staff_text("staff-admin-agencies")) }
             }
         }
     }
@@ -63,38 +63,38 @@ pub fn users_page(p: &AdminPage<'_>, users: &[UserLine], agencies: &[(String, St
         .collect();
     let body = html! {
         (stray(Posted::stray(p.posted, "account", &[])))
-        div.scroll tabindex="0" role="region" aria-label=(lang.pick("Danh sách tài khoản", "Accounts")) { table {
+        div.scroll tabindex="0" role="region" aria-label=(lang.staff_text("staff-admin-accounts")) { table {
             thead { tr {
-                th { (lang.pick("Thư điện tử", "E-mail")) } th { (lang.pick("Vai trò", "Role")) }
-                th { (lang.pick("Cơ quan", "Agency")) } th { (lang.pick("Trạng thái", "State")) } th { }
+                th { (lang.staff_text("staff-admin-e-mail")) } th { (lang.staff_text("staff-admin-role")) }
+                th { (lang.staff_text("staff-dashboard-agency")) } th { (lang.staff_text("staff-admin-state")) } th { }
             } }
             tbody { @for u in users { tr {
                 td { (u.email) } td { (u.role.name(lang)) }
                 td { @if let Some((code, name)) = &u.agency { (name) " (" (code) ")" } }
-                td { @if u.disabled { (lang.pick("Đã khóa", "Disabled")) } @else { (lang.pick("Đang hoạt động", "Active")) } }
+                td { @if u.disabled { (lang.staff_text("staff-admin-disabled")) } @else { (lang.staff_text("staff-admin-active")) } }
                 td {
                     form method="post" action=(format!("/admin/users/{}/{}", u.id, if u.disabled { "enable" } else { "disable" })) {
                         input type="hidden" name="csrf" value=(csrf);
                         button.link type="submit" {
-                            @if u.disabled { (lang.pick("Mở lại", "Enable")) } @else { (lang.pick("Khóa", "Disable")) }
+                            @if u.disabled { (lang.staff_text("staff-admin-enable")) } @else { (lang.staff_text("staff-admin-disable")) }
                             span.visually-hidden { " " (u.email) }
                         }
                     }
                 }
             } } }
         } }
-        h2 { (lang.pick("Thêm tài khoản", "Add an account")) }
+        h2 { (lang.staff_text("staff-admin-add-an-account")) }
         form method="post" action="/admin/users" {
             input type="hidden" name="csrf" value=(csrf);
-            (input(p.posted, &Input { form: "add", name: "email", label: lang.pick("Thư điện tử", "E-mail"), kind: "email", required: true, list: None, hint: None }))
-            (select(p.posted, "add", "role", lang.pick("Vai trò", "Role"), &roles, "agency"))
-            (input(p.posted, &Input { form: "add", name: "agency", label: lang.pick("Cơ quan (với tài khoản cơ quan)", "Agency (for an agency account)"), kind: "text", required: false, list: Some("agencies"), hint: Some(lang.pick("Gõ vài chữ của tên hoặc mã để chọn.", "Type part of a name or code to pick.")) }))
-            (input(p.posted, &Input { form: "add", name: "password", label: lang.pick("Mật khẩu (ít nhất 12 ký tự)", "Password (at least 12 characters)"), kind: "password", required: true, list: None, hint: None }))
-            button type="submit" { (lang.pick("Thêm tài khoản", "Add the account")) }
+            (input(p.posted, &Input { form: "add", name: "email", label: lang.staff_text("staff-admin-e-mail"), kind: "email", required: true, list: None, hint: None }))
+            (select(p.posted, "add", "role", lang.staff_text("staff-admin-role"), &roles, "agency"))
+            (input(p.posted, &Input { form: "add", name: "agency", label: lang.staff_text("staff-admin-agency-for-an-agency-account"), kind: "text", required: false, list: Some("agencies"), hint: Some(lang.staff_text("staff-admin-type-part-of-a-name-or")) }))
+            (input(p.posted, &Input { form: "add", name: "password", label: lang.staff_text("staff-admin-password-at-least-12-characters"), kind: "password", required: true, list: None, hint: None }))
+            button type="submit" { (lang.staff_text("staff-admin-add-the-account")) }
         }
         (agency_list("agencies", agencies))
     };
-    admin_page(p, lang.pick("Tài khoản", "Accounts"), body)
+    admin_page(p, lang.staff_text("staff-staff-accounts"), body)
 }
 
 pub struct ClientLine {
@@ -113,41 +113,38 @@ pub fn clients_page(
     let body = html! {
         @if let Some((name, key)) = new_key {
             div.card role="status" {
-                p { (lang.pick("Khóa mới cho ", "New key for ")) strong { (name) } (lang.pick(" — chỉ hiển thị một lần, hãy lưu ngay:", " — shown once, store it now:")) }
+                p { (lang.staff_text("staff-admin-new-key-for")) strong { (name) } (lang.staff_text("staff-admin-shown-once-store-it-now")) }
                 p { code { (key) } }
             }
         }
         (stray(Posted::stray(p.posted, "revoke", &[])))
-        div.scroll tabindex="0" role="region" aria-label=(lang.pick("Danh sách khóa", "Keys")) { table {
-            thead { tr { th { (lang.pick("Tên", "Name")) } th { (lang.pick("Trạng thái", "State")) } th { } } }
+        div.scroll tabindex="0" role="region" aria-label=(lang.staff_text("staff-admin-keys")) { table {
+            thead { tr { th { (lang.staff_text("staff-admin-name")) } th { (lang.staff_text("staff-admin-state")) } th { } } }
             tbody { @for c in clients { tr {
                 td { (c.name) }
                 td { @match &c.revoked {
-                    Some(at) => { (lang.pick("Đã thu hồi ", "Revoked ")) (at) }
-                    None => (lang.pick("Đang dùng", "In use")),
+                    Some(at) => { (lang.staff_text("staff-admin-revoked")) (at) }
+                    None => (lang.staff_text("staff-admin-in-use")),
                 } }
                 td { @if c.revoked.is_none() {
                     form method="post" action="/admin/api-clients/revoke" {
                         input type="hidden" name="csrf" value=(csrf);
                         input type="hidden" name="name" value=(c.name);
-                        button.link type="submit" { (lang.pick("Thu hồi", "Revoke")) span.visually-hidden { " " (c.name) } }
+                        button.link type="submit" { (lang.staff_text("staff-admin-revoke")) span.visually-hidden { " " (c.name) } }
                     }
                 } }
             } } }
         } }
-        h2 { (lang.pick("Tạo khóa", "Create a key")) }
+        h2 { (lang.staff_text("staff-admin-create-a-key")) }
         form method="post" action="/admin/api-clients" {
             input type="hidden" name="csrf" value=(csrf);
-            (input(p.posted, &Input { form: "create", name: "name", label: lang.pick("Tên hệ thống", "System name"), kind: "text", required: true, list: None, hint: None }))
-            button type="submit" { (lang.pick("Tạo khóa", "Create the key")) }
+            (input(p.posted, &Input { form: "create", name: "name", label: lang.staff_text("staff-admin-system-name"), kind: "text", required: true, list: None, hint: None }))
+            button type="submit" { (lang.staff_text("staff-admin-create-the-key")) }
         }
     };
     admin_page(
         p,
-        lang.pick(
-            "Khóa API của hệ thống một cửa",
-            "API keys of the one-stop-shop systems",
-        ),
+        lang.staff_text("staff-admin-api-keys-of-the-one-stop"),
         body,
     )
 }
@@ -178,65 +175,57 @@ pub fn kiosks_page(
 ) -> Markup {
     let (lang, csrf) = (p.frame.lang, p.frame.csrf);
     let body = html! {
-        p { (lang.pick(
-            "Máy tính bảng tại quầy một cửa: người dân nhập mã khảo sát in trên phiếu hẹn để đánh giá. Mỗi máy chỉ mở phiếu của cơ quan được cài và các đơn vị trực thuộc.",
-            "Tablets at the one-stop counter: citizens type the survey code printed on their receipt to answer. A kiosk opens only surveys of its agency and the units below it.")) }
+        p { (lang.staff_text("staff-admin-tablets-at-the-one-stop-counter")) }
         @if let Some(k) = new_kiosk {
             div.card role="status" {
-                p { (lang.pick("Máy mới ", "New kiosk ")) strong { (k.name) } " (" (k.agency_code) ")" (lang.pick(
-                    " — mở đường dẫn này một lần trên máy tính bảng (hoặc quét mã QR). Chỉ hiển thị một lần:",
-                    " — open this link once on the tablet (or scan the QR code). Shown once:")) }
+                p { (lang.staff_text("staff-admin-new-kiosk")) strong { (k.name) } " (" (k.agency_code) ")" (lang.staff_text("staff-admin-open-this-link-once-on-the")) }
                 p { code { (k.link) } }
                 @if let Some(svg) = &k.qr_svg {
-                    div.qr role="img" aria-label=(lang.pick("Mã QR của đường dẫn cài đặt", "QR code of the set-up link")) { (maud::PreEscaped(svg)) }
+                    div.qr role="img" aria-label=(lang.staff_text("staff-admin-qr-code-of-the-set-up")) { (maud::PreEscaped(svg)) }
                 }
             }
         }
         (stray(Posted::stray(p.posted, "revoke", &[])))
-        div.scroll tabindex="0" role="region" aria-label=(lang.pick("Danh sách máy", "Kiosks")) { table {
+        div.scroll tabindex="0" role="region" aria-label=(lang.staff_text("staff-admin-kiosks-2")) { table {
             thead { tr {
-                th { (lang.pick("Số", "No.")) } th { (lang.pick("Tên", "Name")) } th { (lang.pick("Cơ quan", "Agency")) }
-                th { (lang.pick("Cài đặt", "Enrolled")) } th { (lang.pick("Trạng thái", "State")) } th { }
+                th { (lang.staff_text("staff-admin-no")) } th { (lang.staff_text("staff-admin-name")) } th { (lang.staff_text("staff-dashboard-agency")) }
+                th { (lang.staff_text("staff-admin-enrolled")) } th { (lang.staff_text("staff-admin-state")) } th { }
             } }
             tbody { @for k in kiosks { tr {
                 td { (k.id) } td { (k.name) } td { (k.agency) } td { (k.enrolled) }
                 td { @match &k.revoked {
-                    Some(at) => { (lang.pick("Đã thu hồi ", "Revoked ")) (at) }
-                    None => (lang.pick("Đang dùng", "In use")),
+                    Some(at) => { (lang.staff_text("staff-admin-revoked")) (at) }
+                    None => (lang.staff_text("staff-admin-in-use")),
                 } }
                 td { @if k.revoked.is_none() {
                     form method="post" action="/admin/kiosks/revoke" {
                         input type="hidden" name="csrf" value=(csrf);
                         input type="hidden" name="id" value=(k.id);
                         input type="hidden" name="name" value=(k.name);
-                        button.link type="submit" { (lang.pick("Thu hồi", "Revoke")) span.visually-hidden { " " (k.name) } }
+                        button.link type="submit" { (lang.staff_text("staff-admin-revoke")) span.visually-hidden { " " (k.name) } }
                     }
                 } }
             } } }
         } }
-        h2 { (lang.pick("Cài đặt máy mới", "Enrol a kiosk")) }
+        h2 { (lang.staff_text("staff-admin-enrol-a-kiosk")) }
         form method="post" action="/admin/kiosks" {
             input type="hidden" name="csrf" value=(csrf);
-            (input(p.posted, &Input { form: "enrol", name: "agency", label: lang.pick("Cơ quan", "Agency"), kind: "text", required: true, list: Some("kiosk-agencies"), hint: Some(lang.pick("Gõ vài chữ của tên hoặc mã để chọn.", "Type part of a name or code to pick.")) }))
-            (input(p.posted, &Input { form: "enrol", name: "name", label: lang.pick("Tên máy (ví dụ “Quầy 1”)", "Kiosk name (e.g. “Counter 1”)"), kind: "text", required: true, list: None, hint: None }))
-            button type="submit" { (lang.pick("Cài đặt máy", "Enrol the kiosk")) }
+            (input(p.posted, &Input { form: "enrol", name: "agency", label: lang.staff_text("staff-dashboard-agency"), kind: "text", required: true, list: Some("kiosk-agencies"), hint: Some(lang.staff_text("staff-admin-type-part-of-a-name-or")) }))
+            (input(p.posted, &Input { form: "enrol", name: "name", label: lang.staff_text("staff-admin-kiosk-name-e-g-counter-1"), kind: "text", required: true, list: None, hint: None }))
+            button type="submit" { (lang.staff_text("staff-admin-enrol-the-kiosk")) }
         }
         (agency_list("kiosk-agencies", agencies))
     };
-    admin_page(
-        p,
-        lang.pick("Máy đánh giá tại quầy", "Counter kiosks"),
-        body,
-    )
+    admin_page(p, lang.staff_text("staff-admin-counter-kiosks"), body)
 }
 
 pub fn questionnaires_page(p: &AdminPage<'_>, versions: &[(String, usize)]) -> Markup {
     let (lang, csrf) = (p.frame.lang, p.frame.csrf);
     let problem = Posted::problem(p.posted, "publish", "definition");
     let body = html! {
-        p { (lang.pick("Phiên bản mới nhất áp dụng cho lời mời mới; phiên bản đã công bố không bao giờ thay đổi.", "The newest version applies to new invitations; a published version never changes.")) }
-        ul { @for (version, items) in versions { li { (version) " — " (items) (lang.pick(" câu hỏi", " items")) } } }
-        h2 { (lang.pick("Công bố phiên bản mới (JSON)", "Publish a new version (JSON)")) }
+        p { (lang.staff_text("staff-admin-the-newest-version-applies-to-new")) }
+        ul { @for (version, items) in versions { li { (version) " — " (items) (lang.staff_text("staff-admin-items")) } } }
+        h2 { (lang.staff_text("staff-admin-publish-a-new-version-json")) }
         form method="post" action="/admin/questionnaires" {
             input type="hidden" name="csrf" value=(csrf);
             div.comment.field {
@@ -249,10 +238,10 @@ pub fn questionnaires_page(p: &AdminPage<'_>, versions: &[(String, usize)]) -> M
                     p.field-error id="publish-definition-error" role="alert" { (message) }
                 }
             }
-            button type="submit" { (lang.pick("Công bố", "Publish")) }
+            button type="submit" { (lang.staff_text("staff-admin-publish")) }
         }
     };
-    admin_page(p, lang.pick("Phiếu khảo sát", "Questionnaires"), body)
+    admin_page(p, lang.staff_text("staff-admin-questionnaires"), body)
 }
 
 pub struct AgencyLine {
@@ -291,10 +280,7 @@ pub fn agencies_page(
     .iter()
     .map(|k| (k.as_str(), k.name(lang)))
     .collect();
-    let pick = lang.pick(
-        "Gõ vài chữ của tên hoặc mã để chọn.",
-        "Type part of a name or code to pick.",
-    );
+    let pick = lang.staff_text("staff-admin-type-part-of-a-name-or");
     let field = |form: &'static str,
                  name: &'static str,
                  label: &'static str,
@@ -316,70 +302,66 @@ pub fn agencies_page(
     };
     let body = html! {
         (stray(Posted::stray(p.posted, "policy", &[])))
-        h2 { (lang.pick("Thêm cơ quan", "Add an agency")) }
+        h2 { (lang.staff_text("staff-admin-add-an-agency")) }
         form method="post" action="/admin/agencies" {
             input type="hidden" name="csrf" value=(csrf);
-            (field("add", "code", lang.pick("Mã", "Code"), "text", None, true))
-            (field("add", "name_vi", lang.pick("Tên (tiếng Việt)", "Name (Vietnamese)"), "text", None, true))
-            (field("add", "name_en", lang.pick("Tên (tiếng Anh)", "Name (English)"), "text", None, true))
-            (select(p.posted, "add", "level", lang.pick("Cấp", "Level"), &levels, "commune"))
-            (select(p.posted, "add", "kind", lang.pick("Loại", "Kind"), &kinds, "commune"))
-            (field("add", "parent", lang.pick("Cơ quan cấp trên", "Parent agency"), "text", Some("current-agencies"), true))
-            button type="submit" { (lang.pick("Thêm cơ quan", "Add the agency")) }
+            (field("add", "code", lang.staff_text("staff-admin-code"), "text", None, true))
+            (field("add", "name_vi", lang.staff_text("staff-admin-name-vietnamese"), "text", None, true))
+            (field("add", "name_en", lang.staff_text("staff-admin-name-english"), "text", None, true))
+            (select(p.posted, "add", "level", lang.staff_text("staff-dashboard-level"), &levels, "commune"))
+            (select(p.posted, "add", "kind", lang.staff_text("staff-admin-kind"), &kinds, "commune"))
+            (field("add", "parent", lang.staff_text("staff-admin-parent-agency"), "text", Some("current-agencies"), true))
+            button type="submit" { (lang.staff_text("staff-admin-add-the-agency")) }
         }
-        h2 { (lang.pick("Sửa tên cơ quan", "Correct an agency's names")) }
+        h2 { (lang.staff_text("staff-admin-correct-an-agency-s-names")) }
         form method="post" action="/admin/agencies/rename" {
             input type="hidden" name="csrf" value=(csrf);
-            (field("rename", "code", lang.pick("Cơ quan", "Agency"), "text", Some("every-agency"), true))
-            (field("rename", "name_vi", lang.pick("Tên mới (tiếng Việt)", "New name (Vietnamese)"), "text", None, true))
-            (field("rename", "name_en", lang.pick("Tên mới (tiếng Anh)", "New name (English)"), "text", None, true))
-            button type="submit" { (lang.pick("Lưu tên", "Save the names")) }
+            (field("rename", "code", lang.staff_text("staff-dashboard-agency"), "text", Some("every-agency"), true))
+            (field("rename", "name_vi", lang.staff_text("staff-admin-new-name-vietnamese"), "text", None, true))
+            (field("rename", "name_en", lang.staff_text("staff-admin-new-name-english"), "text", None, true))
+            button type="submit" { (lang.staff_text("staff-admin-save-the-names")) }
         }
-        h2 { (lang.pick("Đường dây liên hệ", "Contact line")) }
-        p { (lang.pick(
-            "Cách người dân liên hệ cơ quan về hồ sơ (ví dụ số điện thoại của bộ phận một cửa), hiện trên trang cảm ơn sau khi trả lời khảo sát. Để trống để xóa.",
-            "How citizens reach the agency about a dossier (the one-stop desk's telephone, say), shown on the thank-you page after the survey. Leave it empty to remove it.")) }
+        h2 { (lang.staff_text("staff-admin-contact-line")) }
+        p { (lang.staff_text("staff-admin-how-citizens-reach-the-agency-about")) }
         form method="post" action="/admin/agencies/contact" {
             input type="hidden" name="csrf" value=(csrf);
-            (field("contact", "code", lang.pick("Cơ quan", "Agency"), "text", Some("current-agencies"), true))
-            (field("contact", "contact", lang.pick("Đường dây liên hệ", "Contact line"), "text", None, false))
-            button type="submit" { (lang.pick("Lưu đường dây liên hệ", "Save the contact line")) }
+            (field("contact", "code", lang.staff_text("staff-dashboard-agency"), "text", Some("current-agencies"), true))
+            (field("contact", "contact", lang.staff_text("staff-admin-contact-line"), "text", None, false))
+            button type="submit" { (lang.staff_text("staff-admin-save-the-contact-line")) }
         }
-        h2 { (lang.pick("Sáp nhập, chia tách: đóng một cơ quan", "Merger or split: close an agency")) }
-        p { (lang.pick(
-            "Từ ngày có hiệu lực, cơ quan không nhận hồ sơ mới; các cơ quan kế thừa tiếp nối xu hướng của nó. Điểm số cũ vẫn xem được. Trước khi đóng, trang sẽ hỏi lại để bạn xác nhận.",
-            "From the effective date the agency takes no new dossiers; its successors carry its trend on. Its past scores stay readable. You will be asked to confirm before it is closed.")) }
+        h2 { (lang.staff_text("staff-admin-merger-or-split-close-an-agency")) }
+        p { (lang.staff_text("staff-admin-from-the-effective-date-the-agency")) }
         form method="post" action="/admin/agencies/close" {
             input type="hidden" name="csrf" value=(csrf);
-            (field("close", "code", lang.pick("Cơ quan đóng", "Agency to close"), "text", Some("current-agencies"), true))
-            (field("close", "effective_on", lang.pick("Ngày có hiệu lực", "Effective on"), "date", None, true))
-            (field("close", "successor", lang.pick("Cơ quan kế thừa", "Successor"), "text", Some("current-agencies"), true))
-            (field("close", "successor_2", lang.pick("Cơ quan kế thừa thứ hai (khi chia tách)", "Second successor (in a split)"), "text", Some("current-agencies"), false))
-            (field("close", "successor_3", lang.pick("Cơ quan kế thừa thứ ba (khi chia tách)", "Third successor (in a split)"), "text", Some("current-agencies"), false))
-            button type="submit" { (lang.pick("Đóng cơ quan…", "Close the agency…")) }
+            (field("close", "code", lang.staff_text("staff-admin-agency-to-close"), "text", Some("current-agencies"), true))
+            (field("close", "effective_on", lang.staff_text("staff-admin-effective-on"), "date", None, true))
+            (field("close", "successor", lang.staff_text("staff-admin-successor"), "text", Some("current-agencies"), true))
+            (field("close", "successor_2", lang.staff_text("staff-admin-second-successor-in-a-split"), "text", Some("current-agencies"), false))
+            (field("close", "successor_3", lang.staff_text("staff-admin-third-successor-in-a-split"), "text", Some("current-agencies"), false))
+            button type="submit" { (lang.staff_text("staff-admin-close-the-agency")) }
         }
         (agency_list("current-agencies", current))
         (agency_list("every-agency", every))
-        h2 { (lang.pick("Danh sách", "All agencies")) }
-        div.scroll tabindex="0" role="region" aria-label=(lang.pick("Danh sách cơ quan", "Agencies")) { table {
-            thead { tr { th { (lang.pick("Mã", "Code")) } th { (lang.pick("Tên", "Name")) } th { (lang.pick("Cấp", "Level")) } th { (lang.pick("Cấp trên", "Parent")) } th { (lang.pick("Hiệu lực", "Valid")) } th { (lang.pick("Kế thừa bởi", "Succeeded by")) } th { (lang.pick("Mở phiếu khảo sát", "Survey access")) } th { (lang.pick("Liên hệ", "Contact")) } } }
+        h2 { (lang.staff_text("staff-admin-all-agencies")) }
+        div.scroll tabindex="0" role="region" aria-label=(lang.staff_text("staff-admin-agencies-2")) { table {
+            thead { tr { th { (lang.staff_text("staff-admin-code")) } th { (lang.staff_text("staff-admin-name")) } th { (lang.staff_text("staff-dashboard-level")) } th { (lang.staff_text("staff-admin-parent")) } th { (lang.staff_text("staff-admin-valid")) } th { (lang.staff_text("staff-admin-succeeded-by")) } th { (lang.staff_text("staff-admin-survey-access")) } th { (lang.staff_text("staff-admin-contact")) } } }
             tbody { @for a in agencies { tr {
                 td { (a.code) } td { (a.name) } td { (a.level.name(lang)) } td { (a.parent) } td { (a.valid) } td { (a.successors) }
                 td { @if let Some(policy) = a.survey_policy {
                     form.picker method="post" action="/admin/agencies/policy" {
                         input type="hidden" name="csrf" value=(csrf);
                         input type="hidden" name="code" value=(a.code);
-                        @let label = format!("{} {}", lang.pick("Cách mở phiếu của", "Survey access for"), a.code);
+                        @let label = format!("{} {}", lang.staff_text("staff-admin-survey-access-for"), a.code);
                         select name="policy" aria-label=(label) {
-                            option value="link" selected[policy == SurveyPolicy::Link] { (lang.pick("Đường dẫn", "Link")) }
-                            option value="verified" selected[policy == SurveyPolicy::Verified] { (lang.pick("Định danh điện tử", "e-ID sign-in")) }
+                            option value="link" selected[policy == SurveyPolicy::Link] { (lang.staff_text("staff-admin-link")) }
+                            option value="verified" selected[policy == SurveyPolicy::Verified] { (lang.staff_text("staff-admin-e-id-sign-in")) }
                         }
-                        button type="submit" { (lang.pick("Lưu", "Save")) }
+                        button type="submit" { (lang.staff_text("staff-comments-save")) }
                     }
                 } }
                 td { (a.contact) }
             } } }
         } }
     };
-    admin_page(p, lang.pick("Cơ quan, đơn vị", "Agencies"), body)
+    admin_page(p, lang.staff_text("staff-admin-agencies-3"), body)
 }

@@ -146,9 +146,7 @@ pub fn trend(lang: Lang, title: &str, points: &[Point], min: f64, max: f64) -> M
         }
         }
         @if any_lineage {
-            p.flag.legend { (lang.pick(
-                "○ nét đứt: số liệu của các đơn vị tiền thân trước khi sáp nhập/chia tách (phương pháp §13), không so sánh trực tiếp với số liệu của đơn vị hiện nay.",
-                "○ dashed: the predecessors' numbers from before the merger or split (methodology §13), not directly comparable with the unit's own.")) }
+            p.flag.legend { (lang.staff_text("staff-charts-dashed-the-predecessors-numbers-from-before")) }
         }
     }
 }

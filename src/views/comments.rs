@@ -54,22 +54,30 @@ pub struct CommentsPage<'a> {
 }
 
 fn topic_name(lang: Lang, t: Topic) -> &'static str {
-    lang.pick(t.name_vi(), t.name_en())
+    lang.staff_text(match t {
+        Topic::Waiting => "staff-topic-waiting",
+        Topic::Staff => "staff-topic-staff",
+        Topic::Fees => "staff-topic-fees",
+        Topic::Paperwork => "staff-topic-paperwork",
+        Topic::Online => "staff-topic-online",
+        Topic::Facilities => "staff-topic-facilities",
+        Topic::Praise => "staff-topic-praise",
+    })
 }
 
 fn mark_words(lang: Lang, m: Mark) -> &'static str {
     match m {
-        Mark::Noted => lang.pick("Đã ghi nhận", "Noted"),
-        Mark::ActedOn => lang.pick("Đã xử lý", "Acted on"),
+        Mark::Noted => lang.staff_text("staff-comments-noted"),
+        Mark::ActedOn => lang.staff_text("staff-comments-acted-on"),
     }
 }
 
 fn filters(lang: Lang, d: &CommentsPage<'_>) -> Markup {
     html! {
         @if !d.agencies.is_empty() {
-            label for="agency" { (lang.pick("Cơ quan", "Agency")) }
+            label for="agency" { (lang.staff_text("staff-dashboard-agency")) }
             select id="agency" name="agency" {
-                option value="" { (lang.pick("Tất cả", "All")) }
+                option value="" { (lang.staff_text("staff-dashboard-all")) }
                 @for (code, name) in &d.agencies {
                     option value=(code) selected[d.agency.is_some_and(|(c, _)| c == code)] { (name) }
                 }
@@ -77,21 +85,21 @@ fn filters(lang: Lang, d: &CommentsPage<'_>) -> Markup {
         } @else if let Some((code, _)) = d.agency {
             input type="hidden" name="agency" value=(code);
         }
-        label for="topic" { (lang.pick("Chủ đề", "Topic")) }
+        label for="topic" { (lang.staff_text("staff-comments-topic")) }
         select id="topic" name="topic" {
-            option value="" { (lang.pick("Tất cả", "All")) }
+            option value="" { (lang.staff_text("staff-dashboard-all")) }
             @for t in Topic::ALL { option value=(t.code()) selected[d.topic == Some(t)] { (topic_name(lang, t)) } }
         }
-        label for="dimension" { (lang.pick("Lĩnh vực đánh giá", "Dimension")) }
+        label for="dimension" { (lang.staff_text("staff-comments-dimension")) }
         select id="dimension" name="dimension" {
-            option value="" { (lang.pick("Tất cả", "All")) }
+            option value="" { (lang.staff_text("staff-dashboard-all")) }
             @for (code, name) in &d.dimensions { option value=(code) selected[d.dimension == Some(code.as_str())] { (name) } }
         }
-        label for="leaning" { (lang.pick("Mức hài lòng ở lĩnh vực đó", "Satisfaction on it")) }
+        label for="leaning" { (lang.staff_text("staff-comments-satisfaction-on-it")) }
         select id="leaning" name="leaning" {
-            option value="" { (lang.pick("Mọi mức", "Any")) }
-            option value="low" selected[d.leaning == Some("low")] { (lang.pick("Thấp (dưới 3)", "Low (below 3)")) }
-            option value="high" selected[d.leaning == Some("high")] { (lang.pick("Cao (từ 4)", "High (4 or more)")) }
+            option value="" { (lang.staff_text("staff-comments-any")) }
+            option value="low" selected[d.leaning == Some("low")] { (lang.staff_text("staff-comments-low-below-3")) }
+            option value="high" selected[d.leaning == Some("high")] { (lang.staff_text("staff-comments-high-4-or-more")) }
         }
     }
 }
@@ -107,14 +115,14 @@ fn mark_form(lang: Lang, d: &CommentsPage<'_>, c: &ShownComment) -> Markup {
             input type="hidden" name="csrf" value=(d.csrf);
             input type="hidden" name="response" value=(id);
             input type="hidden" name="back" value=(format!("{}&page={}", d.query, d.page));
-            label for=(format!("status-{id}")) { (lang.pick("Trạng thái", "Status")) }
+            label for=(format!("status-{id}")) { (lang.staff_text("staff-comments-status")) }
             select id=(format!("status-{id}")) name="status" {
                 option value="noted" selected[status == Some(Mark::Noted)] { (mark_words(lang, Mark::Noted)) }
                 option value="acted_on" selected[status == Some(Mark::ActedOn)] { (mark_words(lang, Mark::ActedOn)) }
             }
-            label for=(format!("note-{id}")) { (lang.pick("Việc đã làm (tỉnh xem được)", "What was done (the province reads it)")) }
+            label for=(format!("note-{id}")) { (lang.staff_text("staff-comments-what-was-done-the-province-reads")) }
             input id=(format!("note-{id}")) name="note" type="text" maxlength="500" value=(note);
-            button type="submit" { (lang.pick("Lưu", "Save")) }
+            button type="submit" { (lang.staff_text("staff-comments-save")) }
         }
     }
 }
@@ -122,12 +130,9 @@ fn mark_form(lang: Lang, d: &CommentsPage<'_>, c: &ShownComment) -> Markup {
 pub fn comments_page(frame: &Frame<'_>, d: &CommentsPage<'_>) -> Markup {
     let lang = frame.lang;
     let heading = match d.agency {
-        Some((_, name)) => format!("{} · {}", lang.pick("Góp ý", "Comments"), name),
+        Some((_, name)) => format!("{} · {}", lang.staff_text("staff-dashboard-comments"), name),
         None => lang
-            .pick(
-                "Góp ý của người dân, toàn tỉnh",
-                "Citizens' comments, whole province",
-            )
+            .staff_text("staff-comments-citizens-comments-whole-province")
             .to_owned(),
     };
     let title = format!("{heading} · {}", d.period);
@@ -136,22 +141,21 @@ pub fn comments_page(frame: &Frame<'_>, d: &CommentsPage<'_>) -> Markup {
         @if let Some(text) = &d.notice { div.notice role="status" { p { (text) } } }
         (period_picker(lang, "/dashboard/comments", d.period, d.periods, filters(lang, d)))
         p {
-            (lang.pick("Tải về: ", "Download: "))
+            (lang.staff_text("staff-comments-download"))
             a href=(format!("/exports/comments.csv?{}", d.query)) { "CSV" } " · "
             a href=(format!("/exports/comments.xlsx?{}", d.query)) { "XLSX" }
         }
         p.flag {
-            (lang.pick("Góp ý được công bố theo đợt, không kèm thời điểm; thông tin cá nhân đã được che trước khi lưu. Chủ đề được gán theo quy tắc từ khoá (xem phương pháp).",
-                "Comments are released in batches, without a time; personal details were masked before they were stored. Topics follow keyword rules (see the methodology)."))
+            (lang.staff_text("staff-comments-comments-are-released-in-batches-without"))
         }
         @if d.suppressed_groups > 0 {
-            p.flag { (lang.pick("Không hiển thị góp ý của ", "Not shown: the comments of "))
+            p.flag { (lang.staff_text("staff-comments-not-shown-the-comments-of"))
                 (d.suppressed_groups)
-                (lang.pick(" nhóm có quá ít phản hồi.", " groups with too few responses.")) }
+                (lang.staff_text("staff-comments-groups-with-too-few-responses")) }
         }
-        p { strong { (d.total) } (lang.pick(" góp ý", " comments")) }
+        p { strong { (d.total) } (lang.staff_text("staff-comments-comments")) }
         @if d.comments.is_empty() {
-            p { (lang.pick("Không có góp ý nào phù hợp.", "No comment fits these filters.")) }
+            p { (lang.staff_text("staff-comments-no-comment-fits-these-filters")) }
         }
         ol.comments start=(d.page.saturating_sub(1) * crate::views::comments::PAGE_SIZE + 1) {
             @for c in &d.comments { li {
@@ -160,7 +164,7 @@ pub fn comments_page(frame: &Frame<'_>, d: &CommentsPage<'_>) -> Markup {
                 p.flag {
                     @for t in &c.topics { span.tag { (topic_name(lang, *t)) } " " }
                     @if let Some(mean) = c.dimension_mean {
-                        (lang.pick("Điểm ở lĩnh vực này: ", "Score on this dimension: ")) (number(lang, mean, 1)) "/5"
+                        (lang.staff_text("staff-comments-score-on-this-dimension")) (number(lang, mean, 1)) "/5"
                     }
                 }
                 @if d.can_mark {
@@ -171,10 +175,10 @@ pub fn comments_page(frame: &Frame<'_>, d: &CommentsPage<'_>) -> Markup {
             } }
         }
         @if d.pages > 1 {
-            nav.pager aria-label=(lang.pick("Trang", "Pages")) {
-                @if d.page > 1 { a href=(format!("?{}&page={}", d.query, d.page - 1)) { (lang.pick("← Trang trước", "← Previous")) } " " }
-                span { (lang.pick("Trang ", "Page ")) (d.page) " / " (d.pages) }
-                @if d.page < d.pages { " " a href=(format!("?{}&page={}", d.query, d.page + 1)) { (lang.pick("Trang sau →", "Next →")) } }
+            nav.pager aria-label=(lang.staff_text("staff-comments-pages")) {
+                @if d.page > 1 { a href=(format!("?{}&page={}", d.query, d.page - 1)) { (lang.staff_text("staff-comments-previous")) } " " }
+                span { (lang.staff_text("staff-comments-page")) (d.page) " / " (d.pages) }
+                @if d.page < d.pages { " " a href=(format!("?{}&page={}", d.query, d.page + 1)) { (lang.staff_text("staff-comments-next")) } }
             }
         }
     };

@@ -13,19 +13,10 @@ use crate::domain::response_mode::ResponseMode;
 /// A status as the dashboards say it.
 pub fn status_words(lang: Lang, status: &str) -> &'static str {
     match status {
-        "suppressed" => lang.pick("Ẩn: dưới ngưỡng số phản hồi", "Hidden: too few responses"),
-        "low_reliability" => lang.pick(
-            "Độ tin cậy thấp (ít phản hồi)",
-            "Low reliability (few responses)",
-        ),
-        "incomplete" => lang.pick(
-            "Thiếu nhóm tiêu chí",
-            "Incomplete: a dimension has no answers",
-        ),
-        "unweighted" => lang.pick(
-            "Không gia quyền (dữ liệu hồ sơ không khớp)",
-            "Unweighted (dossier counts inconsistent)",
-        ),
+        "suppressed" => lang.staff_text("staff-dashboard-hidden-too-few-responses"),
+        "low_reliability" => lang.staff_text("staff-dashboard-low-reliability-few-responses"),
+        "incomplete" => lang.staff_text("staff-dashboard-incomplete-a-dimension-has-no-answers"),
+        "unweighted" => lang.staff_text("staff-dashboard-unweighted-dossier-counts-inconsistent"),
         _ => "",
     }
 }
@@ -116,24 +107,22 @@ fn share_cell(lang: Lang, share: Option<Share766>) -> Markup {
 
 pub fn group766_section(lang: Lang, g: &Group766View) -> Markup {
     html! {
-        h2 { (lang.pick("Nhóm chỉ tiêu sự hài lòng (Quyết định 766)", "Decision 766 satisfaction group")) }
-        div.scroll tabindex="0" role="region" aria-label=(lang.pick("Nhóm chỉ tiêu 766", "Decision 766 group")) { table {
-            thead { tr { th { (lang.pick("Chỉ tiêu", "Indicator")) } th.num { (lang.pick("Trong kỳ", "In the period")) } } }
+        h2 { (lang.staff_text("staff-dashboard-decision-766-satisfaction-group")) }
+        div.scroll tabindex="0" role="region" aria-label=(lang.staff_text("staff-dashboard-decision-766-group")) { table {
+            thead { tr { th { (lang.staff_text("staff-dashboard-indicator")) } th.num { (lang.staff_text("staff-dashboard-in-the-period")) } } }
             tbody {
-                tr { td { (lang.pick("Yêu cầu hỗ trợ được trả lời đúng hạn", "Requests for help answered on time")) } td.num { (share_cell(lang, g.on_time)) } }
-                tr { td { (lang.pick("Hài lòng với cách giải quyết yêu cầu", "Satisfied with how requests were handled")) } td.num { (share_cell(lang, g.satisfied)) } }
-                tr { td { (lang.pick("Hồ sơ không bị đánh giá không hài lòng hay phản ánh", "Dossiers neither rated dissatisfied nor complained about")) } td.num { (share_cell(lang, g.not_dissatisfied)) } }
+                tr { td { (lang.staff_text("staff-dashboard-requests-for-help-answered-on-time")) } td.num { (share_cell(lang, g.on_time)) } }
+                tr { td { (lang.staff_text("staff-dashboard-satisfied-with-how-requests-were-handled")) } td.num { (share_cell(lang, g.satisfied)) } }
+                tr { td { (lang.staff_text("staff-dashboard-dossiers-neither-rated-dissatisfied-nor-complained")) } td.num { (share_cell(lang, g.not_dissatisfied)) } }
             }
         } }
         @if !g.months.is_empty() {
-            div.scroll tabindex="0" role="region" aria-label=(lang.pick("Theo tháng", "By month")) { table {
-                thead { tr { th { (lang.pick("Tháng", "Month")) } th.num { (lang.pick("Đúng hạn", "On time")) } th.num { (lang.pick("Hài lòng", "Satisfied")) } } }
+            div.scroll tabindex="0" role="region" aria-label=(lang.staff_text("staff-dashboard-by-month")) { table {
+                thead { tr { th { (lang.staff_text("staff-dashboard-month")) } th.num { (lang.staff_text("staff-dashboard-on-time")) } th.num { (lang.staff_text("staff-dashboard-satisfied")) } } }
                 tbody { @for (month, a, b) in &g.months { tr { td { (month) } td.num { (share_cell(lang, *a)) } td.num { (share_cell(lang, *b)) } } } }
             } }
         }
-        p.flag { (lang.pick(
-            "Tính từ số đếm, không gắn hồ sơ với phiếu đánh giá; tỷ lệ dựa trên ý kiến chỉ hiển thị khi đủ số phản hồi. Chỉ tiêu thứ ba tính theo quý vì phiếu trả lời chỉ ghi quý.",
-            "Computed from counts, never linking a dossier to a rating; shares resting on opinions are shown only from enough answers. The third is per quarter: responses carry only their quarter.")) }
+        p.flag { (lang.staff_text("staff-dashboard-computed-from-counts-never-linking-a")) }
     }
 }
 
@@ -175,17 +164,16 @@ fn as_of_note(lang: Lang, as_of: AsOf) -> Markup {
             Some(at) => {
                 @let local = at.and_utc().with_timezone(&crate::domain::period::VIETNAM);
                 p.flag.as-of data-current=(current) {
-                    (lang.pick("Số liệu tính lúc ", "As of "))
+                    (lang.staff_text("staff-dashboard-as-of"))
                     time datetime=(local.to_rfc3339()) { (local.format("%H:%M, %d/%m/%Y")) }
                     @if !as_of.current {
-                        (lang.pick(" · đang cập nhật số liệu mới", " · newer numbers are being computed"))
+                        (lang.staff_text("staff-dashboard-newer-numbers-are-being-computed"))
                     }
                 }
             }
             None => {
                 p.flag.as-of data-current="false" {
-                    (lang.pick("Số liệu của kỳ này đang được tính; tải lại trang sau ít phút.",
-                        "The numbers of this period are being computed; reload the page in a few minutes."))
+                    (lang.staff_text("staff-dashboard-the-numbers-of-this-period-are"))
                 }
             }
         }
@@ -197,14 +185,13 @@ fn held_note(lang: Lang, held: Held) -> Markup {
     html! {
         p.flag.held {
             @if held.waiting > 0 {
-                (lang.pick("Đang chờ công bố: ", "Waiting to be released: "))
+                (lang.staff_text("staff-dashboard-waiting-to-be-released"))
                 strong { (held.waiting) }
-                (lang.pick(" phiếu trả lời của toàn tỉnh. ", " responses of the province. "))
+                (lang.staff_text("staff-dashboard-responses-of-the-province"))
             }
-            (lang.pick("Phiếu trả lời được công bố theo đợt, ít nhất ", "Responses are released in batches of at least "))
+            (lang.staff_text("staff-dashboard-responses-are-released-in-batches-of"))
             (held.batch)
-            (lang.pick(" phiếu của toàn tỉnh hoặc mỗi ngày một lần, để không ai đoán được ai vừa trả lời.",
-                " for the whole province, or once a day, so that nobody can tell who has just answered."))
+            (lang.staff_text("staff-dashboard-for-the-whole-province-or-once"))
         }
     }
 }
@@ -212,9 +199,9 @@ fn held_note(lang: Lang, held: Held) -> Markup {
 /// The choice of responses by how they were given (all, link, kiosk, paper).
 fn mode_select(lang: Lang, chosen: Option<ResponseMode>) -> Markup {
     html! {
-        label for="mode" { (lang.pick("Cách trả lời", "Mode")) }
+        label for="mode" { (lang.staff_text("staff-dashboard-mode")) }
         select id="mode" name="mode" {
-            option value="" selected[chosen.is_none()] { (lang.pick("Tất cả", "All")) }
+            option value="" selected[chosen.is_none()] { (lang.staff_text("staff-dashboard-all")) }
             @for m in ResponseMode::ALL { option value=(m.as_str()) selected[Some(*m) == chosen] { (m.name(lang)) } }
         }
     }
@@ -229,7 +216,7 @@ pub fn period_picker(
 ) -> Markup {
     html! {
         form.picker method="get" action=(action) {
-            label for="period" { (lang.pick("Kỳ", "Period")) }
+            label for="period" { (lang.staff_text("staff-dashboard-period")) }
             select id="period" name="period" {
                 @for p in periods.iter().rev() {
                     option value=(p) selected[p == period] { (p) }
@@ -237,7 +224,7 @@ pub fn period_picker(
             }
             (extra)
             input type="hidden" name="lang" value=(lang.code());
-            button type="submit" { (lang.pick("Xem", "Show")) }
+            button type="submit" { (lang.staff_text("staff-dashboard-show")) }
         }
     }
 }
@@ -248,7 +235,7 @@ fn figure_card(lang: Lang, label: &str, f: &Figure, decimals: usize) -> Markup {
             div { (label) }
             div.big { (optional(lang, f.value, decimals)) }
             @if let Some((low, high)) = f.interval {
-                div.flag { (lang.pick("Khoảng tin cậy 95%: ", "95% interval: ")) (number(lang, low, decimals)) " – " (number(lang, high, decimals)) }
+                div.flag { (lang.staff_text("staff-dashboard-95-interval")) (number(lang, low, decimals)) " – " (number(lang, high, decimals)) }
             }
             @let words = status_words(lang, &f.status);
             @if !words.is_empty() { div.flag { (words) } }
@@ -274,45 +261,45 @@ pub fn agency_page(frame: &Frame<'_>, d: &AgencyDashboard<'_>) -> Markup {
     let title = format!("{} · {}", d.name, d.period);
     let body = html! {
         h1 { (d.name) @if let Some(m) = d.mode { " · " (m.name(lang)) } }
-        (agency_links(lang, lang.pick("Tiếp nhận nhiệm vụ của:", "Took over the work of:"), &d.came_from))
-        (agency_links(lang, lang.pick("Đã sáp nhập hoặc chia tách; nhiệm vụ chuyển cho:", "Merged or split; its work passed to:"), &d.went_to))
+        (agency_links(lang, lang.staff_text("staff-dashboard-took-over-the-work-of"), &d.came_from))
+        (agency_links(lang, lang.staff_text("staff-dashboard-merged-or-split-its-work-passed"), &d.went_to))
         (period_picker(lang, &format!("/dashboard/agency/{}", d.code), d.period, d.periods, html! {
-            label for="kind" { (lang.pick("Theo", "By")) }
+            label for="kind" { (lang.staff_text("staff-dashboard-by")) }
             select id="kind" name="kind" {
-                option value="quarter" selected[!d.year_view] { (lang.pick("Quý", "Quarter")) }
-                option value="year" selected[d.year_view] { (lang.pick("Năm", "Year")) }
+                option value="quarter" selected[!d.year_view] { (lang.staff_text("staff-dashboard-quarter")) }
+                option value="year" selected[d.year_view] { (lang.staff_text("staff-dashboard-year")) }
             }
             (mode_select(lang, d.mode))
         }))
         div.cards {
-            (figure_card(lang, lang.pick("Chỉ số hài lòng (0–100)", "Satisfaction index (0-100)"), &d.sat_index, 1))
-            (figure_card(lang, lang.pick("Điểm kiểu PAPI (5–50)", "PAPI-style total (5-50)"), &d.papi_total, 2))
-            div.card { div { (lang.pick("Số phản hồi", "Responses")) } div.big { (d.responses) } }
-            div.card { div { (lang.pick("Tỷ lệ đúng hạn", "On time")) } div.big { (optional(lang, d.on_time_rate, 1)) "%" } }
-            div.card { div { (lang.pick("Tỷ lệ phản hồi", "Response rate")) } div.big { (optional(lang, d.response_rate, 1)) "%" } }
+            (figure_card(lang, lang.staff_text("staff-dashboard-satisfaction-index-0-100"), &d.sat_index, 1))
+            (figure_card(lang, lang.staff_text("staff-dashboard-papi-style-total-5-50"), &d.papi_total, 2))
+            div.card { div { (lang.staff_text("staff-dashboard-responses")) } div.big { (d.responses) } }
+            div.card { div { (lang.staff_text("staff-dashboard-on-time-2")) } div.big { (optional(lang, d.on_time_rate, 1)) "%" } }
+            div.card { div { (lang.staff_text("staff-dashboard-response-rate")) } div.big { (optional(lang, d.response_rate, 1)) "%" } }
             @if let Some((rank, of, tier)) = d.rank {
                 div.card {
-                    div { (lang.pick("Xếp hạng cùng cấp (theo điểm PAPI)", "Rank among peers (on the PAPI-style total)")) }
+                    div { (lang.staff_text("staff-dashboard-rank-among-peers-on-the-papi")) }
                     div.big { (number(lang, rank, 0)) " / " (of) }
                     @if let Some(tier) = tier { div.flag { (tier_name(lang, tier)) } }
                 }
             }
         }
-        h2 { (lang.pick("Các nhóm tiêu chí (1–10)", "Dimensions (1-10)")) }
-        p.flag { (lang.pick("Vạch đen: trung vị của tỉnh; vạch xanh: đơn vị tốt nhất.", "Black tick: province median; blue tick: best agency.")) }
-        (bars(lang, lang.pick("Điểm theo nhóm tiêu chí", "Scores by dimension"), &d.dimensions.iter().map(|x| Bar { label: &x.name, value: x.value, median: x.median, best: x.best }).collect::<Vec<_>>()))
+        h2 { (lang.staff_text("staff-dashboard-dimensions-1-10")) }
+        p.flag { (lang.staff_text("staff-dashboard-black-tick-province-median-blue-tick")) }
+        (bars(lang, lang.staff_text("staff-dashboard-scores-by-dimension"), &d.dimensions.iter().map(|x| Bar { label: &x.name, value: x.value, median: x.median, best: x.best }).collect::<Vec<_>>()))
         @if d.sat_index.value.is_some() {
-            h2 { (lang.pick("Cần cải thiện trước", "To improve first")) }
+            h2 { (lang.staff_text("staff-dashboard-to-improve-first")) }
             @if d.weakest.is_empty() {
-                p.flag { (lang.pick("Không tiêu chí nào thấp hơn trung vị của các cơ quan cùng cấp.", "No item is below the median of the agencies of the same level.")) }
+                p.flag { (lang.staff_text("staff-dashboard-no-item-is-below-the-median")) }
             } @else {
-                p.flag { (lang.pick("Các tiêu chí có mức hài lòng thấp nhất so với trung vị của các cơ quan cùng cấp (%, khoảng tin cậy 95 %).", "The items furthest below the median of the agencies of the same level (% satisfied, 95 % interval).")) }
-                div.scroll tabindex="0" role="region" aria-label=(lang.pick("Tiêu chí cần cải thiện", "Items to improve")) { table.weakest {
+                p.flag { (lang.staff_text("staff-dashboard-the-items-furthest-below-the-median")) }
+                div.scroll tabindex="0" role="region" aria-label=(lang.staff_text("staff-dashboard-items-to-improve")) { table.weakest {
                     thead { tr {
-                        th { (lang.pick("Tiêu chí", "Item")) }
-                        th.num { (lang.pick("Cơ quan", "Agency")) }
-                        th.num { (lang.pick("Trung vị cùng cấp", "Peers' median")) }
-                        th.num { (lang.pick("Chênh lệch", "Gap")) }
+                        th { (lang.staff_text("staff-dashboard-item")) }
+                        th.num { (lang.staff_text("staff-dashboard-agency")) }
+                        th.num { (lang.staff_text("staff-dashboard-peers-median")) }
+                        th.num { (lang.staff_text("staff-dashboard-gap")) }
                     } }
                     tbody { @for w in &d.weakest { tr {
                         td { (w.text) }
@@ -320,32 +307,32 @@ pub fn agency_page(frame: &Frame<'_>, d: &AgencyDashboard<'_>) -> Markup {
                             (number(lang, w.value, 1))
                             @if let Some((low, high)) = w.ci { br; span.ci { "(" (number(lang, low, 1)) "–" (number(lang, high, 1)) ")" } }
                         }
-                        td.num { (number(lang, w.median, 1)) br; span.ci { (w.n_agencies) " " (lang.pick("cơ quan", "agencies")) } }
+                        td.num { (number(lang, w.median, 1)) br; span.ci { (w.n_agencies) " " (lang.staff_text("staff-dashboard-agencies")) } }
                         td.num { (number(lang, w.value - w.median, 1)) }
                     } } }
                 } }
             }
         }
-        h2 { (lang.pick("Xu hướng chỉ số hài lòng", "Satisfaction index over time")) }
-        (trend(lang, lang.pick("Chỉ số hài lòng theo kỳ", "Satisfaction index by period"), &d.trend, 0.0, 100.0))
+        h2 { (lang.staff_text("staff-dashboard-satisfaction-index-over-time")) }
+        (trend(lang, lang.staff_text("staff-dashboard-satisfaction-index-by-period"), &d.trend, 0.0, 100.0))
         (as_of_note(lang, d.as_of))
         (held_note(lang, d.held))
-        h2 { (lang.pick("Góp ý mới công bố", "Latest released comments")) }
+        h2 { (lang.staff_text("staff-dashboard-latest-released-comments")) }
         @match &d.comments {
-            None => p.flag { (lang.pick("Không hiển thị góp ý khi số phản hồi dưới ngưỡng.", "Comments are not shown when there are too few responses.")) },
-            Some(c) if c.is_empty() => p.flag { (lang.pick("Chưa có góp ý.", "No comments yet.")) },
+            None => p.flag { (lang.staff_text("staff-dashboard-comments-are-not-shown-when-there")) },
+            Some(c) if c.is_empty() => p.flag { (lang.staff_text("staff-dashboard-no-comments-yet")) },
             Some(c) => ul { @for comment in c { li { (comment) } } },
         }
         @if let Some(g) = &d.group766 { (group766_section(lang, g)) }
         @if !d.year_view {
             p { a href=(format!("/dashboard/comments?agency={}&period={}&lang={}", d.code, d.period, lang.code())) {
-                (lang.pick("Tất cả góp ý của kỳ: lọc theo chủ đề, đánh dấu đã xử lý, tải về", "Every comment of the period: filter by topic, mark as acted on, download"))
+                (lang.staff_text("staff-dashboard-every-comment-of-the-period-filter"))
             } }
         }
         @if !d.children.is_empty() {
-            h2 { (lang.pick("Đơn vị trực thuộc", "Subordinate agencies")) }
-            div.scroll tabindex="0" role="region" aria-label=(lang.pick("Bảng cuộn được", "Scrollable table")) { table {
-                thead { tr { th { (lang.pick("Đơn vị", "Agency")) } th.num { (lang.pick("Hài lòng", "Satisfaction")) } th.num { "PAPI" } th.num { "n" } th { } } }
+            h2 { (lang.staff_text("staff-dashboard-subordinate-agencies")) }
+            div.scroll tabindex="0" role="region" aria-label=(lang.staff_text("staff-dashboard-scrollable-table")) { table {
+                thead { tr { th { (lang.staff_text("staff-integrity-agency")) } th.num { (lang.staff_text("staff-dashboard-satisfaction")) } th.num { "PAPI" } th.num { "n" } th { } } }
                 tbody { @for c in &d.children { tr {
                     td { a href=(format!("/dashboard/agency/{}?period={}&lang={}", c.code, d.period, lang.code())) { (c.name) } }
                     td.num { (optional(lang, c.sat_index, 1)) }
@@ -425,12 +412,15 @@ fn standing_history(lang: Lang, index: &str, history: &[History]) -> Markup {
         scores.iter().copied().fold(f64::MAX, f64::min),
         scores.iter().copied().fold(f64::MIN, f64::max),
     );
-    let score_title = format!("{index}: {}", lang.pick("điểm theo năm", "score by year"));
+    let score_title = format!(
+        "{index}: {}",
+        lang.staff_text("staff-dashboard-score-by-year")
+    );
     let rank_title = format!(
         "{index}: {}",
-        lang.pick("thứ hạng toàn quốc theo năm", "national rank by year")
+        lang.staff_text("staff-dashboard-national-rank-by-year")
     );
-    let target_label = format!("{}{target}", lang.pick("Mục tiêu: hạng ", "Target: rank "));
+    let target_label = format!("{}{target}", lang.staff_text("staff-dashboard-target-rank"));
     html! {
         h3 { (index) }
         (yearly(lang, &score_title, &years, &series(&|h| h.score), &YearScale {
@@ -447,19 +437,19 @@ fn standing_history(lang: Lang, index: &str, history: &[History]) -> Markup {
             target: Some((f64::from(target), &target_label)),
             decimals: 0,
         }))
-        div.scroll tabindex="0" role="region" aria-label=(format!("{index} · {}", lang.pick("bảng theo năm", "table by year"))) { table {
+        div.scroll tabindex="0" role="region" aria-label=(format!("{index} · {}", lang.staff_text("staff-dashboard-table-by-year"))) { table {
             thead {
-                tr { th { (lang.pick("Năm", "Year")) } @for p in &provinces { th.num { (p) } } }
+                tr { th { (lang.staff_text("staff-dashboard-year")) } @for p in &provinces { th.num { (p) } } }
             }
             tbody { @for year in &years { tr {
                 td { (year) }
                 @for p in &provinces { td.num {
                     @match at(p, *year) {
                         Some(h) => {
-                            (number(lang, h.score, 2)) " · " (lang.pick("hạng ", "rank ")) (h.rank) "/" (h.of)
-                            " " @if h.rank <= h.target { (lang.pick("(đạt)", "(met)")) } @else { (lang.pick("(chưa đạt)", "(not met)")) }
+                            (number(lang, h.score, 2)) " · " (lang.staff_text("staff-dashboard-rank")) (h.rank) "/" (h.of)
+                            " " @if h.rank <= h.target { (lang.staff_text("staff-dashboard-met")) } @else { (lang.staff_text("staff-dashboard-not-met")) }
                         }
-                        None => span.flag { (lang.pick("không được xếp hạng", "not scored")) },
+                        None => span.flag { (lang.staff_text("staff-dashboard-not-scored")) },
                     }
                 } }
             } } }
@@ -505,10 +495,10 @@ pub struct ProvinceDashboard<'a> {
 
 fn tier_name(lang: Lang, tier: f64) -> &'static str {
     match tier as u8 {
-        1 => lang.pick("Nhóm cao nhất", "Best"),
-        2 => lang.pick("Trung bình cao", "High average"),
-        3 => lang.pick("Trung bình thấp", "Low average"),
-        _ => lang.pick("Nhóm thấp nhất", "Poorest"),
+        1 => lang.staff_text("staff-dashboard-best"),
+        2 => lang.staff_text("staff-dashboard-high-average"),
+        3 => lang.staff_text("staff-dashboard-low-average"),
+        _ => lang.staff_text("staff-dashboard-poorest"),
     }
 }
 
@@ -528,9 +518,7 @@ fn status_cell(lang: Lang, status: &str) -> Markup {
 fn reliability_note<'a>(lang: Lang, mut statuses: impl Iterator<Item = &'a str>) -> Markup {
     html! {
         @if statuses.any(|s| s == "low_reliability") {
-            p.flag { "* " (lang.pick(
-                "Độ tin cậy thấp: cỡ mẫu hiệu dụng dưới 30, nên khoảng tin cậy rộng; so sánh các đơn vị gần nhau cần thận trọng.",
-                "Low reliability: an effective sample below 30, so the interval is wide; compare close agencies with care.")) }
+            p.flag { "* " (lang.staff_text("staff-dashboard-low-reliability-an-effective-sample-below")) }
         }
     }
 }
@@ -539,20 +527,14 @@ fn reliability_note<'a>(lang: Lang, mut statuses: impl Iterator<Item = &'a str>)
 fn empty_choice(lang: Lang, level: &str, field: Option<&str>) -> String {
     match (level, field) {
         ("district", _) => lang
-            .pick(
-                "Không có số liệu cấp huyện cho kỳ này: cấp huyện đã bỏ từ ngày 01/07/2025, các xã, phường mới thay thế.",
-                "No district figures for this period: districts were abolished on 1 July 2025 and replaced by the new communes and wards.",
-            )
+            .staff_text("staff-dashboard-no-district-figures-for-this-period")
             .to_owned(),
-        (_, Some(f)) => match lang {
-            Lang::VI => format!("Chưa có phản hồi nào của lĩnh vực «{f}» ở cấp này trong kỳ này."),
-            _ => format!("No responses for the field “{f}” at this level in this period yet."),
-        },
+        (_, Some(f)) => lang.text_with(
+            "staff-dashboard-no-responses-of-field",
+            &[("field", f.into())],
+        ),
         _ => lang
-            .pick(
-                "Chưa có phản hồi nào ở cấp này trong kỳ này.",
-                "No responses at this level in this period yet.",
-            )
+            .staff_text("staff-dashboard-no-responses-at-this-level-in")
             .to_owned(),
     }
 }
@@ -569,47 +551,47 @@ fn heat(value: Option<f64>) -> String {
 pub fn province_page(frame: &Frame<'_>, d: &ProvinceDashboard<'_>) -> Markup {
     let lang = frame.lang;
     let levels = [
-        ("commune", lang.pick("Cấp xã", "Commune level")),
-        ("department", lang.pick("Sở, ban, ngành", "Departments")),
+        ("commune", lang.staff_text("staff-dashboard-commune-level")),
+        ("department", lang.staff_text("staff-dashboard-departments")),
         (
             "district",
-            lang.pick("Cấp huyện (trước 7/2025)", "Districts (before July 2025)"),
+            lang.staff_text("staff-dashboard-districts-before-july-2025"),
         ),
     ];
     let body = html! {
-        h1 { (lang.pick("Toàn tỉnh", "Province")) " · " (d.period) @if let Some(f) = d.field { " · " (f) } @if let Some(m) = d.mode { " · " (m.name(lang)) } }
+        h1 { (lang.staff_text("staff-dashboard-province")) " · " (d.period) @if let Some(f) = d.field { " · " (f) } @if let Some(m) = d.mode { " · " (m.name(lang)) } }
         (period_picker(lang, "/dashboard/province", d.period, d.periods, html! {
-            label for="level" { (lang.pick("Cấp", "Level")) }
+            label for="level" { (lang.staff_text("staff-dashboard-level")) }
             select id="level" name="level" {
                 @for (code, name) in levels { option value=(code) selected[code == d.level] { (name) } }
             }
-            label for="field" { (lang.pick("Lĩnh vực", "Field")) }
+            label for="field" { (lang.staff_text("staff-dashboard-field")) }
             select id="field" name="field" {
-                option value="" selected[d.field.is_none()] { (lang.pick("Tất cả", "All")) }
+                option value="" selected[d.field.is_none()] { (lang.staff_text("staff-dashboard-all")) }
                 @for f in d.fields { option value=(f) selected[Some(f.as_str()) == d.field] { (f) } }
             }
             (mode_select(lang, d.mode))
         }))
         div.cards {
-            (figure_card(lang, lang.pick("Chỉ số hài lòng toàn tỉnh", "Province satisfaction index"), &d.province_index, 1))
+            (figure_card(lang, lang.staff_text("staff-dashboard-province-satisfaction-index"), &d.province_index, 1))
         }
         (as_of_note(lang, d.as_of))
         (held_note(lang, d.held))
-        p { a href=(format!("/exports/scores.csv?period={}", d.period)) { (lang.pick("Tải CSV", "Download CSV")) } " · " a href=(format!("/exports/scores.xlsx?period={}", d.period)) { (lang.pick("Tải Excel", "Download Excel")) } " · " a href=(format!("/dashboard/delivery?lang={}", lang.code())) { (lang.pick("Gửi phiếu khảo sát", "Survey delivery")) } " · " a href=(format!("/dashboard/comments?period={}&lang={}", d.period, lang.code())) { (lang.pick("Góp ý", "Comments")) } " · " a href=(format!("/dashboard/integrity?period={}&lang={}", d.period, lang.code())) { (lang.pick("Tính xác thực", "Integrity")) }
-            " · " (lang.pick("Dữ liệu gốc: ", "Raw data: "))
+        p { a href=(format!("/exports/scores.csv?period={}", d.period)) { (lang.staff_text("staff-dashboard-download-csv")) } " · " a href=(format!("/exports/scores.xlsx?period={}", d.period)) { (lang.staff_text("staff-dashboard-download-excel")) } " · " a href=(format!("/dashboard/delivery?lang={}", lang.code())) { (lang.staff_text("staff-dashboard-survey-delivery")) } " · " a href=(format!("/dashboard/comments?period={}&lang={}", d.period, lang.code())) { (lang.staff_text("staff-dashboard-comments")) } " · " a href=(format!("/dashboard/integrity?period={}&lang={}", d.period, lang.code())) { (lang.staff_text("staff-dashboard-integrity")) }
+            " · " (lang.staff_text("staff-dashboard-raw-data"))
             @for (i, t) in ["agencies", "dossiers", "responses", "answers"].iter().enumerate() {
                 @if i > 0 { ", " }
                 a href=(format!("/exports/raw/{t}.csv")) { (t) ".csv" }
             }
         }
-        h2 { (lang.pick("Xếp hạng", "Ranking")) }
+        h2 { (lang.staff_text("staff-dashboard-ranking")) }
         @if d.ranked.is_empty() && d.unranked.is_empty() {
             p.empty { (empty_choice(lang, d.level, d.field)) }
         } @else {
-        div.scroll tabindex="0" role="region" aria-label=(lang.pick("Bảng cuộn được", "Scrollable table")) { table {
+        div.scroll tabindex="0" role="region" aria-label=(lang.staff_text("staff-dashboard-scrollable-table")) { table {
             thead { tr {
-                th.num { "#" } th { (lang.pick("Đơn vị", "Agency")) } th { (lang.pick("Nhóm", "Tier")) }
-                th.num { "PAPI" } th.num { (lang.pick("Hài lòng", "Satisfaction")) } th.num { "n" } th { }
+                th.num { "#" } th { (lang.staff_text("staff-integrity-agency")) } th { (lang.staff_text("staff-dashboard-tier")) }
+                th.num { "PAPI" } th.num { (lang.staff_text("staff-dashboard-satisfaction")) } th.num { "n" } th { }
             } }
             tbody {
                 @for r in &d.ranked {
@@ -636,13 +618,13 @@ pub fn province_page(frame: &Frame<'_>, d: &ProvinceDashboard<'_>) -> Markup {
         (reliability_note(lang, d.ranked.iter().chain(&d.unranked).map(|r| r.status.as_str())))
         }
         @if !d.group766.is_empty() {
-            h2 { (lang.pick("Nhóm chỉ tiêu sự hài lòng (Quyết định 766)", "Decision 766 satisfaction group")) }
-            div.scroll tabindex="0" role="region" aria-label=(lang.pick("Nhóm chỉ tiêu 766 theo đơn vị", "Decision 766 group by agency")) { table {
+            h2 { (lang.staff_text("staff-dashboard-decision-766-satisfaction-group")) }
+            div.scroll tabindex="0" role="region" aria-label=(lang.staff_text("staff-dashboard-decision-766-group-by-agency")) { table {
                 thead { tr {
-                    th { (lang.pick("Đơn vị", "Agency")) }
-                    th.num { (lang.pick("Trả lời đúng hạn", "Answered on time")) }
-                    th.num { (lang.pick("Hài lòng với cách giải quyết", "Satisfied with handling")) }
-                    th.num { (lang.pick("Không bị đánh giá không hài lòng", "Not rated dissatisfied")) }
+                    th { (lang.staff_text("staff-integrity-agency")) }
+                    th.num { (lang.staff_text("staff-dashboard-answered-on-time")) }
+                    th.num { (lang.staff_text("staff-dashboard-satisfied-with-handling")) }
+                    th.num { (lang.staff_text("staff-dashboard-not-rated-dissatisfied")) }
                 } }
                 tbody { @for (name, g) in &d.group766 { tr {
                     td { (name) } td.num { (share_cell(lang, g.on_time)) } td.num { (share_cell(lang, g.satisfied)) } td.num { (share_cell(lang, g.not_dissatisfied)) }
@@ -650,16 +632,16 @@ pub fn province_page(frame: &Frame<'_>, d: &ProvinceDashboard<'_>) -> Markup {
             } }
         }
         @if !d.ranked.is_empty() {
-        h2 { (lang.pick("Bản đồ nhiệt theo nhóm tiêu chí", "Heat map by dimension")) }
+        h2 { (lang.staff_text("staff-dashboard-heat-map-by-dimension")) }
         p.legend-row aria-hidden="true" {
-            (lang.pick("Điểm (1–10): ", "Score (1-10): "))
+            (lang.staff_text("staff-dashboard-score-1-10"))
             @for (class, label) in [("heat0", "≤ 5"), ("heat1", "6"), ("heat2", "7"), ("heat3", "8"), ("heat4", "9"), ("heat5", "10")] {
                 span class=(format!("swatch {class}")) { (label) }
             }
         }
-        p.visually-hidden { (lang.pick("Màu ô: từ đỏ (5 điểm trở xuống) đến xanh (10 điểm).", "Cell colour: from red (5 or less) to green (10).")) }
-        div.scroll tabindex="0" role="region" aria-label=(lang.pick("Bảng cuộn được", "Scrollable table")) { table {
-            thead { tr { th { (lang.pick("Đơn vị", "Agency")) } @for name in &d.dimension_names { th.num { (name) } } } }
+        p.visually-hidden { (lang.staff_text("staff-dashboard-cell-colour-from-red-5-or")) }
+        div.scroll tabindex="0" role="region" aria-label=(lang.staff_text("staff-dashboard-scrollable-table")) { table {
+            thead { tr { th { (lang.staff_text("staff-integrity-agency")) } @for name in &d.dimension_names { th.num { (name) } } } }
             tbody { @for r in &d.ranked { tr {
                 td { (r.name) }
                 @for v in &r.dimensions { td class=(heat(*v)) { (optional(lang, *v, 2)) } }
@@ -668,20 +650,25 @@ pub fn province_page(frame: &Frame<'_>, d: &ProvinceDashboard<'_>) -> Markup {
         }
         @if !d.tree.is_empty() {
             details.tree {
-                summary { (lang.pick("Cơ cấu tổ chức trong kỳ ", "The agency tree in ")) (d.period) ": " (tree_count(&d.tree)) (lang.pick(" đơn vị", " units")) }
+                summary { (lang.staff_text("staff-dashboard-the-agency-tree-in")) (d.period) ": " (tree_count(&d.tree)) (lang.staff_text("staff-dashboard-units")) }
                 (tree_list(lang, d.period, &d.tree))
             }
         }
         @if !d.history.is_empty() {
-            h2 { (lang.pick("Chỉ số PAPI và PCI đã công bố", "Published PAPI and PCI")) }
-            p.flag { (lang.pick("Thứ hạng toàn quốc theo bảng công bố (hạng 1 ở trên); mục tiêu của kế hoạch CCHC 2020: PAPI trong 20, PCI trong 15 tỉnh đứng đầu. An Giang mới gồm An Giang và Kiên Giang trước khi sáp nhập năm 2025. Từ năm 2023 VCCI chỉ công bố 30 tỉnh đứng đầu PCI: không có số liệu công khai cho hai tỉnh.", "National rank in the published tables (rank 1 at the top); the 2020 reform plan's targets: PAPI in the top 20, PCI in the top 15. Today's An Giang is the former An Giang and Kiên Giang, merged in 2025. Since 2023 VCCI publishes only its top 30 PCI provinces: there is no public figure for either.")) }
+            h2 { (lang.staff_text("staff-dashboard-published-papi-and-pci")) }
+            p.flag { (lang.staff_text("staff-dashboard-national-rank-in-the-published-tables")) }
             @for index in ["PAPI", "PCI"] {
                 (standing_history(lang, index, &d.history))
             }
         }
-        h2 { (lang.pick("Xu hướng toàn tỉnh", "Province trend")) }
-        (trend(lang, lang.pick("Chỉ số hài lòng toàn tỉnh theo kỳ", "Province satisfaction index by period"), &d.trend, 0.0, 100.0))
+        h2 { (lang.staff_text("staff-dashboard-province-trend")) }
+        (trend(lang, lang.staff_text("staff-dashboard-province-satisfaction-index-by-period"), &d.trend, 0.0, 100.0))
     };
     // The province view is wide: tables of many agencies.
-    staff_page(frame, lang.pick("Toàn tỉnh", "Province"), Width::Wide, body)
+    staff_page(
+        frame,
+        lang.staff_text("staff-dashboard-province"),
+        Width::Wide,
+        body,
+    )
 }

@@ -41,26 +41,24 @@ pub fn delivery_page(frame: &Frame<'_>, d: &DeliveryPage<'_>) -> Markup {
     let lang = frame.lang;
     let title = format!(
         "{} · {}",
-        lang.pick("Gửi phiếu khảo sát", "Survey delivery"),
+        lang.staff_text("staff-dashboard-survey-delivery"),
         d.period
     );
     let body = html! {
-        h1 { (lang.pick("Gửi phiếu khảo sát", "Survey delivery")) }
+        h1 { (lang.staff_text("staff-dashboard-survey-delivery")) }
         (period_picker(lang, "/dashboard/delivery", d.period, d.periods, html! {}))
-        p { a href=(format!("/exports/delivery.csv?period={}", d.period)) { (lang.pick("Tải CSV theo tuần", "Download the weeks as CSV")) } }
-        h2 { (lang.pick("Theo tuần phát hành", "By week of issue")) }
-        p.flag { (lang.pick(
-            "Đã gửi: tin mời đã đi (hoặc phiếu đã được trả lời trước khi đến hạn gửi). Nhắc lại: tin nhắc đã đến hạn (gửi trừ khi phiếu đã được trả lời). Số người trả lời chỉ đếm theo quý, không theo tuần: cơ sở dữ liệu không được cho biết phiếu nào đã được trả lời.",
-            "Sent: the invitation went out (or the survey was answered before it was due). Reminders: reminders that came due (sent unless already answered). Answers are counted per quarter, never per week: the database must not tell which invitation was answered.")) }
+        p { a href=(format!("/exports/delivery.csv?period={}", d.period)) { (lang.staff_text("staff-delivery-download-the-weeks-as-csv")) } }
+        h2 { (lang.staff_text("staff-delivery-by-week-of-issue")) }
+        p.flag { (lang.staff_text("staff-delivery-sent-the-invitation-went-out-or")) }
         @if d.weeks.is_empty() {
-            p { (lang.pick("Chưa có phiếu nào được phát hành trong kỳ.", "No invitation was issued in this period.")) }
+            p { (lang.staff_text("staff-delivery-no-invitation-was-issued-in-this")) }
         } @else {
-            div.scroll tabindex="0" role="region" aria-label=(lang.pick("Bảng theo tuần", "Weekly table")) { table.delivery {
+            div.scroll tabindex="0" role="region" aria-label=(lang.staff_text("staff-delivery-weekly-table")) { table.delivery {
                 thead { tr {
-                    th { (lang.pick("Tuần", "Week")) } th { (lang.pick("Cơ quan", "Agency")) }
-                    th.num { (lang.pick("Phát hành", "Issued")) } th.num { (lang.pick("Có liên hệ", "With contact")) }
-                    th.num { (lang.pick("Đã gửi", "Sent")) } th.num { (lang.pick("Đang lỗi", "Failing")) }
-                    th.num { (lang.pick("Nhắc lại", "Reminders")) } th.num { (lang.pick("Từ chối nhận", "Opted out")) }
+                    th { (lang.staff_text("staff-delivery-week")) } th { (lang.staff_text("staff-dashboard-agency")) }
+                    th.num { (lang.staff_text("staff-delivery-issued")) } th.num { (lang.staff_text("staff-delivery-with-contact")) }
+                    th.num { (lang.staff_text("staff-delivery-sent")) } th.num { (lang.staff_text("staff-delivery-failing")) }
+                    th.num { (lang.staff_text("staff-delivery-reminders")) } th.num { (lang.staff_text("staff-delivery-opted-out")) }
                 } }
                 tbody { @for (agency, w) in &d.weeks { tr {
                     td { (w.week) } td { (agency) }
@@ -69,23 +67,21 @@ pub fn delivery_page(frame: &Frame<'_>, d: &DeliveryPage<'_>) -> Markup {
                 } } }
             } }
         }
-        h2 { (lang.pick("Trả lời trong quý", "Answers in the quarter")) }
-        p.flag { (lang.pick("Phản hồi đã công bố của quý trên số phiếu phát hành; dưới ngưỡng thì không hiển thị.", "Released responses of the quarter against invitations issued; fewer than the threshold are not shown.")) }
-        div.scroll tabindex="0" role="region" aria-label=(lang.pick("Trả lời theo cơ quan", "Answers by agency")) { table {
-            thead { tr { th { (lang.pick("Cơ quan", "Agency")) } th.num { (lang.pick("Phát hành", "Issued")) } th.num { (lang.pick("Trả lời", "Answered")) } th.num { (lang.pick("Tỷ lệ", "Rate")) } } }
+        h2 { (lang.staff_text("staff-delivery-answers-in-the-quarter")) }
+        p.flag { (lang.staff_text("staff-delivery-released-responses-of-the-quarter-against")) }
+        div.scroll tabindex="0" role="region" aria-label=(lang.staff_text("staff-delivery-answers-by-agency")) { table {
+            thead { tr { th { (lang.staff_text("staff-dashboard-agency")) } th.num { (lang.staff_text("staff-delivery-issued")) } th.num { (lang.staff_text("staff-delivery-answered")) } th.num { (lang.staff_text("staff-delivery-rate")) } } }
             tbody { @for (agency, a) in &d.agencies { tr { td { (agency) } (answered_cells(lang, a, d.min_cell)) } } }
         } }
-        h2 { (lang.pick("Tỷ lệ trả lời theo kênh nộp hồ sơ", "Response rate by the dossier's channel")) }
-        div.scroll tabindex="0" role="region" aria-label=(lang.pick("Trả lời theo kênh", "Answers by channel")) { table {
-            thead { tr { th { (lang.pick("Kênh", "Channel")) } th.num { (lang.pick("Phát hành", "Issued")) } th.num { (lang.pick("Trả lời", "Answered")) } th.num { (lang.pick("Tỷ lệ", "Rate")) } } }
+        h2 { (lang.staff_text("staff-delivery-response-rate-by-the-dossier-s")) }
+        div.scroll tabindex="0" role="region" aria-label=(lang.staff_text("staff-delivery-answers-by-channel")) { table {
+            thead { tr { th { (lang.staff_text("staff-delivery-channel")) } th.num { (lang.staff_text("staff-delivery-issued")) } th.num { (lang.staff_text("staff-delivery-answered")) } th.num { (lang.staff_text("staff-delivery-rate")) } } }
             tbody { @for (channel, a) in &d.channels { tr { td { (channel) } (answered_cells(lang, a, d.min_cell)) } } }
         } }
-        h2 { (lang.pick("Trả lời theo cách trả lời", "Answers by mode")) }
-        p.note { (lang.pick(
-            "Đường dẫn (tin nhắn hoặc mã QR), máy đánh giá tại quầy, phiếu giấy: mỗi cách so với toàn bộ phiếu đã phát hành trong quý.",
-            "Link (a message or the QR code), the counter's kiosk, paper: each against every survey issued in the quarter.")) }
-        div.scroll tabindex="0" role="region" aria-label=(lang.pick("Trả lời theo cách trả lời", "Answers by mode")) { table {
-            thead { tr { th { (lang.pick("Cách trả lời", "Mode")) } th.num { (lang.pick("Phát hành", "Issued")) } th.num { (lang.pick("Trả lời", "Answered")) } th.num { (lang.pick("Tỷ lệ", "Rate")) } } }
+        h2 { (lang.staff_text("staff-delivery-answers-by-mode")) }
+        p.note { (lang.staff_text("staff-delivery-link-a-message-or-the-qr")) }
+        div.scroll tabindex="0" role="region" aria-label=(lang.staff_text("staff-delivery-answers-by-mode")) { table {
+            thead { tr { th { (lang.staff_text("staff-dashboard-mode")) } th.num { (lang.staff_text("staff-delivery-issued")) } th.num { (lang.staff_text("staff-delivery-answered")) } th.num { (lang.staff_text("staff-delivery-rate")) } } }
             tbody { @for (mode, a) in &d.modes { tr { td { (mode_name(lang, mode)) } (answered_cells(lang, a, d.min_cell)) } } }
         } }
     };

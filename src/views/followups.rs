@@ -153,53 +153,48 @@ pub struct RequestsPage<'a> {
 
 fn status_words(lang: Lang, s: Status) -> &'static str {
     match s {
-        Status::Received => lang.pick("Đã nhận", "Received"),
-        Status::InProgress => lang.pick("Đang xử lý", "In progress"),
-        Status::Answered => lang.pick("Đã trả lời", "Answered"),
+        Status::Received => lang.staff_text("staff-followups-received"),
+        Status::InProgress => lang.staff_text("staff-followups-in-progress"),
+        Status::Answered => lang.staff_text("staff-followups-answered"),
     }
 }
 
 pub fn requests_page(frame: &Frame<'_>, d: &RequestsPage<'_>) -> Markup {
     let lang = frame.lang;
-    let title = lang.pick(
-        "Yêu cầu hỗ trợ của người dân",
-        "Citizens' requests for help",
-    );
+    let title = lang.staff_text("staff-followups-citizens-requests-for-help");
     let body = html! {
         h1 { (title) }
         @if let Some(text) = &d.notice { div.notice role="status" { p { (text) } } }
-        p.flag { (lang.pick(
-            "Yêu cầu do người dân tự nguyện gửi từ trang cảm ơn, lưu riêng với phiếu đánh giá. Hạn trả lời tính theo ngày làm việc từ khi yêu cầu được chuyển tới cơ quan.",
-            "Requests citizens chose to send from the thank-you page, kept apart from their answers. The due date counts working days from when the request reached the agency.")) }
-        @if d.lines.is_empty() { p { (lang.pick("Chưa có yêu cầu nào.", "No request yet.")) } }
+        p.flag { (lang.staff_text("staff-followups-requests-citizens-chose-to-send-from")) }
+        @if d.lines.is_empty() { p { (lang.staff_text("staff-followups-no-request-yet")) } }
         @for r in &d.lines {
             section.request {
-                h2 { (lang.pick("Yêu cầu số ", "Request no. ")) (r.id) " · " (status_words(lang, r.status)) }
+                h2 { (lang.staff_text("staff-followups-request-no")) (r.id) " · " (status_words(lang, r.status)) }
                 p.flag {
-                    (r.agency) " · " (lang.pick("nhận ", "received ")) (r.received_on) " · "
-                    (lang.pick("hạn ", "due ")) (r.due_on)
-                    @if r.overdue { " · " strong { (lang.pick("QUÁ HẠN", "OVERDUE")) } }
+                    (r.agency) " · " (lang.staff_text("staff-followups-received-2")) (r.received_on) " · "
+                    (lang.staff_text("staff-followups-due")) (r.due_on)
+                    @if r.overdue { " · " strong { (lang.staff_text("staff-followups-overdue")) } }
                 }
                 blockquote { (r.problem) }
-                @if let Some(contact) = &r.contact { p { (lang.pick("Liên hệ: ", "Contact: ")) (contact) } }
+                @if let Some(contact) = &r.contact { p { (lang.staff_text("staff-followups-contact")) (contact) } }
                 @if let Some(answer) = &r.answer {
-                    p { strong { (lang.pick("Trả lời: ", "Answer: ")) } (answer) }
+                    p { strong { (lang.staff_text("staff-followups-answer")) } (answer) }
                     @if let Some(delivery) = &r.delivery { p.flag { (delivery) } }
-                    @if let Some(rating) = r.rating { p { (lang.pick("Người dân đánh giá cách giải quyết: ", "The citizen rated the handling: ")) (rating) "/5" } }
+                    @if let Some(rating) = r.rating { p { (lang.staff_text("staff-followups-the-citizen-rated-the-handling")) (rating) "/5" } }
                 } @else if d.can_handle {
                     @if r.status == Status::Received {
                         form method="post" action=(format!("/dashboard/followups/{}", r.id)) {
                             input type="hidden" name="csrf" value=(d.csrf);
                             input type="hidden" name="action" value="start";
-                            button type="submit" { (lang.pick("Bắt đầu xử lý", "Start handling")) }
+                            button type="submit" { (lang.staff_text("staff-followups-start-handling")) }
                         }
                     }
                     form method="post" action=(format!("/dashboard/followups/{}", r.id)) {
                         input type="hidden" name="csrf" value=(d.csrf);
                         input type="hidden" name="action" value="answer";
-                        label for=(format!("answer-{}", r.id)) { (lang.pick("Trả lời (gửi tới người dân)", "Answer (sent to the citizen)")) }
+                        label for=(format!("answer-{}", r.id)) { (lang.staff_text("staff-followups-answer-sent-to-the-citizen")) }
                         textarea id=(format!("answer-{}", r.id)) name="answer" rows="4" maxlength="2000" required {}
-                        button type="submit" { (lang.pick("Gửi trả lời", "Send the answer")) }
+                        button type="submit" { (lang.staff_text("staff-followups-send-the-answer")) }
                     }
                 }
             }

@@ -160,7 +160,7 @@ pub fn confirmation(lang: Lang, csrf: &str, c: &Confirmation<'_>) -> Markup {
                 @for (name, value) in c.fields { input type="hidden" name=(name) value=(value); }
                 button type="submit" { (c.confirm_label) }
             }
-            p { a href=(c.back_href) { (lang.pick("Hủy, quay lại", "Cancel and go back")) } }
+            p { a href=(c.back_href) { (lang.staff_text("staff-forms-cancel-and-go-back")) } }
         }
     }
 }

@@ -1,5 +1,5 @@
-//! The texts of the pages: the citizen pages' from the catalogues (`locales/`), in every
-//! catalogued language; the staff pages' in Vietnamese and English.
+//! The texts of the pages, from the catalogues (`locales/`): the citizen pages' in every
+//! catalogued language, the staff pages' in the languages with a staff catalogue.
 
 use std::sync::LazyLock;
 
@@ -12,7 +12,8 @@ impl Lang {
     }
 }
 
-/// Texts of the staff pages (sign-in, dashboards).
+/// Texts of the staff pages' frame (sign-in, dashboards), from the staff catalogues
+/// (`locales/<code>/staff.ftl`).
 pub struct StaffTexts {
     pub app: &'static str,
     pub sign_in: &'static str,
@@ -25,37 +26,29 @@ pub struct StaffTexts {
     pub dashboard: &'static str,
 }
 
-pub static STAFF_VI: StaffTexts = StaffTexts {
-    app: "Hài lòng · Quản trị",
-    sign_in: "Đăng nhập",
-    email: "Thư điện tử",
-    password: "Mật khẩu",
-    sign_out: "Đăng xuất",
-    bad_credentials: "Thư điện tử hoặc mật khẩu không đúng.",
-    throttled: "Đăng nhập sai quá nhiều lần. Vui lòng thử lại sau 15 phút.",
-    form_expired: "Biểu mẫu đã hết hiệu lực; vui lòng thử lại.",
-    dashboard: "Bảng điều khiển",
-};
+impl StaffTexts {
+    fn of(lang: Lang) -> Self {
+        let text = |id| lang.staff_text(id);
+        Self {
+            app: text("staff-site"),
+            sign_in: text("staff-sign-in"),
+            email: text("staff-email"),
+            password: text("staff-password"),
+            sign_out: text("staff-sign-out"),
+            bad_credentials: text("staff-bad-credentials"),
+            throttled: text("staff-throttled"),
+            form_expired: text("staff-form-expired"),
+            dashboard: text("staff-dashboard"),
+        }
+    }
+}
 
-pub static STAFF_EN: StaffTexts = StaffTexts {
-    app: "Hài lòng · Administration",
-    sign_in: "Sign in",
-    email: "E-mail",
-    password: "Password",
-    sign_out: "Sign out",
-    bad_credentials: "The e-mail or password is incorrect.",
-    throttled: "Too many failed sign-ins. Please try again in 15 minutes.",
-    form_expired: "The form has expired; please try again.",
-    dashboard: "Dashboard",
-};
+static STAFF_TEXTS: LazyLock<Vec<StaffTexts>> =
+    LazyLock::new(|| Lang::all().map(StaffTexts::of).collect());
 
 impl Lang {
     pub fn staff(self) -> &'static StaffTexts {
-        if self == Lang::EN {
-            &STAFF_EN
-        } else {
-            &STAFF_VI
-        }
+        &STAFF_TEXTS[usize::from(self.index())]
     }
 }
 
@@ -154,6 +147,53 @@ static TEXTS: LazyLock<Vec<Texts>> = LazyLock::new(|| Lang::all().map(Texts::of)
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Every staff text the code names (`"staff-…"` and `"refusal-…"` literals in src/) is in
+    /// every staff catalogue, and each catalogue of the staff pages is complete.
+    #[test]
+    fn every_staff_catalogue_has_every_staff_text_the_code_names() {
+        fn sources(dir: &std::path::Path, out: &mut Vec<String>) {
+            for entry in std::fs::read_dir(dir).unwrap().flatten() {
+                let path = entry.path();
+                if path.is_dir() {
+                    sources(&path, out);
+                } else if path.extension().is_some_and(|e| e == "rs") {
+                    out.push(std::fs::read_to_string(path).unwrap());
+                }
+            }
+        }
+        let mut texts = Vec::new();
+        sources(
+            &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src"),
+            &mut texts,
+        );
+        // Every string literal that is a staff or refusal text id (`"staff-…"`, `"refusal-…"`).
+        let ids: std::collections::BTreeSet<&str> = texts
+            .iter()
+            .flat_map(|t| t.split('"').skip(1).step_by(2))
+            .filter(|id| id.starts_with("staff-") || id.starts_with("refusal-"))
+            .filter(|id| {
+                id.bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+            })
+            .filter(|id| !id.ends_with('-'))
+            // Not a text: web::csrf's key-derivation label.
+            .filter(|id| *id != "staff-csrf")
+            .collect();
+        assert!(ids.len() > 300, "{} ids", ids.len());
+        let staff: Vec<Lang> = Lang::all().filter(|l| l.has_staff_pages()).collect();
+        assert_eq!(staff, [Lang::VI, Lang::EN]);
+        for lang in staff {
+            for id in &ids {
+                assert!(
+                    lang.has_text(id),
+                    "locales/{}/staff.ftl: no `{id}`",
+                    lang.code()
+                );
+                assert!(!lang.staff_text(id).is_empty());
+            }
+        }
+    }
 
     /// Every catalogue has every text the pages read: a language is complete or it is not
     /// shipped (a missing text would silently show in Vietnamese).

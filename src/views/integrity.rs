@@ -19,10 +19,10 @@ pub struct IntegrityPage<'a> {
 
 fn flag_name(lang: Lang, flag: Flag) -> &'static str {
     match flag {
-        Flag::Burst => lang.pick("Dồn dập tại máy", "Kiosk burst"),
-        Flag::TooFast => lang.pick("Trả lời quá nhanh", "Too fast"),
-        Flag::StraightLine => lang.pick("Chọn một mức cho mọi câu", "Straight-lining"),
-        Flag::OneAddress => lang.pick("Nhiều phiếu từ một địa chỉ", "One address"),
+        Flag::Burst => lang.staff_text("staff-integrity-kiosk-burst"),
+        Flag::TooFast => lang.staff_text("staff-integrity-too-fast"),
+        Flag::StraightLine => lang.staff_text("staff-integrity-straight-lining"),
+        Flag::OneAddress => lang.staff_text("staff-integrity-one-address"),
     }
 }
 
@@ -34,45 +34,40 @@ fn rule_text(lang: Lang, flag: Flag, t: &Thresholds) -> String {
         Flag::OneAddress => (t.answers_per_address, t.answers_per_address == 0),
     };
     if off {
-        return lang.pick("tắt", "off").to_owned();
+        return lang.staff_text("staff-integrity-off").to_owned();
     }
-    match (flag, lang) {
-        (Flag::Burst, Lang::VI) => format!("một máy nhận nhiều hơn số hồ sơ cơ quan trả kết quả trong giờ đó và giờ trước, cộng {value}"),
-        (Flag::Burst, _) => format!("a kiosk takes more answers in an hour than its agency completed dossiers in that hour and the one before, plus {value}"),
-        (Flag::TooFast, Lang::VI) => format!("gửi sớm hơn {value} giây cho mỗi câu trả lời kể từ khi mở phiếu"),
-        (Flag::TooFast, _) => format!("sent sooner than {value} s per answer after the form was shown"),
-        (Flag::StraightLine, Lang::VI) => format!("từ {value} câu chấm điểm trở lên, mọi câu cùng một mức"),
-        (Flag::StraightLine, _) => format!("{value} or more rated questions, every one the same"),
-        (Flag::OneAddress, Lang::VI) => format!("quá {value} phiếu qua đường dẫn từ một địa chỉ mạng trong một ngày"),
-        (Flag::OneAddress, _) => format!("over {value} link answers from one network address in a day"),
-    }
+    let id = match flag {
+        Flag::Burst => "staff-integrity-rule-burst",
+        Flag::TooFast => "staff-integrity-rule-too-fast",
+        Flag::StraightLine => "staff-integrity-rule-straight-line",
+        Flag::OneAddress => "staff-integrity-rule-one-address",
+    };
+    lang.text_with(id, &[("value", value.to_string().into())])
 }
 
 fn count(lang: Lang, n: u64, min_cell: u64) -> Markup {
     html! {
-        @if n == 0 { "0" } @else if n < min_cell { (lang.pick("< ", "< ")) (min_cell) } @else { (n) }
+        @if n == 0 { "0" } @else if n < min_cell { (lang.staff_text("staff-integrity-text")) (min_cell) } @else { (n) }
     }
 }
 
 pub fn integrity_page(frame: &Frame<'_>, d: &IntegrityPage<'_>) -> Markup {
     let lang = frame.lang;
-    let title = lang.pick("Tính xác thực của phiếu", "Integrity of responses");
+    let title = lang.staff_text("staff-integrity-integrity-of-responses");
     let body = html! {
         h1 { (title) " · " (d.period) }
         (period_picker(lang, "/dashboard/integrity", d.period, d.periods, html! {}))
-        p { (lang.pick(
-            "Phiếu bị đánh dấu theo các quy tắc dưới đây không được đưa vào số liệu phân tích (bảng điều khiển, tệp xuất) và được đếm ở đây. Dấu chỉ ghi quy tắc, không ghi người trả lời hay thời điểm.",
-            "Responses flagged by the rules below are left out of the analysis (dashboards, exports) and counted here. A flag names the rule only: never the respondent, never a time.")) }
+        p { (lang.staff_text("staff-integrity-responses-flagged-by-the-rules-below")) }
         ul { @for flag in Flag::ALL { li { strong { (flag_name(lang, *flag)) } ": " (rule_text(lang, *flag, &d.thresholds)) } } }
         @if d.agencies.is_empty() {
-            p.empty { (lang.pick("Chưa có phiếu nào trong kỳ này.", "No responses in this period yet.")) }
+            p.empty { (lang.staff_text("staff-integrity-no-responses-in-this-period-yet")) }
         } @else {
             div.scroll tabindex="0" role="region" aria-label=(title) { table {
                 thead { tr {
-                    th { (lang.pick("Đơn vị", "Agency")) }
-                    th.num { (lang.pick("Phiếu", "Responses")) }
+                    th { (lang.staff_text("staff-integrity-agency")) }
+                    th.num { (lang.staff_text("staff-integrity-responses")) }
                     @for flag in Flag::ALL { th.num { (flag_name(lang, *flag)) } }
-                    th.num { (lang.pick("Tỷ lệ bị đánh dấu", "Share flagged")) }
+                    th.num { (lang.staff_text("staff-integrity-share-flagged")) }
                 } }
                 tbody { @for (name, responses, flagged) in &d.agencies { tr {
                     td { (name) }

@@ -14,7 +14,7 @@ pub enum Width {
 enum Readers {
     /// Citizens: every catalogued language.
     Citizens,
-    /// Staff: Vietnamese and English, the languages of the staff pages' texts.
+    /// Staff: the languages with a staff catalogue (Vietnamese and English).
     Staff,
 }
 
@@ -79,7 +79,7 @@ fn framed(
 ) -> Markup {
     let others: Vec<Lang> = match readers {
         Readers::Citizens => Lang::all().filter(|l| *l != lang).collect(),
-        Readers::Staff => vec![lang.other()],
+        Readers::Staff => lang.other_staff_languages(),
     };
     let t = lang.t();
     html! {

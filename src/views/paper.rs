@@ -46,16 +46,13 @@ pub fn printable_form(
     switch_href: &str,
 ) -> Markup {
     let t = lang.t();
-    let title = lang.pick(
-        q.title_vi.as_deref().unwrap_or(t.survey_title),
-        q.title_en.as_deref().unwrap_or(t.survey_title),
-    );
+    let title = q.title(lang.code()).unwrap_or(t.survey_title);
     let body = html! {
         div.paper {
-            p.noprint { (lang.pick("In trang này trên khổ A4 (Ctrl+P). Mỗi phiếu dùng cho một hồ sơ.", "Print this page on A4 (Ctrl+P). One form per dossier.")) }
+            p.noprint { (lang.staff_text("staff-paper-print-this-page-on-a4-ctrl")) }
             h1 { (title) }
             dl.meta {
-                dt { (lang.pick("Mã khảo sát", "Survey code")) }
+                dt { (lang.staff_text("staff-paper-survey-code")) }
                 dd.code {
                     @match printed.code {
                         Some(code) => strong { (code) },
@@ -64,11 +61,9 @@ pub fn printable_form(
                 }
                 @if let Some(agency) = printed.agency { dt { (t.agency) } dd { (agency) } }
                 @if let Some(procedure) = printed.procedure { dt { (t.procedure) } dd { (procedure) } }
-                dt { (lang.pick("Phiên bản phiếu", "Form version")) } dd { (q.version) }
+                dt { (lang.staff_text("staff-paper-form-version")) } dd { (q.version) }
             }
-            p { (lang.pick(
-                "Ông/Bà đánh dấu ✗ vào một ô cho mỗi câu, rồi nộp phiếu tại quầy hoặc hòm phiếu. Phiếu không ghi tên; mỗi hồ sơ chỉ được đánh giá một lần (bằng phiếu này, đường dẫn hoặc máy tại quầy).",
-                "Mark one box with ✗ for each question, then hand the form in at the counter or the box. Do not write your name; each dossier is rated once (on this form, by the link or at the counter's kiosk).")) }
+            p { (lang.staff_text("staff-paper-mark-one-box-with-for-each")) }
             @for dimension in &q.dimensions {
                 section {
                     h2 { (lang.pick(&dimension.name_vi, &dimension.name_en)) }
@@ -110,35 +105,30 @@ fn problem_text(lang: Lang, p: AnswerProblem) -> &'static str {
     match p {
         AnswerProblem::NothingAnswered => lang.t().nothing_answered,
         AnswerProblem::CommentTooLong => lang.t().comment_too_long,
-        _ => lang.pick(
-            "Chỉ gõ một chữ số có trên phiếu (1-5; câu có/không: 1 có, 2 không; 0 không áp dụng), hoặc để trống.",
-            "Type one digit the form offers (1-5; yes/no: 1 yes, 2 no; 0 not applicable), or leave it empty.",
-        ),
+        _ => lang.staff_text("staff-paper-type-one-digit-the-form-offers"),
     }
 }
 
 pub fn entry_page(frame: &Frame<'_>, e: &EntryPage<'_>) -> Markup {
     let lang = frame.lang;
     let q = e.questionnaire;
-    let title = lang.pick("Nhập phiếu giấy", "Paper forms");
+    let title = lang.staff_text("staff-paper-paper-forms");
     let body = html! {
         h1 { (title) }
         (notice(e.notice))
-        p { (lang.pick(
-            "Mỗi phiếu được hai người khác nhau nhập độc lập; hai lần nhập khớp nhau thì phiếu được lưu, không khớp thì chờ người thứ ba quyết định.",
-            "Two different people enter each form independently; matching entries are stored, entries that differ wait for a third person's decision.")) }
+        p { (lang.staff_text("staff-paper-two-different-people-enter-each-form")) }
         p {
-            (lang.pick("Đang chờ lần nhập thứ hai: ", "Waiting for a second entry: ")) strong { (e.waiting) }
-            " · " a href=(format!("/admin/paper/reconcile?lang={}", lang.code())) { (lang.pick("Chờ quyết định: ", "To decide: ")) (e.to_decide) }
-            " · " a href=(format!("/paper/form?version={}&lang={}", q.version, lang.code())) { (lang.pick("In phiếu trống", "Print a blank form")) }
+            (lang.staff_text("staff-paper-waiting-for-a-second-entry")) strong { (e.waiting) }
+            " · " a href=(format!("/admin/paper/reconcile?lang={}", lang.code())) { (lang.staff_text("staff-paper-to-decide")) (e.to_decide) }
+            " · " a href=(format!("/paper/form?version={}&lang={}", q.version, lang.code())) { (lang.staff_text("staff-paper-print-a-blank-form")) }
         }
         form.picker method="get" action="/admin/paper" {
-            label for="version" { (lang.pick("Phiên bản phiếu", "Form version")) }
+            label for="version" { (lang.staff_text("staff-paper-form-version")) }
             select id="version" name="version" {
                 @for v in e.versions.iter().rev() { option value=(v) selected[*v == q.version] { (v) } }
             }
             input type="hidden" name="lang" value=(lang.code());
-            button type="submit" { (lang.pick("Chọn", "Choose")) }
+            button type="submit" { (lang.staff_text("staff-paper-choose")) }
         }
         @if !e.problems.is_empty() || e.code_problem.is_some() {
             div.alert role="alert" {
@@ -150,14 +140,12 @@ pub fn entry_page(frame: &Frame<'_>, e: &EntryPage<'_>) -> Markup {
             input type="hidden" name="csrf" value=(frame.csrf);
             input type="hidden" name="version" value=(q.version);
             div.field {
-                label for="code" { (lang.pick("Mã khảo sát (10 chữ số)", "Survey code (10 digits)")) }
+                label for="code" { (lang.staff_text("staff-paper-survey-code-10-digits")) }
                 @if let Some(problem) = e.code_problem { p.err id="code-error" { (problem) } }
                 input id="code" name="code" type="text" inputmode="numeric" required autofocus value=(e.code)
                     aria-invalid=[e.code_problem.map(|_| "true")] aria-describedby=[e.code_problem.map(|_| "code-error")];
             }
-            p.hint { (lang.pick(
-                "Mỗi câu: gõ chữ số được đánh dấu (1-5; câu có/không: 1 có, 2 không; 0 không áp dụng), để trống nếu bỏ qua; Tab sang câu sau.",
-                "Each question: type the digit marked (1-5; yes/no: 1 yes, 2 no; 0 not applicable), leave empty if skipped; Tab to the next.")) }
+            p.hint { (lang.staff_text("staff-paper-each-question-type-the-digit-marked")) }
             div.digits {
                 @for item in &q.items {
                     @let name = format!("{FIELD_PREFIX}{}", item.code);
@@ -177,7 +165,7 @@ pub fn entry_page(frame: &Frame<'_>, e: &EntryPage<'_>) -> Markup {
                 label for="comment" { (lang.t().comment) }
                 textarea id="comment" name="comment" rows="3" maxlength="2000" { (e.typed.get("comment").map(String::as_str).unwrap_or("")) }
             }
-            button type="submit" { (lang.pick("Lưu lần nhập", "Save the entry")) }
+            button type="submit" { (lang.staff_text("staff-paper-save-the-entry")) }
         }
     };
     staff_page(frame, title, Width::Wide, body)
@@ -210,21 +198,19 @@ pub fn reconcile_page(
     notice_text: Option<&str>,
 ) -> Markup {
     let lang = frame.lang;
-    let title = lang.pick("Phiếu giấy chờ quyết định", "Paper forms to decide");
+    let title = lang.staff_text("staff-paper-paper-forms-to-decide");
     let body = html! {
         h1 { (title) }
         (notice(notice_text))
-        p { (lang.pick(
-            "Hai lần nhập của mỗi phiếu dưới đây khác nhau. Người thứ ba (không phải người đã nhập) xem phiếu giấy và chọn lần nhập đúng, hoặc hủy khi phiếu không đọc được.",
-            "The two entries of each form below differ. A third person (not one who entered it) looks at the paper form and keeps the right entry, or discards an unreadable form.")) }
-        p { a href=(format!("/admin/paper?lang={}", lang.code())) { (lang.pick("Trở lại nhập phiếu", "Back to entering forms")) } }
-        @if forms.is_empty() { p.empty { (lang.pick("Không có phiếu nào chờ quyết định.", "No form waits for a decision.")) } }
+        p { (lang.staff_text("staff-paper-the-two-entries-of-each-form")) }
+        p { a href=(format!("/admin/paper?lang={}", lang.code())) { (lang.staff_text("staff-paper-back-to-entering-forms")) } }
+        @if forms.is_empty() { p.empty { (lang.staff_text("staff-paper-no-form-waits-for-a-decision")) } }
         @for (n, form) in forms.iter().enumerate() {
             section {
-                h2 { (lang.pick("Phiếu ", "Form ")) (n + 1) " · " (form.entries.first().map(|e| e.2.code.as_str()).unwrap_or("")) }
-                div.scroll tabindex="0" role="region" aria-label=(lang.pick("Các câu khác nhau", "Questions that differ")) { table {
+                h2 { (lang.staff_text("staff-paper-form")) (n + 1) " · " (form.entries.first().map(|e| e.2.code.as_str()).unwrap_or("")) }
+                div.scroll tabindex="0" role="region" aria-label=(lang.staff_text("staff-paper-questions-that-differ")) { table {
                     thead { tr {
-                        th { (lang.pick("Câu", "Question")) }
+                        th { (lang.staff_text("staff-paper-question")) }
                         @for (_, who, _) in form.entries { th { (who) } }
                     } }
                     tbody { @for question in form.differences { tr {
@@ -238,7 +224,7 @@ pub fn reconcile_page(
                             input type="hidden" name="csrf" value=(frame.csrf);
                             input type="hidden" name="entry" value=(id);
                             input type="hidden" name="action" value="keep";
-                            button type="submit" { (lang.pick("Giữ lần nhập của ", "Keep the entry of ")) (who) }
+                            button type="submit" { (lang.staff_text("staff-paper-keep-the-entry-of")) (who) }
                         }
                     }
                     @if let Some((id, _, _)) = form.entries.first() {
@@ -246,7 +232,7 @@ pub fn reconcile_page(
                             input type="hidden" name="csrf" value=(frame.csrf);
                             input type="hidden" name="entry" value=(id);
                             input type="hidden" name="action" value="discard";
-                            button.link type="submit" { (lang.pick("Hủy: phiếu không đọc được", "Discard: the form cannot be read")) }
+                            button.link type="submit" { (lang.staff_text("staff-paper-discard-the-form-cannot-be-read")) }
                         }
                     }
                 }

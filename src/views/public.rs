@@ -33,19 +33,17 @@ pub struct Scoreboard<'a> {
 
 fn tier_words(lang: Lang, tier: u8) -> &'static str {
     match tier {
-        1 => lang.pick("Nhóm cao nhất", "Best quarter"),
-        2 => lang.pick("Trung bình cao", "High average"),
-        3 => lang.pick("Trung bình thấp", "Low average"),
-        _ => lang.pick("Nhóm thấp nhất", "Lowest quarter"),
+        1 => lang.staff_text("staff-public-best-quarter"),
+        2 => lang.staff_text("staff-dashboard-high-average"),
+        3 => lang.staff_text("staff-dashboard-low-average"),
+        _ => lang.staff_text("staff-public-lowest-quarter"),
     }
 }
 
 pub fn scoreboard_page(b: &Scoreboard<'_>) -> Markup {
     let lang = b.lang;
-    let title = lang.pick(
-        "Mức độ hài lòng với cơ quan hành chính: công khai",
-        "Satisfaction with public administration: public scores",
-    );
+    let title =
+        lang.staff_text("staff-public-satisfaction-with-public-administration-public-scores");
     page_of_width(
         lang,
         title,
@@ -53,27 +51,25 @@ pub fn scoreboard_page(b: &Scoreboard<'_>) -> Markup {
         Width::Wide,
         html! {
             h1 { (title) }
-            p { (lang.pick(
-                "Chỉ số hài lòng (0-100) của từng cơ quan theo đánh giá của người dân và doanh nghiệp sau khi hoàn thành thủ tục, cùng khoảng tin cậy 95%, nhóm xếp hạng, tỷ lệ hồ sơ đúng hạn và số phiếu trả lời. Chỉ công bố các kỳ đã kết thúc; cơ quan có quá ít phiếu không được công bố.",
-                "Each agency's satisfaction index (0-100) as rated by citizens and businesses after their procedure, with its 95% interval, tier, on-time rate and the number of responses. Only ended periods are published; agencies with too few responses are not shown.")) }
+            p { (lang.staff_text("staff-public-each-agency-s-satisfaction-index-0")) }
             form.picker method="get" action=(b.action) {
-                label for="period" { (lang.pick("Kỳ", "Period")) }
+                label for="period" { (lang.staff_text("staff-dashboard-period")) }
                 select id="period" name="period" {
                     @for p in b.periods { option value=(p) selected[p == b.period] { (p) } }
                 }
-                button type="submit" { (lang.pick("Xem", "Show")) }
+                button type="submit" { (lang.staff_text("staff-dashboard-show")) }
             }
             @if b.lines.is_empty() {
-                p { (lang.pick("Chưa có kỳ nào đủ số liệu để công bố.", "No period has enough data to publish yet.")) }
+                p { (lang.staff_text("staff-public-no-period-has-enough-data-to")) }
             } @else {
                 div.scroll tabindex="0" role="region" aria-label=(title) { table {
-                    caption { (lang.pick("Kỳ ", "Period ")) (b.period) }
+                    caption { (lang.staff_text("staff-public-period")) (b.period) }
                     thead { tr {
-                        th { (lang.pick("Cơ quan", "Agency")) }
-                        th.num { (lang.pick("Chỉ số hài lòng", "Satisfaction index")) }
-                        th { (lang.pick("Nhóm", "Tier")) }
-                        th.num { (lang.pick("Đúng hạn", "On time")) }
-                        th.num { (lang.pick("Số phiếu", "Responses")) }
+                        th { (lang.staff_text("staff-dashboard-agency")) }
+                        th.num { (lang.staff_text("staff-public-satisfaction-index")) }
+                        th { (lang.staff_text("staff-dashboard-tier")) }
+                        th.num { (lang.staff_text("staff-dashboard-on-time")) }
+                        th.num { (lang.staff_text("staff-public-responses")) }
                     } }
                     tbody { @for l in &b.lines { tr {
                         td { (l.name) @if let Some(lineage) = &l.lineage { br; span.flag { (lineage) } } }
@@ -88,12 +84,12 @@ pub fn scoreboard_page(b: &Scoreboard<'_>) -> Markup {
                 } }
             }
             @if b.hidden > 0 {
-                p.flag { (b.hidden) (lang.pick(" cơ quan không được công bố vì có quá ít phiếu trả lời.", " agencies are not shown: too few responses.")) }
+                p.flag { (b.hidden) (lang.staff_text("staff-public-agencies-are-not-shown-too-few")) }
             }
             p {
-                (lang.pick("Dữ liệu mở: ", "Open data: "))
+                (lang.staff_text("staff-public-open-data"))
                 a href="/open-data/scores.csv" { "scores.csv" } " · " a href="/open-data/scores.json" { "scores.json" }
-                (lang.pick(" (giấy phép CC BY 4.0).", " (licence CC BY 4.0)."))
+                (lang.staff_text("staff-public-licence-cc-by-4-0"))
             }
         },
     )

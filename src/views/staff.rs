@@ -58,10 +58,10 @@ pub fn staff_page(frame: &Frame<'_>, title: &str, width: Width, body: Markup) ->
         html! {
             nav.staff {
                 a href="/dashboard" { (t.dashboard) }
-                a href="/dashboard/comments" { (lang.pick("Góp ý", "Comments")) }
-                a href="/dashboard/followups" { (lang.pick("Yêu cầu hỗ trợ", "Requests for help")) }
-            @if frame.province { a href="/admin/paper" { (lang.pick("Phiếu giấy", "Paper forms")) } }
-            @if frame.admin { a href="/admin/users" { (lang.pick("Tài khoản", "Accounts")) } }
+                a href="/dashboard/comments" { (lang.staff_text("staff-dashboard-comments")) }
+                a href="/dashboard/followups" { (lang.staff_text("staff-staff-requests-for-help")) }
+            @if frame.province { a href="/admin/paper" { (lang.staff_text("staff-staff-paper-forms")) } }
+            @if frame.admin { a href="/admin/users" { (lang.staff_text("staff-staff-accounts")) } }
                 span.who { (email) }
                 form method="post" action="/logout" {
                     input type="hidden" name="csrf" value=(csrf_token);

@@ -153,7 +153,7 @@ impl ResponseError for AppError {
                 tracing::error!(error = ?cause, "internal error");
                 "something went wrong on our side; it has been logged".to_owned()
             }
-            Self::Refused(refusal) => format!("{}: {}", refusal.field, refusal.en),
+            Self::Refused(refusal) => format!("{}: {}", refusal.field, refusal.say(Lang::EN)),
             other => other.to_string(),
         };
         let mut response = HttpResponse::build(self.status_code());

@@ -8,7 +8,6 @@ use chrono::NaiveDate;
 
 use crate::db::{agencies, audit, DbConnection};
 use crate::domain::agency::{check_placement, AgencyCode, AgencyKind, AgencyLevel, SurveyPolicy};
-use crate::domain::language::Lang;
 use crate::domain::text::nfc;
 
 use super::{refuse, Refusal, ServiceError};
@@ -25,38 +24,20 @@ pub struct NewAgency<'a> {
 }
 
 fn unknown_agency(field: &'static str, code: &str) -> Refusal {
-    Refusal::new(
-        field,
-        format!("Không có cơ quan nào mang mã “{code}”."),
-        format!("No agency has the code {code:?}."),
-    )
+    Refusal::new(field, "refusal-no-such-agency").with("code", code)
 }
 
 fn code_of(field: &'static str, raw: &str) -> Result<AgencyCode, ServiceError> {
-    AgencyCode::parse(raw).or_else(|_| {
-        refuse(
-            field,
-            "Mã cơ quan gồm 1 đến 64 ký tự, không có khoảng trắng.",
-            "An agency code has 1 to 64 characters, without spaces.",
-        )
-    })
+    AgencyCode::parse(raw).or_else(|_| refuse(Refusal::new(field, "refusal-agency-code")))
 }
 
 fn names(name_vi: &str, name_en: &str) -> Result<(String, String), ServiceError> {
     let (vi, en) = (nfc(name_vi.trim()), nfc(name_en.trim()));
     if vi.is_empty() {
-        return refuse(
-            "name_vi",
-            "Cần có tên tiếng Việt.",
-            "The Vietnamese name is required.",
-        );
+        return refuse(Refusal::new("name_vi", "refusal-name-vi-required"));
     }
     if en.is_empty() {
-        return refuse(
-            "name_en",
-            "Cần có tên tiếng Anh.",
-            "The English name is required.",
-        );
+        return refuse(Refusal::new("name_en", "refusal-name-en-required"));
     }
     Ok((vi, en))
 }
@@ -76,32 +57,22 @@ pub fn add(
         };
         if let Some(last_day) = parent.valid_to {
             return refuse(
-                "parent",
-                format!(
-                    "{} đã ngừng hoạt động (ngày cuối: {last_day}).",
-                    parent.code
-                ),
-                format!("{} is closed (its last day was {last_day}).", parent.code),
+                Refusal::new("parent", "refusal-parent-closed")
+                    .with("code", &parent.code)
+                    .with("last_day", last_day),
             );
         }
         if let Err(misplaced) = check_placement(new.level, new.kind, Some(parent.level)) {
-            return Err(Refusal::new(
-                misplaced.field(),
-                misplaced.explain(Lang::VI),
-                misplaced.explain(Lang::EN),
-            )
-            .into());
+            let (text, values) = misplaced.text();
+            return refuse(Refusal {
+                values,
+                ..Refusal::new(misplaced.field(), text)
+            });
         }
         if agencies::find_by_code(conn, code.as_ref())?.is_some() {
-            return Err(Refusal::conflict(
-                "code",
-                format!("Đã có cơ quan mang mã “{code}”."),
-                format!(
-                    "An agency with the code {:?} exists already.",
-                    code.as_ref()
-                ),
-            )
-            .into());
+            return refuse(
+                Refusal::conflict("code", "refusal-agency-code-taken").with("code", code.as_ref()),
+            );
         }
         agencies::insert(
             conn,
@@ -161,44 +132,30 @@ pub fn plan_close(
 ) -> Result<ClosePlan, ServiceError> {
     if effective_on > crate::domain::period::today() {
         return refuse(
-            "effective_on",
-            format!("Ngày {effective_on} chưa đến; chỉ ghi nhận việc đóng từ ngày nó có hiệu lực."),
-            format!("{effective_on} is in the future; record a closing on or after the day it takes effect."),
+            Refusal::new("effective_on", "refusal-closing-in-future").with("day", effective_on),
         );
     }
     if successors.is_empty() {
-        return refuse(
-            "successor",
-            "Hãy chọn ít nhất một cơ quan kế thừa công việc, để xu hướng được tiếp nối.",
-            "Name at least one agency that takes over the work, so that its trend can follow the lineage.",
-        );
+        return refuse(Refusal::new("successor", "refusal-no-successor"));
     }
     let Some(agency) = agencies::find_by_code(conn, code)? else {
         return Err(unknown_agency("code", code).into());
     };
     if let Some(last_day) = agency.valid_to {
         return refuse(
-            "code",
-            format!("{} đã đóng (ngày cuối: {last_day}).", agency.code),
-            format!(
-                "{} is already closed (its last day was {last_day}).",
-                agency.code
-            ),
+            Refusal::new("code", "refusal-agency-already-closed")
+                .with("code", &agency.code)
+                .with("last_day", last_day),
         );
     }
     // Its last day is the day before; an agency has at least one day of its own.
     let earliest = agency.valid_from.succ_opt().unwrap_or(agency.valid_from);
     let Some(last_day) = effective_on.pred_opt().filter(|d| *d >= agency.valid_from) else {
         return refuse(
-            "effective_on",
-            format!(
-                "{} bắt đầu hoạt động ngày {}, nên việc đóng có hiệu lực sớm nhất từ ngày {earliest}.",
-                agency.code, agency.valid_from
-            ),
-            format!(
-                "{} started on {}, so its closing can take effect on {earliest} at the earliest.",
-                agency.code, agency.valid_from
-            ),
+            Refusal::new("effective_on", "refusal-closing-too-early")
+                .with("code", &agency.code)
+                .with("started", agency.valid_from)
+                .with("earliest", earliest),
         );
     };
     let mut plan = ClosePlan {
@@ -214,9 +171,7 @@ pub fn plan_close(
     for successor_code in successors {
         if successor_code == &agency.code {
             return refuse(
-                "successor",
-                format!("{} là chính cơ quan đang đóng.", agency.code),
-                format!("{} is the agency being closed.", agency.code),
+                Refusal::new("successor", "refusal-successor-is-itself").with("code", &agency.code),
             );
         }
         let Some(successor) = agencies::find_by_code(conn, successor_code)? else {
@@ -224,15 +179,10 @@ pub fn plan_close(
         };
         if let Some(successor_last_day) = successor.valid_to.filter(|d| *d < effective_on) {
             return refuse(
-                "successor",
-                format!(
-                    "{} đã đóng trước ngày {effective_on} (ngày cuối: {successor_last_day}).",
-                    successor.code
-                ),
-                format!(
-                    "{} itself closed before {effective_on} (its last day was {successor_last_day}).",
-                    successor.code
-                ),
+                Refusal::new("successor", "refusal-successor-closed")
+                    .with("code", &successor.code)
+                    .with("day", effective_on)
+                    .with("last_day", successor_last_day),
             );
         }
         if !plan.successor_ids.contains(&successor.id) {
@@ -261,12 +211,9 @@ pub fn close(
             let closed = agencies::by_id(conn, plan.agency_id)?;
             let their_last_day = closed.valid_to.unwrap_or(plan.last_day);
             return refuse(
-                "code",
-                format!("{} vừa được đóng (ngày cuối: {their_last_day}).", plan.code),
-                format!(
-                    "{} is already closed (its last day was {their_last_day}).",
-                    plan.code
-                ),
+                Refusal::new("code", "refusal-agency-just-closed")
+                    .with("code", &plan.code)
+                    .with("last_day", their_last_day),
             );
         }
         for successor_id in &plan.successor_ids {
@@ -302,9 +249,7 @@ pub fn set_contact(
     let contact = crate::domain::text::nfc(raw.trim());
     if contact.chars().count() > CONTACT_MAX_CHARS || contact.chars().any(char::is_control) {
         return refuse(
-            "contact",
-            format!("Đường dây liên hệ tối đa {CONTACT_MAX_CHARS} ký tự, trên một dòng."),
-            format!("A contact line has at most {CONTACT_MAX_CHARS} characters, on one line."),
+            Refusal::new("contact", "refusal-contact-line").with("chars", CONTACT_MAX_CHARS),
         );
     }
     crate::db::transaction(conn, |conn| {

@@ -366,21 +366,15 @@ pub async fn mark(
     let lang = crate::web::language::lang_of(&req);
     let status = MarkStatus::parse(&form.status).ok_or_else(|| {
         AppError::Invalid(
-            lang.pick(
-                "Trạng thái phải là \"đã ghi nhận\" hoặc \"đã xử lý\".",
-                "The status must be \"noted\" or \"acted on\".",
-            )
-            .to_owned(),
+            lang.staff_text("staff-comments-the-status-must-be-noted-or")
+                .to_owned(),
         )
     })?;
     let note = crate::domain::text::nfc(form.note.trim());
     if note.chars().count() > comments::NOTE_MAX_CHARS {
         return Err(AppError::Invalid(format!(
             "{} {}",
-            lang.pick(
-                "Ghi chú dài quá, tối đa ký tự:",
-                "The note is too long; characters at most:"
-            ),
+            lang.staff_text("staff-comments-the-note-is-too-long-characters"),
             comments::NOTE_MAX_CHARS
         )));
     }
@@ -404,7 +398,7 @@ pub async fn mark(
         )
     })
     .await?;
-    notify(&session, lang.pick("Đã lưu.", "Saved."));
+    notify(&session, lang.staff_text("staff-comments-saved"));
     // Back to the same filters and page; only a query string of our own is followed.
     let back = if form.back.contains(['/', '\\', ':']) || form.back.is_empty() {
         String::new()

@@ -148,7 +148,7 @@ async fn scores_export(
             )
         })
         .collect();
-    let province = lang.pick("Toàn tỉnh", "Whole province");
+    let province = lang.staff_text("staff-exports-whole-province");
     // The province's own row (`ALL`) is of no level.
     let name_of = |code: &str| -> Option<String> {
         match named.get(code) {

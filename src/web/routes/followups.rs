@@ -331,23 +331,19 @@ pub async fn list(
                 match (&r.reply_sent_at, &r.reply_error, &opened.contact) {
                     (Some(at), _, _) => format!(
                         "{}{}",
-                        lang.pick("Đã gửi tới người dân ", "Sent to the citizen "),
+                        lang.staff_text("staff-followups-sent-to-the-citizen"),
                         at.format("%Y-%m-%d %H:%M UTC")
                     ),
                     (None, Some(error), _) => format!(
                         "{}{error}",
-                        lang.pick(
-                            "Chưa gửi được, sẽ thử lại: ",
-                            "Not delivered yet, will retry: "
-                        )
+                        lang.staff_text("staff-followups-not-delivered-yet-will-retry")
                     ),
                     (None, None, None) => lang
-                        .pick(
-                            "Không còn thông tin liên hệ.",
-                            "No contact is kept any more.",
-                        )
+                        .staff_text("staff-followups-no-contact-is-kept-any-more")
                         .to_owned(),
-                    (None, None, Some(_)) => lang.pick("Đang gửi.", "Being sent.").to_owned(),
+                    (None, None, Some(_)) => {
+                        lang.staff_text("staff-followups-being-sent").to_owned()
+                    }
                 }
             });
             RequestLine {
@@ -426,7 +422,7 @@ pub async fn handle(
             .await?;
             notify(
                 &session,
-                lang.pick("Đã chuyển sang đang xử lý.", "Marked in progress."),
+                lang.staff_text("staff-followups-marked-in-progress"),
             );
         }
         "answer" => {
@@ -442,41 +438,31 @@ pub async fn handle(
             match outcome {
                 Ok(()) => notify(
                     &session,
-                    lang.pick(
-                        "Đã lưu trả lời; trả lời được gửi tới người dân.",
-                        "Answer saved; it is being sent to the citizen.",
-                    ),
+                    lang.staff_text("staff-followups-answer-saved-it-is-being-sent"),
                 ),
                 Err(AnswerProblem::Empty) => {
                     return Err(AppError::Invalid(
-                        lang.pick("Trả lời không được để trống.", "The answer is empty.")
+                        lang.staff_text("staff-followups-the-answer-is-empty")
                             .to_owned(),
                     ))
                 }
                 Err(AnswerProblem::TooLong) => {
                     return Err(AppError::Invalid(
-                        lang.pick(
-                            "Trả lời dài quá 2.000 ký tự.",
-                            "The answer is longer than 2,000 characters.",
-                        )
-                        .to_owned(),
+                        lang.staff_text("staff-followups-the-answer-is-longer-than-2")
+                            .to_owned(),
                     ))
                 }
                 Err(AnswerProblem::AlreadyAnswered) => {
                     return Err(AppError::Conflict(
-                        lang.pick(
-                            "Yêu cầu này đã được trả lời.",
-                            "This request was answered already.",
-                        )
-                        .to_owned(),
+                        lang.staff_text("staff-followups-this-request-was-answered-already")
+                            .to_owned(),
                     ))
                 }
             }
         }
         _ => {
             return Err(AppError::Invalid(
-                lang.pick("Thao tác không hợp lệ.", "Unknown action.")
-                    .to_owned(),
+                lang.staff_text("staff-followups-unknown-action").to_owned(),
             ))
         }
     }

@@ -174,52 +174,42 @@ pub async fn entry(
 
 fn code_problem_text(lang: Lang, problem: CodeProblem) -> &'static str {
     match problem {
-        CodeProblem::Length => {
-            lang.pick("Mã khảo sát có 10 chữ số.", "A survey code has 10 digits.")
-        }
-        CodeProblem::NotDigits => lang.pick(
-            "Mã khảo sát chỉ gồm chữ số.",
-            "A survey code has only digits.",
-        ),
-        CodeProblem::Check => lang.pick(
-            "Có một chữ số bị gõ nhầm hoặc đổi chỗ: hãy đối chiếu với mã trên phiếu.",
-            "A digit was mistyped or two were swapped: compare with the code on the form.",
-        ),
+        CodeProblem::Length => lang.staff_text("staff-paper-a-survey-code-has-10-digits"),
+        CodeProblem::NotDigits => lang.staff_text("staff-paper-a-survey-code-has-only-digits"),
+        CodeProblem::Check => lang.staff_text("staff-paper-a-digit-was-mistyped-or-two"),
     }
 }
 
 fn refusal_text(lang: Lang, refused: &Refused) -> String {
     match refused {
-        Refused::Unknown | Refused::NoSuchEntry => lang.pick("Không có phiếu khảo sát nào với mã này.", "No survey has this code.").to_owned(),
-        Refused::Ambiguous => lang.pick(
-            "Mã này trùng với một phiếu khác đang mở: người dân cần trả lời bằng đường dẫn hoặc mã QR.",
-            "This code clashes with another open survey: the citizen answers by the link or QR code instead.",
-        ).to_owned(),
-        Refused::Answered => lang.pick(
-            "Hồ sơ này đã được đánh giá (bằng đường dẫn, máy tại quầy hoặc phiếu giấy): phiếu này không được lưu.",
-            "This dossier was rated already (by link, kiosk or paper): this form is not stored.",
-        ).to_owned(),
-        Refused::Expired => lang.pick("Phiếu khảo sát của hồ sơ này đã hết hạn.", "The survey of this dossier has expired.").to_owned(),
-        Refused::NeedsSignIn => lang.pick(
-            "Cơ quan này yêu cầu đăng nhập định danh điện tử: không nhận phiếu giấy.",
-            "This agency's surveys need an e-ID sign-in: paper forms are not taken.",
-        ).to_owned(),
-        Refused::OtherVersion(version) => match lang {
-            Lang::VI => format!("Phiếu của mã này là phiên bản {version}: hãy chọn phiên bản đó rồi nhập lại."),
-            _ => format!("This code's form is version {version}: choose that version and enter it again."),
-        },
-        Refused::SameEnterer => lang.pick(
-            "Ông/Bà đã nhập phiếu này: lần nhập thứ hai phải do người khác thực hiện.",
-            "You entered this form already: the second entry must be someone else's.",
-        ).to_owned(),
-        Refused::AwaitingDecision => lang.pick(
-            "Hai lần nhập của phiếu này khác nhau và đang chờ quyết định.",
-            "The two entries of this form differ and wait for a decision.",
-        ).to_owned(),
-        Refused::NotAThirdPerson => lang.pick(
-            "Người đã nhập phiếu không tự quyết định: cần người thứ ba.",
-            "Someone who entered the form does not decide it: a third person does.",
-        ).to_owned(),
+        Refused::Unknown | Refused::NoSuchEntry => lang
+            .staff_text("staff-paper-no-survey-has-this-code")
+            .to_owned(),
+        Refused::Ambiguous => lang
+            .staff_text("staff-paper-this-code-clashes-with-another-open")
+            .to_owned(),
+        Refused::Answered => lang
+            .staff_text("staff-paper-this-dossier-was-rated-already-by")
+            .to_owned(),
+        Refused::Expired => lang
+            .staff_text("staff-paper-the-survey-of-this-dossier-has")
+            .to_owned(),
+        Refused::NeedsSignIn => lang
+            .staff_text("staff-paper-this-agency-s-surveys-need-an")
+            .to_owned(),
+        Refused::OtherVersion(version) => lang.text_with(
+            "staff-paper-other-version",
+            &[("version", version.as_str().into())],
+        ),
+        Refused::SameEnterer => lang
+            .staff_text("staff-paper-you-entered-this-form-already-the")
+            .to_owned(),
+        Refused::AwaitingDecision => lang
+            .staff_text("staff-paper-the-two-entries-of-this-form")
+            .to_owned(),
+        Refused::NotAThirdPerson => lang
+            .staff_text("staff-paper-someone-who-entered-the-form-does")
+            .to_owned(),
     }
 }
 
@@ -316,22 +306,12 @@ pub async fn enter(
         }
         Ok(Ok(entered)) => entered,
     };
-    let said = match (&entered, lang) {
-        (Entered::Waiting, Lang::VI) => {
-            "Đã lưu lần nhập thứ nhất; cần một người khác nhập lại phiếu này.".to_owned()
-        }
-        (Entered::Waiting, _) => {
-            "First entry saved; someone else enters this form again.".to_owned()
-        }
-        (Entered::Stored, Lang::VI) => "Hai lần nhập khớp nhau: phiếu đã được lưu.".to_owned(),
-        (Entered::Stored, _) => "The two entries match: the form is stored.".to_owned(),
-        (Entered::Mismatch(d), Lang::VI) => format!(
-            "Hai lần nhập khác nhau ở: {}. Phiếu chờ người thứ ba quyết định.",
-            d.join(", ")
-        ),
-        (Entered::Mismatch(d), _) => format!(
-            "The two entries differ on: {}. The form waits for a third person's decision.",
-            d.join(", ")
+    let said = match &entered {
+        Entered::Waiting => lang.text("staff-paper-first-entry-saved"),
+        Entered::Stored => lang.text("staff-paper-entries-match"),
+        Entered::Mismatch(d) => lang.text_with(
+            "staff-paper-entries-differ",
+            &[("items", d.join(", ").into())],
         ),
     };
     if entered == Entered::Stored {
@@ -420,16 +400,10 @@ pub async fn decide(
     .await?;
     let said = match (&outcome, decision) {
         (Ok(_), Decision::Keep(_)) => lang
-            .pick(
-                "Đã lưu phiếu theo lần nhập được chọn.",
-                "The form is stored as the chosen entry says.",
-            )
+            .staff_text("staff-paper-the-form-is-stored-as-the")
             .to_owned(),
         (Ok(_), Decision::Discard(_)) => lang
-            .pick(
-                "Đã hủy phiếu; không có gì được lưu.",
-                "The form is discarded; nothing is stored.",
-            )
+            .staff_text("staff-paper-the-form-is-discarded-nothing-is")
             .to_owned(),
         (Err(refused), _) => refusal_text(lang, refused),
     };

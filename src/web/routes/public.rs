@@ -65,23 +65,19 @@ fn lineage_notes(
             .push(name(successor));
     }
     let wordings = [
-        (from, ("Thành lập ngày", "Formed on"), ("từ", "from")),
-        (
-            to,
-            ("Từ ngày", "From"),
-            ("do đơn vị sau tiếp nhận:", "succeeded by"),
-        ),
+        (from, "staff-public-formed-from"),
+        (to, "staff-public-succeeded-by"),
     ];
-    for (links, (on_vi, on_en), (names_vi, names_en)) in wordings {
+    for (links, text) in wordings {
         for (code, (names, on)) in links {
             notes.insert(
                 code.to_owned(),
-                format!(
-                    "{} {} {} {}",
-                    lang.pick(on_vi, on_en),
-                    on.format("%d/%m/%Y"),
-                    lang.pick(names_vi, names_en),
-                    names.join(", ")
+                lang.text_with(
+                    text,
+                    &[
+                        ("on", on.format("%d/%m/%Y").to_string().into()),
+                        ("names", names.join(", ").into()),
+                    ],
                 ),
             );
         }
@@ -314,12 +310,15 @@ pub async fn badge(
         .find_map(|p| rows(&board, p, &[code.as_str()]).pop().map(|r| (p, r)));
     let (label, value) = match latest {
         Some((period, row)) => (
-            format!("{} {period}", lang.pick("Hài lòng", "Satisfaction")),
+            format!(
+                "{} {period}",
+                lang.staff_text("staff-dashboard-satisfaction")
+            ),
             format!("{}/100", number(lang, row.sat_index, 1)),
         ),
         None => (
-            lang.pick("Hài lòng", "Satisfaction").to_owned(),
-            lang.pick("chưa đủ dữ liệu", "not enough data yet")
+            lang.staff_text("staff-dashboard-satisfaction").to_owned(),
+            lang.staff_text("staff-public-not-enough-data-yet")
                 .to_owned(),
         ),
     };

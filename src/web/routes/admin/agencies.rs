@@ -7,7 +7,6 @@ use actix_web::HttpResponse;
 use super::{Admin, Resource};
 use crate::db::agencies as stored;
 use crate::domain::agency::{AgencyKind, AgencyLevel, SurveyPolicy};
-use crate::domain::language::Lang;
 use crate::services::agencies::{self, NewAgency};
 use crate::services::Refusal;
 use crate::views::admin::{agencies_page, AgencyLine};
@@ -72,29 +71,18 @@ impl Resource for Agencies {
 fn choice<T: std::str::FromStr>(
     raw: &str,
     field: &'static str,
-    vi: &str,
-    en: &str,
+    text: &'static str,
 ) -> Result<T, AppError> {
     raw.parse::<T>()
-        .map_err(|_| AppError::Refused(Refusal::new(field, vi, en)))
+        .map_err(|_| AppError::Refused(Refusal::new(field, text)))
 }
 
 pub async fn add(admin: Admin) -> Result<HttpResponse, AppError> {
     let state = admin.state.clone();
     let (actor, fields) = (admin.actor(), admin.form.clone());
     let added = async {
-        let level: AgencyLevel = choice(
-            admin.field("level"),
-            "level",
-            "Hãy chọn một cấp trong danh sách.",
-            "Choose a level from the list.",
-        )?;
-        let kind: AgencyKind = choice(
-            admin.field("kind"),
-            "kind",
-            "Hãy chọn một loại trong danh sách.",
-            "Choose a kind from the list.",
-        )?;
+        let level: AgencyLevel = choice(admin.field("level"), "level", "refusal-choose-level")?;
+        let kind: AgencyKind = choice(admin.field("kind"), "kind", "refusal-choose-kind")?;
         db_call::blocking(&state.pool, move |conn| {
             let field = |name| super::field(&fields, name);
             agencies::add(
@@ -113,7 +101,7 @@ pub async fn add(admin: Admin) -> Result<HttpResponse, AppError> {
         .await
     }
     .await;
-    let said = admin.say("Đã thêm cơ quan ", "Agency added: ");
+    let said = admin.lang.staff_text("staff-admin-agencies-agency-added");
     admin
         .then::<Agencies, _>("add", added, |code| format!("{said}{code}"))
         .await
@@ -124,12 +112,8 @@ pub async fn set_survey_policy(admin: Admin) -> Result<HttpResponse, AppError> {
     let state = admin.state.clone();
     let (actor, code) = (admin.actor(), admin.field("code").to_owned());
     let changed = async {
-        let policy: SurveyPolicy = choice(
-            admin.field("policy"),
-            "policy",
-            "Cách mở phiếu phải là “Đường dẫn” hoặc “Định danh điện tử”.",
-            "The survey access must be “Link” or “e-ID sign-in”.",
-        )?;
+        let policy: SurveyPolicy =
+            choice(admin.field("policy"), "policy", "refusal-choose-policy")?;
         let stored_code = code.clone();
         db_call::blocking(&state.pool, move |conn| {
             agencies::change_survey_policy(conn, &actor, &stored_code, policy)
@@ -141,15 +125,12 @@ pub async fn set_survey_policy(admin: Admin) -> Result<HttpResponse, AppError> {
     let (lang, no_provider) = (admin.lang, state.eid.is_none());
     admin
         .then::<Agencies, _>("policy", changed, |policy| {
-            let mut said = match lang {
-                Lang::VI => format!("Đã lưu cách mở phiếu của {code}."),
-                _ => format!("Survey access of {code} saved."),
-            };
+            let mut said = lang.text_with(
+                "staff-admin-agencies-policy-saved",
+                &[("code", code.as_str().into())],
+            );
             if policy == SurveyPolicy::Verified && no_provider {
-                said.push_str(lang.pick(
-                    " Lưu ý: chưa cấu hình nhà cung cấp định danh điện tử (HAILONG_EID_ISSUER), nên phiếu của cơ quan này chưa thể trả lời cho đến khi có.",
-                    " Note: no e-ID provider is configured (HAILONG_EID_ISSUER), so this agency's surveys cannot be answered until one is.",
-                ));
+                said.push_str(lang.staff_text("staff-agencies-note-no-e-id-provider-is"));
             }
             said
         })
@@ -173,8 +154,7 @@ pub async fn close(admin: Admin) -> Result<HttpResponse, AppError> {
     let Ok(effective_on) = admin.field("effective_on").parse::<chrono::NaiveDate>() else {
         let refused: Result<(), AppError> = Err(AppError::Refused(Refusal::new(
             "effective_on",
-            "Hãy nhập ngày có hiệu lực (năm-tháng-ngày).",
-            "Give the effective date (year-month-day).",
+            "refusal-effective-date",
         )));
         return admin
             .then::<Agencies, _>("close", refused, |()| String::new())
@@ -199,25 +179,26 @@ pub async fn close(admin: Admin) -> Result<HttpResponse, AppError> {
             .iter()
             .map(|(c, n)| format!("{n} ({c})"))
             .collect();
-        let (question, consequence) = match admin.lang {
-            Lang::VI => (
-                format!("Đóng {} ({}) từ ngày {}?", plan.name_vi, plan.code, plan.effective_on),
-                format!(
-                    "Ngày hoạt động cuối cùng là {}. Từ ngày {}, hồ sơ của cơ quan này bị từ chối và công việc chuyển cho: {}. Điểm số cũ vẫn xem được. Không thể hoàn tác.",
-                    plan.last_day, plan.effective_on, names.join(", ")
-                ),
-            ),
-            _ => (
-                format!("Close {} ({}) from {}?", plan.name_en, plan.code, plan.effective_on),
-                format!(
-                    "Its last day is {}. From {} its dossiers are refused and its work passes to: {}. Its past scores stay readable. This cannot be undone.",
-                    plan.last_day, plan.effective_on, names.join(", ")
-                ),
-            ),
-        };
+        let facts = [
+            ("code", plan.code.as_str().into()),
+            ("name", admin.lang.pick(&plan.name_vi, &plan.name_en).into()),
+            ("effective_on", plan.effective_on.to_string().into()),
+            ("last_day", plan.last_day.to_string().into()),
+            ("successors", names.join(", ").into()),
+        ];
+        let (question, consequence) = (
+            admin
+                .lang
+                .text_with("staff-admin-agencies-close-question", &facts),
+            admin
+                .lang
+                .text_with("staff-admin-agencies-close-consequence", &facts),
+        );
         let codes: Vec<&str> = plan.successors.iter().map(|(c, _)| c.as_str()).collect();
         return admin.ask(&Confirmation {
-            title: admin.say("Đóng cơ quan", "Close an agency"),
+            title: admin
+                .lang
+                .staff_text("staff-admin-agencies-close-an-agency"),
             question: &question,
             consequence: &consequence,
             action: "/admin/agencies/close",
@@ -226,7 +207,9 @@ pub async fn close(admin: Admin) -> Result<HttpResponse, AppError> {
                 ("effective_on", plan.effective_on.to_string()),
                 ("successors", codes.join(",")),
             ],
-            confirm_label: admin.say("Đóng cơ quan", "Close the agency"),
+            confirm_label: admin
+                .lang
+                .staff_text("staff-admin-agencies-close-the-agency"),
             back_href: Agencies::LIST,
         });
     }
@@ -237,9 +220,14 @@ pub async fn close(admin: Admin) -> Result<HttpResponse, AppError> {
     .await;
     let lang = admin.lang;
     admin
-        .then::<Agencies, _>("close", closed, |plan| match lang {
-            Lang::VI => format!("Đã đóng {} từ ngày {}.", plan.code, plan.effective_on),
-            _ => format!("{} closed from {}.", plan.code, plan.effective_on),
+        .then::<Agencies, _>("close", closed, |plan| {
+            lang.text_with(
+                "staff-admin-agencies-closed",
+                &[
+                    ("code", plan.code.as_str().into()),
+                    ("effective_on", plan.effective_on.to_string().into()),
+                ],
+            )
         })
         .await
 }
@@ -254,7 +242,9 @@ pub async fn set_contact(admin: Admin) -> Result<HttpResponse, AppError> {
     })
     .await;
     let (said, code) = (
-        admin.say("Đã lưu đường dây liên hệ của ", "Contact line saved: "),
+        admin
+            .lang
+            .staff_text("staff-admin-agencies-contact-line-saved"),
         admin.field("code").to_owned(),
     );
     admin
@@ -277,7 +267,9 @@ pub async fn rename(admin: Admin) -> Result<HttpResponse, AppError> {
     })
     .await;
     let (said, code) = (
-        admin.say("Đã sửa tên ", "Names corrected: "),
+        admin
+            .lang
+            .staff_text("staff-admin-agencies-names-corrected"),
         admin.field("code").to_owned(),
     );
     admin

@@ -4,7 +4,6 @@ use actix_web::http::StatusCode;
 use actix_web::HttpResponse;
 
 use super::{Admin, Resource};
-use crate::domain::language::Lang;
 use crate::services::api_clients;
 use crate::views::admin::{clients_page, ClientLine};
 use crate::views::forms::{Confirmation, Posted};
@@ -80,20 +79,23 @@ pub async fn revoke(admin: Admin) -> Result<HttpResponse, AppError> {
     let state = admin.state.clone();
     let name = admin.field("name").to_owned();
     if !admin.confirmed() {
-        let question = match admin.lang {
-            Lang::VI => format!("Thu hồi khóa của “{name}”?"),
-            _ => format!("Revoke the key of “{name}”?"),
-        };
+        let question = admin.lang.text_with(
+            "staff-admin-api-clients-revoke-question",
+            &[("name", name.as_str().into())],
+        );
         return admin.ask(&Confirmation {
-            title: admin.say("Thu hồi khóa API", "Revoke an API key"),
+            title: admin
+                .lang
+                .staff_text("staff-admin-api-clients-revoke-an-api-key"),
             question: &question,
-            consequence: admin.say(
-                "Hệ thống dùng khóa này bị từ chối ngay; muốn gửi tiếp phải tạo khóa mới. Không thể hoàn tác.",
-                "The system using this key is refused at once; it needs a new key to send again. This cannot be undone.",
-            ),
+            consequence: admin
+                .lang
+                .staff_text("staff-admin-api-clients-the-system-using-this-key-is"),
             action: "/admin/api-clients/revoke",
             fields: &[("name", name.clone())],
-            confirm_label: admin.say("Thu hồi khóa", "Revoke the key"),
+            confirm_label: admin
+                .lang
+                .staff_text("staff-admin-api-clients-revoke-the-key"),
             back_href: ApiClients::LIST,
         });
     }
@@ -102,7 +104,7 @@ pub async fn revoke(admin: Admin) -> Result<HttpResponse, AppError> {
         api_clients::revoke(conn, &actor, &revoked_name)
     })
     .await;
-    let said = admin.say("Đã thu hồi khóa của ", "Key revoked: ");
+    let said = admin.lang.staff_text("staff-admin-api-clients-key-revoked");
     admin
         .then::<ApiClients, _>("revoke", revoked, |()| format!("{said}{name}"))
         .await

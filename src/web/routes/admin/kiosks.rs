@@ -7,7 +7,6 @@ use chrono::Utc;
 
 use super::{Admin, Resource};
 use crate::db::agencies;
-use crate::domain::language::Lang;
 use crate::services::kiosks;
 use crate::views::admin::{kiosks_page, KioskLine, NewKiosk};
 use crate::views::forms::{Confirmation, Posted};
@@ -115,20 +114,19 @@ pub async fn revoke(admin: Admin) -> Result<HttpResponse, AppError> {
     };
     let name = admin.field("name").to_owned();
     if !admin.confirmed() {
-        let question = match admin.lang {
-            Lang::VI => format!("Thu hồi máy đánh giá “{name}”?"),
-            _ => format!("Revoke the kiosk “{name}”?"),
-        };
+        let question = admin.lang.text_with(
+            "staff-admin-kiosks-revoke-question",
+            &[("name", name.as_str().into())],
+        );
         return admin.ask(&Confirmation {
-            title: admin.say("Thu hồi máy đánh giá", "Revoke a kiosk"),
+            title: admin.lang.staff_text("staff-admin-kiosks-revoke-a-kiosk"),
             question: &question,
-            consequence: admin.say(
-                "Máy tính bảng này không mở được phiếu khảo sát nữa, ngay lập tức; muốn dùng lại phải cài đặt máy mới. Các câu trả lời đã nhận vẫn được giữ. Không thể hoàn tác.",
-                "The tablet can no longer open surveys, at once; to use it again, enrol a new kiosk. Answers already given are kept. This cannot be undone.",
-            ),
+            consequence: admin
+                .lang
+                .staff_text("staff-admin-kiosks-the-tablet-can-no-longer-open"),
             action: "/admin/kiosks/revoke",
             fields: &[("id", id.to_string()), ("name", name.clone())],
-            confirm_label: admin.say("Thu hồi máy", "Revoke the kiosk"),
+            confirm_label: admin.lang.staff_text("staff-admin-kiosks-revoke-the-kiosk"),
             back_href: Kiosks::LIST,
         });
     }
@@ -137,7 +135,7 @@ pub async fn revoke(admin: Admin) -> Result<HttpResponse, AppError> {
         kiosks::revoke(conn, &actor, id, Utc::now().naive_utc())
     })
     .await;
-    let said = admin.say("Đã thu hồi máy ", "Kiosk revoked: ");
+    let said = admin.lang.staff_text("staff-admin-kiosks-kiosk-revoked");
     admin
         .then::<Kiosks, _>("revoke", revoked, |kiosk| format!("{said}{}", kiosk.name))
         .await

@@ -104,11 +104,6 @@ impl Admin {
         self.field("confirm") == "yes"
     }
 
-    /// `vi` or `en`, as the page's language says.
-    pub fn say<'t>(&self, vi: &'t str, en: &'t str) -> &'t str {
-        self.lang.pick(vi, en)
-    }
-
     /// An admin page in its frame, with the notice of the last change.
     pub fn show(
         &self,

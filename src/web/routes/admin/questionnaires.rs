@@ -4,7 +4,6 @@ use actix_web::http::StatusCode;
 use actix_web::HttpResponse;
 
 use super::{Admin, Resource};
-use crate::domain::language::Lang;
 use crate::services::questionnaires::{self, Published};
 use crate::views::admin::questionnaires_page;
 use crate::views::forms::Posted;
@@ -39,21 +38,12 @@ pub async fn publish(admin: Admin) -> Result<HttpResponse, AppError> {
     .await;
     let lang = admin.lang;
     admin
-        .then::<Questionnaires, _>("publish", published, |outcome| match (outcome, lang) {
-            (Published::New(v), Lang::VI) => {
-                format!("Đã công bố phiên bản {v}; lời mời mới dùng phiên bản này.")
-            }
-            (Published::New(v), _) => {
-                format!("Version {v} published; new invitations use it.")
-            }
-            (Published::Unchanged(v), Lang::VI) => {
-                format!(
-                    "Phiên bản {v} đã được công bố với đúng nội dung này; không có gì thay đổi."
-                )
-            }
-            (Published::Unchanged(v), _) => {
-                format!("Version {v} was already published with this content; nothing changed.")
-            }
+        .then::<Questionnaires, _>("publish", published, |outcome| {
+            let (id, version) = match outcome {
+                Published::New(v) => ("staff-admin-questionnaires-published", v),
+                Published::Unchanged(v) => ("staff-admin-questionnaires-unchanged", v),
+            };
+            lang.text_with(id, &[("version", version.into())])
         })
         .await
 }

@@ -58,8 +58,7 @@ pub async fn create(admin: Admin) -> Result<HttpResponse, AppError> {
     let created = match admin.field("role").parse::<Role>() {
         Err(_) => Err(AppError::Refused(Refusal::new(
             "role",
-            "Hãy chọn một vai trò trong danh sách.",
-            "Choose a role from the list.",
+            "refusal-choose-role",
         ))),
         Ok(role) => {
             let (actor, fields) = (admin.actor(), admin.form.clone());
@@ -79,7 +78,7 @@ pub async fn create(admin: Admin) -> Result<HttpResponse, AppError> {
         }
     };
     let email = admin.field("email").to_lowercase();
-    let said = admin.say("Đã thêm tài khoản ", "Account added: ");
+    let said = admin.lang.staff_text("staff-admin-users-account-added");
     admin
         .then::<Users, _>("add", created, |_| format!("{said}{email}"))
         .await
@@ -97,20 +96,23 @@ async fn set_disabled(admin: Admin, id: i32, disabled: bool) -> Result<HttpRespo
         let target = db_call::blocking(&state.pool, move |conn| users::by_id(conn, id))
             .await?
             .ok_or(AppError::NotFound)?;
-        let question = match admin.lang {
-            crate::domain::language::Lang::VI => format!("Khóa tài khoản {}?", target.email),
-            _ => format!("Disable the account {}?", target.email),
-        };
+        let question = admin.lang.text_with(
+            "staff-admin-users-disable-question",
+            &[("email", target.email.as_str().into())],
+        );
         return admin.ask(&Confirmation {
-            title: admin.say("Khóa tài khoản", "Disable an account"),
+            title: admin
+                .lang
+                .staff_text("staff-admin-users-disable-an-account"),
             question: &question,
-            consequence: admin.say(
-                "Người này bị đăng xuất ngay và không đăng nhập được nữa cho đến khi tài khoản được mở lại.",
-                "They are signed out at once and cannot sign in until the account is enabled again.",
-            ),
+            consequence: admin
+                .lang
+                .staff_text("staff-admin-users-they-are-signed-out-at-once"),
             action: &format!("/admin/users/{id}/disable"),
             fields: &[],
-            confirm_label: admin.say("Khóa tài khoản", "Disable the account"),
+            confirm_label: admin
+                .lang
+                .staff_text("staff-admin-users-disable-the-account"),
             back_href: Users::LIST,
         });
     }
@@ -120,9 +122,9 @@ async fn set_disabled(admin: Admin, id: i32, disabled: bool) -> Result<HttpRespo
     })
     .await;
     let said = if disabled {
-        admin.say("Đã khóa tài khoản ", "Account disabled: ")
+        admin.lang.staff_text("staff-admin-users-account-disabled")
     } else {
-        admin.say("Đã mở lại tài khoản ", "Account enabled: ")
+        admin.lang.staff_text("staff-admin-users-account-enabled")
     };
     admin
         .then::<Users, _>("account", changed, |email| format!("{said}{email}"))
