@@ -70,8 +70,6 @@ survey-length = { $questions } questions, about { $minutes ->
        *[other] { $minutes } minutes
     }; skip any that does not apply.
 section-progress = Part { $step } / { $steps }
-next = Next
-previous = Back
 contact-note = Questions about your dossier? Contact
 help-link = I want someone to contact me about a problem
 languages = Language

@@ -170,38 +170,23 @@ impl Misplaced {
         }
     }
 
-    /// Why, as a text of the staff catalogues with the values it names: the names of levels
-    /// and kinds in Vietnamese (`_vi`) and in English (`_en`); each language's text names its
-    /// own.
-    pub fn text(self) -> (&'static str, Vec<(&'static str, String)>) {
-        let level = |vi: &'static str, en: &'static str, l: AgencyLevel| {
-            [
-                (vi, l.name(Lang::VI).to_owned()),
-                (en, l.name(Lang::EN).to_owned()),
-            ]
-        };
+    /// Why, as a text of the staff catalogues with the names it says: each in Vietnamese and
+    /// in English, as the admin pages say them.
+    pub fn text(self) -> (&'static str, Vec<(&'static str, [&'static str; 2])>) {
+        let level = |l: AgencyLevel| [l.name(Lang::VI), l.name(Lang::EN)];
         match self {
             Self::KindOfOtherLevel { kind, level: at } => (
                 "refusal-kind-of-other-level",
-                [
-                    ("kind_vi", kind.name(Lang::VI).to_owned()),
-                    ("kind_en", kind.name(Lang::EN).to_owned()),
-                ]
-                .into_iter()
-                .chain(level("level_vi", "level_en", at))
-                .collect(),
+                vec![
+                    ("kind", [kind.name(Lang::VI), kind.name(Lang::EN)]),
+                    ("level", level(at)),
+                ],
             ),
             Self::BelowWrongLevel { level: at, parent } => (
                 "refusal-below-wrong-level",
-                level("level_vi", "level_en", at)
-                    .into_iter()
-                    .chain(level("parent_vi", "parent_en", parent))
-                    .collect(),
+                vec![("level", level(at)), ("parent", level(parent))],
             ),
-            Self::NeedsParent(at) => (
-                "refusal-needs-parent",
-                level("level_vi", "level_en", at).to_vec(),
-            ),
+            Self::NeedsParent(at) => ("refusal-needs-parent", vec![("level", level(at))]),
         }
     }
 }

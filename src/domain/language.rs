@@ -25,6 +25,9 @@ struct Language {
     code: String,
     /// The language's name in itself, for the switch ("Tiếng Việt", "English", "ភាសាខ្មែរ").
     name: String,
+    /// Whether it has the staff pages' catalogue (`locales/<code>/staff.ftl`, marked by its
+    /// `staff-site` text).
+    staff: bool,
 }
 
 /// Vietnamese, English, then the other catalogues by code.
@@ -44,6 +47,9 @@ static LANGUAGES: LazyLock<Vec<Language>> = LazyLock::new(|| {
         .map(|id| Language {
             code: id.to_string(),
             name: CATALOGUES.lookup(&id, "language-name"),
+            staff: CATALOGUES
+                .lookup_single_language::<&str>(&id, "staff-site", None)
+                .is_ok(),
             id,
         })
         .collect();
@@ -85,16 +91,16 @@ impl Lang {
 
     /// Whether this language has the staff pages' catalogue (`locales/<code>/staff.ftl`).
     pub fn has_staff_pages(self) -> bool {
-        self.has_text("staff-site")
+        self.language().staff
     }
 
     /// A text of the staff catalogues, in this language or else in Vietnamese: a `&'static
     /// str`, kept after its first use (the staff pages read hundreds a page; each id and
-    /// language is made once).
-    pub fn staff_text(self, id: &str) -> &'static str {
-        static MADE: LazyLock<std::sync::RwLock<HashMap<(u8, String), &'static str>>> =
+    /// language is made once, and a lookup allocates nothing).
+    pub fn staff_text(self, id: &'static str) -> &'static str {
+        static MADE: LazyLock<std::sync::RwLock<HashMap<(u8, &'static str), &'static str>>> =
             LazyLock::new(Default::default);
-        let key = (self.0, id.to_owned());
+        let key = (self.0, id);
         if let Some(text) = MADE.read().ok().and_then(|made| made.get(&key).copied()) {
             return text;
         }
@@ -153,14 +159,6 @@ impl Lang {
         } else {
             Lang::VI
         }
-    }
-
-    /// The languages the staff pages' switch offers besides this one: those with a staff
-    /// catalogue.
-    pub fn other_staff_languages(self) -> Vec<Lang> {
-        Lang::all()
-            .filter(|l| *l != self && l.has_staff_pages())
-            .collect()
     }
 
     /// A name kept in the data in Vietnamese and English (agencies, procedures, fields):

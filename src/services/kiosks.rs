@@ -72,11 +72,11 @@ pub fn enrol(
         return refuse(Refusal::new("agency", "refusal-no-such-agency").with("code", agency_code));
     };
     if agency.valid_to.is_some_and(|last| last < now.date()) {
-        return refuse(
-            Refusal::new("agency", "refusal-agency-closed")
-                .with("name_vi", &agency.name_vi)
-                .with("name_en", &agency.name_en),
-        );
+        return refuse(Refusal::new("agency", "refusal-agency-closed").with_named(
+            "name",
+            &agency.name_vi,
+            &agency.name_en,
+        ));
     }
     let credential = token::new_secret_string();
     let hash = credential_hash(secret, &credential);

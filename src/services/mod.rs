@@ -34,7 +34,7 @@ pub struct Refusal {
     /// The catalogue text's id.
     pub text: &'static str,
     /// The values the text names (`{ $code }`).
-    pub values: Vec<(&'static str, String)>,
+    pub values: Vec<(&'static str, RefusalValue)>,
     /// The input is fine but clashes with what is stored (a name or version taken).
     pub conflict: bool,
 }
@@ -57,9 +57,27 @@ impl Refusal {
         }
     }
 
-    /// The refusal with a value its text names.
+    /// The refusal with a value its text names, the same in every language.
     pub fn with(mut self, name: &'static str, value: impl ToString) -> Self {
-        self.values.push((name, value.to_string()));
+        self.values
+            .push((name, RefusalValue::Same(value.to_string())));
+        self
+    }
+
+    /// The refusal with a value said one way in Vietnamese and another in English.
+    pub fn with_named(
+        mut self,
+        name: &'static str,
+        vi: impl Into<String>,
+        en: impl Into<String>,
+    ) -> Self {
+        self.values.push((
+            name,
+            RefusalValue::Named {
+                vi: vi.into(),
+                en: en.into(),
+            },
+        ));
         self
     }
 
@@ -68,10 +86,25 @@ impl Refusal {
         let values: Vec<_> = self
             .values
             .iter()
-            .map(|(name, value)| (*name, value.as_str().into()))
+            .map(|(name, value)| {
+                let said = match value {
+                    RefusalValue::Same(text) => text,
+                    RefusalValue::Named { vi, en } => lang.pick(vi, en),
+                };
+                (*name, said.into())
+            })
             .collect();
         lang.text_with(self.text, &values)
     }
+}
+
+/// A value a refusal's text names: the same in every language, or said one way in Vietnamese
+/// and another in English (a name from the data, a number's decimal mark); other languages
+/// read the Vietnamese, as `Lang::pick`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RefusalValue {
+    Same(String),
+    Named { vi: String, en: String },
 }
 
 /// For the command line: the field as its option (`--effective-on`), then the English text.

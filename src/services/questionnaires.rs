@@ -39,10 +39,12 @@ fn explain(e: &QuestionnaireError) -> Refusal {
     match e {
         E::Json(detail) => refusal("refusal-questionnaire-json").with("detail", detail),
         E::NoVersion => refusal("refusal-questionnaire-no-version"),
-        // A sum as people write it, in each language (1,3 and 1.3): the text picks its own.
-        E::WeightsDoNotSumToOne(sum) => refusal("refusal-questionnaire-weights")
-            .with("sum_vi", format_sum(*sum, ','))
-            .with("sum_en", format_sum(*sum, '.')),
+        // A sum as people write it, in each language (1,3 and 1.3).
+        E::WeightsDoNotSumToOne(sum) => refusal("refusal-questionnaire-weights").with_named(
+            "sum",
+            format_sum(*sum, ','),
+            format_sum(*sum, '.'),
+        ),
         E::BadWeight(code) => refusal("refusal-questionnaire-bad-weight").with("code", code),
         E::DuplicateCode { field, code } => refusal("refusal-questionnaire-duplicate")
             .with("code", code)

@@ -28,7 +28,7 @@ pub struct StaffTexts {
 
 impl StaffTexts {
     fn of(lang: Lang) -> Self {
-        let text = |id| lang.staff_text(id);
+        let text = |id: &'static str| lang.staff_text(id);
         Self {
             app: text("staff-site"),
             sign_in: text("staff-sign-in"),
@@ -82,8 +82,6 @@ macro_rules! catalogue_texts {
 catalogue_texts! {
     meta_description,
     languages,
-    next,
-    previous,
     contact_note,
     help_link,
     site,
@@ -167,8 +165,10 @@ mod tests {
             &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src"),
             &mut texts,
         );
-        // Every string literal that is a staff or refusal text id (`"staff-…"`, `"refusal-…"`).
-        let ids: std::collections::BTreeSet<&str> = texts
+        // Every string literal that is a staff or refusal text id (`"staff-…"`, `"refusal-…"`);
+        // the sources live as long as the test (`staff_text` takes `&'static str` ids).
+        let texts: &'static [String] = texts.leak();
+        let ids: std::collections::BTreeSet<&'static str> = texts
             .iter()
             .flat_map(|t| t.split('"').skip(1).step_by(2))
             .filter(|id| id.starts_with("staff-") || id.starts_with("refusal-"))

@@ -9,28 +9,22 @@ pub enum Width {
     Wide,
 }
 
-/// Who reads a page, and so which languages its switch offers.
+/// Which frame a page has: who reads it (so which languages its switch offers) and how wide.
 #[derive(Clone, Copy, PartialEq, Eq)]
-enum Readers {
-    /// Citizens: every catalogued language.
-    Citizens,
-    /// Staff: the languages with a staff catalogue (Vietnamese and English).
-    Staff,
+enum Frame {
+    /// A citizen's page on a phone: every catalogued language.
+    Citizen,
+    /// A citizen's page on the counter's tablet: larger text and touch targets.
+    Kiosk,
+    /// A staff (or public report) page: the languages with a staff catalogue.
+    Staff(Width),
 }
 
 /// The frame of every citizen page: one small stylesheet, no script, no web font.
 /// `switch_href` is the same page in another language (its `lang` is set for each language
 /// the switch offers).
 pub fn page(lang: Lang, title: &str, switch_href: &str, body: Markup) -> Markup {
-    framed(
-        lang,
-        title,
-        switch_href,
-        Width::Narrow,
-        Readers::Citizens,
-        false,
-        body,
-    )
+    framed(lang, title, switch_href, Frame::Citizen, body)
 }
 
 /// A staff (or public report) page.
@@ -41,24 +35,16 @@ pub fn page_of_width(
     width: Width,
     body: Markup,
 ) -> Markup {
-    framed(lang, title, switch_href, width, Readers::Staff, false, body)
+    framed(lang, title, switch_href, Frame::Staff(width), body)
 }
 
 /// A page of the counter's kiosk: larger text and touch targets for a tablet.
 pub fn kiosk_page(lang: Lang, title: &str, switch_href: &str, body: Markup) -> Markup {
-    framed(
-        lang,
-        title,
-        switch_href,
-        Width::Narrow,
-        Readers::Citizens,
-        true,
-        body,
-    )
+    framed(lang, title, switch_href, Frame::Kiosk, body)
 }
 
 /// `href` with its `lang` set to the language (the other query pairs kept).
-fn in_language(href: &str, lang: Lang) -> String {
+pub fn in_language(href: &str, lang: Lang) -> String {
     let (path, query) = href.split_once('?').unwrap_or((href, ""));
     let mut pairs = url::form_urlencoded::Serializer::new(String::new());
     for (key, value) in url::form_urlencoded::parse(query.as_bytes()).filter(|(k, _)| k != "lang") {
@@ -68,18 +54,12 @@ fn in_language(href: &str, lang: Lang) -> String {
     format!("{path}?{}", pairs.finish())
 }
 
-fn framed(
-    lang: Lang,
-    title: &str,
-    switch_href: &str,
-    width: Width,
-    readers: Readers,
-    kiosk: bool,
-    body: Markup,
-) -> Markup {
-    let others: Vec<Lang> = match readers {
-        Readers::Citizens => Lang::all().filter(|l| *l != lang).collect(),
-        Readers::Staff => lang.other_staff_languages(),
+fn framed(lang: Lang, title: &str, switch_href: &str, frame: Frame, body: Markup) -> Markup {
+    let others: Vec<Lang> = match frame {
+        Frame::Citizen | Frame::Kiosk => Lang::all().filter(|l| *l != lang).collect(),
+        Frame::Staff(_) => Lang::all()
+            .filter(|l| *l != lang && l.has_staff_pages())
+            .collect(),
     };
     let t = lang.t();
     html! {
@@ -93,7 +73,7 @@ fn framed(
                 link rel="icon" href="/favicon.svg" type="image/svg+xml";
                 link rel="stylesheet" href="/static/hailong.css";
             }
-            body.kiosk[kiosk] {
+            body.kiosk[frame == Frame::Kiosk] {
                 header {
                     span.site { (t.site) }
                     nav.langs aria-label=(t.languages) {
@@ -102,7 +82,7 @@ fn framed(
                         }
                     }
                 }
-                main.wide[width == Width::Wide] { (body) }
+                main.wide[frame == Frame::Staff(Width::Wide)] { (body) }
             }
         }
     }

@@ -58,10 +58,7 @@ fn names_lang(lang: Lang) -> Option<&'static str> {
 
 /// The `lang` of a questionnaire text shown in Vietnamese because the version lacks the
 /// page's language.
-fn fallback_lang(
-    texts: &std::collections::BTreeMap<String, String>,
-    lang: Lang,
-) -> Option<&'static str> {
+fn fallback_lang(texts: &BTreeMap<String, String>, lang: Lang) -> Option<&'static str> {
     (!texts.contains_key(lang.code())).then_some("vi")
 }
 

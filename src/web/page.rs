@@ -32,12 +32,10 @@ pub fn see_other(location: &str) -> HttpResponse {
 
 /// The same page in the other language: this query with `lang` replaced (values URL-encoded).
 pub fn switch_href(lang: Lang, query: &[(String, String)]) -> String {
-    let mut pairs = url::form_urlencoded::Serializer::new(String::new());
-    for (key, value) in query.iter().filter(|(k, _)| k != "lang") {
-        pairs.append_pair(key, value);
-    }
-    pairs.append_pair("lang", lang.other().code());
-    format!("?{}", pairs.finish())
+    let here = url::form_urlencoded::Serializer::new(String::new())
+        .extend_pairs(query)
+        .finish();
+    crate::views::layout::in_language(&format!("?{here}"), lang.other())
 }
 
 /// A page that says one thing (thanks, expired, not found, …).

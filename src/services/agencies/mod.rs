@@ -63,11 +63,12 @@ pub fn add(
             );
         }
         if let Err(misplaced) = check_placement(new.level, new.kind, Some(parent.level)) {
-            let (text, values) = misplaced.text();
-            return refuse(Refusal {
-                values,
-                ..Refusal::new(misplaced.field(), text)
-            });
+            let (text, names) = misplaced.text();
+            let refusal = names.into_iter().fold(
+                Refusal::new(misplaced.field(), text),
+                |refusal, (name, [vi, en])| refusal.with_named(name, vi, en),
+            );
+            return refuse(refusal);
         }
         if agencies::find_by_code(conn, code.as_ref())?.is_some() {
             return refuse(

@@ -131,6 +131,13 @@ const IN_FLIGHT: usize = 32;
 /// A claimed outbox row, its invitation, and what to do with it.
 type Claimed = (outbox::OutboxEntry, invitations::Invitation, Due);
 
+/// A claimed outbox row, its invitation, and how sending it went.
+type Outcome = (
+    outbox::OutboxEntry,
+    invitations::Invitation,
+    Result<(), String>,
+);
+
 /// What a claimed message comes to.
 enum Due {
     /// Send this.
@@ -198,11 +205,7 @@ async fn record(
     pool: &DbPool,
     schedule: &Schedule,
     gate: &Arc<WriteGate>,
-    outcomes: Vec<(
-        outbox::OutboxEntry,
-        invitations::Invitation,
-        Result<(), String>,
-    )>,
+    outcomes: Vec<Outcome>,
 ) -> anyhow::Result<()> {
     let (pool, schedule, gate) = (pool.clone(), schedule.clone(), gate.clone());
     tokio::task::spawn_blocking(move || -> anyhow::Result<()> {
