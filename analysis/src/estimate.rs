@@ -226,30 +226,39 @@ pub fn estimate(
     let groups_total = periods.len() * agencies;
 
     // §3: N_c and n_c per cell; w = N_c / n_c, or 1 in a group where some N_c < n_c.
-    let mut big_n = vec![0u32; groups_total * CELLS];
-    let mut census = vec![Census::default(); groups_total];
-    let mut has_dossiers = vec![false; groups_total];
-    for i in 0..d.agency.len() {
-        let Some(g) = group_of(d.quarter[i], d.agency[i]) else {
-            continue;
-        };
-        big_n[g * CELLS + usize::from(d.cell[i])] += 1;
-        let c = &mut census[g];
-        c.completed += 1;
-        c.on_time += u32::from(d.on_time[i]);
-        c.invitations += u32::from(d.invited[i]);
-        c.processing_days += d.processing_days[i];
-        has_dossiers[g] = true;
-    }
-    let response_groups: Vec<Option<usize>> = (0..r.agency.len())
-        .map(|i| group_of(r.quarter[i], r.agency[i]))
-        .collect();
-    let mut small_n = vec![0u32; groups_total * CELLS];
-    for (i, g) in response_groups.iter().enumerate() {
-        if let Some(g) = g {
-            small_n[g * CELLS + usize::from(r.cell[i])] += 1;
-        }
-    }
+    // The dossiers' pass and the responses' are independent: one core each.
+    let ((big_n, census, has_dossiers), (response_groups, small_n)) = rayon::join(
+        || {
+            let mut big_n = vec![0u32; groups_total * CELLS];
+            let mut census = vec![Census::default(); groups_total];
+            let mut has_dossiers = vec![false; groups_total];
+            for i in 0..d.agency.len() {
+                let Some(g) = group_of(d.quarter[i], d.agency[i]) else {
+                    continue;
+                };
+                big_n[g * CELLS + usize::from(d.cell[i])] += 1;
+                let c = &mut census[g];
+                c.completed += 1;
+                c.on_time += u32::from(d.on_time[i]);
+                c.invitations += u32::from(d.invited[i]);
+                c.processing_days += d.processing_days[i];
+                has_dossiers[g] = true;
+            }
+            (big_n, census, has_dossiers)
+        },
+        || {
+            let response_groups: Vec<Option<usize>> = (0..r.agency.len())
+                .map(|i| group_of(r.quarter[i], r.agency[i]))
+                .collect();
+            let mut small_n = vec![0u32; groups_total * CELLS];
+            for (i, g) in response_groups.iter().enumerate() {
+                if let Some(g) = g {
+                    small_n[g * CELLS + usize::from(r.cell[i])] += 1;
+                }
+            }
+            (response_groups, small_n)
+        },
+    );
     let inconsistent: Vec<bool> = (0..groups_total)
         .map(|g| (0..CELLS).any(|c| big_n[g * CELLS + c] < small_n[g * CELLS + c]))
         .collect();
@@ -281,8 +290,11 @@ pub fn estimate(
     }
     let items = inputs.questionnaire.items.len();
     let dims = inputs.questionnaire.dimensions.len();
-    let item_sums = item_sums(inputs, &response_group, &response_weight, groups_total);
-    let dimension_sums = dimension_sums(inputs, &response_group, &response_weight, groups_total);
+    // Independent passes over the answers: one core each.
+    let (item_sums, dimension_sums) = rayon::join(
+        || item_sums(inputs, &response_group, &response_weight, groups_total),
+        || dimension_sums(inputs, &response_group, &response_weight, groups_total),
+    );
 
     // The `ALL` group of each period: every sum is additive over the agency groups, because
     // each response keeps the weight it has in its own agency's group (§2). Added in agency

@@ -45,7 +45,16 @@ fn days_in_month(year: i64, month: i64) -> i64 {
     }
 }
 
-fn fast(s: &[u8]) -> Option<i64> {
+/// The day number of `YYYY-MM-DD`, checked to be a real date.
+fn date_days(s: &[u8]) -> Option<i64> {
+    let (year, month, day) = (digits(&s[0..4])?, digits(&s[5..7])?, digits(&s[8..10])?);
+    if !(1..=12).contains(&month) || day < 1 || day > days_in_month(year, month) {
+        return None;
+    }
+    Some(days_from_civil(year, month, day))
+}
+
+fn fast(s: &[u8], memo: &mut DayMemo) -> Option<i64> {
     if s.len() < 20
         || s[4] != b'-'
         || s[7] != b'-'
@@ -55,15 +64,12 @@ fn fast(s: &[u8]) -> Option<i64> {
     {
         return None;
     }
-    let (year, month, day) = (digits(&s[0..4])?, digits(&s[5..7])?, digits(&s[8..10])?);
+    let days = memo.days_of(s.first_chunk::<10>()?)?;
     let (hour, minute, second) = (
         digits(&s[11..13])?,
         digits(&s[14..16])?,
         digits(&s[17..19])?,
     );
-    if !(1..=12).contains(&month) || day < 1 || day > days_in_month(year, month) {
-        return None;
-    }
     if hour > 23 || minute > 59 || second > 59 {
         return None;
     }
@@ -93,14 +99,39 @@ fn fast(s: &[u8]) -> Option<i64> {
         }
         _ => return None,
     };
-    let days = days_from_civil(year, month, day);
     let seconds = days * 86_400 + hour * 3600 + minute * 60 + second - offset;
     seconds.checked_mul(1_000_000_000)?.checked_add(nanos)
 }
 
+/// The last date read and its day number: a dossier's three times usually share a day or
+/// two, and a row's times are read one after the other, so most dates need not be read again.
+#[derive(Default)]
+pub struct DayMemo {
+    date: [u8; 10],
+    days: Option<i64>,
+}
+
+impl DayMemo {
+    fn days_of(&mut self, date: &[u8; 10]) -> Option<i64> {
+        // Compared as a fixed-size array: inline, no call to memcmp.
+        if self.days.is_some() && self.date == *date {
+            return self.days;
+        }
+        let days = date_days(date)?;
+        self.date = *date;
+        self.days = Some(days);
+        Some(days)
+    }
+}
+
 /// Nanoseconds since the epoch of an RFC 3339 time with offset; `None` when it is not one.
 pub fn parse_rfc3339_nanos(raw: &str) -> Option<i64> {
-    fast(raw.as_bytes()).or_else(|| {
+    parse_rfc3339_nanos_with(raw, &mut DayMemo::default())
+}
+
+/// As [`parse_rfc3339_nanos`], remembering the last date in `memo` (for many times in a row).
+pub fn parse_rfc3339_nanos_with(raw: &str, memo: &mut DayMemo) -> Option<i64> {
+    fast(raw.as_bytes(), memo).or_else(|| {
         DateTime::parse_from_rfc3339(raw)
             .ok()
             .and_then(|t| t.timestamp_nanos_opt())
@@ -136,6 +167,25 @@ mod tests {
             "",
         ] {
             assert_eq!(parse_rfc3339_nanos(bad), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn a_remembered_date_reads_as_a_fresh_one_and_a_bad_date_is_never_remembered() {
+        let mut memo = DayMemo::default();
+        for raw in [
+            "2026-03-31T17:30:00+07:00",
+            "2026-03-31T08:00:00Z",
+            "2026-02-30T00:00:00Z",
+            "2026-03-31T23:59:59.5-05:00",
+            "2024-02-29T00:00:00Z",
+            "2026-03-31T00:00:00Z",
+        ] {
+            assert_eq!(
+                parse_rfc3339_nanos_with(raw, &mut memo),
+                parse_rfc3339_nanos(raw),
+                "{raw}"
+            );
         }
     }
 

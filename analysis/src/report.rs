@@ -1,10 +1,10 @@
-//! A whole run: inputs → `scores`, `trends` and `benchmarks`, as rows, polars frames, or the
-//! three CSV files of §11.
+//! A whole run: inputs → `scores`, `trends` and `benchmarks`, as rows or as the CSV files of
+//! §11.
 
 use std::collections::HashMap;
+use std::io::Write;
 use std::path::Path;
 
-use polars::prelude::*;
 use rayon::prelude::*;
 
 use crate::bootstrap::bootstrap;
@@ -151,27 +151,76 @@ pub fn analyze(inputs: &Inputs, options: &Options) -> Result<Report> {
     })
 }
 
-/// Numbers with full precision (the shortest text that reads back to the same double, which
-/// has at least the 9 significant digits §11 asks for); counts, ranks and tiers as integers.
-fn number(value: f64, integer: bool) -> String {
-    if integer {
-        format!("{}", value.round() as i64)
-    } else {
-        format!("{value}")
+/// The cells of one CSV row, written as they are made: numbers are formatted into one reused
+/// buffer, not into a string per cell (a run writes about a million cells).
+struct CsvRows {
+    out: csv::Writer<Vec<u8>>,
+    number: String,
+}
+
+impl CsvRows {
+    fn text(&mut self, cell: &str) -> csv::Result<()> {
+        self.out.write_field(cell)
+    }
+
+    /// Any displayed value: periods, counts, flags.
+    fn shown(&mut self, cell: impl std::fmt::Display) -> csv::Result<()> {
+        use std::fmt::Write;
+        self.number.clear();
+        // Writing into a String cannot fail.
+        let _ = write!(self.number, "{cell}");
+        self.out.write_field(&self.number)
+    }
+
+    /// Numbers with full precision (the shortest text that reads back to the same double,
+    /// which has at least the 9 significant digits §11 asks for); counts, ranks and tiers as
+    /// integers; nothing for no value.
+    fn number(&mut self, value: Option<f64>, integer: bool) -> csv::Result<()> {
+        match value {
+            None => self.text(""),
+            Some(v) if integer => self.shown(v.round() as i64),
+            Some(v) => self.shown(v),
+        }
+    }
+
+    fn end_row(&mut self) -> csv::Result<()> {
+        self.out.write_record(None::<&[u8]>)
     }
 }
 
-/// A text column of `rows`, each cell made by `cell` (on every core: formatting a hundred
-/// thousand numbers is a measurable part of a run).
-fn text_column<T: Sync>(
-    name: &str,
+/// Rows formatted at a time by one task: formatting a hundred thousand rows' numbers is a
+/// measurable part of a run, so runs of rows are formatted on every core.
+const ROWS_PER_TASK: usize = 8192;
+
+/// A CSV file's text: the header, then `rows` as `cells` writes each.
+fn csv_text<T: Sync>(
+    header: &[&str],
     rows: &[T],
-    cell: impl Fn(&T) -> Option<String> + Sync + Send,
-) -> Column {
-    Column::new(
-        name.into(),
-        rows.par_iter().map(cell).collect::<Vec<Option<String>>>(),
-    )
+    cells: impl Fn(&mut CsvRows, &T) -> csv::Result<()> + Sync,
+) -> csv::Result<Vec<Vec<u8>>> {
+    let mut first = csv::Writer::from_writer(Vec::new());
+    first.write_record(header)?;
+    let mut parts = vec![first
+        .into_inner()
+        .map_err(|e| csv::Error::from(e.into_error()))?];
+    let runs = rows
+        .par_chunks(ROWS_PER_TASK)
+        .map(|run| {
+            let mut text = CsvRows {
+                out: csv::Writer::from_writer(Vec::with_capacity(run.len() * 64)),
+                number: String::new(),
+            };
+            for row in run {
+                cells(&mut text, row)?;
+                text.end_row()?;
+            }
+            text.out
+                .into_inner()
+                .map_err(|e| csv::Error::from(e.into_error()))
+        })
+        .collect::<csv::Result<Vec<Vec<u8>>>>()?;
+    parts.extend(runs);
+    Ok(parts)
 }
 
 impl Report {
@@ -183,67 +232,79 @@ impl Report {
         }
     }
 
-    /// `period, agency_code, measure, key, value, ci_low, ci_high, n, n_eff, status`, as text.
-    pub fn scores_frame(&self) -> Result<DataFrame> {
-        self.rows_frame(&self.scores)
+    /// `scores.csv` and `lineage.csv` (§11): `period, agency_code, measure, key, value, ci_low,
+    /// ci_high, n, n_eff, status`.
+    fn rows_csv(&self, rows: &[ScoreRow]) -> csv::Result<Vec<Vec<u8>>> {
+        let header = [
+            "period",
+            "agency_code",
+            "measure",
+            "key",
+            "value",
+            "ci_low",
+            "ci_high",
+            "n",
+            "n_eff",
+            "status",
+        ];
+        csv_text(&header, rows, |cell, x| {
+            cell.shown(x.period)?;
+            cell.text(self.agency_code(x.agency))?;
+            cell.text(x.measure.as_str())?;
+            cell.text(&x.key)?;
+            cell.number(x.value, x.measure.is_integer())?;
+            cell.number(x.ci.map(|c| c.0), false)?;
+            cell.number(x.ci.map(|c| c.1), false)?;
+            cell.shown(x.n)?;
+            cell.number(x.n_eff, false)?;
+            cell.text(x.status.as_str())
+        })
     }
 
-    /// `lineage.csv`: the columns of `scores.csv` (§11).
-    pub fn lineage_frame(&self) -> Result<DataFrame> {
-        self.rows_frame(&self.lineage)
+    fn trends_csv(&self) -> csv::Result<Vec<Vec<u8>>> {
+        let header = [
+            "period",
+            "previous_period",
+            "agency_code",
+            "measure",
+            "key",
+            "value",
+            "previous_value",
+            "delta",
+            "significant",
+        ];
+        csv_text(&header, &self.trends, |cell, x| {
+            cell.shown(x.period)?;
+            cell.shown(x.previous_period)?;
+            cell.text(self.agency_code(x.agency))?;
+            cell.text(x.measure.as_str())?;
+            cell.text(&x.key)?;
+            cell.number(Some(x.value), false)?;
+            cell.number(Some(x.previous_value), false)?;
+            cell.number(Some(x.delta), false)?;
+            cell.shown(x.significant)
+        })
     }
 
-    fn rows_frame(&self, r: &[ScoreRow]) -> Result<DataFrame> {
-        Ok(DataFrame::new_infer_height(vec![
-            text_column("period", r, |x| Some(x.period.to_string())),
-            text_column("agency_code", r, |x| {
-                Some(self.agency_code(x.agency).to_owned())
-            }),
-            text_column("measure", r, |x| Some(x.measure.as_str().to_owned())),
-            text_column("key", r, |x| Some(x.key.clone()).filter(|k| !k.is_empty())),
-            text_column("value", r, |x| {
-                x.value.map(|v| number(v, x.measure.is_integer()))
-            }),
-            text_column("ci_low", r, |x| x.ci.map(|c| number(c.0, false))),
-            text_column("ci_high", r, |x| x.ci.map(|c| number(c.1, false))),
-            text_column("n", r, |x| Some(x.n.to_string())),
-            text_column("n_eff", r, |x| x.n_eff.map(|v| number(v, false))),
-            text_column("status", r, |x| Some(x.status.as_str().to_owned())),
-        ])?)
-    }
-
-    pub fn trends_frame(&self) -> Result<DataFrame> {
-        let t = &self.trends;
-        Ok(DataFrame::new_infer_height(vec![
-            text_column("period", t, |x| Some(x.period.to_string())),
-            text_column("previous_period", t, |x| {
-                Some(x.previous_period.to_string())
-            }),
-            text_column("agency_code", t, |x| {
-                Some(self.agency_code(x.agency).to_owned())
-            }),
-            text_column("measure", t, |x| Some(x.measure.as_str().to_owned())),
-            text_column("key", t, |x| Some(x.key.clone()).filter(|k| !k.is_empty())),
-            text_column("value", t, |x| Some(number(x.value, false))),
-            text_column("previous_value", t, |x| {
-                Some(number(x.previous_value, false))
-            }),
-            text_column("delta", t, |x| Some(number(x.delta, false))),
-            text_column("significant", t, |x| Some(x.significant.to_string())),
-        ])?)
-    }
-
-    pub fn benchmarks_frame(&self) -> Result<DataFrame> {
-        let b = &self.benchmarks;
-        Ok(DataFrame::new_infer_height(vec![
-            text_column("period", b, |x| Some(x.period.to_string())),
-            text_column("level", b, |x| Some(x.level.as_str().to_owned())),
-            text_column("measure", b, |x| Some(x.measure.as_str().to_owned())),
-            text_column("key", b, |x| Some(x.key.clone()).filter(|k| !k.is_empty())),
-            text_column("median", b, |x| Some(number(x.median, false))),
-            text_column("max", b, |x| Some(number(x.max, false))),
-            text_column("n_agencies", b, |x| Some(x.n_agencies.to_string())),
-        ])?)
+    fn benchmarks_csv(&self) -> csv::Result<Vec<Vec<u8>>> {
+        let header = [
+            "period",
+            "level",
+            "measure",
+            "key",
+            "median",
+            "max",
+            "n_agencies",
+        ];
+        csv_text(&header, &self.benchmarks, |cell, x| {
+            cell.shown(x.period)?;
+            cell.text(x.level.as_str())?;
+            cell.text(x.measure.as_str())?;
+            cell.text(&x.key)?;
+            cell.number(Some(x.median), false)?;
+            cell.number(Some(x.max), false)?;
+            cell.shown(x.n_agencies)
+        })
     }
 
     /// Writes `scores.csv`, `trends.csv` and `benchmarks.csv` into `dir` (created if needed),
@@ -252,24 +313,26 @@ impl Report {
     pub fn write_csv(&self, dir: &Path) -> Result<()> {
         std::fs::create_dir_all(dir)
             .map_err(|e| AnalysisError::file(&dir.display().to_string(), e.to_string()))?;
-        type Frame = fn(&Report) -> Result<DataFrame>;
-        let files: [(&str, Frame); 4] = [
-            ("scores.csv", Self::scores_frame),
-            ("trends.csv", Self::trends_frame),
-            ("benchmarks.csv", Self::benchmarks_frame),
-            ("lineage.csv", Self::lineage_frame),
+        type Text = fn(&Report) -> csv::Result<Vec<Vec<u8>>>;
+        let files: [(&str, Text); 4] = [
+            ("scores.csv", |r| r.rows_csv(&r.scores)),
+            ("trends.csv", Self::trends_csv),
+            ("benchmarks.csv", Self::benchmarks_csv),
+            ("lineage.csv", |r| r.rows_csv(&r.lineage)),
         ];
         let partial = |name: &str| dir.join(format!(".{name}.partial"));
         files
             .par_iter()
-            .map(|(name, frame)| -> Result<()> {
-                let mut frame = frame(self)?;
-                let file = std::fs::File::create(partial(name))
-                    .map_err(|e| AnalysisError::file(name, e.to_string()))?;
-                CsvWriter::new(std::io::BufWriter::new(file))
-                    .include_header(true)
-                    .finish(&mut frame)?;
-                Ok(())
+            .map(|(name, text)| -> Result<()> {
+                let failed = |e: String| AnalysisError::file(name, e);
+                let parts = text(self).map_err(|e| failed(e.to_string()))?;
+                let mut file = std::io::BufWriter::new(
+                    std::fs::File::create(partial(name)).map_err(|e| failed(e.to_string()))?,
+                );
+                for part in parts {
+                    file.write_all(&part).map_err(|e| failed(e.to_string()))?;
+                }
+                file.flush().map_err(|e| failed(e.to_string()))
             })
             .collect::<Result<Vec<()>>>()?;
         for (name, _) in files {
