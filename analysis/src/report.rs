@@ -192,6 +192,12 @@ impl CsvRows {
 /// measurable part of a run, so runs of rows are formatted on every core.
 const ROWS_PER_TASK: usize = 8192;
 
+/// The text a writer holds once flushed.
+fn written(out: csv::Writer<Vec<u8>>) -> csv::Result<Vec<u8>> {
+    out.into_inner()
+        .map_err(|e| csv::Error::from(e.into_error()))
+}
+
 /// A CSV file's text: the header, then `rows` as `cells` writes each.
 fn csv_text<T: Sync>(
     header: &[&str],
@@ -200,9 +206,7 @@ fn csv_text<T: Sync>(
 ) -> csv::Result<Vec<Vec<u8>>> {
     let mut first = csv::Writer::from_writer(Vec::new());
     first.write_record(header)?;
-    let mut parts = vec![first
-        .into_inner()
-        .map_err(|e| csv::Error::from(e.into_error()))?];
+    let mut parts = vec![written(first)?];
     let runs = rows
         .par_chunks(ROWS_PER_TASK)
         .map(|run| {
@@ -214,9 +218,7 @@ fn csv_text<T: Sync>(
                 cells(&mut text, row)?;
                 text.end_row()?;
             }
-            text.out
-                .into_inner()
-                .map_err(|e| csv::Error::from(e.into_error()))
+            written(text.out)
         })
         .collect::<csv::Result<Vec<Vec<u8>>>>()?;
     parts.extend(runs);
