@@ -358,10 +358,9 @@ fn nanos(table: &Table, row: usize, field: &str, raw: &str, memo: &mut DayMemo) 
 }
 
 fn pick(table: &Table, row: usize, field: &str, raw: &str, choices: &[&str]) -> Result<u8> {
-    // Lengths first: most choices differ in length, and the text is compared only when equal.
     choices
         .iter()
-        .position(|c| c.len() == raw.len() && *c == raw)
+        .position(|c| *c == raw)
         .map(|i| i as u8)
         .ok_or_else(|| {
             AnalysisError::input(
