@@ -155,7 +155,7 @@ pub fn analyze(inputs: &Inputs, options: &Options) -> Result<Report> {
 /// buffer, not into a string per cell (a run writes about a million cells).
 struct CsvRows {
     out: csv::Writer<Vec<u8>>,
-    number: String,
+    formatted: String,
 }
 
 impl CsvRows {
@@ -166,10 +166,10 @@ impl CsvRows {
     /// Any displayed value: periods, counts, flags.
     fn shown(&mut self, cell: impl std::fmt::Display) -> csv::Result<()> {
         use std::fmt::Write;
-        self.number.clear();
+        self.formatted.clear();
         // Writing into a String cannot fail.
-        let _ = write!(self.number, "{cell}");
-        self.out.write_field(&self.number)
+        let _ = write!(self.formatted, "{cell}");
+        self.out.write_field(&self.formatted)
     }
 
     /// Numbers with full precision (the shortest text that reads back to the same double,
@@ -212,7 +212,7 @@ fn csv_text<T: Sync>(
         .map(|run| {
             let mut text = CsvRows {
                 out: csv::Writer::from_writer(Vec::with_capacity(run.len() * 64)),
-                number: String::new(),
+                formatted: String::new(),
             };
             for row in run {
                 cells(&mut text, row)?;

@@ -807,12 +807,7 @@ async fn a_dossier_in_khmer_gets_khmer_where_the_sms_can_carry_it_and_its_survey
         }
         let link = sent["survey_url"].as_str().unwrap();
         assert!(link.ends_with("?lang=km") && text.ends_with(link), "{text}");
-        let page = app
-            .get(link.strip_prefix(&app.address).unwrap())
-            .await
-            .text()
-            .await
-            .unwrap();
+        let page = app.page(link.strip_prefix(&app.address).unwrap()).await;
         assert!(
             page.contains("<html lang=\"km\">"),
             "the survey opens in Khmer"
@@ -839,12 +834,7 @@ async fn a_dossier_in_english_gets_its_messages_and_survey_in_english() {
     );
     let link = sent["survey_url"].as_str().unwrap();
     assert!(link.ends_with("?lang=en"), "{link}");
-    let page = app
-        .get(link.strip_prefix(&app.address).unwrap())
-        .await
-        .text()
-        .await
-        .unwrap();
+    let page = app.page(link.strip_prefix(&app.address).unwrap()).await;
     assert!(
         page.contains("<html lang=\"en\">"),
         "the survey opens in English"

@@ -61,15 +61,7 @@ async fn a_request_from_the_thank_you_page_reaches_the_agency_and_its_answer_the
     // The same form in Khmer (the thank-you page links it in the survey's language).
     let khmer_path = format!("{}lang=km", help.split("lang=").next().unwrap());
     // (another browser: this one's CSRF cookie belongs to the form above)
-    let khmer = app
-        .another_client()
-        .get(format!("{}{khmer_path}", app.address))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let khmer = app.page_as(&app.another_client(), &khmer_path).await;
     assert!(
         khmer.contains("<html lang=\"km\">") && khmer.contains("សំណើសុំជំនួយ"),
         "{khmer}"
@@ -131,14 +123,7 @@ async fn a_request_from_the_thank_you_page_reaches_the_agency_and_its_answer_the
     app.add_user("phantich@angiang.test", Role::Province, None);
     app.login("phantich@angiang.test", PASSWORD).await;
     let agency = app.signed_in_client("xa@angiang.test", PASSWORD).await;
-    let page = agency
-        .get(format!("{}/dashboard/followups", app.address))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let page = app.page_as(&agency, "/dashboard/followups").await;
     assert!(
         page.contains(PROBLEM) && page.contains("0987654321"),
         "{page}"
@@ -150,7 +135,7 @@ async fn a_request_from_the_thank_you_page_reaches_the_agency_and_its_answer_the
     );
     let province = app.current_page("/dashboard/province?period=2026-Q2").await;
     assert!(province.contains("Nhóm chỉ tiêu sự hài lòng"));
-    let province_requests = app.get("/dashboard/followups").await.text().await.unwrap();
+    let province_requests = app.page("/dashboard/followups").await;
     assert!(province_requests.contains(PROBLEM));
     assert!(
         !province_requests.contains("0987654321") && !province_requests.contains("Gửi trả lời"),

@@ -180,18 +180,28 @@ impl TestApp {
         self.current_page_as(&self.client, path).await
     }
 
+    /// The text of the page at `path`.
+    pub async fn page(&self, path: &str) -> String {
+        self.page_as(&self.client, path).await
+    }
+
+    /// The text of the page at `path`, seen by `client` (another browser or signed-in user).
+    pub async fn page_as(&self, client: &reqwest::Client, path: &str) -> String {
+        client
+            .get(format!("{}{}", self.address, path))
+            .send()
+            .await
+            .expect("request sent")
+            .text()
+            .await
+            .expect("page")
+    }
+
     /// As [`TestApp::current_page`], seen by `client` (another signed-in user).
     pub async fn current_page_as(&self, client: &reqwest::Client, path: &str) -> String {
         let deadline = std::time::Instant::now() + std::time::Duration::from_secs(120);
         loop {
-            let page = client
-                .get(format!("{}{}", self.address, path))
-                .send()
-                .await
-                .expect("request sent")
-                .text()
-                .await
-                .expect("page");
+            let page = self.page_as(client, path).await;
             if page.contains("data-current=\"true\"") {
                 return page;
             }
@@ -353,8 +363,7 @@ impl TestApp {
 
     /// Opens the survey (which sets the CSRF cookie) and returns the page's CSRF token.
     pub async fn open_survey(&self, path: &str) -> String {
-        let page = self.get(path).await.text().await.unwrap();
-        csrf_of(&page)
+        csrf_of(&self.page(path).await)
     }
 
     pub async fn submit(&self, path: &str, fields: &[(&str, &str)]) -> reqwest::Response {
