@@ -659,6 +659,40 @@ fn parquet_files_and_in_memory_frames_give_the_same_scores_as_csv() {
     assert!(from_parquet.scores.iter().any(|r| r.measure == Rank));
 }
 
+/// A file with quotes is read with CSV quoting (a quoted comma stays in its field), one without
+/// is read with quoting off (faster): both must give the same numbers as the plain files.
+#[test]
+fn quoted_fields_read_as_their_text() {
+    let plain = four_agencies();
+    let mut quoted = plain.clone();
+    let quote_all = |row: &String| {
+        row.split(',')
+            .map(|field| format!("\"{field}\""))
+            .collect::<Vec<_>>()
+            .join(",")
+    };
+    quoted.dossiers = plain.dossiers.iter().map(quote_all).collect();
+    quoted.answers = plain.answers.iter().map(quote_all).collect();
+    // A name with a comma and an escaped quote, in a file where only that field is quoted.
+    quoted.agencies[1] = "A,\"Xã A, \"\"mới\"\"\",commune,P".to_owned();
+
+    let (from_plain, from_quoted) = (
+        plain.run(&options(1)).unwrap(),
+        quoted.run(&options(1)).unwrap(),
+    );
+    assert_eq!(from_plain.scores, from_quoted.scores);
+    assert!(from_quoted.scores.iter().any(|r| r.measure == Rank));
+
+    // A quote in a file otherwise without: the field keeps its comma, so the row is sound.
+    let mut one_quote = plain.clone();
+    let first = one_quote.dossiers[0].clone();
+    one_quote.dossiers[0] = first.replacen(",1.0,", ",\"1.0, annex\",", 1);
+    assert_eq!(
+        one_quote.run(&options(1)).unwrap().scores,
+        from_plain.scores
+    );
+}
+
 /// Five communes over three quarters with answers that differ by agency, channel and quarter,
 /// and cells whose weights are not integers.
 fn three_quarters() -> Fixture {
