@@ -14,12 +14,18 @@ static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 const BLOCKING_THREADS: usize = 32;
 
 fn main() -> std::process::ExitCode {
+    let cli = Cli::parse();
+    // The analysis reads files only: no settings, no database, no runtime (building one and
+    // tearing it down is time a batch run need not spend).
+    if let Some(exit) = run_analysis(&cli) {
+        return exit;
+    }
     match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .max_blocking_threads(BLOCKING_THREADS)
         .build()
     {
-        Ok(runtime) => runtime.block_on(run()),
+        Ok(runtime) => runtime.block_on(run(cli)),
         Err(e) => {
             eprintln!("hailong: cannot start the runtime: {e}");
             std::process::ExitCode::FAILURE
@@ -27,36 +33,35 @@ fn main() -> std::process::ExitCode {
     }
 }
 
-async fn run() -> std::process::ExitCode {
-    let cli = Cli::parse();
-    // The analysis reads files only: no settings, no database, and exit status 2 on bad input.
-    if let Some(Command::BenchAnalysis {
-        responses,
-        replicates,
-        measure,
-        write_csv,
-        dossiers_per_response,
-    }) = &cli.command
-    {
-        let outcome = match (measure, write_csv) {
-            (Some(dir), _) => cli::bench_measure(dir, *replicates),
-            (None, Some(dir)) => cli::bench_write_csv(
-                dir,
-                responses.first().copied().unwrap_or(200_000),
-                *dossiers_per_response,
-            ),
-            (None, None) => cli::bench_analysis(responses, *replicates),
-        };
-        return match outcome {
-            Ok(()) => std::process::ExitCode::SUCCESS,
-            Err(e) => {
-                eprintln!("hailong bench-analysis: {e:#}");
-                std::process::ExitCode::FAILURE
-            }
-        };
-    }
-    if let Some(Command::Analyze(args)) = &cli.command {
-        return match cli::analyze(args) {
+/// `analyze` and `bench-analysis`, run to their exit status (2 on bad input for `analyze`);
+/// None for every other command.
+fn run_analysis(cli: &Cli) -> Option<std::process::ExitCode> {
+    match &cli.command {
+        Some(Command::BenchAnalysis {
+            responses,
+            replicates,
+            measure,
+            write_csv,
+            dossiers_per_response,
+        }) => {
+            let outcome = match (measure, write_csv) {
+                (Some(dir), _) => cli::bench_measure(dir, *replicates),
+                (None, Some(dir)) => cli::bench_write_csv(
+                    dir,
+                    responses.first().copied().unwrap_or(200_000),
+                    *dossiers_per_response,
+                ),
+                (None, None) => cli::bench_analysis(responses, *replicates),
+            };
+            Some(match outcome {
+                Ok(()) => std::process::ExitCode::SUCCESS,
+                Err(e) => {
+                    eprintln!("hailong bench-analysis: {e:#}");
+                    std::process::ExitCode::FAILURE
+                }
+            })
+        }
+        Some(Command::Analyze(args)) => Some(match cli::analyze(args) {
             Ok(summary) => {
                 println!("{summary}");
                 std::process::ExitCode::SUCCESS
@@ -65,8 +70,12 @@ async fn run() -> std::process::ExitCode {
                 eprintln!("hailong analyze: {e}");
                 std::process::ExitCode::from(2)
             }
-        };
+        }),
+        _ => None,
     }
+}
+
+async fn run(cli: Cli) -> std::process::ExitCode {
     // The development e-ID provider needs no database either.
     if let Some(Command::DevIdp(args)) = &cli.command {
         return match cli::dev_idp(args).await {
