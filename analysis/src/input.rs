@@ -1058,6 +1058,8 @@ impl Values<'_> {
 struct AnswerChecker<'q> {
     response_index: PlHashMap<&'q str, u32>,
     item_index: PlHashMap<&'q str, u32>,
+    /// Whether no two items share a code (a validated questionnaire's are unique).
+    codes_unique: bool,
     questionnaire: &'q Questionnaire,
     /// One bit per (response, item): a second answer to the same item is an error.
     answered: Vec<u64>,
@@ -1071,16 +1073,18 @@ impl<'q> AnswerChecker<'q> {
         for (row, id) in response_ids.iter().enumerate() {
             response_index.insert(id.unwrap_or(""), row as u32);
         }
-        let item_index = questionnaire
+        let item_index: PlHashMap<&str, u32> = questionnaire
             .items
             .iter()
             .enumerate()
             .map(|(i, item)| (item.code.as_str(), i as u32))
             .collect();
+        let codes_unique = item_index.len() == questionnaire.items.len();
         let words = questionnaire.items.len().div_ceil(64);
         Self {
             response_index,
             item_index,
+            codes_unique,
             questionnaire,
             answered: vec![0u64; response_ids.len() * words],
             words,
@@ -1104,6 +1108,7 @@ impl<'q> AnswerChecker<'q> {
         // A response's answers usually follow one another: the previous row's response is
         // tried before the hash map (millions of lookups in a map larger than the cache).
         let mut previous: Option<(&str, u32)> = None;
+        let mut next_item = 0usize;
         for i in piece.start..piece.start + piece.len {
             let row = piece.row + (i - piece.start);
             let id = at(response_ids, i);
@@ -1118,10 +1123,24 @@ impl<'q> AnswerChecker<'q> {
                     response
                 }
             };
-            let Some(&item) = self.item_index.get(at(item_codes, i)) else {
-                part.bad = Some((row, Bad::Item));
-                break;
+            // And its items usually follow the questionnaire's order: the item after the
+            // previous row's is tried before the hash map (3.4 M lookups were 6% of the
+            // bench's CPU). Only when codes are unique is the guess the map's answer.
+            let code = at(item_codes, i);
+            let item = match self.questionnaire.items.get(next_item) {
+                Some(spec) if self.codes_unique && spec.code == code => next_item as u32,
+                _ => match self.item_index.get(code) {
+                    Some(&item) => item,
+                    None => {
+                        part.bad = Some((row, Bad::Item));
+                        break;
+                    }
+                },
             };
+            next_item = item as usize + 1;
+            if next_item == self.questionnaire.items.len() {
+                next_item = 0;
+            }
             let Some(value) = values.get(piece.chunk, i) else {
                 part.bad = Some((row, Bad::NotInteger { response, item }));
                 break;
@@ -1436,8 +1455,9 @@ mod tests {
         .unwrap()
     }
 
-    fn write_answers(dir: &Path, rows: &[(&str, &str, i64)]) {
-        let mut frame = DataFrame::new_infer_height(vec![
+    /// An answers frame of (response, item code, value) rows.
+    fn answers_frame(rows: &[(&str, &str, i64)]) -> DataFrame {
+        DataFrame::new_infer_height(vec![
             Column::new(
                 "response_id".into(),
                 rows.iter().map(|r| r.0).collect::<Vec<_>>(),
@@ -1448,7 +1468,11 @@ mod tests {
             ),
             Column::new("value".into(), rows.iter().map(|r| r.2).collect::<Vec<_>>()),
         ])
-        .unwrap();
+        .unwrap()
+    }
+
+    fn write_answers(dir: &Path, rows: &[(&str, &str, i64)]) {
+        let mut frame = answers_frame(rows);
         let file = std::fs::File::create(dir.join("answers.parquet")).unwrap();
         ParquetWriter::new(file).finish(&mut frame).unwrap();
     }
@@ -1527,6 +1551,40 @@ mod tests {
             error.contains(&format!("line {}", 2 * PIECE_ROWS + 7)) && error.contains("due_at"),
             "{error}"
         );
+    }
+
+    /// The answers' items as read from rows of (response, item code).
+    fn items_read(q: &Questionnaire, rows: &[(&str, &str)]) -> Result<Vec<(u32, u16)>> {
+        let response_ids =
+            StringChunked::from_iter_values("response_id".into(), ["R0", "R1"].into_iter());
+        let rows: Vec<(&str, &str, i64)> = rows.iter().map(|r| (r.0, r.1, 1)).collect();
+        let frame = answers_frame(&rows);
+        let table = Table::new("answers.csv".to_owned(), frame);
+        let out = answers(AnswersSource::Frame(table), &response_ids, q)?;
+        Ok(out.response.into_iter().zip(out.item).collect())
+    }
+
+    #[test]
+    fn items_in_any_order_read_as_their_codes_say() {
+        let q = questionnaire();
+        let rows = [("R0", "A1"), ("R0", "A2"), ("R1", "A2"), ("R1", "A1")];
+        assert_eq!(
+            items_read(&q, &rows).unwrap(),
+            [(0, 0), (0, 1), (1, 1), (1, 0)]
+        );
+        // After the last item the guess is the first; an unknown code is still named.
+        let error = items_read(&q, &[("R0", "A1"), ("R0", "A2"), ("R1", "A3")])
+            .unwrap_err()
+            .to_string();
+        assert!(
+            error.contains("line 4") && error.contains("unknown item"),
+            "{error}"
+        );
+        // A questionnaire built without validation may repeat a code: the map decides, as
+        // it always did (the later item), never the guess.
+        let mut repeated = q.clone();
+        repeated.items.push(q.items[0].clone());
+        assert_eq!(items_read(&repeated, &[("R0", "A1")]).unwrap(), [(0, 2)]);
     }
 
     #[test]

@@ -45,15 +45,6 @@ fn days_in_month(year: i64, month: i64) -> i64 {
     }
 }
 
-/// The day number of `YYYY-MM-DD`, checked to be a real date.
-fn date_days(s: &[u8]) -> Option<i64> {
-    let (year, month, day) = (digits(&s[0..4])?, digits(&s[5..7])?, digits(&s[8..10])?);
-    if !(1..=12).contains(&month) || day < 1 || day > days_in_month(year, month) {
-        return None;
-    }
-    Some(days_from_civil(year, month, day))
-}
-
 fn fast(s: &[u8], memo: &mut DayMemo) -> Option<i64> {
     if s.len() < 20
         || s[4] != b'-'
@@ -103,24 +94,38 @@ fn fast(s: &[u8], memo: &mut DayMemo) -> Option<i64> {
     seconds.checked_mul(1_000_000_000)?.checked_add(nanos)
 }
 
-/// The last date read and its day number: a dossier's three times usually share a day or
-/// two, and a row's times are read one after the other, so most dates need not be read again.
+/// The last month read (`YYYY-MM`), its first day's number and its length: a dossier's three
+/// times usually fall in one month, and a row's times are read one after the other, so most
+/// dates need only their day of the month read.
 #[derive(Default)]
 pub struct DayMemo {
-    date: [u8; 10],
-    days: Option<i64>,
+    month: [u8; 7],
+    first_day: Option<i64>,
+    length: i64,
 }
 
 impl DayMemo {
+    /// The day number of `YYYY-MM-DD`, checked to be a real date.
     fn days_of(&mut self, date: &[u8; 10]) -> Option<i64> {
+        let (month_text, day) = (date.first_chunk::<7>()?, digits(&date[8..10])?);
         // Compared as a fixed-size array: inline, no call to memcmp.
-        if self.days.is_some() && self.date == *date {
-            return self.days;
-        }
-        let days = date_days(date)?;
-        self.date = *date;
-        self.days = Some(days);
-        Some(days)
+        let first_day = match self.first_day {
+            Some(first_day) if self.month == *month_text => first_day,
+            _ => {
+                let (year, month) = (digits(&date[0..4])?, digits(&date[5..7])?);
+                if !(1..=12).contains(&month) {
+                    return None;
+                }
+                let first_day = days_from_civil(year, month, 1);
+                self.month = *month_text;
+                self.first_day = Some(first_day);
+                self.length = days_in_month(year, month);
+                first_day
+            }
+        };
+        (1..=self.length)
+            .contains(&day)
+            .then(|| first_day + day - 1)
     }
 }
 
@@ -180,12 +185,36 @@ mod tests {
             "2026-03-31T23:59:59.5-05:00",
             "2024-02-29T00:00:00Z",
             "2026-03-31T00:00:00Z",
+            "2026-02-28T00:00:00Z",
+            "2026-02-29T00:00:00Z",
+            "2026-02-00T00:00:00Z",
+            "2026-02-01T00:00:00Z",
+            "2026-13-01T00:00:00Z",
+            "2026-00-01T00:00:00Z",
+            "2026-02-01T00:00:00Z",
         ] {
             assert_eq!(
                 parse_rfc3339_nanos_with(raw, &mut memo),
                 parse_rfc3339_nanos(raw),
                 "{raw}"
             );
+        }
+    }
+
+    proptest::proptest! {
+        /// Any run of dates, good and bad, read with one memo as chrono reads each alone.
+        #[test]
+        fn dates_read_with_a_memo_are_chronos(
+            dates in proptest::collection::vec((1890u32..2110, 0u32..14, 0u32..33), 1..40)
+        ) {
+            let mut memo = DayMemo::default();
+            for (year, month, day) in dates {
+                let raw = format!("{year:04}-{month:02}-{day:02}T12:00:00+07:00");
+                let chrono = DateTime::parse_from_rfc3339(&raw)
+                    .ok()
+                    .and_then(|t| t.timestamp_nanos_opt());
+                proptest::prop_assert_eq!(parse_rfc3339_nanos_with(&raw, &mut memo), chrono, "{}", raw);
+            }
         }
     }
 
