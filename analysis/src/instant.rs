@@ -100,8 +100,8 @@ fn fast(s: &[u8], memo: &mut DayMemo) -> Option<i64> {
 #[derive(Default)]
 pub struct DayMemo {
     month: [u8; 7],
-    first_day: Option<i64>,
-    length: i64,
+    /// The remembered month's first day number and its length in days.
+    days: Option<(i64, i64)>,
 }
 
 impl DayMemo {
@@ -109,23 +109,20 @@ impl DayMemo {
     fn days_of(&mut self, date: &[u8; 10]) -> Option<i64> {
         let (month_text, day) = (date.first_chunk::<7>()?, digits(&date[8..10])?);
         // Compared as a fixed-size array: inline, no call to memcmp.
-        let first_day = match self.first_day {
-            Some(first_day) if self.month == *month_text => first_day,
+        let (first_day, length) = match self.days {
+            Some(days) if self.month == *month_text => days,
             _ => {
                 let (year, month) = (digits(&date[0..4])?, digits(&date[5..7])?);
                 if !(1..=12).contains(&month) {
                     return None;
                 }
-                let first_day = days_from_civil(year, month, 1);
+                let days = (days_from_civil(year, month, 1), days_in_month(year, month));
                 self.month = *month_text;
-                self.first_day = Some(first_day);
-                self.length = days_in_month(year, month);
-                first_day
+                self.days = Some(days);
+                days
             }
         };
-        (1..=self.length)
-            .contains(&day)
-            .then(|| first_day + day - 1)
+        (1..=length).contains(&day).then(|| first_day + day - 1)
     }
 }
 
