@@ -58,26 +58,32 @@ pub fn insert(conn: &mut DbConnection, new: &NewFollowUp) -> QueryResult<bool> {
     }
 }
 
-/// Releases held requests to staff: all of them, or those submitted before `submitted_before`.
+/// The held requests: (id, agency, when it was submitted).
+pub fn held(conn: &mut DbConnection) -> QueryResult<Vec<(i32, i32, NaiveDateTime)>> {
+    followups::table
+        .filter(followups::released_at.is_null())
+        .select((followups::id, followups::agency_id, followups::submitted_at))
+        .order(followups::id)
+        .load(conn)
+}
+
+/// Releases these held requests to staff, due on `due_on`.
 pub fn release(
     conn: &mut DbConnection,
+    ids: &[i32],
     now: NaiveDateTime,
     due_on: NaiveDate,
-    submitted_before: Option<NaiveDateTime>,
 ) -> QueryResult<usize> {
-    let held = followups::table
-        .filter(followups::released_at.is_null())
-        .select(followups::id);
-    let ids: Vec<i32> = match submitted_before {
-        Some(before) => held.filter(followups::submitted_at.lt(before)).load(conn)?,
-        None => held.load(conn)?,
-    };
-    diesel::update(followups::table.filter(followups::id.eq_any(&ids)))
-        .set((
-            followups::released_at.eq(Some(now)),
-            followups::due_on.eq(Some(due_on)),
-        ))
-        .execute(conn)
+    diesel::update(
+        followups::table
+            .filter(followups::id.eq_any(ids))
+            .filter(followups::released_at.is_null()),
+    )
+    .set((
+        followups::released_at.eq(Some(now)),
+        followups::due_on.eq(Some(due_on)),
+    ))
+    .execute(conn)
 }
 
 /// Released requests of these agencies, the oldest due first.

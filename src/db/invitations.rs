@@ -179,25 +179,29 @@ pub fn any_for_completed_between(
     .get_result(conn)
 }
 
-/// The latest expiry among the invitations of an agency's dossiers completed in `[from, to)`
-/// with this applicant kind and channel (`None` when no invitation remains).
+/// The latest expiry among the invitations of an agency's dossiers completed in `[from, to)`,
+/// of one applicant kind and channel or (`None`) of any (`None` when no invitation remains):
+/// once it is past, no response can join that cell.
 pub fn latest_expiry(
     conn: &mut DbConnection,
     agency_id: i32,
-    applicant_kind: &str,
-    channel: &str,
+    kind_and_channel: Option<(&str, &str)>,
     from: NaiveDateTime,
     to: NaiveDateTime,
 ) -> QueryResult<Option<NaiveDateTime>> {
-    invitations::table
+    let mut query = invitations::table
         .inner_join(dossiers::table)
         .filter(dossiers::agency_id.eq(agency_id))
-        .filter(dossiers::applicant_kind.eq(applicant_kind))
-        .filter(dossiers::channel.eq(channel))
         .filter(dossiers::completed_at.ge(from))
         .filter(dossiers::completed_at.lt(to))
         .select(diesel::dsl::max(invitations::expires_at))
-        .get_result(conn)
+        .into_boxed();
+    if let Some((kind, channel)) = kind_and_channel {
+        query = query
+            .filter(dossiers::applicant_kind.eq(kind))
+            .filter(dossiers::channel.eq(channel));
+    }
+    query.get_result(conn)
 }
 
 pub fn count(conn: &mut DbConnection) -> QueryResult<i64> {

@@ -52,6 +52,23 @@ pub fn last_at(conn: &mut DbConnection, except: i32) -> QueryResult<Option<Naive
         .get_result(conn)
 }
 
+/// When responses of an agency were last released, if ever.
+pub fn last_step_of(conn: &mut DbConnection, agency_id: i32) -> QueryResult<Option<NaiveDateTime>> {
+    use super::schema::responses;
+    let last: Option<i32> = responses::table
+        .filter(responses::agency_id.eq(agency_id))
+        .select(diesel::dsl::max(responses::released_in))
+        .get_result(conn)?;
+    let Some(last) = last else {
+        return Ok(None);
+    };
+    releases::table
+        .find(last)
+        .select(releases::released_at)
+        .get_result(conn)
+        .optional()
+}
+
 /// Counts responses dropped because they could never be stored k-anonymously.
 pub fn add_withheld(
     conn: &mut DbConnection,

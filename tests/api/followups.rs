@@ -18,7 +18,7 @@ async fn answer_one(app: &TestApp, key: &str, id: &str, value: &str) -> String {
     crate::helpers::answer_dossier(app, key, &dossier, &items, value, "").await
 }
 
-fn help_path(thanks: &str) -> String {
+pub(crate) fn help_path(thanks: &str) -> String {
     let at = thanks
         .find("href=\"/help/")
         .expect("the thank-you page offers help")
@@ -30,7 +30,7 @@ fn help_path(thanks: &str) -> String {
         .replace("&amp;", "&")
 }
 
-async fn post(app: &TestApp, path: &str, form: &[(&str, &str)]) -> (u16, String) {
+pub(crate) async fn post(app: &TestApp, path: &str, form: &[(&str, &str)]) -> (u16, String) {
     let response = app
         .client
         .post(format!("{}{}", app.address, path))

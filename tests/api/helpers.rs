@@ -147,14 +147,28 @@ pub fn release_held(
         k: 1,
         followup_due_days: 10,
     };
-    hailong::services::privacy::release::release_due(
-        conn,
-        &secret,
-        rules,
-        chrono::Utc::now().naive_utc(),
-        true,
-    )
-    .expect("release")
+    // A follow-up request never goes out in the pass that steps its agency's responses: a
+    // second pass releases what the first held back for that reason.
+    let mut pass = hailong::services::privacy::release::Pass::default();
+    loop {
+        let more = hailong::services::privacy::release::release_due(
+            conn,
+            &secret,
+            rules,
+            chrono::Utc::now().naive_utc(),
+            true,
+        )
+        .expect("release");
+        let done = more.released == 0 && more.withheld == 0;
+        pass.released += more.released;
+        pass.withheld += more.withheld;
+        pass.followups += more.followups;
+        pass.waiting = more.waiting;
+        pass.stepped.extend(more.stepped);
+        if done {
+            return pass;
+        }
+    }
 }
 
 pub struct TestApp {

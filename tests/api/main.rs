@@ -23,6 +23,7 @@ mod config;
 mod dashboards;
 mod delivery;
 mod demo;
+mod disclosure;
 mod eid;
 mod faults;
 mod followups;

@@ -31,7 +31,8 @@ const ANSWER_KEY_PURPOSE: &str = "followup-answer-key";
 pub const GRANT_VALID: Duration = Duration::hours(24);
 /// A request's contact is erased this long after the agency's answer.
 pub const CONTACT_KEPT_AFTER_ANSWER: Duration = Duration::days(30);
-/// A held request is released with the next batch of responses, or after this at the latest.
+/// A held request is released after the next step of its agency's responses, or after this at
+/// the latest.
 pub const HELD_AT_MOST: Duration = Duration::hours(24);
 pub const PROBLEM_MAX_CHARS: usize = 2_000;
 pub const ANSWER_MAX_CHARS: usize = 2_000;
@@ -174,23 +175,51 @@ pub fn file(
     })
 }
 
-/// Releases held requests: all of them when responses were just released or none wait (the
-/// request then joins a batch, or its response is out already), else those held a day.
-/// Each is due `due_days` working days after its release (Vietnam date).
+/// Releases held requests on their own schedule, never in a pass that released responses of
+/// their agency (the requester's response may be one of them, and a request arriving with a
+/// step would point into it): a request goes out once a step of its agency's responses was
+/// released after it was made (the requester's response is then in that step or still held,
+/// one of at least k either way), or once it has been held `HELD_AT_MOST`; with `force`
+/// (`hailong release`, tests) at once. Each is due `due_days` working days after its release
+/// (Vietnam date).
 pub fn release_due(
     conn: &mut DbConnection,
     now: NaiveDateTime,
     due_days: u32,
-    responses_released: bool,
-    responses_waiting: bool,
+    force: bool,
+    stepped_now: &std::collections::BTreeSet<i32>,
 ) -> QueryResult<usize> {
+    let held = followups::held(conn)?;
+    if held.is_empty() {
+        return Ok(0);
+    }
+    let mut last_step = std::collections::HashMap::new();
+    let mut due = Vec::new();
+    for (id, agency_id, submitted_at) in held {
+        if stepped_now.contains(&agency_id) {
+            continue;
+        }
+        let stepped_since = match last_step.get(&agency_id) {
+            Some(at) => *at,
+            None => {
+                let at = crate::db::releases::last_step_of(conn, agency_id)?;
+                last_step.insert(agency_id, at);
+                at
+            }
+        }
+        .is_some_and(|at| at > submitted_at);
+        if force || stepped_since || now - submitted_at >= HELD_AT_MOST {
+            due.push(id);
+        }
+    }
+    if due.is_empty() {
+        return Ok(0);
+    }
     let today = now
         .and_utc()
         .with_timezone(&crate::domain::period::VIETNAM)
         .date_naive();
-    let due_on = add_working_days(today, due_days);
-    let before = (!responses_released && responses_waiting).then(|| now - HELD_AT_MOST);
-    followups::release(conn, now, due_on, before)
+    followups::release(conn, &due, now, add_working_days(today, due_days))
 }
 
 /// A released request as staff read it.

@@ -1,10 +1,13 @@
-//! Releasing held responses to staff: in batches of at least `batch` responses of the province,
-//! or once a day, whichever comes first. A batch is written in one transaction, in random order,
-//! so neither staff ("the comment that appeared right after I served that citizen") nor a copy
-//! of the database can tell which response arrived when. Each response is generalised at
-//! release (see `anonymity`) with the invitations known by then.
+//! Releasing held responses to staff. Each cell (agency, quarter, way of answering) moves in
+//! steps of at least k responses, the last one included (`domain::release_step`), so that no
+//! difference of two views of any page isolates fewer than k people. The steps due are
+//! released together once they hold `batch` responses of the province, or once a day, whichever
+//! comes first; a release is written in one transaction, in random order, so neither staff
+//! ("the comment that appeared right after I served that citizen") nor a copy of the database
+//! can tell which response arrived when. Each response is generalised at release (see
+//! `anonymity`) with the invitations known by then.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use chrono::{Duration, NaiveDateTime};
 use rand::seq::SliceRandom;
@@ -17,6 +20,8 @@ use crate::db::{
     Rollback,
 };
 use crate::domain::period::Quarter;
+use crate::domain::release_step::{self, Step};
+use crate::domain::response_mode::ResponseMode;
 use crate::domain::token;
 use crate::secret::SecretKey;
 
@@ -44,7 +49,7 @@ impl ReleaseRules {
 }
 
 /// What a pass did.
-#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct Pass {
     pub released: usize,
     /// Dropped: their quarter ended without k invitations sharing their description.
@@ -53,10 +58,12 @@ pub struct Pass {
     pub waiting: usize,
     /// Follow-up requests released to their agencies.
     pub followups: usize,
+    /// The agencies whose responses this pass released.
+    pub stepped: BTreeSet<i32>,
 }
 
 /// Looks at the held responses and releases them when a batch is due (or at once with
-/// `force`: `hailong release`, tests). On SQLite, call it holding the write gate.
+/// `force`: tests). On SQLite, call it holding the write gate.
 pub fn release_due(
     conn: &mut DbConnection,
     secret: &SecretKey,
@@ -82,15 +89,19 @@ pub fn release_due(
             }
         }
         let decisions = decide(conn, &opened, rules.k, now)?;
-        let mut release = Vec::new();
+        let mut releasable = Vec::new();
         let mut withhold = Vec::new();
         for ((id, response), decision) in opened.into_iter().zip(decisions) {
             match decision {
-                Decision::Release(shown) => release.push((id, response, shown)),
+                Decision::Release(shown) => releasable.push((id, response, shown)),
                 Decision::Withhold => withhold.push((id, response)),
                 Decision::Wait => pass.waiting += 1,
             }
         }
+        let stepped = in_steps(conn, releasable, rules.k, now)?;
+        let mut release = stepped.release;
+        withhold.extend(stepped.withhold);
+        pass.waiting += stepped.waiting;
         let last = releases::last_at(conn, release_id)?;
         let due = force
             || release.len() >= rules.batch as usize
@@ -99,6 +110,7 @@ pub fn release_due(
             pass.waiting += release.len();
             release.clear();
         }
+        pass.stepped = release.iter().map(|(_, r, _)| r.agency_id).collect();
         if release.is_empty() && last.is_some() {
             if withhold.is_empty() {
                 return Err(Rollback::Because(pass));
@@ -159,16 +171,95 @@ pub fn release_due(
         Err(Rollback::Because(pass)) => pass,
         Err(Rollback::Failed(e)) => return Err(e),
     };
-    // Follow-up requests go out with a batch of responses (or alone once nothing waits, or
-    // after a day), so that their release does not single out a response.
+    // Follow-up requests reach their agency on their own, never with a step of its responses
+    // (one of which may be the requester's): see `followups::release_due`.
     pass.followups = crate::services::followups::release_due(
         conn,
         now,
         rules.followup_due_days,
-        force || pass.released > 0,
-        pass.waiting > 0,
+        force,
+        &pass.stepped,
     )?;
     Ok(pass)
+}
+
+type Releasable = (Vec<u8>, HeldResponse, ProcedureShown);
+
+/// What the cells' steps make of the releasable responses (`domain::release_step`).
+struct Stepped {
+    release: Vec<Releasable>,
+    withhold: Vec<(Vec<u8>, HeldResponse)>,
+    waiting: usize,
+}
+
+/// Groups the releasable responses by cell (agency, quarter, mode) and takes each cell's step:
+/// a random choice of those it releases, the rest kept back or, in a closed cell that never
+/// gathered k, dropped.
+fn in_steps(
+    conn: &mut DbConnection,
+    releasable: Vec<Releasable>,
+    k: u32,
+    now: NaiveDateTime,
+) -> QueryResult<Stepped> {
+    let mut cells: BTreeMap<(i32, String, ResponseMode), Vec<Releasable>> = BTreeMap::new();
+    for item in releasable {
+        let cell = (item.1.agency_id, item.1.quarter.clone(), item.1.mode);
+        cells.entry(cell).or_default().push(item);
+    }
+    let mut closed: HashMap<(i32, String), bool> = HashMap::new();
+    let mut stepped = Stepped {
+        release: Vec::new(),
+        withhold: Vec::new(),
+        waiting: 0,
+    };
+    let k = k as usize;
+    for ((agency_id, quarter, _), mut members) in cells {
+        let is_closed = match closed.get(&(agency_id, quarter.clone())) {
+            Some(known) => *known,
+            None => {
+                let known = cell_closed(conn, agency_id, &quarter, now)?;
+                closed.insert((agency_id, quarter), known);
+                known
+            }
+        };
+        match release_step::step(members.len(), k, is_closed) {
+            Step::Release(n) => {
+                members.shuffle(&mut rand::rng());
+                stepped.waiting += members.len() - n;
+                members.truncate(n);
+                stepped.release.extend(members);
+            }
+            Step::Wait => stepped.waiting += members.len(),
+            Step::Withhold => stepped
+                .withhold
+                .extend(members.into_iter().map(|(id, response, _)| (id, response))),
+        }
+    }
+    Ok(stepped)
+}
+
+/// Whether no response can join an agency's cell of `quarter` any more: the quarter is over
+/// and every invitation of its dossiers has expired.
+fn cell_closed(
+    conn: &mut DbConnection,
+    agency_id: i32,
+    quarter: &str,
+    now: NaiveDateTime,
+) -> QueryResult<bool> {
+    let Ok(quarter) = quarter.parse::<Quarter>() else {
+        return Ok(false);
+    };
+    let (start, end) = (
+        quarter.start().naive_utc(),
+        quarter.next().start().naive_utc(),
+    );
+    if end > now {
+        return Ok(false);
+    }
+    Ok(
+        invitations::latest_expiry(conn, agency_id, None, start, end)?
+            .is_none_or(|expiry| expiry <= now),
+    )
 }
 
 enum Decision {
@@ -235,8 +326,7 @@ fn decide(
                 && invitations::latest_expiry(
                     conn,
                     response.agency_id,
-                    &response.applicant_kind,
-                    &response.channel,
+                    Some((&response.applicant_kind, &response.channel)),
                     quarter.start().naive_utc(),
                     quarter.next().start().naive_utc(),
                 )?
