@@ -111,7 +111,7 @@ impl Metrics {
 
     pub fn observe_request(&self, route: &str, method: &str, status: u16, seconds: f64) {
         self.requests
-            .with_label_values(&[route, method, &status.to_string()])
+            .with_label_values(&[route, method_label(method), &status.to_string()])
             .inc();
         self.latency.with_label_values(&[route]).observe(seconds);
     }
@@ -141,4 +141,16 @@ impl Metrics {
 pub fn metrics() -> &'static Metrics {
     static METRICS: LazyLock<Metrics> = LazyLock::new(Metrics::new);
     &METRICS
+}
+
+/// The method as a label: one of HTTP's standard methods, or `other`. A client may send any
+/// token as its method; each new one would otherwise add a series for as long as we run.
+fn method_label(method: &str) -> &'static str {
+    const KNOWN: [&str; 9] = [
+        "GET", "HEAD", "POST", "PUT", "DELETE", "CONNECT", "OPTIONS", "TRACE", "PATCH",
+    ];
+    KNOWN
+        .into_iter()
+        .find(|known| *known == method)
+        .unwrap_or("other")
 }

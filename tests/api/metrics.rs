@@ -28,6 +28,16 @@ async fn metrics_are_served_apart_and_name_routes_never_tokens() {
         "not on the citizens' port"
     );
 
+    // A made-up method is counted as `other`: no client can add series at will.
+    for made_up in ["BREW", "XYZZY1", "XYZZY2"] {
+        let method = reqwest::Method::from_bytes(made_up.as_bytes()).unwrap();
+        app.client
+            .request(method, format!("{}/healthz", app.address))
+            .send()
+            .await
+            .unwrap();
+    }
+
     let scraped = reqwest::get(&metrics_url).await.unwrap();
     assert_eq!(scraped.status(), 200);
     let text = scraped.text().await.unwrap();
@@ -47,6 +57,10 @@ async fn metrics_are_served_apart_and_name_routes_never_tokens() {
         "hailong_dashboard_computation_seconds",
     ] {
         assert!(text.contains(gauge), "{gauge} in {text}");
+    }
+    assert!(text.contains("method=\"other\""), "{text}");
+    for made_up in ["BREW", "XYZZY"] {
+        assert!(!text.contains(made_up), "{made_up} is no label: {text}");
     }
     let token = path.trim_start_matches("/s/");
     assert!(!text.contains(token), "no token in any label");
