@@ -5,6 +5,7 @@
 //! SQLite: `VACUUM INTO`, one read transaction, writers carry on. PostgreSQL: `pg_dump
 //! --format=custom` and `pg_restore` (PostgreSQL's client tools, of the server's version).
 
+use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -71,15 +72,28 @@ fn run_tool(tool: &'static str, args: &[&str]) -> Result<(), BackupError> {
     }
 }
 
-/// Copies the database into `out` (a new file) while the service may be running.
+/// Copies the database into `out` (a new file) while the service may be running. The copy
+/// holds password hashes, sessions and sealed data: it is written into a file of mode 0600
+/// beside `out`, whatever the process's umask, and renamed to `out` only when complete (and
+/// never over a file that appeared meanwhile).
 pub fn backup(settings: &Settings, out: &Path) -> Result<Written, BackupError> {
     if out.exists() {
         return Err(BackupError::Exists(out.to_owned()));
     }
+    let folder = match out.parent() {
+        Some(parent) if !parent.as_os_str().is_empty() => parent,
+        _ => Path::new("."),
+    };
+    let partial = tempfile::Builder::new()
+        .prefix(".hailong-backup-")
+        .permissions(std::fs::Permissions::from_mode(0o600))
+        .tempfile_in(folder)?;
+    let partial_path = partial.path().to_string_lossy().into_owned();
     match &settings.database {
         DatabaseUrl::Sqlite(_) => {
+            // VACUUM INTO writes into an empty file as into a new one, keeping its mode.
             let mut conn = db::build_pool(&settings.database, 1).get()?;
-            backup::sqlite_vacuum_into(&mut conn, &out.to_string_lossy())?;
+            backup::sqlite_vacuum_into(&mut conn, &partial_path)?;
         }
         DatabaseUrl::Postgres(url) => run_tool(
             "pg_dump",
@@ -88,11 +102,18 @@ pub fn backup(settings: &Settings, out: &Path) -> Result<Written, BackupError> {
                 "--no-owner",
                 "--no-privileges",
                 "--file",
-                &out.to_string_lossy(),
+                &partial_path,
                 url,
             ],
         )?,
     }
+    partial.persist_noclobber(out).map_err(|e| {
+        if e.error.kind() == std::io::ErrorKind::AlreadyExists {
+            BackupError::Exists(out.to_owned())
+        } else {
+            BackupError::Io(e.error)
+        }
+    })?;
     let fingerprint = hex::encode(settings.secret.fingerprint());
     std::fs::write(note_path(out), format!("{fingerprint}\n"))?;
     Ok(Written {

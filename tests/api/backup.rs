@@ -81,6 +81,20 @@ async fn a_backup_under_load_restores_every_acknowledged_response_into_an_empty_
         "{}",
         String::from_utf8_lossy(&backup.stderr)
     );
+    // Password hashes, sessions and sealed data: readable by the service's user alone,
+    // whatever the umask, and no partial copy left beside it.
+    use std::os::unix::fs::PermissionsExt;
+    let mode = std::fs::metadata(&file).unwrap().permissions().mode();
+    assert_eq!(mode & 0o777, 0o600, "backup file mode {mode:o}");
+    let beside: Vec<_> = std::fs::read_dir(out.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(
+        beside.len(),
+        2,
+        "the backup and its fingerprint only: {beside:?}"
+    );
     let fingerprint =
         std::fs::read_to_string(out.path().join("hailong.backup.secret-fingerprint")).unwrap();
     assert!(String::from_utf8_lossy(&backup.stdout).contains(fingerprint.trim()));
