@@ -97,12 +97,28 @@ async fn run(cli: Cli) -> std::process::ExitCode {
     let command = cli.command.unwrap_or(Command::Serve { demo: false });
     match cli::run(command, settings).await {
         Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(e) if still_locked(&e) => {
+            eprintln!(
+                "hailong: the database stayed locked for {} s: another process, most likely the \
+                 running service (`hailong serve`) in a long write such as a release or an \
+                 import, held its write lock all that time. Nothing was changed; run the command \
+                 again in a moment ({e:#})",
+                hailong::db::SQLITE_BUSY_TIMEOUT.as_secs()
+            );
+            std::process::ExitCode::FAILURE
+        }
         Err(e) => {
             eprintln!("hailong: {e:#}");
             // A wrong or missing secret is a configuration error, like a bad setting.
             std::process::ExitCode::from(if refused_as_configured(&e) { 2 } else { 1 })
         }
     }
+}
+
+/// SQLite's busy timeout ran out: another writer kept the lock longer than a command waits.
+fn still_locked(e: &anyhow::Error) -> bool {
+    e.chain()
+        .any(|cause| cause.to_string().contains("database is locked"))
 }
 
 /// Errors of configuration, not of the program: a wrong or missing secret, a backup that does

@@ -101,7 +101,7 @@ fn write_groups(pool: &DbPool, gate: &WriteGate, queue: &mpsc::Receiver<Job>) {
         // connection, left inside a transaction, is then discarded by the pool (`has_broken`).
         let written = catch_unwind(AssertUnwindSafe(|| {
             let mut after_commit = Vec::with_capacity(group.len());
-            conn.transaction::<_, diesel::result::Error, _>(|conn| {
+            super::transaction::<_, diesel::result::Error>(&mut conn, |conn| {
                 for job in group {
                     after_commit.push(job(conn));
                 }

@@ -86,11 +86,49 @@ pub fn classify(e: &DbError) -> Failure {
 
 /// Runs `work` in a transaction: committed when it returns `Ok`, rolled back on `Err` (which
 /// may be any error a query's error converts into: a use case's own).
+///
+/// On SQLite an outermost transaction begins IMMEDIATE: it takes the write lock first, waiting
+/// for it under the busy timeout. A deferred one would read first and fail at once with
+/// "database is locked" when its first write finds another writer (the running service)
+/// committed meanwhile: SQLite cannot wait there without breaking the snapshot it read.
 pub fn transaction<T, E: From<DbError>>(
     conn: &mut DbConnection,
     work: impl FnOnce(&mut DbConnection) -> Result<T, E>,
 ) -> Result<T, E> {
-    conn.transaction(work)
+    use diesel::connection::{AnsiTransactionManager, TransactionManager};
+    let outermost = match conn {
+        DbConnection::Sqlite(c) => {
+            matches!(
+                AnsiTransactionManager::transaction_manager_status_mut(c).transaction_depth(),
+                Ok(None)
+            )
+        }
+        DbConnection::Postgres(_) => false,
+    };
+    if !outermost {
+        return conn.transaction(work);
+    }
+    if let DbConnection::Sqlite(c) = conn {
+        AnsiTransactionManager::begin_transaction_sql(c, "BEGIN IMMEDIATE")?;
+    }
+    let outcome = work(conn);
+    let DbConnection::Sqlite(c) = conn else {
+        return outcome;
+    };
+    match outcome {
+        Ok(value) => {
+            if let Err(e) = AnsiTransactionManager::commit_transaction(c) {
+                // A failed COMMIT leaves the transaction open: end it before reporting.
+                let _ = AnsiTransactionManager::rollback_transaction(c);
+                return Err(e.into());
+            }
+            Ok(value)
+        }
+        Err(e) => {
+            AnsiTransactionManager::rollback_transaction(c)?;
+            Err(e)
+        }
+    }
 }
 
 /// A transaction that ends early with an outcome rather than a failure: `Because(outcome)`
@@ -118,6 +156,9 @@ macro_rules! per_backend {
         }
     };
 }
+
+/// How long a SQLite writer waits for another's write lock before it gives up (README).
+pub const SQLITE_BUSY_TIMEOUT: Duration = Duration::from_secs(30);
 
 const SQLITE_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/sqlite");
 const POSTGRES_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/postgres");
@@ -151,11 +192,13 @@ impl ManageConnection for ConnectionManager {
                 let mut conn = diesel::SqliteConnection::establish(&path)
                     .map_err(r2d2::Error::ConnectionError)?;
                 // WAL lets readers run beside the writer; FULL makes a stored response survive
-                // a power cut; the busy timeout turns write contention into waiting, not errors.
-                conn.batch_execute(
+                // a power cut; the busy timeout turns write contention into waiting, not errors
+                // (a command beside the running service waits up to `SQLITE_BUSY_TIMEOUT`).
+                conn.batch_execute(&format!(
                     "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; \
-                     PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 10000;",
-                )
+                     PRAGMA foreign_keys = ON; PRAGMA busy_timeout = {};",
+                    SQLITE_BUSY_TIMEOUT.as_millis()
+                ))
                 .map_err(r2d2::Error::QueryError)?;
                 Ok(DbConnection::Sqlite(conn))
             }

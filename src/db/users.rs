@@ -62,7 +62,7 @@ pub fn all(conn: &mut DbConnection) -> QueryResult<Vec<User>> {
 
 /// Disables (or enables) an account; disabling ends its sessions at once.
 pub fn set_disabled(conn: &mut DbConnection, id: i32, disabled: bool) -> QueryResult<()> {
-    conn.transaction(|conn| {
+    super::transaction(conn, |conn| {
         diesel::update(users::table.find(id))
             .set(users::disabled.eq(disabled))
             .execute(conn)?;

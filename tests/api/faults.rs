@@ -175,16 +175,39 @@ async fn while_the_sqlite_file_is_read_only_submissions_say_503_and_recover_by_t
     assert_eq!(stored(&app.db), (1, 1, 1));
 }
 
+/// A port nothing listens on now, and the service's address on it.
+fn free_port() -> (u16, String) {
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    (port, format!("http://127.0.0.1:{port}"))
+}
+
 /// The real binary, serving on a fixed port of this test's choosing.
 fn serve(db: &TestDb, port: u16, log: &std::path::Path) -> Child {
+    serve_with(db, port, log, &[], &[])
+}
+
+/// `hailong serve ARGS…` with these settings besides the test's own.
+fn serve_with(
+    db: &TestDb,
+    port: u16,
+    log: &std::path::Path,
+    args: &[&str],
+    settings: &[(&str, &str)],
+) -> Child {
     Command::new(env!("CARGO_BIN_EXE_hailong"))
         .arg("serve")
+        .args(args)
         .env_clear()
         .env("HAILONG_DATABASE_URL", db.url())
         .env("HAILONG_SECRET_KEY", TEST_SECRET)
         .env("HAILONG_BIND", format!("127.0.0.1:{port}"))
         .env("HAILONG_SURVEY_RATE_PER_MINUTE", "0")
         .env("HAILONG_LOG", "warn")
+        .envs(settings.iter().copied())
         .stdout(Stdio::null())
         .stderr(std::fs::File::create(log).unwrap())
         .spawn()
@@ -192,7 +215,11 @@ fn serve(db: &TestDb, port: u16, log: &std::path::Path) -> Child {
 }
 
 async fn wait_until_up(client: &reqwest::Client, base: &str) {
-    for _ in 0..200 {
+    wait_until_up_within(client, base, Duration::from_secs(10)).await;
+}
+
+async fn wait_until_up_within(client: &reqwest::Client, base: &str, limit: Duration) {
+    for _ in 0..limit.as_millis() / 50 {
         if client
             .get(format!("{base}/healthz"))
             .send()
@@ -233,12 +260,7 @@ async fn killing_the_server_mid_submission_loses_no_acknowledged_answer_and_dupl
         .collect();
     issuer.stop().await;
 
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
-    let base = format!("http://127.0.0.1:{port}");
+    let (port, base) = free_port();
     let logs = tempfile::tempdir().unwrap();
     // Which surveys a client saw "thank you" for, and which it saw "already answered" for.
     let mut acknowledged = [false; SURVEYS];
@@ -378,5 +400,64 @@ fn instances_starting_together_on_a_fresh_database_all_start() {
         applied.iter().filter(|n| **n > 0).count(),
         1,
         "one instance migrated, the others found nothing to do: {applied:?}"
+    );
+}
+
+/// A staff command run beside the service on SQLite waits for the write lock the service holds
+/// (its first releases and dashboards) instead of failing with "database is locked".
+#[tokio::test]
+async fn commands_beside_a_starting_service_wait_for_the_write_lock() {
+    let db = TestDb::new();
+    if !matches!(db, TestDb::Sqlite { .. }) {
+        return; // PostgreSQL's writers wait on row locks: nothing to show there.
+    }
+    let (port, base) = free_port();
+    let logs = tempfile::tempdir().unwrap();
+    // The demo: its first dashboards are many writes, right after /healthz answers.
+    let mut server = serve_with(
+        &db,
+        port,
+        &logs.path().join("serve.log"),
+        &["--demo"],
+        &[("HAILONG_EID_ISSUER", "http://127.0.0.1:9/")],
+    );
+    wait_until_up_within(&reqwest::Client::new(), &base, Duration::from_secs(120)).await;
+    let url = db.url();
+    let failures = tokio::task::spawn_blocking(move || {
+        let mut failures = Vec::new();
+        for i in 0..4 {
+            let name = format!("Quầy {i}");
+            let email = format!("staff{i}@angiang.test");
+            for args in [
+                vec!["kiosk", "enrol", "--agency", "AG-X-OCEO", "--name", &name],
+                vec!["apikey", "create", "--name", &name],
+                vec!["user", "add", "--email", &email, "--role", "province"],
+            ] {
+                let out = Command::new(env!("CARGO_BIN_EXE_hailong"))
+                    .args(&args)
+                    .env_clear()
+                    .env("HAILONG_DATABASE_URL", &url)
+                    .env("HAILONG_SECRET_KEY", TEST_SECRET)
+                    .env("HAILONG_LOG", "warn")
+                    .output()
+                    .unwrap();
+                if !out.status.success() {
+                    failures.push(format!(
+                        "{args:?}: {}",
+                        String::from_utf8_lossy(&out.stderr)
+                    ));
+                }
+            }
+        }
+        failures
+    })
+    .await
+    .unwrap();
+    let _ = server.kill();
+    let _ = server.wait();
+    assert!(
+        failures.is_empty(),
+        "12 commands beside the service:\n{}",
+        failures.join("\n")
     );
 }
