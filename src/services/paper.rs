@@ -390,14 +390,3 @@ pub fn versions_and(
     let questionnaire = questionnaires.get(conn, stored.id)?;
     Ok(Some((versions, questionnaire)))
 }
-
-/// The open survey a form is printed for (its agency, procedure and questionnaire), if the
-/// code is one's.
-pub fn survey_to_print(
-    conn: &mut DbConnection,
-    secret: &SecretKey,
-    questionnaires: &Questionnaires,
-    code: &SurveyCode,
-) -> Result<Option<Box<OpenSurvey>>, SurveyError> {
-    Ok(survey_of(conn, secret, questionnaires, code)?.ok())
-}

@@ -13,11 +13,10 @@ use super::staff::{staff_page, Frame};
 use crate::domain::answers::AnswerProblem;
 use crate::domain::paper_entry::{PaperEntry, FIELD_PREFIX};
 
-/// What the printed form says at its top, when printed for one dossier.
+/// What the printed form says at its top, when printed for one dossier: its code, as on the
+/// receipt (never looked up: see `web::routes::paper::form`).
 pub struct Printed<'a> {
     pub code: Option<&'a str>,
-    pub agency: Option<&'a str>,
-    pub procedure: Option<&'a str>,
 }
 
 fn boxes(n: usize) -> Markup {
@@ -59,8 +58,6 @@ pub fn printable_form(
                         None => { (boxes(3)) " " (boxes(3)) " " (boxes(4)) },
                     }
                 }
-                @if let Some(agency) = printed.agency { dt { (t.agency) } dd { (agency) } }
-                @if let Some(procedure) = printed.procedure { dt { (t.procedure) } dd { (procedure) } }
                 dt { (lang.staff_text("staff-paper-form-version")) } dd { (q.version) }
             }
             p { (lang.staff_text("staff-paper-mark-one-box-with-for-each")) }

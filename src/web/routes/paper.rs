@@ -1,4 +1,4 @@
-//! Paper forms: `/paper/form` prints one (any staff), `/admin/paper` is the province's double
+//! Paper forms: `/paper/form` prints one (any staff; a code is printed, never looked up), `/admin/paper` is the province's double
 //! data entry, `/admin/paper/reconcile` the forms whose two entries differ.
 
 use std::collections::BTreeMap;
@@ -26,8 +26,10 @@ use crate::web::state::AppState;
 
 type Query = web::Query<BTreeMap<String, String>>;
 
-/// `GET /paper/form?version=&lang=&code=`: the form to print (A4); with a survey's code, that
-/// survey's questionnaire, agency and procedure.
+/// `GET /paper/form?version=&lang=&code=`: the form to print (A4), with the receipt's code on
+/// it when one is given. The code is printed, never looked up: the page is the same for an
+/// open, an answered, an expired and an unknown code, so printing a form tells staff nothing
+/// about whether the citizen has answered (and guessing codes here finds nothing).
 pub async fn form(
     req: HttpRequest,
     state: web::Data<AppState>,
@@ -40,32 +42,17 @@ pub async fn form(
     let (lang, switch) = lang_and_switch(&req, &query);
     let code = query.get("code").and_then(|c| SurveyCode::parse(c).ok());
     let version = query.get("version").cloned();
-    let (secret, questionnaires) = (state.settings.secret.clone(), state.questionnaires.clone());
-    let looked_up = code.clone();
-    let (chosen, survey) = db_call::blocking(&state.pool, move |conn| {
-        let survey = match &looked_up {
-            Some(code) => paper::survey_to_print(conn, &secret, &questionnaires, code)?,
-            None => None,
-        };
-        let chosen = paper::versions_and(conn, &questionnaires, version.as_deref())?;
-        Ok::<_, crate::services::surveys::SurveyError>((chosen, survey))
+    let questionnaires = state.questionnaires.clone();
+    let chosen = db_call::blocking(&state.pool, move |conn| {
+        paper::versions_and(conn, &questionnaires, version.as_deref())
     })
     .await?;
-    let Some((_, newest_or_asked)) = chosen else {
+    let Some((_, questionnaire)) = chosen else {
         return Err(AppError::NotFound);
     };
     let printed_code = code.as_ref().map(SurveyCode::grouped);
-    let questionnaire = survey
-        .as_ref()
-        .map_or(newest_or_asked, |s| s.questionnaire.clone());
     let printed = Printed {
         code: printed_code.as_deref(),
-        agency: survey
-            .as_ref()
-            .map(|s| lang.pick(&s.agency_name_vi, &s.agency_name_en)),
-        procedure: survey
-            .as_ref()
-            .map(|s| lang.pick(&s.procedure_name_vi, &s.procedure_name_en)),
     };
     Ok(html(
         StatusCode::OK,
