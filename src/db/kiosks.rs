@@ -90,6 +90,20 @@ pub fn name_taken(conn: &mut DbConnection, agency_id: i32, name: &str) -> QueryR
     .get_result(conn)
 }
 
+/// Holds the kiosk's row until the transaction ends, so that its wrong codes are counted and
+/// checked one code at a time: on PostgreSQL a row lock; on SQLite the write lock that an
+/// outermost transaction takes at its start (`db::transaction`) already does it.
+pub fn lock(conn: &mut DbConnection, kiosk_id: i32) -> QueryResult<()> {
+    if let DbConnection::Postgres(c) = conn {
+        kiosks::table
+            .find(kiosk_id)
+            .select(kiosks::id)
+            .for_update()
+            .get_result::<i32>(c)?;
+    }
+    Ok(())
+}
+
 pub fn record_failure(
     conn: &mut DbConnection,
     kiosk_id: i32,

@@ -187,16 +187,28 @@ pub fn open_by_code(
         Ok(code) => code,
         Err(problem) => return Ok(Typed::Malformed(problem)),
     };
-    if let Some(until) = paused_until(conn, kiosk, now)? {
-        return Ok(Typed::Paused { until });
-    }
-    let its_agencies = agencies::subtree(&agencies::all(conn)?, kiosk.agency_id);
-    let found = surveys::by_code(conn, secret, &code)?
-        .into_iter()
-        .find(|coded| its_agencies.contains(&coded.agency_id));
-    let Some(coded) = found else {
-        kiosks::record_failure(conn, kiosk.id, now)?;
-        return Ok(Typed::Unknown);
+    // The pause is checked and a wrong code counted in one transaction that holds the kiosk:
+    // guesses sent in parallel are counted one after another, and the sixth finds five.
+    let found = crate::db::transaction(conn, |conn| {
+        kiosks::lock(conn, kiosk.id)?;
+        if let Some(until) = paused_until(conn, kiosk, now)? {
+            return Ok::<_, SurveyError>(Err(Typed::Paused { until }));
+        }
+        let its_agencies = agencies::subtree(&agencies::all(conn)?, kiosk.agency_id);
+        let found = surveys::by_code(conn, secret, &code)?
+            .into_iter()
+            .find(|coded| its_agencies.contains(&coded.agency_id));
+        match found {
+            Some(coded) => Ok(Ok(coded)),
+            None => {
+                kiosks::record_failure(conn, kiosk.id, now)?;
+                Ok(Err(Typed::Unknown))
+            }
+        }
+    })?;
+    let coded = match found {
+        Ok(coded) => coded,
+        Err(refused) => return Ok(refused),
     };
     let Some(raw_token) = coded.token else {
         return Ok(Typed::Expired);

@@ -324,6 +324,45 @@ async fn a_kiosk_opens_only_its_agencys_surveys_and_pauses_after_wrong_codes() {
     assert_eq!(elsewhere.status(), 409);
 }
 
+/// Wrong codes sent in parallel are counted one after another: no more than the allowed
+/// number get an answer before the kiosk pauses.
+#[tokio::test]
+async fn guesses_sent_in_parallel_are_paused_like_guesses_in_a_row() {
+    let app = spawn_app().await;
+    app.seed();
+    app.add_user("admin@angiang.test", Role::Admin, None);
+    let key = app.new_api_key("one-stop shop");
+    let (_, oceo_code) = receipt(&app, &key, "K.P", "AG-X-OCEO").await;
+    let tablet = Tablet::enrol(
+        &app,
+        &enrol_from_admin_page(&app, "AG-P-RACHGIA", "Quầy 2").await,
+    )
+    .await;
+    let keypad = tablet.get("/kiosk").await.text().await.unwrap();
+    let csrf = csrf_of(&keypad);
+    let form = [
+        ("csrf", csrf.as_str()),
+        ("lang", "vi"),
+        ("code", oceo_code.as_str()),
+    ];
+    let guesses = (0..20).map(|_| tablet.post("/kiosk", &form));
+    let statuses: Vec<u16> = futures_util::future::join_all(guesses)
+        .await
+        .into_iter()
+        .map(|r| r.status().as_u16())
+        .collect();
+    let answered = statuses.iter().filter(|s| **s == 404).count() as i64;
+    assert_eq!(
+        answered,
+        hailong::services::kiosks::WRONG_CODES_ALLOWED,
+        "{statuses:?}"
+    );
+    assert!(
+        statuses.iter().all(|s| *s == 404 || *s == 429),
+        "{statuses:?}"
+    );
+}
+
 #[tokio::test]
 async fn a_revoked_kiosk_is_refused_and_a_device_that_is_not_one_is_told_so() {
     let app = spawn_app().await;
