@@ -47,41 +47,62 @@ impl Answering {
     }
 }
 
-/// The value of a form's hidden `shown` field: when it was shown, sealed.
-pub fn shown_token(secret: &SecretKey, now: DateTime<Utc>) -> String {
-    URL_SAFE_NO_PAD.encode(secret.seal(SHOWN_PURPOSE, &now.timestamp_millis().to_be_bytes()))
+/// The value of a form's hidden `shown` field: when it was shown, and for which link (its
+/// spent-link mark, `OpenSurvey::spent_key`), sealed: a token taken from another survey's form
+/// does not time this one.
+pub fn shown_token(secret: &SecretKey, now: DateTime<Utc>, link: &[u8]) -> String {
+    let mut plain = now.timestamp_millis().to_be_bytes().to_vec();
+    plain.extend_from_slice(link);
+    URL_SAFE_NO_PAD.encode(secret.seal(SHOWN_PURPOSE, &plain))
 }
 
-fn seconds_since(secret: &SecretKey, token: &str, now: DateTime<Utc>) -> Option<f64> {
+/// Seconds since the form of `link` was shown; `None` for a token that is not one of its forms.
+fn seconds_since(secret: &SecretKey, token: &str, link: &[u8], now: DateTime<Utc>) -> Option<f64> {
     let sealed = URL_SAFE_NO_PAD.decode(token).ok()?;
-    let millis = i64::from_be_bytes(secret.unseal(SHOWN_PURPOSE, &sealed)?.try_into().ok()?);
+    let plain = secret.unseal(SHOWN_PURPOSE, &sealed)?;
+    let (millis, bound) = plain.split_at_checked(8)?;
+    if bound != link {
+        return None;
+    }
+    let millis = i64::from_be_bytes(millis.try_into().ok()?);
     Some((now.timestamp_millis() - millis) as f64 / 1000.0)
 }
 
 /// Counts this answer where a rule counts answers, and judges it (inside the submission's
-/// transaction: an answer that is not stored is not counted).
+/// transaction: an answer that is not stored is not counted). `link` is the survey's
+/// spent-link mark, which its form's `shown` token must carry.
 pub fn count_and_judge(
     conn: &mut DbConnection,
     secret: &SecretKey,
     q: &Questionnaire,
     values: &BTreeMap<String, i32>,
     how: &Answering,
+    link: &[u8],
     now: DateTime<Utc>,
 ) -> QueryResult<Option<Flag>> {
     let t = &how.thresholds;
+    let timed = how
+        .shown
+        .as_deref()
+        .and_then(|token| seconds_since(secret, token, link, now));
     let mut signals = Signals {
-        seconds_on_form: how
-            .shown
-            .as_deref()
-            .and_then(|token| seconds_since(secret, token, now)),
+        // A form of ours always carries its time: one sent without it (or with another
+        // survey's) was not filled in on our page, and counts as sent at once.
+        seconds_on_form: match how.mode {
+            ResponseMode::Link | ResponseMode::Kiosk => Some(timed.unwrap_or(0.0)),
+            ResponseMode::Paper => timed,
+        },
         ..Signals::default()
     };
     if let (ResponseMode::Link, Some(client), true) =
         (how.mode, how.client, t.answers_per_address > 0)
     {
-        let key = secret.keyed_hash("address-day", client.to_string().as_bytes());
-        signals.address_answers_today =
-            Some(integrity_counts::count_address_answer(conn, &key, today())?);
+        let day = today();
+        signals.address_answers_today = Some(integrity_counts::count_address_answer(
+            conn,
+            &address_key(secret, client, day),
+            day,
+        )?);
     }
     if let (ResponseMode::Kiosk, Some((kiosk, agency)), true) =
         (how.mode, how.kiosk, t.kiosk_slack > 0)
@@ -105,8 +126,36 @@ pub fn count_and_judge(
     Ok(judge(q, values, &signals, t))
 }
 
+/// The key an address's answers of `day` are counted under: keyed per day as well, so that
+/// one address's rows of two days (both kept until the first is forgotten) cannot be matched.
+fn address_key(secret: &SecretKey, client: IpAddr, day: chrono::NaiveDate) -> [u8; 32] {
+    secret.keyed_hash("address-day", format!("{day}|{client}").as_bytes())
+}
+
 /// Forgets the counters past their use: kiosk hours older than two hours, address days before
 /// today (Vietnam time).
 pub fn forget(conn: &mut DbConnection, now: DateTime<Utc>) -> QueryResult<usize> {
     integrity_counts::forget_before(conn, (now - Duration::hours(2)).naive_utc(), today())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_address_is_counted_under_another_key_each_day() {
+        let Ok(secret) = SecretKey::from_hex(&"07".repeat(32)) else {
+            unreachable!("64 hex digits")
+        };
+        let client: IpAddr = [203, 0, 113, 9].into();
+        let day = |d| chrono::NaiveDate::from_ymd_opt(2026, 12, d).unwrap_or_default();
+        assert_eq!(
+            address_key(&secret, client, day(7)),
+            address_key(&secret, client, day(7))
+        );
+        assert_ne!(
+            address_key(&secret, client, day(7)),
+            address_key(&secret, client, day(8))
+        );
+    }
 }

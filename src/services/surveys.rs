@@ -224,6 +224,7 @@ pub fn submit(
             &survey.questionnaire,
             &answers.values,
             how,
+            &survey.spent_key,
             Utc::now(),
         )?
         .map(|flag| flag.as_str().to_owned());

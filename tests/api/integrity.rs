@@ -8,11 +8,15 @@ use serde_json::Value;
 use crate::helpers::{csrf_of, spawn_app_with, valid_dossier, TestApp, TestDb, PASSWORD};
 use crate::kiosk::{enrol_from_admin_page, every_item, receipt, Tablet};
 
-/// A form's `shown` field as if it had been shown `seconds` ago.
-fn shown_ago(app: &TestApp, seconds: i64) -> String {
+/// The `shown` field of the form of the survey at `link` (its path or URL) as if it had been
+/// shown `seconds` ago.
+fn shown_ago(app: &TestApp, link: &str, seconds: i64) -> String {
+    let secret = app.db.settings().secret;
+    let token = link.rsplit('/').next().unwrap();
     hailong::services::integrity::shown_token(
-        &app.db.settings().secret,
+        &secret,
         Utc::now() - Duration::seconds(seconds),
+        &hailong::domain::token::spent_key(&secret, token),
     )
 }
 
@@ -95,19 +99,37 @@ async fn each_link_rule_flags_what_it_names_and_flagged_responses_stay_out_of_th
 
     // A person who read the questions (a minute and a half).
     assert_eq!(
-        answer_link(&app, &paths[0], &people, Some(shown_ago(&app, 90))).await,
+        answer_link(
+            &app,
+            &paths[0],
+            &people,
+            Some(shown_ago(&app, &paths[0], 90))
+        )
+        .await,
         200
     );
     // Sent a second after the form was shown: nobody reads 18 questions that fast.
     assert_eq!(answer_link(&app, &paths[1], &people, None).await, 200);
     // The same mark on every rated question.
     assert_eq!(
-        answer_link(&app, &paths[2], &all_fives, Some(shown_ago(&app, 90))).await,
+        answer_link(
+            &app,
+            &paths[2],
+            &all_fives,
+            Some(shown_ago(&app, &paths[2], 90))
+        )
+        .await,
         200
     );
     // The fourth answer from one address today.
     assert_eq!(
-        answer_link(&app, &paths[3], &people, Some(shown_ago(&app, 90))).await,
+        answer_link(
+            &app,
+            &paths[3],
+            &people,
+            Some(shown_ago(&app, &paths[3], 90))
+        )
+        .await,
         200
     );
 
@@ -199,12 +221,11 @@ async fn a_normal_counter_day_raises_no_flag_and_a_burst_at_a_kiosk_does() {
             .json()
             .await
             .unwrap();
-        codes.push(
-            body["dossiers"][0]["survey_code"]
-                .as_str()
-                .unwrap()
-                .to_owned(),
-        );
+        let survey = &body["dossiers"][0];
+        codes.push((
+            survey["survey_code"].as_str().unwrap().to_owned(),
+            survey["survey_url"].as_str().unwrap().to_owned(),
+        ));
     }
     let tablet = Tablet::enrol(
         &app,
@@ -218,12 +239,12 @@ async fn a_normal_counter_day_raises_no_flag_and_a_burst_at_a_kiosk_does() {
     let people = varied(&form);
     // The day's citizens, each answering after reading, one after the other: as many answers
     // as dossiers completed, then two more (the slack), then one too many.
-    for code in &codes {
+    for (code, link) in &codes {
         let mut fields: Vec<(&str, &str)> = people
             .iter()
             .map(|(k, v)| (k.as_str(), v.as_str()))
             .collect();
-        let shown = shown_ago(&app, 120);
+        let shown = shown_ago(&app, link, 120);
         fields.push(("shown", &shown));
         assert_eq!(tablet.answer(code, &fields).await.status(), 200);
     }
@@ -244,5 +265,59 @@ async fn a_normal_counter_day_raises_no_flag_and_a_burst_at_a_kiosk_does() {
             .count(),
         1,
         "{flags:?}"
+    );
+}
+
+/// The time a form was shown is bound to its survey and required: a form sent without it,
+/// or with the token of another survey's form (an old one, say), counts as sent at once.
+#[tokio::test]
+async fn a_form_without_its_own_shown_time_is_flagged_too_fast() {
+    let db = TestDb::new();
+    let settings = db.settings_with(&[("HAILONG_INTEGRITY_SECONDS_PER_ANSWER", "1")]);
+    let app = spawn_app_with(db, settings).await;
+    app.ask_every_item();
+    let key = app.new_api_key("one-stop shop");
+    let mut paths = Vec::new();
+    for i in 0..3 {
+        paths.push(receipt(&app, &key, &format!("I.S{i}"), "AG-X-OCEO").await.0);
+    }
+    let form = app.get(&paths[0]).await.text().await.unwrap();
+    let people = varied(&form);
+    // Read for a minute and a half, with its own form's time: no flag.
+    assert_eq!(
+        answer_link(
+            &app,
+            &paths[0],
+            &people,
+            Some(shown_ago(&app, &paths[0], 90))
+        )
+        .await,
+        200
+    );
+    // Another survey's form time, however old: flagged.
+    assert_eq!(
+        answer_link(
+            &app,
+            &paths[1],
+            &people,
+            Some(shown_ago(&app, &paths[0], 900))
+        )
+        .await,
+        200
+    );
+    // No time at all: flagged.
+    let form = app.get(&paths[2]).await.text().await.unwrap();
+    let mut posted: Vec<(&str, &str)> = vec![("csrf", "")];
+    let csrf = csrf_of(&form);
+    posted[0].1 = &csrf;
+    posted.extend(people.iter().map(|(k, v)| (k.as_str(), v.as_str())));
+    assert_eq!(app.submit(&paths[2], &posted).await.status(), 200);
+    assert_eq!(
+        flags(&app),
+        [
+            None,
+            Some("too_fast".to_owned()),
+            Some("too_fast".to_owned())
+        ]
     );
 }

@@ -291,7 +291,11 @@ fn survey_form(
             .append_pair("lang", lang.other().code())
             .finish()
     );
-    let shown = crate::services::integrity::shown_token(&state.settings.secret, Utc::now());
+    let shown = crate::services::integrity::shown_token(
+        &state.settings.secret,
+        Utc::now(),
+        &survey.spent_key,
+    );
     form_page(state, status, |csrf_token| {
         kiosk_survey_page(&SurveyForm {
             lang,

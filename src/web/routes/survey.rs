@@ -92,7 +92,11 @@ fn form_response(
     problems: &BTreeMap<String, AnswerProblem>,
 ) -> Result<HttpResponse, AppError> {
     let Shown { token, survey } = shown;
-    let shown = crate::services::integrity::shown_token(&state.settings.secret, chrono::Utc::now());
+    let shown = crate::services::integrity::shown_token(
+        &state.settings.secret,
+        chrono::Utc::now(),
+        &survey.spent_key,
+    );
     let mut response = form_page(state, status, |csrf_token| {
         survey_page(&SurveyForm {
             lang,
