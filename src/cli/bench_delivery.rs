@@ -40,6 +40,7 @@ pub async fn run(mut settings: Settings, invitations: usize) -> anyhow::Result<(
     ));
     let started = Instant::now();
     let mut delivered = 0;
+    let worker = delivery::Worker::new("bench".to_owned());
     loop {
         let pass = delivery::deliver_due(
             &pool,
@@ -47,7 +48,7 @@ pub async fn run(mut settings: Settings, invitations: usize) -> anyhow::Result<(
             &settings.public_url,
             &delivery::DeliveryRules::of(&settings),
             &sender,
-            "bench",
+            &worker,
             &gate,
         )
         .await?;

@@ -1147,3 +1147,56 @@ async fn three_instances_deliver_5000_invitations_once_through_an_outage_and_a_k
     );
     drop(others);
 }
+
+/// During an outage a real send records attempts, an error and a retry: the message of an
+/// answered survey, which goes out quietly, records exactly the same, so the outbox does not
+/// tell who answered.
+#[tokio::test]
+async fn during_an_outage_an_answered_surveys_message_is_recorded_as_a_real_one() {
+    let (app, received) = app_sending_to_gateway(503, &[("HAILONG_REMINDERS", "0")]).await;
+    let answered = app.issue_survey("OUT.A").await;
+    app.issue_survey("OUT.B").await;
+    let attempts = |app: &crate::helpers::TestApp| -> Vec<(i32, Option<String>, bool)> {
+        outbox::table
+            .select((
+                outbox::attempts,
+                outbox::last_error,
+                outbox::delivered_at.is_not_null(),
+            ))
+            .order(outbox::id)
+            .load(&mut *app.conn())
+            .unwrap()
+    };
+    assert!(eventually(|| attempts(&app).iter().all(|a| a.0 == 1)).await);
+    let csrf = app.open_survey(&answered).await;
+    assert_eq!(
+        app.submit(&answered, &[("csrf", &csrf), ("q_A1", "4")])
+            .await
+            .status(),
+        200
+    );
+    // The retry is due: the unanswered survey's message goes to the failing gateway again,
+    // the answered one's goes nowhere, and both are recorded alike.
+    make_due(&app, 0);
+    assert!(
+        eventually(|| attempts(&app).iter().all(|a| a.0 == 2)).await,
+        "{:?}",
+        attempts(&app)
+    );
+    let rows = attempts(&app);
+    assert_eq!(rows[0], rows[1], "alike in every column");
+    assert!(!rows[0].2 && rows[0].1.as_deref().unwrap_or("").contains("503"));
+    let next: Vec<chrono::NaiveDateTime> = outbox::table
+        .select(outbox::next_attempt_at)
+        .load(&mut *app.conn())
+        .unwrap();
+    assert!(
+        (next[0] - next[1]).num_seconds().abs() <= 1,
+        "retried alike: {next:?}"
+    );
+    assert_eq!(
+        received.lock().unwrap().len(),
+        3,
+        "two first tries, one retry"
+    );
+}

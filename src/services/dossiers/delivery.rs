@@ -29,6 +29,7 @@ use crate::domain::reminders::Schedule;
 use crate::domain::token;
 use crate::secret::SecretKey;
 use crate::services::dossiers::ingest::survey_url;
+use crate::services::dossiers::quiet::{GatewayMemory, Mirror};
 
 /// One invitation, ready to go out.
 #[derive(Clone, serde::Serialize)]
@@ -142,8 +143,25 @@ type Outcome = (
 enum Due {
     /// Send this.
     Send(Box<Delivery>),
-    /// Nothing goes out (the survey was answered, or no contact is left), recorded as if sent.
+    /// Nothing goes out (the survey was answered, or no contact is left), recorded as a real
+    /// send of the moment is (`quiet`).
     Quiet,
+}
+
+/// One delivery worker (an instance's): the name it claims messages under, and what its
+/// gateway last answered (for the messages that go out quietly).
+pub struct Worker {
+    pub holder: String,
+    gateway: GatewayMemory,
+}
+
+impl Worker {
+    pub fn new(holder: String) -> Self {
+        Self {
+            holder,
+            gateway: GatewayMemory::default(),
+        }
+    }
 }
 
 /// What one pass did.
@@ -153,7 +171,7 @@ pub struct Pass {
     pub delivered: usize,
 }
 
-/// Claims and sends what is due once, as `holder` (this instance), `IN_FLIGHT` at a time, and
+/// Claims and sends what is due once, as `worker` (this instance), `IN_FLIGHT` at a time, and
 /// records the outcomes (and the reminders that follow) as they come, `IN_FLIGHT` at a time.
 pub async fn deliver_due(
     pool: &DbPool,
@@ -161,13 +179,13 @@ pub async fn deliver_due(
     public_url: &str,
     rules: &DeliveryRules,
     sender: &dyn InvitationSender,
-    holder: &str,
+    worker: &Worker,
     gate: &Arc<WriteGate>,
 ) -> anyhow::Result<Pass> {
     use futures_util::StreamExt;
 
     let (pool2, secret2, public_url2) = (pool.clone(), secret.clone(), public_url.to_owned());
-    let holder = holder.to_owned();
+    let holder = worker.holder.clone();
     let claim = rules.claim;
     let gate2 = gate.clone();
     let (claimed, batch) = tokio::task::spawn_blocking(move || {
@@ -181,11 +199,24 @@ pub async fn deliver_due(
     // Outcomes are recorded a chunk at a time as sends finish, not once for the whole batch:
     // if this instance dies, what it sent but had not recorded (and goes again, with the same
     // key, after the claim lapses) is at most a chunk and what is in flight, not the batch.
+    // Quiet messages after the real ones: each takes the outcome of a real send (`quiet`).
+    let mut batch = batch;
+    batch.sort_by_key(|(_, _, due)| matches!(due, Due::Quiet));
+    let real = batch
+        .iter()
+        .filter(|(_, _, due)| matches!(due, Due::Send(_)))
+        .count();
+    let mirror = Mirror::new(&worker.gateway, real);
+    let mirror = &mirror;
     let mut sent = futures_util::stream::iter(batch)
         .map(|(entry, invitation, due)| async move {
             let result = match &due {
-                Due::Send(delivery) => sender.send(delivery).await,
-                Due::Quiet => Ok(()),
+                Due::Send(delivery) => {
+                    let result = sender.send(delivery).await;
+                    mirror.sent(&result);
+                    result
+                }
+                Due::Quiet => mirror.quiet().await,
             };
             (entry, invitation, result)
         })
@@ -359,7 +390,7 @@ pub async fn run(
     sender: Box<dyn InvitationSender>,
     gate: Arc<WriteGate>,
 ) {
-    let holder = format!("{:016x}", rand::random::<u64>());
+    let worker = Worker::new(format!("{:016x}", rand::random::<u64>()));
     let mut tick = tokio::time::interval(Duration::from_secs(3));
     loop {
         tick.tick().await;
@@ -371,7 +402,7 @@ pub async fn run(
                 &public_url,
                 &rules,
                 sender.as_ref(),
-                &holder,
+                &worker,
                 &gate,
             )
             .await

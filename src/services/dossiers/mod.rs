@@ -6,4 +6,5 @@ pub mod delivery;
 pub mod import;
 pub mod ingest;
 pub mod opt_out;
+pub mod quiet;
 pub mod smtp;
