@@ -155,6 +155,7 @@ impl Application {
             inline_reads,
             group_commit,
             release_wake,
+            key_limits: Default::default(),
         });
         // Behind HTTPS, browsers are told to come back only over HTTPS, subdomains included, for
         // a year: a survey link typed or followed over plain http never travels in the clear.

@@ -457,3 +457,6 @@ refusal-questionnaire-empty-dimension = The dimension “{ $dimension }” has n
 refusal-questionnaire-no-vietnamese = “{ $code }” in “{ $field }” has no Vietnamese text (“texts”: {"{"}"vi": …{"}"}).
 refusal-questionnaire-too-many-items = The questionnaire has { $count } items; at most 65,535.
 refusal-questionnaire-version-taken = Version { $version } is already published with other content, and a published version never changes: give this one a new version.
+staff-admin-key-scope = Scope
+staff-admin-scope-integrator = One-stop-shop system (sends dossiers, reads survey links)
+staff-admin-scope-gateway = SMS gateway (passes on STOP replies only)

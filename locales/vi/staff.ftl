@@ -460,3 +460,6 @@ refusal-questionnaire-empty-dimension = Nhóm “{ $dimension }” không có c�
 refusal-questionnaire-no-vietnamese = “{ $code }” trong “{ $field }” không có nội dung tiếng Việt (“texts”: {"{"}"vi": …{"}"}).
 refusal-questionnaire-too-many-items = Bảng hỏi có { $count } câu hỏi; tối đa là 65.535.
 refusal-questionnaire-version-taken = Phiên bản { $version } đã được công bố với nội dung khác; phiên bản đã công bố không bao giờ thay đổi. Hãy đặt số phiên bản mới.
+staff-admin-key-scope = Phạm vi
+staff-admin-scope-integrator = Hệ thống một cửa (gửi hồ sơ, lấy đường dẫn khảo sát)
+staff-admin-scope-gateway = Cổng tin nhắn SMS (chỉ chuyển yêu cầu ngừng nhận tin)

@@ -356,6 +356,10 @@ pub enum ApikeyAction {
     Create {
         #[arg(long)]
         name: String,
+        /// `integrator` (the one-stop-shop system: dossiers, their links and QR codes) or
+        /// `gateway` (the SMS gateway: STOP replies only).
+        #[arg(long, default_value = "integrator")]
+        scope: crate::domain::api_scope::ApiScope,
     },
     /// Revoke the named client's key.
     Revoke {
@@ -826,10 +830,10 @@ fn apikey(settings: &Settings, action: ApikeyAction) -> anyhow::Result<String> {
     use crate::services::api_clients;
     let mut conn = open(settings)?;
     match action {
-        ApikeyAction::Create { name } => {
-            let created = api_clients::create(&mut conn, &settings.secret, "cli", &name)?;
+        ApikeyAction::Create { name, scope } => {
+            let created = api_clients::create(&mut conn, &settings.secret, "cli", &name, scope)?;
             Ok(format!(
-                "API key for {} (shown once; store it now):\n{}\n",
+                "API key ({scope}) for {} (shown once; store it now):\n{}\n",
                 created.name, created.key
             ))
         }
@@ -843,7 +847,10 @@ fn apikey(settings: &Settings, action: ApikeyAction) -> anyhow::Result<String> {
                 let state = c
                     .revoked_at
                     .map_or("active".to_owned(), |t| format!("revoked {t}"));
-                format!("{}\t{}\tcreated {}\n", c.name, state, c.created_at)
+                format!(
+                    "{}\t{}\t{}\tcreated {}\n",
+                    c.name, c.scope, state, c.created_at
+                )
             })
             .collect()),
     }

@@ -11,14 +11,22 @@ pub struct ApiClient {
     pub name: String,
     pub created_at: NaiveDateTime,
     pub revoked_at: Option<NaiveDateTime>,
+    /// `domain::api_scope::ApiScope`, as stored.
+    pub scope: String,
 }
 
-pub fn create(conn: &mut DbConnection, name: &str, key_hash: &[u8]) -> QueryResult<i32> {
+pub fn create(
+    conn: &mut DbConnection,
+    name: &str,
+    key_hash: &[u8],
+    scope: &str,
+) -> QueryResult<i32> {
     diesel::insert_into(api_clients::table)
         .values((
             api_clients::name.eq(name),
             api_clients::key_hash.eq(key_hash),
             api_clients::created_at.eq(Utc::now().naive_utc()),
+            api_clients::scope.eq(scope),
         ))
         .returning(api_clients::id)
         .get_result(conn)

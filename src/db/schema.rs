@@ -134,6 +134,7 @@ diesel::table! {
         key_hash -> Binary,
         created_at -> Timestamp,
         revoked_at -> Nullable<Timestamp>,
+        scope -> Text,
     }
 }
 

@@ -2,6 +2,7 @@
 
 pub mod agency;
 pub mod answers;
+pub mod api_scope;
 pub mod client_name;
 pub mod comment_screen;
 pub mod comment_topics;

@@ -2,6 +2,7 @@
 //! pages and `hailong apikey` call the same functions.
 
 use crate::db::{api_clients, audit, DbConnection, Failure, QueryResult};
+use crate::domain::api_scope::ApiScope;
 use crate::domain::client_name::{ClientName, MAX_CHARS};
 use crate::domain::token;
 use crate::secret::SecretKey;
@@ -24,12 +25,13 @@ pub fn create(
     secret: &SecretKey,
     actor: &str,
     raw_name: &str,
+    scope: ApiScope,
 ) -> Result<Created, ServiceError> {
     let name = parse_name(raw_name)?;
     let key = token::new_api_key();
     let hash = token::api_key_hash(secret, &key);
     crate::db::transaction(conn, |conn| {
-        if let Err(e) = api_clients::create(conn, name.as_ref(), &hash) {
+        if let Err(e) = api_clients::create(conn, name.as_ref(), &hash, scope.as_str()) {
             if crate::db::classify(&e) == Failure::Duplicate {
                 return refuse(
                     Refusal::conflict("name", "refusal-client-name-taken")
@@ -38,7 +40,7 @@ pub fn create(
             }
             return Err(e.into());
         }
-        audit::record(conn, actor, "apikey.create", name.as_ref(), "")?;
+        audit::record(conn, actor, "apikey.create", name.as_ref(), scope.as_str())?;
         Ok(Created { name, key })
     })
 }

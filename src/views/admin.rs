@@ -9,6 +9,7 @@ use super::i18n::Lang;
 use super::layout::Width;
 use super::staff::{staff_page, Frame};
 use crate::domain::agency::{AgencyKind, AgencyLevel, Role, SurveyPolicy};
+use crate::domain::api_scope::ApiScope;
 
 fn admin_nav(lang: Lang) -> Markup {
     html! {
@@ -101,6 +102,14 @@ pub struct ClientLine {
     pub name: String,
     /// When it was revoked, if it was.
     pub revoked: Option<String>,
+    pub scope: ApiScope,
+}
+
+fn scope_name(lang: Lang, scope: ApiScope) -> &'static str {
+    match scope {
+        ApiScope::Integrator => lang.staff_text("staff-admin-scope-integrator"),
+        ApiScope::Gateway => lang.staff_text("staff-admin-scope-gateway"),
+    }
 }
 
 /// API clients; `new_key` (name, key) is shown once, right after creation.
@@ -110,6 +119,10 @@ pub fn clients_page(
     new_key: Option<(&str, &str)>,
 ) -> Markup {
     let (lang, csrf) = (p.frame.lang, p.frame.csrf);
+    let scopes: Vec<(&str, &str)> = ApiScope::ALL
+        .iter()
+        .map(|s| (s.as_str(), scope_name(lang, *s)))
+        .collect();
     let body = html! {
         @if let Some((name, key)) = new_key {
             div.card role="status" {
@@ -119,9 +132,10 @@ pub fn clients_page(
         }
         (stray(Posted::stray(p.posted, "revoke", &[])))
         div.scroll tabindex="0" role="region" aria-label=(lang.staff_text("staff-admin-keys")) { table {
-            thead { tr { th { (lang.staff_text("staff-admin-name")) } th { (lang.staff_text("staff-admin-state")) } th { } } }
+            thead { tr { th { (lang.staff_text("staff-admin-name")) } th { (lang.staff_text("staff-admin-key-scope")) } th { (lang.staff_text("staff-admin-state")) } th { } } }
             tbody { @for c in clients { tr {
                 td { (c.name) }
+                td { (scope_name(lang, c.scope)) }
                 td { @match &c.revoked {
                     Some(at) => { (lang.staff_text("staff-admin-revoked")) (at) }
                     None => (lang.staff_text("staff-admin-in-use")),
@@ -139,6 +153,7 @@ pub fn clients_page(
         form method="post" action="/admin/api-clients" {
             input type="hidden" name="csrf" value=(csrf);
             (input(p.posted, &Input { form: "create", name: "name", label: lang.staff_text("staff-admin-system-name"), kind: "text", required: true, list: None, hint: None }))
+            (select(p.posted, "create", "scope", lang.staff_text("staff-admin-key-scope"), &scopes, ApiScope::Integrator.as_str()))
             button type="submit" { (lang.staff_text("staff-admin-create-the-key")) }
         }
     };

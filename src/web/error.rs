@@ -43,6 +43,12 @@ pub enum AppError {
     /// 401 on the API, with `WWW-Authenticate: Bearer`.
     #[error("missing or invalid API key (Authorization: Bearer <key>)")]
     BadApiKey,
+    /// 403 on the API: the key is of another scope than the endpoint's.
+    #[error("this API key is a {0} key and may not call this endpoint")]
+    KeyScope(crate::domain::api_scope::ApiScope),
+    /// 429 on the API: this key made too many requests this minute.
+    #[error("too many requests with this API key; try again in a minute")]
+    TooManyRequests,
     /// A batch of dossiers refused as a whole: 422 naming each bad field, or 409 naming each
     /// dossier sent before with other content.
     #[error("{0}")]
@@ -114,9 +120,10 @@ impl AppError {
             Self::Refused(refusal) => (text("error-cannot-title"), refusal.say(lang).to_owned()),
             Self::Conflict(message) => (text("error-conflict-title"), message.clone()),
             Self::Batch(e) => (text("error-cannot-title"), e.to_string()),
-            Self::Unauthorized | Self::BadApiKey | Self::SignInFirst => {
+            Self::Unauthorized | Self::BadApiKey | Self::KeyScope(_) | Self::SignInFirst => {
                 (text("error-sign-in-title"), text("error-sign-in-body"))
             }
+            Self::TooManyRequests => (text("unavailable-title"), text("unavailable-body")),
             Self::Forbidden => (text("form-expired-title"), text("error-form-expired-body")),
             Self::Unavailable => (text("unavailable-title"), text("unavailable-body")),
             Self::Internal(_) => (text("error-internal-title"), text("error-internal-body")),
@@ -133,7 +140,8 @@ impl ResponseError for AppError {
             Self::Unauthorized | Self::BadApiKey => StatusCode::UNAUTHORIZED,
             Self::SignInFirst => StatusCode::SEE_OTHER,
             Self::Batch(e) => batch_status(e),
-            Self::Forbidden => StatusCode::FORBIDDEN,
+            Self::Forbidden | Self::KeyScope(_) => StatusCode::FORBIDDEN,
+            Self::TooManyRequests => StatusCode::TOO_MANY_REQUESTS,
             Self::Conflict(_) => StatusCode::CONFLICT,
             Self::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
             Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
@@ -161,6 +169,9 @@ impl ResponseError for AppError {
         match self {
             Self::Unavailable => {
                 response.insert_header((header::RETRY_AFTER, RETRY_AFTER_SECONDS));
+            }
+            Self::TooManyRequests => {
+                response.insert_header((header::RETRY_AFTER, "60"));
             }
             Self::BadApiKey => {
                 response.insert_header((header::WWW_AUTHENTICATE, "Bearer"));

@@ -7,6 +7,7 @@ pub mod client_address;
 pub mod csrf;
 pub mod db_call;
 pub mod error;
+pub mod key_limits;
 pub mod language;
 pub mod page;
 pub mod plain_http;

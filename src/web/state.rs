@@ -30,4 +30,6 @@ pub struct AppState {
     pub group_commit: Option<crate::db::group_commit::GroupCommit>,
     /// Wakes the releaser of held responses (`privacy::run`) after a response is stored.
     pub release_wake: Arc<tokio::sync::Notify>,
+    /// Requests per API key and minute where a limit applies (STOP replies).
+    pub key_limits: Arc<crate::web::key_limits::KeyLimits>,
 }

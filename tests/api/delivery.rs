@@ -855,7 +855,8 @@ async fn a_dossier_in_english_gets_its_messages_and_survey_in_english() {
 async fn a_stop_reply_passed_on_by_the_gateway_stops_that_dossier_s_messages() {
     let (app, _, invitation) = invited_with_a_reminder_queued("REPLY.1").await;
     let message_key = invitation["idempotency_key"].as_str().unwrap().to_owned();
-    let gateway_key = app.new_api_key("sms gateway");
+    let gateway_key = app.new_key_of("sms gateway", hailong::domain::api_scope::ApiScope::Gateway);
+    let integrator_key = app.new_api_key("one-stop shop");
     let reply = |key: Option<&str>, body: Value| {
         let mut request = app
             .client
@@ -867,10 +868,36 @@ async fn a_stop_reply_passed_on_by_the_gateway_stops_that_dossier_s_messages() {
         request.send()
     };
     let stop = |phone: &str| serde_json::json!({"message_key": message_key, "phone": phone});
+    let said = |response: reqwest::Response| async move {
+        (
+            response.status().as_u16(),
+            response.json::<Value>().await.unwrap(),
+        )
+    };
+    let received = serde_json::json!({"status": "received"});
 
     assert_eq!(reply(None, stop("0912345678")).await.unwrap().status(), 401);
+    // Only the gateway's key passes STOP replies on; the gateway's key sends no dossier.
+    let wrong_scope = reply(Some(&integrator_key), stop("0912345678"))
+        .await
+        .unwrap();
+    assert_eq!(wrong_scope.status(), 403);
+    assert_eq!(
+        app.post_dossiers(&gateway_key, &valid_dossier("REPLY.2"))
+            .await
+            .status(),
+        403
+    );
+    // Another number, a message that does not exist: the same answer as a stop, nothing done.
     let other_number = reply(Some(&gateway_key), stop("0987000000")).await.unwrap();
-    assert_eq!(other_number.status(), 404, "only the number it went to");
+    assert_eq!(said(other_number).await, (200, received.clone()));
+    let no_such_message = reply(
+        Some(&gateway_key),
+        serde_json::json!({"message_key": "hailong-invitation-999999-0", "phone": "0912345678"}),
+    )
+    .await
+    .unwrap();
+    assert_eq!(said(no_such_message).await, (200, received.clone()));
     assert!(sealed_contact(&app).is_some());
     let garbage = reply(
         Some(&gateway_key),
@@ -883,8 +910,7 @@ async fn a_stop_reply_passed_on_by_the_gateway_stops_that_dossier_s_messages() {
     let stopped = reply(Some(&gateway_key), stop("+84 912 345 678"))
         .await
         .unwrap();
-    assert_eq!(stopped.status(), 200);
-    assert_eq!(stopped.json::<Value>().await.unwrap()["status"], "stopped");
+    assert_eq!(said(stopped).await, (200, received.clone()));
     assert!(
         sealed_contact(&app).is_none(),
         "the contact is erased at once"
@@ -894,10 +920,20 @@ async fn a_stop_reply_passed_on_by_the_gateway_stops_that_dossier_s_messages() {
         "nothing left to send"
     );
     let again = reply(Some(&gateway_key), stop("0912345678")).await.unwrap();
-    assert_eq!(
-        again.json::<Value>().await.unwrap()["status"],
-        "already_stopped"
-    );
+    assert_eq!(said(again).await, (200, received), "already stopped: alike");
+
+    // Trying keys at HTTP speed meets a limit per key and minute.
+    let mut statuses = Vec::new();
+    for _ in 0..hailong::web::key_limits::OPT_OUTS_PER_MINUTE {
+        statuses.push(
+            reply(Some(&gateway_key), stop("0987000000"))
+                .await
+                .unwrap()
+                .status()
+                .as_u16(),
+        );
+    }
+    assert!(statuses.contains(&429), "no limit: {statuses:?}");
 }
 
 #[tokio::test]

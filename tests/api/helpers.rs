@@ -329,11 +329,16 @@ impl TestApp {
         .unwrap();
     }
 
+    /// An integrator's key (the one-stop-shop system's).
     pub fn new_api_key(&self, name: &str) -> String {
+        self.new_key_of(name, hailong::domain::api_scope::ApiScope::Integrator)
+    }
+
+    pub fn new_key_of(&self, name: &str, scope: hailong::domain::api_scope::ApiScope) -> String {
         let secret = self.db.settings().secret;
         let key = hailong::domain::token::new_api_key();
         let hash = hailong::domain::token::api_key_hash(&secret, &key);
-        hailong::db::api_clients::create(&mut self.conn(), name, &hash).unwrap();
+        hailong::db::api_clients::create(&mut self.conn(), name, &hash, scope.as_str()).unwrap();
         key
     }
 

@@ -7,6 +7,7 @@ use serde_json::{json, Value};
 use utoipa::OpenApi;
 
 use crate::db::api_clients;
+use crate::domain::api_scope::ApiScope;
 use crate::domain::submission::DossierSubmission;
 use crate::domain::token;
 use crate::services::dossiers::ingest::{
@@ -106,7 +107,7 @@ pub struct ErrorBody {
 #[openapi(
     info(title = "hailong integrators' API", description = "Completed dossiers in; one-time survey links out."),
     paths(post_dossiers, dossier_qr, post_opt_out),
-    components(schemas(DossierIn, IssuedList, Issued, ErrorBody, ItemError, Conflict, StopReply, Stopped)),
+    components(schemas(DossierIn, IssuedList, Issued, ErrorBody, ItemError, Conflict, StopReply, Received)),
     modifiers(&BearerAuth)
 )]
 pub struct ApiDoc;
@@ -131,8 +132,22 @@ fn error_json(status: StatusCode, error: impl Into<String>) -> HttpResponse {
     HttpResponse::build(status).json(json!({ "error": error.into() }))
 }
 
-/// The API client whose key the request carries.
+/// The API client whose key the request carries, if its key is of `scope`.
 async fn authenticate(
+    req: &HttpRequest,
+    state: &web::Data<AppState>,
+    scope: ApiScope,
+) -> Result<api_clients::ApiClient, AppError> {
+    let client = authenticate_any(req, state).await?;
+    let theirs: ApiScope = client.scope.parse().unwrap_or_default();
+    if theirs != scope {
+        return Err(AppError::KeyScope(theirs));
+    }
+    Ok(client)
+}
+
+/// The API client whose key the request carries, whatever its scope.
+async fn authenticate_any(
     req: &HttpRequest,
     state: &web::Data<AppState>,
 ) -> Result<api_clients::ApiClient, AppError> {
@@ -180,7 +195,7 @@ pub async fn post_dossiers(
     state: web::Data<AppState>,
     body: web::Bytes,
 ) -> Result<HttpResponse, AppError> {
-    let client = authenticate(&req, &state).await?;
+    let client = authenticate(&req, &state, ApiScope::Integrator).await?;
     let value: Value = match serde_json::from_slice(&body) {
         Ok(v) => v,
         Err(e) => {
@@ -267,7 +282,7 @@ pub async fn dossier_qr(
     state: web::Data<AppState>,
     dossier_id: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
-    let client = authenticate(&req, &state).await?;
+    let client = authenticate(&req, &state, ApiScope::Integrator).await?;
     let secret = state.settings.secret.clone();
     let public_url = state.settings.public_url.clone();
     let link = db_call::blocking(&state.pool, move |conn| {
@@ -293,11 +308,12 @@ pub struct StopReply {
     phone: String,
 }
 
-/// What the reply did.
+/// What hailong says to every well-formed reply, whatever it did: a stop, a reply about a
+/// dossier stopped before, a number the message did not go to and a key of no message all get
+/// this answer, so that the endpoint tells no one which numbers and messages exist.
 #[derive(serde::Serialize, utoipa::ToSchema)]
-pub struct Stopped {
-    /// `stopped` (no more messages about that dossier; its contact erased), or
-    /// `already_stopped`.
+pub struct Received {
+    /// Always `received`.
     status: &'static str,
 }
 
@@ -306,10 +322,11 @@ pub struct Stopped {
     path = "/api/v1/opt-outs",
     request_body = StopReply,
     responses(
-        (status = 200, description = "No more messages about that dossier", body = Stopped),
+        (status = 200, description = "Received: if the number is the one the message went to, no more messages about that dossier (its contact erased). The answer is the same either way", body = Received),
         (status = 401, description = "Missing or invalid API key", body = ErrorBody),
-        (status = 404, description = "No message of ours went to this number with this key", body = ErrorBody),
+        (status = 403, description = "The key is not an SMS gateway's (`hailong apikey create --scope gateway`)", body = ErrorBody),
         (status = 422, description = "Not a message key of ours, or not JSON of this shape", body = ErrorBody),
+        (status = 429, description = "More than 120 replies from this key this minute", body = ErrorBody),
     ),
     security(("api_key" = []))
 )]
@@ -318,7 +335,15 @@ pub async fn post_opt_out(
     state: web::Data<AppState>,
     body: web::Bytes,
 ) -> Result<HttpResponse, AppError> {
-    authenticate(&req, &state).await?;
+    let client = authenticate(&req, &state, ApiScope::Gateway).await?;
+    let minute = chrono::Utc::now().timestamp().div_euclid(60);
+    if !state.key_limits.allow(
+        client.id,
+        minute,
+        crate::web::key_limits::OPT_OUTS_PER_MINUTE,
+    ) {
+        return Err(AppError::TooManyRequests);
+    }
     let Ok(reply) = serde_json::from_slice::<StopReply>(&body) else {
         return Ok(error_json(
             StatusCode::UNPROCESSABLE_ENTITY,
@@ -338,20 +363,12 @@ pub async fn post_opt_out(
         )
     })
     .await?;
-    use crate::services::dossiers::opt_out::OptOut;
     Ok(match outcome {
         None => error_json(
             StatusCode::UNPROCESSABLE_ENTITY,
             "message_key is not the idempotency key of one of our messages",
         ),
-        Some(OptOut::Stopped) => HttpResponse::Ok().json(Stopped { status: "stopped" }),
-        Some(OptOut::AlreadyStopped) => HttpResponse::Ok().json(Stopped {
-            status: "already_stopped",
-        }),
-        Some(OptOut::Unknown) => error_json(
-            StatusCode::NOT_FOUND,
-            "no message of ours went to this number with this key",
-        ),
+        Some(_) => HttpResponse::Ok().json(Received { status: "received" }),
     })
 }
 

@@ -26,6 +26,7 @@ async fn render_with_key(
                 .revoked_at
                 .map(|t| t.format("%Y-%m-%d %H:%M UTC").to_string()),
             name: c.name,
+            scope: c.scope.parse().unwrap_or_default(),
         })
         .collect();
     admin.show(status, posted, |page| clients_page(page, &lines, new_key))
@@ -52,8 +53,10 @@ pub async fn create(admin: Admin) -> Result<HttpResponse, AppError> {
         admin.actor(),
         admin.field("name").to_owned(),
     );
+    // The form offers the two scopes; anything else is an integrator's key, the default.
+    let scope = admin.field("scope").parse().unwrap_or_default();
     let created = db_call::blocking(&state.pool, move |conn| {
-        api_clients::create(conn, &secret, &actor, &name)
+        api_clients::create(conn, &secret, &actor, &name, scope)
     })
     .await;
     match created {
