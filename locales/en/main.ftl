@@ -82,6 +82,7 @@ kiosk-start = Start
 kiosk-privacy = Your answers are not tied to your name or your dossier; staff cannot see them on this device.
 kiosk-done = Done
 kiosk-back-by-itself = This screen goes back by itself in { $seconds } seconds.
+kiosk-idle-survey = If the form is not sent within { $minutes } minutes, the screen goes back to the keypad by itself and keeps none of the answers, so the next person sees nothing.
 kiosk-back = Back
 kiosk-enrol-title = Set up a counter kiosk
 kiosk-enrol-kiosk = Kiosk

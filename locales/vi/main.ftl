@@ -80,6 +80,7 @@ kiosk-start = Bắt đầu đánh giá
 kiosk-privacy = Câu trả lời không gắn với tên hay hồ sơ của Ông/Bà; cán bộ không xem được câu trả lời trên máy này.
 kiosk-done = Xong
 kiosk-back-by-itself = Màn hình sẽ tự trở về sau { $seconds } giây.
+kiosk-idle-survey = Nếu phiếu chưa được gửi sau { $minutes } phút, màn hình tự trở về bàn phím và không giữ lại câu trả lời nào, để người sau không thấy.
 kiosk-back = Trở lại
 kiosk-enrol-title = Cài đặt máy đánh giá tại quầy
 kiosk-enrol-kiosk = Máy

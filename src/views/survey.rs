@@ -78,8 +78,14 @@ pub fn survey_page(form: &SurveyForm<'_>) -> Markup {
 }
 
 /// The survey form at a counter's kiosk: the same questions, in the kiosk's frame.
-pub fn kiosk_survey_page(form: &SurveyForm<'_>) -> Markup {
+/// The survey at a counter's kiosk; it says that it goes back to the keypad after
+/// `idle_minutes` unsent (the route sets the `Refresh` header).
+pub fn kiosk_survey_page(form: &SurveyForm<'_>, idle_minutes: u32) -> Markup {
     let (title, body) = survey_body(form);
+    let body = html! {
+        (body)
+        p.note { (form.lang.text_with("kiosk-idle-survey", &[("minutes", idle_minutes.into())])) }
+    };
     super::layout::kiosk_page(form.lang, &title, form.switch_href, body)
 }
 

@@ -94,7 +94,11 @@ impl Tablet {
         let survey_path = typed.headers()["location"].to_str().unwrap().to_owned();
         let form = self.get(&survey_path).await;
         assert_eq!(form.status(), 200);
+        // A survey left unsent goes back to an empty keypad by itself, without script.
+        let refresh = form.headers()["refresh"].to_str().unwrap().to_owned();
+        assert!(refresh.starts_with("240;url=/kiosk?lang="), "{refresh}");
         let form = form.text().await.unwrap();
+        assert!(form.contains("trở về bàn phím"), "the page says so");
         assert!(form.contains("action=\"/kiosk/survey\""), "{form}");
         let ticket = survey_path
             .split("t=")

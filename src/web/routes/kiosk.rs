@@ -31,6 +31,8 @@ use crate::web::survey_gate::{form_page, posted_form, take_field};
 const COOKIE: &str = "hailong_kiosk";
 /// Seconds the thank-you page stays before the kiosk is ready for the next citizen.
 pub const BACK_TO_KEYPAD_SECONDS: u32 = 30;
+/// How long a kiosk's survey form stays on screen unsent before it goes back to the keypad.
+pub const IDLE_SURVEY_SECONDS: u32 = 240;
 /// The device keeps its credential this long (renewed at every keypad page).
 const COOKIE_DAYS: i64 = 400;
 
@@ -296,24 +298,41 @@ fn survey_form(
         Utc::now(),
         &survey.spent_key,
     );
-    form_page(state, status, |csrf_token| {
-        kiosk_survey_page(&SurveyForm {
-            lang,
-            heading: SurveyHeading {
-                agency: lang.pick(&survey.agency_name_vi, &survey.agency_name_en),
-                procedure: lang.pick(&survey.procedure_name_vi, &survey.procedure_name_en),
+    let mut page = form_page(state, status, |csrf_token| {
+        kiosk_survey_page(
+            &SurveyForm {
+                lang,
+                heading: SurveyHeading {
+                    agency: lang.pick(&survey.agency_name_vi, &survey.agency_name_en),
+                    procedure: lang.pick(&survey.procedure_name_vi, &survey.procedure_name_en),
+                },
+                questionnaire: &survey.questionnaire,
+                asked: &survey.asked,
+                csrf_token,
+                switch_href: &switch,
+                stop_href: None,
+                action: Some("/kiosk/survey"),
+                hidden: &[("t", ticket), ("shown", &shown)],
+                input,
+                problems,
             },
-            questionnaire: &survey.questionnaire,
-            asked: &survey.asked,
-            csrf_token,
-            switch_href: &switch,
-            stop_href: None,
-            action: Some("/kiosk/survey"),
-            hidden: &[("t", ticket), ("shown", &shown)],
-            input,
-            problems,
-        })
-    })
+            IDLE_SURVEY_SECONDS / 60,
+        )
+    })?;
+    // A survey left half-answered at the counter must not wait for the next citizen: after a
+    // few idle minutes (four times what ten questions take) the tablet goes back to an empty
+    // keypad by itself, without script; the page says so.
+    back_by_itself(&mut page, IDLE_SURVEY_SECONDS, &keypad_href(lang));
+    Ok(page)
+}
+
+/// Sends the page back to `to` after `seconds` (a `Refresh` header: no script, nothing the
+/// page must hold).
+fn back_by_itself(page: &mut HttpResponse, seconds: u32, to: &str) {
+    if let Ok(value) = header::HeaderValue::from_str(&format!("{seconds};url={to}")) {
+        page.headers_mut()
+            .insert(header::HeaderName::from_static("refresh"), value);
+    }
 }
 
 /// `GET /kiosk/survey?t=…`: the survey a code opened.
@@ -424,12 +443,7 @@ pub async fn answer(
             // one's turn on screen: the page goes back to the keypad by itself, without script.
             // This time limit is essential to a public kiosk (WCAG 2.2.1's exception), and the
             // page holds nothing to read but thanks.
-            if let Ok(value) =
-                header::HeaderValue::from_str(&format!("{BACK_TO_KEYPAD_SECONDS};url={back}"))
-            {
-                page.headers_mut()
-                    .insert(header::HeaderName::from_static("refresh"), value);
-            }
+            back_by_itself(&mut page, BACK_TO_KEYPAD_SECONDS, &back);
             page
         }
         // A kiosk never opens a verified survey (it says so at the keypad), so only a race
