@@ -136,12 +136,12 @@ pub struct WeakRow {
     pub n_agencies: usize,
 }
 
-/// Responses stored but not yet shown: staff see them in batches (`privacy::release`).
+/// How responses reach staff (`privacy::release`): in steps of at least `k` per agency,
+/// quarter and way of answering, released together once `batch` of the province are due or
+/// once a day. How many wait is not shown: it moves by one at each submission.
 #[derive(Debug, Clone, Copy)]
 pub struct Held {
-    /// Held responses of the whole province.
-    pub waiting: i64,
-    /// Released once this many can be, or once a day.
+    pub k: u32,
     pub batch: u32,
 }
 
@@ -180,18 +180,11 @@ fn as_of_note(lang: Lang, as_of: AsOf) -> Markup {
     }
 }
 
-/// How many responses wait for the next release, and why there is a wait.
+/// Why the newest responses are not on the page yet.
 fn held_note(lang: Lang, held: Held) -> Markup {
     html! {
         p.flag.held {
-            @if held.waiting > 0 {
-                (lang.staff_text("staff-dashboard-waiting-to-be-released"))
-                strong { (held.waiting) }
-                (lang.staff_text("staff-dashboard-responses-of-the-province"))
-            }
-            (lang.staff_text("staff-dashboard-responses-are-released-in-batches-of"))
-            (held.batch)
-            (lang.staff_text("staff-dashboard-for-the-whole-province-or-once"))
+            (lang.text_with("staff-dashboard-release-rule", &[("k", held.k.into()), ("batch", held.batch.into())]))
         }
     }
 }

@@ -70,12 +70,11 @@ async fn as_of(
 }
 
 /// How many responses wait for release (a count of the province's, nothing more).
-async fn held(state: &web::Data<AppState>) -> Result<Held, AppError> {
-    let waiting = db_call::blocking(&state.pool, crate::db::held_responses::count).await?;
-    Ok(Held {
-        waiting,
+fn held(state: &web::Data<AppState>) -> Held {
+    Held {
+        k: state.settings.anonymity_k,
         batch: state.settings.release_batch,
-    })
+    }
 }
 
 /// The frame of a dashboard page.
@@ -401,7 +400,7 @@ pub async fn agency(
         trend,
         comments,
         children,
-        held: held(&state).await?,
+        held: held(&state),
         as_of,
     };
     with_csrf(&state, &session, StatusCode::OK, |csrf| {
@@ -591,7 +590,7 @@ pub async fn province(
             .collect(),
         trend,
         province_index: figure(index, &period, "ALL", Measure::SatIndex),
-        held: held(&state).await?,
+        held: held(&state),
         as_of,
     };
     with_csrf(&state, &session, StatusCode::OK, |csrf| {
