@@ -44,7 +44,9 @@ pub fn closed_periods(index: &Indexed, now: Quarter, year_kind: bool) -> Vec<Str
 }
 
 /// Every agency's shown figures in `period` (none for a suppressed satisfaction index), in the
-/// order of `agencies` (codes).
+/// order of `agencies` (codes). The index and its interval are published as the pages show
+/// them, to one decimal: full precision would let a year's index and its quarters' be
+/// differenced more finely than anyone reads them.
 pub fn rows(index: &Indexed, period: &str, agencies: &[&str]) -> Vec<PublicRow> {
     agencies
         .iter()
@@ -53,11 +55,11 @@ pub fn rows(index: &Indexed, period: &str, agencies: &[&str]) -> Vec<PublicRow> 
             if sat.status == "suppressed" {
                 return None;
             }
-            let sat_index = sat.value?;
+            let sat_index = shown(sat.value?);
             Some(PublicRow {
                 agency: (*code).to_owned(),
                 sat_index,
-                interval: sat.ci,
+                interval: sat.ci.map(|(low, high)| (shown(low), shown(high))),
                 tier: index
                     .value(period, code, Measure::Tier, "")
                     .map(|t| t as u8),
@@ -68,4 +70,9 @@ pub fn rows(index: &Indexed, period: &str, agencies: &[&str]) -> Vec<PublicRow> 
             })
         })
         .collect()
+}
+
+/// A published index: to one decimal, as the pages show it.
+fn shown(value: f64) -> f64 {
+    (value * 10.0).round() / 10.0
 }
