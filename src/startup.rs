@@ -130,6 +130,7 @@ impl Application {
             pool.clone(),
             write_gate.clone(),
             std::time::Duration::from_secs(settings.dashboard_fresh_seconds.into()),
+            settings.anonymity_k,
         ));
         let release_wake = Arc::new(tokio::sync::Notify::new());
         let privacy_work = crate::services::privacy::run(

@@ -57,6 +57,9 @@ pub fn procedure_codes(conn: &mut DbConnection) -> QueryResult<Vec<(i32, String)
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Slice<'a> {
     pub field: Option<&'a str>,
+    /// With `field`: each agency's quarter as it stood at its pin
+    /// (`services::reports::field_pins`) for this k.
+    pub field_pins_k: Option<u32>,
     /// Only the responses given this way (`link`, `kiosk`, `paper`); the dossiers stay all.
     pub mode: Option<&'a str>,
     pub quarters: Option<&'a Quarters>,
@@ -125,6 +128,32 @@ pub fn responses(conn: &mut DbConnection, slice: Slice) -> QueryResult<Vec<Respo
     // What an integrity rule flagged is no input of the method (counted on the integrity page).
     query = query.filter(responses::flag.is_null());
     if let Some(q) = slice.quarters {
+        query = query.filter(responses::quarter.eq_any(&q.names));
+    }
+    query.load(conn)
+}
+
+/// (id, agency, quarter, mode, procedure field, release).
+pub type ReleasedPart = (String, i32, String, String, Option<String>, i32);
+
+/// Every released, unflagged response of these quarters (all when `None`), of any field and
+/// way of answering.
+pub fn released_parts(
+    conn: &mut DbConnection,
+    quarters: Option<&Quarters>,
+) -> QueryResult<Vec<ReleasedPart>> {
+    let mut query = responses::table
+        .select((
+            responses::id,
+            responses::agency_id,
+            responses::quarter,
+            responses::mode,
+            responses::procedure_field,
+            responses::released_in,
+        ))
+        .filter(responses::flag.is_null())
+        .into_boxed();
+    if let Some(q) = quarters {
         query = query.filter(responses::quarter.eq_any(&q.names));
     }
     query.load(conn)

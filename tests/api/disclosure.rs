@@ -109,3 +109,122 @@ async fn the_clerk_sees_the_commune_move_by_k_and_a_request_for_help_never_with_
     assert!(!steps.is_empty(), "released in steps: {steps:?}");
     app.stop().await;
 }
+
+/// A field's view of an agency (the province page's `?field=`, its exports) moves by 0 or at
+/// least k responses of that field, though a step of the agency may hold fewer of them.
+// The analysis (polars) runs here, and wants a runtime of several threads.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_field_view_of_an_agency_moves_by_zero_or_at_least_k() {
+    use hailong::services::reports::dashboards::{compute_period, Kind, Scope};
+    let db = TestDb::new();
+    let settings = db.settings_with(&[
+        ("HAILONG_ANONYMITY_K", "5"),
+        ("HAILONG_RELEASE_BATCH", "100000"),
+    ]);
+    let app = spawn_app_with(db, settings).await;
+    app.seed();
+    hailong::db::procedures::insert(
+        &mut app.conn(),
+        &hailong::db::procedures::NewProcedure {
+            code: "1.004227",
+            name_vi: "Cấp giấy chứng nhận quyền sử dụng đất",
+            name_en: "Land use right certificate",
+            field: "Đất đai",
+        },
+    )
+    .unwrap();
+    const ANSWERS: usize = 30;
+    let links = issue_all(
+        &app,
+        (0..ANSWERS)
+            .map(|i| {
+                let mut d = valid_dossier(&format!("FIELD.{i}"));
+                if i % 2 == 1 {
+                    d["procedure_code"] = serde_json::json!("1.004227");
+                }
+                d
+            })
+            .collect(),
+    )
+    .await;
+    let secret = hailong::secret::SecretKey::from_hex(TEST_SECRET).unwrap();
+    let rules = ReleaseRules {
+        batch: 1,
+        k: K as u32,
+        followup_due_days: 10,
+    };
+    let mut conn = app.conn();
+    let seen = |conn: &mut hailong::db::DbConnection, field: &str| -> i64 {
+        let report = compute_period(
+            conn,
+            &Scope::of_field(field.to_owned()),
+            Kind::Quarter,
+            // Completed at 00:30 on 1 April, Vietnam time.
+            "2026-Q2",
+            K as u32,
+        )
+        .unwrap();
+        report
+            .responses_dissatisfied
+            .get("AG-X-OCEO")
+            .map_or(0, |(n, _)| *n as i64)
+    };
+    let mut before = [0i64; 2];
+    let mut agency_before = 0;
+    let mut moved = Vec::new();
+    for path in &links {
+        let csrf = app.open_survey(path).await;
+        app.submit(path, &[("csrf", &csrf), ("q_A1", "4"), ("q_P5", "5")])
+            .await;
+        release_due(
+            &mut conn,
+            &secret,
+            rules,
+            chrono::Utc::now().naive_utc(),
+            true,
+        )
+        .unwrap();
+        let agency = hailong::db::responses::count(&mut conn).unwrap();
+        for (i, field) in ["Hộ tịch", "Đất đai"].iter().enumerate() {
+            let now = seen(&mut conn, field);
+            let step = now - before[i];
+            assert!(
+                step == 0 || step >= K,
+                "{field} moved by {step} (the agency by {})",
+                agency - agency_before
+            );
+            if step > 0 {
+                moved.push((field.to_owned(), step));
+            }
+            before[i] = now;
+        }
+        agency_before = agency;
+    }
+    // The quarter closes (its last invitation expires): its last step shows the rest, and
+    // the field views catch up with it, each field by at least k.
+    diesel::RunQueryDsl::execute(
+        diesel::sql_query("UPDATE invitations SET expires_at = '2026-05-01 00:00:00'"),
+        &mut *conn,
+    )
+    .unwrap();
+    release_due(
+        &mut conn,
+        &secret,
+        rules,
+        chrono::Utc::now().naive_utc(),
+        true,
+    )
+    .unwrap();
+    for (i, field) in ["Hộ tịch", "Đất đai"].iter().enumerate() {
+        let now = seen(&mut conn, field);
+        assert!(now - before[i] == 0 || now - before[i] >= K);
+        assert_eq!(
+            now,
+            (ANSWERS / 2) as i64,
+            "{field}: all shown once the quarter closed"
+        );
+        moved.push((field.to_owned(), now - before[i]));
+    }
+    eprintln!("field views moved: {moved:?}");
+    app.stop().await;
+}

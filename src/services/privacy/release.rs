@@ -192,7 +192,8 @@ struct Stepped {
     waiting: usize,
 }
 
-/// Groups the releasable responses by cell (agency, quarter, mode) and takes each cell's step:
+/// Groups the releasable responses by cell (agency, quarter, mode, flagged or not) and takes
+/// each cell's step:
 /// a random choice of those it releases, the rest kept back or, in a closed cell that never
 /// gathered k, dropped.
 fn in_steps(
@@ -201,9 +202,17 @@ fn in_steps(
     k: u32,
     now: NaiveDateTime,
 ) -> QueryResult<Stepped> {
-    let mut cells: BTreeMap<(i32, String, ResponseMode), Vec<Releasable>> = BTreeMap::new();
+    // A flagged response (an integrity rule) is no input of the scores but is counted on the
+    // integrity page: flagged and unflagged responses are cells of their own, so that neither
+    // count moves by fewer than k.
+    let mut cells: BTreeMap<(i32, String, ResponseMode, bool), Vec<Releasable>> = BTreeMap::new();
     for item in releasable {
-        let cell = (item.1.agency_id, item.1.quarter.clone(), item.1.mode);
+        let cell = (
+            item.1.agency_id,
+            item.1.quarter.clone(),
+            item.1.mode,
+            item.1.flag.is_some(),
+        );
         cells.entry(cell).or_default().push(item);
     }
     let mut closed: HashMap<(i32, String), bool> = HashMap::new();
@@ -213,7 +222,7 @@ fn in_steps(
         waiting: 0,
     };
     let k = k as usize;
-    for ((agency_id, quarter, _), mut members) in cells {
+    for ((agency_id, quarter, _, _), mut members) in cells {
         let is_closed = match closed.get(&(agency_id, quarter.clone())) {
             Some(known) => *known,
             None => {

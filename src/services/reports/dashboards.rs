@@ -369,11 +369,13 @@ pub enum ComputeError {
 
 /// Computes one period's report from the database: the analysis run over the period and the
 /// one before it, the period's rows kept (blocking; run it off the executor).
+/// A field's numbers show each agency's quarter as of its pin for `k` (`field_pins`).
 pub fn compute_period(
     conn: &mut DbConnection,
     scope: &Scope,
     kind: Kind,
     period: &str,
+    k: u32,
 ) -> Result<PeriodReport, ComputeError> {
     let range = kind
         .window(period)
@@ -393,6 +395,7 @@ pub fn compute_period(
         conn,
         Slice {
             field: scope.field.as_deref(),
+            field_pins_k: Some(k),
             mode: scope.mode.map(ResponseMode::as_str),
             quarters: Some(&quarters),
         },
@@ -500,6 +503,8 @@ pub struct Dashboards {
     fresh_for: Duration,
     /// This instance's name in the leases.
     holder: String,
+    /// `HAILONG_ANONYMITY_K`: the least step a field's view may move by (`field_pins`).
+    k: u32,
     boards: RwLock<HashMap<(Scope, Kind), Arc<Indexed>>>,
     /// Field scopes a page asked for that nothing is stored for yet.
     wanted: Mutex<BTreeSet<Scope>>,
@@ -507,11 +512,12 @@ pub struct Dashboards {
 }
 
 impl Dashboards {
-    pub fn new(pool: DbPool, write_gate: Arc<WriteGate>, fresh_for: Duration) -> Self {
+    pub fn new(pool: DbPool, write_gate: Arc<WriteGate>, fresh_for: Duration, k: u32) -> Self {
         Self {
             pool,
             write_gate,
             fresh_for,
+            k,
             holder: format!("{:016x}", rand::random::<u64>()),
             boards: RwLock::default(),
             wanted: Mutex::default(),
@@ -638,7 +644,7 @@ impl Dashboards {
                 return Ok(());
             }
             let started = std::time::Instant::now();
-            let report = compute_period(conn, scope, kind, &period)?;
+            let report = compute_period(conn, scope, kind, &period, self.k)?;
             let body = serde_json::to_string(&report)?;
             let row = StoredBasis {
                 scope: scope.key(),

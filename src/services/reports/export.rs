@@ -2,7 +2,7 @@
 //! by `hailong export --out DIR`, or handed to the analysis library by the dashboards. Nothing
 //! personal leaves: no identity hash, no contact, no token; responses carry no dossier id.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::Path;
 
 use anyhow::Context;
@@ -10,6 +10,7 @@ use hailong_analysis::tables::{Table, Tables};
 
 use crate::db::export as rows;
 use crate::db::{DbConnection, QueryResult};
+use crate::services::reports::field_pins::{self, Released};
 
 fn rfc3339(t: chrono::NaiveDateTime) -> String {
     t.and_utc()
@@ -62,9 +63,13 @@ fn read_tables(conn: &mut DbConnection, slice: Slice) -> QueryResult<Tables> {
             invited.to_string(),
         ]);
     }
+    let not_yet = not_yet_in_field_views(conn, slice)?;
     for (id, agency, procedure, kind, channel, quarter, version, mode) in
         rows::responses(conn, slice)?
     {
+        if not_yet.contains(&id) {
+            continue;
+        }
         out.responses.rows.push(vec![
             id,
             lookup(&code_of, agency),
@@ -80,11 +85,47 @@ fn read_tables(conn: &mut DbConnection, slice: Slice) -> QueryResult<Tables> {
         ]);
     }
     for (response, item, value) in rows::answers(conn, slice)? {
+        if not_yet.contains(&response) {
+            continue;
+        }
         out.answers
             .rows
             .push(vec![response, item, value.to_string()]);
     }
     Ok(out)
+}
+
+/// The responses a field's view leaves out: those released after their agency's quarter's pin
+/// (`field_pins`). None outside a field's view.
+fn not_yet_in_field_views(conn: &mut DbConnection, slice: Slice) -> QueryResult<HashSet<String>> {
+    let (Some(_), Some(k)) = (slice.field, slice.field_pins_k) else {
+        return Ok(HashSet::new());
+    };
+    let parts: Vec<(String, Released)> = rows::released_parts(conn, slice.quarters)?
+        .into_iter()
+        .map(|(id, agency_id, quarter, mode, field, release)| {
+            (
+                id,
+                Released {
+                    agency_id,
+                    quarter,
+                    mode,
+                    field,
+                    release,
+                },
+            )
+        })
+        .collect();
+    let released: Vec<Released> = parts.iter().map(|(_, r)| r.clone()).collect();
+    let pins = field_pins::pins(&released, k);
+    Ok(parts
+        .into_iter()
+        .filter(|(_, r)| {
+            pins.get(&(r.agency_id, r.quarter.clone()))
+                .is_none_or(|pin| r.release > *pin)
+        })
+        .map(|(id, _)| id)
+        .collect())
 }
 
 /// Every published questionnaire as (version, JSON), oldest first.

@@ -6,6 +6,7 @@ pub mod dashboards;
 pub mod delivery;
 pub mod dissatisfied;
 pub mod export;
+pub mod field_pins;
 pub mod group766;
 pub mod integrity;
 pub mod public;
