@@ -547,17 +547,25 @@ pub async fn run(command: Command, settings: Settings) -> anyhow::Result<()> {
             action: PrivacyAction::Audit { k },
         } => {
             let k = k.unwrap_or(settings.anonymity_k);
-            let audit = tokio::task::spawn_blocking(move || -> anyhow::Result<_> {
+            let (audit, steps) = tokio::task::spawn_blocking(move || -> anyhow::Result<_> {
                 let mut conn = open(&settings)?;
-                Ok(crate::services::privacy::audit::audit(&mut conn, k)?)
+                Ok((
+                    crate::services::privacy::audit::audit(&mut conn, k)?,
+                    crate::services::privacy::steps::steps(&mut conn, k)?,
+                ))
             })
             .await??;
-            print!("{audit}");
+            print!("{audit}{steps}");
             if !audit.passes() {
                 anyhow::bail!(
                     "{} response(s) ({:.2} %) are fitted by fewer than {k} invitations",
                     audit.below_k,
                     audit.share_below_k()
+                );
+            }
+            if !steps.passes() {
+                anyhow::bail!(
+                    "what staff or the public see moved by fewer than {k} responses at a release"
                 );
             }
         }

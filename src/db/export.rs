@@ -159,6 +159,18 @@ pub fn released_parts(
     query.load(conn)
 }
 
+/// Every released response an integrity rule flagged: (agency, quarter, release).
+pub fn flagged_releases(conn: &mut DbConnection) -> QueryResult<Vec<(i32, String, i32)>> {
+    responses::table
+        .filter(responses::flag.is_not_null())
+        .select((
+            responses::agency_id,
+            responses::quarter,
+            responses::released_in,
+        ))
+        .load(conn)
+}
+
 /// Every answer of the slice's responses: (response id, item code, value).
 pub fn answers(conn: &mut DbConnection, slice: Slice) -> QueryResult<Vec<(String, String, i32)>> {
     let mut query = answers::table

@@ -79,7 +79,8 @@ impl fmt::Display for Outcome {
                 "demo province loaded: {agencies} agencies ({commune_level} commune-level units), \
                  {procedures} procedures, {dossiers} completed dossiers, {invitations} survey \
                  invitations, {responses} responses ({withheld} more were left out: too few \
-                 invitations shared their agency, applicant kind, channel and quarter)"
+                 invitations shared their agency, applicant kind, channel and quarter, or their \
+                 agency's quarter had fewer than k answers given their way)"
             ),
             Self::AlreadyPresent => {
                 f.write_str("the demo province is already loaded; nothing changed")

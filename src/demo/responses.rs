@@ -150,6 +150,25 @@ pub fn generate(conn: &mut DbConnection, secret: &SecretKey, k: u32) -> anyhow::
         }
         kept
     });
+    // The demo's history is one release: each cell (agency, quarter, way of answering) shows
+    // its responses in one step, which must be at least k; a cell that never gathered k is
+    // never shown (`domain::release_step`).
+    let mut cell_sizes: std::collections::HashMap<(i32, String, String), u32> = Default::default();
+    for r in &response_rows {
+        *cell_sizes
+            .entry((r.agency_id, r.quarter.clone(), r.mode.clone()))
+            .or_default() += 1;
+    }
+    response_rows.retain(|r| {
+        let size = cell_sizes[&(r.agency_id, r.quarter.clone(), r.mode.clone())];
+        let kept = size >= k;
+        if !kept {
+            *withheld
+                .entry((r.agency_id, r.quarter.clone()))
+                .or_default() += 1;
+        }
+        kept
+    });
     let kept: std::collections::HashSet<&String> = response_rows.iter().map(|r| &r.id).collect();
     answer_rows.retain(|a| kept.contains(&a.response_id));
     invitations::insert_many(conn, &invitations_rows)?;

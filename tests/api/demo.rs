@@ -25,6 +25,11 @@ async fn the_demo_province_is_todays_an_giang_with_its_history() {
         report.contains("responses that fit fewer than 5 invitations: 0 (0.00 %)"),
         "{report}"
     );
+    // Its history is one release: every output moved by at least k in it.
+    assert!(
+        report.contains("(the released cell): smallest step") && !report.contains("under k"),
+        "{report}"
+    );
 
     let current = |a: &&Value| a["valid_to"].is_null();
     let count_kind = |kind: &str| {

@@ -14,6 +14,7 @@ pub mod audit;
 pub mod held;
 pub mod release;
 pub mod retention;
+pub mod steps;
 pub mod upgrade;
 
 use std::sync::Arc;

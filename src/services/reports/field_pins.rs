@@ -26,17 +26,32 @@ pub struct Released {
 pub type Pins = HashMap<(i32, String), i32>;
 
 pub fn pins(released: &[Released], k: u32) -> Pins {
+    let mut pins = Pins::new();
+    walk(released, k, |agency_id, quarter, release, _| {
+        pins.insert((agency_id, quarter.to_owned()), release);
+    });
+    pins
+}
+
+/// What each part (way of answering, field) of an agency's quarter counted at a pin.
+pub type Parts<'a> = BTreeMap<(&'a str, Option<&'a str>), u64>;
+
+/// Walks each agency's quarter through its releases in order and calls `at_pin` at every pin,
+/// with the parts' counts then.
+pub fn walk<'a>(
+    released: &'a [Released],
+    k: u32,
+    mut at_pin: impl FnMut(i32, &str, i32, &Parts<'a>),
+) {
     let k = u64::from(k);
     let mut groups: BTreeMap<(i32, &str), Vec<&Released>> = BTreeMap::new();
     for r in released {
         groups.entry((r.agency_id, &r.quarter)).or_default().push(r);
     }
-    let mut pins = Pins::new();
     for ((agency_id, quarter), mut members) in groups {
         members.sort_by_key(|r| r.release);
-        let mut now: BTreeMap<(&str, Option<&str>), u64> = BTreeMap::new();
-        let mut at_pin = now.clone();
-        let mut pin = None;
+        let mut now: Parts<'a> = BTreeMap::new();
+        let mut at_last_pin = now.clone();
         let mut i = 0;
         while i < members.len() {
             let release = members[i].release;
@@ -46,19 +61,15 @@ pub fn pins(released: &[Released], k: u32) -> Pins {
                 i += 1;
             }
             let steps_whole = now.iter().all(|(part, count)| {
-                let moved = count - at_pin.get(part).copied().unwrap_or(0);
+                let moved = count - at_last_pin.get(part).copied().unwrap_or(0);
                 moved == 0 || moved >= k
             });
             if steps_whole {
-                pin = Some(release);
-                at_pin = now.clone();
+                at_pin(agency_id, quarter, release, &now);
+                at_last_pin = now.clone();
             }
         }
-        if let Some(pin) = pin {
-            pins.insert((agency_id, quarter.to_owned()), pin);
-        }
     }
-    pins
 }
 
 #[cfg(test)]
