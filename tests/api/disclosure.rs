@@ -265,3 +265,241 @@ async fn the_audit_fails_a_history_that_moved_by_fewer_than_k() {
         "{report}"
     );
 }
+
+/// What one capture saw: output → the responses it rests on.
+type Capture = std::collections::BTreeMap<String, i64>;
+
+/// The differencing auditor of issue #33: citizens of two agencies answer at random, by link
+/// and at a kiosk, in two quarters, some with a comment, two asking for help; after every
+/// release pass it captures what staff and the public see (each agency's count of responses
+/// for each quarter and the year, for all, link and kiosk answers — the number every page,
+/// export and the open data rest on — its comments and its requests for help) and checks that
+/// no output moved by fewer than k, that no year differs from its quarters, that no filter's
+/// complement rests on fewer than k, and that comments and requests arrive as the rule says.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_differencing_auditor_finds_no_output_that_moved_by_fewer_than_k() {
+    use hailong::domain::response_mode::ResponseMode;
+    use hailong::services::reports::dashboards::{compute_period, Kind, Scope};
+    use rand::{Rng, SeedableRng};
+    const K3: i64 = 3;
+    let db = TestDb::new();
+    let settings = db.settings_with(&[
+        ("HAILONG_ANONYMITY_K", "3"),
+        ("HAILONG_RELEASE_BATCH", "100000"),
+    ]);
+    let app = spawn_app_with(db, settings).await;
+    app.seed();
+    app.add_user(
+        "admin@angiang.test",
+        hailong::domain::agency::Role::Admin,
+        None,
+    );
+    let key = app.new_api_key("one-stop shop");
+    let agencies = ["AG-X-OCEO", "AG-P-RACHGIA"];
+    let mut tablets = Vec::new();
+    for agency in agencies {
+        let link = crate::kiosk::enrol_from_admin_page(&app, agency, "Quầy 1").await;
+        tablets.push(crate::kiosk::Tablet::enrol(&app, &link).await);
+    }
+    // 48 dossiers: two agencies, two quarters (completed mid-February and mid-May).
+    let mut surveys = Vec::new();
+    for i in 0..48 {
+        let mut dossier = valid_dossier(&format!("AUDITOR.{i}"));
+        let agency = i % 2;
+        let (received, due, completed) = if i % 4 < 2 {
+            (
+                "2026-02-10T08:00:00+07:00",
+                "2026-02-20T17:00:00+07:00",
+                "2026-02-15T09:00:00+07:00",
+            )
+        } else {
+            (
+                "2026-05-10T08:00:00+07:00",
+                "2026-05-20T17:00:00+07:00",
+                "2026-05-15T09:00:00+07:00",
+            )
+        };
+        dossier["agency_code"] = serde_json::json!(agencies[agency]);
+        dossier["received_at"] = serde_json::json!(received);
+        dossier["due_at"] = serde_json::json!(due);
+        dossier["completed_at"] = serde_json::json!(completed);
+        let body: serde_json::Value = app
+            .post_dossiers(&key, &dossier)
+            .await
+            .json()
+            .await
+            .unwrap();
+        let issued = &body["dossiers"][0];
+        let path = issued["survey_url"]
+            .as_str()
+            .unwrap()
+            .strip_prefix(&app.address)
+            .unwrap()
+            .to_owned();
+        let code = issued["survey_code"].as_str().unwrap().to_owned();
+        surveys.push((agency, path, code));
+    }
+    let mut rng = rand::rngs::StdRng::seed_from_u64(33);
+    let secret = hailong::secret::SecretKey::from_hex(TEST_SECRET).unwrap();
+    let rules = ReleaseRules {
+        batch: 1,
+        k: K3 as u32,
+        followup_due_days: 10,
+    };
+    let mut conn = app.conn();
+    let ids: Vec<i32> = agencies
+        .iter()
+        .map(|code| {
+            hailong::db::agencies::find_by_code(&mut conn, code)
+                .unwrap()
+                .unwrap()
+                .id
+        })
+        .collect();
+    let capture = |conn: &mut hailong::db::DbConnection| -> Capture {
+        let mut seen = Capture::new();
+        let scopes = [
+            ("all", Scope::PROVINCE),
+            (
+                "link",
+                Scope {
+                    field: None,
+                    mode: Some(ResponseMode::Link),
+                },
+            ),
+            (
+                "kiosk",
+                Scope {
+                    field: None,
+                    mode: Some(ResponseMode::Kiosk),
+                },
+            ),
+        ];
+        for (scope_name, scope) in &scopes {
+            for (kind, period) in [
+                (Kind::Quarter, "2026-Q1"),
+                (Kind::Quarter, "2026-Q2"),
+                (Kind::Year, "2026"),
+            ] {
+                let report = compute_period(conn, scope, kind, period, K3 as u32).unwrap();
+                for code in agencies {
+                    let n = report
+                        .scores
+                        .iter()
+                        .find(|s| s.agency == code && s.measure == "completed" && s.key.is_empty())
+                        .map_or(0, |s| i64::from(s.n));
+                    seen.insert(format!("{code} {period} {scope_name}"), n);
+                }
+            }
+        }
+        for (code, id) in agencies.iter().zip(&ids) {
+            let quarters = vec!["2026-Q1".to_owned(), "2026-Q2".to_owned()];
+            let comments = hailong::db::responses::comments(conn, &[*id], &quarters, 10_000)
+                .unwrap()
+                .len();
+            seen.insert(format!("{code} comments"), comments as i64);
+            let requests = hailong::db::followups::released_of(conn, &[*id])
+                .unwrap()
+                .len();
+            seen.insert(format!("{code} requests"), requests as i64);
+        }
+        seen
+    };
+    let mut before = capture(&mut conn);
+    let mut asked_for_help = 0;
+    let mut released_steps = 0;
+    for (agency, path, code) in &surveys {
+        let value = rng.random_range(1..=5).to_string();
+        let comment = rng
+            .random_bool(0.3)
+            .then_some("Thủ tục nhanh, cán bộ nhiệt tình");
+        if rng.random_bool(0.3) {
+            let fields = [("q_A1", value.as_str()), ("q_P5", value.as_str())];
+            let sent = tablets[*agency].answer(code, &fields).await;
+            assert_eq!(sent.status(), 200);
+        } else {
+            let csrf = app.open_survey(path).await;
+            let mut form = vec![
+                ("csrf", csrf.as_str()),
+                ("q_A1", value.as_str()),
+                ("q_P5", value.as_str()),
+            ];
+            if let Some(comment) = comment {
+                form.push(("comment", comment));
+            }
+            let thanks = app.submit(path, &form).await.text().await.unwrap();
+            if asked_for_help < 2 && rng.random_bool(0.2) {
+                let help = crate::followups::help_path(&thanks);
+                let page = app.get(&help).await.text().await.unwrap();
+                let action = help.split('?').next().unwrap().to_owned();
+                let (status, _) = crate::followups::post(
+                    &app,
+                    &action,
+                    &[
+                        ("csrf", &csrf_of(&page)),
+                        ("problem", "Xin hướng dẫn nộp bổ sung"),
+                        ("phone", "0987 654 321"),
+                        ("consent", "yes"),
+                    ],
+                )
+                .await;
+                assert_eq!(status, 200);
+                asked_for_help += 1;
+            }
+        }
+        release_due(
+            &mut conn,
+            &secret,
+            rules,
+            chrono::Utc::now().naive_utc(),
+            true,
+        )
+        .unwrap();
+        let now = capture(&mut conn);
+        // Counts of responses (comments and requests have rules of their own, below).
+        for (output, n) in now
+            .iter()
+            .filter(|(o, _)| !o.ends_with("comments") && !o.ends_with("requests"))
+        {
+            let moved = n - before[output];
+            assert!(
+                moved == 0 || moved >= K3,
+                "{output} moved by {moved} at a release"
+            );
+        }
+        for code in agencies {
+            let count =
+                |c: &Capture, period: &str, scope: &str| c[&format!("{code} {period} {scope}")];
+            for period in ["2026-Q1", "2026-Q2", "2026"] {
+                // A filter and its complement: the kiosk's answers are all minus link.
+                let complement = count(&now, period, "all") - count(&now, period, "link");
+                assert!(
+                    complement == 0 || complement >= K3,
+                    "{code} {period}: {complement}"
+                );
+                assert_eq!(complement, count(&now, period, "kiosk"));
+            }
+            assert_eq!(
+                count(&now, "2026", "all"),
+                count(&now, "2026-Q1", "all") + count(&now, "2026-Q2", "all"),
+                "{code}: the year is its quarters"
+            );
+            let stepped = count(&now, "2026", "all") != count(&before, "2026", "all");
+            let comments = now[&format!("{code} comments")] != before[&format!("{code} comments")];
+            let requests = now[&format!("{code} requests")] != before[&format!("{code} requests")];
+            assert!(
+                !comments || stepped,
+                "{code}: comments arrived without a step"
+            );
+            assert!(
+                !(requests && stepped),
+                "{code}: a request arrived with a step"
+            );
+            released_steps += usize::from(stepped);
+        }
+        before = now;
+    }
+    assert!(released_steps > 0, "the agencies' pages moved at all");
+    assert!(asked_for_help > 0);
+    app.stop().await;
+}
