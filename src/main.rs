@@ -136,6 +136,7 @@ fn refused_as_configured(e: &anyhow::Error) -> bool {
                         | BackupError::NoBackup(_)
                         | BackupError::NotEmpty { .. }
                         | BackupError::OtherSecret
+                        | BackupError::Crypt(_)
                 )
             )
     })

@@ -113,10 +113,26 @@ pub enum Command {
     Backup {
         #[arg(long)]
         out: std::path::PathBuf,
+        /// Encrypt the backup for this age public key (`age1…`, from `hailong backup-key`);
+        /// may be given several times.
+        #[arg(long = "encrypt-to")]
+        encrypt_to: Vec<String>,
+    },
+    /// Make a key pair for encrypted backups: the identity (secret) into FILE, mode 0600, to
+    /// keep apart from the backups and the server secret; prints the public key to give
+    /// `backup --encrypt-to`.
+    BackupKey {
+        #[arg(long)]
+        out: std::path::PathBuf,
     },
     /// Bring a backup back into the configured database, which must be empty (stop the
     /// service first); refused when the configured secret is not the backup's.
-    Restore { file: std::path::PathBuf },
+    Restore {
+        file: std::path::PathBuf,
+        /// The identity file an encrypted backup was encrypted for.
+        #[arg(long)]
+        identity: Option<std::path::PathBuf>,
+    },
     /// Manage questionnaire versions.
     Questionnaire {
         #[command(subcommand)]
@@ -512,23 +528,33 @@ pub async fn run(command: Command, settings: Settings) -> anyhow::Result<()> {
         Command::BenchDelivery { invitations } => {
             bench_delivery::run(settings, invitations).await?;
         }
-        Command::Backup { out } => {
+        Command::Backup { out, encrypt_to } => {
+            let encrypted = !encrypt_to.is_empty();
             let written = tokio::task::spawn_blocking(move || {
-                crate::services::backup::backup(&settings, &out)
+                crate::services::backup::backup(&settings, &out, &encrypt_to)
             })
             .await??;
             println!(
-                "{}: {} bytes; keep it with the secret whose fingerprint is {} (also in {}.secret-fingerprint)",
+                "{}: {} bytes{}; it restores with the secret whose fingerprint is {} (also in {}.secret-fingerprint): keep that secret apart from the backups",
                 written.file.display(),
                 written.bytes,
+                if encrypted { ", encrypted" } else { "" },
                 written.fingerprint,
                 written.file.display()
             );
         }
-        Command::Restore { file } => {
+        Command::BackupKey { out } => {
+            let recipient = crate::cli::backup_key(&out)?;
+            println!(
+                "identity written to {} (mode 0600): keep it apart from the backups and the server secret\npublic key, for `hailong backup --encrypt-to`:\n{recipient}",
+                out.display()
+            );
+        }
+        Command::Restore { file, identity } => {
             let shown = file.display().to_string();
             tokio::task::spawn_blocking(move || {
-                let restored = crate::services::backup::restore(&settings, &file);
+                let restored =
+                    crate::services::backup::restore(&settings, &file, identity.as_deref());
                 if restored.is_err() {
                     // A secret file made for this run belongs to nothing: do not leave it.
                     if let crate::secret::SecretOrigin::Created(path) = &settings.secret_origin {
@@ -923,4 +949,28 @@ async fn load_demo(settings: &Settings) -> anyhow::Result<()> {
     .await??;
     println!("{outcome}");
     Ok(())
+}
+
+/// Writes a new identity for encrypted backups to `out` (mode 0600, never over a file) and
+/// returns its public key.
+fn backup_key(out: &std::path::Path) -> anyhow::Result<String> {
+    use std::io::Write;
+    use std::os::unix::fs::OpenOptionsExt;
+    let (identity, recipient) = crate::services::backup_crypt::new_key_pair();
+    let mut file = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(0o600)
+        .open(out)
+        .with_context(|| {
+            format!(
+                "{}: not written (it exists, or its folder does not)",
+                out.display()
+            )
+        })?;
+    writeln!(
+        file,
+        "# hailong backup identity; public key: {recipient}\n{identity}"
+    )?;
+    Ok(recipient)
 }

@@ -9,6 +9,7 @@ use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+use super::backup_crypt;
 use crate::config::{DatabaseUrl, Settings};
 use crate::db::{self, backup, secret_fingerprint};
 
@@ -31,6 +32,8 @@ pub enum BackupError {
     OtherSecret,
     #[error("{tool} failed: {message}")]
     Tool { tool: &'static str, message: String },
+    #[error(transparent)]
+    Crypt(#[from] super::backup_crypt::CryptError),
     #[error(transparent)]
     Database(#[from] crate::db::DbError),
     #[error(transparent)]
@@ -76,18 +79,28 @@ fn run_tool(tool: &'static str, args: &[&str]) -> Result<(), BackupError> {
 /// holds password hashes, sessions and sealed data: it is written into a file of mode 0600
 /// beside `out`, whatever the process's umask, and renamed to `out` only when complete (and
 /// never over a file that appeared meanwhile).
-pub fn backup(settings: &Settings, out: &Path) -> Result<Written, BackupError> {
+/// With `encrypt_to` (age public keys), the file is encrypted for them: the plain copy exists
+/// only as a temporary file of mode 0600, removed when done.
+pub fn backup(
+    settings: &Settings,
+    out: &Path,
+    encrypt_to: &[String],
+) -> Result<Written, BackupError> {
     if out.exists() {
         return Err(BackupError::Exists(out.to_owned()));
     }
+    let recipients = backup_crypt::recipients(encrypt_to)?;
     let folder = match out.parent() {
         Some(parent) if !parent.as_os_str().is_empty() => parent,
         _ => Path::new("."),
     };
-    let partial = tempfile::Builder::new()
-        .prefix(".hailong-backup-")
-        .permissions(std::fs::Permissions::from_mode(0o600))
-        .tempfile_in(folder)?;
+    let private_file = || {
+        tempfile::Builder::new()
+            .prefix(".hailong-backup-")
+            .permissions(std::fs::Permissions::from_mode(0o600))
+            .tempfile_in(folder)
+    };
+    let partial = private_file()?;
     let partial_path = partial.path().to_string_lossy().into_owned();
     match &settings.database {
         DatabaseUrl::Sqlite(_) => {
@@ -107,7 +120,15 @@ pub fn backup(settings: &Settings, out: &Path) -> Result<Written, BackupError> {
             ],
         )?,
     }
-    partial.persist_noclobber(out).map_err(|e| {
+    let finished = if recipients.is_empty() {
+        partial
+    } else {
+        let mut sealed = private_file()?;
+        backup_crypt::encrypt(partial.path(), sealed.as_file_mut(), &recipients)?;
+        sealed.as_file().sync_all()?;
+        sealed
+    };
+    finished.persist_noclobber(out).map_err(|e| {
         if e.error.kind() == std::io::ErrorKind::AlreadyExists {
             BackupError::Exists(out.to_owned())
         } else {
@@ -124,11 +145,30 @@ pub fn backup(settings: &Settings, out: &Path) -> Result<Written, BackupError> {
 }
 
 /// Brings a backup back into the configured database, which must be empty; refuses a backup
-/// written under another secret.
-pub fn restore(settings: &Settings, file: &Path) -> Result<(), BackupError> {
+/// written under another secret. An encrypted backup needs the identity it was encrypted for;
+/// it is decrypted into a temporary file of mode 0600, removed when done.
+pub fn restore(
+    settings: &Settings,
+    file: &Path,
+    identity: Option<&Path>,
+) -> Result<(), BackupError> {
     if !file.exists() {
         return Err(BackupError::NoBackup(file.to_owned()));
     }
+    if backup_crypt::is_encrypted(file)? {
+        let identity = identity.ok_or(backup_crypt::CryptError::NeedsIdentity)?;
+        let mut plain = tempfile::Builder::new()
+            .prefix(".hailong-restore-")
+            .permissions(std::fs::Permissions::from_mode(0o600))
+            .tempfile()?;
+        backup_crypt::decrypt(file, identity, plain.as_file_mut())?;
+        plain.as_file().sync_all()?;
+        return restore_plain(settings, plain.path());
+    }
+    restore_plain(settings, file)
+}
+
+fn restore_plain(settings: &Settings, file: &Path) -> Result<(), BackupError> {
     let mut conn = db::build_pool(&settings.database, 1).get()?;
     let tables = backup::table_count(&mut conn)?;
     if tables > 0 {

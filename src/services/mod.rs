@@ -7,6 +7,7 @@ pub mod accounts;
 pub mod agencies;
 pub mod api_clients;
 pub mod backup;
+pub mod backup_crypt;
 pub mod dossiers;
 pub mod eid;
 pub mod followups;

@@ -151,6 +151,111 @@ async fn a_backup_under_load_restores_every_acknowledged_response_into_an_empty_
     app.stop().await;
 }
 
+/// An encrypted backup carries nothing readable; it restores with its identity only.
+#[tokio::test]
+async fn an_encrypted_backup_is_unreadable_and_restores_with_its_identity() {
+    let app = spawn_app().await;
+    let links = issue(&app, 3).await;
+    answer(&app, &links[0]).await;
+    let out = tempfile::tempdir().unwrap();
+    let key = out.path().join("backup.key");
+    let made = hailong(
+        &app.db,
+        TEST_SECRET,
+        &["backup-key", "--out", &key.to_string_lossy()],
+    );
+    assert!(
+        made.status.success(),
+        "{}",
+        String::from_utf8_lossy(&made.stderr)
+    );
+    let recipient = String::from_utf8_lossy(&made.stdout)
+        .lines()
+        .last()
+        .unwrap()
+        .trim()
+        .to_owned();
+    assert!(recipient.starts_with("age1"), "{recipient}");
+    use std::os::unix::fs::PermissionsExt;
+    assert_eq!(
+        std::fs::metadata(&key).unwrap().permissions().mode() & 0o777,
+        0o600
+    );
+    let again = hailong(
+        &app.db,
+        TEST_SECRET,
+        &["backup-key", "--out", &key.to_string_lossy()],
+    );
+    assert!(!again.status.success(), "never over a key");
+
+    let file = out.path().join("hailong.backup.age");
+    let written = hailong(
+        &app.db,
+        TEST_SECRET,
+        &[
+            "backup",
+            "--out",
+            &file.to_string_lossy(),
+            "--encrypt-to",
+            &recipient,
+        ],
+    );
+    assert!(
+        written.status.success(),
+        "{}",
+        String::from_utf8_lossy(&written.stderr)
+    );
+    let bytes = std::fs::read(&file).unwrap();
+    assert!(bytes.starts_with(b"age-encryption.org/v1\n"));
+    for readable in [
+        &b"SQLite format"[..],
+        b"PGDMP",
+        b"responses",
+        b"CREATE TABLE",
+    ] {
+        assert!(!bytes.windows(readable.len()).any(|w| w == readable));
+    }
+    assert_eq!(
+        std::fs::metadata(&file).unwrap().permissions().mode() & 0o777,
+        0o600
+    );
+    let bad = hailong(
+        &app.db,
+        TEST_SECRET,
+        &[
+            "backup",
+            "--out",
+            &out.path().join("x").to_string_lossy(),
+            "--encrypt-to",
+            "age1nope",
+        ],
+    );
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("not an age public key"));
+
+    let target = TestDb::new();
+    let without = hailong(&target, TEST_SECRET, &["restore", &file.to_string_lossy()]);
+    assert_eq!(without.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&without.stderr).contains("--identity"));
+    let restored = hailong(
+        &target,
+        TEST_SECRET,
+        &[
+            "restore",
+            &file.to_string_lossy(),
+            "--identity",
+            &key.to_string_lossy(),
+        ],
+    );
+    assert!(
+        restored.status.success(),
+        "{}",
+        String::from_utf8_lossy(&restored.stderr)
+    );
+    assert_eq!(stored(&target), stored(&app.db));
+    app.stop().await;
+}
+
 #[test]
 fn a_missing_backup_is_named() {
     let db = TestDb::new();
