@@ -461,3 +461,83 @@ async fn commands_beside_a_starting_service_wait_for_the_write_lock() {
         failures.join("\n")
     );
 }
+
+/// A send whose outcome cannot be recorded at once (the database refuses writes for a
+/// moment) is recorded when it can, before its claim lapses: no message goes out twice.
+#[tokio::test]
+async fn a_send_recorded_late_is_not_sent_again() {
+    use std::sync::atomic::{AtomicBool, Ordering};
+    use std::sync::{Arc, Mutex};
+    let db = TestDb::new();
+    let TestDb::Sqlite { dir } = &db else {
+        return; // The read-only file is SQLite's way to refuse writes for a while.
+    };
+    let file = dir.path().join("hailong.db");
+    let files = vec![
+        file.clone(),
+        file.with_extension("db-wal"),
+        file.with_extension("db-shm"),
+        dir.path().to_path_buf(),
+    ];
+    if !set_immutable(&files, true) {
+        set_immutable(&files, false);
+        if std::env::var("HAILONG_REQUIRE_CHATTR").is_ok_and(|v| v == "1") {
+            panic!("HAILONG_REQUIRE_CHATTR=1 but chattr +i failed: the late record is untested");
+        }
+        eprintln!("SKIPPED: chattr +i is not available here");
+        return;
+    }
+    set_immutable(&files, false);
+    // The gateway takes each message; at the first, the database refuses writes for 1.5 s.
+    let received: Arc<Mutex<Vec<String>>> = Arc::default();
+    let frozen = Arc::new(AtomicBool::new(false));
+    let (store, freeze, locked) = (received.clone(), frozen.clone(), files.clone());
+    let server = actix_web::HttpServer::new(move || {
+        let (store, freeze, locked) = (store.clone(), freeze.clone(), locked.clone());
+        actix_web::App::new().route(
+            "/hook",
+            actix_web::web::post().to(move |body: actix_web::web::Json<serde_json::Value>| {
+                let (store, freeze, locked) = (store.clone(), freeze.clone(), locked.clone());
+                async move {
+                    let key = body["idempotency_key"].as_str().unwrap_or("").to_owned();
+                    store.lock().unwrap().push(key);
+                    if !freeze.swap(true, Ordering::SeqCst) {
+                        set_immutable(&locked, true);
+                        std::thread::spawn(move || {
+                            std::thread::sleep(Duration::from_millis(1500));
+                            set_immutable(&locked, false);
+                        });
+                    }
+                    actix_web::HttpResponse::Ok().finish()
+                }
+            }),
+        )
+    })
+    .workers(1)
+    .bind("127.0.0.1:0")
+    .unwrap();
+    let hook = format!("http://127.0.0.1:{}/hook", server.addrs()[0].port());
+    tokio::spawn(server.run());
+    let settings = db.settings_with(&[
+        ("HAILONG_INVITATION_WEBHOOK", &hook),
+        ("HAILONG_REMINDERS", "0"),
+        ("HAILONG_OUTBOX_CLAIM_SECONDS", "5"),
+    ]);
+    let app = crate::helpers::spawn_app_with(db, settings).await;
+    crate::helpers::issue_all(
+        &app,
+        (0..5)
+            .map(|i| crate::helpers::valid_dossier(&format!("LATE.{i}")))
+            .collect(),
+    )
+    .await;
+    // Past the claim of 5 s: a message sent but not recorded would have gone out again.
+    tokio::time::sleep(Duration::from_secs(9)).await;
+    set_immutable(&files, false);
+    let mut keys = received.lock().unwrap().clone();
+    keys.sort();
+    let sent = keys.len();
+    keys.dedup();
+    assert_eq!((sent, keys.len()), (5, 5), "each message once: {keys:?}");
+    app.stop().await;
+}

@@ -223,9 +223,26 @@ pub async fn deliver_due(
         .buffer_unordered(IN_FLIGHT)
         .ready_chunks(IN_FLIGHT);
     let mut delivered = 0;
+    // What was sent must be recorded before the claim lapses, or another instance sends it
+    // again: a failed record (no connection free under load, a transaction that failed) is
+    // tried again, with a growing pause, until the claim's end is near.
+    let record_until =
+        std::time::Instant::now() + rules.claim.to_std().unwrap_or_default().mul_f64(0.8);
     while let Some(outcomes) = sent.next().await {
         delivered += outcomes.iter().filter(|(_, _, r)| r.is_ok()).count();
-        record(pool, &rules.schedule, gate, outcomes).await?;
+        let outcomes = Arc::new(outcomes);
+        let mut pause = Duration::from_millis(100);
+        loop {
+            match record(pool, &rules.schedule, gate, outcomes.clone()).await {
+                Ok(()) => break,
+                Err(e) if std::time::Instant::now() + pause < record_until => {
+                    tracing::warn!(error = %e, messages = outcomes.len(), "recording sent messages failed; trying again");
+                    tokio::time::sleep(pause).await;
+                    pause = (pause * 2).min(Duration::from_secs(5));
+                }
+                Err(e) => return Err(e),
+            }
+        }
     }
     Ok(Pass { claimed, delivered })
 }
@@ -236,7 +253,7 @@ async fn record(
     pool: &DbPool,
     schedule: &Schedule,
     gate: &Arc<WriteGate>,
-    outcomes: Vec<Outcome>,
+    outcomes: Arc<Vec<Outcome>>,
 ) -> anyhow::Result<()> {
     let (pool, schedule, gate) = (pool.clone(), schedule.clone(), gate.clone());
     tokio::task::spawn_blocking(move || -> anyhow::Result<()> {
@@ -244,7 +261,7 @@ async fn record(
         let _writer = gate.enter();
         let now = Utc::now().naive_utc();
         crate::db::transaction(&mut conn, |conn| -> crate::db::QueryResult<()> {
-            for (entry, invitation, result) in &outcomes {
+            for (entry, invitation, result) in outcomes.iter() {
                 match result {
                     Ok(()) => {
                         outbox::mark_delivered(conn, entry.id, entry.attempts + 1, now)?;
