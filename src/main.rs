@@ -129,6 +129,7 @@ fn refused_as_configured(e: &anyhow::Error) -> bool {
         cause
             .downcast_ref::<hailong::services::secret_guard::SecretMismatch>()
             .is_some()
+            || cause.downcast_ref::<hailong::db::NewerDatabase>().is_some()
             || matches!(
                 cause.downcast_ref::<BackupError>(),
                 Some(

@@ -738,6 +738,8 @@ fn links_base(base_url: &str, given: bool) -> String {
 fn open(settings: &Settings) -> anyhow::Result<db::PooledConnection> {
     let pool = db::build_pool(&settings.database, 1);
     let mut conn = pool.get()?;
+    // Before anything is written: a newer hailong's database is not this binary's to change.
+    db::refuse_newer(&mut conn)?;
     crate::services::secret_guard::open(&mut conn, settings)?;
     crate::services::questionnaires::ensure_default(&mut conn)?;
     Ok(conn)

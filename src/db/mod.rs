@@ -245,6 +245,7 @@ pub fn run_migrations_with(
     conn: &mut DbConnection,
     mut before: impl FnMut(&mut DbConnection, &str) -> anyhow::Result<()>,
 ) -> anyhow::Result<Vec<String>> {
+    refuse_newer(conn)?;
     let mut applied = Vec::new();
     loop {
         let next = match conn {
@@ -298,6 +299,49 @@ fn next_pending<DB: diesel::backend::Backend>(
         .pending_migrations(source)?
         .first()
         .map(|m| m.name().version().to_string()))
+}
+
+/// The database was migrated by a newer hailong than this one: its schema holds what this
+/// binary does not know, so it writes nothing to it.
+#[derive(Debug, thiserror::Error)]
+#[error(
+    "the database was written by a newer version of hailong (its schema has migration {found}; \
+     this binary knows migrations up to {newest_known}): run that version or a newer one, or \
+     restore a backup made for this one. Nothing was changed"
+)]
+pub struct NewerDatabase {
+    pub found: String,
+    pub newest_known: String,
+}
+
+/// Refuses a database with a migration this binary does not know (diesel would skip it and
+/// go on, writing with a schema it does not understand), before anything is written.
+pub fn refuse_newer(conn: &mut DbConnection) -> anyhow::Result<()> {
+    use diesel::migration::MigrationSource;
+    let known: Vec<String> = match conn {
+        DbConnection::Postgres(_) => {
+            MigrationSource::<diesel::pg::Pg>::migrations(&POSTGRES_MIGRATIONS)
+                .map(|m| m.iter().map(|m| m.name().version().to_string()).collect())
+        }
+        DbConnection::Sqlite(_) => {
+            MigrationSource::<diesel::sqlite::Sqlite>::migrations(&SQLITE_MIGRATIONS)
+                .map(|m| m.iter().map(|m| m.name().version().to_string()).collect())
+        }
+    }
+    .map_err(|e| anyhow::anyhow!("reading this binary's migrations: {e}"))?;
+    let newest_known = known.iter().max().cloned().unwrap_or_default();
+    let unknown = applied_migrations(conn)?
+        .into_iter()
+        .filter(|v| !known.contains(v))
+        .max();
+    match unknown {
+        Some(found) => Err(NewerDatabase {
+            found,
+            newest_known,
+        }
+        .into()),
+        None => Ok(()),
+    }
 }
 
 /// Versions of every migration applied so far, oldest first.

@@ -61,3 +61,39 @@ async fn the_migrate_command_applies_once_then_has_nothing_to_do() {
     assert!(!first_out.starts_with("0 migration"), "{first_out}");
     assert!(String::from_utf8_lossy(&second.stdout).starts_with("0 migration(s) applied"));
 }
+
+/// A database a newer hailong migrated is refused before anything is written to it.
+#[tokio::test]
+async fn a_database_from_a_newer_version_is_refused_and_left_as_it_was() {
+    use diesel::RunQueryDsl;
+    let db = crate::helpers::TestDb::new();
+    let dir = tempfile::tempdir().unwrap();
+    assert!(db.run_cli(dir.path(), &["migrate"]).status.success());
+    let pool = hailong::db::build_pool(&db.settings().database, 1);
+    diesel::sql_query("INSERT INTO __diesel_schema_migrations (version) VALUES ('20990101000001')")
+        .execute(&mut pool.get().unwrap())
+        .unwrap();
+    let before = hailong::db::applied_migrations(&mut pool.get().unwrap()).unwrap();
+
+    for command in [
+        &["migrate"][..],
+        &["user", "add", "--email", "a@b.vn", "--role", "admin"],
+    ] {
+        let refused = db.run_cli(dir.path(), command);
+        let said = String::from_utf8_lossy(&refused.stderr);
+        assert_eq!(refused.status.code(), Some(2), "{command:?}: {said}");
+        assert!(
+            said.contains("written by a newer version of hailong")
+                && said.contains("20990101000001"),
+            "{said}"
+        );
+    }
+    assert_eq!(
+        hailong::db::applied_migrations(&mut pool.get().unwrap()).unwrap(),
+        before
+    );
+    assert!(
+        hailong::startup::Application::build(db.settings()).is_err(),
+        "the service does not start on it either"
+    );
+}
