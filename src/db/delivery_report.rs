@@ -66,3 +66,20 @@ pub fn answered_in(
         ))
         .load(conn)
 }
+
+/// (agency, mode, flagged, dossier channel, release).
+pub type AnsweredPart = (i32, String, bool, String, i32);
+
+/// Every released response of a quarter as the channel counts need it.
+pub fn answered_parts(conn: &mut DbConnection, quarter: &str) -> QueryResult<Vec<AnsweredPart>> {
+    responses::table
+        .filter(responses::quarter.eq(quarter))
+        .select((
+            responses::agency_id,
+            responses::mode,
+            responses::flag.is_not_null(),
+            responses::channel,
+            responses::released_in,
+        ))
+        .load(conn)
+}

@@ -273,7 +273,8 @@ type Capture = std::collections::BTreeMap<String, i64>;
 /// and at a kiosk, in two quarters, some with a comment, two asking for help; after every
 /// release pass it captures what staff and the public see (each agency's count of responses
 /// for each quarter and the year, for all, link and kiosk answers — the number every page,
-/// export and the open data rest on — its comments and its requests for help) and checks that
+/// export and the open data rest on —, the delivery report's answers per agency, way of
+/// answering and dossier channel, the comments and the requests for help) and checks that
 /// no output moved by fewer than k, that no year differs from its quarters, that no filter's
 /// complement rests on fewer than k, and that comments and requests arrive as the rule says.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -320,6 +321,9 @@ async fn a_differencing_auditor_finds_no_output_that_moved_by_fewer_than_k() {
             )
         };
         dossier["agency_code"] = serde_json::json!(agencies[agency]);
+        if i % 3 == 0 {
+            dossier["channel"] = serde_json::json!("online");
+        }
         dossier["received_at"] = serde_json::json!(received);
         dossier["due_at"] = serde_json::json!(due);
         dossier["completed_at"] = serde_json::json!(completed);
@@ -392,6 +396,33 @@ async fn a_differencing_auditor_finds_no_output_that_moved_by_fewer_than_k() {
                 }
             }
         }
+        // The delivery report: answers per agency, per way of answering, per dossier channel.
+        for quarter in ["2026-Q1", "2026-Q2"] {
+            let report = hailong::services::reports::delivery::of_quarter(
+                conn,
+                quarter.parse().unwrap(),
+                K3 as u32,
+            )
+            .unwrap();
+            for (agency, answered) in &report.by_agency {
+                seen.insert(
+                    format!("delivery {quarter} agency {agency}"),
+                    answered.answered as i64,
+                );
+            }
+            for (mode, answered) in &report.by_mode {
+                seen.insert(
+                    format!("delivery {quarter} mode {mode}"),
+                    answered.answered as i64,
+                );
+            }
+            for (channel, answered) in &report.by_channel {
+                seen.insert(
+                    format!("delivery {quarter} channel {channel}"),
+                    answered.answered as i64,
+                );
+            }
+        }
         for (code, id) in agencies.iter().zip(&ids) {
             let quarters = vec!["2026-Q1".to_owned(), "2026-Q2".to_owned()];
             let comments = hailong::db::responses::comments(conn, &[*id], &quarters, 10_000)
@@ -461,7 +492,7 @@ async fn a_differencing_auditor_finds_no_output_that_moved_by_fewer_than_k() {
             .iter()
             .filter(|(o, _)| !o.ends_with("comments") && !o.ends_with("requests"))
         {
-            let moved = n - before[output];
+            let moved = n - before.get(output).copied().unwrap_or(0);
             assert!(
                 moved == 0 || moved >= K3,
                 "{output} moved by {moved} at a release"

@@ -15,6 +15,7 @@ use crate::db::{delivery_report, DbConnection, QueryResult};
 pub use crate::domain::delivery_counts::{Answered, WeekRow};
 use crate::domain::period::{Quarter, VIETNAM};
 use crate::domain::response_mode::ResponseMode;
+use crate::services::reports::field_pins::{self, Released};
 
 pub struct DeliveryReport {
     pub weeks: Vec<WeekRow>,
@@ -42,8 +43,13 @@ pub fn recent_quarters(now: Quarter) -> Vec<Quarter> {
     quarters
 }
 
-/// The report of the invitations issued in `quarter`.
-pub fn of_quarter(conn: &mut DbConnection, quarter: Quarter) -> QueryResult<DeliveryReport> {
+/// The report of the invitations issued in `quarter`; `k` as `HAILONG_ANONYMITY_K` (the answers
+/// per channel are counted at the pins for it).
+pub fn of_quarter(
+    conn: &mut DbConnection,
+    quarter: Quarter,
+    k: u32,
+) -> QueryResult<DeliveryReport> {
     let from = quarter.start().naive_utc();
     let until = quarter.next().start().naive_utc();
     let issued = delivery_report::issued_between(conn, from, until)?;
@@ -101,10 +107,12 @@ pub fn of_quarter(conn: &mut DbConnection, quarter: Quarter) -> QueryResult<Deli
             (m.as_str().to_owned(), none)
         })
         .collect();
-    for (agency, channel, mode, count) in answered {
+    for (channel, count) in answered_by_channel(conn, quarter, k)? {
+        by_channel.entry(channel).or_default().answered += count;
+    }
+    for (agency, _, mode, count) in answered {
         let count = u64::try_from(count).unwrap_or(0);
         by_agency.entry(agency).or_default().answered += count;
-        by_channel.entry(channel).or_default().answered += count;
         by_mode
             .entry(mode)
             .or_insert(Answered {
@@ -119,6 +127,50 @@ pub fn of_quarter(conn: &mut DbConnection, quarter: Quarter) -> QueryResult<Deli
         by_channel,
         by_mode,
     })
+}
+
+/// Answers per dossier channel, as the agencies' quarters stood at their pins
+/// (`field_pins`, with the channel as the finer split): a channel is no release cell, and a
+/// step of five may hold one online answer; counted at the pins, each channel moves by 0 or at
+/// least k responses of every agency.
+fn answered_by_channel(
+    conn: &mut DbConnection,
+    quarter: Quarter,
+    k: u32,
+) -> QueryResult<BTreeMap<String, u64>> {
+    let quarter = quarter.to_string();
+    let released: Vec<Released> = delivery_report::answered_parts(conn, &quarter)?
+        .into_iter()
+        .map(|(agency_id, mode, flagged, channel, release)| Released {
+            agency_id,
+            quarter: quarter.clone(),
+            // Flagged responses are cells of their own (`privacy::release`).
+            mode: if flagged {
+                format!("{mode} flagged")
+            } else {
+                mode
+            },
+            field: Some(channel),
+            release,
+        })
+        .collect();
+    let mut at_last_pin: BTreeMap<i32, BTreeMap<String, u64>> = BTreeMap::new();
+    field_pins::walk(&released, k, |agency, _, _, parts| {
+        let mut channels: BTreeMap<String, u64> = BTreeMap::new();
+        for ((_, channel), count) in parts {
+            *channels
+                .entry(channel.unwrap_or_default().to_owned())
+                .or_default() += count;
+        }
+        at_last_pin.insert(agency, channels);
+    });
+    let mut by_channel = BTreeMap::new();
+    for channels in at_last_pin.into_values() {
+        for (channel, count) in channels {
+            *by_channel.entry(channel).or_default() += count;
+        }
+    }
+    Ok(by_channel)
 }
 
 #[cfg(test)]

@@ -629,8 +629,11 @@ pub async fn delivery(
     authorize(&user, Need::Province, &Scope::of(&user, &all))?;
     let (lang, switch) = lang_and_switch(&req, &query);
     let (quarter, periods) = quarter_asked(&query);
-    let report =
-        db_call::blocking(&state.pool, move |conn| delivery::of_quarter(conn, quarter)).await?;
+    let k = state.settings.anonymity_k;
+    let report = db_call::blocking(&state.pool, move |conn| {
+        delivery::of_quarter(conn, quarter, k)
+    })
+    .await?;
     let name_of = |id: i32| {
         all.iter().find(|a| a.id == id).map_or_else(
             || id.to_string(),

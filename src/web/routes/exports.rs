@@ -328,9 +328,11 @@ pub async fn delivery_csv(
     let all = province_agencies(&state, &session).await?;
     let now = crate::domain::period::Quarter::of_instant(chrono::Utc::now());
     let quarter = delivery::quarter_asked(query.get("period").map(String::as_str), now);
-    let report =
-        crate::web::db_call::blocking(&state.pool, move |conn| delivery::of_quarter(conn, quarter))
-            .await?;
+    let k = state.settings.anonymity_k;
+    let report = crate::web::db_call::blocking(&state.pool, move |conn| {
+        delivery::of_quarter(conn, quarter, k)
+    })
+    .await?;
     let agency_of = |id: i32| all.iter().find(|a| a.id == id);
     csv_download(
         &format!("delivery-{quarter}.csv"),
