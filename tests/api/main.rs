@@ -43,3 +43,4 @@ mod questionnaires;
 mod restart;
 mod secret;
 mod survey;
+mod upgrade;
