@@ -7,6 +7,8 @@ use hailong::services::privacy::release::{release_due, ReleaseRules};
 use crate::helpers::{csrf_of, issue_all, spawn_app_with, valid_dossier, TestDb, TEST_SECRET};
 
 const K: i64 = 5;
+/// The differencing auditor's k: small, so that its cells step often.
+const K3: i64 = 3;
 
 /// The clerk's scenario of issue #33: citizens of one commune answer one by one, one of them
 /// asks for help from the thank-you page, and the clerk looks after every release pass.
@@ -282,7 +284,6 @@ async fn a_differencing_auditor_finds_no_output_that_moved_by_fewer_than_k() {
     use hailong::domain::response_mode::ResponseMode;
     use hailong::services::reports::dashboards::{compute_period, Kind, Scope};
     use rand::{Rng, SeedableRng};
-    const K3: i64 = 3;
     let db = TestDb::new();
     let settings = db.settings_with(&[
         ("HAILONG_ANONYMITY_K", "3"),
@@ -297,6 +298,10 @@ async fn a_differencing_auditor_finds_no_output_that_moved_by_fewer_than_k() {
     );
     let key = app.new_api_key("one-stop shop");
     let agencies = ["AG-X-OCEO", "AG-P-RACHGIA"];
+    let clerks = [
+        crate::paper::Clerk::sign_in(&app, "nhap1@angiang.test").await,
+        crate::paper::Clerk::sign_in(&app, "nhap2@angiang.test").await,
+    ];
     let mut tablets = Vec::new();
     for agency in agencies {
         let link = crate::kiosk::enrol_from_admin_page(&app, agency, "Quầy 1").await;
@@ -378,6 +383,14 @@ async fn a_differencing_auditor_finds_no_output_that_moved_by_fewer_than_k() {
                     mode: Some(ResponseMode::Kiosk),
                 },
             ),
+            (
+                "paper",
+                Scope {
+                    field: None,
+                    mode: Some(ResponseMode::Paper),
+                },
+            ),
+            ("field", Scope::of_field("Hộ tịch".to_owned())),
         ];
         for (scope_name, scope) in &scopes {
             for (kind, period) in [
@@ -386,6 +399,11 @@ async fn a_differencing_auditor_finds_no_output_that_moved_by_fewer_than_k() {
                 (Kind::Year, "2026"),
             ] {
                 let report = compute_period(conn, scope, kind, period, K3 as u32).unwrap();
+                // The Decision 766 group's responses (its dissatisfied ones are a statistic of
+                // them, like the index).
+                for (code, (n, _)) in &report.responses_dissatisfied {
+                    seen.insert(format!("766 {code} {period} {scope_name}"), *n as i64);
+                }
                 for code in agencies {
                     let n = report
                         .scores
@@ -439,15 +457,45 @@ async fn a_differencing_auditor_finds_no_output_that_moved_by_fewer_than_k() {
     let mut before = capture(&mut conn);
     let mut asked_for_help = 0;
     let mut released_steps = 0;
-    for (agency, path, code) in &surveys {
+    // Every survey answered one by one, then the quarters closed (every invitation expired):
+    // the last steps show what was kept back.
+    let steps = surveys.iter().map(Some).chain([None]);
+    for step in steps {
+        let Some((agency, path, code)) = step else {
+            diesel::RunQueryDsl::execute(
+                diesel::sql_query("UPDATE invitations SET expires_at = '2026-07-01 00:00:00'"),
+                &mut *conn,
+            )
+            .unwrap();
+            release_due(
+                &mut conn,
+                &secret,
+                rules,
+                chrono::Utc::now().naive_utc(),
+                true,
+            )
+            .unwrap();
+            let now = capture(&mut conn);
+            released_steps += check(&before, &now, &agencies);
+            before = now;
+            continue;
+        };
         let value = rng.random_range(1..=5).to_string();
         let comment = rng
             .random_bool(0.3)
             .then_some("Thủ tục nhanh, cán bộ nhiệt tình");
-        if rng.random_bool(0.3) {
+        let way: f64 = rng.random();
+        if way < 0.25 {
             let fields = [("q_A1", value.as_str()), ("q_P5", value.as_str())];
             let sent = tablets[*agency].answer(code, &fields).await;
             assert_eq!(sent.status(), 200);
+        } else if way < 0.5 {
+            // A paper form, entered twice by two people.
+            let digits = [("p_A1", value.as_str()), ("p_P5", value.as_str())];
+            for clerk in &clerks {
+                let (status, page) = clerk.enter(code, &digits).await;
+                assert_eq!(status, 303, "{page}");
+            }
         } else {
             let csrf = app.open_survey(path).await;
             let mut form = vec![
@@ -487,50 +535,71 @@ async fn a_differencing_auditor_finds_no_output_that_moved_by_fewer_than_k() {
         )
         .unwrap();
         let now = capture(&mut conn);
-        // Counts of responses (comments and requests have rules of their own, below).
-        for (output, n) in now
-            .iter()
-            .filter(|(o, _)| !o.ends_with("comments") && !o.ends_with("requests"))
-        {
-            let moved = n - before.get(output).copied().unwrap_or(0);
-            assert!(
-                moved == 0 || moved >= K3,
-                "{output} moved by {moved} at a release"
-            );
-        }
-        for code in agencies {
-            let count =
-                |c: &Capture, period: &str, scope: &str| c[&format!("{code} {period} {scope}")];
-            for period in ["2026-Q1", "2026-Q2", "2026"] {
-                // A filter and its complement: the kiosk's answers are all minus link.
-                let complement = count(&now, period, "all") - count(&now, period, "link");
-                assert!(
-                    complement == 0 || complement >= K3,
-                    "{code} {period}: {complement}"
-                );
-                assert_eq!(complement, count(&now, period, "kiosk"));
-            }
-            assert_eq!(
-                count(&now, "2026", "all"),
-                count(&now, "2026-Q1", "all") + count(&now, "2026-Q2", "all"),
-                "{code}: the year is its quarters"
-            );
-            let stepped = count(&now, "2026", "all") != count(&before, "2026", "all");
-            let comments = now[&format!("{code} comments")] != before[&format!("{code} comments")];
-            let requests = now[&format!("{code} requests")] != before[&format!("{code} requests")];
-            assert!(
-                !comments || stepped,
-                "{code}: comments arrived without a step"
-            );
-            assert!(
-                !(requests && stepped),
-                "{code}: a request arrived with a step"
-            );
-            released_steps += usize::from(stepped);
-        }
+        released_steps += check(&before, &now, &agencies);
         before = now;
     }
     assert!(released_steps > 0, "the agencies' pages moved at all");
+    for mode in ["link", "kiosk", "paper"] {
+        let shown: i64 = agencies
+            .iter()
+            .map(|code| before[&format!("{code} 2026 {mode}")])
+            .sum();
+        assert!(shown > 0, "{mode} answers were shown at some step");
+    }
     assert!(asked_for_help > 0);
     app.stop().await;
+}
+
+/// The auditor's checks of one capture against the one before: how many agencies stepped.
+fn check(before: &Capture, now: &Capture, agencies: &[&str]) -> usize {
+    let mut stepped_agencies = 0;
+    // Counts of responses (comments and requests have rules of their own, below).
+    for (output, n) in now
+        .iter()
+        .filter(|(o, _)| !o.ends_with("comments") && !o.ends_with("requests"))
+    {
+        let moved = n - before.get(output).copied().unwrap_or(0);
+        assert!(
+            moved == 0 || moved >= K3,
+            "{output} moved by {moved} at a release"
+        );
+    }
+    for code in agencies {
+        let count = |c: &Capture, period: &str, scope: &str| c[&format!("{code} {period} {scope}")];
+        for period in ["2026-Q1", "2026-Q2", "2026"] {
+            // Each filter's complement (all answers but that way's) moves and holds in
+            // steps of k as well, and the ways add up to all.
+            for mode in ["link", "kiosk", "paper"] {
+                let complement = count(now, period, "all") - count(now, period, mode);
+                assert!(
+                    complement == 0 || complement >= K3,
+                    "{code} {period} not {mode}: {complement}"
+                );
+            }
+            assert_eq!(
+                count(now, period, "all"),
+                count(now, period, "link")
+                    + count(now, period, "kiosk")
+                    + count(now, period, "paper")
+            );
+        }
+        assert_eq!(
+            count(now, "2026", "all"),
+            count(now, "2026-Q1", "all") + count(now, "2026-Q2", "all"),
+            "{code}: the year is its quarters"
+        );
+        let stepped = count(now, "2026", "all") != count(before, "2026", "all");
+        let comments = now[&format!("{code} comments")] != before[&format!("{code} comments")];
+        let requests = now[&format!("{code} requests")] != before[&format!("{code} requests")];
+        assert!(
+            !comments || stepped,
+            "{code}: comments arrived without a step"
+        );
+        assert!(
+            !(requests && stepped),
+            "{code}: a request arrived with a step"
+        );
+        stepped_agencies += usize::from(stepped);
+    }
+    stepped_agencies
 }

@@ -25,13 +25,13 @@ async fn receipt(app: &TestApp, key: &str, id: &str) -> (String, String) {
 }
 
 /// A member of the province's staff at the entry page.
-struct Clerk {
+pub(crate) struct Clerk {
     base: String,
     client: reqwest::Client,
 }
 
 impl Clerk {
-    async fn sign_in(app: &TestApp, email: &str) -> Self {
+    pub(crate) async fn sign_in(app: &TestApp, email: &str) -> Self {
         app.add_user(email, Role::Province, None);
         Clerk {
             base: app.address.clone(),
@@ -51,7 +51,7 @@ impl Clerk {
 
     /// Enters a form: the response (a redirect to the entry page when taken), and the page
     /// shown after it.
-    async fn enter(&self, code: &str, digits: &[(&str, &str)]) -> (u16, String) {
+    pub(crate) async fn enter(&self, code: &str, digits: &[(&str, &str)]) -> (u16, String) {
         let (_, page) = self.page("/admin/paper").await;
         let mut fields = vec![
             ("csrf", csrf_of(&page)),
