@@ -20,17 +20,28 @@ pub struct Metrics {
     outbox_failing: IntGauge,
     responses_held: IntGauge,
     responses_released: IntGauge,
+    database_up: IntGauge,
+    dashboards_stale: IntGauge,
+    release_pass: IntGauge,
 }
 
-/// What is read from the database and the pool when metrics are asked for.
+/// What is read from the database and the pool when metrics are asked for. When the database
+/// does not answer, only the pool's levels are known: `database: None`.
 #[derive(Debug, Default, Clone, Copy)]
 pub struct Levels {
     pub pool_connections: u32,
     pub pool_idle: u32,
+    pub database: Option<DatabaseLevels>,
+}
+
+#[derive(Debug, Default, Clone, Copy)]
+pub struct DatabaseLevels {
     pub outbox_backlog: i64,
     pub outbox_failing: i64,
     pub responses_held: i64,
     pub responses_released: i64,
+    /// Stored province reports whose data changed since they were computed.
+    pub dashboards_stale: i64,
 }
 
 fn gauge(registry: &Registry, name: &str, help: &str) -> IntGauge {
@@ -102,6 +113,21 @@ impl Metrics {
                 "responses_released",
                 "Responses released to staff",
             ),
+            database_up: gauge(
+                &registry,
+                "database_up",
+                "1 when the database answered this scrape, else 0",
+            ),
+            dashboards_stale: gauge(
+                &registry,
+                "dashboards_stale",
+                "Stored province dashboards whose data changed since they were computed",
+            ),
+            release_pass: gauge(
+                &registry,
+                "release_pass_timestamp_seconds",
+                "When this instance's releaser last finished a pass (Unix time)",
+            ),
             registry,
             requests,
             latency,
@@ -120,15 +146,25 @@ impl Metrics {
         self.dashboard_seconds.observe(seconds);
     }
 
-    /// The text exposition, with the levels read just now.
+    /// The releaser finished a pass (`privacy::run`): it is alive.
+    pub fn release_pass_done(&self, at: chrono::DateTime<chrono::Utc>) {
+        self.release_pass.set(at.timestamp());
+    }
+
+    /// The text exposition, with the levels read just now. Without the database, its levels
+    /// keep their last values and `database_up` says 0.
     pub fn render(&self, levels: Levels) -> String {
         self.pool_connections
             .set(i64::from(levels.pool_connections));
         self.pool_idle.set(i64::from(levels.pool_idle));
-        self.outbox_backlog.set(levels.outbox_backlog);
-        self.outbox_failing.set(levels.outbox_failing);
-        self.responses_held.set(levels.responses_held);
-        self.responses_released.set(levels.responses_released);
+        self.database_up.set(i64::from(levels.database.is_some()));
+        if let Some(db) = levels.database {
+            self.outbox_backlog.set(db.outbox_backlog);
+            self.outbox_failing.set(db.outbox_failing);
+            self.responses_held.set(db.responses_held);
+            self.responses_released.set(db.responses_released);
+            self.dashboards_stale.set(db.dashboards_stale);
+        }
         let mut out = Vec::new();
         if let Err(e) = TextEncoder::new().encode(&self.registry.gather(), &mut out) {
             tracing::error!(error = %e, "encoding metrics");

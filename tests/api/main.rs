@@ -36,6 +36,7 @@ mod integrity;
 mod kiosk;
 mod metrics;
 mod migrations;
+mod monitoring;
 mod paper;
 mod privacy;
 mod public;

@@ -114,7 +114,7 @@ pub async fn run(
         })
         .await;
         match outcome {
-            Ok(Ok(())) => {}
+            Ok(Ok(())) => crate::telemetry::metrics::metrics().release_pass_done(Utc::now()),
             Ok(Err(e)) => tracing::warn!(error = %e, "privacy pass failed; will retry"),
             Err(e) => tracing::warn!(error = %e, "privacy pass panicked; will retry"),
         }

@@ -149,6 +149,20 @@ impl Kind {
     }
 }
 
+/// How many stored province reports rest on data that has changed since (for monitoring: a
+/// number that stays above 0 says the dashboards' worker is not keeping up).
+pub fn stale_count(conn: &mut DbConnection) -> crate::db::QueryResult<i64> {
+    let revisions = Revisions::read(conn)?;
+    let province = Scope::PROVINCE.key();
+    Ok(store::bases(conn)?
+        .iter()
+        .filter(|s| s.scope == province)
+        .filter(|s| {
+            Kind::of_str(&s.kind).is_some_and(|kind| revisions.basis(kind, &s.period) != s.basis)
+        })
+        .count() as i64)
+}
+
 /// The database's change counters, per quarter and for everything (`*`).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Revisions {

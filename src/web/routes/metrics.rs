@@ -3,23 +3,31 @@
 use actix_web::{web, HttpResponse};
 
 use crate::db::{held_responses, outbox, responses, DbPool};
-use crate::telemetry::metrics::{metrics, Levels};
+use crate::services::reports::dashboards;
+use crate::telemetry::metrics::{metrics, DatabaseLevels, Levels};
 use crate::web::db_call;
 use crate::web::error::AppError;
 
 pub async fn metrics_page(pool: web::Data<DbPool>) -> Result<HttpResponse, AppError> {
     let state = pool.state();
-    let levels = db_call::blocking(&pool, move |conn| -> Result<Levels, AppError> {
-        Ok(Levels {
-            pool_connections: state.connections,
-            pool_idle: state.idle_connections,
+    // A database that does not answer is a value to report (`database_up` 0), not an error
+    // of this page: the scrape must go on working for the alert to fire.
+    let database = db_call::blocking(&pool, move |conn| -> Result<DatabaseLevels, AppError> {
+        Ok(DatabaseLevels {
             outbox_backlog: outbox::pending_count(conn)?,
             outbox_failing: outbox::failing_count(conn)?,
             responses_held: held_responses::count(conn)?,
             responses_released: responses::count(conn)?,
+            dashboards_stale: dashboards::stale_count(conn)?,
         })
     })
-    .await?;
+    .await
+    .ok();
+    let levels = Levels {
+        pool_connections: state.connections,
+        pool_idle: state.idle_connections,
+        database,
+    };
     Ok(HttpResponse::Ok()
         .content_type("text/plain; version=0.0.4; charset=utf-8")
         .body(metrics().render(levels)))
