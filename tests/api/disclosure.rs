@@ -61,21 +61,7 @@ async fn the_clerk_sees_the_commune_move_by_k_and_a_request_for_help_never_with_
             .await
             .unwrap();
         if i == 7 {
-            let help = crate::followups::help_path(&thanks);
-            let form = app.get(&help).await.text().await.unwrap();
-            let action = help.split('?').next().unwrap().to_owned();
-            let (status, body) = crate::followups::post(
-                &app,
-                &action,
-                &[
-                    ("csrf", &csrf_of(&form)),
-                    ("problem", "Tôi cần được hướng dẫn bổ sung hồ sơ"),
-                    ("phone", "0987 654 321"),
-                    ("consent", "yes"),
-                ],
-            )
-            .await;
-            assert_eq!(status, 200, "{body}");
+            ask_for_help(&app, &thanks, "Tôi cần được hướng dẫn bổ sung hồ sơ").await;
             asked_for_help = true;
         }
         release_due(
@@ -508,21 +494,7 @@ async fn a_differencing_auditor_finds_no_output_that_moved_by_fewer_than_k() {
             }
             let thanks = app.submit(path, &form).await.text().await.unwrap();
             if asked_for_help < 2 && rng.random_bool(0.2) {
-                let help = crate::followups::help_path(&thanks);
-                let page = app.get(&help).await.text().await.unwrap();
-                let action = help.split('?').next().unwrap().to_owned();
-                let (status, _) = crate::followups::post(
-                    &app,
-                    &action,
-                    &[
-                        ("csrf", &csrf_of(&page)),
-                        ("problem", "Xin hướng dẫn nộp bổ sung"),
-                        ("phone", "0987 654 321"),
-                        ("consent", "yes"),
-                    ],
-                )
-                .await;
-                assert_eq!(status, 200);
+                ask_for_help(&app, &thanks, "Xin hướng dẫn nộp bổ sung").await;
                 asked_for_help += 1;
             }
         }
@@ -602,4 +574,23 @@ fn check(before: &Capture, now: &Capture, agencies: &[&str]) -> usize {
         stepped_agencies += usize::from(stepped);
     }
     stepped_agencies
+}
+
+/// Files a request for help (with a phone number) from a thank-you page.
+async fn ask_for_help(app: &crate::helpers::TestApp, thanks: &str, problem: &str) {
+    let help = crate::followups::help_path(thanks);
+    let form = app.get(&help).await.text().await.unwrap();
+    let action = help.split('?').next().unwrap().to_owned();
+    let (status, body) = crate::followups::post(
+        app,
+        &action,
+        &[
+            ("csrf", &csrf_of(&form)),
+            ("problem", problem),
+            ("phone", "0987 654 321"),
+            ("consent", "yes"),
+        ],
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
 }

@@ -42,6 +42,7 @@ mod privacy;
 mod public;
 mod questionnaires;
 mod restart;
+mod schema;
 mod secret;
 mod survey;
 mod upgrade;
