@@ -20,6 +20,7 @@ mod browser;
 mod cluster;
 mod comments;
 mod config;
+mod contract;
 mod dashboards;
 mod delivery;
 mod demo;

@@ -57,7 +57,7 @@ pub struct DossierIn {
     email: Option<String>,
     /// Optional: the language of the messages and of the survey they link to, `vi` (default),
     /// `en` or `km` (every language with a catalogue).
-    #[schema(pattern = "^[a-z]{2,3}$")]
+    #[schema(pattern = "^(vi|en|km)$")]
     language: Option<String>,
 }
 
@@ -303,6 +303,7 @@ pub async fn dossier_qr(
 #[derive(serde::Deserialize, utoipa::ToSchema)]
 pub struct StopReply {
     /// The `idempotency_key` of the message the citizen replied to.
+    #[schema(pattern = "^hailong-invitation-[0-9]{1,9}-[0-9]{1,9}$")]
     message_key: String,
     /// The number the reply came from: it must be the one the message went to.
     phone: String,
@@ -383,6 +384,20 @@ mod tests {
         assert_eq!(bearer_credentials("BEARER  hl_x"), Some("hl_x"));
         assert_eq!(bearer_credentials("Basic hl_x"), None);
         assert_eq!(bearer_credentials("Bearerhl_x"), None);
+    }
+
+    #[test]
+    fn the_documented_languages_are_the_catalogued_ones() {
+        let doc = serde_json::to_value(ApiDoc::openapi()).unwrap();
+        let language = &doc["components"]["schemas"]["DossierIn"]["properties"]["language"];
+        let codes: Vec<&str> = crate::domain::language::Lang::all()
+            .map(|l| l.code())
+            .collect();
+        assert_eq!(
+            language["pattern"].as_str(),
+            Some(format!("^({})$", codes.join("|")).as_str()),
+            "{language}"
+        );
     }
 
     #[test]
