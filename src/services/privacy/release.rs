@@ -193,9 +193,8 @@ struct Stepped {
 }
 
 /// Groups the releasable responses by cell (agency, quarter, mode, flagged or not) and takes
-/// each cell's step:
-/// a random choice of those it releases, the rest kept back or, in a closed cell that never
-/// gathered k, dropped.
+/// each cell's step: a random choice of those it releases, the rest kept back or, in a closed
+/// cell that never gathered k, dropped.
 fn in_steps(
     conn: &mut DbConnection,
     releasable: Vec<Releasable>,
