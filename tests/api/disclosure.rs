@@ -29,7 +29,6 @@ async fn the_clerk_sees_the_commune_move_by_k_and_a_request_for_help_never_with_
             .collect(),
     )
     .await;
-    let secret = hailong::secret::SecretKey::from_hex(TEST_SECRET).unwrap();
     let rules = ReleaseRules {
         batch: 1,
         k: K as u32,
@@ -64,14 +63,7 @@ async fn the_clerk_sees_the_commune_move_by_k_and_a_request_for_help_never_with_
             ask_for_help(&app, &thanks, "Tôi cần được hướng dẫn bổ sung hồ sơ").await;
             asked_for_help = true;
         }
-        release_due(
-            &mut conn,
-            &secret,
-            rules,
-            chrono::Utc::now().naive_utc(),
-            true,
-        )
-        .unwrap();
+        release_pass(&mut conn, rules);
         let now = look(&mut conn);
         let (responses, requests) = (now.0 - seen.0, now.1 - seen.1);
         assert!(
@@ -135,7 +127,6 @@ async fn a_field_view_of_an_agency_moves_by_zero_or_at_least_k() {
             .collect(),
     )
     .await;
-    let secret = hailong::secret::SecretKey::from_hex(TEST_SECRET).unwrap();
     let rules = ReleaseRules {
         batch: 1,
         k: K as u32,
@@ -164,14 +155,7 @@ async fn a_field_view_of_an_agency_moves_by_zero_or_at_least_k() {
         let csrf = app.open_survey(path).await;
         app.submit(path, &[("csrf", &csrf), ("q_A1", "4"), ("q_P5", "5")])
             .await;
-        release_due(
-            &mut conn,
-            &secret,
-            rules,
-            chrono::Utc::now().naive_utc(),
-            true,
-        )
-        .unwrap();
+        release_pass(&mut conn, rules);
         let agency = hailong::db::responses::count(&mut conn).unwrap();
         for (i, field) in ["Hộ tịch", "Đất đai"].iter().enumerate() {
             let now = seen(&mut conn, field);
@@ -196,14 +180,7 @@ async fn a_field_view_of_an_agency_moves_by_zero_or_at_least_k() {
         &mut *conn,
     )
     .unwrap();
-    release_due(
-        &mut conn,
-        &secret,
-        rules,
-        chrono::Utc::now().naive_utc(),
-        true,
-    )
-    .unwrap();
+    release_pass(&mut conn, rules);
     for (i, field) in ["Hộ tịch", "Đất đai"].iter().enumerate() {
         let now = seen(&mut conn, field);
         let step = now - before[i];
@@ -335,7 +312,6 @@ async fn a_differencing_auditor_finds_no_output_that_moved_by_fewer_than_k() {
         surveys.push((agency, path, code));
     }
     let mut rng = rand::rngs::StdRng::seed_from_u64(33);
-    let secret = hailong::secret::SecretKey::from_hex(TEST_SECRET).unwrap();
     let rules = ReleaseRules {
         batch: 1,
         k: K3 as u32,
@@ -453,14 +429,7 @@ async fn a_differencing_auditor_finds_no_output_that_moved_by_fewer_than_k() {
                 &mut *conn,
             )
             .unwrap();
-            release_due(
-                &mut conn,
-                &secret,
-                rules,
-                chrono::Utc::now().naive_utc(),
-                true,
-            )
-            .unwrap();
+            release_pass(&mut conn, rules);
             let now = capture(&mut conn);
             released_steps += check(&before, &now, &agencies);
             before = now;
@@ -498,14 +467,7 @@ async fn a_differencing_auditor_finds_no_output_that_moved_by_fewer_than_k() {
                 asked_for_help += 1;
             }
         }
-        release_due(
-            &mut conn,
-            &secret,
-            rules,
-            chrono::Utc::now().naive_utc(),
-            true,
-        )
-        .unwrap();
+        release_pass(&mut conn, rules);
         let now = capture(&mut conn);
         released_steps += check(&before, &now, &agencies);
         before = now;
@@ -593,4 +555,10 @@ async fn ask_for_help(app: &crate::helpers::TestApp, thanks: &str, problem: &str
     )
     .await;
     assert_eq!(status, 200, "{body}");
+}
+
+/// One release pass, at once whatever the batch (as the daily release would), now.
+fn release_pass(conn: &mut hailong::db::DbConnection, rules: ReleaseRules) {
+    let secret = hailong::secret::SecretKey::from_hex(TEST_SECRET).unwrap();
+    release_due(conn, &secret, rules, chrono::Utc::now().naive_utc(), true).unwrap();
 }
