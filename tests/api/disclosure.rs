@@ -295,20 +295,7 @@ async fn a_differencing_auditor_finds_no_output_that_moved_by_fewer_than_k() {
         dossier["received_at"] = serde_json::json!(received);
         dossier["due_at"] = serde_json::json!(due);
         dossier["completed_at"] = serde_json::json!(completed);
-        let body: serde_json::Value = app
-            .post_dossiers(&key, &dossier)
-            .await
-            .json()
-            .await
-            .unwrap();
-        let issued = &body["dossiers"][0];
-        let path = issued["survey_url"]
-            .as_str()
-            .unwrap()
-            .strip_prefix(&app.address)
-            .unwrap()
-            .to_owned();
-        let code = issued["survey_code"].as_str().unwrap().to_owned();
+        let (path, code) = crate::kiosk::receipt_of(&app, &key, &dossier).await;
         surveys.push((agency, path, code));
     }
     let mut rng = rand::rngs::StdRng::seed_from_u64(33);

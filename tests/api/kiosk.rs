@@ -12,7 +12,12 @@ use crate::helpers::{csrf_of, spawn_app, valid_dossier, TestApp, PASSWORD};
 pub(crate) async fn receipt(app: &TestApp, key: &str, id: &str, agency: &str) -> (String, String) {
     let mut dossier = valid_dossier(id);
     dossier["agency_code"] = Value::from(agency);
-    let response = app.post_dossiers(key, &dossier).await;
+    receipt_of(app, key, &dossier).await
+}
+
+/// Sends `dossier`; returns its survey's path and the code printed on its receipt.
+pub(crate) async fn receipt_of(app: &TestApp, key: &str, dossier: &Value) -> (String, String) {
+    let response = app.post_dossiers(key, dossier).await;
     assert_eq!(response.status(), 201);
     let body: Value = response.json().await.unwrap();
     let issued = &body["dossiers"][0];

@@ -3,25 +3,11 @@
 //! person; nothing is stored twice, whichever way the dossier was answered first.
 
 use hailong::domain::agency::Role;
-use serde_json::Value;
 
 use crate::helpers::{csrf_of, spawn_app, valid_dossier, TestApp, PASSWORD};
 
 async fn receipt(app: &TestApp, key: &str, id: &str) -> (String, String) {
-    let body: Value = app
-        .post_dossiers(key, &valid_dossier(id))
-        .await
-        .json()
-        .await
-        .unwrap();
-    let issued = &body["dossiers"][0];
-    let path = issued["survey_url"]
-        .as_str()
-        .unwrap()
-        .strip_prefix(&app.address)
-        .unwrap()
-        .to_owned();
-    (path, issued["survey_code"].as_str().unwrap().to_owned())
+    crate::kiosk::receipt_of(app, key, &valid_dossier(id)).await
 }
 
 /// A member of the province's staff at the entry page.

@@ -180,7 +180,7 @@ pub fn file(
 /// step would point into it): a request goes out once a step of its agency's responses was
 /// released after it was made (the requester's response is then in that step or still held,
 /// one of at least k either way), or once it has been held `HELD_AT_MOST`; with `force`
-/// (`hailong release`, tests) at once. Each is due `due_days` working days after its release
+/// (tests) at once. Each is due `due_days` working days after its release
 /// (Vietnam date).
 pub fn release_due(
     conn: &mut DbConnection,

@@ -120,16 +120,7 @@ fn field_view_steps(
     k: u32,
     name: &dyn Fn(i32) -> String,
 ) -> Option<Smallest> {
-    let released: Vec<Released> = unflagged
-        .iter()
-        .map(|(_, agency_id, quarter, mode, field, release)| Released {
-            agency_id: *agency_id,
-            quarter: quarter.clone(),
-            mode: mode.clone(),
-            field: field.clone(),
-            release: *release,
-        })
-        .collect();
+    let released: Vec<Released> = unflagged.iter().map(Released::of_part).collect();
     // A field's view is the sum of its parts (one per way of answering) at each pin.
     let mut series = Series::new();
     let mut shown: HashMap<(i32, String, Option<String>), u64> = HashMap::new();

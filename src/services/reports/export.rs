@@ -101,30 +101,17 @@ fn not_yet_in_field_views(conn: &mut DbConnection, slice: Slice) -> QueryResult<
     let (Some(_), Some(k)) = (slice.field, slice.field_pins_k) else {
         return Ok(HashSet::new());
     };
-    let parts: Vec<(String, Released)> = rows::released_parts(conn, slice.quarters)?
-        .into_iter()
-        .map(|(id, agency_id, quarter, mode, field, release)| {
-            (
-                id,
-                Released {
-                    agency_id,
-                    quarter,
-                    mode,
-                    field,
-                    release,
-                },
-            )
-        })
-        .collect();
-    let released: Vec<Released> = parts.iter().map(|(_, r)| r.clone()).collect();
+    let parts = rows::released_parts(conn, slice.quarters)?;
+    let released: Vec<Released> = parts.iter().map(Released::of_part).collect();
     let pins = field_pins::pins(&released, k);
     Ok(parts
         .into_iter()
+        .zip(&released)
         .filter(|(_, r)| {
             pins.get(&(r.agency_id, r.quarter.clone()))
                 .is_none_or(|pin| r.release > *pin)
         })
-        .map(|(id, _)| id)
+        .map(|((id, ..), _)| id)
         .collect())
 }
 

@@ -10,6 +10,8 @@
 
 use std::collections::{BTreeMap, HashMap};
 
+use crate::db::export::ReleasedPart;
+
 /// One released, unflagged response as the pins need it.
 #[derive(Debug, Clone)]
 pub struct Released {
@@ -19,6 +21,20 @@ pub struct Released {
     /// `None`: generalised beyond its field (k-anonymity); a part of its own.
     pub field: Option<String>,
     pub release: i32,
+}
+
+impl Released {
+    /// A response as `db::export::released_parts` reads it.
+    pub fn of_part(part: &ReleasedPart) -> Self {
+        let (_, agency_id, quarter, mode, field, release) = part;
+        Self {
+            agency_id: *agency_id,
+            quarter: quarter.clone(),
+            mode: mode.clone(),
+            field: field.clone(),
+            release: *release,
+        }
+    }
 }
 
 /// (agency, quarter) → the last release its field views show (responses released after it

@@ -138,19 +138,6 @@ async fn authenticate(
     state: &web::Data<AppState>,
     scope: ApiScope,
 ) -> Result<api_clients::ApiClient, AppError> {
-    let client = authenticate_any(req, state).await?;
-    let theirs: ApiScope = client.scope.parse().unwrap_or_default();
-    if theirs != scope {
-        return Err(AppError::KeyScope(theirs));
-    }
-    Ok(client)
-}
-
-/// The API client whose key the request carries, whatever its scope.
-async fn authenticate_any(
-    req: &HttpRequest,
-    state: &web::Data<AppState>,
-) -> Result<api_clients::ApiClient, AppError> {
     let key = req
         .headers()
         .get(header::AUTHORIZATION)
@@ -159,11 +146,16 @@ async fn authenticate_any(
         .filter(|k| k.starts_with(token::API_KEY_PREFIX))
         .ok_or(AppError::BadApiKey)?;
     let hash = token::api_key_hash(&state.settings.secret, key);
-    db_call::blocking(&state.pool, move |conn| {
+    let client = db_call::blocking(&state.pool, move |conn| {
         api_clients::find_active(conn, &hash)
     })
     .await?
-    .ok_or(AppError::BadApiKey)
+    .ok_or(AppError::BadApiKey)?;
+    let theirs: ApiScope = client.scope.parse().unwrap_or_default();
+    if theirs != scope {
+        return Err(AppError::KeyScope(theirs));
+    }
+    Ok(client)
 }
 
 /// The credentials of an `Authorization: Bearer …` header; the scheme is case-insensitive
