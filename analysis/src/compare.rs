@@ -4,6 +4,7 @@
 use std::collections::HashMap;
 
 use crate::estimate::GroupKey;
+use crate::fair::{funnel_centre, funnel_z, rank_ranges, StandardErrors};
 use crate::input::Level;
 use crate::period::Period;
 use crate::scores::{GroupScores, Measure, ScoreRow, Scorer, Status};
@@ -29,13 +30,15 @@ fn max(values: &[f64]) -> f64 {
     values.iter().copied().fold(f64::NEG_INFINITY, f64::max)
 }
 
-/// Everything §6 derives from one comparison set (its members' agency indices).
+/// Everything §6 and §14 derive from one comparison set (its members' agency indices), with
+/// the members' linearised standard errors.
 pub fn compare(
     scorer: &Scorer<'_>,
     period: Period,
     level: Level,
     members: &[u32],
     scores: &HashMap<GroupKey, GroupScores>,
+    errors: &HashMap<GroupKey, StandardErrors>,
 ) -> Comparison {
     let q = &scorer.inputs.questionnaire;
     let group = |agency: u32| &scores[&(period, agency)];
@@ -122,6 +125,14 @@ pub fn compare(
         }
     }
 
+    rows.extend(fair_rows(
+        period,
+        members,
+        scores,
+        errors,
+        &|g: &GroupScores| status(g, g.n, g.n_eff),
+    ));
+
     if !members.is_empty() {
         let mut bench = |measure: Measure, key: &str, values: Vec<f64>| {
             if let Some(median) = quantile(&values, 0.5) {
@@ -154,6 +165,49 @@ pub fn compare(
         }
     }
     Comparison { rows, benchmarks }
+}
+
+/// §14's rows of every member: the standard errors, the funnel z against the set's median
+/// `sat_index`, and the rank range on `papi_total`.
+fn fair_rows(
+    period: Period,
+    members: &[u32],
+    scores: &HashMap<GroupKey, GroupScores>,
+    errors: &HashMap<GroupKey, StandardErrors>,
+    status: &dyn Fn(&GroupScores) -> Status,
+) -> Vec<ScoreRow> {
+    let group = |agency: u32| &scores[&(period, agency)];
+    let se = |agency: u32| errors.get(&(period, agency)).copied().unwrap_or_default();
+    let sat: Vec<f64> = members
+        .iter()
+        .map(|a| group(*a).sat_index.unwrap_or(f64::NAN))
+        .collect();
+    let totals: Vec<f64> = members
+        .iter()
+        .map(|a| group(*a).papi_total.unwrap_or(f64::NAN))
+        .collect();
+    let total_se: Vec<f64> = members.iter().map(|a| se(*a).papi_total).collect();
+    let theta = funnel_centre(&sat);
+    let ranges = rank_ranges(&totals, &total_se);
+    let mut rows = Vec::with_capacity(members.len() * 5);
+    for (m, agency) in members.iter().enumerate() {
+        let g = group(*agency);
+        let errors = se(*agency);
+        let st = status(g);
+        let row = |measure, value: Option<f64>| ScoreRow {
+            value: value.filter(|_| st != Status::Suppressed),
+            ..overall_row(period, *agency, measure, 0.0, g, st)
+        };
+        rows.push(row(Measure::SatIndexSe, Some(errors.sat_index)));
+        rows.push(row(Measure::PapiTotalSe, Some(errors.papi_total)));
+        rows.push(row(
+            Measure::FunnelZ,
+            theta.and_then(|theta| funnel_z(sat[m], theta, errors.sat_index)),
+        ));
+        rows.push(row(Measure::RankBest, Some(f64::from(ranges[m].0))));
+        rows.push(row(Measure::RankWorst, Some(f64::from(ranges[m].1))));
+    }
+    rows
 }
 
 fn overall_row(

@@ -65,7 +65,7 @@ pub struct Estimates {
 
 /// Each item's kind as a number for the pipelines: 0 likert5, 1 yes/no positive, 2 yes/no
 /// negative.
-fn item_kinds(inputs: &Inputs) -> Vec<u32> {
+pub(crate) fn item_kinds(inputs: &Inputs) -> Vec<u32> {
     inputs
         .questionnaire
         .items
@@ -135,7 +135,7 @@ fn item_sums(
 
 /// An answer's favourable share (0 or 1) and indicator score (§4), by item kind (0 likert5,
 /// 1 yes/no positive, 2 yes/no negative).
-fn favourable_and_score(kind: u32, value: i32) -> (f64, f64) {
+pub(crate) fn favourable_and_score(kind: u32, value: i32) -> (f64, f64) {
     let v = f64::from(value);
     match kind {
         0 => (f64::from(u8::from(value >= 4)), 1.0 + 9.0 * (v - 1.0) / 4.0),

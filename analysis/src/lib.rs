@@ -6,6 +6,7 @@ pub mod bootstrap;
 pub mod compare;
 pub mod error;
 pub mod estimate;
+pub mod fair;
 pub mod input;
 pub mod instant;
 pub mod lineage;

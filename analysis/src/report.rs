@@ -11,6 +11,7 @@ use crate::bootstrap::bootstrap;
 use crate::compare::{compare, BenchmarkRow};
 use crate::error::{AnalysisError, Result};
 use crate::estimate::{estimate, GroupKey, ALL};
+use crate::fair::standard_errors;
 use crate::input::Inputs;
 use crate::options::Options;
 use crate::scores::{by_period_and_level, GroupScores, Measure, ScoreRow, Scorer, Status};
@@ -48,8 +49,13 @@ pub fn analyze(inputs: &Inputs, options: &Options) -> Result<Report> {
     let mut benchmarks = Vec::new();
     let mut sets: Vec<_> = by_period_and_level(&scorer, &scored).into_iter().collect();
     sets.sort_by_key(|((period, level), _)| (*period, *level));
+    let members: Vec<GroupKey> = sets
+        .iter()
+        .flat_map(|((period, _), agencies)| agencies.iter().map(|a| (*period, *a)))
+        .collect();
+    let errors = standard_errors(inputs, &estimates, &members);
     for ((period, level), members) in &sets {
-        let comparison = compare(&scorer, *period, *level, members, &scored);
+        let comparison = compare(&scorer, *period, *level, members, &scored, &errors);
         rows.extend(comparison.rows);
         benchmarks.extend(comparison.benchmarks);
     }

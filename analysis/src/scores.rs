@@ -42,6 +42,11 @@ pub enum Measure {
     PciComposite,
     Rank,
     Tier,
+    SatIndexSe,
+    PapiTotalSe,
+    FunnelZ,
+    RankBest,
+    RankWorst,
     Completed,
     OnTimeRate,
     Invitations,
@@ -51,7 +56,7 @@ pub enum Measure {
 
 impl Measure {
     /// Every measure, in output order.
-    pub const ALL: [Measure; 15] = [
+    pub const ALL: [Measure; 20] = [
         Self::SatItem,
         Self::PapiItem,
         Self::SatDim,
@@ -62,6 +67,11 @@ impl Measure {
         Self::PciComposite,
         Self::Rank,
         Self::Tier,
+        Self::SatIndexSe,
+        Self::PapiTotalSe,
+        Self::FunnelZ,
+        Self::RankBest,
+        Self::RankWorst,
         Self::Completed,
         Self::OnTimeRate,
         Self::Invitations,
@@ -86,6 +96,11 @@ impl Measure {
             Self::PciComposite => "pci_composite",
             Self::Rank => "rank",
             Self::Tier => "tier",
+            Self::SatIndexSe => "sat_index_se",
+            Self::PapiTotalSe => "papi_total_se",
+            Self::FunnelZ => "funnel_z",
+            Self::RankBest => "rank_best",
+            Self::RankWorst => "rank_worst",
             Self::Completed => "completed",
             Self::OnTimeRate => "on_time_rate",
             Self::Invitations => "invitations",
@@ -94,11 +109,16 @@ impl Measure {
         }
     }
 
-    /// Counts, ranks and tiers are written as integers.
+    /// Counts, ranks, rank ranges and tiers are written as integers.
     pub fn is_integer(self) -> bool {
         matches!(
             self,
-            Self::Rank | Self::Tier | Self::Completed | Self::Invitations
+            Self::Rank
+                | Self::Tier
+                | Self::RankBest
+                | Self::RankWorst
+                | Self::Completed
+                | Self::Invitations
         )
     }
 }
@@ -297,12 +317,14 @@ impl Scorer<'_> {
         }
         for (d, dimension) in q.dimensions.iter().enumerate() {
             let status = self.status(g, g.dim_n[d], g.dim_n_eff[d], g.sat_dim[d].is_some());
+            // §8: a dimension nobody answered has no n_eff (Kish over no response), not 0.
+            let counts = (g.dim_n[d], (g.dim_n[d] > 0).then_some(g.dim_n_eff[d]));
             rows.push(self.row(
                 key,
                 Measure::SatDim,
                 &dimension.code,
                 g.sat_dim[d],
-                (g.dim_n[d], Some(g.dim_n_eff[d])),
+                counts,
                 status,
             ));
             rows.push(self.row(
@@ -310,7 +332,7 @@ impl Scorer<'_> {
                 Measure::PapiDim,
                 &dimension.code,
                 g.papi_dim[d],
-                (g.dim_n[d], Some(g.dim_n_eff[d])),
+                counts,
                 status,
             ));
         }

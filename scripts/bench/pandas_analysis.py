@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""The method of docs/METHODOLOGY.md (§2-§9, §11 scores.csv; periods are quarters), written in
+"""The method of docs/METHODOLOGY.md (§2-§9, §11 scores.csv with §14; periods are quarters), written in
 pandas and numpy as a competent analyst would: the baseline `scripts/bench/analysis-vs-pandas`
 times `hailong analyze` against. Same four CSV files, same questionnaire, same numbers (the
 bench checks the deterministic columns of scores.csv equal to ours); the bootstrap draws within
@@ -190,7 +190,7 @@ def scores(data, questionnaire, bootstrap=0, seed=42):
             for measure, value in (("sat_dim", sat_dim[d]), ("papi_dim", papi_dim[d])):
                 rows.append((period, agency, measure, code,
                              None if np.isnan(value) or st == "suppressed" else value,
-                             None, None, int(dim_n[d]), float(dim_eff[d]), st))
+                             None, None, int(dim_n[d]), float(dim_eff[d]) if dim_n[d] else None, st))
         st = status(suppressed, incomplete, unweighted, n, n_eff, not np.isnan(sat_index))
         for measure, value in (("sat_index", sat_index), ("papi_total", papi_total)):
             rows.append((period, agency, measure, "",
@@ -210,6 +210,9 @@ def scores(data, questionnaire, bootstrap=0, seed=42):
                                ("invitations", c.invitations), ("response_rate", rate(n, c.invitations)),
                                ("mean_processing_days", c.days / c.completed if c.completed else None)):
             rows.append((c.period, c.agency, measure, "", value, None, None, n, None, "ok"))
+
+    # §14: linearised standard errors of every group's sat_index and papi_total.
+    errors = standard_errors(a, responses, item_sums, items, n_dims)
 
     # §6: comparison sets per period and level.
     sets = {}
@@ -246,12 +249,53 @@ def scores(data, questionnaire, bootstrap=0, seed=42):
             q1, q2, q3 = (quantile(totals, q) for q in (0.25, 0.5, 0.75))
             for m, s, t in zip(members, ss, totals):
                 overall("tier", float(1 if t >= q3 else 2 if t >= q2 else 3 if t >= q1 else 4), s)
+        # §14: funnel z against the set's median sat_index, rank range from pairwise differences.
+        theta = quantile([s["sat_index"] for s in ss], 0.5)
+        se = np.array([errors.get((period, m), (0.0, 0.0))[1] for m in members])
+        gap = Z * np.sqrt(se[:, None] ** 2 + se[None, :] ** 2)
+        diff = totals[None, :] - totals[:, None]  # [g, j] = t_j - t_g
+        best = 1 + (diff > gap).sum(axis=1)
+        worst = len(members) - (-diff > gap).sum(axis=1)
+        for k, (m, s) in enumerate(zip(members, ss)):
+            sat_se, papi_se = errors.get((period, m), (0.0, 0.0))
+            overall("sat_index_se", sat_se, s)
+            overall("papi_total_se", papi_se, s)
+            overall("funnel_z", (s["sat_index"] - theta) / sat_se if sat_se > 0 else None, s)
+            overall("rank_best", float(best[k]), s)
+            overall("rank_worst", float(worst[k]), s)
 
     out = pd.DataFrame(rows, columns=["period", "agency_code", "measure", "key", "value", "ci_low",
                                       "ci_high", "n", "n_eff", "status"])
     if bootstrap:
         add_intervals(out, a, responses, scored, items, dims, bootstrap, seed)
     return out
+
+
+def standard_errors(a, responses, item_sums, items, n_dims):
+    """§14, per (period, agency): each response's z (its answers' linearised contributions),
+    then n_c/(n_c-1) times the squared deviations from the cell mean, over cells of 2 or more."""
+    per = item_sums[item_sums["agency"] != "ALL"]
+    per = per.assign(dim=per["pos"].map(dict(zip(items["pos"], items["dim"]))))
+    per = per.assign(m=per.groupby(["period", "agency", "dim"])["pos"].transform("size"))
+    j = a[["response_id", "period", "agency", "pos", "w", "fav", "x"]].merge(
+        per[["period", "agency", "pos", "sw", "swf", "swx", "m"]], on=["period", "agency", "pos"])
+    scale = j["w"] / (j["sw"] * j["m"])
+    j["zs"] = scale * (100 * j["fav"] - 100 * j["swf"] / j["sw"]) / n_dims
+    j["zp"] = scale * (j["x"] - j["swx"] / j["sw"])
+    z = j.groupby("response_id")[["zs", "zp"]].sum()
+    r = responses[["response_id", "period", "agency", "channel", "kind"]].join(z, on="response_id")
+    r[["zs", "zp"]] = r[["zs", "zp"]].fillna(0.0)
+    cell = ["period", "agency", "channel", "kind"]
+    grouped = r.groupby(cell)
+    r["n"] = grouped["zs"].transform("size")
+    r["ds"] = (r["zs"] - grouped["zs"].transform("mean")) ** 2
+    r["dp"] = (r["zp"] - grouped["zp"].transform("mean")) ** 2
+    r = r[r["n"] >= 2]
+    cells = r.groupby(cell).agg(n=("n", "first"), ds=("ds", "sum"), dp=("dp", "sum")).reset_index()
+    factor = cells["n"] / (cells["n"] - 1)
+    cells["vs"], cells["vp"] = factor * cells["ds"], factor * cells["dp"]
+    var = cells.groupby(["period", "agency"])[["vs", "vp"]].sum()
+    return {key: (math.sqrt(v.vs), math.sqrt(v.vp)) for key, v in zip(var.index, var.itertuples())}
 
 
 def add_intervals(out, a, responses, scored, items, dims, replicates, seed):

@@ -702,6 +702,12 @@ async fn the_stored_numbers_are_those_of_hailong_analyze_on_the_exported_files()
             library.values().any(|r| r.1.is_some()),
             "intervals compared"
         );
+        for measure in [Measure::SatIndexSe, Measure::FunnelZ, Measure::RankWorst] {
+            assert!(
+                library.keys().any(|k| k.2 == measure.as_str()),
+                "§14's {measure:?} rows compared"
+            );
+        }
     }
 }
 

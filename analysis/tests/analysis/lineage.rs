@@ -1,8 +1,10 @@
 //! §13 test vectors: a merger, a split, a chain with a cut-over inside a period, suppression in
 //! a lineage group, and the errors of `successions.csv`.
 
+use hailong_analysis::period::PeriodKind;
 use hailong_analysis::report::Report;
 use hailong_analysis::scores::{Measure, ScoreRow, Status};
+use hailong_analysis::Options;
 
 use crate::fixture::{close, find_in, options, Fixture};
 
@@ -186,4 +188,55 @@ fn an_item_nobody_answered_has_no_n_eff() {
         })
         .unwrap();
     assert_eq!((l2.n, l2.value, l2.n_eff), (0, None, None));
+}
+
+#[test]
+fn a_dimension_nobody_answered_has_no_n_eff() {
+    let mut f = Fixture::new(&["A"]);
+    served(&mut f, "A", "2025-Q2", 5, &[("L1", 4)]);
+    let r = f.run(&options(5)).unwrap();
+    for measure in [Measure::SatDim, Measure::PapiDim] {
+        let d2 = find_in(&r, &r.scores, "2025-Q2", "A", measure, "d2").unwrap();
+        assert_eq!((d2.n, d2.value, d2.n_eff), (0, None, None), "{measure:?}");
+        let d1 = find_in(&r, &r.scores, "2025-Q2", "A", measure, "d1").unwrap();
+        assert_eq!((d1.n, d1.n_eff), (5, Some(5.0)), "{measure:?}");
+    }
+}
+
+#[test]
+fn a_year_holding_an_ancestor_s_cut_over_has_no_lineage_row() {
+    // A → B on 2024-05-15 (inside the year 2024), B → C on 2025-07-01; yearly runs.
+    let mut f = Fixture::new(&["A", "B", "C"]);
+    served(&mut f, "A", "2023-Q3", 5, &GOOD);
+    served(&mut f, "A", "2024-Q1", 5, &GOOD);
+    served(&mut f, "B", "2024-Q3", 5, &BAD);
+    served(&mut f, "C", "2025-Q3", 5, &BAD);
+    f.successions = vec!["A,B,2024-05-15".into(), "B,C,2025-07-01".into()];
+    let r = f
+        .run(&Options {
+            period: PeriodKind::Year,
+            ..options(5)
+        })
+        .unwrap();
+
+    let sat = |period, agency| {
+        lineage(&r, period, agency, Measure::SatItem, "L1").map(|x| (x.value, x.n))
+    };
+    assert_eq!(
+        sat("2023", "C"),
+        Some((Some(100.0), 5)),
+        "A's 2023 reaches C"
+    );
+    assert_eq!(
+        sat("2024", "C"),
+        None,
+        "2024 holds A's cut-over: no lineage row"
+    );
+    assert_eq!(sat("2025", "C"), None, "2025 is C's own year");
+    assert_eq!(sat("2023", "B"), Some((Some(100.0), 5)), "and reaches B");
+    assert_eq!(sat("2024", "B"), None, "B's own year holds its cut-over");
+    assert!(r.lineage.iter().all(|row| row.period.to_string() == "2023"));
+    // The predecessors' own rows of 2024 stay in scores.csv.
+    assert!(find_in(&r, &r.scores, "2024", "A", Measure::SatItem, "L1").is_some());
+    assert!(find_in(&r, &r.scores, "2024", "B", Measure::SatItem, "L1").is_some());
 }

@@ -4,6 +4,7 @@
     reason = "test code panics on purpose: a failed unwrap is a failed test"
 )]
 
+mod fair;
 mod fixture;
 mod lineage;
 mod method;

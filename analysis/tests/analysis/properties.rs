@@ -97,10 +97,19 @@ proptest! {
                 Measure::PapiTotal => (2.0, 20.0),
                 Measure::PciComposite => (10.0, 100.0),
                 Measure::Tier => (1.0, 4.0),
-                Measure::Rank => (1.0, 4.0),
+                Measure::Rank | Measure::RankBest | Measure::RankWorst => (1.0, 4.0),
+                Measure::FunnelZ => (f64::NEG_INFINITY, f64::INFINITY),
                 _ => (0.0, f64::INFINITY),
             };
             prop_assert!(v >= min - 1e-9 && v <= max + 1e-9, "{:?} = {}", row.measure, v);
+        }
+        // §14: the rank lies in its range.
+        let of = |agency: u32, measure: Measure| {
+            report.scores.iter().find(|r| r.agency == agency && r.measure == measure).and_then(|r| r.value)
+        };
+        for row in report.scores.iter().filter(|r| r.measure == Measure::Rank) {
+            let (best, worst) = (of(row.agency, Measure::RankBest), of(row.agency, Measure::RankWorst));
+            prop_assert!(best <= row.value && row.value <= worst, "{:?} {:?} {:?}", best, row.value, worst);
         }
     }
 }
