@@ -3,6 +3,7 @@
 pub mod agency;
 pub mod answers;
 pub mod api_scope;
+pub mod board;
 pub mod client_name;
 pub mod comment_screen;
 pub mod comment_topics;
@@ -22,6 +23,7 @@ pub mod phone;
 pub mod release_step;
 pub mod reminders;
 pub mod response_mode;
+pub mod standing;
 pub mod submission;
 pub mod survey_code;
 pub mod survey_plan;

@@ -2,8 +2,13 @@
 
 use maud::{html, Markup};
 
+use hailong_analysis::fair::{funnel_limits, Z998};
+use hailong_analysis::stats::Z95;
+
 use super::format::number;
 use super::i18n::Lang;
+use super::standing::position_class;
+use crate::domain::standing::Funnel;
 
 pub struct Bar<'a> {
     pub label: &'a str,
@@ -235,6 +240,74 @@ pub fn yearly(
             }
         }
         }
+    }
+}
+
+/// A level's funnel plot (METHODOLOGY §14): each agency's index against its effective sample
+/// size, the level's median across, and the 95 % (solid) and 99.8 % (dashed) limits narrowing
+/// as the sample grows. Each point is a link to the agency's page, named on hover and focus;
+/// `table` under it says the same for screen readers and phones.
+pub fn funnel(lang: Lang, title: &str, f: &Funnel, href: impl Fn(&str) -> String) -> Markup {
+    let (width, height, left, bottom, top) = (640.0, 300.0, 44.0, 36.0, 12.0);
+    let right = 16.0;
+    let max_n = f.points.iter().map(|p| p.n_eff).fold(1.0_f64, f64::max) * 1.05;
+    let min_n = f
+        .points
+        .iter()
+        .map(|p| p.n_eff)
+        .fold(max_n, f64::min)
+        .max(1.0)
+        * 0.8;
+    // The vertical scale holds every point and the 95 % limits at the smallest sample.
+    let (low95, high95) = funnel_limits(f.centre, f.spread, min_n, Z95);
+    let lowest = f.points.iter().map(|p| p.sat_index).fold(low95, f64::min);
+    let highest = f.points.iter().map(|p| p.sat_index).fold(high95, f64::max);
+    let (min_y, max_y) = (
+        (lowest - 2.0).clamp(0.0, 100.0).floor(),
+        (highest + 2.0).clamp(0.0, 100.0).ceil(),
+    );
+    let span = (max_y - min_y).max(1.0);
+    let x = |n: f64| left + n / max_n * (width - left - right);
+    let y = |v: f64| top + (max_y - v.clamp(min_y, max_y)) / span * (height - top - bottom);
+    let curve = |z: f64, upper: bool| {
+        (0..=40)
+            .map(|k| {
+                let n = min_n + (max_n - min_n) * f64::from(k) / 40.0;
+                let (lo, hi) = funnel_limits(f.centre, f.spread, n, z);
+                format!("{:.1},{:.1}", x(n), y(if upper { hi } else { lo }))
+            })
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+    html! {
+        // Scrolled by keyboard through its focusable points (a focusable box around links
+        // would nest one control in another).
+        div.scroll {
+        // A group, not an image: its points are links (an image hides its children).
+        svg.funnel viewBox=(format!("0 0 {width} {height}")) role="group" aria-label=(title) width="100%" {
+            title { (title) }
+            line x1=(left) y1=(height - bottom) x2=(width - right) y2=(height - bottom) stroke="#767d87" {}
+            line x1=(left) y1=(top) x2=(left) y2=(height - bottom) stroke="#767d87" {}
+            text x="0" y=(y(max_y) + 4.0) { (number(lang, max_y, 0)) }
+            text x="0" y=(y(min_y) + 4.0) { (number(lang, min_y, 0)) }
+            text x=(left) y=(height - 8.0) { "0" }
+            text x=(width - right - 40.0) y=(height - 8.0) { (number(lang, max_n, 0)) }
+            text x=(left + 150.0) y=(height - 8.0) { (lang.staff_text("staff-standing-effective-sample")) " →" }
+            line x1=(x(0.0)) y1=(y(f.centre)) x2=(width - right) y2=(y(f.centre)) stroke="#1a1a1a" {}
+            @for upper in [true, false] {
+                polyline points=(curve(Z95, upper)) fill="none" stroke="#374151" stroke-width="1.5" {}
+                polyline points=(curve(Z998, upper)) fill="none" stroke="#374151" stroke-width="1.5" stroke-dasharray="6 4" {}
+            }
+            @for p in &f.points {
+                a href=(href(&p.code)) {
+                    circle class=(position_class(p.position)) cx=(format!("{:.1}", x(p.n_eff))) cy=(format!("{:.1}", y(p.sat_index))) r="5" {
+                        title { (p.name) ": " (number(lang, p.sat_index, 1)) " · n_eff " (number(lang, p.n_eff, 1)) }
+                    }
+                }
+            }
+        }
+        }
+        p.flag.legend { (lang.staff_text("staff-standing-funnel-note")) }
     }
 }
 

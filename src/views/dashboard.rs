@@ -2,13 +2,15 @@
 
 use maud::{html, Markup};
 
-use super::charts::{bars, trend, yearly, Bar, Point, YearScale, YearSeries};
+use super::charts::{bars, funnel, trend, yearly, Bar, Point, YearScale, YearSeries};
 use super::format::{number, optional};
 use super::i18n::Lang;
 use super::layout::Width;
 use super::staff::staff_page;
 pub use super::staff::Frame;
+use super::standing::{position_class, position_sentence, range_note, rank_with_range};
 use crate::domain::response_mode::ResponseMode;
+use crate::domain::standing::{Funnel, Standing};
 
 /// A status as the dashboards say it.
 pub fn status_words(lang: Lang, status: &str) -> &'static str {
@@ -57,8 +59,9 @@ pub struct AgencyDashboard<'a> {
     pub responses: u32,
     pub on_time_rate: Option<f64>,
     pub response_rate: Option<f64>,
-    /// Rank among peers on the PAPI-style total, out of how many, and the quartile tier.
-    pub rank: Option<(f64, usize, Option<f64>)>,
+    /// Its place among the agencies of its level (rank with range, tier, funnel position).
+    pub standing: Option<Standing>,
+    pub level: &'a str,
     pub dimensions: Vec<DimensionScore>,
     /// The items furthest below the median of the agencies of its level (at most three).
     pub weakest: Vec<WeakRow>,
@@ -270,13 +273,17 @@ pub fn agency_page(frame: &Frame<'_>, d: &AgencyDashboard<'_>) -> Markup {
             div.card { div { (lang.staff_text("staff-dashboard-responses")) } div.big { (d.responses) } }
             div.card { div { (lang.staff_text("staff-dashboard-on-time-2")) } div.big { (optional(lang, d.on_time_rate, 1)) "%" } }
             div.card { div { (lang.staff_text("staff-dashboard-response-rate")) } div.big { (optional(lang, d.response_rate, 1)) "%" } }
-            @if let Some((rank, of, tier)) = d.rank {
+            @if let Some(s) = &d.standing {
                 div.card {
                     div { (lang.staff_text("staff-dashboard-rank-among-peers-on-the-papi")) }
-                    div.big { (number(lang, rank, 0)) " / " (of) }
-                    @if let Some(tier) = tier { div.flag { (tier_name(lang, tier)) } }
+                    div.big { (rank_with_range(s)) }
+                    @if let Some(tier) = s.tier { div.flag { (lang.staff_text("staff-dashboard-tier")) ": " (tier_name(lang, tier)) } }
                 }
             }
+        }
+        @if let Some(s) = &d.standing {
+            p.standing class=(position_class(s.position)) { strong { (position_sentence(lang, s.position, d.level)) } }
+            (range_note(lang))
         }
         h2 { (lang.staff_text("staff-dashboard-dimensions-1-10")) }
         p.flag { (lang.staff_text("staff-dashboard-black-tick-province-median-blue-tick")) }
@@ -453,13 +460,35 @@ fn standing_history(lang: Lang, index: &str, history: &[History]) -> Markup {
 pub struct Ranked {
     pub code: String,
     pub name: String,
-    pub rank: Option<f64>,
-    pub tier: Option<f64>,
+    /// `None` outside the comparison set.
+    pub standing: Option<Standing>,
     pub papi_total: Option<f64>,
     pub sat_index: Option<f64>,
     pub n: u32,
     pub status: String,
     pub dimensions: Vec<Option<f64>>,
+}
+
+impl Ranked {
+    /// By rank (then name), or by funnel position, furthest above first (then funnel z).
+    pub fn order(a: &Ranked, b: &Ranked, by_position: bool) -> std::cmp::Ordering {
+        let rank = |r: &Ranked| r.standing.map_or(u32::MAX, |s| s.rank);
+        let position = |r: &Ranked| {
+            let s = r.standing;
+            (
+                s.and_then(|s| s.position).map_or(0, |p| p.order()),
+                s.and_then(|s| s.funnel_z).unwrap_or(0.0),
+            )
+        };
+        let by_rank = rank(a).cmp(&rank(b));
+        let first = if by_position {
+            let (pa, pb) = (position(a), position(b));
+            pb.0.cmp(&pa.0).then(pb.1.total_cmp(&pa.1)).then(by_rank)
+        } else {
+            by_rank
+        };
+        first.then(a.name.cmp(&b.name))
+    }
 }
 
 pub struct ProvinceDashboard<'a> {
@@ -473,6 +502,10 @@ pub struct ProvinceDashboard<'a> {
     pub period: &'a str,
     pub periods: &'a [String],
     pub level: &'a str,
+    /// The ranking sorted by funnel position rather than rank.
+    pub by_position: bool,
+    /// The level's funnel plot, when it has a comparison set.
+    pub funnel: Option<Funnel>,
     pub ranked: Vec<Ranked>,
     pub unranked: Vec<Ranked>,
     pub dimension_names: Vec<String>,
@@ -486,8 +519,8 @@ pub struct ProvinceDashboard<'a> {
     pub as_of: AsOf,
 }
 
-fn tier_name(lang: Lang, tier: f64) -> &'static str {
-    match tier as u8 {
+fn tier_name(lang: Lang, tier: u8) -> &'static str {
+    match tier {
         1 => lang.staff_text("staff-dashboard-best"),
         2 => lang.staff_text("staff-dashboard-high-average"),
         3 => lang.staff_text("staff-dashboard-low-average"),
@@ -583,15 +616,17 @@ pub fn province_page(frame: &Frame<'_>, d: &ProvinceDashboard<'_>) -> Markup {
         } @else {
         div.scroll tabindex="0" role="region" aria-label=(lang.staff_text("staff-dashboard-scrollable-table")) { table {
             thead { tr {
-                th.num { "#" } th { (lang.staff_text("staff-integrity-agency")) } th { (lang.staff_text("staff-dashboard-tier")) }
+                th.num { (lang.staff_text("staff-standing-rank")) } th { (lang.staff_text("staff-integrity-agency")) } th { (lang.staff_text("staff-dashboard-tier")) }
+                th { (lang.staff_text("staff-standing-position")) }
                 th.num { "PAPI" } th.num { (lang.staff_text("staff-dashboard-satisfaction")) } th.num { "n" } th { }
             } }
             tbody {
                 @for r in &d.ranked {
-                    tr class=(r.tier.map_or(String::new(), |t| format!("tier{}", t as u8))) {
-                        td.num { (optional(lang, r.rank, 0)) }
+                    tr class=(r.standing.and_then(|s| s.tier).map_or(String::new(), |t| format!("tier{t}"))) {
+                        td.num.nowrap { (r.standing.as_ref().map_or(String::new(), rank_with_range)) }
                         td { a href=(format!("/dashboard/agency/{}?period={}&lang={}", r.code, d.period, lang.code())) { (r.name) } }
-                        td { (r.tier.map_or("", |t| tier_name(lang, t))) }
+                        td { (r.standing.and_then(|s| s.tier).map_or("", |t| tier_name(lang, t))) }
+                        td class=(position_class(r.standing.and_then(|s| s.position))) { (position_sentence(lang, r.standing.and_then(|s| s.position), d.level)) }
                         td.num { (optional(lang, r.papi_total, 2)) }
                         td.num { (optional(lang, r.sat_index, 1)) }
                         td.num { (r.n) }
@@ -602,13 +637,43 @@ pub fn province_page(frame: &Frame<'_>, d: &ProvinceDashboard<'_>) -> Markup {
                     tr {
                         td.num { "—" }
                         td { a href=(format!("/dashboard/agency/{}?period={}&lang={}", r.code, d.period, lang.code())) { (r.name) } }
-                        td { } td.num { "—" } td.num { "—" } td.num { (r.n) }
+                        td { } td { } td.num { "—" } td.num { "—" } td.num { (r.n) }
                         (status_cell(lang, &r.status))
                     }
                 }
             }
         } }
         (reliability_note(lang, d.ranked.iter().chain(&d.unranked).map(|r| r.status.as_str())))
+        @if !d.ranked.is_empty() {
+            (range_note(lang))
+            p {
+                @let base = format!("/dashboard/province?period={}&level={}&lang={}", d.period, d.level, lang.code());
+                @if d.by_position {
+                    a href=(base) { (lang.staff_text("staff-standing-sort-by-rank")) }
+                } @else {
+                    a href=(format!("{base}&sort=position")) { (lang.staff_text("staff-standing-sort-by-position")) }
+                }
+            }
+        }
+        @if let Some(f) = &d.funnel {
+            h2 { (lang.staff_text("staff-standing-funnel-title")) }
+            (funnel(lang, lang.staff_text("staff-standing-funnel-title"), f, |code| format!("/dashboard/agency/{code}?period={}&lang={}", d.period, lang.code())))
+            div.scroll tabindex="0" role="region" aria-label=(lang.staff_text("staff-standing-funnel-table")) { table {
+                caption { (lang.staff_text("staff-standing-funnel-table")) }
+                thead { tr {
+                    th { (lang.staff_text("staff-integrity-agency")) }
+                    th.num { (lang.staff_text("staff-dashboard-satisfaction")) }
+                    th.num { (lang.staff_text("staff-standing-effective-sample")) }
+                    th { (lang.staff_text("staff-standing-position")) }
+                } }
+                tbody { @for p in &f.points { tr {
+                    td { (p.name) }
+                    td.num { (number(lang, p.sat_index, 1)) }
+                    td.num { (number(lang, p.n_eff, 1)) }
+                    td class=(position_class(p.position)) { (position_sentence(lang, p.position, d.level)) }
+                } } }
+            } }
+        }
         }
         @if !d.group766.is_empty() {
             h2 { (lang.staff_text("staff-dashboard-decision-766-satisfaction-group")) }

@@ -16,4 +16,5 @@ pub mod paper;
 pub mod public;
 pub mod qr;
 pub mod staff;
+pub mod standing;
 pub mod survey;

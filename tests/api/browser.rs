@@ -117,6 +117,7 @@ async fn each_dashboard_renders_on_desktop_and_phone_and_axe_finds_nothing() {
         ("paper-entry", "/admin/paper", false),
         ("paper-reconcile", "/admin/paper/reconcile", false),
         ("paper-form", "/paper/form", false),
+        ("public", "/cong-khai?period=2026-Q2", false),
     ] {
         let (address, shots) = (app.address.clone(), shots.clone());
         let output = tokio::task::spawn_blocking(move || {

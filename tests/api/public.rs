@@ -60,7 +60,7 @@ async fn anyone_reads_ended_periods_scores_without_comments_or_small_groups() {
     let csv = get("/open-data/scores.csv").await;
     assert!(csv.headers()["link"].to_str().unwrap().contains("license"));
     let csv = csv.text().await.unwrap();
-    assert!(csv.starts_with("period,period_kind,agency_code,agency_name_vi,agency_name_en,level,sat_index,sat_index_ci_low,sat_index_ci_high,tier,on_time_rate,responses\n"));
+    assert!(csv.starts_with("period,period_kind,agency_code,agency_name_vi,agency_name_en,level,sat_index,sat_index_ci_low,sat_index_ci_high,tier,sat_index_se,funnel_z,position,rank,rank_best,rank_worst,on_time_rate,responses\n"));
     assert!(csv.contains("2026-Q2,quarter,AG-X-OCEO,"));
     assert!(
         !csv.contains("AG-P-RACHGIA"),

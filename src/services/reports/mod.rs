@@ -10,5 +10,6 @@ pub mod field_pins;
 pub mod group766;
 pub mod integrity;
 pub mod public;
+pub mod standing;
 pub mod standings;
 pub mod weakest;

@@ -12,6 +12,7 @@ use crate::db::agencies::{self, Agency};
 use crate::domain::period::Quarter;
 use crate::services::reports::dashboards::{self, Indexed, Kind, Revisions, MIN_CELL};
 use crate::services::reports::delivery;
+use crate::services::reports::standing;
 use crate::services::reports::standings;
 use crate::services::reports::weakest::weakest_items;
 use crate::views::charts::Point;
@@ -305,15 +306,7 @@ pub async fn agency(
     let responses_n = index
         .row(&period, &agency.code, Measure::Completed, "")
         .map_or(0, |r| r.n);
-    // The comparison set's size is its benchmark's n_agencies (§6).
-    let rank = index
-        .value(&period, &agency.code, Measure::Rank, "")
-        .map(|r| {
-            let of = index
-                .benchmark(&period, level, Measure::PapiTotal, "")
-                .map_or(0, |b| b.n_agencies);
-            (r, of, index.value(&period, &agency.code, Measure::Tier, ""))
-        });
+    let standing = standing::standing(index, &period, &agency.code, level);
     let children = all
         .iter()
         .filter(|a| a.parent_id == Some(agency.id) && a.valid_to.is_none())
@@ -394,7 +387,8 @@ pub async fn agency(
         responses: responses_n,
         on_time_rate: index.value(&period, &agency.code, Measure::OnTimeRate, ""),
         response_rate: index.value(&period, &agency.code, Measure::ResponseRate, ""),
-        rank,
+        standing,
+        level,
         dimensions,
         weakest,
         trend,
@@ -491,8 +485,7 @@ pub async fn province(
         let row = Ranked {
             code: a.code.clone(),
             name: lang.pick(&a.name_vi, &a.name_en).to_owned(),
-            rank: index.value(&period, &a.code, Measure::Rank, ""),
-            tier: index.value(&period, &a.code, Measure::Tier, ""),
+            standing: standing::standing(index, &period, &a.code, &level),
             papi_total: index.value(&period, &a.code, Measure::PapiTotal, ""),
             sat_index: index.value(&period, &a.code, Measure::SatIndex, ""),
             n: completed.n,
@@ -504,18 +497,23 @@ pub async fn province(
                 .map(|d| index.value(&period, &a.code, Measure::PapiDim, &d.code))
                 .collect(),
         };
-        if row.rank.is_some() {
+        if row.standing.is_some() {
             ranked.push(row);
         } else {
             unranked.push(row);
         }
     }
-    ranked.sort_by(|a, b| {
-        a.rank
-            .unwrap_or(f64::MAX)
-            .total_cmp(&b.rank.unwrap_or(f64::MAX))
-            .then(a.name.cmp(&b.name))
-    });
+    let by_position = query.get("sort").is_some_and(|s| s == "position");
+    ranked.sort_by(|a, b| Ranked::order(a, b, by_position));
+    let funnel = standing::funnel(
+        index,
+        &period,
+        &level,
+        &ranked
+            .iter()
+            .map(|r| (r.code.as_str(), r.name.as_str()))
+            .collect::<Vec<_>>(),
+    );
     unranked.sort_by(|a, b| a.name.cmp(&b.name));
     let trend = index
         .periods
@@ -582,6 +580,8 @@ pub async fn province(
         period: &period,
         periods: &index.periods,
         level: &level,
+        by_position,
+        funnel,
         ranked,
         unranked,
         dimension_names: dimensions

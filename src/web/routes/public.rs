@@ -10,6 +10,9 @@ use actix_web::{web, HttpResponse};
 use chrono::Utc;
 
 use crate::db::agencies::{self, Agency};
+use hailong_analysis::fair::FunnelPosition;
+
+use crate::domain::board::{board_page, BoardAsk, BoardOrder};
 use crate::domain::period::Quarter;
 use crate::services::reports::dashboards::{Indexed, Kind, Scope};
 use crate::services::reports::public::{closed_periods, rows, PublicRow};
@@ -25,6 +28,14 @@ const CACHE: &str = "public, max-age=300";
 const LICENCE: &str = "CC BY 4.0 (https://creativecommons.org/licenses/by/4.0/)";
 
 type Query = web::Query<BTreeMap<String, String>>;
+
+/// The levels a citizen may keep on the scoreboard, with the words for each.
+const LEVELS: [(&str, &str); 4] = [
+    ("province", "staff-dashboard-province"),
+    ("department", "staff-dashboard-departments"),
+    ("commune", "staff-dashboard-commune-level"),
+    ("district", "staff-dashboard-districts-before-july-2025"),
+];
 
 /// Every ended quarter and year with computed numbers, quarters first, newest first; and the
 /// board of each.
@@ -133,22 +144,58 @@ async fn scoreboard(lang: Lang, state: &AppState, query: &Query) -> Result<HttpR
         })
         .count();
     let mut notes = lineage_notes(lang, &all, &successions);
-    let lines = shown
-        .iter()
+    let agency_of = |code: &str| all.iter().find(|a| a.code == code);
+    let find = query.get("q").map(|q| q.trim()).unwrap_or_default();
+    let level = query
+        .get("level")
+        .map(String::as_str)
+        .filter(|l| LEVELS.iter().any(|(code, _)| code == l));
+    let ask = BoardAsk {
+        find: Some(find),
+        level,
+        order: query
+            .get("sort")
+            .and_then(|s| BoardOrder::of_str(s))
+            .unwrap_or(BoardOrder::Position),
+        page: query.get("page").and_then(|p| p.parse().ok()).unwrap_or(1),
+    };
+    let (chosen, pages) = board_page(&shown, &ask, |r| {
+        let agency = agency_of(&r.agency);
+        (
+            // The name as shown first: the order by name is the page's language's.
+            agency.map_or_else(Vec::new, |a| {
+                vec![
+                    lang.pick(&a.name_vi, &a.name_en),
+                    lang.pick(&a.name_en, &a.name_vi),
+                ]
+            }),
+            agency.map_or("", |a| a.level.as_str()),
+            r.sat_index,
+            r.position,
+        )
+    });
+    let lines = chosen
+        .into_iter()
         .map(|r| BoardLine {
-            name: all
-                .iter()
-                .find(|a| a.code == r.agency)
-                .map_or_else(String::new, |a| {
-                    lang.pick(&a.name_vi, &a.name_en).to_owned()
-                }),
+            name: agency_of(&r.agency).map_or_else(String::new, |a| {
+                lang.pick(&a.name_vi, &a.name_en).to_owned()
+            }),
             sat_index: r.sat_index,
             interval: r.interval,
-            tier: r.tier,
+            position: r.position,
             on_time_rate: r.on_time_rate,
             responses: r.responses,
             lineage: notes.remove(&r.agency),
         })
+        .collect();
+    let levels = LEVELS
+        .iter()
+        .filter(|(code, _)| {
+            shown
+                .iter()
+                .any(|r| agency_of(&r.agency).is_some_and(|a| a.level.as_str() == *code))
+        })
+        .map(|(code, id)| (*code, lang.staff_text(id)))
         .collect();
     let (action, switch) = match lang {
         Lang::VI => ("/cong-khai", format!("/en/public?period={period}")),
@@ -162,6 +209,12 @@ async fn scoreboard(lang: Lang, state: &AppState, query: &Query) -> Result<HttpR
         periods: &periods,
         lines,
         hidden: with_index.saturating_sub(shown.len()),
+        find,
+        level,
+        levels,
+        order: ask.order,
+        page: ask.page.clamp(1, pages),
+        pages,
     });
     Ok(HttpResponse::Ok()
         .insert_header((header::CACHE_CONTROL, CACHE))
@@ -192,7 +245,7 @@ async fn open_rows(
     Ok(out)
 }
 
-const OPEN_COLUMNS: [&str; 12] = [
+const OPEN_COLUMNS: [&str; 18] = [
     "period",
     "period_kind",
     "agency_code",
@@ -203,9 +256,29 @@ const OPEN_COLUMNS: [&str; 12] = [
     "sat_index_ci_low",
     "sat_index_ci_high",
     "tier",
+    "sat_index_se",
+    "funnel_z",
+    "position",
+    "rank",
+    "rank_best",
+    "rank_worst",
     "on_time_rate",
     "responses",
 ];
+
+/// An open-data position: `above`, `in_line` or `below` the others of its level at 95 %.
+fn position_word(position: FunnelPosition) -> &'static str {
+    match position.order() {
+        o if o > 0 => "above",
+        o if o < 0 => "below",
+        _ => "in_line",
+    }
+}
+
+/// One of (rank, best, worst), or an empty cell.
+fn rank(r: &PublicRow, part: impl Fn((u32, u32, u32)) -> u32) -> String {
+    r.rank.map(|x| part(x).to_string()).unwrap_or_default()
+}
 
 fn open_cells(period: &str, kind: &str, a: &Agency, r: &PublicRow) -> Vec<String> {
     let opt = |v: Option<f64>| v.map(|v| format!("{v}")).unwrap_or_default();
@@ -220,6 +293,12 @@ fn open_cells(period: &str, kind: &str, a: &Agency, r: &PublicRow) -> Vec<String
         opt(r.interval.map(|i| i.0)),
         opt(r.interval.map(|i| i.1)),
         r.tier.map(|t| t.to_string()).unwrap_or_default(),
+        opt(r.sat_index_se),
+        opt(r.funnel_z),
+        r.position.map(position_word).unwrap_or_default().to_owned(),
+        rank(r, |x| x.0),
+        rank(r, |x| x.1),
+        rank(r, |x| x.2),
         opt(r.on_time_rate),
         r.responses.to_string(),
     ]
@@ -269,6 +348,12 @@ pub async fn open_json(state: web::Data<AppState>) -> Result<HttpResponse, AppEr
                 "sat_index": r.sat_index,
                 "sat_index_ci": r.interval.map(|(l, h)| [l, h]),
                 "tier": r.tier,
+                "sat_index_se": r.sat_index_se,
+                "funnel_z": r.funnel_z,
+                "position": r.position.map(position_word),
+                "rank": r.rank.map(|x| x.0),
+                "rank_best": r.rank.map(|x| x.1),
+                "rank_worst": r.rank.map(|x| x.2),
                 "on_time_rate": r.on_time_rate,
                 "responses": r.responses,
             })
@@ -278,7 +363,7 @@ pub async fn open_json(state: web::Data<AppState>) -> Result<HttpResponse, AppEr
         .insert_header((header::CACHE_CONTROL, CACHE))
         .json(serde_json::json!({
             "licence": LICENCE,
-            "description": "Satisfaction index (0-100, METHODOLOGY §5) per agency and ended period, with its 95% bootstrap interval (§9), quartile tier among the agencies of its level (1 best, §6), on-time rate of completed dossiers (%, §7) and number of responses; agencies under the publication threshold are left out.",
+            "description": "Satisfaction index (0-100, METHODOLOGY §5) per agency and ended period, with its 95% bootstrap interval (§9), quartile tier among the agencies of its level (1 best, §6), the index's linearised standard error, funnel z and position against the median of its level at 95% (above, in_line, below) and the rank on the PAPI-style total with the range its standard error allows (§14; a tier alone says nothing about a difference), on-time rate of completed dossiers (%, §7) and number of responses; agencies under the publication threshold are left out.",
             "columns": OPEN_COLUMNS,
             "rows": rows,
         })))
