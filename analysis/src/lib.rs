@@ -3,6 +3,7 @@
 //! on the web crate; the web crate calls it, so that every number has one implementation.
 
 pub mod bootstrap;
+pub mod cells;
 pub mod compare;
 pub mod error;
 pub mod estimate;

@@ -13,20 +13,11 @@ use std::collections::{BTreeMap, HashMap};
 
 use chrono::NaiveDate;
 
-use crate::error::{AnalysisError, Result};
-use crate::input::{Agencies, Answers, Dossiers, Inputs, Responses};
+use crate::error::Result;
+use crate::input::{Answers, Dossiers, Inputs, Responses, Succession};
 use crate::options::Options;
 use crate::period::{PeriodKind, Quarter};
 use crate::scores::{Measure, ScoreRow};
-
-/// One row of `successions.csv`: the predecessor's work passed to the successor from
-/// `effective_on` (Vietnam date) on.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Succession {
-    pub predecessor: u32,
-    pub successor: u32,
-    pub effective_on: NaiveDate,
-}
 
 /// The measures a lineage row may carry: §4, §5 and §7; never a comparison (§6).
 pub const LINEAGE_MEASURES: [Measure; 11] = [
@@ -42,85 +33,6 @@ pub const LINEAGE_MEASURES: [Measure; 11] = [
     Measure::ResponseRate,
     Measure::MeanProcessingDays,
 ];
-
-/// Checks `successions.csv`'s rows, given as (line, predecessor code, successor code,
-/// effective_on): known codes, a predecessor other than its successor, a `YYYY-MM-DD` date,
-/// and no cycle.
-pub fn parse_successions<'a>(
-    file: &str,
-    rows: impl IntoIterator<Item = (usize, &'a str, &'a str, &'a str)>,
-    agencies: &Agencies,
-) -> Result<Vec<Succession>> {
-    let mut out = Vec::new();
-    let mut lines = Vec::new();
-    for (line, predecessor, successor, effective_on) in rows {
-        let code = |field: &str, code: &str| {
-            agencies.index.get(code).copied().ok_or_else(|| {
-                AnalysisError::input(file, line, field, format!("unknown agency {code:?}"))
-            })
-        };
-        let predecessor = code("predecessor_code", predecessor)?;
-        let successor = code("successor_code", successor)?;
-        if predecessor == successor {
-            return Err(AnalysisError::input(
-                file,
-                line,
-                "successor_code",
-                "is the predecessor itself",
-            ));
-        }
-        let effective_on = NaiveDate::parse_from_str(effective_on, "%Y-%m-%d")
-            .ok()
-            .filter(|_| effective_on.len() == 10)
-            .ok_or_else(|| {
-                AnalysisError::input(
-                    file,
-                    line,
-                    "effective_on",
-                    format!("{effective_on:?} is not a date such as 2025-07-01"),
-                )
-            })?;
-        out.push(Succession {
-            predecessor,
-            successor,
-            effective_on,
-        });
-        lines.push(line);
-    }
-    if let Some(at) = first_in_a_cycle(&out) {
-        return Err(AnalysisError::input(
-            file,
-            lines[at],
-            "successor_code",
-            "closes a cycle of successions",
-        ));
-    }
-    Ok(out)
-}
-
-/// The first succession (by row) whose successor leads back to its predecessor.
-fn first_in_a_cycle(successions: &[Succession]) -> Option<usize> {
-    let mut next: HashMap<u32, Vec<u32>> = HashMap::new();
-    for s in successions {
-        next.entry(s.predecessor).or_default().push(s.successor);
-    }
-    successions.iter().position(|s| {
-        let mut seen = vec![s.successor];
-        let mut stack = vec![s.successor];
-        while let Some(at) = stack.pop() {
-            if at == s.predecessor {
-                return true;
-            }
-            for n in next.get(&at).into_iter().flatten() {
-                if !seen.contains(n) {
-                    seen.push(*n);
-                    stack.push(*n);
-                }
-            }
-        }
-        false
-    })
-}
 
 /// The first and last day (Vietnam dates) of the period of `kind` that holds quarter `q`.
 fn period_days(kind: PeriodKind, q: Quarter) -> (NaiveDate, NaiveDate) {
@@ -273,8 +185,13 @@ fn lineage_input(
     }
 }
 
-/// The lineage rows of every successor (§13), sorted as `scores.csv`.
-pub fn lineage(inputs: &Inputs, options: &Options) -> Result<Vec<ScoreRow>> {
+/// The lineage rows of every successor (§13), sorted as `scores.csv`; `run` is the whole
+/// method (§2-§9) on an input, its score rows.
+pub fn lineage(
+    inputs: &Inputs,
+    options: &Options,
+    run: impl Fn(&Inputs) -> Result<Vec<ScoreRow>>,
+) -> Result<Vec<ScoreRow>> {
     let successions = &inputs.successions;
     let mut successors: Vec<u32> = successions.iter().map(|s| s.successor).collect();
     successors.sort_unstable();
@@ -309,7 +226,7 @@ pub fn lineage(inputs: &Inputs, options: &Options) -> Result<Vec<ScoreRow>> {
         if subset.dossiers.agency.is_empty() && subset.responses.agency.is_empty() {
             continue;
         }
-        let report = crate::report::analyze(&subset, options)?;
+        let scores = run(&subset)?;
         let in_lineage = |row: &ScoreRow| {
             let q = if row.period.kind_is_year {
                 Quarter {
@@ -325,7 +242,7 @@ pub fn lineage(inputs: &Inputs, options: &Options) -> Result<Vec<ScoreRow>> {
                     .values()
                     .any(|cut_over| first < *cut_over && *cut_over <= last)
         };
-        rows.extend(report.scores.into_iter().filter(|row| {
+        rows.extend(scores.into_iter().filter(|row| {
             row.agency == successor && LINEAGE_MEASURES.contains(&row.measure) && in_lineage(row)
         }));
     }
@@ -374,10 +291,5 @@ mod tests {
         assert_eq!(found[&1], date("2024-05-15"));
         assert_eq!(found[&2], date("2025-07-01"));
         assert_eq!(found[&3], date("2025-07-01"));
-        assert_eq!(first_in_a_cycle(&successions), None);
-        assert_eq!(
-            first_in_a_cycle(&[s(1, 2, "2024-01-01"), s(2, 1, "2025-01-01")]),
-            Some(0)
-        );
     }
 }

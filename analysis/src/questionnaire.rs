@@ -267,7 +267,7 @@ impl Questionnaire {
         }
         for item in &self.items {
             for channel in item.channels.iter().flatten() {
-                if !crate::input::CHANNELS.contains(&channel.as_str()) {
+                if !crate::cells::CHANNELS.contains(&channel.as_str()) {
                     return Err(QuestionnaireError::UnknownChannel {
                         item: item.code.clone(),
                         channel: channel.clone(),

@@ -145,7 +145,10 @@ pub fn analyze(inputs: &Inputs, options: &Options) -> Result<Report> {
     let mut lineage = if inputs.successions.is_empty() {
         Vec::new()
     } else {
-        crate::lineage::lineage(inputs, options)?
+        // Each successor's lineage group is a run of the whole method on its ancestors' rows.
+        crate::lineage::lineage(inputs, options, |subset| {
+            analyze(subset, options).map(|r| r.scores)
+        })?
     };
     lineage.sort_by_cached_key(|r| (r.period, place(r.agency), r.measure, key_order(r)));
     Ok(Report {

@@ -7,8 +7,9 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
-/// Every `.rs` file under `src/` (the binaries aside), by module path (`web::routes::survey`).
-fn modules() -> BTreeMap<String, String> {
+/// Every `.rs` file under `root` (`src`, `analysis/src`; the binaries aside), by module path
+/// (`web::routes::survey`).
+fn modules_of(root: &str) -> BTreeMap<String, String> {
     fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
         for entry in std::fs::read_dir(dir).unwrap() {
             let path = entry.unwrap().path();
@@ -22,11 +23,11 @@ fn modules() -> BTreeMap<String, String> {
         }
     }
     let mut files = Vec::new();
-    walk(Path::new("src"), &mut files);
+    walk(Path::new(root), &mut files);
     files
         .into_iter()
         .filter_map(|path| {
-            let relative = path.strip_prefix("src").unwrap().with_extension("");
+            let relative = path.strip_prefix(root).unwrap().with_extension("");
             let mut parts: Vec<String> = relative
                 .iter()
                 .map(|p| p.to_string_lossy().into_owned())
@@ -134,8 +135,18 @@ fn module_of(path: &str, known: &BTreeSet<String>) -> Option<String> {
         .find(|candidate| known.contains(candidate))
 }
 
+/// The web crate's modules.
+fn modules() -> BTreeMap<String, String> {
+    modules_of("src")
+}
+
 fn graph() -> BTreeMap<String, BTreeSet<String>> {
-    let files = modules();
+    graph_of("src")
+}
+
+/// Which module names which, among the modules under `root`.
+fn graph_of(root: &str) -> BTreeMap<String, BTreeSet<String>> {
+    let files = modules_of(root);
     let known: BTreeSet<String> = files.keys().cloned().collect();
     files
         .iter()
@@ -218,6 +229,17 @@ fn no_module_reaches_back_into_a_module_that_reaches_it() {
         "the reader sees the URL map's handlers"
     );
     assert!(graph["web::routes::survey"].contains("web::state"));
+    let found = circles(&graph);
+    assert!(found.is_empty(), "import circles: {found:#?}");
+}
+
+#[test]
+fn the_analysis_crate_has_no_import_circle_either() {
+    let graph = graph_of("analysis/src");
+    assert!(
+        graph["report"].contains("lineage") && graph["input"].contains("input::answers"),
+        "the reader sees the analysis crate's modules"
+    );
     let found = circles(&graph);
     assert!(found.is_empty(), "import circles: {found:#?}");
 }

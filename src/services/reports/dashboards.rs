@@ -496,12 +496,12 @@ pub fn compute_period(
 fn successions_of(
     conn: &mut DbConnection,
     agencies: &hailong_analysis::input::Agencies,
-) -> Result<Vec<hailong_analysis::lineage::Succession>, ComputeError> {
+) -> Result<Vec<hailong_analysis::input::Succession>, ComputeError> {
     let rows: Vec<(String, String, String)> = crate::db::agencies::successions(conn)?
         .into_iter()
         .map(|(p, s, on)| (p, s, on.format("%Y-%m-%d").to_string()))
         .collect();
-    Ok(hailong_analysis::lineage::parse_successions(
+    Ok(hailong_analysis::input::parse_successions(
         "successions",
         rows.iter()
             .enumerate()
