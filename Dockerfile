@@ -10,9 +10,10 @@ RUN cargo chef prepare --recipe-path recipe.json
 
 FROM chef AS builder
 COPY --from=planner /app/recipe.json recipe.json
-RUN cargo chef cook --release --recipe-path recipe.json --bin hailong
+RUN cargo chef cook --release --no-default-features --recipe-path recipe.json --bin hailong
 COPY . .
-RUN cargo build --release --bin hailong
+# No development tools (demo, development e-ID provider, bench commands) in production.
+RUN cargo build --release --no-default-features --bin hailong
 
 FROM debian:bookworm-slim AS runtime
 RUN apt-get update \

@@ -6,8 +6,11 @@
 pub mod cli;
 pub mod config;
 pub mod db;
+#[cfg(feature = "dev-tools")]
 pub mod demo;
+#[cfg(feature = "dev-tools")]
 pub mod dev_gateway;
+#[cfg(feature = "dev-tools")]
 pub mod dev_idp;
 pub mod domain;
 pub mod secret;

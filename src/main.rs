@@ -37,6 +37,7 @@ fn main() -> std::process::ExitCode {
 /// None for every other command.
 fn run_analysis(cli: &Cli) -> Option<std::process::ExitCode> {
     match &cli.command {
+        #[cfg(feature = "dev-tools")]
         Some(Command::BenchAnalysis {
             responses,
             replicates,
@@ -77,6 +78,7 @@ fn run_analysis(cli: &Cli) -> Option<std::process::ExitCode> {
 
 async fn run(cli: Cli) -> std::process::ExitCode {
     // The development e-ID provider needs no database either.
+    #[cfg(feature = "dev-tools")]
     if let Some(Command::DevIdp(args)) = &cli.command {
         return match cli::dev_idp(args).await {
             Ok(()) => std::process::ExitCode::SUCCESS,
