@@ -28,6 +28,9 @@ fn password_refusal(e: &PasswordError) -> Refusal {
     }
 }
 
+/// A staff account by id (the signed-in user behind a session).
+pub use crate::db::users::by_id as account_by_id;
+
 /// Creates an account; returns its id.
 pub fn add(
     conn: &mut DbConnection,

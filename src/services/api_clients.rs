@@ -20,6 +20,9 @@ fn parse_name(raw: &str) -> Result<ClientName, ServiceError> {
         .or_else(|_| refuse(Refusal::new("name", "refusal-client-name").with("chars", MAX_CHARS)))
 }
 
+/// The active client an API key's hash belongs to.
+pub use crate::db::api_clients::{find_active, ApiClient};
+
 pub fn create(
     conn: &mut DbConnection,
     secret: &SecretKey,

@@ -13,12 +13,15 @@ pub mod eid;
 pub mod followups;
 pub mod integrity;
 pub mod kiosks;
+pub mod levels;
 pub mod paper;
 pub mod privacy;
 pub mod questionnaires;
 pub mod reports;
 pub mod secret_guard;
+pub mod sessions;
 pub mod sign_in_throttle;
+pub mod store;
 pub mod surveys;
 
 use std::fmt;

@@ -18,9 +18,10 @@ use crate::domain::agency::SurveyPolicy;
 use crate::domain::integrity::Thresholds;
 use crate::domain::paper_entry::PaperEntry;
 use crate::domain::response_mode::ResponseMode;
-use crate::domain::survey_code::SurveyCode;
+use crate::domain::survey_code::{CodeProblem, SurveyCode};
 use crate::secret::SecretKey;
 use crate::services::integrity::Answering;
+use crate::services::Refusal;
 
 const PURPOSE: &str = "paper-entry";
 
@@ -61,6 +62,41 @@ pub enum Refused {
 }
 
 pub type Outcome<T> = Result<Result<T, Refused>, SurveyError>;
+
+/// A mistyped survey code, refused on the code field.
+pub fn code_refusal(problem: CodeProblem) -> Refusal {
+    let text = match problem {
+        CodeProblem::Length => "staff-paper-a-survey-code-has-10-digits",
+        CodeProblem::NotDigits => "staff-paper-a-survey-code-has-only-digits",
+        CodeProblem::Check => "staff-paper-a-digit-was-mistyped-or-two",
+    };
+    Refusal::new("code", text)
+}
+
+impl Refused {
+    /// The refusal as said to staff: on the form's code, or (for a decision) on the entry.
+    pub fn refusal(&self) -> Refusal {
+        let text = match self {
+            Refused::Unknown | Refused::NoSuchEntry => "staff-paper-no-survey-has-this-code",
+            Refused::Ambiguous => "staff-paper-this-code-clashes-with-another-open",
+            Refused::Answered => "staff-paper-this-dossier-was-rated-already-by",
+            Refused::Expired => "staff-paper-the-survey-of-this-dossier-has",
+            Refused::NeedsSignIn => "staff-paper-this-agency-s-surveys-need-an",
+            Refused::OtherVersion(version) => {
+                return Refusal::new("version", "staff-paper-other-version")
+                    .with("version", version);
+            }
+            Refused::SameEnterer => "staff-paper-you-entered-this-form-already-the",
+            Refused::AwaitingDecision => "staff-paper-the-two-entries-of-this-form",
+            Refused::NotAThirdPerson => "staff-paper-someone-who-entered-the-form-does",
+        };
+        let field = match self {
+            Refused::NoSuchEntry | Refused::NotAThirdPerson => "entry",
+            _ => "code",
+        };
+        Refusal::new(field, text)
+    }
+}
 
 fn form_key(secret: &SecretKey, code: &SurveyCode) -> Vec<u8> {
     secret

@@ -47,6 +47,9 @@ pub struct OpenSurvey {
 #[derive(Default)]
 pub struct Questionnaires(RwLock<HashMap<i32, Arc<Questionnaire>>>);
 
+/// Counts one survey attempt of an address in its rate window (see `web::survey_rate`).
+pub use crate::db::survey_rate_windows::count_one as count_in_rate_window;
+
 impl Questionnaires {
     pub fn get(&self, conn: &mut DbConnection, id: i32) -> Result<Arc<Questionnaire>, SurveyError> {
         if let Some(q) = self.0.read().ok().and_then(|m| m.get(&id).cloned()) {

@@ -6,8 +6,8 @@
 use actix_web::web;
 
 use super::error::AppError;
-use crate::db::group_commit::{GroupCommit, GroupError};
-use crate::db::{DbConnection, DbPool};
+use crate::services::store::{DbConnection, DbPool};
+use crate::services::store::{GroupCommit, GroupError};
 
 /// Runs `work` on a connection of `pool`, on this thread.
 pub fn run<T, E: Into<AppError>>(
@@ -35,7 +35,7 @@ pub async fn grouped<T, E>(
 ) -> Result<T, AppError>
 where
     T: Send + 'static,
-    E: Into<AppError> + From<crate::db::DbError> + Send + 'static,
+    E: Into<AppError> + From<crate::services::store::DbError> + Send + 'static,
 {
     group.run(work).await.map_err(|e| match e {
         GroupError::Job(e) => e.into(),

@@ -28,11 +28,9 @@ const RETRY_AFTER_SECONDS: &str = "10";
 pub enum AppError {
     #[error("not found")]
     NotFound,
-    /// 422: the request cannot be carried out as sent; the text, in the reader's language, is
-    /// shown as it is.
-    #[error("{0}")]
-    Invalid(String),
-    /// 422: a use case refused the input; the page says why in the reader's language.
+    /// 422 (409 for a clash with what is stored): a use case refused the input, naming the
+    /// field; the page says why in the reader's language. The one way a refusal reaches a
+    /// page.
     #[error("{0}")]
     Refused(crate::services::Refusal),
     #[error("please sign in")]
@@ -56,9 +54,6 @@ pub enum AppError {
     /// 403: a form came back without its CSRF token, or one of another session.
     #[error("the form has expired; please reload the page and try again")]
     Forbidden,
-    /// 409; the text, in the reader's language, is shown as it is.
-    #[error("{0}")]
-    Conflict(String),
     /// The database is unreachable or overloaded: 503, try again later.
     #[error("the service is temporarily unavailable; please try again in a moment")]
     Unavailable,
@@ -66,12 +61,12 @@ pub enum AppError {
     Internal(#[from] anyhow::Error),
 }
 
-impl From<crate::db::DbError> for AppError {
-    fn from(e: crate::db::DbError) -> Self {
-        match crate::db::classify(&e) {
-            crate::db::Failure::NotFound => Self::NotFound,
-            crate::db::Failure::Unreachable => Self::Unavailable,
-            crate::db::Failure::Duplicate | crate::db::Failure::Other => {
+impl From<crate::services::store::DbError> for AppError {
+    fn from(e: crate::services::store::DbError) -> Self {
+        match crate::services::store::classify(&e) {
+            crate::services::store::Failure::NotFound => Self::NotFound,
+            crate::services::store::Failure::Unreachable => Self::Unavailable,
+            crate::services::store::Failure::Duplicate | crate::services::store::Failure::Other => {
                 Self::Internal(anyhow::Error::new(e))
             }
         }
@@ -96,8 +91,8 @@ impl From<crate::services::surveys::SurveyError> for AppError {
     }
 }
 
-impl From<crate::db::PoolError> for AppError {
-    fn from(e: crate::db::PoolError) -> Self {
+impl From<crate::services::store::PoolError> for AppError {
+    fn from(e: crate::services::store::PoolError) -> Self {
         tracing::warn!(error = %e, "no database connection");
         Self::Unavailable
     }
@@ -116,9 +111,10 @@ impl AppError {
         let text = |id: &str| lang.text(id);
         match self {
             Self::NotFound => (text("error-not-found-title"), text("error-not-found-body")),
-            Self::Invalid(message) => (text("error-cannot-title"), message.clone()),
-            Self::Refused(refusal) => (text("error-cannot-title"), refusal.say(lang).to_owned()),
-            Self::Conflict(message) => (text("error-conflict-title"), message.clone()),
+            Self::Refused(refusal) if refusal.conflict => {
+                (text("error-conflict-title"), refusal.say(lang))
+            }
+            Self::Refused(refusal) => (text("error-cannot-title"), refusal.say(lang)),
             Self::Batch(e) => (text("error-cannot-title"), e.to_string()),
             Self::Unauthorized | Self::BadApiKey | Self::KeyScope(_) | Self::SignInFirst => {
                 (text("error-sign-in-title"), text("error-sign-in-body"))
@@ -136,13 +132,12 @@ impl ResponseError for AppError {
         match self {
             Self::NotFound => StatusCode::NOT_FOUND,
             Self::Refused(refusal) if refusal.conflict => StatusCode::CONFLICT,
-            Self::Invalid(_) | Self::Refused(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            Self::Refused(_) => StatusCode::UNPROCESSABLE_ENTITY,
             Self::Unauthorized | Self::BadApiKey => StatusCode::UNAUTHORIZED,
             Self::SignInFirst => StatusCode::SEE_OTHER,
             Self::Batch(e) => batch_status(e),
             Self::Forbidden | Self::KeyScope(_) => StatusCode::FORBIDDEN,
             Self::TooManyRequests => StatusCode::TOO_MANY_REQUESTS,
-            Self::Conflict(_) => StatusCode::CONFLICT,
             Self::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
             Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }

@@ -4,7 +4,7 @@
 use std::sync::Arc;
 
 use crate::config::Settings;
-use crate::db::DbPool;
+use crate::services::store::DbPool;
 use crate::web::csrf::CsrfGuard;
 
 /// What every handler may need, shared across workers.
@@ -19,7 +19,7 @@ pub struct AppState {
     pub eid: Option<Arc<crate::services::eid::Provider>>,
     pub questionnaires: Arc<crate::services::surveys::Questionnaires>,
     /// Queues writers on SQLite (see `db::write_gate`).
-    pub write_gate: Arc<crate::db::write_gate::WriteGate>,
+    pub write_gate: Arc<crate::services::store::WriteGate>,
     /// SQLite only: connections for the survey page's read, which runs on the request's own
     /// worker. A WAL reader never waits for a writer and the read takes microseconds, less than
     /// handing it to a blocking thread and back; its own pool, because writers queued on the
@@ -27,7 +27,7 @@ pub struct AppState {
     pub inline_reads: Option<DbPool>,
     /// SQLite only: survey submissions are committed in groups, one disk flush for all the
     /// submissions that arrived meanwhile (see `db::group_commit`).
-    pub group_commit: Option<crate::db::group_commit::GroupCommit>,
+    pub group_commit: Option<crate::services::store::GroupCommit>,
     /// Wakes the releaser of held responses (`privacy::run`) after a response is stored.
     pub release_wake: Arc<tokio::sync::Notify>,
     /// Requests per API key and minute where a limit applies (STOP replies).

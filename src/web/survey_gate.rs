@@ -32,7 +32,7 @@ pub async fn open_or_page(
     let secret = state.settings.secret.clone();
     let questionnaires = state.questionnaires.clone();
     let token = token.to_owned();
-    let open = move |conn: &mut crate::db::DbConnection| {
+    let open = move |conn: &mut crate::services::store::DbConnection| {
         surveys::open(conn, &secret, &questionnaires, &token)
     };
     let found = match &state.inline_reads {

@@ -16,7 +16,6 @@ use super::db_call;
 use super::language::language;
 use super::page::message;
 use super::state::AppState;
-use crate::db::survey_rate_windows;
 
 const WINDOW: TimeDelta = TimeDelta::minutes(1);
 
@@ -50,7 +49,7 @@ pub async fn shared_limit(
     let now = Utc::now().naive_utc();
     let window = now.duration_trunc(WINDOW).unwrap_or(now);
     let counted = db_call::blocking(&state.pool, move |conn| {
-        survey_rate_windows::count_one(conn, &key, window)
+        crate::services::surveys::count_in_rate_window(conn, &key, window)
     })
     .await;
     match counted {

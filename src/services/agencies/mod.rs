@@ -42,6 +42,12 @@ fn names(name_vi: &str, name_en: &str) -> Result<(String, String), ServiceError>
     Ok((vi, en))
 }
 
+/// The agency tree as stored: every unit (closed ones too), one by id or code, the
+/// successions of the 2025 reform, and a unit's subtree.
+pub use crate::db::agencies::{
+    all, by_id, find_by_code, subtree, successions, successors_by_predecessor, Agency,
+};
+
 /// Adds a unit below a current parent, from today; returns its code.
 pub fn add(
     conn: &mut DbConnection,

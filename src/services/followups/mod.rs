@@ -21,6 +21,7 @@ use crate::domain::language::Lang;
 use crate::domain::working_days::add_working_days;
 use crate::secret::SecretKey;
 use crate::services::dossiers::contact::Contact;
+use crate::services::{Refusal, ServiceError};
 
 const GRANT_PURPOSE: &str = "followup-grant";
 const PROBLEM_PURPOSE: &str = "followup-problem";
@@ -259,15 +260,20 @@ pub fn answer_key(secret: &SecretKey, token: &str) -> Vec<u8> {
         .to_vec()
 }
 
-/// Why an answer was refused.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum AnswerProblem {
-    Empty,
-    TooLong,
-    AlreadyAnswered,
+/// The released requests of these agencies, newest first.
+pub use crate::db::followups::{rate, released_by_id, released_of};
+
+/// Agency staff start handling a request: marked in progress, with who did it in the audit
+/// log (a request already in progress or answered is left as it is).
+pub fn start(conn: &mut DbConnection, id: i32, actor: &str) -> QueryResult<()> {
+    crate::db::transaction(conn, |conn| {
+        followups::set_in_progress(conn, id)?;
+        crate::db::audit::record(conn, actor, "followup.start", &id.to_string(), "")
+    })
 }
 
-/// Records the agency's answer; the delivery worker sends its link.
+/// Records the agency's answer; the delivery worker sends its link. Refused when empty, too
+/// long, or answered already (a conflict).
 pub fn answer(
     conn: &mut DbConnection,
     secret: &SecretKey,
@@ -275,20 +281,42 @@ pub fn answer(
     text: &str,
     user_id: i32,
     now: NaiveDateTime,
-) -> QueryResult<Result<(), AnswerProblem>> {
+) -> Result<(), ServiceError> {
     let text = crate::domain::text::nfc(text.trim());
     if text.is_empty() {
-        return Ok(Err(AnswerProblem::Empty));
+        return Err(Refusal::new("answer", "staff-followups-the-answer-is-empty").into());
     }
     if text.chars().count() > ANSWER_MAX_CHARS {
-        return Ok(Err(AnswerProblem::TooLong));
+        return Err(Refusal::new("answer", "staff-followups-the-answer-is-longer-than-2").into());
     }
     let key = answer_key(secret, &answer_token(secret, id));
-    Ok(if followups::answer(conn, id, &text, user_id, &key, now)? {
+    if followups::answer(conn, id, &text, user_id, &key, now)? {
         Ok(())
     } else {
-        Err(AnswerProblem::AlreadyAnswered)
-    })
+        Err(Refusal::conflict(
+            "answer",
+            "staff-followups-this-request-was-answered-already",
+        )
+        .into())
+    }
+}
+
+/// What agency staff may do with a request.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Handling {
+    Start,
+    Answer,
+}
+
+impl Handling {
+    /// The posted `action`; refused when it is neither.
+    pub fn parse(action: &str) -> Result<Self, Refusal> {
+        match action {
+            "start" => Ok(Self::Start),
+            "answer" => Ok(Self::Answer),
+            _ => Err(Refusal::new("action", "staff-followups-unknown-action")),
+        }
+    }
 }
 
 /// The answered request behind an answer link.

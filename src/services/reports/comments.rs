@@ -12,6 +12,7 @@ use super::dashboards::MIN_CELL;
 use crate::db::comments::{self, CommentRow};
 use crate::db::{DbConnection, QueryResult};
 use crate::domain::comment_topics::{topics_of, Topic};
+use crate::services::Refusal;
 
 /// How the respondent rated the chosen dimension: the mean of their 1-5 answers on its items.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -73,6 +74,20 @@ impl MarkStatus {
 /// The longest action note kept: a line or two, not a report.
 pub const NOTE_MAX_CHARS: usize = 500;
 
+/// A mark as posted, checked: its status (`noted` or `acted_on`) and its note (NFC, at most
+/// [`NOTE_MAX_CHARS`]); refused naming the field otherwise.
+pub fn checked_mark(status: &str, note: &str) -> Result<(MarkStatus, String), Refusal> {
+    let status = MarkStatus::parse(status)
+        .ok_or_else(|| Refusal::new("status", "staff-comments-the-status-must-be-noted-or"))?;
+    let note = crate::domain::text::nfc(note.trim());
+    if note.chars().count() > NOTE_MAX_CHARS {
+        return Err(
+            Refusal::new("note", "staff-comments-note-too-long").with("max", NOTE_MAX_CHARS)
+        );
+    }
+    Ok((status, note))
+}
+
 /// Which comments to show.
 #[derive(Debug, Clone, Default)]
 pub struct Filter {
@@ -103,6 +118,13 @@ pub struct Inbox {
     /// Groups (agency × quarter) with comments that are not shown: under `MIN_CELL` responses.
     pub suppressed_groups: usize,
 }
+
+/// The agency a released comment's response belongs to; an agency's staff record what they
+/// did about it (noted, acted on) with a note.
+pub use crate::db::comments::{agency_of, mark};
+
+/// An agency's latest released comments of some quarters (the dashboard's few).
+pub use crate::db::responses::comments as latest_released;
 
 /// The comments `filter` asks for; `questionnaires` are every version's JSON (a comment's
 /// dimension items are those of the version it answered).

@@ -149,6 +149,9 @@ impl Kind {
     }
 }
 
+/// The procedure fields a view may be filtered by.
+pub use crate::db::procedures::fields as procedure_fields;
+
 /// How many stored province reports rest on data that has changed since (for monitoring: a
 /// number that stays above 0 says the dashboards' worker is not keeping up).
 pub fn stale_count(conn: &mut DbConnection) -> crate::db::QueryResult<i64> {

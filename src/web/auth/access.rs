@@ -4,8 +4,8 @@
 use std::collections::HashSet;
 
 use super::user::CurrentUser;
-use crate::db::agencies::Agency;
 use crate::domain::agency::Role;
+use crate::services::agencies::Agency;
 use crate::web::error::AppError;
 
 /// The agencies a user may see.
@@ -22,7 +22,7 @@ impl Scope {
             (Role::Province | Role::Admin, _) => Scope::Everything,
             (Role::Agency, None) => Scope::Agencies(HashSet::new()),
             (Role::Agency, Some(own)) => {
-                Scope::Agencies(crate::db::agencies::subtree(agencies, own))
+                Scope::Agencies(crate::services::agencies::subtree(agencies, own))
             }
         }
     }

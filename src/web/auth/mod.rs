@@ -3,4 +3,5 @@
 
 pub mod access;
 pub mod session_store;
+pub mod staff;
 pub mod user;

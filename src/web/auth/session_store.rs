@@ -10,8 +10,9 @@ use anyhow::Context;
 use chrono::Utc;
 use rand::distr::{Alphanumeric, SampleString};
 
-use crate::db::{sessions, DbPool};
 use crate::secret::SecretKey;
+use crate::services::sessions;
+use crate::services::store::DbPool;
 
 pub const USER_ID: &str = "user_id";
 
@@ -34,7 +35,11 @@ impl DbSessionStore {
 
     async fn run<T: Send + 'static>(
         &self,
-        work: impl FnOnce(&mut crate::db::DbConnection) -> crate::db::QueryResult<T> + Send + 'static,
+        work: impl FnOnce(
+                &mut crate::services::store::DbConnection,
+            ) -> crate::services::store::QueryResult<T>
+            + Send
+            + 'static,
     ) -> anyhow::Result<T> {
         let pool = self.pool.clone();
         actix_web::web::block(move || -> anyhow::Result<T> {

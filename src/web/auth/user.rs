@@ -5,8 +5,9 @@ use actix_session::Session;
 use chrono::Utc;
 
 use super::session_store::USER_ID;
-use crate::db::{users, DbPool};
 use crate::domain::agency::Role;
+use crate::services::accounts::account_by_id;
+use crate::services::store::DbPool;
 use crate::web::error::AppError;
 
 pub const LOGIN_AT: &str = "login_at";
@@ -36,7 +37,8 @@ pub async fn current_user(
         session.purge();
         return Ok(None);
     }
-    let user = crate::web::db_call::blocking(pool, move |conn| users::by_id(conn, user_id)).await?;
+    let user =
+        crate::web::db_call::blocking(pool, move |conn| account_by_id(conn, user_id)).await?;
     match user {
         Some(u) if !u.disabled => Ok(Some(CurrentUser {
             id: u.id,

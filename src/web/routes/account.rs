@@ -117,7 +117,7 @@ pub async fn dashboard_home(
     let target = match (user.role, user.agency_id) {
         (crate::domain::agency::Role::Agency, Some(agency)) => {
             let code = db_call::blocking(&state.pool, move |conn| {
-                crate::db::agencies::by_id(conn, agency).map(|a| a.code)
+                crate::services::agencies::by_id(conn, agency).map(|a| a.code)
             })
             .await?;
             format!("/dashboard/agency/{code}")

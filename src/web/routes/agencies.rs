@@ -3,7 +3,7 @@ use serde::Serialize;
 
 use crate::domain::agency::{AgencyKind, AgencyLevel};
 
-use crate::db::agencies;
+use crate::services::agencies;
 use crate::web::error::AppError;
 use crate::web::state::AppState;
 

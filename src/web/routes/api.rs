@@ -6,10 +6,10 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use serde_json::{json, Value};
 use utoipa::OpenApi;
 
-use crate::db::api_clients;
 use crate::domain::api_scope::ApiScope;
 use crate::domain::submission::DossierSubmission;
 use crate::domain::token;
+use crate::services::api_clients;
 use crate::services::dossiers::ingest::{
     self, Conflict, IngestContext, IngestError, Issued, ItemError,
 };

@@ -3,25 +3,23 @@
 
 use std::collections::BTreeMap;
 
-use actix_session::Session;
 use actix_web::http::StatusCode;
-use actix_web::{web, HttpRequest, HttpResponse};
+use actix_web::{web, HttpResponse};
 use hailong_analysis::questionnaire::Questionnaire;
 
-use super::dashboard::{frame, lang_and_switch, signed_in, Visitor};
 use super::exports::{csv_download, xlsx_download};
-use crate::db::agencies::Agency;
 use crate::domain::agency::Role;
 use crate::domain::comment_topics::Topic;
+use crate::services::agencies::Agency;
 use crate::services::reports::comments::{self, Filter, Inbox, Leaning, MarkStatus};
 use crate::services::reports::dashboards::{self, Kind};
 use crate::views::comments::{comments_page, CommentsPage, Mark, ShownComment, PAGE_SIZE};
 use crate::views::i18n::Lang;
-use crate::web::auth::access::{authorize, Need, Scope};
-use crate::web::auth::user::{current_user, CurrentUser};
+use crate::web::auth::access::{authorize, Need};
+use crate::web::auth::staff::Staff;
 use crate::web::db_call;
 use crate::web::error::AppError;
-use crate::web::page::{csrf_ok, notify, see_other, take_notice, with_csrf};
+use crate::web::page::{notify, see_other, take_notice};
 use crate::web::state::AppState;
 
 type Query = web::Query<BTreeMap<String, String>>;
@@ -62,13 +60,8 @@ impl Asked {
 
 /// Reads the filters: an agency user sees their own agency's inbox (or one below it), the
 /// province every agency's or one; anything else is "not found".
-fn asked(
-    state: &AppState,
-    user: &CurrentUser,
-    all: &[Agency],
-    query: &BTreeMap<String, String>,
-) -> Result<Asked, AppError> {
-    let scope = Scope::of(user, all);
+fn asked(staff: &Staff, query: &BTreeMap<String, String>) -> Result<Asked, AppError> {
+    let (state, user, all, scope) = (&staff.state, &staff.user, &staff.agencies, &staff.scope);
     let wanted = query.get("agency").filter(|c| !c.is_empty());
     let agency = match (wanted, user.role) {
         (Some(code), _) => Some(
@@ -86,8 +79,8 @@ fn asked(
         (None, _) => None,
     };
     match &agency {
-        Some(a) => authorize(user, Need::Agency(a.id), &scope)?,
-        None => authorize(user, Need::Province, &scope)?,
+        Some(a) => authorize(user, Need::Agency(a.id), scope)?,
+        None => authorize(user, Need::Province, scope)?,
     }
     let board = state
         .dashboards
@@ -137,7 +130,7 @@ async fn read(
             .iter()
             .filter_map(|(_, json)| Questionnaire::from_json(json).ok())
             .collect();
-        Ok::<_, crate::db::DbError>((inbox, parsed))
+        Ok::<_, crate::services::store::DbError>((inbox, parsed))
     })
     .await
 }
@@ -163,19 +156,10 @@ fn shown_mark(mark: &Option<(MarkStatus, String)>) -> Option<(Mark, String)> {
 }
 
 /// `GET /dashboard/comments`
-pub async fn page(
-    req: HttpRequest,
-    state: web::Data<AppState>,
-    session: Session,
-    query: Query,
-) -> Result<HttpResponse, AppError> {
-    let (user, all) = match signed_in(&session, &state).await? {
-        Visitor::Staff(user, all) => (user, all),
-        Visitor::SignIn(page) => return Ok(page),
-    };
-    let asked = asked(&state, &user, &all, &query)?;
-    let (lang, switch) = lang_and_switch(&req, &query);
-    let (inbox, questionnaires) = read(&state, &asked).await?;
+pub async fn page(staff: Staff, query: Query) -> Result<HttpResponse, AppError> {
+    let asked = asked(&staff, &query)?;
+    let (lang, all) = (staff.lang, &staff.agencies);
+    let (inbox, questionnaires) = read(&staff.state, &asked).await?;
     let total = inbox.comments.len();
     let pages = total.div_ceil(PAGE_SIZE).max(1);
     let page = query
@@ -191,7 +175,7 @@ pub async fn page(
         .take(PAGE_SIZE)
         .map(|c| ShownComment {
             response_id: c.response_id.clone(),
-            agency: across.then(|| agency_name(&all, lang, c.agency_id)),
+            agency: across.then(|| agency_name(all, lang, c.agency_id)),
             text: c.text.clone(),
             topics: c.topics.clone(),
             dimension_mean: c.dimension_mean,
@@ -206,7 +190,7 @@ pub async fn page(
             }
         }
     }
-    let province = matches!(user.role, Role::Province | Role::Admin);
+    let province = matches!(staff.user.role, Role::Province | Role::Admin);
     let agencies = if province {
         let mut list: Vec<(String, String)> = all
             .iter()
@@ -221,10 +205,10 @@ pub async fn page(
         .agency
         .as_ref()
         .map(|a| lang.pick(&a.name_vi, &a.name_en).to_owned());
-    let notice = take_notice(&session);
-    with_csrf(&state, &session, StatusCode::OK, |csrf| {
+    let notice = take_notice(&staff.session);
+    staff.page(StatusCode::OK, |frame| {
         comments_page(
-            &frame(lang, &user, csrf, &switch),
+            frame,
             &CommentsPage {
                 agency: asked
                     .agency
@@ -243,10 +227,10 @@ pub async fn page(
                 page,
                 pages,
                 suppressed_groups: inbox.suppressed_groups,
-                can_mark: user.role == Role::Agency,
+                can_mark: staff.user.role == Role::Agency,
                 query: asked.query(lang),
                 notice,
-                csrf,
+                csrf: frame.csrf,
             },
         )
     })
@@ -265,18 +249,12 @@ const EXPORT_HEADER: [&str; 8] = [
 
 /// The rows of a comments export: every comment the filters give (no paging).
 async fn export_rows(
-    req: &HttpRequest,
-    state: &web::Data<AppState>,
-    session: &Session,
+    staff: &Staff,
     query: &BTreeMap<String, String>,
 ) -> Result<(String, Vec<Vec<String>>), AppError> {
-    let user = current_user(session, &state.pool)
-        .await?
-        .ok_or(AppError::SignInFirst)?;
-    let all = db_call::blocking(&state.pool, crate::db::agencies::all).await?;
-    let asked = asked(state, &user, &all, query)?;
-    let lang = crate::web::language::lang_of(req);
-    let (inbox, _) = read(state, &asked).await?;
+    let asked = asked(staff, query)?;
+    let (lang, all) = (staff.lang, &staff.agencies);
+    let (inbox, _) = read(&staff.state, &asked).await?;
     let rows = inbox
         .comments
         .iter()
@@ -285,7 +263,7 @@ async fn export_rows(
             vec![
                 c.quarter.clone(),
                 agency.map_or_else(String::new, |a| a.code.clone()),
-                agency_name(&all, lang, c.agency_id),
+                agency_name(all, lang, c.agency_id),
                 c.text.clone(),
                 c.topics
                     .iter()
@@ -308,24 +286,14 @@ async fn export_rows(
 }
 
 /// `GET /exports/comments.csv`: the inbox's comments, every cell formula-escaped.
-pub async fn export_csv(
-    req: HttpRequest,
-    state: web::Data<AppState>,
-    session: Session,
-    query: Query,
-) -> Result<HttpResponse, AppError> {
-    let (name, rows) = export_rows(&req, &state, &session, &query).await?;
+pub async fn export_csv(staff: Staff, query: Query) -> Result<HttpResponse, AppError> {
+    let (name, rows) = export_rows(&staff, &query).await?;
     csv_download(&format!("{name}.csv"), &EXPORT_HEADER, rows.into_iter())
 }
 
 /// `GET /exports/comments.xlsx`: the same, as a workbook (text as text, never a formula).
-pub async fn export_xlsx(
-    req: HttpRequest,
-    state: web::Data<AppState>,
-    session: Session,
-    query: Query,
-) -> Result<HttpResponse, AppError> {
-    let (name, rows) = export_rows(&req, &state, &session, &query).await?;
+pub async fn export_xlsx(staff: Staff, query: Query) -> Result<HttpResponse, AppError> {
+    let (name, rows) = export_rows(&staff, &query).await?;
     xlsx_download(
         &format!("{name}.xlsx"),
         "comments",
@@ -335,60 +303,39 @@ pub async fn export_xlsx(
     )
 }
 
-#[derive(serde::Deserialize)]
-pub struct MarkForm {
-    csrf: Option<String>,
+/// A mark as posted (the form's fields, trimmed).
+struct MarkForm {
     response: String,
     status: String,
-    #[serde(default)]
     note: String,
-    #[serde(default)]
     back: String,
 }
 
 /// `POST /dashboard/comments/mark`: agency staff record what they did about a comment.
-pub async fn mark(
-    req: HttpRequest,
-    state: web::Data<AppState>,
-    session: Session,
-    form: web::Form<MarkForm>,
-) -> Result<HttpResponse, AppError> {
-    if !csrf_ok(&req, &state, &session, form.csrf.as_deref()) {
-        return Err(AppError::Forbidden);
-    }
-    let (user, all) = match signed_in(&session, &state).await? {
-        Visitor::Staff(user, all) => (user, all),
-        Visitor::SignIn(page) => return Ok(page),
-    };
-    if user.role != Role::Agency {
+pub async fn mark(staff: Staff) -> Result<HttpResponse, AppError> {
+    if staff.user.role != Role::Agency {
         return Err(AppError::NotFound);
     }
-    let lang = crate::web::language::lang_of(&req);
-    let status = MarkStatus::parse(&form.status).ok_or_else(|| {
-        AppError::Invalid(
-            lang.staff_text("staff-comments-the-status-must-be-noted-or")
-                .to_owned(),
-        )
-    })?;
-    let note = crate::domain::text::nfc(form.note.trim());
-    if note.chars().count() > comments::NOTE_MAX_CHARS {
-        return Err(AppError::Invalid(format!(
-            "{} {}",
-            lang.staff_text("staff-comments-the-note-is-too-long-characters"),
-            comments::NOTE_MAX_CHARS
-        )));
-    }
+    let (lang, state) = (staff.lang, &staff.state);
+    let form = MarkForm {
+        response: staff.field("response").to_owned(),
+        status: staff.field("status").to_owned(),
+        note: staff.field("note").to_owned(),
+        back: staff.field("back").to_owned(),
+    };
+    let (status, note) =
+        comments::checked_mark(&form.status, &form.note).map_err(AppError::Refused)?;
     let response = form.response.clone();
     let agency = db_call::blocking(&state.pool, {
         let response = response.clone();
-        move |conn| crate::db::comments::agency_of(conn, &response)
+        move |conn| comments::agency_of(conn, &response)
     })
     .await?
     .ok_or(AppError::NotFound)?;
-    authorize(&user, Need::Agency(agency), &Scope::of(&user, &all))?;
-    let user_id = user.id;
+    authorize(&staff.user, Need::Agency(agency), &staff.scope)?;
+    let user_id = staff.user.id;
     db_call::blocking(&state.pool, move |conn| {
-        crate::db::comments::mark(
+        comments::mark(
             conn,
             &response,
             status.code(),
@@ -398,7 +345,7 @@ pub async fn mark(
         )
     })
     .await?;
-    notify(&session, lang.staff_text("staff-comments-saved"));
+    notify(&staff.session, lang.staff_text("staff-comments-saved"));
     // Back to the same filters and page; only a query string of our own is followed.
     let back = if form.back.contains(['/', '\\', ':']) || form.back.is_empty() {
         String::new()

@@ -1,15 +1,14 @@
-//! Dashboards and exports for staff. Every handler signs the user in, then asks
-//! `auth::access::authorize` before reading anything.
+//! Dashboards for staff. Every handler comes in through a staff door (`web::auth::staff`:
+//! signed in, allowed to see what it reads) before reading anything.
 
 use std::collections::BTreeMap;
 
-use actix_session::Session;
 use actix_web::http::StatusCode;
-use actix_web::{web, HttpRequest, HttpResponse};
+use actix_web::{web, HttpResponse};
 use hailong_analysis::scores::Measure;
 
-use crate::db::agencies::{self, Agency};
 use crate::domain::period::Quarter;
+use crate::services::agencies::Agency;
 use crate::services::reports::dashboards::{self, Indexed, Kind, Revisions, MIN_CELL};
 use crate::services::reports::delivery;
 use crate::services::reports::standing;
@@ -17,38 +16,17 @@ use crate::services::reports::standings;
 use crate::services::reports::weakest::weakest_items;
 use crate::views::charts::Point;
 use crate::views::dashboard::{
-    agency_page, province_page, AgencyDashboard, AsOf, Child, DimensionScore, Figure, Frame,
-    Group766View, Held, History, ProvinceDashboard, Ranked, Share766, TreeNode, WeakRow,
+    agency_page, province_page, AgencyDashboard, AsOf, Child, DimensionScore, Figure, Group766View,
+    Held, History, ProvinceDashboard, Ranked, Share766, TreeNode, WeakRow,
 };
 use crate::views::delivery::{delivery_page, DeliveryPage};
 use crate::views::i18n::Lang;
-use crate::web::auth::access::{authorize, Need, Scope};
-use crate::web::auth::user::{current_user, CurrentUser};
+use crate::web::auth::staff::{AgencyStaff, ProvinceStaff};
 use crate::web::db_call;
 use crate::web::error::AppError;
-use crate::web::language::lang_of;
-use crate::web::page::{see_other, switch_href, with_csrf};
 use crate::web::state::AppState;
 
 type Query = web::Query<BTreeMap<String, String>>;
-
-/// Who is asking, with the agency tree to decide what they may see.
-pub(super) enum Visitor {
-    Staff(CurrentUser, Vec<Agency>),
-    /// Not signed in: the sign-in page instead.
-    SignIn(HttpResponse),
-}
-
-pub(super) async fn signed_in(
-    session: &Session,
-    state: &web::Data<AppState>,
-) -> Result<Visitor, AppError> {
-    let Some(user) = current_user(session, &state.pool).await? else {
-        return Ok(Visitor::SignIn(see_other("/login")));
-    };
-    let all = db_call::blocking(&state.pool, agencies::all).await?;
-    Ok(Visitor::Staff(user, all))
-}
 
 /// When the shown numbers were computed, and whether they are those of the data as it is now
 /// (the database's change counters still match the ones they were computed from).
@@ -78,26 +56,6 @@ fn held(state: &web::Data<AppState>) -> Held {
     }
 }
 
-/// The frame of a dashboard page.
-pub(super) fn frame<'a>(
-    lang: Lang,
-    user: &'a CurrentUser,
-    csrf: &'a str,
-    switch: &'a str,
-) -> Frame<'a> {
-    Frame {
-        lang,
-        email: &user.email,
-        admin: user.role == crate::domain::agency::Role::Admin,
-        province: matches!(
-            user.role,
-            crate::domain::agency::Role::Admin | crate::domain::agency::Role::Province
-        ),
-        csrf,
-        switch_href: switch,
-    }
-}
-
 fn figure(index: &Indexed, period: &str, agency: &str, measure: Measure) -> Figure {
     let row = index.row(period, agency, measure, "");
     Figure {
@@ -115,12 +73,6 @@ fn pick_period<'a>(index: &'a Indexed, query: &Query) -> Option<&'a str> {
         .find(|p| Some(*p) == wanted)
         .or_else(|| index.periods.last())
         .map(String::as_str)
-}
-
-pub(super) fn lang_and_switch(req: &HttpRequest, query: &Query) -> (Lang, String) {
-    let lang = lang_of(req);
-    let pairs: Vec<(String, String)> = query.iter().map(|(k, v)| (k.clone(), v.clone())).collect();
-    (lang, switch_href(lang, &pairs))
 }
 
 /// The wording of each item of the newest questionnaire, in `lang`.
@@ -187,23 +139,8 @@ async fn group766_of(
         .collect())
 }
 
-pub async fn agency(
-    req: HttpRequest,
-    state: web::Data<AppState>,
-    session: Session,
-    code: web::Path<String>,
-    query: Query,
-) -> Result<HttpResponse, AppError> {
-    let (user, all) = match signed_in(&session, &state).await? {
-        Visitor::Staff(user, all) => (user, all),
-        Visitor::SignIn(page) => return Ok(page),
-    };
-    let agency = all
-        .iter()
-        .find(|a| a.code == *code)
-        .ok_or(AppError::NotFound)?
-        .clone();
-    authorize(&user, Need::Agency(agency.id), &Scope::of(&user, &all))?;
+pub async fn agency(staff: AgencyStaff, query: Query) -> Result<HttpResponse, AppError> {
+    let (state, all, agency, lang) = (&staff.state, &staff.agencies, &staff.agency, staff.lang);
 
     let year_view = query.get("kind").is_some_and(|k| k == "year");
     let kind = if year_view { Kind::Year } else { Kind::Quarter };
@@ -212,7 +149,6 @@ pub async fn agency(
         .dashboards
         .board(&dashboards::Scope { field: None, mode }, kind);
     let index = board.as_ref();
-    let (lang, switch) = lang_and_switch(&req, &query);
     // Unless a period is asked for, the latest whose index is shown: a new quarter with three
     // responses would open on a page of dashes.
     let period = match query.get("period") {
@@ -231,7 +167,7 @@ pub async fn agency(
     }
     .unwrap_or("")
     .to_owned();
-    let as_of = as_of(&state, index, kind, &period, query.get("period")).await?;
+    let as_of = as_of(state, index, kind, &period, query.get("period")).await?;
     let level = agency.level.as_str();
     let dimensions = index
         .period(&period)
@@ -260,7 +196,7 @@ pub async fn agency(
     let weakest = if weak.is_empty() {
         Vec::new()
     } else {
-        let texts = item_texts(&state, lang).await?;
+        let texts = item_texts(state, lang).await?;
         weak.into_iter()
             .map(|w| WeakRow {
                 text: texts.get(&w.key).cloned().unwrap_or_else(|| w.key.clone()),
@@ -333,7 +269,12 @@ pub async fn agency(
         let agency_id = agency.id;
         Some(
             db_call::blocking(&state.pool, move |conn| {
-                crate::db::responses::comments(conn, &[agency_id], &quarters, 10)
+                crate::services::reports::comments::latest_released(
+                    conn,
+                    &[agency_id],
+                    &quarters,
+                    10,
+                )
             })
             .await?,
         )
@@ -344,7 +285,7 @@ pub async fn agency(
         None
     } else {
         group766_of(
-            &state,
+            state,
             index,
             vec![(agency.id, agency.code.clone())],
             &period,
@@ -352,7 +293,8 @@ pub async fn agency(
         .await?
         .remove(&agency.id)
     };
-    let successions = db_call::blocking(&state.pool, crate::db::agencies::successions).await?;
+    let successions =
+        db_call::blocking(&state.pool, crate::services::agencies::successions).await?;
     let named = |code: &str| {
         (
             code.to_owned(),
@@ -394,12 +336,10 @@ pub async fn agency(
         trend,
         comments,
         children,
-        held: held(&state),
+        held: held(state),
         as_of,
     };
-    with_csrf(&state, &session, StatusCode::OK, |csrf| {
-        agency_page(&frame(lang, &user, csrf, &switch), &dashboard)
-    })
+    staff.page(StatusCode::OK, |frame| agency_page(frame, &dashboard))
 }
 
 /// The agency tree as it was in `period` (a quarter or a year): every unit valid on one of its
@@ -444,18 +384,9 @@ fn tree_in(lang: Lang, all: &[Agency], period: &str) -> Vec<TreeNode> {
     nodes(lang, &valid, None)
 }
 
-pub async fn province(
-    req: HttpRequest,
-    state: web::Data<AppState>,
-    session: Session,
-    query: Query,
-) -> Result<HttpResponse, AppError> {
-    let (user, all) = match signed_in(&session, &state).await? {
-        Visitor::Staff(user, all) => (user, all),
-        Visitor::SignIn(page) => return Ok(page),
-    };
-    authorize(&user, Need::Province, &Scope::of(&user, &all))?;
-    let fields = db_call::blocking(&state.pool, crate::db::procedures::fields).await?;
+pub async fn province(staff: ProvinceStaff, query: Query) -> Result<HttpResponse, AppError> {
+    let (state, all, lang) = (&staff.state, &staff.agencies, staff.lang);
+    let fields = db_call::blocking(&state.pool, dashboards::procedure_fields).await?;
     let field = query.get("field").filter(|f| fields.contains(f)).cloned();
     let mode = mode_asked(&query);
     let scope = dashboards::Scope {
@@ -464,9 +395,8 @@ pub async fn province(
     };
     let board = state.dashboards.board(&scope, Kind::Quarter);
     let index = board.as_ref();
-    let (lang, switch) = lang_and_switch(&req, &query);
     let period = pick_period(index, &query).unwrap_or("").to_owned();
-    let as_of = as_of(&state, index, Kind::Quarter, &period, query.get("period")).await?;
+    let as_of = as_of(state, index, Kind::Quarter, &period, query.get("period")).await?;
     let level = query
         .get("level")
         .filter(|l| ["commune", "department", "district"].contains(&l.as_str()))
@@ -556,7 +486,7 @@ pub async fn province(
         })
         .collect();
     let mut groups = group766_of(
-        &state,
+        state,
         index,
         level_agencies
             .iter()
@@ -569,7 +499,7 @@ pub async fn province(
         .into_iter()
         .filter_map(|(id, _, name)| groups.remove(&id).map(|g| (name, g)))
         .collect();
-    let tree = tree_in(lang, &all, &period);
+    let tree = tree_in(lang, all, &period);
     let dashboard = ProvinceDashboard {
         tree,
         group766,
@@ -590,12 +520,10 @@ pub async fn province(
             .collect(),
         trend,
         province_index: figure(index, &period, "ALL", Measure::SatIndex),
-        held: held(&state),
+        held: held(state),
         as_of,
     };
-    with_csrf(&state, &session, StatusCode::OK, |csrf| {
-        province_page(&frame(lang, &user, csrf, &switch), &dashboard)
-    })
+    staff.page(StatusCode::OK, |frame| province_page(frame, &dashboard))
 }
 
 /// The way of answering a dashboard is narrowed to (`?mode=kiosk`), if any.
@@ -616,18 +544,8 @@ pub(super) fn quarter_asked(query: &Query) -> (Quarter, Vec<String>) {
 }
 
 /// `GET /dashboard/delivery`: the province's delivery report for a quarter.
-pub async fn delivery(
-    req: HttpRequest,
-    state: web::Data<AppState>,
-    session: Session,
-    query: Query,
-) -> Result<HttpResponse, AppError> {
-    let (user, all) = match signed_in(&session, &state).await? {
-        Visitor::Staff(user, all) => (user, all),
-        Visitor::SignIn(page) => return Ok(page),
-    };
-    authorize(&user, Need::Province, &Scope::of(&user, &all))?;
-    let (lang, switch) = lang_and_switch(&req, &query);
+pub async fn delivery(staff: ProvinceStaff, query: Query) -> Result<HttpResponse, AppError> {
+    let (state, all, lang) = (&staff.state, &staff.agencies, staff.lang);
     let (quarter, periods) = quarter_asked(&query);
     let k = state.settings.anonymity_k;
     let report = db_call::blocking(&state.pool, move |conn| {
@@ -658,7 +576,5 @@ pub async fn delivery(
         modes: report.by_mode.into_iter().collect(),
         min_cell: u64::from(MIN_CELL),
     };
-    with_csrf(&state, &session, StatusCode::OK, |csrf| {
-        delivery_page(&frame(lang, &user, csrf, &switch), &page)
-    })
+    staff.page(StatusCode::OK, |frame| delivery_page(frame, &page))
 }

@@ -2,19 +2,15 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use actix_session::Session;
 use actix_web::http::header;
 use actix_web::{web, HttpResponse};
 use hailong_analysis::scores::Measure;
 
-use crate::db::agencies;
 use crate::services::reports::dashboards::{self, Kind, Score};
 use crate::services::reports::delivery;
 use crate::services::reports::group766::Counted;
-use crate::web::auth::access::{authorize, Need, Scope};
-use crate::web::auth::user::current_user;
+use crate::web::auth::staff::ProvinceStaff;
 use crate::web::error::AppError;
-use crate::web::state::AppState;
 
 const HEADER: [&str; 11] = [
     "period",
@@ -89,19 +85,6 @@ fn cells(period: &str, r: &Score, name: &str) -> Vec<String> {
     ]
 }
 
-/// Every agency, for a signed-in user who may see the province's numbers; else the refusal.
-async fn province_agencies(
-    state: &web::Data<AppState>,
-    session: &Session,
-) -> Result<Vec<agencies::Agency>, AppError> {
-    let user = current_user(session, &state.pool)
-        .await?
-        .ok_or(AppError::SignInFirst)?;
-    let all = crate::web::db_call::blocking(&state.pool, agencies::all).await?;
-    authorize(&user, Need::Province, &Scope::of(&user, &all))?;
-    Ok(all)
-}
-
 /// A scores export as asked: its file name (without extension), header and rows.
 struct ScoresExport {
     name: String,
@@ -114,19 +97,20 @@ struct ScoresExport {
 /// agencies of one level), `field` (a procedure field's own numbers) — agency names beside the
 /// codes (in `lang`), and a Vietnamese header row with `header=vi`.
 async fn scores_export(
-    state: &web::Data<AppState>,
-    session: &Session,
-    req: &actix_web::HttpRequest,
+    staff: &ProvinceStaff,
     query: &BTreeMap<String, String>,
 ) -> Result<ScoresExport, AppError> {
-    let all = province_agencies(state, session).await?;
-    let lang = crate::web::language::lang_of(req);
+    let (state, all, lang) = (&staff.state, &staff.agencies, staff.lang);
     let kind = if query.get("kind").is_some_and(|k| k == "year") {
         Kind::Year
     } else {
         Kind::Quarter
     };
-    let fields = crate::web::db_call::blocking(&state.pool, crate::db::procedures::fields).await?;
+    let fields = crate::web::db_call::blocking(
+        &state.pool,
+        crate::services::reports::dashboards::procedure_fields,
+    )
+    .await?;
     let field = query.get("field").filter(|f| fields.contains(f)).cloned();
     let level = query
         .get("level")
@@ -221,10 +205,10 @@ async fn scores_export(
 /// The Decision 766 group as rows of the scores export: measures `g766_on_time`,
 /// `g766_handling_satisfied`, `g766_not_dissatisfied` (percent; `n` the denominator).
 fn group766_rows(
-    conn: &mut crate::db::DbConnection,
+    conn: &mut crate::services::store::DbConnection,
     agencies: &[(i32, String, String)],
     quarters: &[(String, Option<Counted>)],
-) -> crate::db::QueryResult<Vec<Vec<String>>> {
+) -> crate::services::store::QueryResult<Vec<Vec<String>>> {
     use crate::services::reports::group766::{self, Share};
     let ids: Vec<(i32, String)> = agencies
         .iter()
@@ -276,12 +260,10 @@ fn group766_rows(
 }
 
 pub async fn scores_csv(
-    req: actix_web::HttpRequest,
-    state: web::Data<AppState>,
-    session: Session,
+    staff: ProvinceStaff,
     query: web::Query<BTreeMap<String, String>>,
 ) -> Result<HttpResponse, AppError> {
-    let export = scores_export(&state, &session, &req, &query).await?;
+    let export = scores_export(&staff, &query).await?;
     csv_download(
         &format!("{}.csv", export.name),
         export.header,
@@ -321,11 +303,10 @@ pub(super) fn csv_download(
 
 /// `GET /exports/delivery.csv?period=2026-Q4`: the delivery report's weeks (province only).
 pub async fn delivery_csv(
-    state: web::Data<AppState>,
-    session: Session,
+    staff: ProvinceStaff,
     query: web::Query<BTreeMap<String, String>>,
 ) -> Result<HttpResponse, AppError> {
-    let all = province_agencies(&state, &session).await?;
+    let (state, all) = (&staff.state, &staff.agencies);
     let now = crate::domain::period::Quarter::of_instant(chrono::Utc::now());
     let quarter = delivery::quarter_asked(query.get("period").map(String::as_str), now);
     let k = state.settings.anonymity_k;
@@ -364,12 +345,10 @@ pub async fn delivery_csv(
 }
 
 pub async fn scores_xlsx(
-    req: actix_web::HttpRequest,
-    state: web::Data<AppState>,
-    session: Session,
+    staff: ProvinceStaff,
     query: web::Query<BTreeMap<String, String>>,
 ) -> Result<HttpResponse, AppError> {
-    let export = scores_export(&state, &session, &req, &query).await?;
+    let export = scores_export(&staff, &query).await?;
     xlsx_download(
         &format!("{}.xlsx", export.name),
         "scores",
@@ -432,14 +411,10 @@ pub(super) fn xlsx_download(
 /// The raw data of the analysis (METHODOLOGY §1) as one of its four CSV files, for the
 /// province's analysts: nothing personal is in them (see `export`).
 pub async fn raw_table(
-    state: web::Data<AppState>,
-    session: Session,
+    staff: ProvinceStaff,
     name: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
-    let user = current_user(&session, &state.pool)
-        .await?
-        .ok_or(AppError::SignInFirst)?;
-    authorize(&user, Need::Province, &Scope::Everything)?;
+    let state = &staff.state;
     let name = name.into_inner();
     if !["agencies", "dossiers", "responses", "answers"].contains(&name.as_str()) {
         return Err(AppError::NotFound);

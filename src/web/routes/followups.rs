@@ -2,26 +2,22 @@
 //! `/help/answer/{token}` (the agency's answer and the rating of its handling), and
 //! `/dashboard/followups` (the agency handles them, the province reads them).
 
-use actix_session::Session;
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
 
-use super::dashboard::{frame, lang_and_switch, signed_in, Visitor};
-use crate::db::agencies::{self, Agency};
 use crate::domain::agency::Role;
 use crate::domain::followup::Status;
-use crate::services::followups::{self, AnswerProblem, Filed, Request};
+use crate::services::followups::{self, Filed, Handling, Request};
 use crate::views::followups::{
     answer_page, request_page, requests_page, AnswerPage, RequestForm, RequestLine, RequestsPage,
 };
 use crate::views::i18n::Lang;
-use crate::web::auth::access::{authorize, Need, Scope};
+use crate::web::auth::access::{authorize, Need};
+use crate::web::auth::staff::Staff;
 use crate::web::db_call;
 use crate::web::error::AppError;
 use crate::web::language::language;
-use crate::web::page::{
-    csrf_ok, html, message, notify, see_other, switch_href, take_notice, with_csrf,
-};
+use crate::web::page::{html, message, notify, see_other, switch_href, take_notice};
 use crate::web::state::AppState;
 use crate::web::survey_gate::{form_page, posted_form};
 
@@ -39,7 +35,10 @@ fn now() -> chrono::NaiveDateTime {
 }
 
 async fn agency_named(state: &AppState, id: i32, lang: Lang) -> Result<String, AppError> {
-    let agency = db_call::blocking(&state.pool, move |conn| agencies::by_id(conn, id)).await?;
+    let agency = db_call::blocking(&state.pool, move |conn| {
+        crate::services::agencies::by_id(conn, id)
+    })
+    .await?;
     Ok(lang.pick(&agency.name_vi, &agency.name_en).to_owned())
 }
 
@@ -269,7 +268,7 @@ pub async fn rate(
     };
     let id = opened.row.id;
     let rated = db_call::blocking(&state.pool, move |conn| {
-        crate::db::followups::rate(conn, id, rating, now())
+        followups::rate(conn, id, rating, now())
     })
     .await?;
     if !rated {
@@ -292,34 +291,19 @@ pub async fn rate(
     )
 }
 
-fn agency_of(all: &[Agency], id: i32) -> Option<&Agency> {
-    all.iter().find(|a| a.id == id)
-}
-
 /// `GET /dashboard/followups`: an agency's requests (its own and below), or every agency's for
 /// the province.
-pub async fn list(
-    req: HttpRequest,
-    state: web::Data<AppState>,
-    session: Session,
-    query: web::Query<std::collections::BTreeMap<String, String>>,
-) -> Result<HttpResponse, AppError> {
-    let (user, all) = match signed_in(&session, &state).await? {
-        Visitor::Staff(user, all) => (user, all),
-        Visitor::SignIn(page) => return Ok(page),
-    };
-    let scope = Scope::of(&user, &all);
-    let ids: Vec<i32> = all
+pub async fn list(staff: Staff) -> Result<HttpResponse, AppError> {
+    let ids: Vec<i32> = staff
+        .agencies
         .iter()
-        .filter(|a| scope.includes(a.id))
+        .filter(|a| staff.scope.includes(a.id))
         .map(|a| a.id)
         .collect();
-    let (lang, switch) = lang_and_switch(&req, &query);
-    let rows = db_call::blocking(&state.pool, move |conn| {
-        crate::db::followups::released_of(conn, &ids)
-    })
-    .await?;
-    let agency_staff = user.role == Role::Agency;
+    let (lang, state) = (staff.lang, &staff.state);
+    let rows =
+        db_call::blocking(&state.pool, move |conn| followups::released_of(conn, &ids)).await?;
+    let agency_staff = staff.user.role == Role::Agency;
     let today = crate::domain::period::today();
     let lines = rows
         .into_iter()
@@ -348,9 +332,11 @@ pub async fn list(
             });
             RequestLine {
                 id: r.id,
-                agency: agency_of(&all, r.agency_id).map_or_else(String::new, |a| {
-                    lang.pick(&a.name_vi, &a.name_en).to_owned()
-                }),
+                agency: staff
+                    .agency_by_id(r.agency_id)
+                    .map_or_else(String::new, |a| {
+                        lang.pick(&a.name_vi, &a.name_en).to_owned()
+                    }),
                 received_on: r
                     .released_at
                     .map(|t| t.format("%Y-%m-%d").to_string())
@@ -373,97 +359,53 @@ pub async fn list(
             }
         })
         .collect();
-    let notice = take_notice(&session);
-    with_csrf(&state, &session, StatusCode::OK, |csrf| {
+    let notice = take_notice(&staff.session);
+    staff.page(StatusCode::OK, |frame| {
         requests_page(
-            &frame(lang, &user, csrf, &switch),
+            frame,
             &RequestsPage {
                 lines,
                 can_handle: agency_staff,
                 notice,
-                csrf,
+                csrf: frame.csrf,
             },
         )
     })
 }
 
 /// `POST /dashboard/followups/{id}`: agency staff start handling a request or answer it.
-pub async fn handle(
-    req: HttpRequest,
-    state: web::Data<AppState>,
-    session: Session,
-    id: web::Path<i32>,
-    form: Fields,
-) -> Result<HttpResponse, AppError> {
-    let fields = form.into_inner();
-    if !csrf_ok(&req, &state, &session, Some(field(&fields, "csrf"))) {
-        return Err(AppError::Forbidden);
-    }
-    let (user, all) = match signed_in(&session, &state).await? {
-        Visitor::Staff(user, all) => (user, all),
-        Visitor::SignIn(page) => return Ok(page),
-    };
-    if user.role != Role::Agency {
+pub async fn handle(staff: Staff, id: web::Path<i32>) -> Result<HttpResponse, AppError> {
+    if staff.user.role != Role::Agency {
         return Err(AppError::NotFound);
     }
-    let id = id.into_inner();
-    let lang = crate::web::language::lang_of(&req);
-    let row = db_call::blocking(&state.pool, move |conn| {
-        crate::db::followups::released_by_id(conn, id)
-    })
-    .await?
-    .ok_or(AppError::NotFound)?;
-    authorize(&user, Need::Agency(row.agency_id), &Scope::of(&user, &all))?;
-    match field(&fields, "action") {
-        "start" => {
-            db_call::blocking(&state.pool, move |conn| {
-                crate::db::followups::set_in_progress(conn, id)
-            })
-            .await?;
+    let (id, lang, state, session) = (id.into_inner(), staff.lang, &staff.state, &staff.session);
+    let row = db_call::blocking(&state.pool, move |conn| followups::released_by_id(conn, id))
+        .await?
+        .ok_or(AppError::NotFound)?;
+    authorize(&staff.user, Need::Agency(row.agency_id), &staff.scope)?;
+    match Handling::parse(staff.field("action")).map_err(AppError::Refused)? {
+        Handling::Start => {
+            let actor = staff.actor();
+            db_call::blocking(&state.pool, move |conn| followups::start(conn, id, &actor)).await?;
             notify(
-                &session,
+                session,
                 lang.staff_text("staff-followups-marked-in-progress"),
             );
         }
-        "answer" => {
+        Handling::Answer => {
             let (secret, text, user_id) = (
                 state.settings.secret.clone(),
-                field(&fields, "answer").to_owned(),
-                user.id,
+                staff.field("answer").to_owned(),
+                staff.user.id,
             );
-            let outcome = db_call::blocking(&state.pool, move |conn| {
+            db_call::blocking(&state.pool, move |conn| {
                 followups::answer(conn, &secret, id, &text, user_id, now())
             })
             .await?;
-            match outcome {
-                Ok(()) => notify(
-                    &session,
-                    lang.staff_text("staff-followups-answer-saved-it-is-being-sent"),
-                ),
-                Err(AnswerProblem::Empty) => {
-                    return Err(AppError::Invalid(
-                        lang.staff_text("staff-followups-the-answer-is-empty")
-                            .to_owned(),
-                    ))
-                }
-                Err(AnswerProblem::TooLong) => {
-                    return Err(AppError::Invalid(
-                        lang.staff_text("staff-followups-the-answer-is-longer-than-2")
-                            .to_owned(),
-                    ))
-                }
-                Err(AnswerProblem::AlreadyAnswered) => {
-                    return Err(AppError::Conflict(
-                        lang.staff_text("staff-followups-this-request-was-answered-already")
-                            .to_owned(),
-                    ))
-                }
-            }
-        }
-        _ => {
-            return Err(AppError::Invalid(
-                lang.staff_text("staff-followups-unknown-action").to_owned(),
-            ))
+            notify(
+                session,
+                lang.staff_text("staff-followups-answer-saved-it-is-being-sent"),
+            );
         }
     }
     Ok(see_other("/dashboard/followups"))

@@ -3,7 +3,7 @@ use std::time::Duration;
 use actix_web::{web, HttpResponse};
 use serde_json::json;
 
-use crate::db;
+use crate::services::store;
 use crate::web::state::AppState;
 
 /// 200 when the database answers, 503 when it does not; names the backend either way.
@@ -12,7 +12,7 @@ pub async fn get(state: web::Data<AppState>) -> HttpResponse {
     let pool = state.pool.clone();
     let answered = web::block(move || {
         let mut conn = pool.get_timeout(Duration::from_secs(2)).ok()?;
-        db::ping(&mut conn).ok()
+        store::ping(&mut conn).ok()
     })
     .await
     .ok()

@@ -2,42 +2,32 @@
 
 use std::collections::BTreeMap;
 
-use actix_session::Session;
 use actix_web::http::StatusCode;
-use actix_web::{web, HttpRequest, HttpResponse};
+use actix_web::{web, HttpResponse};
 
-use super::dashboard::{frame, lang_and_switch, quarter_asked, signed_in, Visitor};
+use super::dashboard::quarter_asked;
 use crate::domain::integrity::Flag;
 use crate::services::reports::dashboards::MIN_CELL;
 use crate::services::reports::integrity;
 use crate::views::integrity::{integrity_page, IntegrityPage};
-use crate::web::auth::access::{authorize, Need, Scope};
+use crate::web::auth::staff::ProvinceStaff;
 use crate::web::db_call;
 use crate::web::error::AppError;
-use crate::web::page::with_csrf;
-use crate::web::state::AppState;
 
 pub async fn page(
-    req: HttpRequest,
-    state: web::Data<AppState>,
-    session: Session,
+    staff: ProvinceStaff,
     query: web::Query<BTreeMap<String, String>>,
 ) -> Result<HttpResponse, AppError> {
-    let (user, all) = match signed_in(&session, &state).await? {
-        Visitor::Staff(user, all) => (user, all),
-        Visitor::SignIn(page) => return Ok(page),
-    };
-    authorize(&user, Need::Province, &Scope::of(&user, &all))?;
-    let (lang, switch) = lang_and_switch(&req, &query);
+    let lang = staff.lang;
     let (quarter, periods) = quarter_asked(&query);
-    let rows = db_call::blocking(&state.pool, move |conn| {
+    let rows = db_call::blocking(&staff.state.pool, move |conn| {
         integrity::of_quarter(conn, quarter)
     })
     .await?;
     let mut agencies: Vec<(String, u64, Vec<u64>)> = rows
         .into_iter()
         .map(|(id, row)| {
-            let name = all.iter().find(|a| a.id == id).map_or_else(
+            let name = staff.agency_by_id(id).map_or_else(
                 || id.to_string(),
                 |a| lang.pick(&a.name_vi, &a.name_en).to_owned(),
             );
@@ -59,10 +49,8 @@ pub async fn page(
         period: &period,
         periods: &periods,
         agencies,
-        thresholds: state.settings.integrity,
+        thresholds: staff.state.settings.integrity,
         min_cell: u64::from(MIN_CELL),
     };
-    with_csrf(&state, &session, StatusCode::OK, |csrf| {
-        integrity_page(&frame(lang, &user, csrf, &switch), &page)
-    })
+    staff.page(StatusCode::OK, |frame| integrity_page(frame, &page))
 }

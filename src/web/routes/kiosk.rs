@@ -95,7 +95,7 @@ async fn agency_name(
     agency_id: i32,
 ) -> Result<String, AppError> {
     let agency = db_call::blocking(&state.pool, move |conn| {
-        crate::db::agencies::by_id(conn, agency_id)
+        crate::services::agencies::by_id(conn, agency_id)
     })
     .await?;
     Ok(lang.pick(&agency.name_vi, &agency.name_en).to_owned())
@@ -412,7 +412,7 @@ pub async fn answer(
     let agency = lang
         .pick(&survey.agency_name_vi, &survey.agency_name_en)
         .to_owned();
-    let store = move |conn: &mut crate::db::DbConnection| {
+    let store = move |conn: &mut crate::services::store::DbConnection| {
         surveys::submit(conn, &secret, &survey, &valid, None, &how)
     };
     let outcome = match &state.group_commit {

@@ -2,9 +2,9 @@
 
 use actix_web::{web, HttpResponse};
 
-use crate::db::{held_responses, outbox, responses, DbPool};
-use crate::services::reports::dashboards;
-use crate::telemetry::metrics::{metrics, DatabaseLevels, Levels};
+use crate::services::levels::database_levels;
+use crate::services::store::DbPool;
+use crate::telemetry::metrics::{metrics, Levels};
 use crate::web::db_call;
 use crate::web::error::AppError;
 
@@ -12,17 +12,7 @@ pub async fn metrics_page(pool: web::Data<DbPool>) -> Result<HttpResponse, AppEr
     let state = pool.state();
     // A database that does not answer is a value to report (`database_up` 0), not an error
     // of this page: the scrape must go on working for the alert to fire.
-    let database = db_call::blocking(&pool, move |conn| -> Result<DatabaseLevels, AppError> {
-        Ok(DatabaseLevels {
-            outbox_backlog: outbox::pending_count(conn)?,
-            outbox_failing: outbox::failing_count(conn)?,
-            responses_held: held_responses::count(conn)?,
-            responses_released: responses::count(conn)?,
-            dashboards_stale: dashboards::stale_count(conn)?,
-        })
-    })
-    .await
-    .ok();
+    let database = db_call::blocking(&pool, database_levels).await.ok();
     let levels = Levels {
         pool_connections: state.connections,
         pool_idle: state.idle_connections,

@@ -3,26 +3,21 @@
 
 use std::collections::BTreeMap;
 
-use actix_session::Session;
 use actix_web::http::StatusCode;
-use actix_web::{web, HttpRequest, HttpResponse};
+use actix_web::{web, HttpResponse};
 use chrono::Utc;
 
-use super::dashboard::{frame, lang_and_switch, signed_in, Visitor};
 use crate::domain::answers::AnswerProblem;
-use crate::domain::language::Lang;
 use crate::domain::paper_entry;
-use crate::domain::survey_code::{CodeProblem, SurveyCode};
+use crate::domain::survey_code::SurveyCode;
 use crate::services::paper::{self, Decision, Entered, Refused};
 use crate::views::paper::{
     entry_page, printable_form, reconcile_page, EntryPage, Printed, ToDecide,
 };
-use crate::web::auth::access::{authorize, Need, Scope};
-use crate::web::auth::user::CurrentUser;
+use crate::web::auth::staff::{ProvinceStaff, Staff};
 use crate::web::db_call;
 use crate::web::error::AppError;
-use crate::web::page::{csrf_ok, html, notify, see_other, take_notice, with_csrf};
-use crate::web::state::AppState;
+use crate::web::page::{html, notify, see_other, take_notice};
 
 type Query = web::Query<BTreeMap<String, String>>;
 
@@ -30,16 +25,8 @@ type Query = web::Query<BTreeMap<String, String>>;
 /// it when one is given. The code is printed, never looked up: the page is the same for an
 /// open, an answered, an expired and an unknown code, so printing a form tells staff nothing
 /// about whether the citizen has answered (and guessing codes here finds nothing).
-pub async fn form(
-    req: HttpRequest,
-    state: web::Data<AppState>,
-    session: Session,
-    query: Query,
-) -> Result<HttpResponse, AppError> {
-    if let Visitor::SignIn(page) = signed_in(&session, &state).await? {
-        return Ok(page);
-    }
-    let (lang, switch) = lang_and_switch(&req, &query);
+pub async fn form(staff: Staff, query: Query) -> Result<HttpResponse, AppError> {
+    let (state, lang, switch) = (&staff.state, staff.lang, &staff.switch);
     let code = query.get("code").and_then(|c| SurveyCode::parse(c).ok());
     let version = query.get("version").cloned();
     let questionnaires = state.questionnaires.clone();
@@ -56,34 +43,8 @@ pub async fn form(
     };
     Ok(html(
         StatusCode::OK,
-        printable_form(lang, &questionnaire, &printed, &switch),
+        printable_form(lang, &questionnaire, &printed, switch),
     ))
-}
-
-/// A province analyst or an administrator: who may enter and decide paper forms.
-async fn province_staff(
-    state: &web::Data<AppState>,
-    session: &Session,
-) -> Result<Result<CurrentUser, HttpResponse>, AppError> {
-    let (user, all) = match signed_in(session, state).await? {
-        Visitor::Staff(user, all) => (user, all),
-        Visitor::SignIn(page) => return Ok(Err(page)),
-    };
-    authorize(&user, Need::Province, &Scope::of(&user, &all))?;
-    Ok(Ok(user))
-}
-
-/// The author of a form posted to these pages: its CSRF token checked, then who it is.
-async fn posted_by_province_staff(
-    req: &HttpRequest,
-    state: &web::Data<AppState>,
-    session: &Session,
-    fields: &BTreeMap<String, String>,
-) -> Result<Result<CurrentUser, HttpResponse>, AppError> {
-    if !csrf_ok(req, state, session, fields.get("csrf").map(String::as_str)) {
-        return Err(AppError::Forbidden);
-    }
-    province_staff(state, session).await
 }
 
 /// The entry page as posted: what was typed and why it was refused.
@@ -96,14 +57,11 @@ struct Typed {
 }
 
 async fn show_entry(
-    req: &HttpRequest,
-    state: &web::Data<AppState>,
-    session: &Session,
-    user: &CurrentUser,
+    staff: &Staff,
     status: StatusCode,
     typed: Typed,
 ) -> Result<HttpResponse, AppError> {
-    let lang = crate::web::language::lang_of(req);
+    let (state, _lang) = (&staff.state, staff.lang);
     let questionnaires = state.questionnaires.clone();
     let asked = typed.version.clone();
     let (chosen, (waiting, to_decide)) = db_call::blocking(&state.pool, move |conn| {
@@ -114,15 +72,10 @@ async fn show_entry(
     let Some((versions, questionnaire)) = chosen else {
         return Err(AppError::NotFound);
     };
-    let notice = take_notice(session);
-    let switch = format!(
-        "?lang={}&version={}",
-        lang.other().code(),
-        questionnaire.version
-    );
-    with_csrf(state, session, status, |csrf| {
+    let notice = take_notice(&staff.session);
+    staff.page(status, |frame| {
         entry_page(
-            &frame(lang, user, csrf, &switch),
+            frame,
             &EntryPage {
                 versions: &versions,
                 questionnaire: &questionnaire,
@@ -139,16 +92,7 @@ async fn show_entry(
 }
 
 /// `GET /admin/paper?version=`
-pub async fn entry(
-    req: HttpRequest,
-    state: web::Data<AppState>,
-    session: Session,
-    query: Query,
-) -> Result<HttpResponse, AppError> {
-    let user = match province_staff(&state, &session).await? {
-        Ok(user) => user,
-        Err(page) => return Ok(page),
-    };
+pub async fn entry(staff: ProvinceStaff, query: Query) -> Result<HttpResponse, AppError> {
     let typed = Typed {
         version: query.get("version").cloned(),
         code: String::new(),
@@ -156,63 +100,13 @@ pub async fn entry(
         code_problem: None,
         problems: BTreeMap::new(),
     };
-    show_entry(&req, &state, &session, &user, StatusCode::OK, typed).await
-}
-
-fn code_problem_text(lang: Lang, problem: CodeProblem) -> &'static str {
-    match problem {
-        CodeProblem::Length => lang.staff_text("staff-paper-a-survey-code-has-10-digits"),
-        CodeProblem::NotDigits => lang.staff_text("staff-paper-a-survey-code-has-only-digits"),
-        CodeProblem::Check => lang.staff_text("staff-paper-a-digit-was-mistyped-or-two"),
-    }
-}
-
-fn refusal_text(lang: Lang, refused: &Refused) -> String {
-    match refused {
-        Refused::Unknown | Refused::NoSuchEntry => lang
-            .staff_text("staff-paper-no-survey-has-this-code")
-            .to_owned(),
-        Refused::Ambiguous => lang
-            .staff_text("staff-paper-this-code-clashes-with-another-open")
-            .to_owned(),
-        Refused::Answered => lang
-            .staff_text("staff-paper-this-dossier-was-rated-already-by")
-            .to_owned(),
-        Refused::Expired => lang
-            .staff_text("staff-paper-the-survey-of-this-dossier-has")
-            .to_owned(),
-        Refused::NeedsSignIn => lang
-            .staff_text("staff-paper-this-agency-s-surveys-need-an")
-            .to_owned(),
-        Refused::OtherVersion(version) => lang.text_with(
-            "staff-paper-other-version",
-            &[("version", version.as_str().into())],
-        ),
-        Refused::SameEnterer => lang
-            .staff_text("staff-paper-you-entered-this-form-already-the")
-            .to_owned(),
-        Refused::AwaitingDecision => lang
-            .staff_text("staff-paper-the-two-entries-of-this-form")
-            .to_owned(),
-        Refused::NotAThirdPerson => lang
-            .staff_text("staff-paper-someone-who-entered-the-form-does")
-            .to_owned(),
-    }
+    show_entry(&staff, StatusCode::OK, typed).await
 }
 
 /// `POST /admin/paper`: one entry of one form.
-pub async fn enter(
-    req: HttpRequest,
-    state: web::Data<AppState>,
-    session: Session,
-    form: web::Form<BTreeMap<String, String>>,
-) -> Result<HttpResponse, AppError> {
-    let fields = form.into_inner();
-    let user = match posted_by_province_staff(&req, &state, &session, &fields).await? {
-        Ok(user) => user,
-        Err(page) => return Ok(page),
-    };
-    let lang = crate::web::language::lang_of(&req);
+pub async fn enter(staff: ProvinceStaff) -> Result<HttpResponse, AppError> {
+    let (state, session, user, lang) = (&staff.state, &staff.session, &staff.user, staff.lang);
+    let fields = &staff.form;
     let version = fields.get("version").cloned().unwrap_or_default();
     let mut typed = Typed {
         version: Some(version.clone()),
@@ -228,16 +122,8 @@ pub async fn enter(
     let code = match SurveyCode::parse(&typed.code) {
         Ok(code) => code,
         Err(problem) => {
-            typed.code_problem = Some(code_problem_text(lang, problem).to_owned());
-            return show_entry(
-                &req,
-                &state,
-                &session,
-                &user,
-                StatusCode::UNPROCESSABLE_ENTITY,
-                typed,
-            )
-            .await;
+            typed.code_problem = Some(paper::code_refusal(problem).say(lang));
+            return show_entry(&staff, StatusCode::UNPROCESSABLE_ENTITY, typed).await;
         }
     };
     let thresholds = state.settings.integrity;
@@ -271,15 +157,7 @@ pub async fn enter(
     let entered = match outcome {
         Err(problems) => {
             typed.problems = problems;
-            return show_entry(
-                &req,
-                &state,
-                &session,
-                &user,
-                StatusCode::UNPROCESSABLE_ENTITY,
-                typed,
-            )
-            .await;
+            return show_entry(&staff, StatusCode::UNPROCESSABLE_ENTITY, typed).await;
         }
         Ok(Err(refused)) => {
             let status = match refused {
@@ -288,8 +166,8 @@ pub async fn enter(
                 Refused::NeedsSignIn => StatusCode::FORBIDDEN,
                 _ => StatusCode::CONFLICT,
             };
-            typed.code_problem = Some(refusal_text(lang, &refused));
-            return show_entry(&req, &state, &session, &user, status, typed).await;
+            typed.code_problem = Some(refused.refusal().say(lang));
+            return show_entry(&staff, status, typed).await;
         }
         Ok(Ok(entered)) => entered,
     };
@@ -304,7 +182,7 @@ pub async fn enter(
     if entered == Entered::Stored {
         state.release_wake.notify_one();
     }
-    notify(&session, &said);
+    notify(session, &said);
     Ok(see_other(&format!(
         "/admin/paper?version={}&lang={}",
         typed.version.unwrap_or_default(),
@@ -313,17 +191,8 @@ pub async fn enter(
 }
 
 /// `GET /admin/paper/reconcile`
-pub async fn reconcile(
-    req: HttpRequest,
-    state: web::Data<AppState>,
-    session: Session,
-    query: Query,
-) -> Result<HttpResponse, AppError> {
-    let user = match province_staff(&state, &session).await? {
-        Ok(user) => user,
-        Err(page) => return Ok(page),
-    };
-    let (lang, switch) = lang_and_switch(&req, &query);
+pub async fn reconcile(staff: ProvinceStaff) -> Result<HttpResponse, AppError> {
+    let state = &staff.state;
     let (secret, questionnaires) = (state.settings.secret.clone(), state.questionnaires.clone());
     let forms = db_call::blocking(&state.pool, move |conn| {
         paper::disagreements(conn, &secret, &questionnaires)
@@ -337,29 +206,16 @@ pub async fn reconcile(
             questionnaire: &f.questionnaire,
         })
         .collect();
-    let notice = take_notice(&session);
-    with_csrf(&state, &session, StatusCode::OK, |csrf| {
-        reconcile_page(
-            &frame(lang, &user, csrf, &switch),
-            &shown,
-            notice.as_deref(),
-        )
+    let notice = take_notice(&staff.session);
+    staff.page(StatusCode::OK, |frame| {
+        reconcile_page(frame, &shown, notice.as_deref())
     })
 }
 
 /// `POST /admin/paper/decide`: keep one entry of a form, or discard the form.
-pub async fn decide(
-    req: HttpRequest,
-    state: web::Data<AppState>,
-    session: Session,
-    form: web::Form<BTreeMap<String, String>>,
-) -> Result<HttpResponse, AppError> {
-    let fields = form.into_inner();
-    let user = match posted_by_province_staff(&req, &state, &session, &fields).await? {
-        Ok(user) => user,
-        Err(page) => return Ok(page),
-    };
-    let lang = crate::web::language::lang_of(&req);
+pub async fn decide(staff: ProvinceStaff) -> Result<HttpResponse, AppError> {
+    let (state, session, user, lang) = (&staff.state, &staff.session, &staff.user, staff.lang);
+    let fields = &staff.form;
     let Some(id) = fields.get("entry").and_then(|e| e.parse::<i32>().ok()) else {
         return Err(AppError::NotFound);
     };
@@ -392,12 +248,12 @@ pub async fn decide(
         (Ok(_), Decision::Discard(_)) => lang
             .staff_text("staff-paper-the-form-is-discarded-nothing-is")
             .to_owned(),
-        (Err(refused), _) => refusal_text(lang, refused),
+        (Err(refused), _) => refused.refusal().say(lang),
     };
     if outcome.is_ok() && matches!(decision, Decision::Keep(_)) {
         state.release_wake.notify_one();
     }
-    notify(&session, &said);
+    notify(session, &said);
     Ok(see_other(&format!(
         "/admin/paper/reconcile?lang={}",
         lang.code()

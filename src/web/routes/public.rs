@@ -9,7 +9,7 @@ use actix_web::http::header;
 use actix_web::{web, HttpResponse};
 use chrono::Utc;
 
-use crate::db::agencies::{self, Agency};
+use crate::services::agencies::{self, Agency};
 use hailong_analysis::fair::FunnelPosition;
 
 use crate::domain::board::{board_page, BoardAsk, BoardOrder};
@@ -128,7 +128,10 @@ async fn scoreboard(lang: Lang, state: &AppState, query: &Query) -> Result<HttpR
         quarter_board
     };
     let (all, successions) = db_call::blocking(&state.pool, |conn| {
-        Ok::<_, crate::db::DbError>((agencies::all(conn)?, agencies::successions(conn)?))
+        Ok::<_, crate::services::store::DbError>((
+            agencies::all(conn)?,
+            agencies::successions(conn)?,
+        ))
     })
     .await?;
     let mut ordered: Vec<&Agency> = all.iter().collect();

@@ -210,7 +210,7 @@ pub async fn post(
     let secret = state.settings.secret.clone();
     let daily_limit = state.settings.eid_daily_limit;
     // The survey comes back with the outcome: the sign-in page may need it again.
-    let store = move |conn: &mut crate::db::DbConnection| {
+    let store = move |conn: &mut crate::services::store::DbConnection| {
         let proof = handle.as_deref().map(|handle| SignInProof {
             handle,
             daily_limit,

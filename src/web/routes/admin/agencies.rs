@@ -5,8 +5,8 @@ use actix_web::http::StatusCode;
 use actix_web::HttpResponse;
 
 use super::{Admin, Resource};
-use crate::db::agencies as stored;
 use crate::domain::agency::{AgencyKind, AgencyLevel, SurveyPolicy};
+use crate::services::agencies as stored;
 use crate::services::agencies::{self, NewAgency};
 use crate::services::Refusal;
 use crate::views::admin::{agencies_page, AgencyLine};

@@ -6,7 +6,7 @@ use actix_web::HttpResponse;
 use chrono::Utc;
 
 use super::{Admin, Resource};
-use crate::db::agencies;
+use crate::services::agencies;
 use crate::services::kiosks;
 use crate::views::admin::{kiosks_page, KioskLine, NewKiosk};
 use crate::views::forms::{Confirmation, Posted};

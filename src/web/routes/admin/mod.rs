@@ -15,7 +15,7 @@ use std::collections::BTreeMap;
 
 use actix_session::Session;
 use actix_web::dev::Payload;
-use actix_web::http::{Method, StatusCode};
+use actix_web::http::StatusCode;
 use actix_web::{web, FromRequest, HttpRequest, HttpResponse, ResponseError};
 use maud::Markup;
 
@@ -25,10 +25,10 @@ use crate::views::forms::{confirmation, Confirmation, Posted};
 use crate::views::layout::Width;
 use crate::views::staff::{staff_page, Frame};
 use crate::web::auth::access::{authorize, Need, Scope};
-use crate::web::auth::user::{current_user, CurrentUser};
+use crate::web::auth::staff::Staff;
+use crate::web::auth::user::CurrentUser;
 use crate::web::error::AppError;
-use crate::web::language::lang_of;
-use crate::web::page::{csrf_ok, notify, see_other, take_notice, with_csrf};
+use crate::web::page::{notify, see_other, take_notice, with_csrf};
 use crate::web::state::AppState;
 
 /// One admin page: where its list lives, and how it is drawn (with a refused form, if any).
@@ -59,30 +59,17 @@ impl FromRequest for Admin {
     type Future = std::pin::Pin<Box<dyn std::future::Future<Output = Result<Self, Self::Error>>>>;
 
     fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
-        let req = req.clone();
-        let posted = req.method() == Method::POST;
-        let form =
-            posted.then(|| web::Form::<BTreeMap<String, String>>::from_request(&req, payload));
+        // The staff door (sign-in, form and CSRF token), then the administrators' check.
+        let opening = Staff::open(req, payload);
         Box::pin(async move {
-            let state = web::Data::<AppState>::extract(&req).await?;
-            let session = Session::extract(&req).await?;
-            let Some(user) = current_user(&session, &state.pool).await? else {
-                return Err(AppError::SignInFirst.into());
-            };
-            authorize(&user, Need::Admin, &Scope::Everything)?;
-            let form = match form {
-                Some(form) => form.await?.into_inner(),
-                None => BTreeMap::new(),
-            };
-            if posted && !csrf_ok(&req, &state, &session, form.get("csrf").map(String::as_str)) {
-                return Err(AppError::Forbidden.into());
-            }
+            let staff = opening.await?;
+            authorize(&staff.user, Need::Admin, &Scope::Everything)?;
             Ok(Self {
-                lang: lang_of(&req),
-                state,
-                session,
-                user,
-                form,
+                lang: staff.lang,
+                state: staff.state,
+                session: staff.session,
+                user: staff.user,
+                form: staff.form,
             })
         })
     }

@@ -4,9 +4,10 @@ use actix_web::http::StatusCode;
 use actix_web::{web, HttpResponse};
 
 use super::{Admin, Resource};
-use crate::db::{agencies, users};
 use crate::domain::agency::Role;
+use crate::services::accounts::account_by_id;
 use crate::services::accounts::{self, NewAccount};
+use crate::services::agencies;
 use crate::services::Refusal;
 use crate::views::admin::{users_page, UserLine};
 use crate::views::forms::{Confirmation, Posted};
@@ -93,7 +94,7 @@ async fn set_disabled(admin: Admin, id: i32, disabled: bool) -> Result<HttpRespo
                 .then::<Users, _>("account", own, |()| String::new())
                 .await;
         }
-        let target = db_call::blocking(&state.pool, move |conn| users::by_id(conn, id))
+        let target = db_call::blocking(&state.pool, move |conn| account_by_id(conn, id))
             .await?
             .ok_or(AppError::NotFound)?;
         let question = admin.lang.text_with(
