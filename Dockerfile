@@ -19,14 +19,16 @@ FROM debian:bookworm-slim AS runtime
 RUN apt-get update \
     && apt-get install -y --no-install-recommends ca-certificates curl libssl3 \
     && rm -rf /var/lib/apt/lists/* \
-    && useradd --system --uid 10001 --home-dir /data --create-home hailong
+    && useradd --system --uid 10001 --user-group --home-dir /var/lib/hailong --create-home hailong \
+    && chmod 0700 /var/lib/hailong
 COPY --from=builder /app/target/release/hailong /usr/local/bin/hailong
 USER hailong
-WORKDIR /data
-# The SQLite file and the generated secret live on the volume.
-VOLUME ["/data"]
-ENV HAILONG_DATABASE_URL=sqlite:///data/hailong.db \
-    HAILONG_SECRET_FILE=/data/hailong.secret \
+# The same user, paths and variables as the Debian package (packaging/): the SQLite file and
+# the generated secret live in /var/lib/hailong, here a volume.
+WORKDIR /var/lib/hailong
+VOLUME ["/var/lib/hailong"]
+ENV HAILONG_DATABASE_URL=sqlite:///var/lib/hailong/hailong.db \
+    HAILONG_SECRET_FILE=/var/lib/hailong/hailong.secret \
     HAILONG_BIND=0.0.0.0:8080
 EXPOSE 8080
 HEALTHCHECK --interval=30s --timeout=3s --start-period=20s --retries=3 \
