@@ -15,7 +15,7 @@ pub struct StoredQuestionnaire {
 /// The questionnaire new invitations use: the most recently published.
 #[expect(
     clippy::disallowed_methods,
-    reason = "once per ingestion batch: the re-preparation `first` costs on SQLite does not matter here"
+    reason = "once per ingestion batch or agency page: the re-preparation `first` costs on SQLite does not matter here"
 )]
 pub fn current(conn: &mut DbConnection) -> QueryResult<Option<StoredQuestionnaire>> {
     questionnaires::table

@@ -47,10 +47,18 @@ pub struct OpenSurvey {
 #[derive(Default)]
 pub struct Questionnaires(RwLock<HashMap<i32, Arc<Questionnaire>>>);
 
-/// Counts one survey attempt of an address in its rate window (see `web::survey_rate`).
-pub use crate::db::survey_rate_windows::count_one as count_in_rate_window;
-
 impl Questionnaires {
+    /// The newest published questionnaire (the one new invitations use), parsed once.
+    pub fn newest(
+        &self,
+        conn: &mut DbConnection,
+    ) -> Result<Option<Arc<Questionnaire>>, SurveyError> {
+        match questionnaires::current(conn)? {
+            Some(stored) => self.get(conn, stored.id).map(Some),
+            None => Ok(None),
+        }
+    }
+
     pub fn get(&self, conn: &mut DbConnection, id: i32) -> Result<Arc<Questionnaire>, SurveyError> {
         if let Some(q) = self.0.read().ok().and_then(|m| m.get(&id).cloned()) {
             return Ok(q);
@@ -66,6 +74,9 @@ impl Questionnaires {
         Ok(parsed)
     }
 }
+
+/// Counts one survey attempt of an address in its rate window (see `web::survey_rate`).
+pub use crate::db::survey_rate_windows::count_one as count_in_rate_window;
 
 #[derive(Debug)]
 pub enum TokenState {

@@ -80,14 +80,10 @@ async fn item_texts(
     state: &web::Data<AppState>,
     lang: Lang,
 ) -> Result<std::collections::HashMap<String, String>, AppError> {
-    let versions = db_call::blocking(
-        &state.pool,
-        crate::services::reports::export::questionnaire_versions,
-    )
-    .await?;
-    Ok(versions
-        .last()
-        .and_then(|(_, json)| hailong_analysis::questionnaire::Questionnaire::from_json(json).ok())
+    // The parsed questionnaires are cached in the state: only the newest one's id is read.
+    let questionnaires = state.questionnaires.clone();
+    let newest = db_call::blocking(&state.pool, move |conn| questionnaires.newest(conn)).await?;
+    Ok(newest
         .map(|q| {
             q.items
                 .iter()
