@@ -7,7 +7,7 @@ use hailong_analysis::period::PeriodKind;
 use hailong_analysis::scores::{Measure, Status};
 use hailong_analysis::Options;
 
-use crate::fixture::{find, options, value, Fixture};
+use crate::fixture::{find, options, status, value, Fixture};
 
 const ONE_ITEM: &str = r#"{"version": "t1", "dimensions": [
   {"code": "d1", "name_vi": "Một", "name_en": "One", "weight": 1.0}],
@@ -218,4 +218,41 @@ fn only_members_of_a_set_have_rows_and_a_year_has_its_own() {
     }
     assert!(find(&year, "2026", "SMALL", Measure::SatIndexSe, "").is_none());
     assert!(find(&year, "2026", "SMALL", Measure::RankBest, "").is_none());
+}
+
+#[test]
+fn an_incomplete_group_has_no_rows_and_is_not_counted_in_the_ranges() {
+    let mut f = Fixture::new(&["A", "B", "HALF"]);
+    for (agency, count) in [("A", 9), ("B", 10)] {
+        for (cell, answers) in answers_of(count as u32, count) {
+            let (channel, kind) = [("counter", "citizen"), ("online", "business")][cell];
+            f.dossiers(agency, channel, kind, "2026-08-15T10:00:00+07:00", 1);
+            f.respond(agency, channel, kind, "2026-Q3", &answers);
+        }
+    }
+    // HALF answers only the first dimension: incomplete, outside the comparison set.
+    f.dossiers("HALF", "counter", "citizen", "2026-08-15T10:00:00+07:00", 8);
+    f.respond_many(
+        8,
+        "HALF",
+        "counter",
+        "citizen",
+        "2026-Q3",
+        &[("L1", 5), ("L2", 4)],
+    );
+    let r = f.run(&options(5)).unwrap();
+    assert_eq!(
+        status(&r, "2026-Q3", "HALF", Measure::SatIndex, ""),
+        Status::Incomplete
+    );
+    for measure in [Measure::SatIndexSe, Measure::FunnelZ, Measure::RankBest] {
+        assert!(
+            find(&r, "2026-Q3", "HALF", measure, "").is_none(),
+            "{measure:?}"
+        );
+    }
+    for agency in ["A", "B"] {
+        let worst = value(&r, "2026-Q3", agency, Measure::RankWorst, "").unwrap();
+        assert!(worst <= 2.0, "a set of two: {agency} worst {worst}");
+    }
 }
