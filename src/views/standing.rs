@@ -4,6 +4,7 @@
 use hailong_analysis::fair::FunnelPosition;
 use maud::{html, Markup};
 
+use super::format::number;
 use super::i18n::Lang;
 use crate::domain::standing::Standing;
 
@@ -37,16 +38,17 @@ pub fn position_sentence(lang: Lang, position: Option<FunnelPosition>, level: &s
             ],
         )
     };
-    let percent = |vi: &str, en: &str| lang.pick(vi, en).to_owned();
+    // The confidence of the limit passed, with the page's decimal mark.
+    let (at95, at998) = ("95%".to_owned(), format!("{}%", number(lang, 99.8, 1)));
     match position {
         None => lang.staff_text("staff-standing-unplaced").to_owned(),
         Some(FunnelPosition::InLine) => {
             lang.text_with("staff-standing-in-line", &[("others", others.into())])
         }
-        Some(FunnelPosition::Above) => at("staff-standing-above", &percent("95%", "95%")),
-        Some(FunnelPosition::FarAbove) => at("staff-standing-above", &percent("99,8%", "99.8%")),
-        Some(FunnelPosition::Below) => at("staff-standing-below", &percent("95%", "95%")),
-        Some(FunnelPosition::FarBelow) => at("staff-standing-below", &percent("99,8%", "99.8%")),
+        Some(FunnelPosition::Above) => at("staff-standing-above", &at95),
+        Some(FunnelPosition::FarAbove) => at("staff-standing-above", &at998),
+        Some(FunnelPosition::Below) => at("staff-standing-below", &at95),
+        Some(FunnelPosition::FarBelow) => at("staff-standing-below", &at998),
     }
 }
 
