@@ -85,7 +85,7 @@ pub fn compare(
                 period,
                 *agency,
                 Measure::PciComposite,
-                composite[m],
+                Some(composite[m]),
                 g,
                 status(g, g.n, g.n_eff),
             ));
@@ -99,7 +99,7 @@ pub fn compare(
             period,
             *agency,
             Measure::Rank,
-            f64::from(rank),
+            Some(f64::from(rank)),
             g,
             status(g, g.n, g.n_eff),
         ));
@@ -117,7 +117,7 @@ pub fn compare(
                     period,
                     *agency,
                     Measure::Tier,
-                    f64::from(tier(*total, q1, q2, q3)),
+                    Some(f64::from(tier(*total, q1, q2, q3))),
                     g,
                     status(g, g.n, g.n_eff),
                 ));
@@ -194,10 +194,7 @@ fn fair_rows(
         let g = group(*agency);
         let errors = se(*agency);
         let st = status(g);
-        let row = |measure, value: Option<f64>| ScoreRow {
-            value: value.filter(|_| st != Status::Suppressed),
-            ..overall_row(period, *agency, measure, 0.0, g, st)
-        };
+        let row = |measure, value| overall_row(period, *agency, measure, value, g, st);
         rows.push(row(Measure::SatIndexSe, Some(errors.sat_index)));
         rows.push(row(Measure::PapiTotalSe, Some(errors.papi_total)));
         rows.push(row(
@@ -214,7 +211,7 @@ fn overall_row(
     period: Period,
     agency: u32,
     measure: Measure,
-    value: f64,
+    value: Option<f64>,
     g: &GroupScores,
     status: Status,
 ) -> ScoreRow {
@@ -223,7 +220,7 @@ fn overall_row(
         agency,
         measure,
         key: String::new(),
-        value: (status != Status::Suppressed).then_some(value),
+        value: value.filter(|_| status != Status::Suppressed),
         ci: None,
         n: g.n,
         n_eff: Some(g.n_eff),

@@ -188,6 +188,15 @@ impl FunnelPosition {
         }
     }
 
+    /// Above, in line with or below the others at 95 %: what public pages may say (§14).
+    pub fn side(self) -> Side {
+        match self {
+            Self::FarAbove | Self::Above => Side::Above,
+            Self::InLine => Side::InLine,
+            Self::Below | Self::FarBelow => Side::Below,
+        }
+    }
+
     /// −2 … 2, for sorting: the best first when sorted descending.
     pub fn order(self) -> i8 {
         match self {
@@ -197,6 +206,30 @@ impl FunnelPosition {
             Self::Below => -1,
             Self::FarBelow => -2,
         }
+    }
+}
+
+/// Where a member stands at 95 %, in the order a list shows them (above first).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Side {
+    Above,
+    InLine,
+    Below,
+}
+
+impl Side {
+    /// As open data writes it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Above => "above",
+            Self::InLine => "in_line",
+            Self::Below => "below",
+        }
+    }
+
+    /// A member without a position (its standard error is 0) is shown in line.
+    pub fn of(position: Option<FunnelPosition>) -> Self {
+        position.map_or(Self::InLine, FunnelPosition::side)
     }
 }
 

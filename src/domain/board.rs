@@ -1,7 +1,7 @@
 //! The public scoreboard's choices: find an agency by name (diacritics and case ignored), keep
 //! one level, order by funnel position, index or name, and a page a phone can scroll.
 
-use hailong_analysis::fair::FunnelPosition;
+use hailong_analysis::fair::{FunnelPosition, Side};
 
 /// How the scoreboard is ordered.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -56,24 +56,24 @@ pub fn board_page<'i, 'n, T>(
 ) -> (Vec<&'i T>, usize) {
     let folded = |s: &str| crate::domain::text::ascii_fold(s).to_lowercase();
     let wanted = ask.find.map(|f| folded(f.trim())).filter(|f| !f.is_empty());
-    let mut chosen: Vec<&T> = items
+    // Each item's facts read once: (item, its first name folded, its side, its index).
+    let mut chosen: Vec<(&T, String, Side, f64)> = items
         .iter()
-        .filter(|item| {
-            let (names, level, _, _) = facts(item);
-            ask.level.is_none_or(|l| l == level)
+        .filter_map(|item| {
+            let (names, level, index, position) = facts(item);
+            let folded_names: Vec<String> = names.iter().map(|n| folded(n)).collect();
+            let kept = ask.level.is_none_or(|l| l == level)
                 && wanted
                     .as_ref()
-                    .is_none_or(|w| names.iter().any(|n| folded(n).contains(w.as_str())))
+                    .is_none_or(|w| folded_names.iter().any(|n| n.contains(w.as_str())));
+            let name = folded_names.into_iter().next().unwrap_or_default();
+            kept.then_some((item, name, Side::of(position), index))
         })
         .collect();
-    let name = |item: &T| folded(facts(item).0.first().copied().unwrap_or_default());
     match ask.order {
-        BoardOrder::Position => chosen.sort_by_cached_key(|item| {
-            let position = facts(item).3.map_or(0, FunnelPosition::order);
-            (std::cmp::Reverse(position.signum()), name(item))
-        }),
-        BoardOrder::Index => chosen.sort_by(|a, b| facts(b).2.total_cmp(&facts(a).2)),
-        BoardOrder::Name => chosen.sort_by_cached_key(|item| name(item)),
+        BoardOrder::Position => chosen.sort_by(|a, b| (a.2, &a.1).cmp(&(b.2, &b.1))),
+        BoardOrder::Index => chosen.sort_by(|a, b| b.3.total_cmp(&a.3)),
+        BoardOrder::Name => chosen.sort_by(|a, b| a.1.cmp(&b.1)),
     }
     let pages = chosen.len().div_ceil(BOARD_PAGE).max(1);
     let page = ask.page.clamp(1, pages);
@@ -81,6 +81,7 @@ pub fn board_page<'i, 'n, T>(
         .into_iter()
         .skip((page - 1) * BOARD_PAGE)
         .take(BOARD_PAGE)
+        .map(|(item, ..)| item)
         .collect();
     (shown, pages)
 }

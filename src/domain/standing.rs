@@ -13,9 +13,15 @@ pub struct Standing {
     pub of: usize,
     /// PAPI's quartile tier (1 best), in sets of at least four.
     pub tier: Option<u8>,
-    /// Against the median of its level; `None` where its standard error is 0.
-    pub position: Option<FunnelPosition>,
+    /// Against the median of its level (§14); `None` where its standard error is 0.
     pub funnel_z: Option<f64>,
+}
+
+impl Standing {
+    /// Its funnel position, from its funnel z.
+    pub fn position(&self) -> Option<FunnelPosition> {
+        self.funnel_z.map(FunnelPosition::of_z)
+    }
 }
 
 /// One agency on a funnel plot: its index against its effective sample size.

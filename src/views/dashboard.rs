@@ -282,7 +282,7 @@ pub fn agency_page(frame: &Frame<'_>, d: &AgencyDashboard<'_>) -> Markup {
             }
         }
         @if let Some(s) = &d.standing {
-            p.standing class=(position_class(s.position)) { strong { (position_sentence(lang, s.position, d.level)) } }
+            p.standing class=(position_class(s.position())) { strong { (position_sentence(lang, s.position(), d.level)) } }
             (range_note(lang))
         }
         h2 { (lang.staff_text("staff-dashboard-dimensions-1-10")) }
@@ -476,7 +476,7 @@ impl Ranked {
         let position = |r: &Ranked| {
             let s = r.standing;
             (
-                s.and_then(|s| s.position).map_or(0, |p| p.order()),
+                s.and_then(|s| s.position()).map_or(0, |p| p.order()),
                 s.and_then(|s| s.funnel_z).unwrap_or(0.0),
             )
         };
@@ -626,7 +626,7 @@ pub fn province_page(frame: &Frame<'_>, d: &ProvinceDashboard<'_>) -> Markup {
                         td.num.nowrap { (r.standing.as_ref().map_or(String::new(), rank_with_range)) }
                         td { a href=(format!("/dashboard/agency/{}?period={}&lang={}", r.code, d.period, lang.code())) { (r.name) } }
                         td { (r.standing.and_then(|s| s.tier).map_or("", |t| tier_name(lang, t))) }
-                        td class=(position_class(r.standing.and_then(|s| s.position))) { (position_sentence(lang, r.standing.and_then(|s| s.position), d.level)) }
+                        td class=(position_class(r.standing.and_then(|s| s.position()))) { (position_sentence(lang, r.standing.and_then(|s| s.position()), d.level)) }
                         td.num { (optional(lang, r.papi_total, 2)) }
                         td.num { (optional(lang, r.sat_index, 1)) }
                         td.num { (r.n) }

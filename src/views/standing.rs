@@ -1,7 +1,7 @@
 //! How a page says where an agency stands (METHODOLOGY §14): a rank always with its range, a
 //! tier only beside it, and "above", "in line" or "below" only from the funnel position.
 
-use hailong_analysis::fair::FunnelPosition;
+use hailong_analysis::fair::{FunnelPosition, Side};
 use maud::{html, Markup};
 
 use super::format::number;
@@ -54,19 +54,19 @@ pub fn position_sentence(lang: Lang, position: Option<FunnelPosition>, level: &s
 
 /// The public's three words, from the position at 95 % (§14: never from a tier).
 pub fn public_words(lang: Lang, position: Option<FunnelPosition>) -> &'static str {
-    match position.map(FunnelPosition::order) {
-        Some(o) if o > 0 => lang.staff_text("staff-public-above"),
-        Some(o) if o < 0 => lang.staff_text("staff-public-below"),
-        _ => lang.staff_text("staff-public-in-line"),
+    match Side::of(position) {
+        Side::Above => lang.staff_text("staff-public-above"),
+        Side::InLine => lang.staff_text("staff-public-in-line"),
+        Side::Below => lang.staff_text("staff-public-below"),
     }
 }
 
 /// A position as a class of the stylesheet (the colour beside the words, never instead).
 pub fn position_class(position: Option<FunnelPosition>) -> &'static str {
-    match position.map(FunnelPosition::order) {
-        Some(o) if o > 0 => "pos-above",
-        Some(o) if o < 0 => "pos-below",
-        _ => "pos-in-line",
+    match Side::of(position) {
+        Side::Above => "pos-above",
+        Side::InLine => "pos-in-line",
+        Side::Below => "pos-below",
     }
 }
 
@@ -86,7 +86,6 @@ mod tests {
             worst,
             of: 95,
             tier: Some(2),
-            position: None,
             funnel_z: None,
         }
     }

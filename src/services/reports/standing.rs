@@ -13,7 +13,6 @@ pub use crate::domain::standing::{Funnel, FunnelPoint, Standing};
 pub fn standing(index: &Indexed, period: &str, agency: &str, level: &str) -> Option<Standing> {
     let value = |measure| index.value(period, agency, measure, "");
     let rank = value(Measure::Rank)?;
-    let funnel_z = value(Measure::FunnelZ);
     Some(Standing {
         rank: rank as u32,
         best: value(Measure::RankBest).map_or(rank, |r| r) as u32,
@@ -22,8 +21,7 @@ pub fn standing(index: &Indexed, period: &str, agency: &str, level: &str) -> Opt
             .benchmark(period, level, Measure::PapiTotal, "")
             .map_or(0, |b| b.n_agencies),
         tier: value(Measure::Tier).map(|t| t as u8),
-        position: funnel_z.map(FunnelPosition::of_z),
-        funnel_z,
+        funnel_z: value(Measure::FunnelZ),
     })
 }
 

@@ -24,8 +24,9 @@ use crate::web::language::lang_of;
 use crate::web::page::{csrf_ok, switch_href, with_csrf};
 use crate::web::state::AppState;
 
-type Opening =
-    std::pin::Pin<Box<dyn std::future::Future<Output = Result<Staff, actix_web::Error>>>>;
+/// A door being opened: what an extractor's future gives.
+pub type Opened<T> =
+    std::pin::Pin<Box<dyn std::future::Future<Output = Result<T, actix_web::Error>>>>;
 
 /// A signed-in staff user at work on a request.
 pub struct Staff {
@@ -43,8 +44,19 @@ pub struct Staff {
 }
 
 impl Staff {
+    /// Opens the door for `req`, then lets `then` check the staff member further (a role, an
+    /// agency) and make the extractor of it.
+    pub(crate) fn open_as<T: 'static>(
+        req: &HttpRequest,
+        payload: &mut Payload,
+        then: impl FnOnce(Staff) -> Result<T, AppError> + 'static,
+    ) -> Opened<T> {
+        let opening = Staff::open(req, payload);
+        Box::pin(async move { Ok(then(opening.await?)?) })
+    }
+
     /// Opens the door for `req`: sign-in, tree, language, form and token.
-    pub(crate) fn open(req: &HttpRequest, payload: &mut Payload) -> Opening {
+    fn open(req: &HttpRequest, payload: &mut Payload) -> Opened<Staff> {
         let req = req.clone();
         let posted = req.method() == Method::POST;
         let form =
@@ -129,7 +141,7 @@ impl Staff {
 
 impl FromRequest for Staff {
     type Error = actix_web::Error;
-    type Future = Opening;
+    type Future = Opened<Self>;
 
     fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
         Staff::open(req, payload)
@@ -149,12 +161,10 @@ impl std::ops::Deref for ProvinceStaff {
 
 impl FromRequest for ProvinceStaff {
     type Error = actix_web::Error;
-    type Future = std::pin::Pin<Box<dyn std::future::Future<Output = Result<Self, Self::Error>>>>;
+    type Future = Opened<Self>;
 
     fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
-        let opening = Staff::open(req, payload);
-        Box::pin(async move {
-            let staff = opening.await?;
+        Staff::open_as(req, payload, |staff| {
             authorize(&staff.user, Need::Province, &staff.scope)?;
             Ok(ProvinceStaff(staff))
         })
@@ -177,13 +187,11 @@ impl std::ops::Deref for AgencyStaff {
 
 impl FromRequest for AgencyStaff {
     type Error = actix_web::Error;
-    type Future = std::pin::Pin<Box<dyn std::future::Future<Output = Result<Self, Self::Error>>>>;
+    type Future = Opened<Self>;
 
     fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
         let code = req.match_info().get("code").unwrap_or_default().to_owned();
-        let opening = Staff::open(req, payload);
-        Box::pin(async move {
-            let staff = opening.await?;
+        Staff::open_as(req, payload, move |staff| {
             let agency = staff.agency(&code)?.clone();
             Ok(AgencyStaff { staff, agency })
         })

@@ -9,11 +9,9 @@ use actix_web::http::header;
 use actix_web::{web, HttpResponse};
 use chrono::Utc;
 
-use crate::services::agencies::{self, Agency};
-use hailong_analysis::fair::FunnelPosition;
-
 use crate::domain::board::{board_page, BoardAsk, BoardOrder};
 use crate::domain::period::Quarter;
+use crate::services::agencies::{self, Agency};
 use crate::services::reports::dashboards::{Indexed, Kind, Scope};
 use crate::services::reports::public::{closed_periods, rows, PublicRow};
 use crate::views::format::number;
@@ -269,15 +267,6 @@ const OPEN_COLUMNS: [&str; 18] = [
     "responses",
 ];
 
-/// An open-data position: `above`, `in_line` or `below` the others of its level at 95 %.
-fn position_word(position: FunnelPosition) -> &'static str {
-    match position.order() {
-        o if o > 0 => "above",
-        o if o < 0 => "below",
-        _ => "in_line",
-    }
-}
-
 /// One of (rank, best, worst), or an empty cell.
 fn rank(r: &PublicRow, part: impl Fn((u32, u32, u32)) -> u32) -> String {
     r.rank.map(|x| part(x).to_string()).unwrap_or_default()
@@ -298,7 +287,7 @@ fn open_cells(period: &str, kind: &str, a: &Agency, r: &PublicRow) -> Vec<String
         r.tier.map(|t| t.to_string()).unwrap_or_default(),
         opt(r.sat_index_se),
         opt(r.funnel_z),
-        r.position.map(position_word).unwrap_or_default().to_owned(),
+        r.position.map_or("", |p| p.side().as_str()).to_owned(),
         rank(r, |x| x.0),
         rank(r, |x| x.1),
         rank(r, |x| x.2),
@@ -353,7 +342,7 @@ pub async fn open_json(state: web::Data<AppState>) -> Result<HttpResponse, AppEr
                 "tier": r.tier,
                 "sat_index_se": r.sat_index_se,
                 "funnel_z": r.funnel_z,
-                "position": r.position.map(position_word),
+                "position": r.position.map(|p| p.side().as_str()),
                 "rank": r.rank.map(|x| x.0),
                 "rank_best": r.rank.map(|x| x.1),
                 "rank_worst": r.rank.map(|x| x.2),

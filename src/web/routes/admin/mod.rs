@@ -25,7 +25,7 @@ use crate::views::forms::{confirmation, Confirmation, Posted};
 use crate::views::layout::Width;
 use crate::views::staff::{staff_page, Frame};
 use crate::web::auth::access::{authorize, Need, Scope};
-use crate::web::auth::staff::Staff;
+use crate::web::auth::staff::{Opened, Staff};
 use crate::web::auth::user::CurrentUser;
 use crate::web::error::AppError;
 use crate::web::page::{notify, see_other, take_notice, with_csrf};
@@ -56,13 +56,11 @@ pub struct Admin {
 
 impl FromRequest for Admin {
     type Error = actix_web::Error;
-    type Future = std::pin::Pin<Box<dyn std::future::Future<Output = Result<Self, Self::Error>>>>;
+    type Future = Opened<Self>;
 
     fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
         // The staff door (sign-in, form and CSRF token), then the administrators' check.
-        let opening = Staff::open(req, payload);
-        Box::pin(async move {
-            let staff = opening.await?;
+        Staff::open_as(req, payload, |staff| {
             authorize(&staff.user, Need::Admin, &Scope::Everything)?;
             Ok(Self {
                 lang: staff.lang,
