@@ -49,6 +49,12 @@ pub async fn verified_app(misbehaviour: Misbehaviour, extra: &[(&'static str, &s
     .unwrap();
     let idp = server.handle();
     tokio::spawn(server);
+    seed_verified(&app);
+    Verified { app, issuer, idp }
+}
+
+/// Seeds the test province and makes AG-X-OCEO ask for the e-ID.
+pub fn seed_verified(app: &TestApp) {
     app.seed();
     assert!(hailong::db::agencies::set_survey_policy(
         &mut app.conn(),
@@ -56,7 +62,6 @@ pub async fn verified_app(misbehaviour: Misbehaviour, extra: &[(&'static str, &s
         hailong::domain::agency::SurveyPolicy::Verified
     )
     .unwrap());
-    Verified { app, issuer, idp }
 }
 
 /// Issues a survey for a dossier of the verified agency filed by `DEMO_CITIZENS[applicant]`.
@@ -71,7 +76,7 @@ pub async fn issue(app: &TestApp, dossier_id: &str, applicant: usize) -> String 
     url.strip_prefix(&app.address).unwrap().to_owned()
 }
 
-fn location(response: &reqwest::Response) -> String {
+pub fn location(response: &reqwest::Response) -> String {
     response.headers()["location"].to_str().unwrap().to_owned()
 }
 
@@ -138,7 +143,7 @@ async fn sign_in(v: &Verified, survey_path: &str, citizen: usize) -> SignedIn {
     }
 }
 
-async fn answer(app: &TestApp, survey_path: &str) -> reqwest::Response {
+pub async fn answer(app: &TestApp, survey_path: &str) -> reqwest::Response {
     let page = app.get(survey_path).await;
     assert_eq!(page.status(), 200);
     let csrf = csrf_of(&page.text().await.unwrap());
@@ -149,7 +154,7 @@ async fn answer(app: &TestApp, survey_path: &str) -> reqwest::Response {
     .await
 }
 
-fn sign_ins_left(app: &TestApp) -> i64 {
+pub fn sign_ins_left(app: &TestApp) -> i64 {
     hailong::db::eid_sign_ins::count(&mut app.conn()).unwrap()
 }
 

@@ -26,6 +26,7 @@ mod delivery;
 mod demo;
 mod disclosure;
 mod eid;
+mod eid_peer;
 mod fairness;
 mod faults;
 mod followups;

@@ -5,13 +5,14 @@
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
-use openidconnect::core::{CoreAuthenticationFlow, CoreProviderMetadata};
+use openidconnect::core::{CoreAuthenticationFlow, CoreJwsSigningAlgorithm, CoreProviderMetadata};
 use openidconnect::{
-    AuthorizationCode, ClientId, ClientSecret, CsrfToken, IssuerUrl, Nonce, OAuth2TokenResponse,
-    PkceCodeChallenge, PkceCodeVerifier, RedirectUrl, TokenResponse,
+    AuthorizationCode, ClaimsVerificationError, ClientId, ClientSecret, CsrfToken, IssuerUrl,
+    Nonce, OAuth2TokenResponse, PkceCodeChallenge, PkceCodeVerifier, RedirectUrl,
+    SignatureVerificationError, TokenResponse,
 };
 
-use super::claims::EidClient;
+use super::claims::{EidClient, EidIdToken, EidIdTokenClaims, EidTokenResponse};
 use crate::config::EidSettings;
 use crate::domain::identity::ApplicantId;
 
@@ -76,6 +77,11 @@ impl Provider {
                 }
             }
         }
+        self.discover().await
+    }
+
+    /// Reads discovery and the provider's signing keys afresh, and keeps them.
+    async fn discover(&self) -> Result<EidClient, EidError> {
         let issuer = IssuerUrl::new(self.settings.issuer.clone())
             .map_err(|e| EidError::Provider(format!("issuer URL: {e}")))?;
         let metadata = CoreProviderMetadata::discover_async(issuer, &self.http)
@@ -120,12 +126,20 @@ impl Provider {
 
     /// Redeems the code, validates the ID token, and returns the identity it vouches for.
     /// Nothing of the token is kept: only the normalised identity leaves this function.
+    /// `issuer`: the `iss` of the authorization response, when the provider sends one
+    /// (RFC 9207): it must be the configured provider, or the code came from another one.
     pub async fn identify(
         &self,
         code: &str,
+        issuer: Option<&str>,
         pkce_verifier: String,
         nonce: &str,
     ) -> Result<ApplicantId, EidError> {
+        if issuer.is_some_and(|issuer| issuer != self.settings.issuer) {
+            return Err(EidError::Refused(
+                "the authorization response names another issuer".into(),
+            ));
+        }
         let client = self.client().await?;
         let response = client
             .exchange_code(AuthorizationCode::new(code.to_owned()))
@@ -137,14 +151,16 @@ impl Provider {
         let id_token = response
             .id_token()
             .ok_or_else(|| EidError::Refused("no ID token in the token response".into()))?;
-        // Clocks differ a little: an ID token is accepted up to CLOCK_SKEW after its `exp`
-        // and up to CLOCK_SKEW before its `nbf`.
-        let verifier = client
-            .id_token_verifier()
-            .set_time_fn(|| chrono::Utc::now() - CLOCK_SKEW);
-        let claims = id_token
-            .claims(&verifier, &Nonce::new(nonce.to_owned()))
-            .map_err(|e| EidError::InvalidToken(e.to_string()))?;
+        let nonce = Nonce::new(nonce.to_owned());
+        let claims = match verify(&client, id_token, &response, &nonce) {
+            // A key we do not know: the provider may have rotated its keys since discovery
+            // was read. Its keys are read again, once, before the token is refused.
+            Err(ClaimsVerificationError::SignatureVerification(
+                SignatureVerificationError::NoMatchingKey,
+            )) => verify(&self.discover().await?, id_token, &response, &nonce),
+            other => other,
+        }
+        .map_err(|e| EidError::InvalidToken(e.to_string()))?;
         // `nbf` is not a claim the library checks: a token not valid yet is refused with the
         // same tolerance for clock skew as an expired one.
         if let Some(not_before) = claims.additional_claims().number("nbf") {
@@ -154,24 +170,6 @@ impl Provider {
                 ));
             }
         }
-        // The access token is bound to the ID token (at_hash) when the provider says so.
-        if let Some(expected) = claims.access_token_hash() {
-            let signing_alg = id_token
-                .signing_alg()
-                .map_err(|e| EidError::InvalidToken(e.to_string()))?;
-            let key = id_token
-                .signing_key(&verifier)
-                .map_err(|e| EidError::InvalidToken(e.to_string()))?;
-            let actual = openidconnect::AccessTokenHash::from_token(
-                response.access_token(),
-                signing_alg,
-                key,
-            )
-            .map_err(|e| EidError::InvalidToken(e.to_string()))?;
-            if actual != *expected {
-                return Err(EidError::InvalidToken("access token hash mismatch".into()));
-            }
-        }
         let claim = &self.settings.identity_claim;
         let raw = claims
             .additional_claims()
@@ -179,6 +177,65 @@ impl Provider {
             .ok_or_else(|| EidError::NoIdentity(claim.clone()))?;
         ApplicantId::parse(&raw).map_err(|_| EidError::NoIdentity(claim.clone()))
     }
+}
+
+/// The signing algorithms an ID token may use, whatever discovery lists: the asymmetric ones
+/// a national provider signs with (RS256 and ES256 among them). Never `none`, and never an
+/// HMAC: it is keyed with the client secret, which a public client does not have and which
+/// anyone holding it (not only the provider) could sign with.
+const ID_TOKEN_ALGORITHMS: [CoreJwsSigningAlgorithm; 10] = [
+    CoreJwsSigningAlgorithm::RsaSsaPkcs1V15Sha256,
+    CoreJwsSigningAlgorithm::RsaSsaPkcs1V15Sha384,
+    CoreJwsSigningAlgorithm::RsaSsaPkcs1V15Sha512,
+    CoreJwsSigningAlgorithm::RsaSsaPssSha256,
+    CoreJwsSigningAlgorithm::RsaSsaPssSha384,
+    CoreJwsSigningAlgorithm::RsaSsaPssSha512,
+    CoreJwsSigningAlgorithm::EcdsaP256Sha256,
+    CoreJwsSigningAlgorithm::EcdsaP384Sha384,
+    CoreJwsSigningAlgorithm::EcdsaP521Sha512,
+    CoreJwsSigningAlgorithm::EdDsa,
+];
+
+/// Checks the ID token against the keys `client` knows: signature, issuer, audience, expiry,
+/// issue time, nonce, and the access token's hash when the token carries one.
+fn verify<'t>(
+    client: &EidClient,
+    id_token: &'t EidIdToken,
+    response: &EidTokenResponse,
+    nonce: &Nonce,
+) -> Result<&'t EidIdTokenClaims, ClaimsVerificationError> {
+    // Clocks differ a little: an ID token is accepted up to CLOCK_SKEW after its `exp`, and
+    // one issued up to CLOCK_SKEW in our future (a token issued later than that comes from a
+    // provider whose clock is wrong, and its expiry means nothing).
+    let verifier = client
+        .id_token_verifier()
+        .set_allowed_algs(ID_TOKEN_ALGORITHMS)
+        .set_time_fn(|| chrono::Utc::now() - CLOCK_SKEW)
+        .set_issue_time_verifier_fn(|issued| {
+            if issued > chrono::Utc::now() + CLOCK_SKEW {
+                Err(format!("issued in the future ({issued})"))
+            } else {
+                Ok(())
+            }
+        });
+    let claims = id_token.claims(&verifier, nonce)?;
+    // The access token is bound to the ID token (at_hash) when the provider says so.
+    if let Some(expected) = claims.access_token_hash() {
+        let invalid = |e: String| ClaimsVerificationError::Other(format!("at_hash: {e}"));
+        let signing_alg = id_token
+            .signing_alg()
+            .map_err(ClaimsVerificationError::SignatureVerification)?;
+        let key = id_token
+            .signing_key(&verifier)
+            .map_err(ClaimsVerificationError::SignatureVerification)?;
+        let actual =
+            openidconnect::AccessTokenHash::from_token(response.access_token(), signing_alg, key)
+                .map_err(|e| invalid(e.to_string()))?;
+        if actual != *expected {
+            return Err(invalid("access token hash mismatch".into()));
+        }
+    }
+    Ok(claims)
 }
 
 /// How far the provider's clock may be from ours, for `exp` and `nbf`.

@@ -77,6 +77,8 @@ pub struct CallbackQuery {
     code: Option<String>,
     state: Option<String>,
     error: Option<String>,
+    /// The provider that issued the code (RFC 9207), when it says so.
+    iss: Option<String>,
 }
 
 /// The provider did not answer: a 503 in the citizen's language with a way to try again (the
@@ -170,7 +172,12 @@ pub async fn callback(
     };
 
     let identity = match provider
-        .identify(&code, pending.pkce_verifier, &pending.nonce)
+        .identify(
+            &code,
+            query.iss.as_deref(),
+            pending.pkce_verifier,
+            &pending.nonce,
+        )
         .await
     {
         Ok(identity) => identity,
