@@ -67,6 +67,21 @@ pub enum Command {
     },
     /// Compute the indices of the method from the four CSV (or Parquet) files of a folder.
     Analyze(AnalyzeArgs),
+    /// Write the satisfaction report of a quarter or a year (the province's, or one agency's)
+    /// as a Word document in the administrative format, to finish and sign.
+    Report {
+        /// A quarter (2026-Q3) or a year (2026).
+        #[arg(long)]
+        period: String,
+        /// An agency's code: its own report (default: the province's).
+        #[arg(long)]
+        agency: Option<String>,
+        /// docx (the only format yet).
+        #[arg(long, default_value = "docx")]
+        format: String,
+        #[arg(long)]
+        out: std::path::PathBuf,
+    },
     /// Write the database's data as the analysis files (agencies, dossiers, responses, answers
     /// and the questionnaires), without anything personal.
     Export {
@@ -537,6 +552,47 @@ pub async fn run(command: Command, settings: Settings) -> anyhow::Result<()> {
                     "what staff or the public see moved by fewer than {k} responses at a release"
                 );
             }
+        }
+        Command::Report {
+            period,
+            agency,
+            format,
+            out,
+        } => {
+            if format != "docx" {
+                anyhow::bail!("--format {format:?}: the report is written as docx");
+            }
+            let k = settings.anonymity_k;
+            let written = tokio::task::spawn_blocking(move || -> anyhow::Result<_> {
+                use crate::services::reports::{dashboards, satisfaction};
+                let kind = satisfaction::kind_of(&period)
+                    .ok_or_else(|| satisfaction::ReportError::NotAPeriod(period.clone()))?;
+                let mut conn = open(&settings)?;
+                // The numbers as of now: the period (and the one before it, for the change)
+                // computed as the dashboards compute them.
+                let computed = dashboards::compute_period(
+                    &mut conn,
+                    &dashboards::Scope::PROVINCE,
+                    kind,
+                    &period,
+                    k,
+                )?;
+                let index = dashboards::Indexed::single(&period, computed);
+                let report = satisfaction::prepare(
+                    &mut conn,
+                    &crate::services::surveys::Questionnaires::default(),
+                    &index,
+                    &period,
+                    agency.as_deref(),
+                    k,
+                )?;
+                let bytes = crate::views::report::docx(&report)?;
+                std::fs::write(&out, &bytes)
+                    .with_context(|| format!("writing {}", out.display()))?;
+                Ok((out, bytes.len()))
+            })
+            .await??;
+            println!("wrote {} ({} bytes)", written.0.display(), written.1);
         }
         Command::Export { out } => {
             let done = tokio::task::spawn_blocking(move || -> anyhow::Result<_> {

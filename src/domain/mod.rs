@@ -23,6 +23,7 @@ pub mod phone;
 pub mod release_step;
 pub mod reminders;
 pub mod response_mode;
+pub mod satisfaction_report;
 pub mod standing;
 pub mod submission;
 pub mod survey_code;

@@ -53,7 +53,8 @@ pub struct CommentsPage<'a> {
     pub csrf: &'a str,
 }
 
-fn topic_name(lang: Lang, t: Topic) -> &'static str {
+/// A topic's name, as the inbox and the report say it.
+pub fn topic_name(lang: Lang, t: Topic) -> &'static str {
     lang.staff_text(match t {
         Topic::Waiting => "staff-topic-waiting",
         Topic::Staff => "staff-topic-staff",

@@ -15,6 +15,7 @@ pub mod layout;
 pub mod paper;
 pub mod public;
 pub mod qr;
+pub mod report;
 pub mod staff;
 pub mod standing;
 pub mod survey;

@@ -91,6 +91,24 @@ impl From<crate::services::surveys::SurveyError> for AppError {
     }
 }
 
+impl From<crate::services::reports::satisfaction::ReportError> for AppError {
+    fn from(e: crate::services::reports::satisfaction::ReportError) -> Self {
+        use crate::services::reports::satisfaction::ReportError;
+        use crate::services::Refusal;
+        match e {
+            ReportError::NotAPeriod(_) => {
+                Self::Refused(Refusal::new("period", "refusal-report-period"))
+            }
+            ReportError::NothingComputed(_) => {
+                Self::Refused(Refusal::new("period", "refusal-report-not-computed"))
+            }
+            ReportError::UnknownAgency(_) => Self::NotFound,
+            ReportError::Database(e) => e.into(),
+            ReportError::Survey(e) => e.into(),
+        }
+    }
+}
+
 impl From<crate::services::store::PoolError> for AppError {
     fn from(e: crate::services::store::PoolError) -> Self {
         tracing::warn!(error = %e, "no database connection");

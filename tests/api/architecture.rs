@@ -279,11 +279,13 @@ fn each_layer_names_only_the_layers_below_it() {
         // The web side reaches the database only through services (`services::store` hands
         // it the pool and the errors a call may fail with).
         ("web", &["services", "views"][..]),
+        // The command line presents too: `hailong report` writes a view (a document).
         (
             "cli",
             &[
                 "db",
                 "services",
+                "views",
                 "demo",
                 "dev_idp",
                 "dev_gateway",

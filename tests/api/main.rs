@@ -44,6 +44,7 @@ mod paper;
 mod privacy;
 mod public;
 mod questionnaires;
+mod report;
 mod restart;
 mod schema;
 mod secret;

@@ -276,6 +276,22 @@ pub struct PeriodReport {
     /// METHODOLOGY §13: successors' rows for this period, from before they existed.
     #[serde(default)]
     pub lineage: Vec<Score>,
+    /// METHODOLOGY §10: this period's change from the previous one, where the method allows a
+    /// comparison (both shown, one questionnaire version).
+    #[serde(default)]
+    pub trends: Vec<Trend>,
+}
+
+/// One row of `trends.csv` of this period.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Trend {
+    pub agency: String,
+    pub measure: String,
+    pub key: String,
+    pub previous_period: String,
+    pub previous_value: f64,
+    pub delta: f64,
+    pub significant: bool,
 }
 
 /// A stored report in memory, its rows findable by (agency, measure, key).
@@ -312,6 +328,16 @@ pub struct Indexed {
 }
 
 impl Indexed {
+    /// One period's report alone, computed now (`hailong report` computes what it writes).
+    pub fn single(period: &str, report: PeriodReport) -> Self {
+        let loaded = Loaded::new(
+            "computed for this report".into(),
+            chrono::Utc::now().naive_utc(),
+            report,
+        );
+        Self::default().with(period, Arc::new(loaded))
+    }
+
     fn with(&self, period: &str, loaded: Arc<Loaded>) -> Self {
         let mut by_period = self.by_period.clone();
         by_period.insert(period.to_owned(), loaded);
@@ -348,6 +374,17 @@ impl Indexed {
             .lineage
             .iter()
             .find(|r| r.agency == agency && r.measure == measure.as_str() && r.key.is_empty())
+    }
+
+    /// `agency`'s change in `measure` (`key`) since the previous period (§10), when the method
+    /// compares the two.
+    pub fn trend(&self, period: &str, agency: &str, measure: Measure, key: &str) -> Option<&Trend> {
+        self.by_period
+            .get(period)?
+            .report
+            .trends
+            .iter()
+            .find(|t| t.agency == agency && t.measure == measure.as_str() && t.key == key)
     }
 
     pub fn benchmark(
@@ -479,6 +516,20 @@ pub fn compute_period(
             .collect(),
         scores: of_period(&report.scores),
         lineage: of_period(&report.lineage),
+        trends: report
+            .trends
+            .iter()
+            .filter(|t| t.period.to_string() == period)
+            .map(|t| Trend {
+                agency: report.agency_code(t.agency).to_owned(),
+                measure: t.measure.as_str().to_owned(),
+                key: t.key.clone(),
+                previous_period: t.previous_period.to_string(),
+                previous_value: t.previous_value,
+                delta: t.delta,
+                significant: t.significant,
+            })
+            .collect(),
         benchmarks: report
             .benchmarks
             .iter()

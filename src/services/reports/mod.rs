@@ -10,6 +10,7 @@ pub mod field_pins;
 pub mod group766;
 pub mod integrity;
 pub mod public;
+pub mod satisfaction;
 pub mod standing;
 pub mod standings;
 pub mod weakest;

@@ -93,6 +93,7 @@ mod tests {
         let report = PeriodReport {
             responses_dissatisfied: Default::default(),
             lineage: Vec::new(),
+            trends: Vec::new(),
             dimensions: Vec::new(),
             scores: vec![
                 score("A", "A1", Some(60.0)),

@@ -21,6 +21,7 @@ pub mod metrics;
 mod opt_out;
 mod paper;
 mod public;
+mod report;
 mod survey;
 
 pub use api::ApiDoc;
@@ -38,6 +39,10 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/dashboard", web::get().to(account::dashboard_home))
         .route("/dashboard/province", web::get().to(dashboard::province))
         .route("/dashboard/agency/{code}", web::get().to(dashboard::agency))
+        .route(
+            "/dashboard/agency/{code}/report.docx",
+            web::get().to(report::agency),
+        )
         .route("/dashboard/delivery", web::get().to(dashboard::delivery))
         .route("/dashboard/comments", web::get().to(comments::page))
         .route("/dashboard/integrity", web::get().to(integrity::page))
@@ -139,6 +144,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             web::get().to(exports::delivery_csv),
         )
         .route("/exports/scores.xlsx", web::get().to(exports::scores_xlsx))
+        .route("/exports/report.docx", web::get().to(report::province))
         .route("/exports/comments.csv", web::get().to(comments::export_csv))
         .route(
             "/exports/comments.xlsx",
