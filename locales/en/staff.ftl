@@ -492,3 +492,4 @@ staff-public-next = Next page
 staff-comments-note-too-long = The note is too long: { $max } characters at most.
 refusal-report-period = The report's period must be a quarter (2026-Q3) or a year (2026).
 refusal-report-not-computed = Nothing is computed for this period yet: no completed dossier, or the numbers are being computed; try again in a few minutes.
+refusal-report-no-pdf = This server has no LibreOffice to make the PDF; download the Word document instead.

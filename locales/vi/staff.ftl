@@ -495,3 +495,4 @@ staff-public-next = Trang sau
 staff-comments-note-too-long = Ghi chú dài quá: tối đa { $max } ký tự.
 refusal-report-period = Kỳ báo cáo phải là một quý (2026-Q3) hoặc một năm (2026).
 refusal-report-not-computed = Kỳ này chưa có số liệu: chưa có hồ sơ nào đã giải quyết, hoặc số liệu đang được tính; hãy thử lại sau ít phút.
+refusal-report-no-pdf = Máy chủ chưa cài LibreOffice nên chưa tạo được bản PDF; hãy tải bản Word.

@@ -68,7 +68,7 @@ pub enum Command {
     /// Compute the indices of the method from the four CSV (or Parquet) files of a folder.
     Analyze(AnalyzeArgs),
     /// Write the satisfaction report of a quarter or a year (the province's, or one agency's)
-    /// as a Word document in the administrative format, to finish and sign.
+    /// in the administrative format: a Word document to finish and sign, or its PDF.
     Report {
         /// A quarter (2026-Q3) or a year (2026).
         #[arg(long)]
@@ -76,7 +76,7 @@ pub enum Command {
         /// An agency's code: its own report (default: the province's).
         #[arg(long)]
         agency: Option<String>,
-        /// docx (the only format yet).
+        /// docx (to edit and sign), or pdf (the same pages, through LibreOffice).
         #[arg(long, default_value = "docx")]
         format: String,
         #[arg(long)]
@@ -559,8 +559,8 @@ pub async fn run(command: Command, settings: Settings) -> anyhow::Result<()> {
             format,
             out,
         } => {
-            if format != "docx" {
-                anyhow::bail!("--format {format:?}: the report is written as docx");
+            if !["docx", "pdf"].contains(&format.as_str()) {
+                anyhow::bail!("--format {format:?}: the report is written as docx or pdf");
             }
             let k = settings.anonymity_k;
             let written = tokio::task::spawn_blocking(move || -> anyhow::Result<_> {
@@ -586,7 +586,10 @@ pub async fn run(command: Command, settings: Settings) -> anyhow::Result<()> {
                     agency.as_deref(),
                     k,
                 )?;
-                let bytes = crate::views::report::docx(&report)?;
+                let mut bytes = crate::views::report::docx(&report)?;
+                if format == "pdf" {
+                    bytes = crate::services::reports::pdf::from_docx(&bytes)?;
+                }
                 std::fs::write(&out, &bytes)
                     .with_context(|| format!("writing {}", out.display()))?;
                 Ok((out, bytes.len()))

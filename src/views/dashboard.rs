@@ -286,7 +286,10 @@ pub fn agency_page(frame: &Frame<'_>, d: &AgencyDashboard<'_>) -> Markup {
             (range_note(lang))
         }
         @if !d.period.is_empty() {
-            p { a href=(format!("/dashboard/agency/{}/report.docx?period={}", d.code, d.period)) { (lang.staff_text("staff-dashboard-download-report")) } }
+            p {
+                a href=(format!("/dashboard/agency/{}/report.docx?period={}", d.code, d.period)) { (lang.staff_text("staff-dashboard-download-report")) }
+                " (" a href=(format!("/dashboard/agency/{}/report.docx?period={}&format=pdf", d.code, d.period)) { "PDF" } ")"
+            }
         }
         h2 { (lang.staff_text("staff-dashboard-dimensions-1-10")) }
         p.flag { (lang.staff_text("staff-dashboard-black-tick-province-median-blue-tick")) }
@@ -606,7 +609,7 @@ pub fn province_page(frame: &Frame<'_>, d: &ProvinceDashboard<'_>) -> Markup {
         }
         (as_of_note(lang, d.as_of))
         (held_note(lang, d.held))
-        p { a href=(format!("/exports/scores.csv?period={}", d.period)) { (lang.staff_text("staff-dashboard-download-csv")) } " · " a href=(format!("/exports/scores.xlsx?period={}", d.period)) { (lang.staff_text("staff-dashboard-download-excel")) } " · " a href=(format!("/exports/report.docx?period={}", d.period)) { (lang.staff_text("staff-dashboard-download-report")) } " · " a href=(format!("/dashboard/delivery?lang={}", lang.code())) { (lang.staff_text("staff-dashboard-survey-delivery")) } " · " a href=(format!("/dashboard/comments?period={}&lang={}", d.period, lang.code())) { (lang.staff_text("staff-dashboard-comments")) } " · " a href=(format!("/dashboard/integrity?period={}&lang={}", d.period, lang.code())) { (lang.staff_text("staff-dashboard-integrity")) }
+        p { a href=(format!("/exports/scores.csv?period={}", d.period)) { (lang.staff_text("staff-dashboard-download-csv")) } " · " a href=(format!("/exports/scores.xlsx?period={}", d.period)) { (lang.staff_text("staff-dashboard-download-excel")) } " · " a href=(format!("/exports/report.docx?period={}", d.period)) { (lang.staff_text("staff-dashboard-download-report")) } " (" a href=(format!("/exports/report.docx?period={}&format=pdf", d.period)) { "PDF" } ") · " a href=(format!("/dashboard/delivery?lang={}", lang.code())) { (lang.staff_text("staff-dashboard-survey-delivery")) } " · " a href=(format!("/dashboard/comments?period={}&lang={}", d.period, lang.code())) { (lang.staff_text("staff-dashboard-comments")) } " · " a href=(format!("/dashboard/integrity?period={}&lang={}", d.period, lang.code())) { (lang.staff_text("staff-dashboard-integrity")) }
             " · " (lang.staff_text("staff-dashboard-raw-data"))
             @for (i, t) in ["agencies", "dossiers", "responses", "answers"].iter().enumerate() {
                 @if i > 0 { ", " }

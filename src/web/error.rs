@@ -109,6 +109,17 @@ impl From<crate::services::reports::satisfaction::ReportError> for AppError {
     }
 }
 
+impl From<crate::services::reports::pdf::PdfError> for AppError {
+    fn from(e: crate::services::reports::pdf::PdfError) -> Self {
+        match e {
+            crate::services::reports::pdf::PdfError::NoLibreOffice => Self::Refused(
+                crate::services::Refusal::new("format", "refusal-report-no-pdf"),
+            ),
+            other => Self::Internal(anyhow::Error::new(other)),
+        }
+    }
+}
+
 impl From<crate::services::store::PoolError> for AppError {
     fn from(e: crate::services::store::PoolError) -> Self {
         tracing::warn!(error = %e, "no database connection");

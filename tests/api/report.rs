@@ -134,6 +134,11 @@ async fn the_province_downloads_its_quarter_s_report_in_the_administrative_forma
         return;
     }
     let (text, fonts) = through_libreoffice(&docx);
+    // The PDF download is those pages, made by the service.
+    let pdf = download(&app, "/exports/report.docx?period=2026-Q2&format=pdf").await;
+    assert_eq!(pdf.status(), 200);
+    assert_eq!(pdf.headers()["content-type"], "application/pdf");
+    assert!(pdf.bytes().await.unwrap().starts_with(b"%PDF"));
     let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
     for needed in [
         "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
@@ -272,6 +277,20 @@ async fn the_report_command_writes_the_document_or_says_what_is_wrong() {
     ]);
     assert!(written.status.success(), "{written:?}");
 
+    if office_available() {
+        let pdf = out.path().join("q2.pdf");
+        let written = run(&[
+            "report",
+            "--period",
+            "2026-Q2",
+            "--format",
+            "pdf",
+            "--out",
+            pdf.to_str().unwrap(),
+        ]);
+        assert!(written.status.success(), "{written:?}");
+        assert!(std::fs::read(&pdf).unwrap().starts_with(b"%PDF"));
+    }
     let refused = run(&["report", "--period", "Q2", "--out", "x.docx"]);
     assert!(!refused.status.success());
     assert!(String::from_utf8_lossy(&refused.stderr).contains("\"Q2\" is not a period"));

@@ -9,6 +9,7 @@ pub mod export;
 pub mod field_pins;
 pub mod group766;
 pub mod integrity;
+pub mod pdf;
 pub mod public;
 pub mod satisfaction;
 pub mod standing;

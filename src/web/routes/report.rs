@@ -16,6 +16,24 @@ use crate::web::error::AppError;
 pub struct ReportQuery {
     period: String,
     agency: Option<String>,
+    /// `pdf` for the PDF; the Word document otherwise.
+    format: Option<String>,
+}
+
+/// The two files a report comes as.
+#[derive(Clone, Copy, PartialEq)]
+enum Format {
+    Docx,
+    Pdf,
+}
+
+impl Format {
+    fn asked(query: &ReportQuery) -> Self {
+        match query.format.as_deref() {
+            Some("pdf") => Self::Pdf,
+            _ => Self::Docx,
+        }
+    }
 }
 
 /// `GET /exports/report.docx`
@@ -24,7 +42,8 @@ pub async fn province(
     query: web::Query<ReportQuery>,
 ) -> Result<HttpResponse, AppError> {
     let query = query.into_inner();
-    download(&staff, query.period, query.agency).await
+    let format = Format::asked(&query);
+    download(&staff, query.period, query.agency, format).await
 }
 
 /// `GET /dashboard/agency/{code}/report.docx`
@@ -33,25 +52,29 @@ pub async fn agency(
     query: web::Query<ReportQuery>,
 ) -> Result<HttpResponse, AppError> {
     let code = staff.agency.code.clone();
-    download(&staff, query.into_inner().period, Some(code)).await
+    let query = query.into_inner();
+    let format = Format::asked(&query);
+    download(&staff, query.period, Some(code), format).await
 }
 
 async fn download(
     staff: &Staff,
     period: String,
     agency: Option<String>,
+    format: Format,
 ) -> Result<HttpResponse, AppError> {
     let kind = satisfaction::kind_of(&period).ok_or(ReportError::NotAPeriod(period.clone()))?;
     let state = staff.state.clone();
     let board = state.dashboards.board(&Scope::PROVINCE, kind);
     let k = state.settings.anonymity_k;
     let name = format!(
-        "bao-cao-hai-long-{}{}.docx",
+        "bao-cao-hai-long-{}{}.{}",
         period.to_lowercase(),
         agency
             .as_deref()
             .map(|a| format!("-{}", a.to_lowercase()))
-            .unwrap_or_default()
+            .unwrap_or_default(),
+        if format == Format::Pdf { "pdf" } else { "docx" }
     );
     let pool = state.pool.clone();
     let bytes = crate::web::db_call::blocking(&pool, move |conn| -> Result<_, AppError> {
@@ -63,11 +86,20 @@ async fn download(
             agency.as_deref(),
             k,
         )?;
-        crate::views::report::docx(&report).map_err(|e| AppError::Internal(e.into()))
+        let docx = crate::views::report::docx(&report).map_err(|e| AppError::Internal(e.into()))?;
+        match format {
+            Format::Docx => Ok(docx),
+            Format::Pdf => Ok(crate::services::reports::pdf::from_docx(&docx)?),
+        }
     })
     .await?;
     Ok(HttpResponse::Ok()
-        .content_type("application/vnd.openxmlformats-officedocument.wordprocessingml.document")
+        .content_type(match format {
+            Format::Pdf => "application/pdf",
+            Format::Docx => {
+                "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+            }
+        })
         .insert_header((
             header::CONTENT_DISPOSITION,
             format!("attachment; filename=\"{name}\""),
