@@ -55,6 +55,11 @@ pub enum Command {
         #[command(subcommand)]
         action: ApikeyAction,
     },
+    /// The province's yearly plan: the reform plan's targets beside the scores.
+    Plan {
+        #[command(subcommand)]
+        action: PlanAction,
+    },
     /// Manage the counter kiosks where citizens answer with their receipt's survey code.
     Kiosk {
         #[command(subcommand)]
@@ -328,6 +333,16 @@ pub enum ApikeyAction {
 }
 
 #[derive(Debug, Subcommand)]
+pub enum PlanAction {
+    /// Set a year's plan from a TOML file (year, source, on_time_percent, online_percent,
+    /// e_authenticated_percent, satisfaction_index, par_index_rank, papi_rank, pci_rank):
+    /// see examples/plan-2026.toml.
+    Set { file: std::path::PathBuf },
+    /// Show the stored plans, newest first.
+    Show,
+}
+
+#[derive(Debug, Subcommand)]
 pub enum KioskAction {
     /// Enrol a kiosk for an agency; prints the link to open once on the tablet (shown once:
     /// only a hash of its credential is stored).
@@ -553,6 +568,37 @@ pub async fn run(command: Command, settings: Settings) -> anyhow::Result<()> {
                 );
             }
         }
+        Command::Plan {
+            action: PlanAction::Set { file },
+        } => {
+            let text = std::fs::read_to_string(&file)
+                .with_context(|| format!("reading {}", file.display()))?;
+            let plan = crate::services::plans::Plan::from_toml(&text)
+                .map_err(|e| anyhow::anyhow!("{}: {e}", file.display()))?;
+            let year = plan.year;
+            tokio::task::spawn_blocking(move || -> anyhow::Result<()> {
+                let mut conn = open(&settings)?;
+                Ok(crate::services::plans::set(&mut conn, "cli", &plan)?)
+            })
+            .await??;
+            println!("the plan of {year} is set");
+        }
+        Command::Plan {
+            action: PlanAction::Show,
+        } => {
+            let plans = tokio::task::spawn_blocking(move || -> anyhow::Result<_> {
+                let mut conn = open(&settings)?;
+                Ok(crate::services::plans::all(&mut conn)?)
+            })
+            .await??;
+            if plans.is_empty() {
+                println!("no plan is set (hailong plan set FILE.toml)");
+            }
+            for plan in plans {
+                print!("{}", toml::to_string(&plan)?);
+                println!();
+            }
+        }
         Command::Report {
             period,
             agency,
@@ -565,7 +611,7 @@ pub async fn run(command: Command, settings: Settings) -> anyhow::Result<()> {
             let k = settings.anonymity_k;
             let written = tokio::task::spawn_blocking(move || -> anyhow::Result<_> {
                 use crate::services::reports::{dashboards, satisfaction};
-                let kind = satisfaction::kind_of(&period)
+                let kind = dashboards::kind_of(&period)
                     .ok_or_else(|| satisfaction::ReportError::NotAPeriod(period.clone()))?;
                 let mut conn = open(&settings)?;
                 // The numbers as of now: the period (and the one before it, for the change)

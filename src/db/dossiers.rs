@@ -214,3 +214,31 @@ pub fn briefly(conn: &mut DbConnection) -> QueryResult<Vec<Brief>> {
         .order(dossiers::id)
         .load(conn)
 }
+
+/// Per agency, the dossiers completed in `[from, until)` and how many of them came in online
+/// (the plan's online share; a census, as METHODOLOGY §7).
+pub fn online_counts(
+    conn: &mut DbConnection,
+    from: NaiveDateTime,
+    until: NaiveDateTime,
+) -> QueryResult<Vec<(i32, i64, i64)>> {
+    use diesel::dsl::count_star;
+    let rows: Vec<(i32, String, i64)> = dossiers::table
+        .filter(dossiers::completed_at.ge(from))
+        .filter(dossiers::completed_at.lt(until))
+        .group_by((dossiers::agency_id, dossiers::channel))
+        .select((dossiers::agency_id, dossiers::channel, count_star()))
+        .load(conn)?;
+    let mut by_agency: std::collections::BTreeMap<i32, (i64, i64)> = Default::default();
+    for (agency, channel, n) in rows {
+        let entry = by_agency.entry(agency).or_default();
+        entry.1 += n;
+        if channel == "online" {
+            entry.0 += n;
+        }
+    }
+    Ok(by_agency
+        .into_iter()
+        .map(|(agency, (online, total))| (agency, online, total))
+        .collect())
+}

@@ -31,6 +31,7 @@ pub mod invitations;
 pub mod kiosks;
 pub mod outbox;
 pub mod paper_entries;
+pub mod plans;
 pub mod procedures;
 pub mod questionnaires;
 pub mod releases;

@@ -344,6 +344,22 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    plans (year) {
+        year -> Integer,
+        source -> Text,
+        on_time_percent -> Nullable<Double>,
+        online_percent -> Nullable<Double>,
+        e_authenticated_percent -> Nullable<Double>,
+        satisfaction_index -> Nullable<Double>,
+        par_index_rank -> Nullable<Integer>,
+        papi_rank -> Nullable<Integer>,
+        pci_rank -> Nullable<Integer>,
+        updated_at -> Timestamp,
+        updated_by -> Text,
+    }
+}
+
 diesel::joinable!(sessions -> users (user_id));
 diesel::joinable!(outbox -> invitations (invitation_id));
 diesel::joinable!(answers -> responses (response_id));
@@ -391,4 +407,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     paper_entries,
     kiosk_hours,
     address_days,
+    plans,
 );

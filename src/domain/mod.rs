@@ -20,6 +20,7 @@ pub mod paper_entry;
 pub mod password;
 pub mod period;
 pub mod phone;
+pub mod plan;
 pub mod release_step;
 pub mod reminders;
 pub mod response_mode;

@@ -70,6 +70,8 @@ pub struct AgencyLine {
     pub responses: u32,
     pub response_rate: Option<f64>,
     pub on_time_rate: Option<f64>,
+    /// Dossiers received online, in % of those completed (the plan's online share).
+    pub online_share: Option<f64>,
     pub sat_index: Option<f64>,
     pub papi_total: Option<f64>,
     /// The row's status (`suppressed`, `low_reliability`, …) of `sat_index`.
@@ -128,6 +130,8 @@ pub struct SatisfactionReport {
     pub province_name: String,
     /// The latest published PAPI and PCI standings against the plan's rank targets.
     pub published: Vec<Published>,
+    /// The plan in force in the period's year, if one is set.
+    pub plan: Option<crate::domain::plan::Plan>,
 }
 
 /// A published national standing of the province, and the plan's target for it.

@@ -15,6 +15,7 @@ pub mod integrity;
 pub mod kiosks;
 pub mod levels;
 pub mod paper;
+pub mod plans;
 pub mod privacy;
 pub mod questionnaires;
 pub mod reports;

@@ -19,7 +19,8 @@ fn admin_nav(lang: Lang) -> Markup {
                 a href="/admin/api-clients" { (lang.staff_text("staff-admin-api-keys")) } " · "
                 a href="/admin/kiosks" { (lang.staff_text("staff-admin-kiosks")) } " · "
                 a href="/admin/questionnaires" { (lang.staff_text("staff-admin-questionnaires")) } " · "
-                a href="/admin/agencies" { (lang.staff_text("staff-admin-agencies")) }
+                a href="/admin/agencies" { (lang.staff_text("staff-admin-agencies")) } " · "
+                a href="/admin/plan" { (lang.staff_text("staff-admin-plan")) }
             }
         }
     }
@@ -234,6 +235,40 @@ pub fn kiosks_page(
     admin_page(p, lang.staff_text("staff-admin-counter-kiosks"), body)
 }
 
+/// A form of one text to submit as a whole (a questionnaire's JSON, a plan's TOML), with the
+/// problem beside it when it was refused.
+struct DefinitionForm<'a> {
+    csrf: &'a str,
+    action: &'a str,
+    /// The form's name: its field's id is `{name}-definition`.
+    name: &'a str,
+    label: &'a str,
+    text: &'a str,
+    problem: Option<&'a str>,
+    button: &'a str,
+}
+
+fn definition_form(f: &DefinitionForm<'_>) -> Markup {
+    let id = format!("{}-definition", f.name);
+    let error_id = format!("{id}-error");
+    html! {
+        form method="post" action=(f.action) {
+            input type="hidden" name="csrf" value=(f.csrf);
+            div.comment.field {
+                label for=(id) { (f.label) }
+                textarea id=(id) name="definition" rows="12" required
+                    aria-invalid=[f.problem.map(|_| "true")] aria-describedby=[f.problem.map(|_| error_id.as_str())] {
+                    (f.text)
+                }
+                @if let Some(message) = f.problem {
+                    p.field-error id=(error_id) role="alert" { (message) }
+                }
+            }
+            button type="submit" { (f.button) }
+        }
+    }
+}
+
 pub fn questionnaires_page(p: &AdminPage<'_>, versions: &[(String, usize)]) -> Markup {
     let (lang, csrf) = (p.frame.lang, p.frame.csrf);
     let problem = Posted::problem(p.posted, "publish", "definition");
@@ -241,22 +276,50 @@ pub fn questionnaires_page(p: &AdminPage<'_>, versions: &[(String, usize)]) -> M
         p { (lang.staff_text("staff-admin-the-newest-version-applies-to-new")) }
         ul { @for (version, items) in versions { li { (version) " — " (items) (lang.staff_text("staff-admin-items")) } } }
         h2 { (lang.staff_text("staff-admin-publish-a-new-version-json")) }
-        form method="post" action="/admin/questionnaires" {
-            input type="hidden" name="csrf" value=(csrf);
-            div.comment.field {
-                label for="publish-definition" { "JSON" }
-                textarea id="publish-definition" name="definition" rows="12" required
-                    aria-invalid=[problem.map(|_| "true")] aria-describedby=[problem.map(|_| "publish-definition-error")] {
-                    (Posted::value(p.posted, "publish", "definition"))
-                }
-                @if let Some(message) = problem {
-                    p.field-error id="publish-definition-error" role="alert" { (message) }
-                }
-            }
-            button type="submit" { (lang.staff_text("staff-admin-publish")) }
-        }
+        (definition_form(&DefinitionForm {
+            csrf,
+            action: "/admin/questionnaires",
+            name: "publish",
+            label: "JSON",
+            text: Posted::value(p.posted, "publish", "definition"),
+            problem,
+            button: lang.staff_text("staff-admin-publish"),
+        }))
     };
     admin_page(p, lang.staff_text("staff-admin-questionnaires"), body)
+}
+
+/// The plan page: the stored plans (newest first, as TOML) and a form to set a year's.
+pub fn plan_page(p: &AdminPage<'_>, plans: &[(i32, String)], example: &str) -> Markup {
+    let (lang, csrf) = (p.frame.lang, p.frame.csrf);
+    let problem = Posted::problem(p.posted, "plan", "definition");
+    let posted = Posted::value(p.posted, "plan", "definition");
+    let prefill = if posted.is_empty() {
+        plans.first().map_or(example, |(_, text)| text.as_str())
+    } else {
+        posted
+    };
+    let body = html! {
+        p { (lang.staff_text("staff-admin-plan-intro")) }
+        @if plans.is_empty() {
+            p.flag { (lang.staff_text("staff-admin-plan-none")) }
+        }
+        @for (year, text) in plans {
+            h2 { (year) }
+            pre { (text) }
+        }
+        h2 { (lang.staff_text("staff-admin-plan-set")) }
+        (definition_form(&DefinitionForm {
+            csrf,
+            action: "/admin/plan",
+            name: "plan",
+            label: "TOML",
+            text: prefill,
+            problem,
+            button: lang.staff_text("staff-admin-plan-save"),
+        }))
+    };
+    admin_page(p, lang.staff_text("staff-admin-plan"), body)
 }
 
 pub struct AgencyLine {

@@ -9,6 +9,7 @@ use super::layout::Width;
 use super::staff::staff_page;
 pub use super::staff::Frame;
 use super::standing::{position_class, position_sentence, range_note, rank_with_range};
+use crate::domain::plan::{Goal, Targets};
 use crate::domain::response_mode::ResponseMode;
 use crate::domain::standing::{Funnel, Standing};
 
@@ -77,6 +78,8 @@ pub struct AgencyDashboard<'a> {
     pub went_to: Vec<(String, String)>,
     pub held: Held,
     pub as_of: AsOf,
+    /// The plan's targets in force that year, and where the agency stands against them.
+    pub targets: Option<Targets>,
 }
 
 /// A share of the Decision 766 group: part of a whole; `None` where it is not shown.
@@ -291,6 +294,7 @@ pub fn agency_page(frame: &Frame<'_>, d: &AgencyDashboard<'_>) -> Markup {
                 " (" a href=(format!("/dashboard/agency/{}/report.docx?period={}&format=pdf", d.code, d.period)) { "PDF" } ")"
             }
         }
+        (targets_table(lang, d.targets.as_ref()))
         h2 { (lang.staff_text("staff-dashboard-dimensions-1-10")) }
         p.flag { (lang.staff_text("staff-dashboard-black-tick-province-median-blue-tick")) }
         (bars(lang, lang.staff_text("staff-dashboard-scores-by-dimension"), &d.dimensions.iter().map(|x| Bar { label: &x.name, value: x.value, median: x.median, best: x.best }).collect::<Vec<_>>()))
@@ -523,6 +527,50 @@ pub struct ProvinceDashboard<'a> {
     pub tree: Vec<TreeNode>,
     pub held: Held,
     pub as_of: AsOf,
+    /// The plan's targets in force that year, and where the province stands against them.
+    pub targets: Option<Targets>,
+}
+
+fn goal_name(lang: Lang, goal: Goal) -> &'static str {
+    lang.staff_text(match goal {
+        Goal::OnTime => "staff-targets-on-time",
+        Goal::Online => "staff-targets-online",
+        Goal::Satisfaction => "staff-targets-satisfaction",
+    })
+}
+
+/// The plan's targets beside the figures: target, result, gap, and whether it is met (in
+/// words, not only a colour).
+fn targets_table(lang: Lang, targets: Option<&Targets>) -> Markup {
+    html! {
+        h2 { (lang.staff_text("staff-targets")) }
+        @match targets {
+            None => p.flag { (lang.staff_text("staff-targets-none")) },
+            Some(t) => {
+                p.flag { (t.plan.source) " (" (t.plan.year) ")" }
+                div.scroll tabindex="0" role="region" aria-label=(lang.staff_text("staff-targets")) { table.targets {
+                    thead { tr {
+                        th { (lang.staff_text("staff-targets-goal")) }
+                        th.num { (lang.staff_text("staff-targets-target")) }
+                        th.num { (lang.staff_text("staff-targets-result")) }
+                        th.num { (lang.staff_text("staff-targets-gap")) }
+                        th { (lang.staff_text("staff-targets-status")) }
+                    } }
+                    tbody { @for p in &t.progress { tr {
+                        td { (goal_name(lang, p.goal)) }
+                        td.num { (number(lang, p.target, 0)) }
+                        td.num { (optional(lang, p.actual, 1)) }
+                        td.num { (optional(lang, p.gap(), 1)) }
+                        td { (match p.met() {
+                            Some(true) => lang.staff_text("staff-targets-met"),
+                            Some(false) => lang.staff_text("staff-targets-short"),
+                            None => lang.staff_text("staff-targets-not-shown"),
+                        }) }
+                    } } }
+                } }
+            }
+        }
+    }
 }
 
 fn tier_name(lang: Lang, tier: u8) -> &'static str {
@@ -718,6 +766,7 @@ pub fn province_page(frame: &Frame<'_>, d: &ProvinceDashboard<'_>) -> Markup {
                 (tree_list(lang, d.period, &d.tree))
             }
         }
+        (targets_table(lang, d.targets.as_ref()))
         @if !d.history.is_empty() {
             h2 { (lang.staff_text("staff-dashboard-published-papi-and-pci")) }
             p.flag { (lang.staff_text("staff-dashboard-national-rank-in-the-published-tables")) }

@@ -13,6 +13,7 @@ use docx_rs::{
 use super::format::number;
 use super::i18n::Lang;
 use super::standing::{position_sentence, public_words, rank_with_range};
+use crate::domain::plan::Goal;
 use crate::domain::satisfaction_report::{AgencyLine, Reach, SatisfactionReport, Span};
 
 const VI: Lang = Lang::VI;
@@ -439,22 +440,57 @@ fn section_results(report: &SatisfactionReport) -> Vec<DocPart> {
     out
 }
 
+fn goal_words(goal: Goal) -> &'static str {
+    match goal {
+        Goal::OnTime => "Hồ sơ giải quyết đúng hạn (%)",
+        Goal::Online => "Hồ sơ tiếp nhận trực tuyến (%)",
+        Goal::Satisfaction => "Chỉ số hài lòng (điểm)",
+    }
+}
+
 fn section_targets(report: &SatisfactionReport) -> Vec<DocPart> {
     let own = &report.own;
-    let mut rows = vec![
-        vec![
-            "Hồ sơ giải quyết đúng hạn (%)".to_owned(),
-            "100".to_owned(),
-            optional(own.on_time_rate, 1),
-            optional(own.on_time_rate.map(|v| v - 100.0), 1),
-        ],
-        vec![
-            "Chỉ số hài lòng (điểm)".to_owned(),
-            "95".to_owned(),
-            optional(own.sat_index, 1),
-            optional(own.sat_index.map(|v| v - 95.0), 1),
-        ],
-    ];
+    let mut out = vec![DocPart::p(heading("III. THỰC HIỆN CHỈ TIÊU KẾ HOẠCH"))];
+    let mut rows: Vec<Vec<String>> = Vec::new();
+    match &report.plan {
+        Some(plan) => {
+            out.push(DocPart::p(body(&format!("Chỉ tiêu theo {}.", plan.source))));
+            for p in plan.progress(own.on_time_rate, own.online_share, own.sat_index) {
+                rows.push(vec![
+                    goal_words(p.goal).to_owned(),
+                    number(VI, p.target, 0),
+                    optional(p.actual, 1),
+                    optional(p.gap(), 1),
+                ]);
+            }
+            if let Some(target) = plan.e_authenticated_percent {
+                rows.push(vec![
+                    "Giao dịch được xác thực điện tử (%)".to_owned(),
+                    number(VI, target, 0),
+                    "Chưa có số liệu".to_owned(),
+                    String::new(),
+                ]);
+            }
+        }
+        None => out.push(DocPart::p(body(
+            "Chưa có kế hoạch năm của tỉnh trong hệ thống (hailong plan set, hoặc trang Quản \
+             trị › Kế hoạch): các kết quả dưới đây chưa so với mục tiêu.",
+        ))),
+    }
+    if report.plan.is_none() {
+        for (words, actual) in [
+            (goal_words(Goal::OnTime), own.on_time_rate),
+            (goal_words(Goal::Online), own.online_share),
+            (goal_words(Goal::Satisfaction), own.sat_index),
+        ] {
+            rows.push(vec![
+                words.to_owned(),
+                "–".to_owned(),
+                optional(actual, 1),
+                String::new(),
+            ]);
+        }
+    }
     for p in &report.published {
         rows.push(vec![
             format!(
@@ -470,14 +506,12 @@ fn section_targets(report: &SatisfactionReport) -> Vec<DocPart> {
             },
         ]);
     }
-    vec![
-        DocPart::p(heading("III. THỰC HIỆN CHỈ TIÊU KẾ HOẠCH")),
-        DocPart::t(grid(
-            &["Chỉ tiêu", "Mục tiêu", "Kết quả", "Chênh lệch"],
-            &rows,
-            &[4, 2, 2, 2],
-        )),
-    ]
+    out.push(DocPart::t(grid(
+        &["Chỉ tiêu", "Mục tiêu", "Kết quả", "Chênh lệch"],
+        &rows,
+        &[4, 2, 2, 2],
+    )));
+    out
 }
 
 fn section_comments(report: &SatisfactionReport) -> Vec<DocPart> {

@@ -41,6 +41,7 @@ mod metrics;
 mod migrations;
 mod monitoring;
 mod paper;
+mod plan;
 mod privacy;
 mod public;
 mod questionnaires;

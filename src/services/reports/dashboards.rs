@@ -149,6 +149,28 @@ impl Kind {
     }
 }
 
+/// The kind of `period`: `2026-Q3` a quarter, `2026` a year.
+pub fn kind_of(period: &str) -> Option<Kind> {
+    if period.parse::<Quarter>().is_ok() {
+        Some(Kind::Quarter)
+    } else if period.len() == 4 && period.parse::<i32>().is_ok() {
+        Some(Kind::Year)
+    } else {
+        None
+    }
+}
+
+/// The quarters `period` holds.
+pub fn quarters_of(period: &str, kind: Kind) -> Vec<Quarter> {
+    match kind {
+        Kind::Quarter => period.parse().ok().into_iter().collect(),
+        Kind::Year => period
+            .parse::<i32>()
+            .map(|year| (1..=4).map(|quarter| Quarter { year, quarter }).collect())
+            .unwrap_or_default(),
+    }
+}
+
 /// The procedure fields a view may be filtered by.
 pub use crate::db::procedures::fields as procedure_fields;
 

@@ -14,4 +14,5 @@ pub mod public;
 pub mod satisfaction;
 pub mod standing;
 pub mod standings;
+pub mod targets;
 pub mod weakest;

@@ -9,15 +9,15 @@ use std::collections::BTreeMap;
 
 use hailong_analysis::scores::Measure;
 
-use super::dashboards::{Indexed, Kind, MIN_CELL};
+use super::dashboards::{kind_of, quarters_of, Indexed, Kind, MIN_CELL};
 use super::delivery;
 use super::group766::{self, Counted, Share};
 use super::standing::standing;
+use super::targets::OnlineShares;
 use super::weakest::weakest_items;
 use crate::db::agencies::Agency;
 use crate::db::{DbConnection, QueryResult};
 use crate::domain::comment_topics::Topic;
-use crate::domain::period::Quarter;
 pub use crate::domain::satisfaction_report::{
     AgencyLine, Change, Figure, Group766Shares, Published, Ranking, Reach, SatisfactionReport,
     Span, Subject, Weakness,
@@ -27,13 +27,16 @@ pub use crate::domain::satisfaction_report::{
 pub const LEVELS: [&str; 3] = ["department", "commune", "district"];
 
 /// The newest standing of each index, with its target.
-fn published() -> Vec<Published> {
+fn published(plan: Option<&crate::domain::plan::Plan>) -> Vec<Published> {
     let mut newest: BTreeMap<&'static str, Published> = BTreeMap::new();
     for s in super::standings::reference_standings() {
+        // The plan's rank targets, else the 2020 plan's (the seed's).
         let target = if s.index == "PAPI" {
-            super::standings::PAPI_TARGET_RANK
+            plan.and_then(|p| p.papi_rank)
+                .unwrap_or(super::standings::PAPI_TARGET_RANK)
         } else {
-            super::standings::PCI_TARGET_RANK
+            plan.and_then(|p| p.pci_rank)
+                .unwrap_or(super::standings::PCI_TARGET_RANK)
         };
         if newest.get(s.index).is_none_or(|p| p.year < s.year) {
             newest.insert(
@@ -61,6 +64,8 @@ pub struct Asked<'a> {
     pub province_name: &'a str,
     /// `HAILONG_ANONYMITY_K`: answers are counted at the pins for it.
     pub k: u32,
+    /// The plan in force in the period's year.
+    pub plan: Option<crate::domain::plan::Plan>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -112,42 +117,24 @@ pub fn prepare(
             },
             None => None,
         };
+        let year: i32 = period[..4].parse().unwrap_or_default();
         let asked = Asked {
             period,
             agency: subject.as_ref(),
             agencies: &agencies,
             province_name: &province_name,
             k,
+            plan: crate::db::plans::in_force(conn, year)?,
         };
         assemble(conn, index, &asked, &item_texts)?
             .ok_or_else(|| ReportError::NothingComputed(period.to_owned()))
     })
 }
 
-/// The kind of `period`: `2026-Q3` a quarter, `2026` a year.
-pub fn kind_of(period: &str) -> Option<Kind> {
-    if period.parse::<Quarter>().is_ok() {
-        Some(Kind::Quarter)
-    } else if period.len() == 4 && period.parse::<i32>().is_ok() {
-        Some(Kind::Year)
-    } else {
-        None
-    }
-}
-
-/// The quarters `period` holds.
-fn quarters_of(period: &str, kind: Kind) -> Vec<Quarter> {
-    match kind {
-        Kind::Quarter => period.parse().ok().into_iter().collect(),
-        Kind::Year => period
-            .parse::<i32>()
-            .map(|year| (1..=4).map(|quarter| Quarter { year, quarter }).collect())
-            .unwrap_or_default(),
-    }
-}
-
 /// Who a line is about: code, name, level (empty for the province).
 struct Named<'a> {
+    /// `None` for the province (all agencies).
+    id: Option<i32>,
     code: &'a str,
     name: &'a str,
     level: &'a str,
@@ -156,6 +143,7 @@ struct Named<'a> {
 impl<'a> Named<'a> {
     fn of(agency: &'a Agency) -> Self {
         Self {
+            id: Some(agency.id),
             code: &agency.code,
             name: &agency.name_vi,
             level: agency.level.as_str(),
@@ -165,7 +153,7 @@ impl<'a> Named<'a> {
 
 /// The line of one agency (or the province, `ALL`); `None` without a computed row (no
 /// completed dossier in the period).
-fn line(index: &Indexed, period: &str, who: &Named) -> Option<AgencyLine> {
+fn line(index: &Indexed, period: &str, who: &Named, online: &OnlineShares) -> Option<AgencyLine> {
     let value = |measure| index.value(period, who.code, measure, "");
     let completed = index.row(period, who.code, Measure::Completed, "")?;
     let count = |measure| value(measure).map(|v| v.round() as u64);
@@ -178,6 +166,7 @@ fn line(index: &Indexed, period: &str, who: &Named) -> Option<AgencyLine> {
         responses: completed.n,
         response_rate: value(Measure::ResponseRate),
         on_time_rate: value(Measure::OnTimeRate),
+        online_share: online.share(who.id),
         sat_index: value(Measure::SatIndex),
         papi_total: value(Measure::PapiTotal),
         status: index
@@ -200,6 +189,7 @@ fn empty_line(who: &Named) -> AgencyLine {
         responses: 0,
         response_rate: None,
         on_time_rate: None,
+        online_share: None,
         sat_index: None,
         papi_total: None,
         status: "suppressed".into(),
@@ -230,20 +220,22 @@ pub fn assemble(
     let who = match asked.agency {
         Some(agency) => Named::of(agency),
         None => Named {
+            id: None,
             code: "ALL",
             name: asked.province_name,
             level: "",
         },
     };
-    let own = line(index, period, &who).unwrap_or_else(|| empty_line(&who));
+    let quarters = quarters_of(period, kind);
+    let online = OnlineShares::read(conn, &quarters)?;
+    let own = line(index, period, &who, &online).unwrap_or_else(|| empty_line(&who));
     let all_lines: Vec<AgencyLine> = asked
         .agencies
         .iter()
-        .filter_map(|a| line(index, period, &Named::of(a)))
+        .filter_map(|a| line(index, period, &Named::of(a), &online))
         .collect();
 
     // Reach: invitations and answers by channel and mode (the province), or the agency's own.
-    let quarters = quarters_of(period, kind);
     let mut by_channel: BTreeMap<String, delivery::Answered> = BTreeMap::new();
     let mut by_mode: BTreeMap<String, delivery::Answered> = BTreeMap::new();
     if asked.agency.is_none() {
@@ -445,7 +437,8 @@ pub fn assemble(
         appendix,
         suppressed,
         province_name: asked.province_name.to_owned(),
-        published: published(),
+        published: published(asked.plan.as_ref()),
+        plan: asked.plan.clone(),
     }))
 }
 

@@ -13,6 +13,7 @@ use crate::services::reports::dashboards::{self, Indexed, Kind, Revisions, MIN_C
 use crate::services::reports::delivery;
 use crate::services::reports::standing;
 use crate::services::reports::standings;
+use crate::services::reports::targets;
 use crate::services::reports::weakest::weakest_items;
 use crate::views::charts::Point;
 use crate::views::dashboard::{
@@ -310,7 +311,15 @@ pub async fn agency(staff: AgencyStaff, query: Query) -> Result<HttpResponse, Ap
         .filter(|(p, _, _)| *p == agency.code)
         .map(|(_, s, _)| named(s))
         .collect();
+    let targets = {
+        let (board, period, agency) = (board.clone(), period.clone(), agency.clone());
+        db_call::blocking(&state.pool, move |conn| {
+            targets::of(conn, &board, &period, Some((agency.id, &agency.code)))
+        })
+        .await?
+    };
     let dashboard = AgencyDashboard {
+        targets,
         mode,
         group766,
         came_from,
@@ -496,7 +505,27 @@ pub async fn province(staff: ProvinceStaff, query: Query) -> Result<HttpResponse
         .filter_map(|(id, _, name)| groups.remove(&id).map(|g| (name, g)))
         .collect();
     let tree = tree_in(lang, all, &period);
+    let targets = {
+        let (board, period) = (board.clone(), period.clone());
+        db_call::blocking(&state.pool, move |conn| {
+            targets::of(conn, &board, &period, None)
+        })
+        .await?
+    };
+    // The plan's rank targets, where it sets them, over the 2020 plan's.
+    let mut history: Vec<History> = history;
+    if let Some(plan) = targets.as_ref().map(|t| &t.plan) {
+        for h in &mut history {
+            let rank = if h.index == "PAPI" {
+                plan.papi_rank
+            } else {
+                plan.pci_rank
+            };
+            h.target = rank.unwrap_or(h.target);
+        }
+    }
     let dashboard = ProvinceDashboard {
+        targets,
         tree,
         group766,
         history,

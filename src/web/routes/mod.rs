@@ -123,6 +123,11 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         )
         .route("/admin/agencies", web::post().to(admin::agencies::add))
         .route(
+            "/admin/plan",
+            web::get().to(admin::list::<admin::plan::Plans>),
+        )
+        .route("/admin/plan", web::post().to(admin::plan::set))
+        .route(
             "/admin/agencies/policy",
             web::post().to(admin::agencies::set_survey_policy),
         )

@@ -7,7 +7,7 @@ use actix_web::http::header;
 use actix_web::{web, HttpResponse};
 use serde::Deserialize;
 
-use crate::services::reports::dashboards::Scope;
+use crate::services::reports::dashboards::{self, Scope};
 use crate::services::reports::satisfaction::{self, ReportError};
 use crate::web::auth::staff::{AgencyStaff, ProvinceStaff, Staff};
 use crate::web::error::AppError;
@@ -63,7 +63,7 @@ async fn download(
     agency: Option<String>,
     format: Format,
 ) -> Result<HttpResponse, AppError> {
-    let kind = satisfaction::kind_of(&period).ok_or(ReportError::NotAPeriod(period.clone()))?;
+    let kind = dashboards::kind_of(&period).ok_or(ReportError::NotAPeriod(period.clone()))?;
     let state = staff.state.clone();
     let board = state.dashboards.board(&Scope::PROVINCE, kind);
     let k = state.settings.anonymity_k;

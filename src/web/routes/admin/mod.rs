@@ -1,5 +1,5 @@
 //! Admin pages: staff accounts, integrators' API keys, counter kiosks, questionnaire versions,
-//! agencies. Every
+//! agencies, the yearly plan. Every
 //! handler checks that an administrator is signed in (and, for a form, that its CSRF token is
 //! this session's), calls the use case, and then either leaves a notice and redirects to the
 //! list (post, redirect, get) or shows the list again with the refused form: what was typed,
@@ -8,6 +8,7 @@
 pub mod agencies;
 pub mod api_clients;
 pub mod kiosks;
+pub mod plan;
 pub mod questionnaires;
 pub mod users;
 
