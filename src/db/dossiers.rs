@@ -242,3 +242,21 @@ pub fn online_counts(
         .map(|(agency, (online, total))| (agency, online, total))
         .collect())
 }
+
+/// Per agency and dossier channel, the dossiers completed in `[from, until)` that were
+/// invited to the survey (surveys offered, as US A-11 §280 counts them).
+pub fn invited_by_channel(
+    conn: &mut DbConnection,
+    from: NaiveDateTime,
+    until: NaiveDateTime,
+) -> QueryResult<Vec<(i32, String, i64)>> {
+    use diesel::dsl::count_star;
+    dossiers::table
+        .filter(dossiers::completed_at.ge(from))
+        .filter(dossiers::completed_at.lt(until))
+        .filter(dossiers::invited.eq(true))
+        .group_by((dossiers::agency_id, dossiers::channel))
+        .select((dossiers::agency_id, dossiers::channel, count_star()))
+        .order((dossiers::agency_id, dossiers::channel))
+        .load(conn)
+}

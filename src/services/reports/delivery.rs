@@ -173,6 +173,19 @@ fn answered_by_channel(
     Ok(by_channel)
 }
 
+/// Surveys offered per agency and dossier channel in `quarter` (A-11 §280's "surveys offered",
+/// beside §7's completed dossiers and responses): dossiers, not answers, so never suppressed.
+pub fn invited_by_channel(
+    conn: &mut DbConnection,
+    quarter: Quarter,
+) -> QueryResult<Vec<(i32, String, i64)>> {
+    crate::db::dossiers::invited_by_channel(
+        conn,
+        quarter.start().naive_utc(),
+        quarter.next().start().naive_utc(),
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -170,7 +170,9 @@ async fn scores_export(
             .collect();
         rows.extend(
             crate::web::db_call::blocking(&state.pool, move |conn| {
-                group766_rows(conn, &agencies, &quarters)
+                let mut rows = group766_rows(conn, &agencies, &quarters)?;
+                rows.extend(invitation_rows(conn, &agencies, &quarters)?);
+                Ok::<_, crate::services::store::DbError>(rows)
             })
             .await?,
         );
@@ -200,6 +202,45 @@ async fn scores_export(
         },
         rows,
     })
+}
+
+/// Surveys offered by dossier channel (A-11 §280) as rows of the scores export: measure
+/// `invitations_by_channel`, key the channel, value and `n` the count (a census of dossiers:
+/// status `ok`, never suppressed).
+fn invitation_rows(
+    conn: &mut crate::services::store::DbConnection,
+    agencies: &[(i32, String, String)],
+    quarters: &[(String, Option<Counted>)],
+) -> crate::services::store::QueryResult<Vec<Vec<String>>> {
+    let named: HashMap<i32, (&str, &str)> = agencies
+        .iter()
+        .map(|(id, code, name)| (*id, (code.as_str(), name.as_str())))
+        .collect();
+    let mut rows = Vec::new();
+    for (period, _) in quarters {
+        let Ok(quarter) = period.parse() else {
+            continue;
+        };
+        for (agency, channel, count) in delivery::invited_by_channel(conn, quarter)? {
+            let Some((code, name)) = named.get(&agency) else {
+                continue;
+            };
+            rows.push(vec![
+                period.clone(),
+                (*code).to_owned(),
+                (*name).to_owned(),
+                "invitations_by_channel".to_owned(),
+                channel,
+                count.to_string(),
+                String::new(),
+                String::new(),
+                count.to_string(),
+                String::new(),
+                "ok".to_owned(),
+            ]);
+        }
+    }
+    Ok(rows)
 }
 
 /// The Decision 766 group as rows of the scores export: measures `g766_on_time`,
