@@ -3,7 +3,7 @@
 //! computed numbers and `views::report` writes as a document.
 
 use crate::domain::comment_topics::Topic;
-use crate::domain::standing::Standing;
+use crate::domain::standing::{Funnel, Standing};
 
 /// A quarter or a year.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -132,6 +132,10 @@ pub struct SatisfactionReport {
     pub published: Vec<Published>,
     /// The plan in force in the period's year, if one is set.
     pub plan: Option<crate::domain::plan::Plan>,
+    /// Each level's funnel plot (the province's report; §14).
+    pub funnels: Vec<(String, Funnel)>,
+    /// The subject's index over the computed periods, oldest first.
+    pub trend: Vec<TrendPoint>,
 }
 
 /// A published national standing of the province, and the plan's target for it.
@@ -142,4 +146,12 @@ pub struct Published {
     pub rank: u32,
     pub of: u32,
     pub target: u32,
+}
+
+/// One period of the subject's index trend.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TrendPoint {
+    pub period: String,
+    pub value: Option<f64>,
+    pub ci: Option<(f64, f64)>,
 }

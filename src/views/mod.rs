@@ -16,6 +16,7 @@ pub mod paper;
 pub mod public;
 pub mod qr;
 pub mod report;
+pub mod report_charts;
 pub mod staff;
 pub mod standing;
 pub mod survey;

@@ -6,10 +6,11 @@
 //! The words of a standing are those of the pages (`views::standing`).
 
 use docx_rs::{
-    AlignmentType, Docx, LineSpacing, PageMargin, Paragraph, Run, RunFonts, SpecialIndentType,
+    AlignmentType, Docx, LineSpacing, PageMargin, Paragraph, Pic, Run, RunFonts, SpecialIndentType,
     Table, TableCell, TableRow, WidthType,
 };
 
+use super::charts::{funnel, trend, Point};
 use super::format::number;
 use super::i18n::Lang;
 use super::standing::{position_sentence, public_words, rank_with_range};
@@ -97,6 +98,30 @@ fn grid(header: &[&str], rows: &[Vec<String>], parts: &[usize]) -> Table {
     Table::new(std::iter::once(header_row).chain(body_rows).collect())
         .set_grid(widths)
         .width(TEXT_WIDTH, WidthType::Dxa)
+}
+
+/// A chart of the pages as a picture across the text width, with its caption below; nothing
+/// when it cannot be drawn (the text and tables still say everything).
+fn chart(markup: &maud::Markup, caption: &str) -> Vec<DocPart> {
+    let Some((png, width, height)) = super::report_charts::png(&markup.0) else {
+        return Vec::new();
+    };
+    // 15 cm wide, in EMU (360 000 a centimetre); the picture's own pixels behind it.
+    let (w_emu, h_emu) = (5_400_000_u32, (5_400_000.0 * height / width) as u32);
+    let pixels = |units: f32| (units * 4.0).ceil() as u32;
+    let picture = Pic::new_with_dimensions(png, pixels(width), pixels(height)).size(w_emu, h_emu);
+    vec![
+        DocPart::p(
+            Paragraph::new()
+                .align(AlignmentType::Center)
+                .add_run(Run::new().add_image(picture))
+                .keep_next(true),
+        ),
+        DocPart::p(paragraph(
+            AlignmentType::Center,
+            vec![run(caption, TABLE).italic()],
+        )),
+    ]
 }
 
 fn optional(value: Option<f64>, decimals: usize) -> String {
@@ -381,6 +406,21 @@ fn section_results(report: &SatisfactionReport) -> Vec<DocPart> {
         &rows,
         &[3, 1],
     )));
+    let shown = report.trend.iter().filter(|p| p.value.is_some()).count();
+    if shown >= 2 {
+        let points: Vec<Point> = report
+            .trend
+            .iter()
+            .map(|p| Point {
+                label: p.period.clone(),
+                value: p.value,
+                interval: p.ci,
+                lineage: false,
+            })
+            .collect();
+        let title = "Chỉ số hài lòng qua các kỳ (khoảng tin cậy 95%)";
+        out.extend(chart(&trend(VI, title, &points, 0.0, 100.0), title));
+    }
 
     out.push(DocPart::p(body(
         "3. Xếp hạng theo cấp (hạng kèm khoảng hạng mà sai số cho phép; vị trí so với các cơ \
@@ -416,6 +456,18 @@ fn section_results(report: &SatisfactionReport) -> Vec<DocPart> {
             &rows,
             &[5, 8, 4, 4, 3, 5],
         )));
+        if let Some((_, f)) = report
+            .funnels
+            .iter()
+            .find(|(level, _)| *level == ranking.level)
+        {
+            let title = format!(
+                "Biểu đồ phễu – {}: chỉ số hài lòng theo cỡ mẫu hiệu dụng, giới hạn 95% (liền) \
+                 và 99,8% (đứt) quanh trung vị",
+                level_words(&ranking.level)
+            );
+            out.extend(chart(&funnel(VI, &title, f, |_| String::new()), &title));
+        }
         let best: Vec<&AgencyLine> = ranking.ranked.iter().take(3).collect();
         let weakest: Vec<&AgencyLine> = ranking.ranked.iter().rev().take(3).collect();
         if ranking.ranked.len() >= 6 {

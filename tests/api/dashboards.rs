@@ -17,7 +17,7 @@ pub async fn answer(app: &TestApp, agency: &str, count: usize, value: &str, comm
 }
 
 /// As [`answer`], for dossiers completed at `completed_at`, without a comment.
-async fn answer_in(app: &TestApp, agency: &str, count: usize, value: &str, completed_at: &str) {
+pub async fn answer_in(app: &TestApp, agency: &str, count: usize, value: &str, completed_at: &str) {
     answer_dossiers(app, agency, count, value, "", Some(completed_at)).await;
 }
 

@@ -300,3 +300,39 @@ async fn the_report_command_writes_the_document_or_says_what_is_wrong() {
     assert!(String::from_utf8_lossy(&unknown.stderr).contains("no agency has the code \"NO-SUCH\""));
     app.stop().await;
 }
+
+#[tokio::test]
+async fn the_report_carries_the_pages_charts_as_pictures() {
+    let app = spawn_app().await;
+    answer(&app, "AG-X-OCEO", 6, "4", "").await;
+    answer(&app, "AG-P-RACHGIA", 6, "3", "").await;
+    crate::dashboards::answer_in(&app, "AG-X-OCEO", 6, "5", "2026-02-10T10:00:00+07:00").await;
+    app.add_user("phantich@angiang.test", Role::Province, None);
+    app.login("phantich@angiang.test", PASSWORD).await;
+    app.current_page("/dashboard/province?period=2026-Q2").await;
+    app.current_page("/dashboard/province?period=2026-Q1").await;
+
+    let docx = download(&app, "/exports/report.docx?period=2026-Q2")
+        .await
+        .bytes()
+        .await
+        .unwrap()
+        .to_vec();
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(docx.as_slice())).unwrap();
+    let pictures: Vec<(String, u64)> = (0..archive.len())
+        .map(|i| {
+            let file = archive.by_index(i).unwrap();
+            (file.name().unwrap().into_owned(), file.size())
+        })
+        .filter(|(name, _)| name.starts_with("word/media/") && !name.ends_with('/'))
+        .collect();
+    // The province's trend (two quarters) and the communes' funnel plot.
+    assert_eq!(pictures.len(), 2, "{pictures:?}");
+    for (name, size) in &pictures {
+        assert!(*size > 10_000, "{name} is {size} bytes: nothing drawn?");
+    }
+    let document = part(&docx, "word/document.xml");
+    assert!(document.contains("Chỉ số hài lòng qua các kỳ"));
+    assert!(document.contains("Biểu đồ phễu – Cấp xã"));
+    app.stop().await;
+}

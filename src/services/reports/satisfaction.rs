@@ -20,7 +20,7 @@ use crate::db::{DbConnection, QueryResult};
 use crate::domain::comment_topics::Topic;
 pub use crate::domain::satisfaction_report::{
     AgencyLine, Change, Figure, Group766Shares, Published, Ranking, Reach, SatisfactionReport,
-    Span, Subject, Weakness,
+    Span, Subject, TrendPoint, Weakness,
 };
 
 /// The levels a province report ranks, in the order it shows them.
@@ -294,7 +294,7 @@ pub fn assemble(
         .collect();
 
     // Rankings: every level for the province; the agency's own place for an agency.
-    let rankings = LEVELS
+    let rankings: Vec<Ranking> = LEVELS
         .iter()
         .filter(|level| asked.agency.is_none_or(|a| a.level.as_str() == **level))
         .filter_map(|level| {
@@ -402,6 +402,22 @@ pub fn assemble(
             .collect(),
     };
 
+    // The funnels of the province's report: the members of each level's comparison set.
+    let funnels = match asked.agency {
+        Some(_) => Vec::new(),
+        None => rankings
+            .iter()
+            .filter_map(|r| {
+                let members: Vec<(&str, &str)> = r
+                    .ranked
+                    .iter()
+                    .map(|l| (l.code.as_str(), l.name.as_str()))
+                    .collect();
+                super::standing::funnel(index, period, &r.level, &members)
+                    .map(|f| (r.level.clone(), f))
+            })
+            .collect(),
+    };
     let suppressed = all_lines
         .iter()
         .filter(|l| asked.agency.is_none_or(|a| a.code == l.code))
@@ -439,6 +455,20 @@ pub fn assemble(
         province_name: asked.province_name.to_owned(),
         published: published(asked.plan.as_ref()),
         plan: asked.plan.clone(),
+        funnels,
+        trend: index
+            .periods
+            .iter()
+            .filter(|p| kind_of(p) == Some(kind))
+            .map(|p| {
+                let row = index.row(p, subject_code, Measure::SatIndex, "");
+                TrendPoint {
+                    period: p.clone(),
+                    value: row.and_then(|r| r.value),
+                    ci: row.and_then(|r| r.ci),
+                }
+            })
+            .collect(),
     }))
 }
 
