@@ -513,3 +513,4 @@ staff-targets-not-shown = No figure
 staff-targets-on-time = Dossiers resolved on time (%)
 staff-targets-online = Dossiers received online (%)
 staff-targets-satisfaction = Satisfaction index (0-100)
+staff-targets-by-agency = Targets by agency of this level

@@ -516,3 +516,4 @@ staff-targets-not-shown = Chưa có số liệu
 staff-targets-on-time = Hồ sơ giải quyết đúng hạn (%)
 staff-targets-online = Hồ sơ tiếp nhận trực tuyến (%)
 staff-targets-satisfaction = Chỉ số hài lòng (0-100)
+staff-targets-by-agency = Chỉ tiêu theo từng cơ quan của cấp này

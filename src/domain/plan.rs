@@ -78,6 +78,8 @@ impl Progress {
 pub struct Targets {
     pub plan: Plan,
     pub progress: Vec<Progress>,
+    /// The same for each agency of a level (the province page), by name.
+    pub agencies: Vec<(String, Vec<Progress>)>,
 }
 
 impl Plan {

@@ -568,6 +568,26 @@ fn targets_table(lang: Lang, targets: Option<&Targets>) -> Markup {
                         }) }
                     } } }
                 } }
+                @if !t.agencies.is_empty() {
+                    details.targets {
+                        summary { (lang.staff_text("staff-targets-by-agency")) " (" (t.agencies.len()) ")" }
+                        div.scroll tabindex="0" role="region" aria-label=(lang.staff_text("staff-targets-by-agency")) { table.targets {
+                            thead { tr {
+                                th { (lang.staff_text("staff-dashboard-agency")) }
+                                @for p in &t.progress { th.num { (goal_name(lang, p.goal)) " · " (number(lang, p.target, 0)) } }
+                            } }
+                            tbody { @for (name, progress) in &t.agencies { tr {
+                                td { (name) }
+                                @for p in progress {
+                                    td.num {
+                                        (optional(lang, p.actual, 1))
+                                        @if p.met() == Some(false) { " (" (lang.staff_text("staff-targets-short")) ")" }
+                                    }
+                                }
+                            } } }
+                        } }
+                    }
+                }
             }
         }
     }

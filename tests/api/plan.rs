@@ -88,6 +88,16 @@ async fn an_administrator_sets_the_plan_and_the_pages_put_the_scores_beside_it()
     assert!(province.contains("Chỉ tiêu kế hoạch"));
     assert!(province.contains("Kế hoạch cải cách hành chính năm 2026"));
     assert!(province.contains("Hồ sơ tiếp nhận trực tuyến (%)"));
+    // And per agency of the level, each figure with "not met" where it falls short.
+    let by_agency = province
+        .rsplit("Chỉ tiêu theo từng cơ quan của cấp này")
+        .next()
+        .unwrap();
+    assert!(by_agency.contains("Ủy ban nhân dân xã Óc Eo"));
+    assert!(
+        by_agency.contains("0,0 (Chưa đạt)"),
+        "Óc Eo: no dossier online"
+    );
     let agency = app
         .current_page("/dashboard/agency/AG-X-OCEO?period=2026-Q2")
         .await;

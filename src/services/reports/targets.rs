@@ -13,12 +13,14 @@ use crate::domain::period::Quarter;
 pub use crate::domain::plan::{Goal, Plan, Progress, Targets};
 
 /// The targets of `agency` (id, code; `None` for the province, `ALL`) in `period`, from the
-/// computed numbers `index`; `None` when no plan is in force that year.
+/// computed numbers `index`, and those of each of `others` (id, code, name: the agencies of a
+/// level, for the province page); `None` when no plan is in force that year.
 pub fn of(
     conn: &mut DbConnection,
     index: &Indexed,
     period: &str,
     agency: Option<(i32, &str)>,
+    others: &[(i32, String, String)],
 ) -> QueryResult<Option<Targets>> {
     let (Some(kind), Ok(year)) = (kind_of(period), period[..4.min(period.len())].parse()) else {
         return Ok(None);
@@ -27,14 +29,23 @@ pub fn of(
         return Ok(None);
     };
     let online = OnlineShares::read(conn, &quarters_of(period, kind))?;
-    let code = agency.map_or("ALL", |(_, code)| code);
-    let value = |measure| index.value(period, code, measure, "");
-    Ok(Some(Targets {
-        progress: plan.progress(
+    let progress = |id: Option<i32>, code: &str| {
+        let value = |measure| index.value(period, code, measure, "");
+        plan.progress(
             value(Measure::OnTimeRate),
-            online.share(agency.map(|(id, _)| id)),
+            online.share(id),
             value(Measure::SatIndex),
+        )
+    };
+    Ok(Some(Targets {
+        progress: progress(
+            agency.map(|(id, _)| id),
+            agency.map_or("ALL", |(_, code)| code),
         ),
+        agencies: others
+            .iter()
+            .map(|(id, code, name)| (name.clone(), progress(Some(*id), code)))
+            .collect(),
         plan,
     }))
 }

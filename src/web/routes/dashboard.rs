@@ -314,7 +314,7 @@ pub async fn agency(staff: AgencyStaff, query: Query) -> Result<HttpResponse, Ap
     let targets = {
         let (board, period, agency) = (board.clone(), period.clone(), agency.clone());
         db_call::blocking(&state.pool, move |conn| {
-            targets::of(conn, &board, &period, Some((agency.id, &agency.code)))
+            targets::of(conn, &board, &period, Some((agency.id, &agency.code)), &[])
         })
         .await?
     };
@@ -500,18 +500,18 @@ pub async fn province(staff: ProvinceStaff, query: Query) -> Result<HttpResponse
         &period,
     )
     .await?;
+    let targets = {
+        let (board, period, level) = (board.clone(), period.clone(), level_agencies.clone());
+        db_call::blocking(&state.pool, move |conn| {
+            targets::of(conn, &board, &period, None, &level)
+        })
+        .await?
+    };
     let group766 = level_agencies
         .into_iter()
         .filter_map(|(id, _, name)| groups.remove(&id).map(|g| (name, g)))
         .collect();
     let tree = tree_in(lang, all, &period);
-    let targets = {
-        let (board, period) = (board.clone(), period.clone());
-        db_call::blocking(&state.pool, move |conn| {
-            targets::of(conn, &board, &period, None)
-        })
-        .await?
-    };
     // The plan's rank targets, where it sets them, over the 2020 plan's.
     let mut history: Vec<History> = history;
     if let Some(plan) = targets.as_ref().map(|t| &t.plan) {
