@@ -26,7 +26,7 @@ impl DatabaseUrl {
             return Ok(Self::Sqlite(PathBuf::from(path)));
         }
         if raw.starts_with("postgres://") || raw.starts_with("postgresql://") {
-            url::Url::parse(raw).map_err(|e| format!("not a valid PostgreSQL URL: {e}"))?;
+            check_postgres_url(raw)?;
             return Ok(Self::Postgres(raw.to_owned()));
         }
         Err("must start with sqlite:// or postgres:// (e.g. sqlite://hailong.db)".into())
@@ -38,6 +38,28 @@ impl DatabaseUrl {
             Self::Postgres(_) => "postgres",
         }
     }
+}
+
+/// A PostgreSQL URL as libpq reads it, hosts included: `postgres://user@h1:5432,h2:5433/db`
+/// names several servers (libpq tries them in turn; with `target_session_attrs=read-write` it
+/// keeps the one that accepts writes, so that after a standby's promotion the service finds
+/// the new primary by itself). Each host is checked as a URL of its own.
+fn check_postgres_url(raw: &str) -> Result<(), String> {
+    let invalid = |e: url::ParseError| format!("not a valid PostgreSQL URL: {e}");
+    let (scheme, rest) = raw.split_once("://").unwrap_or((raw, ""));
+    let authority_end = rest.find(['/', '?']).unwrap_or(rest.len());
+    let (authority, tail) = rest.split_at(authority_end);
+    let (user, hosts) = match authority.rsplit_once('@') {
+        Some((user, hosts)) => (format!("{user}@"), hosts),
+        None => (String::new(), authority),
+    };
+    for host in hosts.split(',') {
+        if host.is_empty() {
+            return Err("not a valid PostgreSQL URL: an empty host in the list".into());
+        }
+        url::Url::parse(&format!("{scheme}://{user}{host}{tail}")).map_err(invalid)?;
+    }
+    Ok(())
 }
 
 /// How log lines are written.
@@ -548,10 +570,16 @@ fn parse_issuer(raw: &str) -> Result<String, String> {
 
 /// So that an error message about the database URL never prints its password.
 fn redact_password(raw: &str) -> String {
-    match url::Url::parse(raw) {
-        Ok(mut url) if url.password().is_some() => {
-            let _ = url.set_password(Some("***"));
-            url.to_string()
+    // By hand, not with `url`: a multi-host PostgreSQL URL is no URL to it, and must not be
+    // printed whole for that reason.
+    let Some((scheme, rest)) = raw.split_once("://") else {
+        return raw.to_owned();
+    };
+    let authority = &rest[..rest.find(['/', '?']).unwrap_or(rest.len())];
+    match authority.rsplit_once('@') {
+        Some((userinfo, _)) if userinfo.contains(':') => {
+            let user = userinfo.split(':').next().unwrap_or_default();
+            format!("{scheme}://{user}:***{}", &rest[userinfo.len()..])
         }
         _ => raw.to_owned(),
     }
@@ -608,6 +636,14 @@ mod tests {
             DatabaseUrl::parse("postgres://u@127.0.0.1/h"),
             Ok(DatabaseUrl::Postgres(_))
         ));
+        assert!(matches!(
+            DatabaseUrl::parse(
+                "postgres://u@127.0.0.1:5433,127.0.0.1:5434/h?target_session_attrs=read-write"
+            ),
+            Ok(DatabaseUrl::Postgres(_))
+        ));
+        assert!(DatabaseUrl::parse("postgres://u@127.0.0.1:5433,,h2/h").is_err());
+        assert!(DatabaseUrl::parse("postgres://u@127.0.0.1:99999/h").is_err());
     }
 
     #[test]
@@ -662,5 +698,10 @@ mod tests {
             redact_password("postgres://u:hunter2@h/db"),
             "postgres://u:***@h/db"
         );
+        assert_eq!(
+            redact_password("postgres://u:hunter2@h1:5433,h2:5434/db?target_session_attrs=any"),
+            "postgres://u:***@h1:5433,h2:5434/db?target_session_attrs=any"
+        );
+        assert_eq!(redact_password("postgres://u@h/db"), "postgres://u@h/db");
     }
 }

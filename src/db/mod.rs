@@ -239,6 +239,31 @@ pub fn ping(conn: &mut DbConnection) -> diesel::QueryResult<()> {
     diesel::sql_query("SELECT 1").execute(conn).map(|_| ())
 }
 
+/// The PostgreSQL server a connection reached: its address and port as it sees them, and
+/// whether it is a primary (accepts writes) or a standby in recovery.
+#[derive(Debug, Clone, PartialEq, Eq, diesel::QueryableByName)]
+pub struct Server {
+    #[diesel(sql_type = diesel::sql_types::Nullable<diesel::sql_types::Text>)]
+    pub host: Option<String>,
+    #[diesel(sql_type = diesel::sql_types::Nullable<diesel::sql_types::Integer>)]
+    pub port: Option<i32>,
+    #[diesel(sql_type = diesel::sql_types::Bool)]
+    pub is_primary: bool,
+}
+
+/// Which PostgreSQL server the connection reached (`None` on SQLite: a file, no server).
+pub fn server(conn: &mut DbConnection) -> diesel::QueryResult<Option<Server>> {
+    match conn {
+        DbConnection::Postgres(c) => diesel::sql_query(
+            "SELECT host(inet_server_addr()) AS host, inet_server_port() AS port, \
+             NOT pg_is_in_recovery() AS is_primary",
+        )
+        .get_result::<Server>(c)
+        .map(Some),
+        DbConnection::Sqlite(c) => diesel::sql_query("SELECT 1").execute(c).map(|_| None),
+    }
+}
+
 /// Applies the migrations of the connection's backend that have not run yet, one at a time,
 /// calling `before` with each version first (for the steps only the application can do, such
 /// as those that need the server secret); returns their versions.

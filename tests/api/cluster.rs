@@ -123,7 +123,7 @@ impl Drop for Cluster {
 }
 
 /// The first of `n` consecutive free loopback ports.
-fn free_port_run(n: u16) -> u16 {
+pub fn free_port_run(n: u16) -> u16 {
     let probe = TcpListener::bind("127.0.0.1:0").unwrap();
     let mut base = probe.local_addr().unwrap().port().clamp(20_000, 60_000);
     drop(probe);
@@ -136,7 +136,7 @@ fn free_port_run(n: u16) -> u16 {
     }
 }
 
-fn nginx_installed() -> bool {
+pub fn nginx_installed() -> bool {
     Command::new("nginx").arg("-v").output().is_ok() || Path::new("/usr/sbin/nginx").exists()
 }
 

@@ -31,6 +31,7 @@ mod fairness;
 mod faults;
 mod followups;
 mod fuzz;
+mod ha;
 mod headers;
 mod health;
 mod helpers;

@@ -6,24 +6,32 @@ use serde_json::json;
 use crate::services::store;
 use crate::web::state::AppState;
 
-/// 200 when the database answers, 503 when it does not; names the backend either way.
+/// 200 when the database answers, 503 when it does not; names the backend either way, and on
+/// PostgreSQL the server it reached and whether that is the primary (after a failover, the
+/// promoted standby).
 pub async fn get(state: web::Data<AppState>) -> HttpResponse {
     let backend = state.settings.database.backend_name();
     let pool = state.pool.clone();
     let answered = web::block(move || {
         let mut conn = pool.get_timeout(Duration::from_secs(2)).ok()?;
-        store::ping(&mut conn).ok()
+        store::server(&mut conn).ok()
     })
     .await
     .ok()
-    .flatten()
-    .is_some();
-    let body = json!({
-        "status": if answered { "ok" } else { "unavailable" },
+    .flatten();
+    let mut body = json!({
+        "status": if answered.is_some() { "ok" } else { "unavailable" },
         "backend": backend,
-        "database": if answered { "ok" } else { "unreachable" },
+        "database": if answered.is_some() { "ok" } else { "unreachable" },
     });
-    if answered {
+    if let Some(Some(server)) = &answered {
+        body["server"] = json!({
+            "host": server.host,
+            "port": server.port,
+            "primary": server.is_primary,
+        });
+    }
+    if answered.is_some() {
         HttpResponse::Ok().json(body)
     } else {
         HttpResponse::ServiceUnavailable().json(body)
