@@ -34,6 +34,18 @@ fn comparable_versions(estimates: &Estimates, now: GroupKey, before: GroupKey) -
     }
 }
 
+/// Whether a change `delta` between two shown values is significant at 95 % (§10): each side's
+/// standard error from its interval; without both intervals, not.
+pub fn significant(delta: f64, now: Option<(f64, f64)>, before: Option<(f64, f64)>) -> bool {
+    match (now, before) {
+        (Some((l1, h1)), Some((l0, h0))) => {
+            let (se1, se0) = ((h1 - l1) / INTERVAL_TO_SE, (h0 - l0) / INTERVAL_TO_SE);
+            delta.abs() > Z95 * (se1 * se1 + se0 * se0).sqrt()
+        }
+        _ => false,
+    }
+}
+
 pub fn trends(rows: &[ScoreRow], estimates: &Estimates) -> Vec<TrendRow> {
     let tracked = [
         Measure::SatItem,
@@ -66,13 +78,7 @@ pub fn trends(rows: &[ScoreRow], estimates: &Estimates) -> Vec<TrendRow> {
             continue;
         }
         let delta = value - previous_value;
-        let significant = match (row.ci, before.ci) {
-            (Some((l1, h1)), Some((l0, h0))) => {
-                let (se1, se0) = ((h1 - l1) / INTERVAL_TO_SE, (h0 - l0) / INTERVAL_TO_SE);
-                delta.abs() > Z95 * (se1 * se1 + se0 * se0).sqrt()
-            }
-            _ => false,
-        };
+        let significant = significant(delta, row.ci, before.ci);
         out.push(TrendRow {
             period: row.period,
             previous_period,

@@ -614,16 +614,21 @@ pub async fn run(command: Command, settings: Settings) -> anyhow::Result<()> {
                 let kind = dashboards::kind_of(&period)
                     .ok_or_else(|| satisfaction::ReportError::NotAPeriod(period.clone()))?;
                 let mut conn = open(&settings)?;
-                // The numbers as of now: the period (and the one before it, for the change)
-                // computed as the dashboards compute them.
-                let computed = dashboards::compute_period(
-                    &mut conn,
-                    &dashboards::Scope::PROVINCE,
-                    kind,
-                    &period,
-                    k,
-                )?;
-                let index = dashboards::Indexed::single(&period, computed);
+                // The numbers as of now: the period (with the one before it, for the change)
+                // and, for a quarter, the same quarter a year before, computed as the
+                // dashboards compute them.
+                let mut computed = Vec::new();
+                for p in std::iter::once(period.clone()).chain(dashboards::year_before(&period)) {
+                    let report = dashboards::compute_period(
+                        &mut conn,
+                        &dashboards::Scope::PROVINCE,
+                        kind,
+                        &p,
+                        k,
+                    )?;
+                    computed.push((p, report));
+                }
+                let index = dashboards::Indexed::computed(computed);
                 let report = satisfaction::prepare(
                     &mut conn,
                     &crate::services::surveys::Questionnaires::default(),

@@ -113,6 +113,9 @@ pub struct SatisfactionReport {
     pub by_mode: Vec<Reach>,
     pub index: Option<Figure>,
     pub change: Option<Change>,
+    /// For a quarter: the change since the same quarter a year before, by §10's rule (both
+    /// shown, one and the same questionnaire version in both).
+    pub change_year: Option<Change>,
     /// The questionnaire's dimensions (the SIPAS elements): name and satisfaction.
     pub elements: Vec<(String, Option<f64>)>,
     pub rankings: Vec<Ranking>,

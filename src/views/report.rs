@@ -15,7 +15,7 @@ use super::format::number;
 use super::i18n::Lang;
 use super::standing::{position_sentence, public_words, rank_with_range};
 use crate::domain::plan::Goal;
-use crate::domain::satisfaction_report::{AgencyLine, Reach, SatisfactionReport, Span};
+use crate::domain::satisfaction_report::{AgencyLine, Change, Reach, SatisfactionReport, Span};
 
 const VI: Lang = Lang::VI;
 /// Sizes in half-points, as Word counts them.
@@ -330,23 +330,37 @@ fn section_scope(report: &SatisfactionReport) -> Vec<Paragraph> {
     out
 }
 
+fn compared(c: &Change, span: Span) -> String {
+    format!(
+        "So với {} ({} điểm): {} {} điểm, {}.",
+        period_words(&c.previous_period, span),
+        number(VI, c.previous_value, 1),
+        if c.delta >= 0.0 { "tăng" } else { "giảm" },
+        number(VI, c.delta.abs(), 1),
+        if c.significant {
+            "thay đổi có ý nghĩa thống kê ở mức 95%"
+        } else {
+            "thay đổi không có ý nghĩa thống kê ở mức 95% (trong phạm vi sai số)"
+        }
+    )
+}
+
+/// The change since the previous period and, for a quarter, since the same quarter a year
+/// before; each said only where §10 allows the comparison.
 fn change_sentence(report: &SatisfactionReport) -> String {
-    match &report.change {
-        Some(c) => format!(
-            "So với {} ({} điểm): {} {} điểm, {}.",
-            period_words(&c.previous_period, report.span),
-            number(VI, c.previous_value, 1),
-            if c.delta >= 0.0 { "tăng" } else { "giảm" },
-            number(VI, c.delta.abs(), 1),
-            if c.significant {
-                "thay đổi có ý nghĩa thống kê ở mức 95%"
-            } else {
-                "thay đổi không có ý nghĩa thống kê ở mức 95% (trong phạm vi sai số)"
-            }
-        ),
+    let previous = match &report.change {
+        Some(c) => compared(c, report.span),
         None => "Không so sánh với kỳ trước: kỳ trước không có số liệu công bố được, hoặc hai \
                  kỳ dùng bộ câu hỏi khác nhau."
             .to_owned(),
+    };
+    match (&report.change_year, report.span) {
+        (Some(c), _) => format!("{previous} {}", compared(c, report.span)),
+        (None, Span::Quarter) => format!(
+            "{previous} Không so sánh với cùng kỳ năm trước: chưa có số liệu công bố được, hoặc \
+             hai kỳ dùng bộ câu hỏi khác nhau."
+        ),
+        (None, Span::Year) => previous,
     }
 }
 

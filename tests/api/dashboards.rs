@@ -42,8 +42,10 @@ async fn answer_dossiers(
         let mut dossier = crate::helpers::valid_dossier(&format!("{agency}.{value}.{stamp}.{i}"));
         dossier["agency_code"] = agency.into();
         if let Some(completed_at) = completed_at {
-            dossier["received_at"] = "2026-01-05T08:00:00+07:00".into();
-            dossier["due_at"] = "2026-03-01T17:00:00+07:00".into();
+            // Received early in the year of completion (2026 unless told otherwise).
+            let year = &completed_at[..4];
+            dossier["received_at"] = format!("{year}-01-05T08:00:00+07:00").into();
+            dossier["due_at"] = format!("{year}-03-01T17:00:00+07:00").into();
             dossier["completed_at"] = completed_at.into();
         }
         let comment = if i == 0 { comment } else { "" };

@@ -252,6 +252,7 @@ async fn a_report_of_no_period_or_of_a_period_not_computed_is_a_clear_refusal() 
 async fn the_report_command_writes_the_document_or_says_what_is_wrong() {
     let app = spawn_app().await;
     answer(&app, "AG-X-OCEO", 6, "4", "").await;
+    crate::dashboards::answer_in(&app, "AG-X-OCEO", 6, "5", "2025-05-10T10:00:00+07:00").await;
     let out = tempfile::tempdir().unwrap();
     let file = out.path().join("q2.docx");
     let run = |args: &[&str]| app.db.run_cli(out.path(), args);
@@ -264,7 +265,10 @@ async fn the_report_command_writes_the_document_or_says_what_is_wrong() {
     ]);
     assert!(written.status.success(), "{written:?}");
     let docx = std::fs::read(&file).unwrap();
-    assert!(part(&docx, "word/document.xml").contains("quý II năm 2026"));
+    let document = part(&docx, "word/document.xml");
+    assert!(document.contains("quý II năm 2026"));
+    // The command computes the same quarter a year before too, to compare with it.
+    assert!(document.contains("So với quý II năm 2025"), "a year before");
     let agency = out.path().join("oceo.docx");
     let written = run(&[
         "report",
@@ -307,10 +311,13 @@ async fn the_report_carries_the_pages_charts_as_pictures() {
     answer(&app, "AG-X-OCEO", 6, "4", "").await;
     answer(&app, "AG-P-RACHGIA", 6, "3", "").await;
     crate::dashboards::answer_in(&app, "AG-X-OCEO", 6, "5", "2026-02-10T10:00:00+07:00").await;
+    crate::dashboards::answer_in(&app, "AG-X-OCEO", 6, "5", "2025-05-10T10:00:00+07:00").await;
     app.add_user("phantich@angiang.test", Role::Province, None);
     app.login("phantich@angiang.test", PASSWORD).await;
-    app.current_page("/dashboard/province?period=2026-Q2").await;
-    app.current_page("/dashboard/province?period=2026-Q1").await;
+    for period in ["2026-Q2", "2026-Q1", "2025-Q2"] {
+        app.current_page(&format!("/dashboard/province?period={period}"))
+            .await;
+    }
 
     let docx = download(&app, "/exports/report.docx?period=2026-Q2")
         .await
@@ -326,7 +333,7 @@ async fn the_report_carries_the_pages_charts_as_pictures() {
         })
         .filter(|(name, _)| name.starts_with("word/media/") && !name.ends_with('/'))
         .collect();
-    // The province's trend (two quarters) and the communes' funnel plot.
+    // The province's trend (three quarters) and the communes' funnel plot.
     assert_eq!(pictures.len(), 2, "{pictures:?}");
     for (name, size) in &pictures {
         assert!(*size > 10_000, "{name} is {size} bytes: nothing drawn?");
@@ -334,5 +341,12 @@ async fn the_report_carries_the_pages_charts_as_pictures() {
     let document = part(&docx, "word/document.xml");
     assert!(document.contains("Chỉ số hài lòng qua các kỳ"));
     assert!(document.contains("Biểu đồ phễu – Cấp xã"));
+    // The change since the previous quarter and since the same quarter a year before (§10:
+    // both shown, one questionnaire version).
+    assert!(
+        document.contains("So với quý I năm 2026"),
+        "previous quarter"
+    );
+    assert!(document.contains("So với quý II năm 2025"), "a year before");
     app.stop().await;
 }

@@ -171,6 +171,18 @@ pub fn quarters_of(period: &str, kind: Kind) -> Vec<Quarter> {
     }
 }
 
+/// The same quarter a year before (`2025-Q3` for `2026-Q3`); `None` for a year.
+pub fn year_before(period: &str) -> Option<String> {
+    let q: Quarter = period.parse().ok()?;
+    Some(
+        Quarter {
+            year: q.year - 1,
+            quarter: q.quarter,
+        }
+        .to_string(),
+    )
+}
+
 /// The procedure fields a view may be filtered by.
 pub use crate::db::procedures::fields as procedure_fields;
 
@@ -302,6 +314,10 @@ pub struct PeriodReport {
     /// comparison (both shown, one questionnaire version).
     #[serde(default)]
     pub trends: Vec<Trend>,
+    /// The questionnaire versions each agency's responses of the period used (`ALL`: any
+    /// agency's), so that two periods further apart are compared only as §10 allows.
+    #[serde(default)]
+    pub versions: BTreeMap<String, BTreeSet<String>>,
 }
 
 /// One row of `trends.csv` of this period.
@@ -350,14 +366,18 @@ pub struct Indexed {
 }
 
 impl Indexed {
-    /// One period's report alone, computed now (`hailong report` computes what it writes).
-    pub fn single(period: &str, report: PeriodReport) -> Self {
-        let loaded = Loaded::new(
-            "computed for this report".into(),
-            chrono::Utc::now().naive_utc(),
-            report,
-        );
-        Self::default().with(period, Arc::new(loaded))
+    /// Some periods' reports alone, computed now (`hailong report` computes what it writes).
+    pub fn computed(reports: Vec<(String, PeriodReport)>) -> Self {
+        reports
+            .into_iter()
+            .fold(Self::default(), |index, (period, report)| {
+                let loaded = Loaded::new(
+                    "computed for this report".into(),
+                    chrono::Utc::now().naive_utc(),
+                    report,
+                );
+                index.with(&period, Arc::new(loaded))
+            })
     }
 
     fn with(&self, period: &str, loaded: Arc<Loaded>) -> Self {
@@ -493,6 +513,19 @@ pub fn compute_period(
             ),
             Kind::Year => BTreeMap::new(),
         };
+    let in_period = |quarter: &str| match kind {
+        Kind::Quarter => quarter == period,
+        Kind::Year => quarter.starts_with(period),
+    };
+    let mut versions_used: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    for r in tables.responses.rows.iter().filter(|r| in_period(&r[5])) {
+        for agency in [r[1].as_str(), "ALL"] {
+            versions_used
+                .entry(agency.to_owned())
+                .or_default()
+                .insert(r[6].clone());
+        }
+    }
     let (_, newest) = versions.last().ok_or(ComputeError::NoQuestionnaire)?;
     let questionnaire = Questionnaire::from_json(newest)?;
     let frames = tables
@@ -538,6 +571,7 @@ pub fn compute_period(
             .collect(),
         scores: of_period(&report.scores),
         lineage: of_period(&report.lineage),
+        versions: versions_used,
         trends: report
             .trends
             .iter()

@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 
 use hailong_analysis::scores::Measure;
 
-use super::dashboards::{kind_of, quarters_of, Indexed, Kind, MIN_CELL};
+use super::dashboards::{self, kind_of, quarters_of, Indexed, Kind, MIN_CELL};
 use super::delivery;
 use super::group766::{self, Counted, Share};
 use super::standing::standing;
@@ -281,6 +281,29 @@ pub fn assemble(
             delta: t.delta,
             significant: t.significant,
         });
+    let change_year = dashboards::year_before(period).and_then(|before| {
+        let (now, then) = (
+            index.row(period, subject_code, Measure::SatIndex, "")?,
+            index.row(&before, subject_code, Measure::SatIndex, "")?,
+        );
+        let version_of = |p: &str| {
+            let used = index.period(p)?.report.versions.get(subject_code)?;
+            (used.len() == 1)
+                .then(|| used.iter().next().cloned())
+                .flatten()
+        };
+        if version_of(period)? != version_of(&before)? {
+            return None;
+        }
+        let (value, previous_value) = (now.value?, then.value?);
+        let delta = value - previous_value;
+        Some(Change {
+            previous_period: before,
+            previous_value,
+            delta,
+            significant: hailong_analysis::trends::significant(delta, now.ci, then.ci),
+        })
+    });
     let elements = loaded
         .report
         .dimensions
@@ -445,6 +468,7 @@ pub fn assemble(
         by_mode: reach(by_mode),
         index: figure,
         change,
+        change_year,
         elements,
         rankings,
         group766,

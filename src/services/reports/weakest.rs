@@ -94,6 +94,7 @@ mod tests {
             responses_dissatisfied: Default::default(),
             lineage: Vec::new(),
             trends: Vec::new(),
+            versions: Default::default(),
             dimensions: Vec::new(),
             scores: vec![
                 score("A", "A1", Some(60.0)),
