@@ -253,6 +253,9 @@ async fn the_report_command_writes_the_document_or_says_what_is_wrong() {
     let app = spawn_app().await;
     answer(&app, "AG-X-OCEO", 6, "4", "").await;
     crate::dashboards::answer_in(&app, "AG-X-OCEO", 6, "5", "2025-05-10T10:00:00+07:00").await;
+    // Released now (the service releases in the background): the command reads released
+    // responses only.
+    assert_eq!(crate::helpers::stored_count(&mut app.conn()), 12);
     let out = tempfile::tempdir().unwrap();
     let file = out.path().join("q2.docx");
     let run = |args: &[&str]| app.db.run_cli(out.path(), args);

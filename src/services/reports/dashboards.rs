@@ -253,8 +253,9 @@ impl Revisions {
     }
 }
 
-/// The shape of a stored report; part of its basis.
-const REPORT_FORMAT: &str = "format=3";
+/// The shape of a stored report; part of its basis. 4: with the period's trends and the
+/// questionnaire versions its responses used (the satisfaction report compares with them).
+const REPORT_FORMAT: &str = "format=4";
 
 /// Whether `period` has not ended yet (its numbers may still move every minute).
 fn is_open(kind: Kind, period: &str, now: Quarter) -> bool {
