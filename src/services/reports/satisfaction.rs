@@ -30,14 +30,6 @@ pub const LEVELS: [&str; 3] = ["department", "commune", "district"];
 fn published(plan: Option<&crate::domain::plan::Plan>) -> Vec<Published> {
     let mut newest: BTreeMap<&'static str, Published> = BTreeMap::new();
     for s in super::standings::reference_standings() {
-        // The plan's rank targets, else the 2020 plan's (the seed's).
-        let target = if s.index == "PAPI" {
-            plan.and_then(|p| p.papi_rank)
-                .unwrap_or(super::standings::PAPI_TARGET_RANK)
-        } else {
-            plan.and_then(|p| p.pci_rank)
-                .unwrap_or(super::standings::PCI_TARGET_RANK)
-        };
         if newest.get(s.index).is_none_or(|p| p.year < s.year) {
             newest.insert(
                 s.index,
@@ -46,7 +38,7 @@ fn published(plan: Option<&crate::domain::plan::Plan>) -> Vec<Published> {
                     year: s.year,
                     rank: s.rank,
                     of: u32::try_from(s.of).unwrap_or(u32::MAX),
-                    target,
+                    target: super::standings::rank_target(s.index, plan),
                 },
             );
         }

@@ -465,22 +465,6 @@ pub async fn province(staff: ProvinceStaff, query: Query) -> Result<HttpResponse
         .collect();
     // polars runs on a blocking thread, never on an actix worker.
     let standings = web::block(|| standings::reference_standings().to_vec()).await?;
-    let history = standings
-        .iter()
-        .map(|h| History {
-            province: h.province.clone(),
-            index: h.index,
-            year: h.year,
-            score: h.score,
-            rank: h.rank,
-            of: h.of,
-            target: if h.index == "PAPI" {
-                standings::PAPI_TARGET_RANK
-            } else {
-                standings::PCI_TARGET_RANK
-            },
-        })
-        .collect();
     let level_agencies: Vec<(i32, String, String)> = ranked
         .iter()
         .chain(&unranked)
@@ -512,18 +496,19 @@ pub async fn province(staff: ProvinceStaff, query: Query) -> Result<HttpResponse
         .filter_map(|(id, _, name)| groups.remove(&id).map(|g| (name, g)))
         .collect();
     let tree = tree_in(lang, all, &period);
-    // The plan's rank targets, where it sets them, over the 2020 plan's.
-    let mut history: Vec<History> = history;
-    if let Some(plan) = targets.as_ref().map(|t| &t.plan) {
-        for h in &mut history {
-            let rank = if h.index == "PAPI" {
-                plan.papi_rank
-            } else {
-                plan.pci_rank
-            };
-            h.target = rank.unwrap_or(h.target);
-        }
-    }
+    // Beside each published rank, the plan in force's target for it.
+    let history = standings
+        .iter()
+        .map(|h| History {
+            province: h.province.clone(),
+            index: h.index,
+            year: h.year,
+            score: h.score,
+            rank: h.rank,
+            of: h.of,
+            target: standings::rank_target(h.index, targets.as_ref().map(|t| &t.plan)),
+        })
+        .collect::<Vec<History>>();
     let dashboard = ProvinceDashboard {
         targets,
         tree,
