@@ -96,6 +96,11 @@ async fn run(cli: Cli) -> std::process::ExitCode {
         }
     };
     telemetry::init(&settings.log_filter, settings.log_format);
+    #[cfg(feature = "dev-tools")]
+    if let Err(e) = hailong::clock::follow_test_clock_file() {
+        eprintln!("hailong: cannot follow HAILONG_TEST_CLOCK_FILE: {e}");
+        return std::process::ExitCode::FAILURE;
+    }
     let command = cli.command.unwrap_or(Command::Serve { demo: false });
     match cli::run(command, settings).await {
         Ok(()) => std::process::ExitCode::SUCCESS,

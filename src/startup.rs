@@ -119,19 +119,17 @@ impl Application {
             crate::config::DatabaseUrl::Sqlite(_) => Some(db::build_pool(&settings.database, 4)),
             crate::config::DatabaseUrl::Postgres(_) => None,
         };
-        let group_commit = match settings.database {
-            crate::config::DatabaseUrl::Sqlite(_) => Some(
-                crate::db::group_commit::GroupCommit::start(pool.clone(), write_gate.clone())
-                    .context("starting the group-commit writer")?,
-            ),
-            crate::config::DatabaseUrl::Postgres(_) => None,
-        };
+        let group_commit =
+            crate::db::group_commit::GroupCommit::start(pool.clone(), write_gate.clone())
+                .context("starting the group-commit writer")?;
         let dashboards = Arc::new(crate::services::reports::dashboards::Dashboards::new(
             pool.clone(),
             write_gate.clone(),
             std::time::Duration::from_secs(settings.dashboard_fresh_seconds.into()),
             settings.anonymity_k,
         ));
+        let survey_rate = (rate > 0 && shared_rate)
+            .then(|| Arc::new(crate::services::survey_rate::SharedWindows::new(rate)));
         let release_wake = Arc::new(tokio::sync::Notify::new());
         let privacy_work = crate::services::privacy::run(
             pool.clone(),
@@ -145,6 +143,7 @@ impl Application {
             Some(address) => Some(metrics_server(address, pool.clone())?),
             None => None,
         };
+        let pool_for_rate = pool.clone();
         let state = web::Data::new(AppState {
             pool,
             settings,
@@ -156,6 +155,7 @@ impl Application {
             inline_reads,
             group_commit,
             release_wake,
+            survey_rate: survey_rate.clone(),
             key_limits: Default::default(),
         });
         // Behind HTTPS, browsers are told to come back only over HTTPS, subdomains included, for
@@ -222,6 +222,9 @@ impl Application {
         tokio::spawn(replies);
         tokio::spawn(privacy_work);
         tokio::spawn(dashboards.run());
+        if let Some(windows) = survey_rate {
+            tokio::spawn(windows.flush_periodically(pool_for_rate));
+        }
         Ok(Self {
             port,
             server,

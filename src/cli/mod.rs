@@ -848,7 +848,7 @@ fn apikey(settings: &Settings, action: ApikeyAction) -> anyhow::Result<String> {
 fn kiosk(settings: &Settings, action: KioskAction) -> anyhow::Result<String> {
     use crate::services::kiosks;
     let mut conn = open(settings)?;
-    let now = chrono::Utc::now().naive_utc();
+    let now = crate::clock::now().naive_utc();
     match action {
         KioskAction::Enrol { agency, name } => {
             let enrolled = kiosks::enrol(&mut conn, &settings.secret, "cli", &agency, &name, now)?;

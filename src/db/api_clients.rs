@@ -1,4 +1,4 @@
-use chrono::{NaiveDateTime, Utc};
+use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use super::schema::api_clients;
@@ -25,7 +25,7 @@ pub fn create(
         .values((
             api_clients::name.eq(name),
             api_clients::key_hash.eq(key_hash),
-            api_clients::created_at.eq(Utc::now().naive_utc()),
+            api_clients::created_at.eq(crate::clock::now().naive_utc()),
             api_clients::scope.eq(scope),
         ))
         .returning(api_clients::id)
@@ -47,7 +47,7 @@ pub fn revoke(conn: &mut DbConnection, name: &str) -> QueryResult<bool> {
     diesel::update(api_clients::table)
         .filter(api_clients::name.eq(name))
         .filter(api_clients::revoked_at.is_null())
-        .set(api_clients::revoked_at.eq(Some(Utc::now().naive_utc())))
+        .set(api_clients::revoked_at.eq(Some(crate::clock::now().naive_utc())))
         .execute(conn)
         .map(|n| n > 0)
 }

@@ -1,4 +1,3 @@
-use chrono::Utc;
 use diesel::prelude::*;
 
 use super::schema::audit_log;
@@ -14,7 +13,7 @@ pub fn record(
 ) -> QueryResult<()> {
     diesel::insert_into(audit_log::table)
         .values((
-            audit_log::at.eq(Utc::now().naive_utc()),
+            audit_log::at.eq(crate::clock::now().naive_utc()),
             audit_log::actor.eq(actor),
             audit_log::action.eq(action),
             audit_log::subject.eq(subject),

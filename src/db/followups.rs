@@ -171,22 +171,25 @@ pub fn rate(
     Ok(changed == 1)
 }
 
-/// Claims answers due to be sent until `until` (PostgreSQL: rows another instance holds are
-/// skipped; the claim lapses if this instance dies).
+/// Claims answers due to be sent by `due_by`, for `lease` (PostgreSQL: rows another instance
+/// holds are skipped; the claim lapses if this instance dies). The lease is read and set on
+/// the database's clock, as the outbox's (`outbox::claim_due`).
 pub fn claim_replies(
     conn: &mut DbConnection,
-    now: NaiveDateTime,
-    until: NaiveDateTime,
+    due_by: NaiveDateTime,
+    lease: chrono::TimeDelta,
     limit: i64,
 ) -> QueryResult<Vec<FollowUp>> {
     super::transaction(conn, |conn| {
+        let now = super::database_now(conn)?;
+        let until = now + lease;
         let free = followups::reply_claimed_until
             .is_null()
             .or(followups::reply_claimed_until.lt(now));
         let due = followups::table
             .filter(followups::status.eq(ANSWERED))
             .filter(followups::reply_sent_at.is_null())
-            .filter(followups::reply_next_at.le(now))
+            .filter(followups::reply_next_at.le(due_by))
             .filter(followups::contact_sealed.is_not_null())
             .filter(free)
             .order(followups::reply_next_at)

@@ -1,12 +1,15 @@
-//! Group commit of small write transactions on SQLite.
+//! Group commit of small write transactions (survey submissions).
 //!
 //! SQLite runs with `synchronous = FULL`: a commit returns only once the disk has the write, so
 //! one transaction per survey submission costs one disk flush each, and the flushes, one after
-//! the other, set the rate (about a thousand per second here, the cores idle meanwhile). One
-//! writer thread instead takes every job that queued while the previous flush ran, runs each in
-//! its own savepoint inside one transaction, and commits them with a single flush. A job hears
-//! its result only after that commit: success still means "on disk", as before. PostgreSQL
-//! needs none of this; its concurrent commits already share flushes.
+//! the other, set the rate (about a thousand per second here, the cores idle meanwhile). On
+//! PostgreSQL concurrent commits share flushes, but submissions from one address meet on one
+//! row (the integrity rules count answers per address and day), and a row is held from a
+//! transaction's update to its commit: one flush each again, one after the other. One writer
+//! thread instead takes every job that queued while the previous commit ran, runs each in its
+//! own savepoint inside one transaction, and commits them with a single flush. A job hears its
+//! result only after that commit: success still means "on disk" (and, with a synchronous
+//! standby, on the standby), as before.
 
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::mpsc;
@@ -111,7 +114,12 @@ fn write_groups(pool: &DbPool, gate: &WriteGate, queue: &mpsc::Receiver<Job>) {
         }));
         match written {
             Ok(Ok(after_commit)) => after_commit.into_iter().for_each(|reply| reply()),
-            Ok(Err(e)) => tracing::error!(error = %e, "a group commit failed"),
+            Ok(Err(e)) => {
+                // Its connection may have closed (the server restarted): the next group
+                // must not get it again untested.
+                super::distrust_connections();
+                tracing::error!(error = %e, "a group commit failed");
+            }
             Err(_) => tracing::error!("a job of a group commit panicked"),
         }
     }
@@ -135,7 +143,7 @@ mod tests {
         let url = DatabaseUrl::Sqlite(dir.path().join("group.db"));
         let pool = crate::db::build_pool(&url, 4);
         diesel::sql_query("CREATE TABLE items (n INTEGER NOT NULL UNIQUE)")
-            .execute(&mut pool.get().unwrap())
+            .execute(&mut **pool.get().unwrap())
             .unwrap();
         let group = GroupCommit::start(pool.clone(), Arc::new(WriteGate::for_database(&url)));
         (group.unwrap(), pool)
@@ -151,7 +159,7 @@ mod tests {
 
     fn stored(pool: &DbPool) -> i64 {
         diesel::sql_query("SELECT COUNT(*) AS n FROM items")
-            .get_result::<Count>(&mut pool.get().unwrap())
+            .get_result::<Count>(&mut **pool.get().unwrap())
             .unwrap()
             .n
     }

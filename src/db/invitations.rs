@@ -1,7 +1,7 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
-use super::schema::{agencies, dossiers, invitations, outbox, procedures};
+use super::schema::{agencies, dossiers, invitations, outbox, procedures, spent_links};
 use super::DbConnection;
 use crate::per_backend;
 
@@ -246,8 +246,9 @@ pub fn opted_out(conn: &mut DbConnection, id: i32) -> QueryResult<bool> {
         .get_result(conn)
 }
 
-/// What a survey page needs about its invitation, in one query: the invitation, and of its
-/// dossier only what the page and the response carry (never the identity).
+/// What a survey page needs about its invitation, in one query: the invitation, of its
+/// dossier only what the page and the response carry (never the identity), and whether its
+/// link is spent (one round trip to the database on every survey page, not two).
 #[derive(Debug, Clone, Queryable)]
 pub struct SurveyContext {
     pub invitation: Invitation,
@@ -262,11 +263,15 @@ pub struct SurveyContext {
     pub procedure_id: i32,
     pub procedure_name_vi: String,
     pub procedure_name_en: String,
+    pub spent: bool,
 }
 
+/// The invitation whose token hashes to `token_hash`; `spent_key` is its link's mark
+/// (`domain::token::spent_key`), which the database alone cannot join to it.
 pub fn survey_context(
     conn: &mut DbConnection,
     token_hash: &[u8],
+    spent_key: &[u8],
 ) -> QueryResult<Option<SurveyContext>> {
     invitations::table
         .inner_join(
@@ -288,6 +293,7 @@ pub fn survey_context(
             procedures::id,
             procedures::name_vi,
             procedures::name_en,
+            diesel::dsl::exists(spent_links::table.filter(spent_links::token_key.eq(spent_key))),
         ))
         .get_result(conn)
         .optional()

@@ -80,9 +80,28 @@ pub fn classify(e: &DbError) -> Failure {
     match e {
         DbError::NotFound => Failure::NotFound,
         DbError::DatabaseError(DatabaseErrorKind::UniqueViolation, _) => Failure::Duplicate,
-        DbError::DatabaseError(DatabaseErrorKind::ClosedConnection, _) => Failure::Unreachable,
+        DbError::DatabaseError(DatabaseErrorKind::ClosedConnection, _) => {
+            distrust_connections();
+            Failure::Unreachable
+        }
         _ => Failure::Other,
     }
+}
+
+/// Until when (milliseconds since the Unix epoch) every connection is tested before use,
+/// whenever it was last used: set when one was found closed (the server restarted or
+/// failed over), so that the others, probably closed too, are replaced rather than used.
+static DISTRUST_UNTIL_MS: std::sync::atomic::AtomicI64 = std::sync::atomic::AtomicI64::new(0);
+
+/// A connection was found closed: test every connection before use for the next seconds.
+pub fn distrust_connections() {
+    let until = chrono::Utc::now().timestamp_millis() + 10_000;
+    DISTRUST_UNTIL_MS.fetch_max(until, std::sync::atomic::Ordering::Relaxed);
+}
+
+fn connections_distrusted() -> bool {
+    chrono::Utc::now().timestamp_millis()
+        < DISTRUST_UNTIL_MS.load(std::sync::atomic::Ordering::Relaxed)
 }
 
 /// Runs `work` in a transaction: committed when it returns `Ok`, rolled back on `Err` (which
@@ -177,11 +196,62 @@ impl ConnectionManager {
     }
 }
 
+/// A pooled connection and when it was last given back to the pool: one that served a
+/// request a moment ago needs no test before the next (see `is_valid`).
+pub struct Tracked {
+    conn: DbConnection,
+    returned: std::time::Instant,
+}
+
+impl std::ops::Deref for Tracked {
+    type Target = DbConnection;
+    fn deref(&self) -> &DbConnection {
+        &self.conn
+    }
+}
+
+impl std::ops::DerefMut for Tracked {
+    fn deref_mut(&mut self) -> &mut DbConnection {
+        &mut self.conn
+    }
+}
+
+/// How long after its last use a PostgreSQL connection is trusted without a test query.
+const TRUSTED_FOR: Duration = Duration::from_secs(1);
+
 impl ManageConnection for ConnectionManager {
-    type Connection = DbConnection;
+    type Connection = Tracked;
     type Error = r2d2::Error;
 
-    fn connect(&self) -> Result<DbConnection, r2d2::Error> {
+    fn connect(&self) -> Result<Tracked, r2d2::Error> {
+        self.open().map(|conn| Tracked {
+            conn,
+            returned: std::time::Instant::now(),
+        })
+    }
+
+    /// Tests a connection before it is handed out (PostgreSQL: it may have died while idle,
+    /// the server restarted or failed over), unless it was in use within the last second and
+    /// no connection was found closed lately (`distrust_connections`): a test query on every
+    /// checkout would double the round trips of every survey page.
+    fn is_valid(&self, conn: &mut Tracked) -> Result<(), r2d2::Error> {
+        if conn.returned.elapsed() < TRUSTED_FOR && !connections_distrusted() {
+            return Ok(());
+        }
+        ping(conn).map_err(r2d2::Error::QueryError)
+    }
+
+    /// A connection given back inside a transaction (its user panicked mid-way) or with its
+    /// transaction manager in error must not serve anyone else: it would run their statements
+    /// inside that transaction, which nobody will ever commit.
+    fn has_broken(&self, conn: &mut Tracked) -> bool {
+        conn.returned = std::time::Instant::now();
+        std::thread::panicking() || diesel::r2d2::R2D2Connection::is_broken(&mut conn.conn)
+    }
+}
+
+impl ConnectionManager {
+    fn open(&self) -> Result<DbConnection, r2d2::Error> {
         match &self.url {
             DatabaseUrl::Sqlite(path) => {
                 sqlite_files::secure(path).map_err(|e| {
@@ -208,17 +278,6 @@ impl ManageConnection for ConnectionManager {
                 .map_err(r2d2::Error::ConnectionError),
         }
     }
-
-    fn is_valid(&self, conn: &mut DbConnection) -> Result<(), r2d2::Error> {
-        ping(conn).map_err(r2d2::Error::QueryError)
-    }
-
-    /// A connection given back inside a transaction (its user panicked mid-way) or with its
-    /// transaction manager in error must not serve anyone else: it would run their statements
-    /// inside that transaction, which nobody will ever commit.
-    fn has_broken(&self, conn: &mut DbConnection) -> bool {
-        std::thread::panicking() || diesel::r2d2::R2D2Connection::is_broken(conn)
-    }
 }
 
 /// A pool that does not insist on connecting at build time, so the service can start (and
@@ -235,8 +294,36 @@ pub fn build_pool(url: &DatabaseUrl, size: u32) -> DbPool {
         .build_unchecked(ConnectionManager::new(url.clone()))
 }
 
+/// A query that fails here most likely met a closed connection: the others are tested before
+/// their next use (`distrust_connections`).
 pub fn ping(conn: &mut DbConnection) -> diesel::QueryResult<()> {
-    diesel::sql_query("SELECT 1").execute(conn).map(|_| ())
+    diesel::sql_query("SELECT 1")
+        .execute(conn)
+        .map(|_| ())
+        .inspect_err(|_| distrust_connections())
+}
+
+#[derive(diesel::QueryableByName)]
+struct DatabaseClock {
+    #[diesel(sql_type = diesel::sql_types::Text)]
+    now: String,
+}
+
+/// The database server's clock (UTC): what leases shared by instances are measured on, so
+/// that an instance whose own clock is off (or a test clock) cannot judge another's lease over.
+pub fn database_now(conn: &mut DbConnection) -> diesel::QueryResult<chrono::NaiveDateTime> {
+    let clock = match conn {
+        DbConnection::Postgres(c) => diesel::sql_query(
+            "SELECT to_char(clock_timestamp() AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS.US') AS now",
+        )
+        .get_result::<DatabaseClock>(c)?,
+        DbConnection::Sqlite(c) => {
+            diesel::sql_query("SELECT strftime('%Y-%m-%d %H:%M:%f', 'now') AS now")
+                .get_result::<DatabaseClock>(c)?
+        }
+    };
+    chrono::NaiveDateTime::parse_from_str(&clock.now, "%Y-%m-%d %H:%M:%S%.f")
+        .map_err(|e| diesel::result::Error::DeserializationError(Box::new(e)))
 }
 
 /// The PostgreSQL server a connection reached: its address and port as it sees them, and
@@ -251,9 +338,10 @@ pub struct Server {
     pub is_primary: bool,
 }
 
-/// Which PostgreSQL server the connection reached (`None` on SQLite: a file, no server).
+/// Which PostgreSQL server the connection reached (`None` on SQLite: a file, no server). As
+/// with `ping`, a failure here makes the other connections tested before their next use.
 pub fn server(conn: &mut DbConnection) -> diesel::QueryResult<Option<Server>> {
-    match conn {
+    let reached = match conn {
         DbConnection::Postgres(c) => diesel::sql_query(
             "SELECT host(inet_server_addr()) AS host, inet_server_port() AS port, \
              NOT pg_is_in_recovery() AS is_primary",
@@ -261,7 +349,8 @@ pub fn server(conn: &mut DbConnection) -> diesel::QueryResult<Option<Server>> {
         .get_result::<Server>(c)
         .map(Some),
         DbConnection::Sqlite(c) => diesel::sql_query("SELECT 1").execute(c).map(|_| None),
-    }
+    };
+    reached.inspect_err(|_| distrust_connections())
 }
 
 /// Applies the migrations of the connection's backend that have not run yet, one at a time,

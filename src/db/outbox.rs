@@ -14,25 +14,29 @@ pub struct OutboxEntry {
     pub message: i32,
 }
 
-/// Claims up to `limit` undelivered entries whose next attempt is due and that nobody holds
-/// (or whose holder's lease lapsed), for `holder` until `until`; returns them, oldest first.
+/// Claims up to `limit` undelivered entries whose next attempt is due by `due_by` and that
+/// nobody holds (or whose holder's lease lapsed), for `holder` for `lease`; returns them,
+/// oldest first. Leases are read and set on the database's clock (`database_now`): instances
+/// whose clocks differ, or a test clock, never see a lease lapse early.
 /// In one transaction: on PostgreSQL the candidates are locked and rows another instance is
 /// claiming at the same moment are skipped (`FOR UPDATE SKIP LOCKED`); on SQLite the write
 /// lock serialises claims. Either way a row is claimed by one sender at a time.
 pub fn claim_due(
     conn: &mut DbConnection,
     holder: &str,
-    now: NaiveDateTime,
-    until: NaiveDateTime,
+    due_by: NaiveDateTime,
+    lease: chrono::TimeDelta,
     limit: i64,
 ) -> QueryResult<Vec<OutboxEntry>> {
     super::transaction(conn, |conn| {
+        let now = super::database_now(conn)?;
+        let until = now + lease;
         let free = outbox::claimed_until
             .is_null()
             .or(outbox::claimed_until.lt(now));
         let due = outbox::table
             .filter(outbox::delivered_at.is_null())
-            .filter(outbox::next_attempt_at.le(now))
+            .filter(outbox::next_attempt_at.le(due_by))
             .filter(free)
             .order(outbox::next_attempt_at)
             .limit(limit)

@@ -1,4 +1,3 @@
-use chrono::Utc;
 use diesel::prelude::*;
 
 use super::schema::questionnaires;
@@ -73,7 +72,7 @@ pub fn publish(
         Some(stored) if stored.definition == definition => Ok(Publication::AlreadyPublished),
         Some(_) => Ok(Publication::VersionTaken),
         None => {
-            publish_if_absent(conn, version, definition, Utc::now().naive_utc())?;
+            publish_if_absent(conn, version, definition, crate::clock::now().naive_utc())?;
             Ok(Publication::Published)
         }
     }

@@ -1,4 +1,4 @@
-use chrono::{NaiveDateTime, Utc};
+use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use super::schema::{login_failures, sessions, users};
@@ -31,7 +31,7 @@ pub fn insert(
             users::role.eq(role.as_str()),
             users::agency_id.eq(agency_id),
             users::disabled.eq(false),
-            users::created_at.eq(Utc::now().naive_utc()),
+            users::created_at.eq(crate::clock::now().naive_utc()),
         ))
         .returning(users::id)
         .get_result(conn)

@@ -4,5 +4,5 @@ pub use hailong_analysis::period::{BadQuarter, Quarter, VIETNAM};
 
 /// Today's date in Vietnam (the day an invitation is answered, for the per-identity limit).
 pub fn today() -> chrono::NaiveDate {
-    chrono::Utc::now().with_timezone(&VIETNAM).date_naive()
+    crate::clock::now().with_timezone(&VIETNAM).date_naive()
 }

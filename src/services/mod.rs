@@ -23,6 +23,7 @@ pub mod secret_guard;
 pub mod sessions;
 pub mod sign_in_throttle;
 pub mod store;
+pub mod survey_rate;
 pub mod surveys;
 
 use std::fmt;

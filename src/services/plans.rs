@@ -8,7 +8,7 @@ pub use crate::domain::plan::{Plan, PlanError};
 /// Stores `plan` as its year's (replacing one there was).
 pub fn set(conn: &mut DbConnection, actor: &str, plan: &Plan) -> QueryResult<()> {
     crate::db::transaction(conn, |conn| {
-        plans::put(conn, plan, actor, chrono::Utc::now().naive_utc())?;
+        plans::put(conn, plan, actor, crate::clock::now().naive_utc())?;
         audit::record(
             conn,
             actor,

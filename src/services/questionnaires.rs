@@ -127,7 +127,7 @@ pub fn ensure_default(conn: &mut DbConnection) -> anyhow::Result<()> {
         conn,
         &q.version,
         DEFAULT_QUESTIONNAIRE,
-        chrono::Utc::now().naive_utc(),
+        crate::clock::now().naive_utc(),
     )?;
     Ok(())
 }

@@ -4,8 +4,6 @@
 //! secret's fingerprint at its first start, and a start with another secret is refused before
 //! anything is written, naming what to restore.
 
-use chrono::Utc;
-
 use crate::config::Settings;
 use crate::db::{secret_fingerprint, DbConnection};
 use crate::secret::SecretOrigin;
@@ -62,7 +60,7 @@ pub fn check(conn: &mut DbConnection, settings: &Settings) -> Result<(), SecretM
                 }
             }
             _ => {
-                secret_fingerprint::record(conn, &fingerprint, Utc::now().naive_utc())?;
+                secret_fingerprint::record(conn, &fingerprint, crate::clock::now().naive_utc())?;
                 return Ok(());
             }
         },

@@ -2,7 +2,7 @@
 //! minutes, further attempts are refused without checking the password. Unknown e-mails are
 //! counted like known ones, so throttling reveals nothing about which accounts exist.
 
-use chrono::{Duration, Utc};
+use chrono::Duration;
 
 use crate::db::{users, DbConnection};
 use crate::secret::SecretKey;
@@ -30,7 +30,7 @@ impl Subjects {
 }
 
 pub fn is_throttled(conn: &mut DbConnection, s: &Subjects) -> crate::db::QueryResult<bool> {
-    let since = (Utc::now() - Duration::minutes(WINDOW_MINUTES)).naive_utc();
+    let since = (crate::clock::now() - Duration::minutes(WINDOW_MINUTES)).naive_utc();
     Ok(
         users::failures_since(conn, &s.account, since)? >= PER_ACCOUNT
             || users::failures_since(conn, &s.address, since)? >= PER_ADDRESS,
@@ -38,7 +38,7 @@ pub fn is_throttled(conn: &mut DbConnection, s: &Subjects) -> crate::db::QueryRe
 }
 
 pub fn record_failure(conn: &mut DbConnection, s: &Subjects) -> crate::db::QueryResult<()> {
-    let now = Utc::now().naive_utc();
+    let now = crate::clock::now().naive_utc();
     users::record_failure(conn, &s.account, now)?;
     users::record_failure(conn, &s.address, now)
 }

@@ -5,5 +5,5 @@
 pub use crate::db::group_commit::{GroupCommit, GroupError};
 pub use crate::db::write_gate::WriteGate;
 pub use crate::db::{
-    classify, server, DbConnection, DbError, DbPool, Failure, PoolError, QueryResult,
+    classify, server, DbConnection, DbError, DbPool, Failure, PoolError, QueryResult, Rollback,
 };

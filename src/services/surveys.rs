@@ -5,7 +5,6 @@
 use std::collections::HashMap;
 use std::sync::{Arc, RwLock};
 
-use chrono::Utc;
 use hailong_analysis::questionnaire::Questionnaire;
 
 use crate::db::{invitations, questionnaires, spent_links, DbConnection, Rollback};
@@ -75,9 +74,6 @@ impl Questionnaires {
     }
 }
 
-/// Counts one survey attempt of an address in its rate window (see `web::survey_rate`).
-pub use crate::db::survey_rate_windows::count_one as count_in_rate_window;
-
 #[derive(Debug)]
 pub enum TokenState {
     Open(Box<OpenSurvey>),
@@ -105,16 +101,19 @@ pub fn open(
     if !token::looks_like_token(raw_token) {
         return Ok(TokenState::Unknown);
     }
-    let Some(found) =
-        invitations::survey_context(conn, &token::survey_token_hash(secret, raw_token))?
+    let spent_key = token::spent_key(secret, raw_token);
+    let Some(found) = invitations::survey_context(
+        conn,
+        &token::survey_token_hash(secret, raw_token),
+        &spent_key,
+    )?
     else {
         return Ok(TokenState::Unknown);
     };
-    let spent_key = token::spent_key(secret, raw_token);
-    if spent_links::is_spent(conn, &spent_key)? {
+    if found.spent {
         return Ok(TokenState::Answered);
     }
-    if found.invitation.expires_at <= Utc::now().naive_utc() {
+    if found.invitation.expires_at <= crate::clock::now().naive_utc() {
         return Ok(TokenState::Expired);
     }
     let questionnaire = questionnaires.get(conn, found.invitation.questionnaire_id)?;
@@ -200,6 +199,27 @@ pub fn submit(
     proof: Option<&SignInProof<'_>>,
     how: &Answering,
 ) -> Result<SubmitOutcome, SurveyError> {
+    let result = crate::db::transaction(conn, |conn| {
+        store(conn, secret, survey, answers, proof, how)
+    });
+    match result {
+        Ok(outcome) | Err(Rollback::Because(outcome)) => Ok(outcome),
+        Err(Rollback::Failed(e)) => Err(e.into()),
+    }
+}
+
+/// The writes of [`submit`] without a transaction of their own, for a caller that runs them in
+/// one (the group commit runs each submission in a savepoint: a second, nested one would cost
+/// PostgreSQL two more round trips). Any outcome but `Stored` comes back as
+/// `Rollback::Because`, so that the caller's transaction undoes what was written.
+pub fn store(
+    conn: &mut DbConnection,
+    secret: &SecretKey,
+    survey: &OpenSurvey,
+    answers: &ValidAnswers,
+    proof: Option<&SignInProof<'_>>,
+    how: &Answering,
+) -> Result<SubmitOutcome, Rollback<SubmitOutcome>> {
     let quarter = survey.quarter.to_string();
     let mut response = HeldResponse {
         agency_id: survey.agency_id,
@@ -217,37 +237,30 @@ pub fn submit(
         mode: how.mode,
         flag: None,
     };
-    let result = crate::db::transaction(conn, |conn| {
-        if !spent_links::spend(conn, &survey.spent_key, &quarter)? {
-            return Err(Rollback::Because(SubmitOutcome::AlreadyAnswered));
-        }
-        if survey.policy == SurveyPolicy::Verified {
-            let Some(proof) = proof else {
-                return Err(Rollback::Because(SubmitOutcome::SignInNeeded));
-            };
-            if !sign_in::consume(conn, secret, proof.handle, survey.invitation_id)? {
-                return Err(Rollback::Because(SubmitOutcome::SignInNeeded));
-            }
-            if !sign_in::count_answer(conn, secret, survey.invitation_id, proof.daily_limit)? {
-                return Err(Rollback::Because(SubmitOutcome::DailyLimitReached));
-            }
-        }
-        response.flag = integrity::count_and_judge(
-            conn,
-            secret,
-            &survey.questionnaire,
-            &answers.values,
-            how,
-            &survey.spent_key,
-            Utc::now(),
-        )?
-        .map(|flag| flag.as_str().to_owned());
-        held::hold(conn, secret, &response)?;
-        Ok(())
-    });
-    match result {
-        Ok(()) => Ok(SubmitOutcome::Stored),
-        Err(Rollback::Because(outcome)) => Ok(outcome),
-        Err(Rollback::Failed(e)) => Err(e.into()),
+    if !spent_links::spend(conn, &survey.spent_key, &quarter)? {
+        return Err(Rollback::Because(SubmitOutcome::AlreadyAnswered));
     }
+    if survey.policy == SurveyPolicy::Verified {
+        let Some(proof) = proof else {
+            return Err(Rollback::Because(SubmitOutcome::SignInNeeded));
+        };
+        if !sign_in::consume(conn, secret, proof.handle, survey.invitation_id)? {
+            return Err(Rollback::Because(SubmitOutcome::SignInNeeded));
+        }
+        if !sign_in::count_answer(conn, secret, survey.invitation_id, proof.daily_limit)? {
+            return Err(Rollback::Because(SubmitOutcome::DailyLimitReached));
+        }
+    }
+    response.flag = integrity::count_and_judge(
+        conn,
+        secret,
+        &survey.questionnaire,
+        &answers.values,
+        how,
+        &survey.spent_key,
+        crate::clock::now(),
+    )?
+    .map(|flag| flag.as_str().to_owned());
+    held::hold(conn, secret, &response)?;
+    Ok(SubmitOutcome::Stored)
 }

@@ -7,7 +7,7 @@ use actix_web::web;
 
 use super::error::AppError;
 use crate::services::store::{DbConnection, DbPool};
-use crate::services::store::{GroupCommit, GroupError};
+use crate::services::store::{GroupCommit, GroupError, Rollback};
 
 /// Runs `work` on a connection of `pool`, on this thread.
 pub fn run<T, E: Into<AppError>>(
@@ -27,18 +27,17 @@ pub async fn blocking<T: Send + 'static, E: Into<AppError>>(
     web::block(move || run(&pool, work)).await?
 }
 
-/// As [`blocking`], in a savepoint of the next transaction of `group` (SQLite writes; see
-/// `db::group_commit`). A group that fails as a whole is logged by its writer.
-pub async fn grouped<T, E>(
+/// As [`blocking`], in a savepoint of the next transaction of `group` (survey submissions; see
+/// `db::group_commit`), for work that may end early with an outcome (`Rollback::Because`): the
+/// savepoint undoes its writes and the outcome comes back like a finished one. A group that
+/// fails as a whole is logged by its writer.
+pub async fn grouped<O: Send + 'static>(
     group: &GroupCommit,
-    work: impl FnOnce(&mut DbConnection) -> Result<T, E> + Send + 'static,
-) -> Result<T, AppError>
-where
-    T: Send + 'static,
-    E: Into<AppError> + From<crate::services::store::DbError> + Send + 'static,
-{
-    group.run(work).await.map_err(|e| match e {
-        GroupError::Job(e) => e.into(),
-        GroupError::NotCommitted => AppError::Unavailable,
-    })
+    work: impl FnOnce(&mut DbConnection) -> Result<O, Rollback<O>> + Send + 'static,
+) -> Result<O, AppError> {
+    match group.run(work).await {
+        Ok(outcome) | Err(GroupError::Job(Rollback::Because(outcome))) => Ok(outcome),
+        Err(GroupError::Job(Rollback::Failed(e))) => Err(e.into()),
+        Err(GroupError::NotCommitted) => Err(AppError::Unavailable),
+    }
 }

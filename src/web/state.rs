@@ -25,11 +25,14 @@ pub struct AppState {
     /// handing it to a blocking thread and back; its own pool, because writers queued on the
     /// write gate hold connections of the main one.
     pub inline_reads: Option<DbPool>,
-    /// SQLite only: survey submissions are committed in groups, one disk flush for all the
-    /// submissions that arrived meanwhile (see `db::group_commit`).
-    pub group_commit: Option<crate::services::store::GroupCommit>,
+    /// Survey submissions are committed in groups, one commit for all the submissions that
+    /// arrived meanwhile (see `db::group_commit`).
+    pub group_commit: crate::services::store::GroupCommit,
     /// Wakes the releaser of held responses (`privacy::run`) after a response is stored.
     pub release_wake: Arc<tokio::sync::Notify>,
+    /// PostgreSQL with a survey rate limit: each client's requests per minute, shared by the
+    /// instances through the database (`services::survey_rate`).
+    pub survey_rate: Option<Arc<crate::services::survey_rate::SharedWindows>>,
     /// Requests per API key and minute where a limit applies (STOP replies).
     pub key_limits: Arc<crate::web::key_limits::KeyLimits>,
 }

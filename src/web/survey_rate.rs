@@ -1,6 +1,7 @@
-//! The survey rate limit shared by every instance on PostgreSQL: each request counts in the
-//! database, per client and minute (fixed windows), so that two instances allow what one
-//! would. On SQLite (one instance) the limit stays in memory (actix-governor, in `startup`).
+//! The survey rate limit shared by every instance on PostgreSQL: requests per client and
+//! minute (fixed windows), counted in the database so that two instances allow what one
+//! would (`services::survey_rate`: in memory while far below the limit). On SQLite (one
+//! instance) the limit stays in memory (actix-governor, in `startup`).
 //! The client is the address `domain::network` decides (the TCP peer, or what our own proxies
 //! saw), stored only as a keyed hash.
 
@@ -10,12 +11,13 @@ use actix_web::http::header::{HeaderValue, RETRY_AFTER};
 use actix_web::http::StatusCode;
 use actix_web::middleware::Next;
 use actix_web::web;
-use chrono::{DurationRound, TimeDelta, Utc};
+use chrono::TimeDelta;
 
 use super::db_call;
 use super::language::language;
 use super::page::message;
 use super::state::AppState;
+use crate::services::survey_rate::window_of;
 
 const WINDOW: TimeDelta = TimeDelta::minutes(1);
 
@@ -23,13 +25,16 @@ pub async fn shared_limit(
     req: ServiceRequest,
     next: Next<impl MessageBody + 'static>,
 ) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
-    let Some(state) = req.app_data::<web::Data<AppState>>().cloned() else {
+    let Some((state, windows)) = req
+        .app_data::<web::Data<AppState>>()
+        .and_then(|state| Some((state.clone(), state.survey_rate.clone()?)))
+    else {
         return next
             .call(req)
             .await
             .map(ServiceResponse::map_into_boxed_body);
     };
-    let limit = i32::try_from(state.settings.survey_rate_per_minute).unwrap_or(i32::MAX);
+    let limit = windows.limit();
     let client = super::client_address::client_of(
         &state.settings.trusted_proxies,
         req.peer_addr(),
@@ -46,12 +51,16 @@ pub async fn shared_limit(
         .secret
         .keyed_hash("survey-rate", client.to_string().as_bytes())
         .to_vec();
-    let now = Utc::now().naive_utc();
-    let window = now.duration_trunc(WINDOW).unwrap_or(now);
-    let counted = db_call::blocking(&state.pool, move |conn| {
-        crate::services::surveys::count_in_rate_window(conn, &key, window)
-    })
-    .await;
+    let now = crate::clock::now().naive_utc();
+    let window = window_of(now);
+    let counted = if windows.count_in_memory(&key, window) {
+        Ok(0)
+    } else {
+        db_call::blocking(&state.pool, move |conn| {
+            windows.count_in_database(conn, &key, window)
+        })
+        .await
+    };
     match counted {
         Ok(count) if count > limit => {
             let (lang, _) = language(req.request());

@@ -610,7 +610,7 @@ async fn an_upgraded_database_keeps_its_answered_links_answered() {
             blob(&token_hash)
         ),
     ] {
-        diesel::sql_query(statement).execute(&mut *conn).unwrap();
+        diesel::sql_query(statement).execute(&mut **conn).unwrap();
     }
 
     let applied = hailong::services::privacy::migrate(&mut conn, &secret, 1).unwrap();

@@ -364,7 +364,7 @@ fn stored_counts(conn: &mut hailong::db::PooledConnection) -> (i64, i64, i64) {
     (
         crate::helpers::stored_count(conn),
         hailong::db::spent_links::count(conn).unwrap(),
-        answers::table.count().get_result(conn).unwrap(),
+        answers::table.count().get_result(&mut ***conn).unwrap(),
     )
 }
 

@@ -261,10 +261,12 @@ pub async fn spawn_app_with(db: TestDb, settings: Settings) -> TestApp {
 
 impl TestApp {
     /// A connection to the app's database, for arranging and asserting what HTTP cannot show.
-    pub fn conn(&self) -> hailong::db::PooledConnection {
-        hailong::db::build_pool(&self.db.settings().database, 1)
-            .get()
-            .expect("db connection")
+    pub fn conn(&self) -> Conn {
+        Conn(
+            hailong::db::build_pool(&self.db.settings().database, 1)
+                .get()
+                .expect("db connection"),
+        )
     }
 
     /// A small agency tree and procedure catalogue (the demo is too big to load per test).
@@ -749,4 +751,20 @@ pub async fn issue_all(app: &TestApp, dossiers: Vec<serde_json::Value>) -> Vec<S
                 .to_owned()
         })
         .collect()
+}
+
+/// A connection of the test's own, used as the database connection it holds.
+pub struct Conn(hailong::db::PooledConnection);
+
+impl std::ops::Deref for Conn {
+    type Target = hailong::db::DbConnection;
+    fn deref(&self) -> &hailong::db::DbConnection {
+        &self.0
+    }
+}
+
+impl std::ops::DerefMut for Conn {
+    fn deref_mut(&mut self) -> &mut hailong::db::DbConnection {
+        &mut self.0
+    }
 }

@@ -71,7 +71,7 @@ async fn a_database_from_a_newer_version_is_refused_and_left_as_it_was() {
     assert!(db.run_cli(dir.path(), &["migrate"]).status.success());
     let pool = hailong::db::build_pool(&db.settings().database, 1);
     diesel::sql_query("INSERT INTO __diesel_schema_migrations (version) VALUES ('20990101000001')")
-        .execute(&mut pool.get().unwrap())
+        .execute(&mut **pool.get().unwrap())
         .unwrap();
     let before = hailong::db::applied_migrations(&mut pool.get().unwrap()).unwrap();
 

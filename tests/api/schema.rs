@@ -89,14 +89,14 @@ fn built(db: &TestDb) -> BTreeMap<String, Columns> {
                 "SELECT name FROM sqlite_master WHERE type = 'table' \
                  AND name NOT LIKE 'sqlite_%' AND name <> '__diesel_schema_migrations'",
             )
-            .load(&mut conn)
+            .load(&mut **conn)
             .unwrap();
             for table in tables {
                 let columns: Vec<SqliteColumn> = diesel::sql_query(format!(
                     "SELECT name, type, \"notnull\" FROM pragma_table_info('{}') ORDER BY cid",
                     table.name
                 ))
-                .load(&mut conn)
+                .load(&mut **conn)
                 .unwrap();
                 out.insert(
                     table.name,
@@ -114,7 +114,7 @@ fn built(db: &TestDb) -> BTreeMap<String, Columns> {
                  AND table_name <> '__diesel_schema_migrations' \
                  ORDER BY table_name, ordinal_position",
             )
-            .load(&mut conn)
+            .load(&mut **conn)
             .unwrap();
             for c in columns {
                 out.entry(c.table_name).or_insert_with(Vec::new).push((

@@ -82,7 +82,7 @@ async fn a_lost_secret_file_is_not_silently_replaced() {
         use diesel::RunQueryDsl;
         diesel::sql_query("DELETE FROM secret_fingerprint")
             .execute(
-                &mut *hailong::db::build_pool(&db.settings().database, 1)
+                &mut **hailong::db::build_pool(&db.settings().database, 1)
                     .get()
                     .unwrap(),
             )

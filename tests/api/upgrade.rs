@@ -82,7 +82,7 @@ async fn a_database_of_the_first_schema_migrates_with_every_row_and_its_secret()
         let mut conn = pool.get().unwrap();
         // The fixtures were made on 2026-12-07: their surveys stay open whenever this runs.
         diesel::sql_query("UPDATE invitations SET expires_at = '2100-01-01 00:00:00'")
-            .execute(&mut conn)
+            .execute(&mut **conn)
             .unwrap();
         tables.iter().map(|t| count(&mut conn, t)).collect()
     };
@@ -112,7 +112,7 @@ async fn a_database_of_the_first_schema_migrates_with_every_row_and_its_secret()
         let withheld: i64 = diesel::sql_query(
             "SELECT CAST(COALESCE(SUM(responses), 0) AS BIGINT) AS n FROM withheld_responses",
         )
-        .get_result::<Count>(&mut conn)
+        .get_result::<Count>(&mut **conn)
         .unwrap()
         .n;
         assert_eq!(kept + withheld, responses_before);

@@ -259,7 +259,7 @@ async fn record(
     tokio::task::spawn_blocking(move || -> anyhow::Result<()> {
         let mut conn = pool.get()?;
         let _writer = gate.enter();
-        let now = Utc::now().naive_utc();
+        let now = crate::clock::now().naive_utc();
         crate::db::transaction(&mut conn, |conn| -> crate::db::QueryResult<()> {
             for (entry, invitation, result) in outcomes.iter() {
                 match result {
@@ -294,8 +294,8 @@ fn claim_batch(
     holder: &str,
     claim: chrono::TimeDelta,
 ) -> anyhow::Result<(usize, Vec<Claimed>)> {
-    let now = Utc::now().naive_utc();
-    let entries = outbox::claim_due(conn, holder, now, now + claim, BATCH)?;
+    let now = crate::clock::now().naive_utc();
+    let entries = outbox::claim_due(conn, holder, now, claim, BATCH)?;
     let claimed = entries.len();
     // A batch's messages mostly name the same few agencies and procedures: read each once.
     let mut agencies: HashMap<i32, Agency> = HashMap::new();

@@ -211,7 +211,7 @@ pub fn ingest(
             &format!("batch of {}", valid.len()),
         )?;
         let questionnaire = questionnaires::current(conn)?.ok_or(IngestError::NoQuestionnaire)?;
-        let now = Utc::now();
+        let now = crate::clock::now();
         let mut issued = Vec::with_capacity(valid.len());
         let mut conflicts = Vec::new();
         for (index, d) in &valid {

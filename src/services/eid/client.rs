@@ -164,7 +164,7 @@ impl Provider {
         // `nbf` is not a claim the library checks: a token not valid yet is refused with the
         // same tolerance for clock skew as an expired one.
         if let Some(not_before) = claims.additional_claims().number("nbf") {
-            if not_before > (chrono::Utc::now() + CLOCK_SKEW).timestamp() {
+            if not_before > (crate::clock::now() + CLOCK_SKEW).timestamp() {
                 return Err(EidError::InvalidToken(
                     "the ID token is not valid yet".into(),
                 ));
@@ -210,9 +210,9 @@ fn verify<'t>(
     let verifier = client
         .id_token_verifier()
         .set_allowed_algs(ID_TOKEN_ALGORITHMS)
-        .set_time_fn(|| chrono::Utc::now() - CLOCK_SKEW)
+        .set_time_fn(|| crate::clock::now() - CLOCK_SKEW)
         .set_issue_time_verifier_fn(|issued| {
-            if issued > chrono::Utc::now() + CLOCK_SKEW {
+            if issued > crate::clock::now() + CLOCK_SKEW {
                 Err(format!("issued in the future ({issued})"))
             } else {
                 Ok(())

@@ -7,7 +7,7 @@
 //! `eid_daily_counts` under a keyed hash of the identity that no dossier row carries.
 
 use crate::db::OptionalExtension;
-use chrono::{Duration, NaiveDateTime, Utc};
+use chrono::{Duration, NaiveDateTime};
 
 use super::client::Authorization;
 use crate::db::{eid_daily_counts, eid_sign_ins, invitations, DbConnection};
@@ -50,7 +50,7 @@ fn daily_key(secret: &SecretKey, applicant_hash: &[u8]) -> Vec<u8> {
 }
 
 fn now() -> NaiveDateTime {
-    Utc::now().naive_utc()
+    crate::clock::now().naive_utc()
 }
 
 /// Deletes the sign-ins that expired: abandoned at the provider, or verified and never

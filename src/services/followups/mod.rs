@@ -351,7 +351,7 @@ mod tests {
 
     #[test]
     fn a_grant_names_its_agency_until_it_expires() {
-        let now = chrono::Utc::now().naive_utc();
+        let now = crate::clock::now().naive_utc();
         let grant = new_grant(&secret(), 42, now);
         assert_eq!(grant_agency(&secret(), &grant, now), Some(42));
         assert_eq!(grant_agency(&secret(), &grant, now + GRANT_VALID), None);

@@ -6,8 +6,6 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use chrono::Utc;
-
 use crate::db::write_gate::WriteGate;
 use crate::db::{agencies, followups, DbPool};
 use crate::domain::language::Lang;
@@ -40,12 +38,11 @@ pub async fn deliver_due(
             let mut conn = pool2.get()?;
             // SQLite: one writer at a time, queued here rather than failing as "locked".
             let _writer = gate2.enter();
-            let now = Utc::now().naive_utc();
+            let now = crate::clock::now().naive_utc();
             // A few random microseconds apart: two instances claiming at once hold different marks.
-            let until =
-                now + CLAIM + chrono::TimeDelta::microseconds(rand::random_range(0..1_000_000));
+            let lease = CLAIM + chrono::TimeDelta::microseconds(rand::random_range(0..1_000_000));
             let mut out = Vec::new();
-            for row in followups::claim_replies(&mut conn, now, until, BATCH)? {
+            for row in followups::claim_replies(&mut conn, now, lease, BATCH)? {
                 let opened = super::open(&secret2, row);
                 let Some(contact) = opened.contact.filter(|c| !c.is_empty()) else {
                     continue;
@@ -83,7 +80,7 @@ pub async fn deliver_due(
     tokio::task::spawn_blocking(move || -> anyhow::Result<()> {
         let mut conn = pool.get()?;
         let _writer = gate.enter();
-        let now = Utc::now().naive_utc();
+        let now = crate::clock::now().naive_utc();
         for (id, attempts, result) in outcomes {
             match result {
                 Ok(()) => followups::reply_sent(&mut conn, id, attempts + 1, now)?,

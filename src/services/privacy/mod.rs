@@ -20,7 +20,6 @@ pub mod upgrade;
 use std::sync::Arc;
 use std::time::Duration;
 
-use chrono::Utc;
 use tokio::sync::Notify;
 
 use crate::db::write_gate::WriteGate;
@@ -94,7 +93,7 @@ pub async fn run(
                 return Ok(());
             }
             let _writer = gate.enter();
-            let now = Utc::now().naive_utc();
+            let now = crate::clock::now().naive_utc();
             let pass = release::release_due(&mut conn, &secret, rules, now, false)?;
             if pass.released > 0 || pass.withheld > 0 {
                 tracing::info!(
@@ -114,7 +113,9 @@ pub async fn run(
         })
         .await;
         match outcome {
-            Ok(Ok(())) => crate::telemetry::metrics::metrics().release_pass_done(Utc::now()),
+            Ok(Ok(())) => {
+                crate::telemetry::metrics::metrics().release_pass_done(crate::clock::now())
+            }
             Ok(Err(e)) => tracing::warn!(error = %e, "privacy pass failed; will retry"),
             Err(e) => tracing::warn!(error = %e, "privacy pass panicked; will retry"),
         }

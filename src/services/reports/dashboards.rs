@@ -15,7 +15,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::{Arc, Mutex, RwLock};
 use std::time::Duration;
 
-use chrono::{NaiveDateTime, Utc};
+use chrono::NaiveDateTime;
 use hailong_analysis::period::{PeriodKind, Quarter, QuarterRange};
 use hailong_analysis::questionnaire::Questionnaire;
 use hailong_analysis::scores::Measure;
@@ -374,7 +374,7 @@ impl Indexed {
             .fold(Self::default(), |index, (period, report)| {
                 let loaded = Loaded::new(
                     "computed for this report".into(),
-                    chrono::Utc::now().naive_utc(),
+                    crate::clock::now().naive_utc(),
                     report,
                 );
                 index.with(&period, Arc::new(loaded))
@@ -700,7 +700,7 @@ impl Dashboards {
         let revisions = Revisions::read(&mut conn)?;
         let stored = store::bases(&mut conn)?;
         self.load(&mut conn, &stored)?;
-        let now = Utc::now();
+        let now = crate::clock::now();
         let this_quarter = Quarter::of_instant(now);
         let mut scopes: BTreeSet<Scope> = stored
             .iter()
@@ -776,7 +776,7 @@ impl Dashboards {
                 kind: kind.as_str().to_owned(),
                 period: period.clone(),
                 basis,
-                computed_at: Utc::now().naive_utc(),
+                computed_at: crate::clock::now().naive_utc(),
             };
             self.write(conn, |c| store::store(c, &row, &body))?;
             crate::telemetry::metrics::metrics().observe_dashboard(started.elapsed().as_secs_f64());
@@ -792,7 +792,7 @@ impl Dashboards {
     }
 
     fn lease(&self, conn: &mut DbConnection, scope: &str) -> Result<bool, ComputeError> {
-        let now = Utc::now().naive_utc();
+        let now = crate::clock::now().naive_utc();
         let until = now + chrono::Duration::from_std(LEASE).unwrap_or_default();
         Ok(self.write(conn, |c| {
             store::take_lease(c, scope, &self.holder, now, until)

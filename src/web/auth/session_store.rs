@@ -7,7 +7,6 @@ use std::collections::HashMap;
 use actix_session::storage::{LoadError, SaveError, SessionKey, SessionStore, UpdateError};
 use actix_web::cookie::time::Duration;
 use anyhow::Context;
-use chrono::Utc;
 use rand::distr::{Alphanumeric, SampleString};
 
 use crate::secret::SecretKey;
@@ -60,7 +59,7 @@ fn user_of(state: &HashMap<String, String>) -> Option<i32> {
 }
 
 fn expiry(ttl: &Duration) -> chrono::NaiveDateTime {
-    (Utc::now() + chrono::Duration::seconds(ttl.whole_seconds())).naive_utc()
+    (crate::clock::now() + chrono::Duration::seconds(ttl.whole_seconds())).naive_utc()
 }
 
 impl SessionStore for DbSessionStore {
@@ -70,7 +69,7 @@ impl SessionStore for DbSessionStore {
     ) -> Result<Option<HashMap<String, String>>, LoadError> {
         let hash = self.hash(session_key);
         let state = self
-            .run(move |c| sessions::load(c, &hash, Utc::now().naive_utc()))
+            .run(move |c| sessions::load(c, &hash, crate::clock::now().naive_utc()))
             .await
             .map_err(LoadError::Other)?;
         state
@@ -93,7 +92,14 @@ impl SessionStore for DbSessionStore {
         let user = user_of(&session_state);
         let expires = expiry(ttl);
         self.run(move |c| {
-            sessions::insert(c, &hash, user, &state, Utc::now().naive_utc(), expires)
+            sessions::insert(
+                c,
+                &hash,
+                user,
+                &state,
+                crate::clock::now().naive_utc(),
+                expires,
+            )
         })
         .await
         .map_err(SaveError::Other)?;

@@ -2,7 +2,6 @@
 //! (a disabled account is signed out at once) and against the absolute session lifetime.
 
 use actix_session::Session;
-use chrono::Utc;
 
 use super::session_store::USER_ID;
 use crate::domain::agency::Role;
@@ -33,7 +32,7 @@ pub async fn current_user(
         return Ok(None);
     };
     let login_at = session.get::<i64>(LOGIN_AT).ok().flatten().unwrap_or(0);
-    if Utc::now().timestamp() - login_at > ABSOLUTE_LIFETIME_SECONDS {
+    if crate::clock::now().timestamp() - login_at > ABSOLUTE_LIFETIME_SECONDS {
         session.purge();
         return Ok(None);
     }

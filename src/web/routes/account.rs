@@ -3,7 +3,6 @@
 use actix_session::Session;
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
-use chrono::Utc;
 
 use crate::services::accounts::{self, SignIn};
 use crate::views::i18n::Lang;
@@ -76,7 +75,7 @@ pub async fn login(
                 .insert(USER_ID, user_id)
                 .map_err(|e| AppError::Internal(anyhow::anyhow!("{e}")))?;
             session
-                .insert(LOGIN_AT, Utc::now().timestamp())
+                .insert(LOGIN_AT, crate::clock::now().timestamp())
                 .map_err(|e| AppError::Internal(anyhow::anyhow!("{e}")))?;
             return Ok(see_other("/dashboard"));
         }

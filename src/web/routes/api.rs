@@ -329,7 +329,7 @@ pub async fn post_opt_out(
     body: web::Bytes,
 ) -> Result<HttpResponse, AppError> {
     let client = authenticate(&req, &state, ApiScope::Gateway).await?;
-    let minute = chrono::Utc::now().timestamp().div_euclid(60);
+    let minute = crate::clock::now().timestamp().div_euclid(60);
     if !state.key_limits.allow(
         client.id,
         minute,
@@ -352,7 +352,7 @@ pub async fn post_opt_out(
             &secret,
             &reply.message_key,
             &reply.phone,
-            chrono::Utc::now().naive_utc(),
+            crate::clock::now().naive_utc(),
         )
     })
     .await?;

@@ -341,7 +341,7 @@ pub async fn mark(staff: Staff) -> Result<HttpResponse, AppError> {
             status.code(),
             &note,
             user_id,
-            chrono::Utc::now().naive_utc(),
+            crate::clock::now().naive_utc(),
         )
     })
     .await?;

@@ -544,7 +544,7 @@ fn mode_asked(query: &Query) -> Option<crate::domain::response_mode::ResponseMod
 /// The quarter a report page asks for (this one unless another of the last eight is chosen),
 /// and the quarters it offers.
 pub(super) fn quarter_asked(query: &Query) -> (Quarter, Vec<String>) {
-    let now = Quarter::of_instant(chrono::Utc::now());
+    let now = Quarter::of_instant(crate::clock::now());
     let quarter = delivery::quarter_asked(query.get("period").map(String::as_str), now);
     let periods = delivery::recent_quarters(now)
         .iter()

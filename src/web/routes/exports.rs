@@ -348,7 +348,7 @@ pub async fn delivery_csv(
     query: web::Query<BTreeMap<String, String>>,
 ) -> Result<HttpResponse, AppError> {
     let (state, all) = (&staff.state, &staff.agencies);
-    let now = crate::domain::period::Quarter::of_instant(chrono::Utc::now());
+    let now = crate::domain::period::Quarter::of_instant(crate::clock::now());
     let quarter = delivery::quarter_asked(query.get("period").map(String::as_str), now);
     let k = state.settings.anonymity_k;
     let report = crate::web::db_call::blocking(&state.pool, move |conn| {

@@ -31,7 +31,7 @@ fn field<'a>(fields: &'a [(String, String)], name: &str) -> &'a str {
 }
 
 fn now() -> chrono::NaiveDateTime {
-    chrono::Utc::now().naive_utc()
+    crate::clock::now().naive_utc()
 }
 
 async fn agency_named(state: &AppState, id: i32, lang: Lang) -> Result<String, AppError> {

@@ -8,7 +8,6 @@ use std::collections::BTreeMap;
 
 use actix_web::http::{header, StatusCode};
 use actix_web::{web, HttpRequest, HttpResponse};
-use chrono::Utc;
 
 use crate::domain::answers::{self, AnswerProblem, FormInput};
 use crate::domain::language::Lang;
@@ -162,7 +161,7 @@ pub async fn post(
             &questionnaires,
             &opening,
             &typed,
-            Utc::now().naive_utc(),
+            crate::clock::now().naive_utc(),
         )
     })
     .await?;
@@ -205,7 +204,10 @@ pub async fn post(
             lang.text("kiosk-code-needs-eid"),
         ),
         Typed::Paused { until } => {
-            let minutes = (until - Utc::now().naive_utc()).num_minutes().max(0) + 1;
+            let minutes = (until - crate::clock::now().naive_utc())
+                .num_minutes()
+                .max(0)
+                + 1;
             (
                 StatusCode::TOO_MANY_REQUESTS,
                 lang.text("kiosk-paused-title"),
@@ -243,7 +245,7 @@ async fn ticket_survey(
             &questionnaires,
             &opening,
             &ticket,
-            Utc::now().naive_utc(),
+            crate::clock::now().naive_utc(),
         )
     })
     .await?;
@@ -295,7 +297,7 @@ fn survey_form(
     );
     let shown = crate::services::integrity::shown_token(
         &state.settings.secret,
-        Utc::now(),
+        crate::clock::now(),
         &survey.spent_key,
     );
     let mut page = form_page(state, status, |csrf_token| {
@@ -413,12 +415,9 @@ pub async fn answer(
         .pick(&survey.agency_name_vi, &survey.agency_name_en)
         .to_owned();
     let store = move |conn: &mut crate::services::store::DbConnection| {
-        surveys::submit(conn, &secret, &survey, &valid, None, &how)
+        surveys::store(conn, &secret, &survey, &valid, None, &how)
     };
-    let outcome = match &state.group_commit {
-        Some(group) => db_call::grouped(group, store).await?,
-        None => db_call::blocking(&state.pool, store).await?,
-    };
+    let outcome = db_call::grouped(&state.group_commit, store).await?;
     let t = lang.t();
     let back = keypad_href(lang);
     let switch = format!("?lang={}", lang.other().code());

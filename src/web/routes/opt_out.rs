@@ -55,7 +55,7 @@ pub async fn post(
     let gate = state.write_gate.clone();
     let outcome = db_call::blocking(&state.pool, move |conn| {
         let _writing = gate.enter();
-        opt_out::stop(conn, &secret, &token, chrono::Utc::now().naive_utc())
+        opt_out::stop(conn, &secret, &token, crate::clock::now().naive_utc())
     })
     .await?;
     Ok(match outcome {

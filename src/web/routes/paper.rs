@@ -5,7 +5,6 @@ use std::collections::BTreeMap;
 
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpResponse};
-use chrono::Utc;
 
 use crate::domain::answers::AnswerProblem;
 use crate::domain::paper_entry;
@@ -148,7 +147,7 @@ pub async fn enter(staff: ProvinceStaff) -> Result<HttpResponse, AppError> {
             &questionnaires,
             user_id,
             &entry,
-            Utc::now().naive_utc(),
+            crate::clock::now().naive_utc(),
             thresholds,
         )
         .map(Ok)

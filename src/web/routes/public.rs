@@ -7,7 +7,6 @@ use std::collections::BTreeMap;
 
 use actix_web::http::header;
 use actix_web::{web, HttpResponse};
-use chrono::Utc;
 
 use crate::domain::board::{board_page, BoardAsk, BoardOrder};
 use crate::domain::period::Quarter;
@@ -38,7 +37,7 @@ const LEVELS: [(&str, &str); 4] = [
 /// Every ended quarter and year with computed numbers, quarters first, newest first; and the
 /// board of each.
 fn ended(state: &AppState) -> (Vec<String>, Vec<String>, [std::sync::Arc<Indexed>; 2]) {
-    let now = Quarter::of_instant(Utc::now());
+    let now = Quarter::of_instant(crate::clock::now());
     let quarters = state.dashboards.board(&Scope::PROVINCE, Kind::Quarter);
     let years = state.dashboards.board(&Scope::PROVINCE, Kind::Year);
     (

@@ -94,7 +94,7 @@ fn form_response(
     let Shown { token, survey } = shown;
     let shown = crate::services::integrity::shown_token(
         &state.settings.secret,
-        chrono::Utc::now(),
+        crate::clock::now(),
         &survey.spent_key,
     );
     let mut response = form_page(state, status, |csrf_token| {
@@ -209,19 +209,17 @@ pub async fn post(
     };
     let secret = state.settings.secret.clone();
     let daily_limit = state.settings.eid_daily_limit;
-    // The survey comes back with the outcome: the sign-in page may need it again.
+    // The sign-in page may need the survey again after the outcome.
+    let survey = std::sync::Arc::new(*survey);
+    let stored = survey.clone();
     let store = move |conn: &mut crate::services::store::DbConnection| {
         let proof = handle.as_deref().map(|handle| SignInProof {
             handle,
             daily_limit,
         });
-        surveys::submit(conn, &secret, &survey, &valid, proof.as_ref(), &how)
-            .map(|outcome| (outcome, survey))
+        surveys::store(conn, &secret, &stored, &valid, proof.as_ref(), &how)
     };
-    let (outcome, survey) = match &state.group_commit {
-        Some(group) => db_call::grouped(group, store).await?,
-        None => db_call::blocking(&state.pool, store).await?,
-    };
+    let outcome = db_call::grouped(&state.group_commit, store).await?;
     Ok(match outcome {
         SubmitOutcome::Stored => {
             // The releaser looks at once whether a batch is now complete.
@@ -231,7 +229,7 @@ pub async fn post(
             let grant = crate::services::followups::new_grant(
                 &state.settings.secret,
                 survey.agency_id,
-                chrono::Utc::now().naive_utc(),
+                crate::clock::now().naive_utc(),
             );
             let contact = survey.agency_contact.as_deref().map(|line| AgencyContact {
                 agency: lang.pick(&survey.agency_name_vi, &survey.agency_name_en),

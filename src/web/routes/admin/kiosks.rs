@@ -3,7 +3,6 @@
 
 use actix_web::http::StatusCode;
 use actix_web::HttpResponse;
-use chrono::Utc;
 
 use super::{Admin, Resource};
 use crate::services::agencies;
@@ -84,7 +83,7 @@ pub async fn enrol(admin: Admin) -> Result<HttpResponse, AppError> {
             &actor,
             &agency,
             &name,
-            Utc::now().naive_utc(),
+            crate::clock::now().naive_utc(),
         )
     })
     .await;
@@ -132,7 +131,7 @@ pub async fn revoke(admin: Admin) -> Result<HttpResponse, AppError> {
     }
     let actor = admin.actor();
     let revoked = db_call::blocking(&state.pool, move |conn| {
-        kiosks::revoke(conn, &actor, id, Utc::now().naive_utc())
+        kiosks::revoke(conn, &actor, id, crate::clock::now().naive_utc())
     })
     .await;
     let said = admin.lang.staff_text("staff-admin-kiosks-kiosk-revoked");
