@@ -71,7 +71,7 @@ fn check_with(
     let mut values = BTreeMap::new();
     for (name, raw) in fields {
         if name == "comment" {
-            input.comment = nfc(raw);
+            input.comment = nfc(&super::text::without_controls(raw));
             continue;
         }
         if name == "csrf" || name == "lang" {
@@ -176,5 +176,11 @@ mod tests {
         assert_eq!(r.unwrap_err()["form"], AnswerProblem::NothingAnswered);
         let (_, r) = check(&q(), &form(&[("comment", &"x".repeat(2001))]));
         assert_eq!(r.unwrap_err()["comment"], AnswerProblem::CommentTooLong);
+    }
+
+    #[test]
+    fn a_comment_keeps_its_line_breaks_and_loses_other_control_characters() {
+        let (_, r) = check(&q(), &form(&[("comment", "Tốt\u{0}\r\nlắm\u{7}\tạ")]));
+        assert_eq!(r.unwrap().comment.as_deref(), Some("Tốt\r\nlắm\tạ"));
     }
 }

@@ -7,6 +7,15 @@ pub fn nfc(s: &str) -> String {
     s.nfc().collect()
 }
 
+/// `s` without control characters but line breaks and tabs: a NUL cannot be stored in a
+/// PostgreSQL text column (a fuzzed comment holding one failed its release), and the others
+/// are never meant in a written answer.
+pub fn without_controls(s: &str) -> String {
+    s.chars()
+        .filter(|c| !c.is_control() || matches!(c, '\n' | '\r' | '\t'))
+        .collect()
+}
+
 /// "Đặc khu Phú Quốc" → "Dac khu Phu Quoc".
 pub fn ascii_fold(s: &str) -> String {
     s.nfd()
