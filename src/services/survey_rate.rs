@@ -129,12 +129,25 @@ impl SharedWindows {
         Ok(written)
     }
 
+    /// Forgets the windows that ended before `current` with nothing held; whether any window
+    /// holds counts to write.
+    fn forget_ended(&self, current: NaiveDateTime) -> bool {
+        let mut windows = self.windows();
+        windows.retain(|(_, start), w| *start >= current || w.held > 0);
+        windows.values().any(|w| w.held > 0)
+    }
+
     /// Writes the held counts every [`FLUSH_EVERY`], for as long as the process runs.
     pub async fn flush_periodically(self: Arc<Self>, pool: DbPool) {
         let mut tick = tokio::time::interval(FLUSH_EVERY);
         tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         loop {
             tick.tick().await;
+            // Nothing held (every request near the limit, or none): nothing to write, and no
+            // connection taken; windows that ended are forgotten all the same.
+            if !self.forget_ended(window_of(crate::clock::now().naive_utc())) {
+                continue;
+            }
             let (windows, pool) = (self.clone(), pool.clone());
             let flushed = tokio::task::spawn_blocking(move || -> anyhow::Result<usize> {
                 let current = window_of(crate::clock::now().naive_utc());
@@ -175,6 +188,17 @@ mod tests {
             .count();
         assert_eq!(counted, 10);
         assert!(windows.count_in_memory(b"other", minute()));
+    }
+
+    #[test]
+    fn ended_windows_are_forgotten_unless_they_hold_counts() {
+        let windows = SharedWindows::new(40);
+        let next = minute() + chrono::TimeDelta::minutes(1);
+        assert!(windows.count_in_memory(b"client", minute()));
+        assert!(windows.forget_ended(next), "held counts stay until written");
+        windows.windows().values_mut().for_each(|w| w.held = 0);
+        assert!(!windows.forget_ended(next));
+        assert!(windows.windows().is_empty());
     }
 
     #[test]
