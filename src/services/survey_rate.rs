@@ -93,20 +93,15 @@ impl SharedWindows {
         }
     }
 
-    /// Writes the counts held in memory, and forgets windows that ended before `now`'s
-    /// minute began. Returns how many windows were written. A count that cannot be written
-    /// is held for the next flush.
-    pub fn flush(&self, conn: &mut DbConnection, current: NaiveDateTime) -> QueryResult<usize> {
-        let held: Vec<((Vec<u8>, NaiveDateTime), i32)> = {
-            let mut windows = self.windows();
-            let held = windows
-                .iter_mut()
-                .filter(|(_, w)| w.held > 0)
-                .map(|(key, w)| (key.clone(), std::mem::take(&mut w.held)))
-                .collect();
-            windows.retain(|(_, start), w| *start >= current || w.held > 0);
-            held
-        };
+    /// Writes the counts held in memory; returns how many windows were written. A count that
+    /// cannot be written is held for the next flush.
+    pub fn flush(&self, conn: &mut DbConnection) -> QueryResult<usize> {
+        let held: Vec<((Vec<u8>, NaiveDateTime), i32)> = self
+            .windows()
+            .iter_mut()
+            .filter(|(_, w)| w.held > 0)
+            .map(|(key, w)| (key.clone(), std::mem::take(&mut w.held)))
+            .collect();
         let mut written = 0;
         let mut rest = held.into_iter();
         while let Some(((client_key, start), count)) = rest.next() {
@@ -150,9 +145,8 @@ impl SharedWindows {
             }
             let (windows, pool) = (self.clone(), pool.clone());
             let flushed = tokio::task::spawn_blocking(move || -> anyhow::Result<usize> {
-                let current = window_of(crate::clock::now().naive_utc());
                 let mut conn = pool.get()?;
-                Ok(windows.flush(&mut conn, current)?)
+                Ok(windows.flush(&mut conn)?)
             })
             .await;
             if let Ok(Err(e)) = flushed {
@@ -162,12 +156,13 @@ impl SharedWindows {
     }
 }
 
-/// The clock minute `instant` falls in.
+/// How long a window lasts: a clock minute.
+pub const WINDOW: chrono::TimeDelta = chrono::TimeDelta::minutes(1);
+
+/// The window `instant` falls in.
 pub fn window_of(instant: NaiveDateTime) -> NaiveDateTime {
     use chrono::DurationRound;
-    instant
-        .duration_trunc(chrono::TimeDelta::minutes(1))
-        .unwrap_or(instant)
+    instant.duration_trunc(WINDOW).unwrap_or(instant)
 }
 
 #[cfg(test)]

@@ -11,15 +11,12 @@ use actix_web::http::header::{HeaderValue, RETRY_AFTER};
 use actix_web::http::StatusCode;
 use actix_web::middleware::Next;
 use actix_web::web;
-use chrono::TimeDelta;
 
 use super::db_call;
 use super::language::language;
 use super::page::message;
 use super::state::AppState;
-use crate::services::survey_rate::window_of;
-
-const WINDOW: TimeDelta = TimeDelta::minutes(1);
+use crate::services::survey_rate::{window_of, WINDOW};
 
 pub async fn shared_limit(
     req: ServiceRequest,
