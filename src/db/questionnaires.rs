@@ -27,6 +27,31 @@ pub fn current(conn: &mut DbConnection) -> QueryResult<Option<StoredQuestionnair
         .optional()
 }
 
+/// The id of the questionnaire new invitations use, without its definition (pages that keep
+/// the parsed questionnaires need only that).
+#[expect(
+    clippy::disallowed_methods,
+    reason = "once per agency page: the re-preparation `first` costs on SQLite does not matter here"
+)]
+pub fn current_id(conn: &mut DbConnection) -> QueryResult<Option<i32>> {
+    questionnaires::table
+        .select(questionnaires::id)
+        .order((
+            questionnaires::published_at.desc(),
+            questionnaires::id.desc(),
+        ))
+        .first(conn)
+        .optional()
+}
+
+/// Every published version's id, oldest first.
+pub fn ids(conn: &mut DbConnection) -> QueryResult<Vec<i32>> {
+    questionnaires::table
+        .select(questionnaires::id)
+        .order((questionnaires::published_at, questionnaires::id))
+        .load(conn)
+}
+
 /// Every published version's name, oldest first (as `export::questionnaire_versions` orders
 /// them), without their definitions.
 pub fn versions(conn: &mut DbConnection) -> QueryResult<Vec<String>> {

@@ -7,6 +7,7 @@ pub mod board;
 pub mod client_name;
 pub mod comment_screen;
 pub mod comment_topics;
+pub mod dashboard;
 pub mod delivery_counts;
 pub mod dossier;
 pub mod email;

@@ -15,6 +15,7 @@ use super::surveys::{self, OpenSurvey, Questionnaires, SubmitOutcome, SurveyErro
 use crate::db::paper_entries::{self, PaperRow, MISMATCH, WAITING};
 use crate::db::{audit, DbConnection, QueryResult};
 use crate::domain::agency::SurveyPolicy;
+use crate::domain::answers::AnswerProblem;
 use crate::domain::integrity::Thresholds;
 use crate::domain::paper_entry::PaperEntry;
 use crate::domain::response_mode::ResponseMode;
@@ -286,6 +287,65 @@ pub fn enter(
         )?;
         Ok(entered)
     }))
+}
+
+/// A form as typed on the entry page: the version chosen, the code and the answer fields.
+#[derive(Debug, Clone, Default)]
+pub struct TypedForm {
+    pub version: String,
+    pub code: String,
+    pub fields: BTreeMap<String, String>,
+}
+
+/// What became of a typed form.
+#[derive(Debug)]
+pub enum TypedOutcome {
+    /// The code is mistyped (its problem, said on the code field).
+    BadCode(Refusal),
+    /// The fields do not read as the version's answers (each field's problem).
+    Unreadable(BTreeMap<String, AnswerProblem>),
+    /// The form cannot be entered (answered, expired, entered by the same person, …).
+    Refused(Refused),
+    Entered(Entered),
+}
+
+/// One staff member's entry of a form as typed: the code checked, the fields read against the
+/// questionnaire of the version chosen, then [`enter`].
+pub fn enter_typed(
+    conn: &mut DbConnection,
+    secret: &SecretKey,
+    questionnaires: &Questionnaires,
+    user_id: i32,
+    form: &TypedForm,
+    thresholds: Thresholds,
+) -> Result<TypedOutcome, SurveyError> {
+    let code = match SurveyCode::parse(&form.code) {
+        Ok(code) => code,
+        Err(problem) => return Ok(TypedOutcome::BadCode(code_refusal(problem))),
+    };
+    let Some((_, questionnaire)) = versions_and(conn, questionnaires, Some(&form.version))? else {
+        return Ok(TypedOutcome::Unreadable(BTreeMap::new()));
+    };
+    let entry =
+        match crate::domain::paper_entry::read(&questionnaire, &code.grouped(), &form.fields) {
+            Ok(entry) => entry,
+            Err(problems) => return Ok(TypedOutcome::Unreadable(problems)),
+        };
+    let now = crate::clock::now().naive_utc();
+    Ok(
+        match enter(
+            conn,
+            secret,
+            questionnaires,
+            user_id,
+            &entry,
+            now,
+            thresholds,
+        )? {
+            Ok(entered) => TypedOutcome::Entered(entered),
+            Err(refused) => TypedOutcome::Refused(refused),
+        },
+    )
 }
 
 /// A form whose two entries differ: both entries, with who entered them.

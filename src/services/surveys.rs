@@ -52,10 +52,18 @@ impl Questionnaires {
         &self,
         conn: &mut DbConnection,
     ) -> Result<Option<Arc<Questionnaire>>, SurveyError> {
-        match questionnaires::current(conn)? {
-            Some(stored) => self.get(conn, stored.id).map(Some),
+        match questionnaires::current_id(conn)? {
+            Some(id) => self.get(conn, id).map(Some),
             None => Ok(None),
         }
+    }
+
+    /// Every published questionnaire, oldest first, each parsed once.
+    pub fn every(&self, conn: &mut DbConnection) -> Result<Vec<Arc<Questionnaire>>, SurveyError> {
+        questionnaires::ids(conn)?
+            .into_iter()
+            .map(|id| self.get(conn, id))
+            .collect()
     }
 
     pub fn get(&self, conn: &mut DbConnection, id: i32) -> Result<Arc<Questionnaire>, SurveyError> {

@@ -49,14 +49,7 @@ pub fn bars(lang: Lang, title: &str, bars: &[Bar<'_>]) -> Markup {
     }
 }
 
-pub struct Point {
-    pub label: String,
-    pub value: Option<f64>,
-    pub interval: Option<(f64, f64)>,
-    /// A successor's lineage value (METHODOLOGY §13): its predecessors' numbers from before it
-    /// existed, drawn hollow and dashed, never joined to its own.
-    pub lineage: bool,
-}
+pub use crate::domain::dashboard::Point;
 
 /// Runs of consecutive points with a value and the same `kind`: a line joins the points of a
 /// run and stops at a gap (or where the kind changes) rather than join across it.

@@ -2,16 +2,19 @@
 
 use maud::{html, Markup};
 
-use super::charts::{bars, funnel, trend, yearly, Bar, Point, YearScale, YearSeries};
+use super::charts::{bars, funnel, trend, yearly, Bar, YearScale, YearSeries};
 use super::format::{number, optional};
 use super::i18n::Lang;
 use super::layout::Width;
 use super::staff::staff_page;
 pub use super::staff::Frame;
 use super::standing::{position_class, position_sentence, range_note, rank_with_range};
+pub use crate::domain::dashboard::{
+    AgencyDashboard, AsOf, Child, DimensionScore, Figure, Group766Shares, Held, History,
+    ProvinceDashboard, Ranked, Share766, TreeNode, WeakRow,
+};
 use crate::domain::plan::{Goal, Targets};
 use crate::domain::response_mode::ResponseMode;
-use crate::domain::standing::{Funnel, Standing};
 
 /// A status as the dashboards say it.
 pub fn status_words(lang: Lang, status: &str) -> &'static str {
@@ -24,84 +27,6 @@ pub fn status_words(lang: Lang, status: &str) -> &'static str {
     }
 }
 
-pub struct Figure {
-    pub value: Option<f64>,
-    pub interval: Option<(f64, f64)>,
-    pub status: String,
-}
-
-pub struct Child {
-    pub code: String,
-    pub name: String,
-    pub sat_index: Option<f64>,
-    pub papi_total: Option<f64>,
-    pub n: u32,
-    pub status: String,
-}
-
-/// A dimension's score with the province median and the best agency of the same level.
-pub struct DimensionScore {
-    pub name: String,
-    pub value: Option<f64>,
-    pub median: Option<f64>,
-    pub best: Option<f64>,
-}
-
-pub struct AgencyDashboard<'a> {
-    /// Only the responses given this way, when chosen.
-    pub mode: Option<ResponseMode>,
-    pub name: &'a str,
-    pub code: &'a str,
-    pub period: &'a str,
-    pub periods: &'a [String],
-    pub year_view: bool,
-    pub sat_index: Figure,
-    pub papi_total: Figure,
-    pub responses: u32,
-    pub on_time_rate: Option<f64>,
-    pub response_rate: Option<f64>,
-    /// Its place among the agencies of its level (rank with range, tier, funnel position).
-    pub standing: Option<Standing>,
-    pub level: &'a str,
-    pub dimensions: Vec<DimensionScore>,
-    /// The items furthest below the median of the agencies of its level (at most three).
-    pub weakest: Vec<WeakRow>,
-    pub trend: Vec<Point>,
-    /// `None` when the group is suppressed: its comments are not shown either.
-    pub comments: Option<Vec<String>>,
-    pub children: Vec<Child>,
-    /// The Decision 766 group of a quarter (none in the year view).
-    pub group766: Option<Group766View>,
-    /// The 2025 reform's lineage: the units whose work this one took over, and those that
-    /// took over its own, as (code, name).
-    pub came_from: Vec<(String, String)>,
-    pub went_to: Vec<(String, String)>,
-    pub held: Held,
-    pub as_of: AsOf,
-    /// The plan's targets in force that year, and where the agency stands against them.
-    pub targets: Option<Targets>,
-}
-
-/// A share of the Decision 766 group: part of a whole; `None` where it is not shown.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Share766 {
-    pub part: i64,
-    pub of: i64,
-}
-
-/// One agency's Decision 766 satisfaction group in the period (METHODOLOGY, addition).
-#[derive(Debug, Clone, Default)]
-pub struct Group766View {
-    /// (a) requests answered on time / due.
-    pub on_time: Option<Share766>,
-    /// (b) handling rated satisfied / rated; `None` under min_cell ratings.
-    pub satisfied: Option<Share766>,
-    /// (c) dossiers not rated dissatisfied nor complained about / completed.
-    pub not_dissatisfied: Option<Share766>,
-    /// Each month of the quarter: (a), (b).
-    pub months: Vec<(String, Option<Share766>, Option<Share766>)>,
-}
-
 fn share_cell(lang: Lang, share: Option<Share766>) -> Markup {
     html! {
         @match share.filter(|s| s.of > 0) {
@@ -111,7 +36,7 @@ fn share_cell(lang: Lang, share: Option<Share766>) -> Markup {
     }
 }
 
-pub fn group766_section(lang: Lang, g: &Group766View) -> Markup {
+pub fn group766_section(lang: Lang, g: &Group766Shares) -> Markup {
     html! {
         h2 { (lang.staff_text("staff-dashboard-decision-766-satisfaction-group")) }
         div.scroll tabindex="0" role="region" aria-label=(lang.staff_text("staff-dashboard-decision-766-group")) { table {
@@ -130,35 +55,6 @@ pub fn group766_section(lang: Lang, g: &Group766View) -> Markup {
         }
         p.flag { (lang.staff_text("staff-dashboard-computed-from-counts-never-linking-a")) }
     }
-}
-
-/// An item to improve first: its wording, the agency's satisfaction with it (%, with its 95 %
-/// interval), and the median of the agencies of its level.
-pub struct WeakRow {
-    pub text: String,
-    pub value: f64,
-    pub ci: Option<(f64, f64)>,
-    pub median: f64,
-    pub n_agencies: usize,
-}
-
-/// How responses reach staff (`privacy::release`): in steps of at least `k` per agency,
-/// quarter and way of answering, released together once `batch` of the province are due or
-/// once a day. How many wait is not shown: it moves by one at each submission.
-#[derive(Debug, Clone, Copy)]
-pub struct Held {
-    pub k: u32,
-    pub batch: u32,
-}
-
-/// When the numbers shown were computed (in the background: a page never computes), and
-/// whether newer data is being computed.
-#[derive(Debug, Clone, Copy, Default)]
-pub struct AsOf {
-    /// `None`: nothing is computed yet for what was asked.
-    pub computed_at: Option<chrono::NaiveDateTime>,
-    /// The numbers are those of the data as it is now.
-    pub current: bool,
 }
 
 /// "As of 10:42, 30/11/2026", and "updating" while newer numbers are computed. The
@@ -255,14 +151,14 @@ fn agency_links(lang: Lang, label: &str, agencies: &[(String, String)]) -> Marku
     }
 }
 
-pub fn agency_page(frame: &Frame<'_>, d: &AgencyDashboard<'_>) -> Markup {
+pub fn agency_page(frame: &Frame<'_>, d: &AgencyDashboard) -> Markup {
     let lang = frame.lang;
     let title = format!("{} · {}", d.name, d.period);
     let body = html! {
         h1 { (d.name) @if let Some(m) = d.mode { " · " (m.name(lang)) } }
         (agency_links(lang, lang.staff_text("staff-dashboard-took-over-the-work-of"), &d.came_from))
         (agency_links(lang, lang.staff_text("staff-dashboard-merged-or-split-its-work-passed"), &d.went_to))
-        (period_picker(lang, &format!("/dashboard/agency/{}", d.code), d.period, d.periods, html! {
+        (period_picker(lang, &format!("/dashboard/agency/{}", d.code), &d.period, &d.periods, html! {
             label for="kind" { (lang.staff_text("staff-dashboard-by")) }
             select id="kind" name="kind" {
                 option value="quarter" selected[!d.year_view] { (lang.staff_text("staff-dashboard-quarter")) }
@@ -285,7 +181,7 @@ pub fn agency_page(frame: &Frame<'_>, d: &AgencyDashboard<'_>) -> Markup {
             }
         }
         @if let Some(s) = &d.standing {
-            p.standing class=(position_class(s.position())) { strong { (position_sentence(lang, s.position(), d.level)) } }
+            p.standing class=(position_class(s.position())) { strong { (position_sentence(lang, s.position(), &d.level)) } }
             (range_note(lang))
         }
         @if !d.period.is_empty() {
@@ -355,23 +251,6 @@ pub fn agency_page(frame: &Frame<'_>, d: &AgencyDashboard<'_>) -> Markup {
         }
     };
     staff_page(frame, &title, Width::Narrow, body)
-}
-
-pub struct History {
-    pub province: String,
-    pub index: &'static str,
-    pub year: i64,
-    pub score: f64,
-    pub rank: u32,
-    pub of: usize,
-    pub target: u32,
-}
-
-/// A unit of the agency tree of a period, with the units below it then.
-pub struct TreeNode {
-    pub code: String,
-    pub name: String,
-    pub children: Vec<TreeNode>,
 }
 
 fn tree_count(nodes: &[TreeNode]) -> usize {
@@ -465,70 +344,6 @@ fn standing_history(lang: Lang, index: &str, history: &[History]) -> Markup {
             } } }
         } }
     }
-}
-
-pub struct Ranked {
-    pub code: String,
-    pub name: String,
-    /// `None` outside the comparison set.
-    pub standing: Option<Standing>,
-    pub papi_total: Option<f64>,
-    pub sat_index: Option<f64>,
-    pub n: u32,
-    pub status: String,
-    pub dimensions: Vec<Option<f64>>,
-}
-
-impl Ranked {
-    /// By rank (then name), or by funnel position, furthest above first (then funnel z).
-    pub fn order(a: &Ranked, b: &Ranked, by_position: bool) -> std::cmp::Ordering {
-        let rank = |r: &Ranked| r.standing.map_or(u32::MAX, |s| s.rank);
-        let position = |r: &Ranked| {
-            let s = r.standing;
-            (
-                s.and_then(|s| s.position()).map_or(0, |p| p.order()),
-                s.and_then(|s| s.funnel_z).unwrap_or(0.0),
-            )
-        };
-        let by_rank = rank(a).cmp(&rank(b));
-        let first = if by_position {
-            let (pa, pb) = (position(a), position(b));
-            pb.0.cmp(&pa.0).then(pb.1.total_cmp(&pa.1)).then(by_rank)
-        } else {
-            by_rank
-        };
-        first.then(a.name.cmp(&b.name))
-    }
-}
-
-pub struct ProvinceDashboard<'a> {
-    /// Procedure fields to filter by, and the one chosen (all when `None`).
-    pub fields: &'a [String],
-    pub field: Option<&'a str>,
-    /// Only the responses given this way, when chosen.
-    pub mode: Option<ResponseMode>,
-    /// (province, index, year, score, rank, of, target rank)
-    pub history: Vec<History>,
-    pub period: &'a str,
-    pub periods: &'a [String],
-    pub level: &'a str,
-    /// The ranking sorted by funnel position rather than rank.
-    pub by_position: bool,
-    /// The level's funnel plot, when it has a comparison set.
-    pub funnel: Option<Funnel>,
-    pub ranked: Vec<Ranked>,
-    pub unranked: Vec<Ranked>,
-    pub dimension_names: Vec<String>,
-    pub trend: Vec<Point>,
-    pub province_index: Figure,
-    /// Each agency of the level with its Decision 766 group in the period (quarters only).
-    pub group766: Vec<(String, Group766View)>,
-    /// The agency tree as it was in the period (units valid on any of its days), roots first.
-    pub tree: Vec<TreeNode>,
-    pub held: Held,
-    pub as_of: AsOf,
-    /// The plan's targets in force that year, and where the province stands against them.
-    pub targets: Option<Targets>,
 }
 
 fn goal_name(lang: Lang, goal: Goal) -> &'static str {
@@ -648,7 +463,7 @@ fn heat(value: Option<f64>) -> String {
     }
 }
 
-pub fn province_page(frame: &Frame<'_>, d: &ProvinceDashboard<'_>) -> Markup {
+pub fn province_page(frame: &Frame<'_>, d: &ProvinceDashboard) -> Markup {
     let lang = frame.lang;
     let levels = [
         ("commune", lang.staff_text("staff-dashboard-commune-level")),
@@ -659,8 +474,8 @@ pub fn province_page(frame: &Frame<'_>, d: &ProvinceDashboard<'_>) -> Markup {
         ),
     ];
     let body = html! {
-        h1 { (lang.staff_text("staff-dashboard-province")) " · " (d.period) @if let Some(f) = d.field { " · " (f) } @if let Some(m) = d.mode { " · " (m.name(lang)) } }
-        (period_picker(lang, "/dashboard/province", d.period, d.periods, html! {
+        h1 { (lang.staff_text("staff-dashboard-province")) " · " (d.period) @if let Some(f) = &d.field { " · " (f) } @if let Some(m) = d.mode { " · " (m.name(lang)) } }
+        (period_picker(lang, "/dashboard/province", &d.period, &d.periods, html! {
             label for="level" { (lang.staff_text("staff-dashboard-level")) }
             select id="level" name="level" {
                 @for (code, name) in levels { option value=(code) selected[code == d.level] { (name) } }
@@ -668,7 +483,7 @@ pub fn province_page(frame: &Frame<'_>, d: &ProvinceDashboard<'_>) -> Markup {
             label for="field" { (lang.staff_text("staff-dashboard-field")) }
             select id="field" name="field" {
                 option value="" selected[d.field.is_none()] { (lang.staff_text("staff-dashboard-all")) }
-                @for f in d.fields { option value=(f) selected[Some(f.as_str()) == d.field] { (f) } }
+                @for f in &d.fields { option value=(f) selected[Some(f.as_str()) == d.field.as_deref()] { (f) } }
             }
             (mode_select(lang, d.mode))
         }))
@@ -686,7 +501,7 @@ pub fn province_page(frame: &Frame<'_>, d: &ProvinceDashboard<'_>) -> Markup {
         }
         h2 { (lang.staff_text("staff-dashboard-ranking")) }
         @if d.ranked.is_empty() && d.unranked.is_empty() {
-            p.empty { (empty_choice(lang, d.level, d.field)) }
+            p.empty { (empty_choice(lang, &d.level, d.field.as_deref())) }
         } @else {
         div.scroll tabindex="0" role="region" aria-label=(lang.staff_text("staff-dashboard-scrollable-table")) { table {
             thead { tr {
@@ -700,7 +515,7 @@ pub fn province_page(frame: &Frame<'_>, d: &ProvinceDashboard<'_>) -> Markup {
                         td.num.nowrap { (r.standing.as_ref().map_or(String::new(), rank_with_range)) }
                         td { a href=(format!("/dashboard/agency/{}?period={}&lang={}", r.code, d.period, lang.code())) { (r.name) } }
                         td { (r.standing.and_then(|s| s.tier).map_or("", |t| tier_name(lang, t))) }
-                        td class=(position_class(r.standing.and_then(|s| s.position()))) { (position_sentence(lang, r.standing.and_then(|s| s.position()), d.level)) }
+                        td class=(position_class(r.standing.and_then(|s| s.position()))) { (position_sentence(lang, r.standing.and_then(|s| s.position()), &d.level)) }
                         td.num { (optional(lang, r.papi_total, 2)) }
                         td.num { (optional(lang, r.sat_index, 1)) }
                         td.num { (r.n) }
@@ -744,7 +559,7 @@ pub fn province_page(frame: &Frame<'_>, d: &ProvinceDashboard<'_>) -> Markup {
                     td { (p.name) }
                     td.num { (number(lang, p.sat_index, 1)) }
                     td.num { (number(lang, p.n_eff, 1)) }
-                    td class=(position_class(p.position)) { (position_sentence(lang, p.position, d.level)) }
+                    td class=(position_class(p.position)) { (position_sentence(lang, p.position, &d.level)) }
                 } } }
             } }
         }
@@ -783,7 +598,7 @@ pub fn province_page(frame: &Frame<'_>, d: &ProvinceDashboard<'_>) -> Markup {
         @if !d.tree.is_empty() {
             details.tree {
                 summary { (lang.staff_text("staff-dashboard-the-agency-tree-in")) (d.period) ": " (tree_count(&d.tree)) (lang.staff_text("staff-dashboard-units")) }
-                (tree_list(lang, d.period, &d.tree))
+                (tree_list(lang, &d.period, &d.tree))
             }
         }
         (targets_table(lang, d.targets.as_ref()))

@@ -251,6 +251,57 @@ fn staff_pages_come_in_through_one_door() {
     }
 }
 
+/// The handlers of `code` that come in through a staff door: (name, lines from `fn` to its
+/// closing brace at the start of a line).
+fn staff_handlers(code: &str) -> Vec<(String, usize)> {
+    let lines: Vec<&str> = code.lines().collect();
+    let mut found = Vec::new();
+    for (i, line) in lines.iter().enumerate() {
+        let Some(rest) = line.strip_prefix("pub async fn ") else {
+            continue;
+        };
+        let name: String = rest
+            .chars()
+            .take_while(|c| c.is_alphanumeric() || *c == '_')
+            .collect();
+        let Some(end) = lines[i..].iter().position(|l| *l == "}") else {
+            continue;
+        };
+        let signature: String = lines[i..i + end].iter().take(4).copied().collect();
+        let door = ["Staff", "ProvinceStaff", "AgencyStaff", "Admin"]
+            .iter()
+            .any(|door| {
+                signature.contains(&format!(": {door},"))
+                    || signature.contains(&format!(": {door})"))
+            });
+        if door {
+            found.push((name, end + 1));
+        }
+    }
+    found
+}
+
+#[test]
+fn staff_handlers_parse_call_one_service_and_render() {
+    // A staff handler reads what was asked, makes one service call (which assembles the page's
+    // data, in one read snapshot where it reads several things) and renders: logic lives in
+    // services and views, where it can be tested and reused.
+    const MOST_LINES: usize = 65;
+    let mut seen = 0;
+    for (module, source) in modules() {
+        if !module.starts_with("web::routes") {
+            continue;
+        }
+        for (name, lines) in staff_handlers(&code_of(&source)) {
+            seen += 1;
+            assert!(
+                lines <= MOST_LINES,
+                "{module}::{name} is {lines} lines long: move its logic into a service (at most {MOST_LINES})"
+            );
+        }
+    }
+    assert!(seen > 30, "the staff handlers were found ({seen})");
+}
 #[test]
 fn the_analysis_crate_has_no_import_circle_either() {
     let graph = graph_of("analysis/src");

@@ -5,6 +5,7 @@
 //! the dashboards show a group (METHODOLOGY §8).
 
 use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
 
 use hailong_analysis::questionnaire::{ItemKind, Questionnaire};
 
@@ -126,11 +127,11 @@ pub use crate::db::comments::{agency_of, mark};
 /// An agency's latest released comments of some quarters (the dashboard's few).
 pub use crate::db::responses::comments as latest_released;
 
-/// The comments `filter` asks for; `questionnaires` are every version's JSON (a comment's
-/// dimension items are those of the version it answered).
+/// The comments `filter` asks for; `questionnaires` are every version (a comment's dimension
+/// items are those of the version it answered).
 pub fn inbox(
     conn: &mut DbConnection,
-    questionnaires: &[(String, String)],
+    questionnaires: &[Arc<Questionnaire>],
     filter: &Filter,
 ) -> QueryResult<Inbox> {
     let sizes: HashMap<(i32, String), i64> =
@@ -197,21 +198,20 @@ pub fn inbox(
 /// when it answered none of them).
 fn dimension_means(
     conn: &mut DbConnection,
-    questionnaires: &[(String, String)],
+    questionnaires: &[Arc<Questionnaire>],
     dimension: &str,
     candidates: &[(CommentRow, Vec<Topic>)],
 ) -> QueryResult<HashMap<String, f64>> {
     let items_of: HashMap<&str, HashSet<String>> = questionnaires
         .iter()
-        .filter_map(|(version, json)| {
-            let q = Questionnaire::from_json(json).ok()?;
+        .map(|q| {
             let items = q
                 .items
                 .iter()
                 .filter(|i| i.dimension == dimension && i.kind == ItemKind::Likert5)
                 .map(|i| i.code.clone())
                 .collect();
-            Some((version.as_str(), items))
+            (q.version.as_str(), items)
         })
         .collect();
     let every_item: Vec<String> = items_of

@@ -2,6 +2,7 @@
 //! its CSV/XLSX exports, and agency staff's marks ("noted", "acted on").
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpResponse};
@@ -121,16 +122,12 @@ fn asked(staff: &Staff, query: &BTreeMap<String, String>) -> Result<Asked, AppEr
 async fn read(
     state: &web::Data<AppState>,
     asked: &Asked,
-) -> Result<(Inbox, Vec<Questionnaire>), AppError> {
-    let filter = asked.filter.clone();
+) -> Result<(Inbox, Vec<Arc<Questionnaire>>), AppError> {
+    let (filter, questionnaires) = (asked.filter.clone(), state.questionnaires.clone());
     db_call::blocking(&state.pool, move |conn| {
-        let versions = crate::services::reports::export::questionnaire_versions(conn)?;
-        let inbox = comments::inbox(conn, &versions, &filter)?;
-        let parsed = versions
-            .iter()
-            .filter_map(|(_, json)| Questionnaire::from_json(json).ok())
-            .collect();
-        Ok::<_, crate::services::store::DbError>((inbox, parsed))
+        let every = questionnaires.every(conn)?;
+        let inbox = comments::inbox(conn, &every, &filter)?;
+        Ok::<_, crate::services::surveys::SurveyError>((inbox, every))
     })
     .await
 }
@@ -153,6 +150,34 @@ fn shown_mark(mark: &Option<(MarkStatus, String)>) -> Option<(Mark, String)> {
             note.clone(),
         )
     })
+}
+
+/// Every dimension of every version, newest first, once each: (code, name in `lang`).
+fn dimension_choices(lang: Lang, questionnaires: &[Arc<Questionnaire>]) -> Vec<(String, String)> {
+    let mut dimensions: Vec<(String, String)> = Vec::new();
+    for q in questionnaires.iter().rev() {
+        for d in &q.dimensions {
+            if !dimensions.iter().any(|(code, _)| *code == d.code) {
+                dimensions.push((d.code.clone(), lang.pick(&d.name_vi, &d.name_en).to_owned()));
+            }
+        }
+    }
+    dimensions
+}
+
+/// The agencies the province may narrow the inbox to, by name (none for agency staff).
+fn agency_choices(staff: &Staff) -> Vec<(String, String)> {
+    if !matches!(staff.user.role, Role::Province | Role::Admin) {
+        return Vec::new();
+    }
+    let lang = staff.lang;
+    let mut list: Vec<(String, String)> = staff
+        .agencies
+        .iter()
+        .map(|a| (a.code.clone(), lang.pick(&a.name_vi, &a.name_en).to_owned()))
+        .collect();
+    list.sort_by(|a, b| a.1.cmp(&b.1));
+    list
 }
 
 /// `GET /dashboard/comments`
@@ -182,25 +207,8 @@ pub async fn page(staff: Staff, query: Query) -> Result<HttpResponse, AppError> 
             mark: shown_mark(&c.mark),
         })
         .collect();
-    let mut dimensions: Vec<(String, String)> = Vec::new();
-    for q in questionnaires.iter().rev() {
-        for d in &q.dimensions {
-            if !dimensions.iter().any(|(code, _)| *code == d.code) {
-                dimensions.push((d.code.clone(), lang.pick(&d.name_vi, &d.name_en).to_owned()));
-            }
-        }
-    }
-    let province = matches!(staff.user.role, Role::Province | Role::Admin);
-    let agencies = if province {
-        let mut list: Vec<(String, String)> = all
-            .iter()
-            .map(|a| (a.code.clone(), lang.pick(&a.name_vi, &a.name_en).to_owned()))
-            .collect();
-        list.sort_by(|a, b| a.1.cmp(&b.1));
-        list
-    } else {
-        Vec::new()
-    };
+    let dimensions = dimension_choices(lang, &questionnaires);
+    let agencies = agency_choices(&staff);
     let name = asked
         .agency
         .as_ref()

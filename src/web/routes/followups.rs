@@ -300,7 +300,7 @@ pub async fn list(staff: Staff) -> Result<HttpResponse, AppError> {
         .filter(|a| staff.scope.includes(a.id))
         .map(|a| a.id)
         .collect();
-    let (lang, state) = (staff.lang, &staff.state);
+    let state = &staff.state;
     let rows =
         db_call::blocking(&state.pool, move |conn| followups::released_of(conn, &ids)).await?;
     let agency_staff = staff.user.role == Role::Agency;
@@ -309,54 +309,7 @@ pub async fn list(staff: Staff) -> Result<HttpResponse, AppError> {
         .into_iter()
         .map(|row| {
             let opened = followups::open(&state.settings.secret, row);
-            let r = &opened.row;
-            let status = Status::parse(&r.status).unwrap_or(Status::Received);
-            let delivery = r.answer.as_ref().map(|_| {
-                match (&r.reply_sent_at, &r.reply_error, &opened.contact) {
-                    (Some(at), _, _) => format!(
-                        "{}{}",
-                        lang.staff_text("staff-followups-sent-to-the-citizen"),
-                        at.format("%Y-%m-%d %H:%M UTC")
-                    ),
-                    (None, Some(error), _) => format!(
-                        "{}{error}",
-                        lang.staff_text("staff-followups-not-delivered-yet-will-retry")
-                    ),
-                    (None, None, None) => lang
-                        .staff_text("staff-followups-no-contact-is-kept-any-more")
-                        .to_owned(),
-                    (None, None, Some(_)) => {
-                        lang.staff_text("staff-followups-being-sent").to_owned()
-                    }
-                }
-            });
-            RequestLine {
-                id: r.id,
-                agency: staff
-                    .agency_by_id(r.agency_id)
-                    .map_or_else(String::new, |a| {
-                        lang.pick(&a.name_vi, &a.name_en).to_owned()
-                    }),
-                received_on: r
-                    .released_at
-                    .map(|t| t.format("%Y-%m-%d").to_string())
-                    .unwrap_or_default(),
-                due_on: r.due_on.map(|d| d.to_string()).unwrap_or_default(),
-                overdue: status != Status::Answered && r.due_on.is_some_and(|d| d < today),
-                status,
-                problem: opened.problem.clone(),
-                // Only the agency that answers reads how to reach the citizen.
-                contact: opened.contact.as_ref().filter(|_| agency_staff).map(|c| {
-                    [c.phone.as_deref(), c.email.as_deref()]
-                        .into_iter()
-                        .flatten()
-                        .collect::<Vec<_>>()
-                        .join(" · ")
-                }),
-                answer: r.answer.clone(),
-                delivery,
-                rating: r.rating,
-            }
+            request_line(&staff, opened, agency_staff, today)
         })
         .collect();
     let notice = take_notice(&staff.session);
@@ -371,6 +324,63 @@ pub async fn list(staff: Staff) -> Result<HttpResponse, AppError> {
             },
         )
     })
+}
+
+/// A request as its row in the list: what staff may read of it, in their language.
+fn request_line(
+    staff: &Staff,
+    opened: followups::Opened,
+    agency_staff: bool,
+    today: chrono::NaiveDate,
+) -> RequestLine {
+    let lang = staff.lang;
+    let r = &opened.row;
+    let status = Status::parse(&r.status).unwrap_or(Status::Received);
+    let delivery =
+        r.answer.as_ref().map(
+            |_| match (&r.reply_sent_at, &r.reply_error, &opened.contact) {
+                (Some(at), _, _) => format!(
+                    "{}{}",
+                    lang.staff_text("staff-followups-sent-to-the-citizen"),
+                    at.format("%Y-%m-%d %H:%M UTC")
+                ),
+                (None, Some(error), _) => format!(
+                    "{}{error}",
+                    lang.staff_text("staff-followups-not-delivered-yet-will-retry")
+                ),
+                (None, None, None) => lang
+                    .staff_text("staff-followups-no-contact-is-kept-any-more")
+                    .to_owned(),
+                (None, None, Some(_)) => lang.staff_text("staff-followups-being-sent").to_owned(),
+            },
+        );
+    RequestLine {
+        id: r.id,
+        agency: staff
+            .agency_by_id(r.agency_id)
+            .map_or_else(String::new, |a| {
+                lang.pick(&a.name_vi, &a.name_en).to_owned()
+            }),
+        received_on: r
+            .released_at
+            .map(|t| t.format("%Y-%m-%d").to_string())
+            .unwrap_or_default(),
+        due_on: r.due_on.map(|d| d.to_string()).unwrap_or_default(),
+        overdue: status != Status::Answered && r.due_on.is_some_and(|d| d < today),
+        status,
+        problem: opened.problem.clone(),
+        // Only the agency that answers reads how to reach the citizen.
+        contact: opened.contact.as_ref().filter(|_| agency_staff).map(|c| {
+            [c.phone.as_deref(), c.email.as_deref()]
+                .into_iter()
+                .flatten()
+                .collect::<Vec<_>>()
+                .join(" · ")
+        }),
+        answer: r.answer.clone(),
+        delivery,
+        rating: r.rating,
+    }
 }
 
 /// `POST /dashboard/followups/{id}`: agency staff start handling a request or answer it.

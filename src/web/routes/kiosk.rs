@@ -410,56 +410,63 @@ pub async fn answer(
         kiosk: Some((kiosk.id, kiosk.agency_id)),
         thresholds: state.settings.integrity,
     };
-    let contact_line = survey.agency_contact.clone();
-    let agency = lang
-        .pick(&survey.agency_name_vi, &survey.agency_name_en)
-        .to_owned();
+    let contact = survey.agency_contact.clone().map(|line| {
+        let agency = lang.pick(&survey.agency_name_vi, &survey.agency_name_en);
+        (agency.to_owned(), line)
+    });
     let store = move |conn: &mut crate::services::store::DbConnection| {
         surveys::store(conn, &secret, &survey, &valid, None, &how)
     };
-    let outcome = db_call::grouped(&state.group_commit, store).await?;
-    let t = lang.t();
-    let back = keypad_href(lang);
-    let switch = format!("?lang={}", lang.other().code());
-    Ok(match outcome {
+    Ok(match db_call::grouped(&state.group_commit, store).await? {
         SubmitOutcome::Stored => {
             state.release_wake.notify_one();
-            let contact = contact_line.as_deref().map(|line| AgencyContact {
-                agency: &agency,
-                line,
-            });
-            let mut page = html(
-                StatusCode::OK,
-                thanks_page(
-                    lang,
-                    &back,
-                    BACK_TO_KEYPAD_SECONDS,
-                    &switch,
-                    contact.as_ref(),
-                ),
-            );
-            // A shared device must be ready for the next citizen, and must not leave the last
-            // one's turn on screen: the page goes back to the keypad by itself, without script.
-            // This time limit is essential to a public kiosk (WCAG 2.2.1's exception), and the
-            // page holds nothing to read but thanks.
-            back_by_itself(&mut page, BACK_TO_KEYPAD_SECONDS, &back);
-            page
+            thanked(lang, contact.as_ref())
         }
         // A kiosk never opens a verified survey (it says so at the keypad), so only a race
         // with the link or another kiosk lands here.
         SubmitOutcome::AlreadyAnswered
         | SubmitOutcome::SignInNeeded
-        | SubmitOutcome::DailyLimitReached => html(
-            StatusCode::CONFLICT,
-            kiosk_message_page(
-                lang,
-                t.answered_title,
-                t.answered_body,
-                Some(&back),
-                &switch,
-            ),
-        ),
+        | SubmitOutcome::DailyLimitReached => answered_meanwhile(lang),
     })
+}
+
+/// The thanks after an answer at the counter, with the agency's contact (name, line) if any.
+fn thanked(lang: Lang, contact: Option<&(String, String)>) -> HttpResponse {
+    let back = keypad_href(lang);
+    let switch = format!("?lang={}", lang.other().code());
+    let contact = contact.map(|(agency, line)| AgencyContact { agency, line });
+    let mut page = html(
+        StatusCode::OK,
+        thanks_page(
+            lang,
+            &back,
+            BACK_TO_KEYPAD_SECONDS,
+            &switch,
+            contact.as_ref(),
+        ),
+    );
+    // A shared device must be ready for the next citizen, and must not leave the last one's
+    // turn on screen: the page goes back to the keypad by itself, without script. This time
+    // limit is essential to a public kiosk (WCAG 2.2.1's exception), and the page holds nothing
+    // to read but thanks.
+    back_by_itself(&mut page, BACK_TO_KEYPAD_SECONDS, &back);
+    page
+}
+
+/// The survey was answered by link or at another kiosk while this one was being filled in.
+fn answered_meanwhile(lang: Lang) -> HttpResponse {
+    let t = lang.t();
+    let switch = format!("?lang={}", lang.other().code());
+    html(
+        StatusCode::CONFLICT,
+        kiosk_message_page(
+            lang,
+            t.answered_title,
+            t.answered_body,
+            Some(&keypad_href(lang)),
+            &switch,
+        ),
+    )
 }
 
 /// `GET /kiosk/enrol/{credential}`: what opening the link will do, and the button.

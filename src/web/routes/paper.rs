@@ -9,7 +9,8 @@ use actix_web::{web, HttpResponse};
 use crate::domain::answers::AnswerProblem;
 use crate::domain::paper_entry;
 use crate::domain::survey_code::SurveyCode;
-use crate::services::paper::{self, Decision, Entered, Refused};
+use crate::services::paper::{self, Decision, Entered, Refused, TypedForm, TypedOutcome};
+use crate::views::i18n::Lang;
 use crate::views::paper::{
     entry_page, printable_form, reconcile_page, EntryPage, Printed, ToDecide,
 };
@@ -104,89 +105,79 @@ pub async fn entry(staff: ProvinceStaff, query: Query) -> Result<HttpResponse, A
 
 /// `POST /admin/paper`: one entry of one form.
 pub async fn enter(staff: ProvinceStaff) -> Result<HttpResponse, AppError> {
-    let (state, session, user, lang) = (&staff.state, &staff.session, &staff.user, staff.lang);
-    let fields = &staff.form;
-    let version = fields.get("version").cloned().unwrap_or_default();
-    let mut typed = Typed {
-        version: Some(version.clone()),
-        code: fields.get("code").cloned().unwrap_or_default(),
-        fields: fields
+    let (state, lang) = (&staff.state, staff.lang);
+    let form = TypedForm {
+        version: staff.form.get("version").cloned().unwrap_or_default(),
+        code: staff.form.get("code").cloned().unwrap_or_default(),
+        fields: staff
+            .form
             .iter()
             .filter(|(k, _)| k.starts_with(paper_entry::FIELD_PREFIX) || *k == "comment")
             .map(|(k, v)| (k.clone(), v.clone()))
             .collect(),
+    };
+    let mut typed = Typed {
+        version: Some(form.version.clone()),
+        code: form.code.clone(),
+        fields: form.fields.clone(),
         code_problem: None,
         problems: BTreeMap::new(),
     };
-    let code = match SurveyCode::parse(&typed.code) {
-        Ok(code) => code,
-        Err(problem) => {
-            typed.code_problem = Some(paper::code_refusal(problem).say(lang));
-            return show_entry(&staff, StatusCode::UNPROCESSABLE_ENTITY, typed).await;
-        }
-    };
-    let thresholds = state.settings.integrity;
-    let (secret, questionnaires, user_id) = (
-        state.settings.secret.clone(),
-        state.questionnaires.clone(),
-        user.id,
-    );
-    let entry_fields = typed.fields.clone();
+    let (secret, questionnaires) = (state.settings.secret.clone(), state.questionnaires.clone());
+    let (user_id, thresholds) = (staff.user.id, state.settings.integrity);
     let outcome = db_call::blocking(&state.pool, move |conn| {
-        let Some((_, questionnaire)) = paper::versions_and(conn, &questionnaires, Some(&version))?
-        else {
-            return Ok(Err(BTreeMap::new()));
-        };
-        let entry = match paper_entry::read(&questionnaire, &code.grouped(), &entry_fields) {
-            Ok(entry) => entry,
-            Err(problems) => return Ok(Err(problems)),
-        };
-        paper::enter(
-            conn,
-            &secret,
-            &questionnaires,
-            user_id,
-            &entry,
-            crate::clock::now().naive_utc(),
-            thresholds,
-        )
-        .map(Ok)
+        paper::enter_typed(conn, &secret, &questionnaires, user_id, &form, thresholds)
     })
     .await?;
     let entered = match outcome {
-        Err(problems) => {
-            typed.problems = problems;
-            return show_entry(&staff, StatusCode::UNPROCESSABLE_ENTITY, typed).await;
-        }
-        Ok(Err(refused)) => {
-            let status = match refused {
-                Refused::Unknown | Refused::OtherVersion(_) => StatusCode::UNPROCESSABLE_ENTITY,
-                Refused::Expired => StatusCode::GONE,
-                Refused::NeedsSignIn => StatusCode::FORBIDDEN,
-                _ => StatusCode::CONFLICT,
-            };
-            typed.code_problem = Some(refused.refusal().say(lang));
+        TypedOutcome::Entered(entered) => entered,
+        refused => {
+            let status = typed.refused(refused, staff.lang);
             return show_entry(&staff, status, typed).await;
         }
-        Ok(Ok(entered)) => entered,
     };
-    let said = match &entered {
+    if entered == Entered::Stored {
+        state.release_wake.notify_one();
+    }
+    notify(&staff.session, &said(lang, &entered));
+    Ok(see_other(&format!(
+        "/admin/paper?version={}&lang={}",
+        typed.version.unwrap_or_default(),
+        lang.code()
+    )))
+}
+
+impl Typed {
+    /// Says on the form why it was not entered; the page's status.
+    fn refused(&mut self, outcome: TypedOutcome, lang: Lang) -> StatusCode {
+        match outcome {
+            TypedOutcome::BadCode(refusal) => self.code_problem = Some(refusal.say(lang)),
+            TypedOutcome::Unreadable(problems) => self.problems = problems,
+            TypedOutcome::Refused(refused) => {
+                self.code_problem = Some(refused.refusal().say(lang));
+                return match refused {
+                    Refused::Unknown | Refused::OtherVersion(_) => StatusCode::UNPROCESSABLE_ENTITY,
+                    Refused::Expired => StatusCode::GONE,
+                    Refused::NeedsSignIn => StatusCode::FORBIDDEN,
+                    _ => StatusCode::CONFLICT,
+                };
+            }
+            TypedOutcome::Entered(_) => {}
+        }
+        StatusCode::UNPROCESSABLE_ENTITY
+    }
+}
+
+/// What staff are told once an entry is saved.
+fn said(lang: Lang, entered: &Entered) -> String {
+    match entered {
         Entered::Waiting => lang.text("staff-paper-first-entry-saved"),
         Entered::Stored => lang.text("staff-paper-entries-match"),
         Entered::Mismatch(d) => lang.text_with(
             "staff-paper-entries-differ",
             &[("items", d.join(", ").into())],
         ),
-    };
-    if entered == Entered::Stored {
-        state.release_wake.notify_one();
     }
-    notify(session, &said);
-    Ok(see_other(&format!(
-        "/admin/paper?version={}&lang={}",
-        typed.version.unwrap_or_default(),
-        lang.code()
-    )))
 }
 
 /// `GET /admin/paper/reconcile`

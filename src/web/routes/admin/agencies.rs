@@ -174,44 +174,7 @@ pub async fn close(admin: Admin) -> Result<HttpResponse, AppError> {
                     .await
             }
         };
-        let names: Vec<String> = plan
-            .successors
-            .iter()
-            .map(|(c, n)| format!("{n} ({c})"))
-            .collect();
-        let facts = [
-            ("code", plan.code.as_str().into()),
-            ("name", admin.lang.pick(&plan.name_vi, &plan.name_en).into()),
-            ("effective_on", plan.effective_on.to_string().into()),
-            ("last_day", plan.last_day.to_string().into()),
-            ("successors", names.join(", ").into()),
-        ];
-        let (question, consequence) = (
-            admin
-                .lang
-                .text_with("staff-admin-agencies-close-question", &facts),
-            admin
-                .lang
-                .text_with("staff-admin-agencies-close-consequence", &facts),
-        );
-        let codes: Vec<&str> = plan.successors.iter().map(|(c, _)| c.as_str()).collect();
-        return admin.ask(&Confirmation {
-            title: admin
-                .lang
-                .staff_text("staff-admin-agencies-close-an-agency"),
-            question: &question,
-            consequence: &consequence,
-            action: "/admin/agencies/close",
-            fields: &[
-                ("code", plan.code.clone()),
-                ("effective_on", plan.effective_on.to_string()),
-                ("successors", codes.join(",")),
-            ],
-            confirm_label: admin
-                .lang
-                .staff_text("staff-admin-agencies-close-the-agency"),
-            back_href: Agencies::LIST,
-        });
+        return ask_to_close(&admin, &plan);
     }
     let actor = admin.actor();
     let closed = db_call::blocking(&state.pool, move |conn| {
@@ -230,6 +193,39 @@ pub async fn close(admin: Admin) -> Result<HttpResponse, AppError> {
             )
         })
         .await
+}
+
+/// The confirmation page of a closure: what will happen, in the admin's language.
+fn ask_to_close(admin: &Admin, plan: &agencies::ClosePlan) -> Result<HttpResponse, AppError> {
+    let lang = admin.lang;
+    let names: Vec<String> = plan
+        .successors
+        .iter()
+        .map(|(c, n)| format!("{n} ({c})"))
+        .collect();
+    let facts = [
+        ("code", plan.code.as_str().into()),
+        ("name", lang.pick(&plan.name_vi, &plan.name_en).into()),
+        ("effective_on", plan.effective_on.to_string().into()),
+        ("last_day", plan.last_day.to_string().into()),
+        ("successors", names.join(", ").into()),
+    ];
+    let question = lang.text_with("staff-admin-agencies-close-question", &facts);
+    let consequence = lang.text_with("staff-admin-agencies-close-consequence", &facts);
+    let codes: Vec<&str> = plan.successors.iter().map(|(c, _)| c.as_str()).collect();
+    admin.ask(&Confirmation {
+        title: lang.staff_text("staff-admin-agencies-close-an-agency"),
+        question: &question,
+        consequence: &consequence,
+        action: "/admin/agencies/close",
+        fields: &[
+            ("code", plan.code.clone()),
+            ("effective_on", plan.effective_on.to_string()),
+            ("successors", codes.join(",")),
+        ],
+        confirm_label: lang.staff_text("staff-admin-agencies-close-the-agency"),
+        back_href: Agencies::LIST,
+    })
 }
 
 /// `POST /admin/agencies/rename`: corrects an agency's names.
