@@ -737,8 +737,7 @@ async fn a_restart_loads_the_stored_numbers_and_a_late_response_recomputes_only_
 
     // A second instance on the same database (as after a restart) shows the stored numbers
     // as current without computing them again.
-    app.stop().await;
-    let TestApp { db, .. } = app;
+    let db = app.shut_down().await;
     let again = crate::helpers::spawn_app_with(db, settings).await;
     again.add_user("phantich2@angiang.test", Role::Province, None);
     again.login("phantich2@angiang.test", PASSWORD).await;

@@ -166,9 +166,7 @@ async fn two_instances_send_each_invitation_exactly_once() {
         ("HAILONG_INVITATION_WEBHOOK", &hook),
         ("HAILONG_REMINDERS", "0"),
     ]);
-    let second = hailong::startup::Application::build(settings.clone()).expect("builds");
-    let second_handle = second.handle();
-    tokio::spawn(second.run_until_stopped());
+    let second = crate::helpers::Served::start(settings.clone());
     let app = spawn_app_with(db, settings).await;
     app.seed();
     let key = app.new_api_key("gateway test");
@@ -212,7 +210,7 @@ async fn two_instances_send_each_invitation_exactly_once() {
         attempts.iter().all(|a| *a == 1),
         "every attempt counted once"
     );
-    second_handle.stop(true).await;
+    second.stop().await;
 }
 
 /// The outbox as (message, delivered, due), in message order.

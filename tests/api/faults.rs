@@ -9,12 +9,8 @@ use diesel::prelude::*;
 use crate::helpers::{csrf_of, spawn_app, TestApp, TestDb, TEST_SECRET};
 
 /// A second instance of the service on the first one's database.
-async fn second_instance(app: &TestApp) -> (String, actix_web::dev::ServerHandle) {
-    let instance = hailong::startup::Application::build(app.db.settings()).unwrap();
-    let address = format!("http://127.0.0.1:{}", instance.port());
-    let handle = instance.handle();
-    tokio::spawn(instance.run_until_stopped());
-    (address, handle)
+fn second_instance(app: &TestApp) -> crate::helpers::Served {
+    crate::helpers::Served::start(app.db.settings())
 }
 
 /// Opens the survey at `base` with a fresh browser and returns it with the form's CSRF token.
@@ -45,7 +41,8 @@ async fn post(client: &reqwest::Client, url: String, csrf: &str, comment: &str) 
 #[tokio::test]
 async fn two_instances_answering_one_survey_at_once_store_exactly_one_response() {
     let app = spawn_app().await;
-    let (other, other_handle) = second_instance(&app).await;
+    let other_instance = second_instance(&app);
+    let other = other_instance.address();
     const ROUNDS: usize = 12;
     for round in 0..ROUNDS {
         let path = app.issue_survey(&format!("RACE.{round}")).await;
@@ -71,7 +68,7 @@ async fn two_instances_answering_one_survey_at_once_store_exactly_one_response()
     }
     let mut conn = app.conn();
     assert_eq!(crate::helpers::stored_count(&mut conn), ROUNDS as i64);
-    other_handle.stop(true).await;
+    other_instance.stop().await;
 }
 
 /// Counts what submissions left: responses, answered invitations, answers.

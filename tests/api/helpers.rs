@@ -171,10 +171,80 @@ pub fn release_held(
     }
 }
 
+/// A running instance of the service, on a thread and runtime of its own. Dropping it stops
+/// the server and waits for that thread: the instance's workers, pools and connections have
+/// ended before the test returns, and nothing of a finished test is still at work while the
+/// test binary exits (#39: the binary was once seen dying with SIGSEGV at exit on PostgreSQL;
+/// a process that exits with database work in flight on other threads is the suspect).
+pub struct Served {
+    pub port: u16,
+    pub metrics_port: Option<u16>,
+    handle: actix_web::dev::ServerHandle,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+impl Served {
+    pub fn start(settings: Settings) -> Self {
+        let (started, built) = std::sync::mpsc::channel();
+        let thread = std::thread::Builder::new()
+            .name("test-instance".to_owned())
+            .spawn(move || {
+                let runtime = tokio::runtime::Builder::new_multi_thread()
+                    .worker_threads(2)
+                    .enable_all()
+                    .build()
+                    .expect("runtime");
+                runtime.block_on(async move {
+                    let app = Application::build(settings).expect("application builds");
+                    let _ = started.send((app.port(), app.metrics_port(), app.handle()));
+                    let _ = app.run_until_stopped().await;
+                });
+                // Dropping the runtime ends the background work and waits for blocking calls.
+                drop(runtime);
+            })
+            .expect("thread");
+        let (port, metrics_port, handle) = built.recv().expect("the instance started");
+        Self {
+            port,
+            metrics_port,
+            handle,
+            thread: Some(thread),
+        }
+    }
+
+    pub fn address(&self) -> String {
+        format!("http://127.0.0.1:{}", self.port)
+    }
+
+    /// Stops the server gracefully (requests in flight are finished); the rest of the instance
+    /// ends when this is dropped.
+    pub async fn stop(&self) {
+        self.handle.stop(true).await;
+    }
+}
+
+impl Drop for Served {
+    fn drop(&mut self) {
+        let handle = self.handle.clone();
+        // The stop is awaited on a thread of its own: this may be a test runtime's thread.
+        let _ = std::thread::spawn(move || {
+            let runtime = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .expect("runtime");
+            runtime.block_on(handle.stop(false));
+        })
+        .join();
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
+        }
+    }
+}
+
 pub struct TestApp {
     pub address: String,
     pub client: reqwest::Client,
-    pub handle: actix_web::dev::ServerHandle,
+    pub served: Served,
     // Dropped last: the database outlives the server that uses it.
     pub db: TestDb,
 }
@@ -228,7 +298,18 @@ impl TestApp {
     }
 
     pub async fn stop(&self) {
-        self.handle.stop(true).await;
+        self.served.stop().await;
+    }
+
+    /// Stops the instance, waits until everything of it has ended, and gives back its
+    /// database (for the next instance: a restart).
+    pub async fn shut_down(self) -> TestDb {
+        self.served.stop().await;
+        let TestApp { served, db, .. } = self;
+        tokio::task::spawn_blocking(move || drop(served))
+            .await
+            .expect("the instance ended");
+        db
     }
 }
 
@@ -242,19 +323,16 @@ pub async fn spawn_app_on(db: TestDb) -> TestApp {
 }
 
 pub async fn spawn_app_with(db: TestDb, settings: Settings) -> TestApp {
-    let app = Application::build(settings).expect("application builds");
-    let address = format!("http://127.0.0.1:{}", app.port());
-    let handle = app.handle();
-    tokio::spawn(app.run_until_stopped());
+    let served = Served::start(settings);
     let client = reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
         .cookie_store(true)
         .build()
         .expect("client builds");
     TestApp {
-        address,
+        address: served.address(),
         client,
-        handle,
+        served,
         db,
     }
 }

@@ -1,24 +1,16 @@
 //! `/metrics` on its own address: Prometheus text with route patterns, never a token.
 
-use crate::helpers::{TestApp, TestDb};
+use crate::helpers::{spawn_app_with, TestDb};
 
 #[tokio::test]
 async fn metrics_are_served_apart_and_name_routes_never_tokens() {
     let db = TestDb::new();
     let settings = db.settings_with(&[("HAILONG_METRICS_BIND", "127.0.0.1:0")]);
-    let built = hailong::startup::Application::build(settings).expect("builds");
-    let metrics_url = format!("http://127.0.0.1:{}/metrics", built.metrics_port().unwrap());
-    let app = TestApp {
-        address: format!("http://127.0.0.1:{}", built.port()),
-        client: reqwest::Client::builder()
-            .redirect(reqwest::redirect::Policy::none())
-            .cookie_store(true)
-            .build()
-            .unwrap(),
-        handle: built.handle(),
-        db,
-    };
-    tokio::spawn(built.run_until_stopped());
+    let app = spawn_app_with(db, settings).await;
+    let metrics_url = format!(
+        "http://127.0.0.1:{}/metrics",
+        app.served.metrics_port.unwrap()
+    );
 
     let path = app.issue_survey("METRICS.1").await;
     assert_eq!(app.get(&path).await.status(), 200);

@@ -5,7 +5,7 @@
 use std::process::{Command, Stdio};
 use std::time::Duration;
 
-use crate::helpers::{TestApp, TestDb};
+use crate::helpers::TestDb;
 
 /// Debian's Prometheus tools, or `None` (a failure when HAILONG_REQUIRE_PROMETHEUS=1).
 fn prometheus_tools() -> Option<()> {
@@ -77,15 +77,8 @@ async fn metrics_pass_promtool_and_a_real_prometheus_scrapes_them() {
     }
     let db = TestDb::new();
     let settings = db.settings_with(&[("HAILONG_METRICS_BIND", "127.0.0.1:0")]);
-    let built = hailong::startup::Application::build(settings).expect("builds");
-    let metrics_port = built.metrics_port().unwrap();
-    let app = TestApp {
-        address: format!("http://127.0.0.1:{}", built.port()),
-        client: reqwest::Client::new(),
-        handle: built.handle(),
-        db,
-    };
-    tokio::spawn(built.run_until_stopped());
+    let app = crate::helpers::spawn_app_with(db, settings).await;
+    let metrics_port = app.served.metrics_port.unwrap();
     let path = app.issue_survey("PROM.1").await;
     assert_eq!(app.get(&path).await.status(), 200);
 

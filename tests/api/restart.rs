@@ -9,11 +9,12 @@ async fn data_survives_a_restart_of_the_service() {
     let first = spawn_app_on(db).await;
     assert!(first.db.run_cli(dir.path(), &["demo"]).status.success());
     let before: Vec<Value> = first.get("/api/v1/agencies").await.json().await.unwrap();
-    first.stop().await;
-    let db = first.db;
+    let db = first.shut_down().await;
 
     let second = spawn_app_on(db).await;
-    let after: Vec<Value> = second.get("/api/v1/agencies").await.json().await.unwrap();
+    let response = second.get("/api/v1/agencies").await;
+    assert_eq!(response.status(), 200);
+    let after: Vec<Value> = response.json().await.unwrap();
 
     assert!(before.len() > 100);
     assert_eq!(before, after);

@@ -341,10 +341,8 @@ async fn two_instances_on_postgres_share_one_survey_limit() {
         return;
     }
     let settings = db.settings_with(&[("HAILONG_SURVEY_RATE_PER_MINUTE", "5")]);
-    let second = hailong::startup::Application::build(settings.clone()).expect("builds");
-    let second_address = format!("http://127.0.0.1:{}", second.port());
-    let second_handle = second.handle();
-    tokio::spawn(second.run_until_stopped());
+    let second = crate::helpers::Served::start(settings.clone());
+    let second_address = second.address();
     let app = crate::helpers::spawn_app_with(db, settings).await;
     inside_one_rate_window().await;
 
@@ -373,7 +371,7 @@ async fn two_instances_on_postgres_share_one_survey_limit() {
         statuses[5..].iter().all(|s| *s == 429),
         "five in all, whichever instance: {statuses:?}"
     );
-    second_handle.stop(true).await;
+    second.stop().await;
 }
 
 #[tokio::test]
