@@ -142,6 +142,16 @@ impl From<Refusal> for ServiceError {
     }
 }
 
+/// A value chosen in a form (a list's option, a date), or the refusal `text` on `field` when
+/// it does not read as one.
+pub fn choice<T: std::str::FromStr>(
+    raw: &str,
+    field: &'static str,
+    text: &'static str,
+) -> Result<T, Refusal> {
+    raw.parse::<T>().map_err(|_| Refusal::new(field, text))
+}
+
 /// Shorthand for a refusal as an `Err`.
 pub fn refuse<T>(refusal: Refusal) -> Result<T, ServiceError> {
     Err(ServiceError::Refused(refusal))

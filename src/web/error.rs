@@ -94,28 +94,23 @@ impl From<crate::services::surveys::SurveyError> for AppError {
 impl From<crate::services::reports::satisfaction::ReportError> for AppError {
     fn from(e: crate::services::reports::satisfaction::ReportError) -> Self {
         use crate::services::reports::satisfaction::ReportError;
-        use crate::services::Refusal;
+        if let Some(refusal) = e.refusal() {
+            return Self::Refused(refusal);
+        }
         match e {
-            ReportError::NotAPeriod(_) => {
-                Self::Refused(Refusal::new("period", "refusal-report-period"))
-            }
-            ReportError::NothingComputed(_) => {
-                Self::Refused(Refusal::new("period", "refusal-report-not-computed"))
-            }
             ReportError::UnknownAgency(_) => Self::NotFound,
             ReportError::Database(e) => e.into(),
             ReportError::Survey(e) => e.into(),
+            other => Self::Internal(anyhow::Error::new(other)),
         }
     }
 }
 
 impl From<crate::services::reports::pdf::PdfError> for AppError {
     fn from(e: crate::services::reports::pdf::PdfError) -> Self {
-        match e {
-            crate::services::reports::pdf::PdfError::NoLibreOffice => Self::Refused(
-                crate::services::Refusal::new("format", "refusal-report-no-pdf"),
-            ),
-            other => Self::Internal(anyhow::Error::new(other)),
+        match e.refusal() {
+            Some(refusal) => Self::Refused(refusal),
+            None => Self::Internal(anyhow::Error::new(e)),
         }
     }
 }

@@ -251,6 +251,24 @@ fn staff_pages_come_in_through_one_door() {
     }
 }
 
+#[test]
+fn refusals_are_said_by_services() {
+    // One refusal story: a use case refuses with `services::Refusal` (the field and a
+    // catalogue id); the web only shows it, in the page's language.
+    for (module, source) in modules() {
+        if !module.starts_with("web") {
+            continue;
+        }
+        let code = code_of(&source);
+        for made_here in ["Refusal::new(", "Refusal::conflict("] {
+            assert!(
+                !code.contains(made_here),
+                "{module} makes a refusal ({made_here}): let the service say it"
+            );
+        }
+    }
+}
+
 /// The handlers of `code` that come in through a staff door: (name, lines from `fn` to its
 /// closing brace at the start of a line).
 fn staff_handlers(code: &str) -> Vec<(String, usize)> {

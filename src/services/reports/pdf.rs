@@ -19,6 +19,19 @@ pub enum PdfError {
     Io(#[from] std::io::Error),
 }
 
+impl PdfError {
+    /// The refusal a reader is shown, when no PDF can be made here at all.
+    pub fn refusal(&self) -> Option<crate::services::Refusal> {
+        match self {
+            Self::NoLibreOffice => Some(crate::services::Refusal::new(
+                "format",
+                "refusal-report-no-pdf",
+            )),
+            Self::Conversion(_) | Self::Io(_) => None,
+        }
+    }
+}
+
 /// Converts a `.docx` into PDF bytes (blocking: seconds; run it off the executor).
 pub fn from_docx(docx: &[u8]) -> Result<Vec<u8>, PdfError> {
     let dir = tempfile::tempdir()?;

@@ -74,6 +74,18 @@ pub enum ReportError {
     Survey(#[from] crate::services::surveys::SurveyError),
 }
 
+impl ReportError {
+    /// The refusal a reader is shown, when the report was refused rather than failed.
+    pub fn refusal(&self) -> Option<crate::services::Refusal> {
+        use crate::services::Refusal;
+        match self {
+            Self::NotAPeriod(_) => Some(Refusal::new("period", "refusal-report-period")),
+            Self::NothingComputed(_) => Some(Refusal::new("period", "refusal-report-not-computed")),
+            Self::UnknownAgency(_) | Self::Database(_) | Self::Survey(_) => None,
+        }
+    }
+}
+
 /// The report of `period` for the province or the agency `agency` (a code), from the
 /// computed numbers `index`: agencies, item texts and counts read in one snapshot.
 pub fn prepare(

@@ -8,7 +8,6 @@ use super::{Admin, Resource};
 use crate::domain::agency::{AgencyKind, AgencyLevel, SurveyPolicy};
 use crate::services::agencies as stored;
 use crate::services::agencies::{self, NewAgency};
-use crate::services::Refusal;
 use crate::views::admin::{agencies_page, AgencyLine};
 use crate::views::forms::{Confirmation, Posted};
 use crate::web::db_call;
@@ -73,8 +72,7 @@ fn choice<T: std::str::FromStr>(
     field: &'static str,
     text: &'static str,
 ) -> Result<T, AppError> {
-    raw.parse::<T>()
-        .map_err(|_| AppError::Refused(Refusal::new(field, text)))
+    crate::services::choice(raw, field, text).map_err(AppError::Refused)
 }
 
 pub async fn add(admin: Admin) -> Result<HttpResponse, AppError> {
@@ -151,14 +149,18 @@ fn successors(admin: &Admin) -> Vec<String> {
 pub async fn close(admin: Admin) -> Result<HttpResponse, AppError> {
     let state = admin.state.clone();
     let (code, successors) = (admin.field("code").to_owned(), successors(&admin));
-    let Ok(effective_on) = admin.field("effective_on").parse::<chrono::NaiveDate>() else {
-        let refused: Result<(), AppError> = Err(AppError::Refused(Refusal::new(
-            "effective_on",
-            "refusal-effective-date",
-        )));
-        return admin
-            .then::<Agencies, _>("close", refused, |()| String::new())
-            .await;
+    let effective_on = match crate::services::choice::<chrono::NaiveDate>(
+        admin.field("effective_on"),
+        "effective_on",
+        "refusal-effective-date",
+    ) {
+        Ok(day) => day,
+        Err(refusal) => {
+            let refused: Result<(), AppError> = Err(AppError::Refused(refusal));
+            return admin
+                .then::<Agencies, _>("close", refused, |()| String::new())
+                .await;
+        }
     };
     if !admin.confirmed() {
         let (checked_code, checked) = (code.clone(), successors.clone());

@@ -8,7 +8,6 @@ use crate::domain::agency::Role;
 use crate::services::accounts::account_by_id;
 use crate::services::accounts::{self, NewAccount};
 use crate::services::agencies;
-use crate::services::Refusal;
 use crate::views::admin::{users_page, UserLine};
 use crate::views::forms::{Confirmation, Posted};
 use crate::web::db_call;
@@ -56,28 +55,26 @@ impl Resource for Users {
 
 pub async fn create(admin: Admin) -> Result<HttpResponse, AppError> {
     let state = admin.state.clone();
-    let created = match admin.field("role").parse::<Role>() {
-        Err(_) => Err(AppError::Refused(Refusal::new(
-            "role",
-            "refusal-choose-role",
-        ))),
-        Ok(role) => {
-            let (actor, fields) = (admin.actor(), admin.form.clone());
-            db_call::blocking(&state.pool, move |conn| {
-                accounts::add(
-                    conn,
-                    &actor,
-                    &NewAccount {
-                        email: super::field(&fields, "email"),
-                        role,
-                        agency: Some(super::field(&fields, "agency")),
-                        password: fields.get("password").map_or("", String::as_str),
-                    },
-                )
-            })
-            .await
-        }
-    };
+    let created =
+        match crate::services::choice::<Role>(admin.field("role"), "role", "refusal-choose-role") {
+            Err(refusal) => Err(AppError::Refused(refusal)),
+            Ok(role) => {
+                let (actor, fields) = (admin.actor(), admin.form.clone());
+                db_call::blocking(&state.pool, move |conn| {
+                    accounts::add(
+                        conn,
+                        &actor,
+                        &NewAccount {
+                            email: super::field(&fields, "email"),
+                            role,
+                            agency: Some(super::field(&fields, "agency")),
+                            password: fields.get("password").map_or("", String::as_str),
+                        },
+                    )
+                })
+                .await
+            }
+        };
     let email = admin.field("email").to_lowercase();
     let said = admin.lang.staff_text("staff-admin-users-account-added");
     admin
