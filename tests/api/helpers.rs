@@ -322,13 +322,19 @@ pub async fn spawn_app_on(db: TestDb) -> TestApp {
     spawn_app_with(db, settings).await
 }
 
-pub async fn spawn_app_with(db: TestDb, settings: Settings) -> TestApp {
-    let served = Served::start(settings);
-    let client = reqwest::Client::builder()
+/// A client as a browser is: its own cookies, redirects shown rather than followed. It drops a
+/// kept-alive connection after 2 idle seconds, before the service's 5: one the service is
+/// closing just then would fail the request (hyper's IncompleteMessage).
+pub fn browser() -> reqwest::ClientBuilder {
+    reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
         .cookie_store(true)
-        .build()
-        .expect("client builds");
+        .pool_idle_timeout(std::time::Duration::from_secs(2))
+}
+
+pub async fn spawn_app_with(db: TestDb, settings: Settings) -> TestApp {
+    let served = Served::start(settings);
+    let client = browser().build().expect("client builds");
     TestApp {
         address: served.address(),
         client,
@@ -628,11 +634,7 @@ impl TestApp {
 
     /// A fresh client (no cookies) on the same app, for a second person.
     pub fn another_client(&self) -> reqwest::Client {
-        reqwest::Client::builder()
-            .redirect(reqwest::redirect::Policy::none())
-            .cookie_store(true)
-            .build()
-            .unwrap()
+        browser().build().unwrap()
     }
 }
 

@@ -125,9 +125,11 @@ async fn read(
 ) -> Result<(Inbox, Vec<Arc<Questionnaire>>), AppError> {
     let (filter, questionnaires) = (asked.filter.clone(), state.questionnaires.clone());
     db_call::blocking(&state.pool, move |conn| {
-        let every = questionnaires.every(conn)?;
-        let inbox = comments::inbox(conn, &every, &filter)?;
-        Ok::<_, crate::services::surveys::SurveyError>((inbox, every))
+        conn.snapshot(|conn| {
+            let every = questionnaires.every(conn)?;
+            let inbox = comments::inbox(conn, &every, &filter)?;
+            Ok::<_, crate::services::surveys::SurveyError>((inbox, every))
+        })
     })
     .await
 }

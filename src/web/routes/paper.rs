@@ -65,8 +65,10 @@ async fn show_entry(
     let questionnaires = state.questionnaires.clone();
     let asked = typed.version.clone();
     let (chosen, (waiting, to_decide)) = db_call::blocking(&state.pool, move |conn| {
-        let chosen = paper::versions_and(conn, &questionnaires, asked.as_deref())?;
-        Ok::<_, crate::services::surveys::SurveyError>((chosen, paper::counts(conn)?))
+        conn.snapshot(|conn| {
+            let chosen = paper::versions_and(conn, &questionnaires, asked.as_deref())?;
+            Ok::<_, crate::services::surveys::SurveyError>((chosen, paper::counts(conn)?))
+        })
     })
     .await?;
     let Some((versions, questionnaire)) = chosen else {
