@@ -43,6 +43,10 @@ pub struct Application {
     server: Server,
     /// The metrics server, when `HAILONG_METRICS_BIND` is set: its port and handle.
     metrics: Option<(u16, Server)>,
+    /// The state the server's workers share, to see them let go of it at the end.
+    state: Arc<AppState>,
+    /// The group-commit writer, to wait for at the end.
+    group_writer: std::thread::JoinHandle<()>,
 }
 
 impl Application {
@@ -119,7 +123,7 @@ impl Application {
             crate::config::DatabaseUrl::Sqlite(_) => Some(db::build_pool(&settings.database, 4)),
             crate::config::DatabaseUrl::Postgres(_) => None,
         };
-        let group_commit =
+        let (group_commit, group_writer) =
             crate::db::group_commit::GroupCommit::start(pool.clone(), write_gate.clone())
                 .context("starting the group-commit writer")?;
         let dashboards = Arc::new(crate::services::reports::dashboards::Dashboards::new(
@@ -144,7 +148,7 @@ impl Application {
             None => None,
         };
         let pool_for_rate = pool.clone();
-        let state = web::Data::new(AppState {
+        let state = Arc::new(AppState {
             pool,
             settings,
             csrf,
@@ -158,6 +162,8 @@ impl Application {
             survey_rate: survey_rate.clone(),
             key_limits: Default::default(),
         });
+        let shared_state = state.clone();
+        let state = web::Data::from(state);
         // Behind HTTPS, browsers are told to come back only over HTTPS, subdomains included, for
         // a year: a survey link typed or followed over plain http never travels in the clear.
         let hsts = secure_cookies.then_some("max-age=31536000; includeSubDomains");
@@ -229,6 +235,8 @@ impl Application {
             port,
             server,
             metrics,
+            state: shared_state,
+            group_writer,
         })
     }
 
@@ -253,14 +261,42 @@ impl Application {
     /// Serves until SIGTERM or Ctrl-C (or a stop through the handle), then finishes the
     /// requests in flight; the metrics server stops with it.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
-        let Some((_, metrics)) = self.metrics else {
-            return self.server.await;
+        let served = match self.metrics {
+            None => self.server.await,
+            Some((_, metrics)) => {
+                let metrics_handle = metrics.handle();
+                tokio::spawn(metrics);
+                let served = self.server.await;
+                metrics_handle.stop(true).await;
+                served
+            }
         };
-        let metrics_handle = metrics.handle();
-        tokio::spawn(metrics);
-        let served = self.server.await;
-        metrics_handle.stop(true).await;
+        close(self.state, self.group_writer).await;
         served
+    }
+}
+
+/// Waits, after the server has stopped, until its workers have let go of the state and the
+/// group-commit writer has ended, each closing its database connections: actix's workers drop
+/// their copies on their own threads after the server has returned, and a process that exits
+/// meanwhile would be closing TLS connections to PostgreSQL while the C libraries' exit
+/// handlers tear OpenSSL down (#39). Bounded: a worker that never lets go holds up nothing.
+async fn close(state: Arc<AppState>, group_writer: std::thread::JoinHandle<()>) {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    while Arc::strong_count(&state) > 1 && std::time::Instant::now() < deadline {
+        tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+    }
+    if Arc::strong_count(&state) > 1 {
+        tracing::warn!("the server's workers still hold the state after 10 s");
+        return;
+    }
+    // The last copy: with it goes the group-commit writer's last sender, and the thread ends.
+    drop(state);
+    if tokio::task::spawn_blocking(move || group_writer.join())
+        .await
+        .is_err()
+    {
+        tracing::warn!("waiting for the group-commit writer");
     }
 }
 

@@ -48,12 +48,17 @@ pub struct GroupCommit {
 
 impl GroupCommit {
     /// Starts the writer thread. Its transactions hold `gate`, as every SQLite writer does.
-    pub fn start(pool: DbPool, gate: Arc<WriteGate>) -> std::io::Result<Self> {
+    /// The thread ends (its connection closed) once every clone of the writer is dropped: the
+    /// handle given back lets a caller wait for that.
+    pub fn start(
+        pool: DbPool,
+        gate: Arc<WriteGate>,
+    ) -> std::io::Result<(Self, std::thread::JoinHandle<()>)> {
         let (jobs, queue) = mpsc::channel::<Job>();
-        std::thread::Builder::new()
+        let thread = std::thread::Builder::new()
             .name("group-commit".to_owned())
             .spawn(move || write_groups(&pool, &gate, &queue))?;
-        Ok(Self { jobs })
+        Ok((Self { jobs }, thread))
     }
 
     /// Runs `work` in a savepoint of the next group transaction and returns its result once
@@ -146,7 +151,7 @@ mod tests {
             .execute(&mut **pool.get().unwrap())
             .unwrap();
         let group = GroupCommit::start(pool.clone(), Arc::new(WriteGate::for_database(&url)));
-        (group.unwrap(), pool)
+        (group.unwrap().0, pool)
     }
 
     fn insert(n: i32) -> impl FnOnce(&mut DbConnection) -> diesel::QueryResult<usize> {
