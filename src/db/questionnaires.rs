@@ -11,27 +11,11 @@ pub struct StoredQuestionnaire {
     pub definition: String,
 }
 
-/// The questionnaire new invitations use: the most recently published.
+/// The id of the questionnaire new invitations use: the most recently published (its
+/// definition is read, and parsed once, by `services::surveys::Questionnaires`).
 #[expect(
     clippy::disallowed_methods,
     reason = "once per ingestion batch or agency page: the re-preparation `first` costs on SQLite does not matter here"
-)]
-pub fn current(conn: &mut DbConnection) -> QueryResult<Option<StoredQuestionnaire>> {
-    questionnaires::table
-        .select(StoredQuestionnaire::as_select())
-        .order((
-            questionnaires::published_at.desc(),
-            questionnaires::id.desc(),
-        ))
-        .first(conn)
-        .optional()
-}
-
-/// The id of the questionnaire new invitations use, without its definition (pages that keep
-/// the parsed questionnaires need only that).
-#[expect(
-    clippy::disallowed_methods,
-    reason = "once per agency page: the re-preparation `first` costs on SQLite does not matter here"
 )]
 pub fn current_id(conn: &mut DbConnection) -> QueryResult<Option<i32>> {
     questionnaires::table

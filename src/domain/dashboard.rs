@@ -58,10 +58,17 @@ pub struct WeakRow {
 }
 
 /// A share of the Decision 766 group: part of a whole.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct Share766 {
     pub part: i64,
     pub of: i64,
+}
+
+impl Share766 {
+    /// In percent; `None` without a denominator.
+    pub fn percent(self) -> Option<f64> {
+        (self.of > 0).then(|| 100.0 * self.part as f64 / self.of as f64)
+    }
 }
 
 /// One agency's Decision 766 satisfaction group in the period (METHODOLOGY, addition); a

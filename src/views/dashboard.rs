@@ -29,8 +29,8 @@ pub fn status_words(lang: Lang, status: &str) -> &'static str {
 
 fn share_cell(lang: Lang, share: Option<Share766>) -> Markup {
     html! {
-        @match share.filter(|s| s.of > 0) {
-            Some(s) => { (number(lang, 100.0 * s.part as f64 / s.of as f64, 1)) "% " span.ci { "(" (s.part) "/" (s.of) ")" } },
+        @match share.and_then(|s| Some((s, s.percent()?))) {
+            Some((s, percent)) => { (number(lang, percent, 1)) "% " span.ci { "(" (s.part) "/" (s.of) ")" } },
             None => "—",
         }
     }

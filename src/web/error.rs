@@ -73,6 +73,12 @@ impl From<crate::services::store::DbError> for AppError {
     }
 }
 
+impl From<crate::services::Refusal> for AppError {
+    fn from(refusal: crate::services::Refusal) -> Self {
+        Self::Refused(refusal)
+    }
+}
+
 impl From<crate::services::ServiceError> for AppError {
     fn from(e: crate::services::ServiceError) -> Self {
         match e {

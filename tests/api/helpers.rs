@@ -225,16 +225,9 @@ impl Served {
 
 impl Drop for Served {
     fn drop(&mut self) {
-        let handle = self.handle.clone();
-        // The stop is awaited on a thread of its own: this may be a test runtime's thread.
-        let _ = std::thread::spawn(move || {
-            let runtime = tokio::runtime::Builder::new_current_thread()
-                .enable_all()
-                .build()
-                .expect("runtime");
-            runtime.block_on(handle.stop(false));
-        })
-        .join();
+        // The command is sent as the future is made; the instance's thread ends once the
+        // server has stopped, and joining it is the wait.
+        drop(self.handle.stop(false));
         if let Some(thread) = self.thread.take() {
             let _ = thread.join();
         }

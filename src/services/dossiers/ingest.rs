@@ -210,7 +210,8 @@ pub fn ingest(
             "dossiers",
             &format!("batch of {}", valid.len()),
         )?;
-        let questionnaire = questionnaires::current(conn)?.ok_or(IngestError::NoQuestionnaire)?;
+        let questionnaire_id =
+            questionnaires::current_id(conn)?.ok_or(IngestError::NoQuestionnaire)?;
         let now = crate::clock::now();
         let mut issued = Vec::with_capacity(valid.len());
         let mut conflicts = Vec::new();
@@ -291,7 +292,7 @@ pub fn ingest(
                         SurveyCode::of_token(ctx.secret, &token).lookup_hash(ctx.secret),
                     ),
                     token_salt: Some(salt),
-                    questionnaire_id: questionnaire.id,
+                    questionnaire_id,
                     created_at: now.naive_utc(),
                     expires_at: expires_at.naive_utc(),
                 },

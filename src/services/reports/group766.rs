@@ -20,19 +20,8 @@ use super::dashboards::{Indexed, MIN_CELL};
 use crate::db::{followups, group766, DbConnection, QueryResult};
 use crate::domain::period::{Quarter, VIETNAM};
 
-/// A share with its numerator and denominator.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub struct Share {
-    pub part: i64,
-    pub of: i64,
-}
-
-impl Share {
-    /// In percent; `None` without a denominator.
-    pub fn percent(self) -> Option<f64> {
-        (self.of > 0).then(|| 100.0 * self.part as f64 / self.of as f64)
-    }
-}
+/// A share with its numerator and denominator (as the dashboards show it).
+pub use crate::domain::dashboard::Share766 as Share;
 
 /// One agency's group in one quarter, with (a) and (b) for each of its months too.
 #[derive(Debug, Clone, Default, PartialEq)]

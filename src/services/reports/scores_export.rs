@@ -135,7 +135,7 @@ pub fn scores(
                 .iter()
                 .map(|p| ((*p).clone(), Counted::of_period(&board, p, &ids)))
                 .collect();
-            rows.extend(group766_rows(conn, &agencies, &quarters)?);
+            rows.extend(group766_rows(conn, &agencies, &ids, &quarters)?);
             rows.extend(invitation_rows(conn, &agencies, &quarters)?);
         }
         Ok(ScoresExport {
@@ -250,18 +250,15 @@ fn invitation_rows(
 fn group766_rows(
     conn: &mut DbConnection,
     agencies: &[(i32, String, String)],
+    ids: &[(i32, String)],
     quarters: &[(String, Option<Counted>)],
 ) -> QueryResult<Vec<Vec<String>>> {
-    let ids: Vec<(i32, String)> = agencies
-        .iter()
-        .map(|(id, code, _)| (*id, code.clone()))
-        .collect();
     let mut rows = Vec::new();
     for (period, counted) in quarters {
         let Ok(quarter) = period.parse() else {
             continue;
         };
-        let groups = group766::of_quarter(conn, &ids, quarter, counted.as_ref())?;
+        let groups = group766::of_quarter(conn, ids, quarter, counted.as_ref())?;
         for (id, code, name) in agencies {
             let Some(g) = groups.get(id) else {
                 continue;

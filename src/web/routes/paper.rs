@@ -49,11 +49,19 @@ pub async fn form(staff: Staff, query: Query) -> Result<HttpResponse, AppError> 
 
 /// The entry page as posted: what was typed and why it was refused.
 struct Typed {
-    version: Option<String>,
-    code: String,
-    fields: BTreeMap<String, String>,
+    form: TypedForm,
     code_problem: Option<String>,
     problems: BTreeMap<String, AnswerProblem>,
+}
+
+impl Typed {
+    fn new(form: TypedForm) -> Self {
+        Self {
+            form,
+            code_problem: None,
+            problems: BTreeMap::new(),
+        }
+    }
 }
 
 async fn show_entry(
@@ -61,12 +69,13 @@ async fn show_entry(
     status: StatusCode,
     typed: Typed,
 ) -> Result<HttpResponse, AppError> {
-    let (state, _lang) = (&staff.state, staff.lang);
+    let state = &staff.state;
     let questionnaires = state.questionnaires.clone();
-    let asked = typed.version.clone();
+    // No version (or an unknown one) is the newest.
+    let asked = typed.form.version.clone();
     let (chosen, (waiting, to_decide)) = db_call::blocking(&state.pool, move |conn| {
         conn.snapshot(|conn| {
-            let chosen = paper::versions_and(conn, &questionnaires, asked.as_deref())?;
+            let chosen = paper::versions_and(conn, &questionnaires, Some(&asked))?;
             Ok::<_, crate::services::surveys::SurveyError>((chosen, paper::counts(conn)?))
         })
     })
@@ -81,8 +90,8 @@ async fn show_entry(
             &EntryPage {
                 versions: &versions,
                 questionnaire: &questionnaire,
-                code: &typed.code,
-                typed: &typed.fields,
+                code: &typed.form.code,
+                typed: &typed.form.fields,
                 code_problem: typed.code_problem.as_deref(),
                 problems: &typed.problems,
                 notice: notice.as_deref(),
@@ -95,13 +104,10 @@ async fn show_entry(
 
 /// `GET /admin/paper?version=`
 pub async fn entry(staff: ProvinceStaff, query: Query) -> Result<HttpResponse, AppError> {
-    let typed = Typed {
-        version: query.get("version").cloned(),
-        code: String::new(),
-        fields: BTreeMap::new(),
-        code_problem: None,
-        problems: BTreeMap::new(),
-    };
+    let typed = Typed::new(TypedForm {
+        version: query.get("version").cloned().unwrap_or_default(),
+        ..TypedForm::default()
+    });
     show_entry(&staff, StatusCode::OK, typed).await
 }
 
@@ -118,13 +124,7 @@ pub async fn enter(staff: ProvinceStaff) -> Result<HttpResponse, AppError> {
             .map(|(k, v)| (k.clone(), v.clone()))
             .collect(),
     };
-    let mut typed = Typed {
-        version: Some(form.version.clone()),
-        code: form.code.clone(),
-        fields: form.fields.clone(),
-        code_problem: None,
-        problems: BTreeMap::new(),
-    };
+    let mut typed = Typed::new(form.clone());
     let (secret, questionnaires) = (state.settings.secret.clone(), state.questionnaires.clone());
     let (user_id, thresholds) = (staff.user.id, state.settings.integrity);
     let outcome = db_call::blocking(&state.pool, move |conn| {
@@ -134,7 +134,7 @@ pub async fn enter(staff: ProvinceStaff) -> Result<HttpResponse, AppError> {
     let entered = match outcome {
         TypedOutcome::Entered(entered) => entered,
         refused => {
-            let status = typed.refused(refused, staff.lang);
+            let status = typed.refused(refused, lang);
             return show_entry(&staff, status, typed).await;
         }
     };
@@ -144,7 +144,7 @@ pub async fn enter(staff: ProvinceStaff) -> Result<HttpResponse, AppError> {
     notify(&staff.session, &said(lang, &entered));
     Ok(see_other(&format!(
         "/admin/paper?version={}&lang={}",
-        typed.version.unwrap_or_default(),
+        typed.form.version,
         lang.code()
     )))
 }

@@ -197,17 +197,18 @@ fn children(sources: &Sources<'_>, index: &Indexed, period: &str, agency: &Agenc
         .agencies
         .iter()
         .filter(|a| a.parent_id == Some(agency.id) && a.valid_to.is_none())
-        .map(|c| Child {
-            code: c.code.clone(),
-            name: name_in(sources.lang, c),
-            sat_index: index.value(period, &c.code, Measure::SatIndex, ""),
-            papi_total: index.value(period, &c.code, Measure::PapiTotal, ""),
-            n: index
-                .row(period, &c.code, Measure::Completed, "")
-                .map_or(0, |r| r.n),
-            status: index
-                .row(period, &c.code, Measure::SatIndex, "")
-                .map_or("suppressed".to_owned(), |r| r.status.clone()),
+        .map(|c| {
+            let sat = figure(index, period, &c.code, Measure::SatIndex);
+            Child {
+                code: c.code.clone(),
+                name: name_in(sources.lang, c),
+                sat_index: sat.value,
+                papi_total: index.value(period, &c.code, Measure::PapiTotal, ""),
+                n: index
+                    .row(period, &c.code, Measure::Completed, "")
+                    .map_or(0, |r| r.n),
+                status: sat.status,
+            }
         })
         .collect()
 }

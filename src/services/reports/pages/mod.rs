@@ -15,9 +15,9 @@ use std::collections::HashMap;
 use hailong_analysis::scores::Measure;
 
 use super::dashboards::{Dashboards, Indexed, Kind, Revisions};
-use super::group766::{self, Share};
+use super::group766;
 use crate::db::DbConnection;
-use crate::domain::dashboard::{AsOf, Figure, Group766Shares, Held, Share766};
+use crate::domain::dashboard::{AsOf, Figure, Group766Shares, Held};
 use crate::domain::language::Lang;
 use crate::domain::period::Quarter;
 use crate::services::agencies::Agency;
@@ -114,21 +114,17 @@ fn group766_of(
     };
     let counted = group766::Counted::of_period(index, period, agencies);
     let groups = group766::of_quarter(conn, agencies, quarter, counted.as_ref())?;
-    let share = |s: Share| Share766 {
-        part: s.part,
-        of: s.of,
-    };
     Ok(groups
         .into_iter()
         .map(|(id, g)| {
             let shares = Group766Shares {
-                on_time: Some(share(g.on_time)),
-                satisfied: g.satisfied.map(share),
-                not_dissatisfied: g.not_dissatisfied.map(share),
+                on_time: Some(g.on_time),
+                satisfied: g.satisfied,
+                not_dissatisfied: g.not_dissatisfied,
                 months: g
                     .months
                     .into_iter()
-                    .map(|(m, (a, b))| (m, Some(share(a)), b.map(share)))
+                    .map(|(m, (a, b))| (m, Some(a), b))
                     .collect(),
             };
             (id, shares)

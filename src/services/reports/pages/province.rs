@@ -12,7 +12,7 @@ use crate::domain::period::Quarter;
 use crate::domain::plan::Targets;
 use crate::domain::response_mode::ResponseMode;
 use crate::services::agencies::Agency;
-use crate::services::reports::dashboards::{procedure_fields, Indexed, Kind, Scope};
+use crate::services::reports::dashboards::{procedure_fields, Dimension, Indexed, Kind, Scope};
 use crate::services::reports::{standing, standings, targets};
 
 /// The levels the province's table shows, the first by default.
@@ -54,7 +54,18 @@ pub fn province(
             .filter(|l| LEVELS.contains(l))
             .unwrap_or(LEVELS[0])
             .to_owned();
-        let (ranked, unranked) = table(sources, index, &period, &level, asked.by_position);
+        let dimensions = index
+            .period(&period)
+            .map(|l| l.report.dimensions.as_slice())
+            .unwrap_or_default();
+        let (ranked, unranked) = table(
+            sources,
+            index,
+            &period,
+            &level,
+            dimensions,
+            asked.by_position,
+        );
         let level_agencies: Vec<(i32, String, String)> = ranked
             .iter()
             .chain(&unranked)
@@ -69,10 +80,6 @@ pub fn province(
             .collect();
         let mut groups = group766_of(conn, index, &ids, &period)?;
         let targets = targets::of(conn, index, &period, None, &level_agencies)?;
-        let dimensions = index
-            .period(&period)
-            .map(|l| l.report.dimensions.as_slice())
-            .unwrap_or_default();
         Ok(ProvinceDashboard {
             as_of: as_of(
                 conn,
@@ -125,28 +132,24 @@ fn table(
     index: &Indexed,
     period: &str,
     level: &str,
+    dimensions: &[Dimension],
     by_position: bool,
 ) -> (Vec<Ranked>, Vec<Ranked>) {
-    let dimensions = index
-        .period(period)
-        .map(|l| l.report.dimensions.as_slice())
-        .unwrap_or_default();
     let (mut ranked, mut unranked): (Vec<Ranked>, Vec<Ranked>) = sources
         .agencies
         .iter()
         .filter(|a| a.level.as_str() == level)
         .filter_map(|a| {
             let completed = index.row(period, &a.code, Measure::Completed, "")?;
+            let sat = figure(index, period, &a.code, Measure::SatIndex);
             Some(Ranked {
                 code: a.code.clone(),
                 name: name_in(sources.lang, a),
                 standing: standing::standing(index, period, &a.code, level),
                 papi_total: index.value(period, &a.code, Measure::PapiTotal, ""),
-                sat_index: index.value(period, &a.code, Measure::SatIndex, ""),
+                sat_index: sat.value,
                 n: completed.n,
-                status: index
-                    .row(period, &a.code, Measure::SatIndex, "")
-                    .map_or("suppressed".to_owned(), |r| r.status.clone()),
+                status: sat.status,
                 dimensions: dimensions
                     .iter()
                     .map(|d| index.value(period, &a.code, Measure::PapiDim, &d.code))

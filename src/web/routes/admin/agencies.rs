@@ -8,6 +8,7 @@ use super::{Admin, Resource};
 use crate::domain::agency::{AgencyKind, AgencyLevel, SurveyPolicy};
 use crate::services::agencies as stored;
 use crate::services::agencies::{self, NewAgency};
+use crate::services::choice;
 use crate::views::admin::{agencies_page, AgencyLine};
 use crate::views::forms::{Confirmation, Posted};
 use crate::web::db_call;
@@ -64,15 +65,6 @@ impl Resource for Agencies {
             agencies_page(page, &lines, &current, &every)
         })
     }
-}
-
-/// A choice from one of the form's lists, or a refusal naming the field.
-fn choice<T: std::str::FromStr>(
-    raw: &str,
-    field: &'static str,
-    text: &'static str,
-) -> Result<T, AppError> {
-    crate::services::choice(raw, field, text).map_err(AppError::Refused)
 }
 
 pub async fn add(admin: Admin) -> Result<HttpResponse, AppError> {
@@ -149,14 +141,14 @@ fn successors(admin: &Admin) -> Vec<String> {
 pub async fn close(admin: Admin) -> Result<HttpResponse, AppError> {
     let state = admin.state.clone();
     let (code, successors) = (admin.field("code").to_owned(), successors(&admin));
-    let effective_on = match crate::services::choice::<chrono::NaiveDate>(
+    let effective_on = match choice::<chrono::NaiveDate>(
         admin.field("effective_on"),
         "effective_on",
         "refusal-effective-date",
     ) {
         Ok(day) => day,
         Err(refusal) => {
-            let refused: Result<(), AppError> = Err(AppError::Refused(refusal));
+            let refused: Result<(), AppError> = Err(refusal.into());
             return admin
                 .then::<Agencies, _>("close", refused, |()| String::new())
                 .await;

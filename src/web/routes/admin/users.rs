@@ -57,7 +57,7 @@ pub async fn create(admin: Admin) -> Result<HttpResponse, AppError> {
     let state = admin.state.clone();
     let created =
         match crate::services::choice::<Role>(admin.field("role"), "role", "refusal-choose-role") {
-            Err(refusal) => Err(AppError::Refused(refusal)),
+            Err(refusal) => Err(refusal.into()),
             Ok(role) => {
                 let (actor, fields) = (admin.actor(), admin.form.clone());
                 db_call::blocking(&state.pool, move |conn| {
