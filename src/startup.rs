@@ -123,9 +123,14 @@ impl Application {
             crate::config::DatabaseUrl::Sqlite(_) => Some(db::build_pool(&settings.database, 4)),
             crate::config::DatabaseUrl::Postgres(_) => None,
         };
-        let (group_commit, group_writer) =
-            crate::db::group_commit::GroupCommit::start(pool.clone(), write_gate.clone())
-                .context("starting the group-commit writer")?;
+        let (group_commit, group_writer) = crate::services::store::GroupCommit::start(
+            pool.clone(),
+            write_gate.clone(),
+            crate::services::surveys::LinkSubmissions {
+                secret: settings.secret.clone(),
+            },
+        )
+        .context("starting the group-commit writer")?;
         let dashboards = Arc::new(crate::services::reports::dashboards::Dashboards::new(
             pool.clone(),
             write_gate.clone(),

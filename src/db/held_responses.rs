@@ -4,6 +4,7 @@ use diesel::prelude::*;
 
 use super::schema::held_responses;
 use super::DbConnection;
+use crate::per_backend;
 
 #[derive(Debug, Clone, Insertable, Queryable, Selectable)]
 #[diesel(table_name = held_responses)]
@@ -17,6 +18,14 @@ pub fn insert(conn: &mut DbConnection, row: &HeldRow) -> QueryResult<()> {
         .values(row)
         .execute(conn)
         .map(|_| ())
+}
+
+/// Several rows in one statement (a group of submissions).
+pub fn insert_all(conn: &mut DbConnection, rows: &[HeldRow]) -> QueryResult<()> {
+    per_backend!(conn, |c| diesel::insert_into(held_responses::table)
+        .values(rows)
+        .execute(c))
+    .map(|_| ())
 }
 
 pub fn all(conn: &mut DbConnection) -> QueryResult<Vec<HeldRow>> {

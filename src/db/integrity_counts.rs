@@ -51,6 +51,34 @@ pub fn count_address_answer(
     .map(|n| u32::try_from(n).unwrap_or(0))
 }
 
+/// Counts `n` more link answers for each address key on `day`, in one statement (a group of
+/// submissions); gives back each key's count for the day, these included. Keys must be
+/// distinct.
+pub fn count_address_answers(
+    conn: &mut DbConnection,
+    counted: &[(&[u8], i32)],
+    day: NaiveDate,
+) -> QueryResult<Vec<(Vec<u8>, i32)>> {
+    use diesel::upsert::excluded;
+    let values: Vec<_> = counted
+        .iter()
+        .map(|&(key, n)| {
+            (
+                address_days::address_key.eq(key),
+                address_days::day.eq(day),
+                address_days::answered.eq(n),
+            )
+        })
+        .collect();
+    per_backend!(conn, |c| diesel::insert_into(address_days::table)
+        .values(&values)
+        .on_conflict((address_days::address_key, address_days::day))
+        .do_update()
+        .set(address_days::answered.eq(address_days::answered + excluded(address_days::answered)))
+        .returning((address_days::address_key, address_days::answered))
+        .get_results(c))
+}
+
 /// Dossiers of these agencies completed in `[from, until)`.
 pub fn completed_between(
     conn: &mut DbConnection,

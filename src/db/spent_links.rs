@@ -22,6 +22,25 @@ pub fn spend(conn: &mut DbConnection, token_key: &[u8], quarter: &str) -> QueryR
     .map(|n| n == 1)
 }
 
+/// Spends several links in one statement (a group of submissions, `surveys::store_all`): gives
+/// back the keys this call spent; the others were spent before. Keys must be distinct.
+pub fn spend_all(conn: &mut DbConnection, rows: &[(&[u8], &str)]) -> QueryResult<Vec<Vec<u8>>> {
+    let values: Vec<_> = rows
+        .iter()
+        .map(|&(key, quarter)| {
+            (
+                spent_links::token_key.eq(key),
+                spent_links::quarter.eq(quarter),
+            )
+        })
+        .collect();
+    per_backend!(conn, |c| diesel::insert_into(spent_links::table)
+        .values(&values)
+        .on_conflict_do_nothing()
+        .returning(spent_links::token_key)
+        .get_results(c))
+}
+
 pub fn is_spent(conn: &mut DbConnection, token_key: &[u8]) -> QueryResult<bool> {
     diesel::select(diesel::dsl::exists(
         spent_links::table.filter(spent_links::token_key.eq(token_key)),

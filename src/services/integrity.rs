@@ -81,28 +81,11 @@ pub fn count_and_judge(
     now: DateTime<Utc>,
 ) -> QueryResult<Option<Flag>> {
     let t = &how.thresholds;
-    let timed = how
-        .shown
-        .as_deref()
-        .and_then(|token| seconds_since(secret, token, link, now));
-    let mut signals = Signals {
-        // A form of ours always carries its time: one sent without it (or with another
-        // survey's) was not filled in on our page, and counts as sent at once.
-        seconds_on_form: match how.mode {
-            ResponseMode::Link | ResponseMode::Kiosk => Some(timed.unwrap_or(0.0)),
-            ResponseMode::Paper => timed,
-        },
-        ..Signals::default()
-    };
-    if let (ResponseMode::Link, Some(client), true) =
-        (how.mode, how.client, t.answers_per_address > 0)
-    {
-        let day = today();
-        signals.address_answers_today = Some(integrity_counts::count_address_answer(
-            conn,
-            &address_key(secret, client, day),
-            day,
-        )?);
+    let mut signals = form_signals(secret, how, link, now);
+    let day = today();
+    if let Some(key) = counted_address(secret, how, day) {
+        signals.address_answers_today =
+            Some(integrity_counts::count_address_answer(conn, &key, day)?);
     }
     if let (ResponseMode::Kiosk, Some((kiosk, agency)), true) =
         (how.mode, how.kiosk, t.kiosk_slack > 0)
@@ -124,6 +107,87 @@ pub fn count_and_judge(
         signals.kiosk_hour = Some((answered, completed));
     }
     Ok(judge(q, values, &signals, t))
+}
+
+/// A link answer being counted and judged with others (`count_and_judge_links`).
+pub struct LinkAnswer<'a> {
+    pub questionnaire: &'a Questionnaire,
+    pub values: &'a BTreeMap<String, i32>,
+    pub how: &'a Answering,
+    /// The survey's spent-link mark, which its form's `shown` token must carry.
+    pub link: &'a [u8],
+}
+
+/// [`count_and_judge`] for a group of link answers (no kiosk among them), their addresses
+/// counted in one statement: each answer's count is its address's count before the group plus
+/// its place among the group's answers from that address, as if counted one after the other.
+pub fn count_and_judge_links(
+    conn: &mut DbConnection,
+    secret: &SecretKey,
+    answers: &[LinkAnswer<'_>],
+    now: DateTime<Utc>,
+) -> QueryResult<Vec<Option<Flag>>> {
+    let day = today();
+    let keys: Vec<Option<[u8; 32]>> = answers
+        .iter()
+        .map(|a| counted_address(secret, a.how, day))
+        .collect();
+    let mut in_group: BTreeMap<[u8; 32], i32> = BTreeMap::new();
+    for key in keys.iter().flatten() {
+        *in_group.entry(*key).or_default() += 1;
+    }
+    // Each address's count before this group, raised by one at each of its answers below.
+    let mut counts: BTreeMap<[u8; 32], i32> = BTreeMap::new();
+    if !in_group.is_empty() {
+        let counted: Vec<(&[u8], i32)> = in_group.iter().map(|(k, n)| (&k[..], *n)).collect();
+        for (key, total) in integrity_counts::count_address_answers(conn, &counted, day)? {
+            if let Ok(key) = <[u8; 32]>::try_from(key.as_slice()) {
+                counts.insert(key, total - in_group.get(&key).copied().unwrap_or(0));
+            }
+        }
+    }
+    Ok(answers
+        .iter()
+        .zip(keys)
+        .map(|(a, key)| {
+            let mut signals = form_signals(secret, a.how, a.link, now);
+            if let Some(key) = key {
+                let count = counts.entry(key).or_default();
+                *count += 1;
+                signals.address_answers_today = Some(u32::try_from(*count).unwrap_or(0));
+            }
+            judge(a.questionnaire, a.values, &signals, &a.how.thresholds)
+        })
+        .collect())
+}
+
+/// What the form itself says: how long it was shown before it was sent.
+fn form_signals(secret: &SecretKey, how: &Answering, link: &[u8], now: DateTime<Utc>) -> Signals {
+    let timed = how
+        .shown
+        .as_deref()
+        .and_then(|token| seconds_since(secret, token, link, now));
+    Signals {
+        // A form of ours always carries its time: one sent without it (or with another
+        // survey's) was not filled in on our page, and counts as sent at once.
+        seconds_on_form: match how.mode {
+            ResponseMode::Link | ResponseMode::Kiosk => Some(timed.unwrap_or(0.0)),
+            ResponseMode::Paper => timed,
+        },
+        ..Signals::default()
+    }
+}
+
+/// The key today's link answers from the client's address are counted under, when counted.
+fn counted_address(
+    secret: &SecretKey,
+    how: &Answering,
+    day: chrono::NaiveDate,
+) -> Option<[u8; 32]> {
+    match (how.mode, how.client, how.thresholds.answers_per_address > 0) {
+        (ResponseMode::Link, Some(client), true) => Some(address_key(secret, client, day)),
+        _ => None,
+    }
 }
 
 /// The key an address's answers of `day` are counted under: keyed per day as well, so that

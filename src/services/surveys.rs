@@ -7,15 +7,17 @@ use std::sync::{Arc, RwLock};
 
 use hailong_analysis::questionnaire::Questionnaire;
 
-use crate::db::{invitations, questionnaires, spent_links, DbConnection, Rollback};
+use crate::db::group_commit::Batch;
+use crate::db::{invitations, questionnaires, spent_links, DbConnection, DbError, Rollback};
 use crate::domain::agency::SurveyPolicy;
 use crate::domain::answers::ValidAnswers;
+use crate::domain::integrity::Flag;
 use crate::domain::period::Quarter;
 use crate::domain::survey_code::SurveyCode;
 use crate::domain::token;
 use crate::secret::SecretKey;
 use crate::services::eid::sign_in;
-use crate::services::integrity::{self, Answering};
+use crate::services::integrity::{self, Answering, LinkAnswer};
 use crate::services::privacy::held::{self, HeldResponse};
 
 /// What a survey page needs to know; deliberately without the dossier id or identity.
@@ -228,24 +230,7 @@ pub fn store(
     proof: Option<&SignInProof<'_>>,
     how: &Answering,
 ) -> Result<SubmitOutcome, Rollback<SubmitOutcome>> {
-    let quarter = survey.quarter.to_string();
-    let mut response = HeldResponse {
-        agency_id: survey.agency_id,
-        procedure_id: survey.procedure_id,
-        applicant_kind: survey.applicant_kind.clone(),
-        channel: survey.channel.clone(),
-        quarter: quarter.clone(),
-        questionnaire_version: survey.questionnaire.version.clone(),
-        comment: answers.comment.clone(),
-        answers: answers
-            .values
-            .iter()
-            .map(|(item, value)| (item.clone(), *value))
-            .collect(),
-        mode: how.mode,
-        flag: None,
-    };
-    if !spent_links::spend(conn, &survey.spent_key, &quarter)? {
+    if !spent_links::spend(conn, &survey.spent_key, &survey.quarter.to_string())? {
         return Err(Rollback::Because(SubmitOutcome::AlreadyAnswered));
     }
     if survey.policy == SurveyPolicy::Verified {
@@ -259,7 +244,7 @@ pub fn store(
             return Err(Rollback::Because(SubmitOutcome::DailyLimitReached));
         }
     }
-    response.flag = integrity::count_and_judge(
+    let flag = integrity::count_and_judge(
         conn,
         secret,
         &survey.questionnaire,
@@ -267,8 +252,147 @@ pub fn store(
         how,
         &survey.spent_key,
         crate::clock::now(),
-    )?
-    .map(|flag| flag.as_str().to_owned());
-    held::hold(conn, secret, &response)?;
+    )?;
+    held::hold(conn, secret, &held_response(survey, answers, how, flag))?;
     Ok(SubmitOutcome::Stored)
+}
+
+/// A link survey's answers on their way to the group commit, to be written with the others of
+/// the group ([`LinkSubmissions`]). Only for a survey that needs no sign-in: one that does is
+/// submitted alone, with its proof ([`store`]).
+pub struct Submission {
+    pub survey: Arc<OpenSurvey>,
+    pub answers: ValidAnswers,
+    pub how: Answering,
+}
+
+/// Link submissions written together: a statement for all the group's spent links, one for
+/// their addresses' counters, one for their held responses (`db::group_commit::Batch`).
+pub struct LinkSubmissions {
+    pub secret: SecretKey,
+}
+
+impl Batch for LinkSubmissions {
+    type Item = Submission;
+    type Outcome = SubmitOutcome;
+    type Error = DbError;
+
+    fn write_all(
+        &self,
+        conn: &mut DbConnection,
+        items: &[Submission],
+    ) -> Result<Vec<SubmitOutcome>, DbError> {
+        store_all(conn, &self.secret, items)
+    }
+
+    fn write_one(
+        &self,
+        conn: &mut DbConnection,
+        item: &Submission,
+    ) -> Result<SubmitOutcome, DbError> {
+        let stored = crate::db::transaction(conn, |conn| {
+            store(
+                conn,
+                &self.secret,
+                &item.survey,
+                &item.answers,
+                None,
+                &item.how,
+            )
+        });
+        match stored {
+            Ok(outcome) | Err(Rollback::Because(outcome)) => Ok(outcome),
+            Err(Rollback::Failed(e)) => Err(e),
+        }
+    }
+}
+
+/// [`store`] for many submissions at once, with the same outcomes as storing them one after
+/// the other in this order: the first of several submissions of one link is stored, the rest
+/// find it answered; a survey that needs a sign-in is not stored (there is no proof here).
+/// Nothing is written for a submission that is not stored.
+pub fn store_all(
+    conn: &mut DbConnection,
+    secret: &SecretKey,
+    items: &[Submission],
+) -> Result<Vec<SubmitOutcome>, DbError> {
+    let mut outcomes = vec![SubmitOutcome::AlreadyAnswered; items.len()];
+    let mut links = std::collections::HashSet::new();
+    let mut candidates = Vec::with_capacity(items.len());
+    for (i, item) in items.iter().enumerate() {
+        if item.survey.policy == SurveyPolicy::Verified {
+            outcomes[i] = SubmitOutcome::SignInNeeded;
+        } else if links.insert(item.survey.spent_key.as_slice()) {
+            candidates.push(i);
+        }
+    }
+    if candidates.is_empty() {
+        return Ok(outcomes);
+    }
+    let quarters: Vec<String> = candidates
+        .iter()
+        .map(|&i| items[i].survey.quarter.to_string())
+        .collect();
+    let rows: Vec<(&[u8], &str)> = candidates
+        .iter()
+        .zip(&quarters)
+        .map(|(&i, quarter)| (items[i].survey.spent_key.as_slice(), quarter.as_str()))
+        .collect();
+    let spent: std::collections::HashSet<Vec<u8>> =
+        spent_links::spend_all(conn, &rows)?.into_iter().collect();
+    let stored: Vec<&Submission> = candidates
+        .iter()
+        .map(|&i| &items[i])
+        .filter(|item| spent.contains(&item.survey.spent_key))
+        .collect();
+    if stored.is_empty() {
+        return Ok(outcomes);
+    }
+    let judged: Vec<LinkAnswer<'_>> = stored
+        .iter()
+        .map(|item| LinkAnswer {
+            questionnaire: &item.survey.questionnaire,
+            values: &item.answers.values,
+            how: &item.how,
+            link: &item.survey.spent_key,
+        })
+        .collect();
+    let flags = integrity::count_and_judge_links(conn, secret, &judged, crate::clock::now())?;
+    let responses: Vec<HeldResponse> = stored
+        .iter()
+        .zip(flags)
+        .map(|(item, flag)| held_response(&item.survey, &item.answers, &item.how, flag))
+        .collect();
+    held::hold_all(conn, secret, &responses)?;
+    for &i in &candidates {
+        if spent.contains(&items[i].survey.spent_key) {
+            outcomes[i] = SubmitOutcome::Stored;
+        }
+    }
+    Ok(outcomes)
+}
+
+/// The response a submission holds until its release.
+fn held_response(
+    survey: &OpenSurvey,
+    answers: &ValidAnswers,
+    how: &Answering,
+    flag: Option<Flag>,
+) -> HeldResponse {
+    HeldResponse {
+        agency_id: survey.agency_id,
+        procedure_id: survey.procedure_id,
+        applicant_kind: survey.applicant_kind.clone(),
+        channel: survey.channel.clone(),
+        quarter: survey.quarter.to_string(),
+        questionnaire_version: survey.questionnaire.version.clone(),
+        comment: answers.comment.clone(),
+        answers: answers
+            .values
+            .iter()
+            .map(|(item, value)| (item.clone(), *value))
+            .collect(),
+        mode: how.mode,
+        flag: flag.map(|flag| flag.as_str().to_owned()),
+    }
 }

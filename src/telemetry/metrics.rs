@@ -14,6 +14,8 @@ pub struct Metrics {
     requests: IntCounterVec,
     latency: HistogramVec,
     dashboard_seconds: Histogram,
+    group_seconds: Histogram,
+    group_jobs: Histogram,
     pool_connections: IntGauge,
     pool_idle: IntGauge,
     outbox_backlog: IntGauge,
@@ -50,6 +52,13 @@ fn gauge(registry: &Registry, name: &str, help: &str) -> IntGauge {
     gauge
 }
 
+fn histogram(registry: &Registry, name: &str, help: &str, buckets: Vec<f64>) -> Histogram {
+    let histogram = Histogram::with_opts(HistogramOpts::new(name, help).buckets(buckets))
+        .unwrap_or_else(|e| unreachable!("{name}: {e}"));
+    let _ = registry.register(Box::new(histogram.clone()));
+    histogram
+}
+
 impl Metrics {
     fn new() -> Self {
         let registry = Registry::new_custom(Some("hailong".into()), None)
@@ -73,19 +82,28 @@ impl Metrics {
             &["route"],
         )
         .unwrap_or_else(|e| unreachable!("{e}"));
-        let dashboard_seconds = Histogram::with_opts(
-            HistogramOpts::new(
-                "dashboard_computation_seconds",
-                "Time to compute one period's dashboard numbers in the background",
-            )
-            .buckets(vec![
-                0.1, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0, 60.0, 120.0, 300.0,
-            ]),
-        )
-        .unwrap_or_else(|e| unreachable!("{e}"));
+        let dashboard_seconds = histogram(
+            &registry,
+            "dashboard_computation_seconds",
+            "Time to compute one period's dashboard numbers in the background",
+            vec![0.1, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0, 60.0, 120.0, 300.0],
+        );
+        let group_seconds = histogram(
+            &registry,
+            "group_commit_seconds",
+            "Time to write one group of submissions, from its first statement to its commit",
+            vec![
+                0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1.0,
+            ],
+        );
+        let group_jobs = histogram(
+            &registry,
+            "group_commit_jobs",
+            "Submissions (and other jobs) written by one group commit",
+            vec![1.0, 2.0, 4.0, 8.0, 16.0, 32.0, 64.0, 128.0, 256.0],
+        );
         let _ = registry.register(Box::new(requests.clone()));
         let _ = registry.register(Box::new(latency.clone()));
-        let _ = registry.register(Box::new(dashboard_seconds.clone()));
         Self {
             pool_connections: gauge(
                 &registry,
@@ -132,6 +150,8 @@ impl Metrics {
             requests,
             latency,
             dashboard_seconds,
+            group_seconds,
+            group_jobs,
         }
     }
 
@@ -144,6 +164,12 @@ impl Metrics {
 
     pub fn observe_dashboard(&self, seconds: f64) {
         self.dashboard_seconds.observe(seconds);
+    }
+
+    /// A group commit wrote `jobs` jobs in `seconds` (`db::group_commit`).
+    pub fn observe_group_commit(&self, jobs: usize, seconds: f64) {
+        self.group_jobs.observe(jobs as f64);
+        self.group_seconds.observe(seconds);
     }
 
     /// The releaser finished a pass (`privacy::run`): it is alive.

@@ -6,8 +6,8 @@
 use actix_web::web;
 
 use super::error::AppError;
+use crate::services::store::{Batch, GroupCommit, GroupError, Rollback};
 use crate::services::store::{DbConnection, DbPool};
-use crate::services::store::{GroupCommit, GroupError, Rollback};
 
 /// Runs `work` on a connection of `pool`, on this thread.
 pub fn run<T, E: Into<AppError>>(
@@ -31,13 +31,28 @@ pub async fn blocking<T: Send + 'static, E: Into<AppError>>(
 /// `db::group_commit`), for work that may end early with an outcome (`Rollback::Because`): the
 /// savepoint undoes its writes and the outcome comes back like a finished one. A group that
 /// fails as a whole is logged by its writer.
-pub async fn grouped<O: Send + 'static>(
-    group: &GroupCommit,
+pub async fn grouped<O: Send + 'static, B: Batch>(
+    group: &GroupCommit<B>,
     work: impl FnOnce(&mut DbConnection) -> Result<O, Rollback<O>> + Send + 'static,
 ) -> Result<O, AppError> {
     match group.run(work).await {
         Ok(outcome) | Err(GroupError::Job(Rollback::Because(outcome))) => Ok(outcome),
         Err(GroupError::Job(Rollback::Failed(e))) => Err(e.into()),
+        Err(GroupError::NotCommitted) => Err(AppError::Unavailable),
+    }
+}
+
+/// Writes `item` with the other items of its kind in the next transaction of `group`.
+pub async fn together<B: Batch>(
+    group: &GroupCommit<B>,
+    item: B::Item,
+) -> Result<B::Outcome, AppError>
+where
+    B::Error: Into<AppError>,
+{
+    match group.write(item).await {
+        Ok(outcome) => Ok(outcome),
+        Err(GroupError::Job(e)) => Err(e.into()),
         Err(GroupError::NotCommitted) => Err(AppError::Unavailable),
     }
 }

@@ -26,8 +26,9 @@ pub struct AppState {
     /// write gate hold connections of the main one.
     pub inline_reads: Option<DbPool>,
     /// Survey submissions are committed in groups, one commit for all the submissions that
-    /// arrived meanwhile (see `db::group_commit`).
-    pub group_commit: crate::services::store::GroupCommit,
+    /// arrived meanwhile, link submissions written together (see `db::group_commit`).
+    pub group_commit:
+        crate::services::store::GroupCommit<crate::services::surveys::LinkSubmissions>,
     /// Wakes the releaser of held responses (`privacy::run`) after a response is stored.
     pub release_wake: Arc<tokio::sync::Notify>,
     /// PostgreSQL with a survey rate limit: each client's requests per minute, shared by the

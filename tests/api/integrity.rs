@@ -320,3 +320,47 @@ async fn a_form_without_its_own_shown_time_is_flagged_too_fast() {
         ]
     );
 }
+
+/// Link answers sent together are written together (one statement counts the group's
+/// addresses): the rule still sees them as if they came one after the other.
+#[tokio::test]
+async fn answers_sent_together_from_one_address_are_counted_as_one_after_the_other() {
+    let db = TestDb::new();
+    let settings = db.settings_with(&[("HAILONG_INTEGRITY_ANSWERS_PER_ADDRESS", "5")]);
+    let app = spawn_app_with(db, settings).await;
+    app.ask_every_item();
+    let key = app.new_api_key("one-stop shop");
+    let mut paths = Vec::new();
+    for i in 0..24 {
+        paths.push(receipt(&app, &key, &format!("T.{i}"), "AG-X-OCEO").await.0);
+    }
+    // One form's CSRF pair serves every post (the cookie jar holds the last one's).
+    let form = app.get(&paths[0]).await.text().await.unwrap();
+    let (csrf, people) = (csrf_of(&form), varied(&form));
+    let sent = paths.iter().map(|path| {
+        let mut posted = vec![("csrf".to_owned(), csrf.clone())];
+        posted.extend(people.iter().cloned());
+        posted.push(("shown".to_owned(), shown_ago(&app, path, 90)));
+        let app = &app;
+        async move {
+            let posted: Vec<(&str, &str)> = posted
+                .iter()
+                .map(|(k, v)| (k.as_str(), v.as_str()))
+                .collect();
+            app.submit(path, &posted).await.status().as_u16()
+        }
+    });
+    let statuses = futures_util::future::join_all(sent).await;
+    assert!(statuses.iter().all(|s| *s == 200), "{statuses:?}");
+
+    let flags = flags(&app);
+    assert_eq!(flags.iter().filter(|f| f.is_none()).count(), 5, "{flags:?}");
+    assert_eq!(
+        flags
+            .iter()
+            .filter(|f| f.as_deref() == Some("one_address"))
+            .count(),
+        19,
+        "{flags:?}"
+    );
+}

@@ -47,6 +47,8 @@ async fn metrics_are_served_apart_and_name_routes_never_tokens() {
         "hailong_responses_released",
         "hailong_db_pool_connections",
         "hailong_dashboard_computation_seconds",
+        "hailong_group_commit_seconds",
+        "hailong_group_commit_jobs",
     ] {
         assert!(text.contains(gauge), "{gauge} in {text}");
     }

@@ -39,15 +39,26 @@ pub fn hold(
     secret: &SecretKey,
     response: &HeldResponse,
 ) -> QueryResult<()> {
+    held_responses::insert(conn, &sealed(secret, response))
+}
+
+/// Stores several responses sealed, in one statement (a group of submissions).
+pub fn hold_all(
+    conn: &mut DbConnection,
+    secret: &SecretKey,
+    responses: &[HeldResponse],
+) -> QueryResult<()> {
+    let rows: Vec<HeldRow> = responses.iter().map(|r| sealed(secret, r)).collect();
+    held_responses::insert_all(conn, &rows)
+}
+
+fn sealed(secret: &SecretKey, response: &HeldResponse) -> HeldRow {
     let plain = serde_json::to_vec(response)
         .unwrap_or_else(|_| unreachable!("a held response always serialises"));
-    held_responses::insert(
-        conn,
-        &HeldRow {
-            id: token::new_held_id(),
-            sealed: secret.seal(PURPOSE, &plain),
-        },
-    )
+    HeldRow {
+        id: token::new_held_id(),
+        sealed: secret.seal(PURPOSE, &plain),
+    }
 }
 
 /// Opens a held row; `None` when it was sealed under another secret or altered.

@@ -10,7 +10,7 @@ use crate::domain::agency::SurveyPolicy;
 use crate::domain::answers::{self, AnswerProblem, FormInput};
 use crate::domain::response_mode::ResponseMode;
 use crate::services::integrity::Answering;
-use crate::services::surveys::{self, OpenSurvey, SignInProof, SubmitOutcome};
+use crate::services::surveys::{self, OpenSurvey, SignInProof, Submission, SubmitOutcome};
 use crate::views::i18n::Lang;
 use crate::views::survey::{
     sign_in_page, survey_page, thanks_page, AgencyContact, SurveyForm, SurveyHeading,
@@ -207,19 +207,35 @@ pub async fn post(
             )
         }
     };
-    let secret = state.settings.secret.clone();
-    let daily_limit = state.settings.eid_daily_limit;
-    // The sign-in page may need the survey again after the outcome.
+    // The thank-you or sign-in page may need the survey again after the outcome.
     let survey = std::sync::Arc::new(*survey);
-    let stored = survey.clone();
-    let store = move |conn: &mut crate::services::store::DbConnection| {
-        let proof = handle.as_deref().map(|handle| SignInProof {
-            handle,
-            daily_limit,
-        });
-        surveys::store(conn, &secret, &stored, &valid, proof.as_ref(), &how)
+    let outcome = match handle {
+        // Written with the group's other link submissions, a few statements for all.
+        None => {
+            let submission = Submission {
+                survey: survey.clone(),
+                answers: valid,
+                how,
+            };
+            db_call::together(&state.group_commit, submission).await?
+        }
+        // A verified survey presents its sign-in: written alone, in its own savepoint.
+        Some(handle) => {
+            let (secret, daily_limit) = (
+                state.settings.secret.clone(),
+                state.settings.eid_daily_limit,
+            );
+            let stored = survey.clone();
+            let store = move |conn: &mut crate::services::store::DbConnection| {
+                let proof = SignInProof {
+                    handle: &handle,
+                    daily_limit,
+                };
+                surveys::store(conn, &secret, &stored, &valid, Some(&proof), &how)
+            };
+            db_call::grouped(&state.group_commit, store).await?
+        }
     };
-    let outcome = db_call::grouped(&state.group_commit, store).await?;
     Ok(match outcome {
         SubmitOutcome::Stored => {
             // The releaser looks at once whether a batch is now complete.
