@@ -160,6 +160,7 @@ impl Application {
             dashboards: dashboards.clone(),
             eid,
             questionnaires: Arc::default(),
+            fresh_questions: Arc::default(),
             write_gate,
             inline_reads,
             group_commit,

@@ -1,7 +1,8 @@
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::sync::{Arc, RwLock};
 
 use hailong_analysis::questionnaire::{Item, ItemKind, NoAnswer, Questionnaire};
-use maud::{html, Markup};
+use maud::{html, Markup, PreEscaped};
 
 use super::i18n::Lang;
 use super::layout::page;
@@ -31,6 +32,41 @@ pub struct SurveyForm<'a> {
     /// What was sent, when the form comes back with problems.
     pub input: &'a FormInput,
     pub problems: &'a BTreeMap<String, AnswerProblem>,
+    /// The questions as [`FreshQuestions`] rendered them for this form; `None` renders them
+    /// here (a form that comes back with input or problems must).
+    pub rendered_questions: Option<&'a str>,
+}
+
+/// The questions of a fresh form (nothing sent, no problems), rendered once per questionnaire
+/// version, language and set of asked items: they are most of a survey page's rendering and
+/// the same for everyone asked the same items. Published versions never change; the cache is
+/// an instance's own and holds at most `MOST_FRESH` renderings (beyond that, pages render
+/// their questions each time).
+#[derive(Default)]
+pub struct FreshQuestions(RwLock<HashMap<String, Arc<str>>>);
+
+const MOST_FRESH: usize = 4_096;
+
+impl FreshQuestions {
+    pub fn rendered(&self, lang: Lang, q: &Questionnaire, asked: &BTreeSet<String>) -> Arc<str> {
+        let mut key = format!("{}|{}", q.version, lang.code());
+        for item in asked {
+            key.push('|');
+            key.push_str(item);
+        }
+        if let Some(found) = self.0.read().ok().and_then(|m| m.get(&key).cloned()) {
+            return found;
+        }
+        let rendered: Arc<str> = questions(lang, q, asked, &FormInput::default(), &BTreeMap::new())
+            .into_string()
+            .into();
+        if let Ok(mut map) = self.0.write() {
+            if map.len() < MOST_FRESH {
+                map.insert(key, rendered.clone());
+            }
+        }
+        rendered
+    }
 }
 
 /// The wording of an item's no-answer option.
@@ -115,63 +151,9 @@ fn survey_body(form: &SurveyForm<'_>) -> (String, Markup) {
             @for (name, value) in form.hidden {
                 input type="hidden" name=(name) value=(value);
             }
-            @let sections: Vec<_> = q.dimensions.iter().filter(|d| q.items_of(&d.code).any(|i| form.asked.contains(&i.code))).collect();
-            @if q.items.iter().any(|i| i.kind == ItemKind::Likert5 && form.asked.contains(&i.code)) {
-                p.ends aria-hidden="true" { span { "1 · " (t.likert[0]) } span { (t.likert[4]) " · 5" } }
-            }
-            @for (step, dimension) in sections.iter().enumerate() {
-                // A section fits a phone's screen and says where it stands ("2 / 5"): no page
-                // turns, so no taps beyond the answers and the send button.
-                section {
-                    h2 {
-                        @if sections.len() > 1 {
-                            span.step { (lang.text_with("section-progress", &[("step", (step + 1).into()), ("steps", sections.len().into())])) } " "
-                        }
-                        span lang=[fallback_lang(&dimension.names, lang)] { (dimension.name(lang.code())) }
-                    }
-                    @for item in q.items_of(&dimension.code).filter(|i| form.asked.contains(&i.code)) {
-                        @let name = format!("q_{}", item.code);
-                        @let chosen = form.input.values.get(&item.code).map(String::as_str);
-                        @let problem = form.problems.get(&item.code);
-                        @let error_id = format!("err-{}", item.code);
-                        fieldset.q.invalid[problem.is_some()] aria-describedby=[problem.map(|_| error_id.as_str())] {
-                            legend lang=[fallback_lang(&item.texts, lang)] { (item.text(lang.code())) }
-                            @if let Some(p) = problem {
-                                p.err id=(error_id) { (problem_text(lang, *p)) }
-                            }
-                            // Every option of a question on one row: 1 to 5 (the ends named once
-                            // above the first section; each button's full name is read out) or
-                            // yes/no, and the no-answer option last. A question takes a sixth of
-                            // the height six stacked options took.
-                            @let no_answer_option = html! {
-                                label.na { input type="radio" name=(name) value=(NOT_APPLICABLE) checked[chosen == Some(NOT_APPLICABLE)]; span { (no_answer(lang, item)) } }
-                            };
-                            @match item.kind {
-                                ItemKind::Likert5 => {
-                                    div.opts.scale {
-                                        @for v in 1..=5usize {
-                                            @let value = v.to_string();
-                                            label {
-                                                input type="radio" name=(name) value=(value) checked[chosen == Some(value.as_str())];
-                                                span aria-hidden="true" { (v) }
-                                                span.visually-hidden { (v) " – " (t.likert[v - 1]) }
-                                            }
-                                        }
-                                        (no_answer_option)
-                                    }
-                                },
-                                ItemKind::YesNo => {
-                                    div.opts.pair {
-                                        @for (value, label) in [("1", t.yes), ("0", t.no)] {
-                                            label { input type="radio" name=(name) value=(value) checked[chosen == Some(value)]; span { (label) } }
-                                        }
-                                        (no_answer_option)
-                                    }
-                                },
-                            }
-                        }
-                    }
-                }
+            @match form.rendered_questions {
+                Some(rendered) => (PreEscaped(rendered)),
+                None => (questions(lang, q, form.asked, form.input, form.problems)),
             }
             @let comment_problem = form.problems.get("comment");
             div.comment {
@@ -188,6 +170,77 @@ fn survey_body(form: &SurveyForm<'_>) -> (String, Markup) {
         }
     };
     (title.to_owned(), body)
+}
+
+/// The form's questions, section by section, as sent back (`input`, `problems`) or fresh.
+fn questions(
+    lang: Lang,
+    q: &Questionnaire,
+    asked: &BTreeSet<String>,
+    input: &FormInput,
+    problems: &BTreeMap<String, AnswerProblem>,
+) -> Markup {
+    let t = lang.t();
+    html! {
+        @let sections: Vec<_> = q.dimensions.iter().filter(|d| q.items_of(&d.code).any(|i| asked.contains(&i.code))).collect();
+        @if q.items.iter().any(|i| i.kind == ItemKind::Likert5 && asked.contains(&i.code)) {
+            p.ends aria-hidden="true" { span { "1 · " (t.likert[0]) } span { (t.likert[4]) " · 5" } }
+        }
+        @for (step, dimension) in sections.iter().enumerate() {
+            // A section fits a phone's screen and says where it stands ("2 / 5"): no page
+            // turns, so no taps beyond the answers and the send button.
+            section {
+                h2 {
+                    @if sections.len() > 1 {
+                        span.step { (lang.text_with("section-progress", &[("step", (step + 1).into()), ("steps", sections.len().into())])) } " "
+                    }
+                    span lang=[fallback_lang(&dimension.names, lang)] { (dimension.name(lang.code())) }
+                }
+                @for item in q.items_of(&dimension.code).filter(|i| asked.contains(&i.code)) {
+                    @let name = format!("q_{}", item.code);
+                    @let chosen = input.values.get(&item.code).map(String::as_str);
+                    @let problem = problems.get(&item.code);
+                    @let error_id = format!("err-{}", item.code);
+                    fieldset.q.invalid[problem.is_some()] aria-describedby=[problem.map(|_| error_id.as_str())] {
+                        legend lang=[fallback_lang(&item.texts, lang)] { (item.text(lang.code())) }
+                        @if let Some(p) = problem {
+                            p.err id=(error_id) { (problem_text(lang, *p)) }
+                        }
+                        // Every option of a question on one row: 1 to 5 (the ends named once
+                        // above the first section; each button's full name is read out) or
+                        // yes/no, and the no-answer option last. A question takes a sixth of
+                        // the height six stacked options took.
+                        @let no_answer_option = html! {
+                            label.na { input type="radio" name=(name) value=(NOT_APPLICABLE) checked[chosen == Some(NOT_APPLICABLE)]; span { (no_answer(lang, item)) } }
+                        };
+                        @match item.kind {
+                            ItemKind::Likert5 => {
+                                div.opts.scale {
+                                    @for v in 1..=5usize {
+                                        @let value = v.to_string();
+                                        label {
+                                            input type="radio" name=(name) value=(value) checked[chosen == Some(value.as_str())];
+                                            span aria-hidden="true" { (v) }
+                                            span.visually-hidden { (v) " – " (t.likert[v - 1]) }
+                                        }
+                                    }
+                                    (no_answer_option)
+                                }
+                            },
+                            ItemKind::YesNo => {
+                                div.opts.pair {
+                                    @for (value, label) in [("1", t.yes), ("0", t.no)] {
+                                        label { input type="radio" name=(name) value=(value) checked[chosen == Some(value)]; span { (label) } }
+                                    }
+                                    (no_answer_option)
+                                }
+                            },
+                        }
+                    }
+                }
+            }
+        }
+    }
 }
 
 /// Who to call about the dossier, on the thank-you page: the agency's name and contact line.
@@ -275,4 +328,49 @@ pub fn stop_page(lang: Lang, csrf_token: &str, switch_href: &str) -> Markup {
             }
         },
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_page_with_its_questions_rendered_before_is_the_page_rendered_now() {
+        let mut q: serde_json::Value =
+            serde_json::from_str(include_str!("../../data/questionnaires/2026.1.json")).unwrap();
+        q["core"] = serde_json::json!(["A1", "P1", "S1", "R1", "F2"]);
+        q["rotate"] = serde_json::json!(3);
+        let q = Questionnaire::from_json(&q.to_string()).unwrap();
+        let fresh = FreshQuestions::default();
+        let (input, problems) = (FormInput::default(), BTreeMap::new());
+        for lang in Lang::all() {
+            for seed in 0..5u8 {
+                let asked = crate::domain::survey_plan::asked(&q, "online", || [seed; 32]);
+                let form = |rendered_questions| SurveyForm {
+                    lang,
+                    heading: SurveyHeading {
+                        agency: "UBND xã Óc Eo",
+                        procedure: "Đăng ký khai sinh",
+                    },
+                    questionnaire: &q,
+                    asked: &asked,
+                    csrf_token: "c",
+                    switch_href: "/s/t?lang=en",
+                    stop_href: Some("/s/t/stop"),
+                    action: None,
+                    hidden: &[("shown", "x")],
+                    input: &input,
+                    problems: &problems,
+                    rendered_questions,
+                };
+                let cached = fresh.rendered(lang, &q, &asked);
+                assert_eq!(
+                    survey_page(&form(Some(&cached))).into_string(),
+                    survey_page(&form(None)).into_string()
+                );
+                // Asked again, the same rendering is handed out.
+                assert!(Arc::ptr_eq(&cached, &fresh.rendered(lang, &q, &asked)));
+            }
+        }
+    }
 }

@@ -18,6 +18,8 @@ pub struct AppState {
     /// The national e-ID provider, when configured (agencies with the `verified` policy).
     pub eid: Option<Arc<crate::services::eid::Provider>>,
     pub questionnaires: Arc<crate::services::surveys::Questionnaires>,
+    /// The survey form's questions, rendered once per version, language and asked items.
+    pub fresh_questions: Arc<crate::views::survey::FreshQuestions>,
     /// Queues writers on SQLite (see `db::write_gate`).
     pub write_gate: Arc<crate::services::store::WriteGate>,
     /// SQLite only: connections for the survey page's read, which runs on the request's own

@@ -317,6 +317,7 @@ fn survey_form(
                 hidden: &[("t", ticket), ("shown", &shown)],
                 input,
                 problems,
+                rendered_questions: None,
             },
             IDLE_SURVEY_SECONDS / 60,
         )

@@ -97,6 +97,13 @@ fn form_response(
         crate::clock::now(),
         &survey.spent_key,
     );
+    // A fresh form's questions are the same for everyone asked the same items.
+    let fresh =
+        (input.values.is_empty() && input.comment.is_empty() && problems.is_empty()).then(|| {
+            state
+                .fresh_questions
+                .rendered(lang, &survey.questionnaire, &survey.asked)
+        });
     let mut response = form_page(state, status, |csrf_token| {
         survey_page(&SurveyForm {
             lang,
@@ -110,6 +117,7 @@ fn form_response(
             hidden: &[("shown", &shown)],
             input,
             problems,
+            rendered_questions: fresh.as_deref(),
         })
     })?;
     if remember_lang {
