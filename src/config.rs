@@ -361,7 +361,8 @@ impl Settings {
                     })
             };
         let survey_valid_days = number("HAILONG_SURVEY_VALID_DAYS", "30", 1..=365)?;
-        let survey_rate_per_minute = number("HAILONG_SURVEY_RATE_PER_MINUTE", "60", 0..=1_000_000)?;
+        let survey_rate_per_minute =
+            number("HAILONG_SURVEY_RATE_PER_MINUTE", "60", 0..=100_000_000)?;
         let raw_proxies = get("HAILONG_TRUSTED_PROXIES").unwrap_or("");
         let trusted_proxies = crate::domain::network::TrustedProxies::parse(raw_proxies)
             .map_err(|m| invalid("HAILONG_TRUSTED_PROXIES", raw_proxies, m))?;
