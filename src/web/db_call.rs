@@ -27,21 +27,6 @@ pub async fn blocking<T: Send + 'static, E: Into<AppError>>(
     web::block(move || run(&pool, work)).await?
 }
 
-/// As [`blocking`], but right here when the pool has an idle connection at hand: for
-/// PostgreSQL's survey page read, one indexed query whose round trip takes less than handing it
-/// to a blocking thread and back (two thread wake-ups, a fifth of the page's time under load).
-/// With no idle connection (all busy, or none yet after a failover) it waits on a blocking
-/// thread as before, never here.
-pub async fn inline_when_idle<T: Send + 'static, E: Into<AppError>>(
-    pool: &DbPool,
-    work: impl FnOnce(&mut DbConnection) -> Result<T, E> + Send + 'static,
-) -> Result<T, AppError> {
-    match pool.try_get() {
-        Some(mut conn) => work(&mut conn).map_err(Into::into),
-        None => blocking(pool, work).await,
-    }
-}
-
 /// As [`blocking`], in a savepoint of the next transaction of `group` (survey submissions; see
 /// `db::group_commit`), for work that may end early with an outcome (`Rollback::Because`): the
 /// savepoint undoes its writes and the outcome comes back like a finished one. A group that

@@ -37,7 +37,7 @@ pub async fn open_or_page(
     };
     let found = match &state.inline_reads {
         Some(reads) => db_call::run(reads, open)?,
-        None => db_call::inline_when_idle(&state.pool, open).await?,
+        None => db_call::blocking(&state.pool, open).await?,
     };
     let t = lang.t();
     Ok(match found {
