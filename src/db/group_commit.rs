@@ -142,13 +142,7 @@ impl<B: Batch> GroupCommit<B> {
     /// once that transaction is committed.
     pub async fn write(&self, item: B::Item) -> Result<B::Outcome, GroupError<B::Error>> {
         let (reply, result) = oneshot::channel();
-        self.jobs
-            .send(Job::Together((item, reply)))
-            .map_err(|_| GroupError::NotCommitted)?;
-        match result.await {
-            Ok(outcome) => outcome.map_err(GroupError::Job),
-            Err(_dropped) => Err(GroupError::NotCommitted),
-        }
+        self.queue(Job::Together((item, reply)), result).await
     }
 
     /// Runs `work` in a savepoint of the next group transaction and returns its result once
@@ -169,9 +163,16 @@ impl<B: Batch> GroupCommit<B> {
                 let _ = reply.send(outcome);
             })
         });
-        self.jobs
-            .send(Job::Alone(job))
-            .map_err(|_| GroupError::NotCommitted)?;
+        self.queue(Job::Alone(job), result).await
+    }
+
+    /// Queues `job` for the writer and waits for its result, sent after the group's commit.
+    async fn queue<T, E>(
+        &self,
+        job: Job<B>,
+        result: oneshot::Receiver<Result<T, E>>,
+    ) -> Result<T, GroupError<E>> {
+        self.jobs.send(job).map_err(|_| GroupError::NotCommitted)?;
         match result.await {
             Ok(outcome) => outcome.map_err(GroupError::Job),
             Err(_dropped) => Err(GroupError::NotCommitted),

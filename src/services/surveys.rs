@@ -275,35 +275,29 @@ pub struct LinkSubmissions {
 impl Batch for LinkSubmissions {
     type Item = Submission;
     type Outcome = SubmitOutcome;
-    type Error = DbError;
+    type Error = SurveyError;
 
     fn write_all(
         &self,
         conn: &mut DbConnection,
         items: &[Submission],
-    ) -> Result<Vec<SubmitOutcome>, DbError> {
-        store_all(conn, &self.secret, items)
+    ) -> Result<Vec<SubmitOutcome>, SurveyError> {
+        Ok(store_all(conn, &self.secret, items)?)
     }
 
     fn write_one(
         &self,
         conn: &mut DbConnection,
         item: &Submission,
-    ) -> Result<SubmitOutcome, DbError> {
-        let stored = crate::db::transaction(conn, |conn| {
-            store(
-                conn,
-                &self.secret,
-                &item.survey,
-                &item.answers,
-                None,
-                &item.how,
-            )
-        });
-        match stored {
-            Ok(outcome) | Err(Rollback::Because(outcome)) => Ok(outcome),
-            Err(Rollback::Failed(e)) => Err(e),
-        }
+    ) -> Result<SubmitOutcome, SurveyError> {
+        submit(
+            conn,
+            &self.secret,
+            &item.survey,
+            &item.answers,
+            None,
+            &item.how,
+        )
     }
 }
 
@@ -340,34 +334,28 @@ pub fn store_all(
         .collect();
     let spent: std::collections::HashSet<Vec<u8>> =
         spent_links::spend_all(conn, &rows)?.into_iter().collect();
-    let stored: Vec<&Submission> = candidates
-        .iter()
-        .map(|&i| &items[i])
-        .filter(|item| spent.contains(&item.survey.spent_key))
-        .collect();
-    if stored.is_empty() {
+    candidates.retain(|&i| spent.contains(&items[i].survey.spent_key));
+    if candidates.is_empty() {
         return Ok(outcomes);
     }
-    let judged: Vec<LinkAnswer<'_>> = stored
+    let judged: Vec<LinkAnswer<'_>> = candidates
         .iter()
-        .map(|item| LinkAnswer {
-            questionnaire: &item.survey.questionnaire,
-            values: &item.answers.values,
-            how: &item.how,
-            link: &item.survey.spent_key,
+        .map(|&i| LinkAnswer {
+            questionnaire: &items[i].survey.questionnaire,
+            values: &items[i].answers.values,
+            how: &items[i].how,
+            link: &items[i].survey.spent_key,
         })
         .collect();
     let flags = integrity::count_and_judge_links(conn, secret, &judged, crate::clock::now())?;
-    let responses: Vec<HeldResponse> = stored
+    let responses: Vec<HeldResponse> = candidates
         .iter()
         .zip(flags)
-        .map(|(item, flag)| held_response(&item.survey, &item.answers, &item.how, flag))
+        .map(|(&i, flag)| held_response(&items[i].survey, &items[i].answers, &items[i].how, flag))
         .collect();
     held::hold_all(conn, secret, &responses)?;
     for &i in &candidates {
-        if spent.contains(&items[i].survey.spent_key) {
-            outcomes[i] = SubmitOutcome::Stored;
-        }
+        outcomes[i] = SubmitOutcome::Stored;
     }
     Ok(outcomes)
 }

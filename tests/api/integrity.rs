@@ -51,13 +51,28 @@ async fn answer_link(
         .and_then(|rest| rest.split('"').next())
         .expect("the form carries when it was shown")
         .to_owned();
-    let mut posted = vec![("csrf".to_owned(), csrf_of(&form))];
-    posted.extend(fields.iter().cloned());
-    posted.push(("shown".to_owned(), shown.unwrap_or(as_shown)));
-    let posted: Vec<(&str, &str)> = posted
-        .iter()
-        .map(|(k, v)| (k.as_str(), v.as_str()))
-        .collect();
+    post_answers(
+        app,
+        path,
+        &csrf_of(&form),
+        fields,
+        &shown.unwrap_or(as_shown),
+    )
+    .await
+}
+
+/// Posts `fields` to the survey at `path` with a form's CSRF token and `shown` field; returns
+/// the status.
+async fn post_answers(
+    app: &TestApp,
+    path: &str,
+    csrf: &str,
+    fields: &[(String, String)],
+    shown: &str,
+) -> u16 {
+    let mut posted = vec![("csrf", csrf)];
+    posted.extend(fields.iter().map(|(k, v)| (k.as_str(), v.as_str())));
+    posted.push(("shown", shown));
     app.submit(path, &posted).await.status().as_u16()
 }
 
@@ -338,17 +353,8 @@ async fn answers_sent_together_from_one_address_are_counted_as_one_after_the_oth
     let form = app.get(&paths[0]).await.text().await.unwrap();
     let (csrf, people) = (csrf_of(&form), varied(&form));
     let sent = paths.iter().map(|path| {
-        let mut posted = vec![("csrf".to_owned(), csrf.clone())];
-        posted.extend(people.iter().cloned());
-        posted.push(("shown".to_owned(), shown_ago(&app, path, 90)));
-        let app = &app;
-        async move {
-            let posted: Vec<(&str, &str)> = posted
-                .iter()
-                .map(|(k, v)| (k.as_str(), v.as_str()))
-                .collect();
-            app.submit(path, &posted).await.status().as_u16()
-        }
+        let (csrf, people, app) = (&csrf, &people, &app);
+        async move { post_answers(app, path, csrf, people, &shown_ago(app, path, 90)).await }
     });
     let statuses = futures_util::future::join_all(sent).await;
     assert!(statuses.iter().all(|s| *s == 200), "{statuses:?}");
